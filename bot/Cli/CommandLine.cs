@@ -1,0 +1,43 @@
+namespace ChatFlows.Bot.Cli;
+
+/// <summary>Dispatches <c>chatflows &lt;command&gt;</c>. Exit codes: 0 success, 1 the run or document failed, 2 bad usage or an unreadable file, 3 the run waits for a person.</summary>
+internal static class CommandLine
+{
+    public const int Success = 0;
+    public const int Failed = 1;
+    public const int Usage = 2;
+    public const int Waiting = 3;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        switch (args.FirstOrDefault())
+        {
+            case "run":
+                return await RunCommand.ExecuteAsync(args[1..], stdout, stderr);
+            case "validate":
+                return ValidateCommand.Execute(args[1..], stdout, stderr);
+            case null or "help" or "--help" or "-h":
+                await stdout.WriteAsync(Help);
+                return args.Length == 0 ? Usage : Success;
+            default:
+                await stderr.WriteLineAsync($"chatflows: unknown command '{args[0]}'. Try 'chatflows help'.");
+                return Usage;
+        }
+    }
+
+    public const string Help = """
+        ChatFlows — chat-first workflows.
+
+        Usage:
+          chatflows run <file-or-id> [--input '<json>' | key=value ...] [--trigger <node id>]
+              Runs a workflow to the end, showing each node live. An id is looked up as samples/<id>.json
+              or workflows/<id>.json. key=value pairs arrive as trigger.args, as from /run in chat;
+              --input passes a JSON object as the trigger payload as it is.
+          chatflows validate <file> [<file> ...]
+              Lists every problem in each workflow file, with its path.
+
+        Exit codes: 0 succeeded / valid, 1 run failed or problems found, 2 bad usage or unreadable file,
+        3 run is waiting on a person (an approval).
+
+        """;
+}

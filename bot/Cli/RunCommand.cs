@@ -1,0 +1,160 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ChatFlows.Core.Documents;
+using ChatFlows.Core.Nodes;
+using ChatFlows.Core.Running;
+
+namespace ChatFlows.Bot.Cli;
+
+/// <summary><c>chatflows run &lt;file-or-id&gt;</c>: runs a workflow to the end in memory, printing each node live.</summary>
+internal static class RunCommand
+{
+    public static async Task<int> ExecuteAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (!TryParse(args, out var target, out var request, out var usageError))
+        {
+            await stderr.WriteLineAsync($"chatflows run: {usageError}");
+            return CommandLine.Usage;
+        }
+
+        WorkflowDocument document;
+        string path;
+        try
+        {
+            path = WorkflowFiles.Resolve(target);
+            document = WorkflowFiles.Read(path);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or WorkflowFormatException)
+        {
+            await stderr.WriteLineAsync($"chatflows run: {(ex is WorkflowFormatException ? target + ": " : "")}{ex.Message}");
+            return CommandLine.Usage;
+        }
+
+        var engine = new WorkflowEngine(NodeRegistry.CreateDefault(), new InMemoryRunStore(), TimeProvider.System);
+        WorkflowPlan plan;
+        try
+        {
+            plan = engine.Compile(document);
+        }
+        catch (WorkflowValidationException ex)
+        {
+            await stderr.WriteLineAsync($"chatflows run: {path} is not valid ({ex.Problems.Count} problem{(ex.Problems.Count == 1 ? "" : "s")}):");
+            foreach (var problem in ex.Problems) await stderr.WriteLineAsync($"  {problem.Path}: {problem.Message}");
+            return CommandLine.Usage;
+        }
+
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+
+        var progress = new ConsoleProgress(stdout, plan);
+        request = request with { RunId = WorkflowEngine.NewRunId(), StartedBy = "cli" };
+        using var subscription = engine.Events.Subscribe(request.RunId);
+        var printing = progress.PrintAsync(subscription.Reader);
+        RunState run;
+        try
+        {
+            progress.Header(document, request.RunId!);
+            run = await engine.RunToEndAsync(plan, request, cancel.Token);
+        }
+        catch (ArgumentException ex)
+        {
+            await stderr.WriteLineAsync($"chatflows run: {ex.Message}");
+            return CommandLine.Usage;
+        }
+        finally
+        {
+            subscription.Dispose();
+            await printing;
+        }
+        progress.Summary(run);
+        return run.Status switch
+        {
+            RunStatus.Succeeded => CommandLine.Success,
+            RunStatus.Waiting => CommandLine.Waiting,
+            _ => CommandLine.Failed,
+        };
+    }
+
+    internal static bool TryParse(string[] args, out string target, out RunRequest request, out string error)
+    {
+        target = "";
+        request = new RunRequest();
+        error = "";
+        JsonObject? input = null;
+        var pairs = new JsonObject();
+        string? trigger = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (arg is "--input" or "--trigger")
+            {
+                if (i + 1 >= args.Length)
+                {
+                    error = $"{arg} needs a value.";
+                    return false;
+                }
+                var value = args[++i];
+                if (arg == "--trigger")
+                {
+                    trigger = value;
+                    continue;
+                }
+                try
+                {
+                    input = JsonNode.Parse(value) as JsonObject;
+                }
+                catch (JsonException ex)
+                {
+                    error = $"--input is not valid JSON: {ex.Message.Split(" Path:")[0]}";
+                    return false;
+                }
+                if (input is null)
+                {
+                    error = "--input must be a JSON object, like --input '{\"service\": \"api\"}'.";
+                    return false;
+                }
+            }
+            else if (arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                error = $"unknown option '{arg}'. Options: --input '<json>', --trigger <node id>.";
+                return false;
+            }
+            else if (target.Length == 0)
+            {
+                target = arg;
+            }
+            else if (arg.IndexOf('=', StringComparison.Ordinal) is var eq and > 0)
+            {
+                pairs[arg[..eq]] = arg[(eq + 1)..];
+            }
+            else
+            {
+                error = $"'{arg}' is not a key=value pair.";
+                return false;
+            }
+        }
+        if (target.Length == 0)
+        {
+            error = "give a workflow file or id, e.g. chatflows run samples/hello.json name=Ada";
+            return false;
+        }
+        if (input is not null && pairs.Count > 0)
+        {
+            error = "use either --input '<json>' or key=value pairs, not both.";
+            return false;
+        }
+        // key=value pairs take the shape a chat command gives, so a workflow behaves the same from /run and the CLI.
+        var payload = input ?? new JsonObject
+        {
+            ["args"] = pairs,
+            ["text"] = string.Join(' ', args.Skip(1).Where(a => a.Contains('=', StringComparison.Ordinal))),
+            ["user"] = "cli",
+        };
+        request = new RunRequest { Trigger = JsonSerializer.SerializeToElement(payload), TriggerNodeId = trigger };
+        return true;
+    }
+}

@@ -1,0 +1,37 @@
+using ChatFlows.Core.Documents;
+
+namespace ChatFlows.Bot.Cli;
+
+/// <summary>Finds and reads workflow files for the CLI.</summary>
+internal static class WorkflowFiles
+{
+    private static readonly string[] SearchFolders = ["samples", "workflows"];
+
+    /// <summary>A path as given, or the file of a workflow id in the search folders.</summary>
+    public static string Resolve(string fileOrId)
+    {
+        if (File.Exists(fileOrId)) return fileOrId;
+        foreach (var folder in SearchFolders)
+        {
+            var candidate = Path.Combine(folder, fileOrId + ".json");
+            if (File.Exists(candidate)) return candidate;
+        }
+        var looked = string.Join(", ", SearchFolders.Select(f => Path.Combine(f, fileOrId + ".json")).Prepend(fileOrId));
+        throw new FileNotFoundException($"no workflow file or id '{fileOrId}' (looked for {looked}).");
+    }
+
+    /// <summary>Reads a document; file and format errors become one-line messages.</summary>
+    public static WorkflowDocument Read(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new WorkflowFormatException($"cannot read the file: {ex.Message}");
+        }
+        return WorkflowJson.Parse(text);
+    }
+}

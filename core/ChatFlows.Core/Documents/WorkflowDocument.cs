@@ -1,0 +1,31 @@
+using System.Text.Json.Nodes;
+
+namespace ChatFlows.Core.Documents;
+
+/// <summary>A workflow as authored: nodes, edges and canvas layout (DESIGN §3, version 1).</summary>
+public sealed class WorkflowDocument
+{
+    /// <summary>Stable identifier, used by <c>/run &lt;id&gt;</c> and the API.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Human-readable name; defaults to the id.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Optional one-line description shown in listings.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Version, set by the store on every save.</summary>
+    public int Version { get; init; }
+
+    /// <summary>The nodes, in authoring order.</summary>
+    public IReadOnlyList<WorkflowNode> Nodes { get; init; } = [];
+
+    /// <summary>Connections between node ports.</summary>
+    public IReadOnlyList<WorkflowEdge> Edges { get; init; } = [];
+
+    /// <summary>Canvas positions; never read by the engine.</summary>
+    public JsonObject? Layout { get; init; }
+
+    /// <summary>The display name: <see cref="Name"/> or else the id.</summary>
+    public string DisplayName => string.IsNullOrWhiteSpace(Name) ? Id : Name;
+}

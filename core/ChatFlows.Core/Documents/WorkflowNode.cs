@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+
+namespace ChatFlows.Core.Documents;
+
+/// <summary>One node of a workflow document.</summary>
+public sealed class WorkflowNode
+{
+    /// <summary>Unique within the workflow.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>trigger, agent, tool, condition, approval or output.</summary>
+    public required string Type { get; init; }
+
+    /// <summary>Type-specific settings; strings in it may be templates.</summary>
+    public JsonObject Config { get; init; } = [];
+
+    /// <summary>Key under <c>data</c> for this node's output; defaults to the id.</summary>
+    public string? Output { get; init; }
+
+    /// <summary>Retry policy for failed attempts.</summary>
+    public RetryPolicy? Retry { get; init; }
+
+    /// <summary>ISO-8601 duration after which an attempt is cancelled, e.g. <c>PT10S</c>.</summary>
+    public string? Timeout { get; init; }
+
+    /// <summary><c>fail</c> (default), <c>continue</c> or <c>route</c> (to the <c>error</c> port).</summary>
+    public string? OnError { get; init; }
+
+    /// <summary>The key this node's output is stored under in <c>data</c>.</summary>
+    public string OutputKey => string.IsNullOrEmpty(Output) ? Id : Output;
+
+    /// <summary>
+    /// The kind within the type that selects the handler: <c>config.kind</c> for triggers and outputs,
+    /// <c>config.tool</c> for tools, none for the other types.
+    /// </summary>
+    public string? Kind => Type switch
+    {
+        NodeTypes.Trigger or NodeTypes.Output => ConfigString("kind"),
+        NodeTypes.Tool => ConfigString("tool"),
+        _ => null,
+    };
+
+    /// <summary>Type and kind as one name, e.g. <c>tool/http</c> or <c>condition</c>.</summary>
+    public string TypeName => Kind is { } kind ? $"{Type}/{kind}" : Type;
+
+    private string? ConfigString(string name) =>
+        Config.TryGetPropertyValue(name, out var value) && value is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+}

@@ -1,0 +1,22 @@
+using System.Text.Json;
+
+namespace ChatFlows.Core.Expressions;
+
+/// <summary>
+/// What templates and expressions see: <c>trigger</c>, <c>data</c> and <c>run</c>. Values are immutable
+/// <see cref="JsonElement"/>s so that concurrent branches can read them while the run records new outputs.
+/// </summary>
+public abstract class RunScope
+{
+    /// <summary>The payload the run was started with.</summary>
+    public abstract JsonElement Trigger { get; }
+
+    /// <summary>Node outputs recorded so far, by output key.</summary>
+    public abstract IEnumerable<KeyValuePair<string, JsonElement>> Data { get; }
+
+    /// <summary>The output stored under <paramref name="key"/>, if any.</summary>
+    public abstract bool TryGetData(string key, out JsonElement value);
+
+    /// <summary><c>{ id, workflow, startedBy, thread }</c>.</summary>
+    public abstract JsonElement Run { get; }
+}

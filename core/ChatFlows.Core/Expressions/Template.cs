@@ -1,0 +1,166 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Fluid;
+using Fluid.Ast;
+using Fluid.Parser;
+
+namespace ChatFlows.Core.Expressions;
+
+/// <summary>
+/// A parsed Liquid template (<c>{{ trigger.args.url }}</c>) evaluated in a sandbox: no member access to .NET
+/// objects, bounded steps, recursion and output size. Parse once, render many times from any thread.
+/// </summary>
+public sealed partial class Template
+{
+    /// <summary>Most characters a rendering may produce.</summary>
+    public const int MaxOutputLength = 1_000_000;
+
+    private static readonly FluidParser Parser = new();
+    private static readonly TemplateOptions Options = CreateOptions();
+
+    private readonly IFluidTemplate? _template;
+    private readonly Expression? _singleExpression;
+
+    private Template(string source, string label, IFluidTemplate? template, Expression? singleExpression)
+    {
+        Source = source;
+        Label = label;
+        _template = template;
+        _singleExpression = singleExpression;
+    }
+
+    /// <summary>The template text.</summary>
+    public string Source { get; }
+
+    /// <summary>Where the template comes from, e.g. <c>nodes/fetch/config/url</c>; used in error messages.</summary>
+    public string Label { get; }
+
+    /// <summary>True when the text has no Liquid markup and renders to itself.</summary>
+    public bool IsStatic => _template is null;
+
+    /// <summary>True when the text is exactly one <c>{{ … }}</c> and so can yield a typed value.</summary>
+    public bool IsSingleExpression => _singleExpression is not null;
+
+    /// <summary>True when <paramref name="text"/> contains Liquid markup.</summary>
+    public static bool HasMarkup(string text) => text.Contains("{{", StringComparison.Ordinal) || text.Contains("{%", StringComparison.Ordinal);
+
+    /// <summary>Parses a template; the error, if any, names <paramref name="label"/> and the line and column.</summary>
+    public static Template Parse(string source, string label)
+    {
+        if (!HasMarkup(source)) return new Template(source, label, null, null);
+        if (!Parser.TryParse(source, out var template, out var error))
+        {
+            throw new ExpressionException($"{label}: template does not parse: {DescribeParseError(error)}");
+        }
+        return new Template(source, label, template, SingleExpressionOf(template));
+    }
+
+    /// <summary>Renders the template to text.</summary>
+    public async ValueTask<string> RenderAsync(RunScope scope)
+    {
+        if (_template is null) return Source;
+        var context = CreateContext(scope);
+        var output = new BoundedStringWriter(MaxOutputLength);
+        try
+        {
+            await _template.RenderAsync(output, NullEncoder.Default, context);
+        }
+        catch (Exception ex) when (ex is not ExpressionException)
+        {
+            throw new ExpressionException($"{Label}: template failed: {ex.Message}", ex);
+        }
+        return output.ToString();
+    }
+
+    /// <summary>
+    /// Evaluates to JSON: a single <c>{{ expression }}</c> keeps its type (array, object, number); anything else
+    /// renders to a string.
+    /// </summary>
+    public async ValueTask<JsonElement> EvaluateAsync(RunScope scope)
+    {
+        if (_singleExpression is null) return JsonSerializer.SerializeToElement(await RenderAsync(scope));
+        var context = CreateContext(scope);
+        try
+        {
+            var value = await _singleExpression.EvaluateAsync(context);
+            return JsonFluid.ToJson(value, context);
+        }
+        catch (Exception ex) when (ex is not ExpressionException)
+        {
+            throw new ExpressionException($"{Label}: template failed: {ex.Message}", ex);
+        }
+    }
+
+    private static TemplateContext CreateContext(RunScope scope)
+    {
+        var context = new TemplateContext(Options);
+        context.SetValue("trigger", JsonFluid.ToFluid(scope.Trigger));
+        context.SetValue("run", JsonFluid.ToFluid(scope.Run));
+        var data = new Dictionary<string, Fluid.Values.FluidValue>();
+        foreach (var (key, value) in scope.Data) data[key] = JsonFluid.ToFluid(value);
+        context.SetValue("data", new Fluid.Values.DictionaryValue(new Fluid.Values.FluidValueDictionaryFluidIndexable(data)));
+        return context;
+    }
+
+    private static TemplateOptions CreateOptions()
+    {
+        var options = new TemplateOptions
+        {
+            MaxSteps = 100_000,
+            MaxRecursion = 32,
+            // Templates read JSON only; no .NET members are reachable.
+            MemberAccessStrategy = new DefaultMemberAccessStrategy(),
+        };
+        return options;
+    }
+
+    private static Expression? SingleExpressionOf(IFluidTemplate template) =>
+        template is FluidTemplate { Statements: [OutputStatement output] } ? output.Expression : null;
+
+    private static string DescribeParseError(string error)
+    {
+        var match = PositionPattern().Match(error);
+        if (!match.Success) return error;
+        var message = error.Remove(match.Index, match.Length).Trim().TrimEnd('.', ',');
+        return $"line {match.Groups[1].Value}, column {match.Groups[2].Value}: {message}";
+    }
+
+    [GeneratedRegex(@"at \((\d+):(\d+)\)")]
+    private static partial Regex PositionPattern();
+
+    private sealed class BoundedStringWriter(int limit) : StringWriter(System.Globalization.CultureInfo.InvariantCulture)
+    {
+        public override void Write(char value)
+        {
+            Check(1);
+            base.Write(value);
+        }
+
+        public override void Write(string? value)
+        {
+            Check(value?.Length ?? 0);
+            base.Write(value);
+        }
+
+        public override void Write(char[] buffer, int index, int count)
+        {
+            Check(count);
+            base.Write(buffer, index, count);
+        }
+
+        public override void Write(ReadOnlySpan<char> buffer)
+        {
+            Check(buffer.Length);
+            base.Write(buffer);
+        }
+
+        private void Check(int more)
+        {
+            if (GetStringBuilder().Length + more > limit)
+            {
+                throw new ExpressionException($"template output exceeds {limit:N0} characters.");
+            }
+        }
+    }
+}

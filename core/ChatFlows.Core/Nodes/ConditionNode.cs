@@ -1,0 +1,23 @@
+using System.Text.Json;
+using ChatFlows.Core.Documents;
+using ChatFlows.Core.Expressions;
+
+namespace ChatFlows.Core.Nodes;
+
+/// <summary><c>condition</c>: evaluates a JavaScript expression and fires its <c>true</c> or <c>false</c> port.</summary>
+public sealed class ConditionNode(Condition expression) : INodeHandler
+{
+    private static readonly JsonElement True = JsonSerializer.SerializeToElement(true);
+    private static readonly JsonElement False = JsonSerializer.SerializeToElement(false);
+
+    /// <summary>Registers the kind.</summary>
+    public static void Register(NodeRegistry registry) =>
+        registry.Add(new NodeKind(NodeTypes.Condition, null, Setup) { Ports = ["true", "false"], Description = "Branches on a JavaScript expression." });
+
+    private static ConditionNode? Setup(NodeSetup setup) =>
+        setup.Expression("expression", required: true) is { } expression && !setup.HasProblems ? new ConditionNode(expression) : null;
+
+    /// <inheritdoc />
+    public ValueTask<NodeResult> RunAsync(NodeContext context, CancellationToken ct) =>
+        ValueTask.FromResult(expression.IsTrue(context.Scope) ? NodeResult.Success(True, "true") : NodeResult.Success(False, "false"));
+}

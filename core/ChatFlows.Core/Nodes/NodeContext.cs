@@ -1,0 +1,33 @@
+using System.Text.Json;
+using ChatFlows.Core.Documents;
+using ChatFlows.Core.Expressions;
+
+namespace ChatFlows.Core.Nodes;
+
+/// <summary>Everything one node attempt may use: the run's values, its node, the attempt number and the clock.</summary>
+public sealed class NodeContext
+{
+    /// <summary>The run's id.</summary>
+    public required string RunId { get; init; }
+
+    /// <summary>The node being executed.</summary>
+    public required WorkflowNode Node { get; init; }
+
+    /// <summary><c>trigger</c>, <c>data</c> and <c>run</c> for templates and expressions.</summary>
+    public required RunScope Scope { get; init; }
+
+    /// <summary>1 for the first attempt.</summary>
+    public required int Attempt { get; init; }
+
+    /// <summary>The clock; never read <c>DateTime.UtcNow</c> in a handler.</summary>
+    public required TimeProvider Time { get; init; }
+
+    /// <summary>When the run is resumed at this node: the bookmark it waited on.</summary>
+    public string? ResumedBookmark { get; init; }
+
+    /// <summary>When the run is resumed at this node: the value given for the bookmark.</summary>
+    public JsonElement? ResumeValue { get; init; }
+
+    /// <summary>True when this attempt continues a node that waited on a bookmark.</summary>
+    public bool IsResumed => ResumedBookmark is not null;
+}

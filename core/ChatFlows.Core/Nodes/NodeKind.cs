@@ -1,0 +1,35 @@
+using ChatFlows.Core.Documents;
+
+namespace ChatFlows.Core.Nodes;
+
+/// <summary>
+/// A pluggable node kind (<c>tool/transform</c>, <c>condition</c>, …): its ports and a factory that reads the
+/// node's config through a <see cref="NodeSetup"/>. The same factory serves validation (problems are collected)
+/// and compilation (a handler is built), so a config rule is written once.
+/// </summary>
+public sealed class NodeKind(string type, string? kind, Func<NodeSetup, INodeHandler?> create)
+{
+    /// <summary>The node type, e.g. <c>tool</c>.</summary>
+    public string Type { get; } = type;
+
+    /// <summary>The kind within the type, e.g. <c>http</c>; null for types without kinds.</summary>
+    public string? Kind { get; } = kind;
+
+    /// <summary><c>type/kind</c> or just the type.</summary>
+    public string Name => Kind is null ? Type : $"{Type}/{Kind}";
+
+    /// <summary>Named output ports; empty when the node has only the default (unnamed) port.</summary>
+    public IReadOnlyList<string> Ports { get; init; } = [];
+
+    /// <summary>True when the node's output becomes the run's result (respond, end).</summary>
+    public bool ProducesRunResult { get; init; }
+
+    /// <summary>One line for listings and the editor's palette.</summary>
+    public string Description { get; init; } = "";
+
+    /// <summary>Reads the config; returns a handler, or null when the config has problems (reported to the setup).</summary>
+    public INodeHandler? Create(NodeSetup setup) => create(setup);
+
+    /// <summary>True for trigger kinds.</summary>
+    public bool IsTrigger => Type == NodeTypes.Trigger;
+}

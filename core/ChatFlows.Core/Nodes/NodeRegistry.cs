@@ -1,0 +1,44 @@
+using ChatFlows.Core.Documents;
+
+namespace ChatFlows.Core.Nodes;
+
+/// <summary>The node kinds a workflow may use. Later features add kinds here without touching the engine.</summary>
+public sealed class NodeRegistry
+{
+    private readonly Dictionary<string, NodeKind> _kinds = new(StringComparer.Ordinal);
+
+    /// <summary>Registers a kind; a kind with the same name is replaced.</summary>
+    public NodeRegistry Add(NodeKind kind)
+    {
+        _kinds[kind.Name] = kind;
+        return this;
+    }
+
+    /// <summary>Every registered kind.</summary>
+    public IEnumerable<NodeKind> Kinds => _kinds.Values;
+
+    /// <summary>The kind for a node, or null when its type or kind is unknown.</summary>
+    public NodeKind? Find(WorkflowNode node) =>
+        _kinds.GetValueOrDefault(node.Kind is null ? node.Type : $"{node.Type}/{node.Kind}");
+
+    /// <summary>The kinds registered for a type (e.g. http, transform for <c>tool</c>).</summary>
+    public IReadOnlyList<string> KindsOf(string type) =>
+        _kinds.Values.Where(k => k.Type == type && k.Kind is not null).Select(k => k.Kind!).Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>True when a type has kinds (trigger, tool, output) rather than being one kind itself.</summary>
+    public bool HasKinds(string type) => _kinds.Values.Any(k => k.Type == type && k.Kind is not null);
+
+    /// <summary>A registry with the built-in nodes.</summary>
+    public static NodeRegistry CreateDefault(BuiltInNodeOptions? options = null)
+    {
+        options ??= new BuiltInNodeOptions();
+        var registry = new NodeRegistry();
+        TriggerNodes.Register(registry);
+        TransformNode.Register(registry);
+        DelayNode.Register(registry, options);
+        ConditionNode.Register(registry);
+        EndNode.Register(registry);
+        RespondNode.Register(registry);
+        return registry;
+    }
+}

@@ -1,0 +1,175 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ChatFlows.Core.Documents;
+using ChatFlows.Core.Expressions;
+
+namespace ChatFlows.Core.Nodes;
+
+/// <summary>
+/// Reads a node's config for its <see cref="NodeKind"/> factory. Every accessor reports a problem with the field's
+/// path (<c>nodes/fetch/config/url</c>) instead of throwing, so validation lists every problem at once.
+/// </summary>
+public sealed class NodeSetup
+{
+    private readonly List<ValidationProblem> _problems;
+    private readonly int _problemsBefore;
+
+    internal NodeSetup(WorkflowNode node, string path, List<ValidationProblem> problems)
+    {
+        Node = node;
+        Path = path;
+        _problems = problems;
+        _problemsBefore = problems.Count;
+    }
+
+    /// <summary>The node being set up.</summary>
+    public WorkflowNode Node { get; }
+
+    /// <summary>The node's path, e.g. <c>nodes/fetch</c>.</summary>
+    public string Path { get; }
+
+    /// <summary>True when this node's config has at least one problem.</summary>
+    public bool HasProblems => _problems.Count > _problemsBefore;
+
+    /// <summary>The path of a config field.</summary>
+    public string FieldPath(string field) => $"{Path}/config/{field}";
+
+    /// <summary>Reports a problem with a config field.</summary>
+    public void Problem(string field, string message) => _problems.Add(new ValidationProblem(FieldPath(field), message));
+
+    /// <summary>A string field.</summary>
+    public string? String(string field, bool required = false)
+    {
+        switch (Field(field, required))
+        {
+            case null:
+                return null;
+            case JsonValue v when v.GetValueKind() == JsonValueKind.String:
+                var text = v.GetValue<string>();
+                if (required && string.IsNullOrWhiteSpace(text)) Problem(field, $"{field} must not be empty.");
+                return text;
+            default:
+                Problem(field, $"{field} must be a string.");
+                return null;
+        }
+    }
+
+    /// <summary>A string field parsed as a Liquid template.</summary>
+    public Template? Template(string field, bool required = false)
+    {
+        var text = String(field, required);
+        if (text is null) return null;
+        try
+        {
+            return Expressions.Template.Parse(text, FieldPath(field));
+        }
+        catch (ExpressionException ex)
+        {
+            _problems.Add(new ValidationProblem(FieldPath(field), ex.Message[(FieldPath(field).Length + 2)..]));
+            return null;
+        }
+    }
+
+    /// <summary>Any JSON field whose strings are templates.</summary>
+    public JsonTemplate? JsonTemplate(string field, bool required = false)
+    {
+        if (!Node.Config.ContainsKey(field) && !required) return null;
+        var value = Field(field, required);
+        var errors = new List<ExpressionException>();
+        var template = Expressions.JsonTemplate.Parse(value, FieldPath(field), errors);
+        foreach (var error in errors)
+        {
+            var colon = error.Message.IndexOf(": ", StringComparison.Ordinal);
+            _problems.Add(new ValidationProblem(error.Message[..colon], error.Message[(colon + 2)..]));
+        }
+        return errors.Count == 0 ? template : null;
+    }
+
+    /// <summary>A string field parsed as a JavaScript expression.</summary>
+    public Condition? Expression(string field, bool required = false)
+    {
+        var text = String(field, required);
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        try
+        {
+            return Condition.Parse(text, FieldPath(field));
+        }
+        catch (ExpressionException ex)
+        {
+            _problems.Add(new ValidationProblem(FieldPath(field), ex.Message[(FieldPath(field).Length + 2)..]));
+            return null;
+        }
+    }
+
+    /// <summary>An ISO-8601 duration field, e.g. <c>PT10S</c>.</summary>
+    public TimeSpan? Duration(string field, bool required = false)
+    {
+        var text = String(field, required);
+        if (text is null) return null;
+        if (IsoDuration.TryParse(text, out var duration) && duration > TimeSpan.Zero) return duration;
+        Problem(field, $"'{text}' is not a positive ISO-8601 duration (like PT30S, PT4H or P1D).");
+        return null;
+    }
+
+    /// <summary>A channel address field, e.g. <c>slack:C0123</c>.</summary>
+    public ChannelAddress? Channel(string field, bool required = false)
+    {
+        var text = String(field, required);
+        if (text is null) return null;
+        if (ChannelAddress.TryParse(text, out var address, out var error)) return address;
+        Problem(field, error);
+        return null;
+    }
+
+    /// <summary>A boolean field.</summary>
+    public bool? Boolean(string field)
+    {
+        switch (Field(field, required: false))
+        {
+            case null:
+                return null;
+            case JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False:
+                return v.GetValue<bool>();
+            default:
+                Problem(field, $"{field} must be true or false.");
+                return null;
+        }
+    }
+
+    /// <summary>A whole-number field within bounds.</summary>
+    public int? Integer(string field, int min, int max, bool required = false)
+    {
+        switch (Field(field, required))
+        {
+            case null:
+                return null;
+            case JsonValue v when v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<int>(out var i) && i >= min && i <= max:
+                return i;
+            default:
+                Problem(field, $"{field} must be a whole number from {min} to {max}.");
+                return null;
+        }
+    }
+
+    /// <summary>An array of strings.</summary>
+    public IReadOnlyList<string>? StringList(string field, bool required = false)
+    {
+        switch (Field(field, required))
+        {
+            case null:
+                return null;
+            case JsonArray array when array.All(item => item is JsonValue v && v.GetValueKind() == JsonValueKind.String):
+                return array.Select(item => item!.GetValue<string>()).ToArray();
+            default:
+                Problem(field, $"{field} must be an array of strings.");
+                return null;
+        }
+    }
+
+    private JsonNode? Field(string field, bool required)
+    {
+        if (Node.Config.TryGetPropertyValue(field, out var value) && value is not null) return value;
+        if (required) Problem(field, $"{Node.TypeName} needs '{field}'.");
+        return null;
+    }
+}

@@ -1,0 +1,108 @@
+using System.Text.RegularExpressions;
+using ChatFlows.Core.Documents;
+using Cronos;
+
+namespace ChatFlows.Core.Nodes;
+
+/// <summary>
+/// The trigger kinds. A trigger's output is the payload the run was started with; which trigger fires is chosen
+/// when the run starts, and the others are ruled out.
+/// </summary>
+public static partial class TriggerNodes
+{
+    /// <summary>Registers manual, command, webhook, schedule and message triggers.</summary>
+    public static void Register(NodeRegistry registry)
+    {
+        registry.Add(new NodeKind(NodeTypes.Trigger, "manual", _ => PassThrough.Instance) { Description = "Started by Play, the API or the CLI." });
+        registry.Add(new NodeKind(NodeTypes.Trigger, "command", SetupCommand) { Description = "Started by /run <command> in chat." });
+        registry.Add(new NodeKind(NodeTypes.Trigger, "webhook", SetupWebhook) { Description = "Started by a signed POST to /hooks/{workflowId}." });
+        registry.Add(new NodeKind(NodeTypes.Trigger, "schedule", SetupSchedule) { Description = "Started by a cron schedule in a time zone." });
+        registry.Add(new NodeKind(NodeTypes.Trigger, "message", SetupMessage) { Description = "Started by a chat message matching a pattern." });
+    }
+
+    /// <summary>Parses a cron expression of five fields, or six with seconds first.</summary>
+    public static CronExpression? ParseCron(string text, out string? error)
+    {
+        error = null;
+        var fields = text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+        try
+        {
+            return fields switch
+            {
+                5 => CronExpression.Parse(text, CronFormat.Standard),
+                6 => CronExpression.Parse(text, CronFormat.IncludeSeconds),
+                _ => throw new CronFormatException($"it has {fields} fields; write five (minute hour day month weekday), e.g. \"0 9 * * MON-FRI\"."),
+            };
+        }
+        catch (CronFormatException ex)
+        {
+            error = $"'{text}' is not a valid cron expression: {ex.Message}";
+            return null;
+        }
+    }
+
+    private static INodeHandler? SetupCommand(NodeSetup setup)
+    {
+        var command = setup.String("command");
+        if (command is not null && !CommandName().IsMatch(command))
+        {
+            setup.Problem("command", $"'{command}' is not a command name; use lower-case letters, digits and dashes, like deploy-check.");
+        }
+        return setup.HasProblems ? null : PassThrough.Instance;
+    }
+
+    private static INodeHandler? SetupWebhook(NodeSetup setup)
+    {
+        setup.String("secret", required: true);
+        return setup.HasProblems ? null : PassThrough.Instance;
+    }
+
+    private static INodeHandler? SetupSchedule(NodeSetup setup)
+    {
+        if (setup.String("cron", required: true) is { } cron && ParseCron(cron, out var error) is null)
+        {
+            setup.Problem("cron", error!);
+        }
+        if (setup.String("timeZone") is { } zone && !TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _))
+        {
+            setup.Problem("timeZone", $"'{zone}' is not a known IANA time zone (like Europe/Berlin or UTC).");
+        }
+        setup.Channel("channel");
+        setup.Boolean("catchUp");
+        return setup.HasProblems ? null : PassThrough.Instance;
+    }
+
+    private static INodeHandler? SetupMessage(NodeSetup setup)
+    {
+        if (setup.String("pattern", required: true) is { } pattern)
+        {
+            try
+            {
+                _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromMilliseconds(100));
+            }
+            catch (ArgumentException ex)
+            {
+                setup.Problem("pattern", $"'{pattern}' is not a valid regular expression: {ex.Message}");
+            }
+        }
+        if (setup.StringList("channels") is { } channels)
+        {
+            for (var i = 0; i < channels.Count; i++)
+            {
+                if (!ChannelAddress.TryParse(channels[i], out _, out var error)) setup.Problem($"channels/{i}", error);
+            }
+        }
+        return setup.HasProblems ? null : PassThrough.Instance;
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$")]
+    private static partial Regex CommandName();
+
+    private sealed class PassThrough : INodeHandler
+    {
+        public static readonly PassThrough Instance = new();
+
+        public ValueTask<NodeResult> RunAsync(NodeContext context, CancellationToken ct) =>
+            ValueTask.FromResult(NodeResult.Success(context.Scope.Trigger));
+    }
+}

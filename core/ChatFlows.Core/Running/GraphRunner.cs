@@ -1,0 +1,450 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using ChatFlows.Core.Documents;
+using ChatFlows.Core.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ChatFlows.Core.Running;
+
+/// <summary>
+/// Executes runs (DESIGN §4). Branches fan out and run concurrently; a join runs once every incoming edge has
+/// fired or been ruled out (dead-path elimination); failed attempts are retried with exponential backoff and
+/// jitter; timeouts cancel an attempt; onError decides between failing the run, continuing and routing to the
+/// error port. A node can wait on a bookmark; the run then parks and is resumed later with a value for it.
+/// Run state is mutated only by the executor's loop, so journal writes happen in order.
+/// </summary>
+public sealed partial class GraphRunner(TimeProvider time, IRunJournal journal, RunEventStream events, ILogger<GraphRunner>? logger = null, Random? random = null)
+{
+    private readonly TimeProvider _time = time;
+    private readonly IRunJournal _journal = journal;
+    private readonly RunEventStream _events = events;
+    private readonly ILogger _logger = logger ?? NullLogger<GraphRunner>.Instance;
+    private readonly Random _random = random ?? Random.Shared;
+
+    /// <summary>
+    /// Runs until the run ends or waits. A queued run starts at its trigger; a run loaded from its journal continues:
+    /// finished nodes are kept, nodes that were running start again, and <paramref name="resume"/> (if given) wakes
+    /// the node waiting on that bookmark. Cancelling <paramref name="ct"/> cancels the run.
+    /// </summary>
+    public Task<RunState> ExecuteAsync(RunState run, Resumption? resume, CancellationToken ct) =>
+        new Execution(this, run, ct).RunAsync(resume);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} of {WorkflowId} {Status}")]
+    private partial void LogRunEnded(string runId, string workflowId, string status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId} failed at {NodeId}: {Error}")]
+    private partial void LogRunFailed(string runId, string? nodeId, string error);
+
+    private enum CompletionKind
+    {
+        Finished,
+        RetryDue,
+    }
+
+    private readonly record struct Completion(CompletionKind Kind, int Node, int Attempt, NodeResult Result, Exception? Error);
+
+    private sealed class Execution(GraphRunner runner, RunState run, CancellationToken ct)
+    {
+        private readonly WorkflowPlan.PlanNode[] _nodes = run.Plan.Nodes;
+        private readonly int[] _remaining = new int[run.Plan.Nodes.Length];
+        private readonly int[] _fired = new int[run.Plan.Nodes.Length];
+        private readonly Queue<(int Node, Resumption? Resume)> _ready = new();
+        private Channel<Completion>? _completions;
+        private CancellationTokenSource? _runCts;
+        private int _inFlight;
+        private bool _stopping;
+        private bool _ended;
+
+        private CancellationToken NodeToken => _runCts?.Token ?? ct;
+
+        public async Task<RunState> RunAsync(Resumption? resume)
+        {
+            try
+            {
+                if (run.Status == RunStatus.Queued) await StartAsync();
+                else await RestoreAsync(resume);
+                await LoopAsync();
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // Falls through to FinishAsync, which records the cancellation.
+            }
+            await FinishAsync();
+            return run;
+        }
+
+        private async ValueTask StartAsync()
+        {
+            var trigger = run.Plan.StartingTrigger(run.Request.TriggerNodeId);
+            run.Status = RunStatus.Running;
+            run.StartedAt = runner._time.GetUtcNow();
+            await runner._journal.RunChangedAsync(run, ct);
+            Publish(RunEventTypes.RunStarted, status: "running");
+            for (var i = 0; i < _nodes.Length; i++) _remaining[i] = _nodes[i].IncomingCount;
+            for (var i = 0; i < _nodes.Length; i++)
+            {
+                if (i != trigger && _nodes[i].Kind.IsTrigger) await SkipAsync(i);
+            }
+            _ready.Enqueue((trigger, null));
+        }
+
+        // Rebuilds the join counters from the journal, then queues what can run.
+        private async ValueTask RestoreAsync(Resumption? resume)
+        {
+            if (run.Status.IsTerminal()) throw new InvalidOperationException($"Run {run.Id} has already {run.Status.ToText()}.");
+            var target = resume is null ? -1 : FindWaiting(resume.Bookmark, resume.NodeId);
+            run.Status = RunStatus.Running;
+            await runner._journal.RunChangedAsync(run, ct);
+            for (var i = 0; i < _nodes.Length; i++) _remaining[i] = _nodes[i].IncomingCount;
+            for (var i = 0; i < _nodes.Length; i++)
+            {
+                var record = run.Nodes[i];
+                if (record.Status.IsFinished()) CountEdges(i, FiredPort(i));
+                else if (record.Status == NodeStatus.Running) _ready.Enqueue((i, null));
+            }
+            if (target >= 0) _ready.Enqueue((target, resume));
+            for (var i = 0; i < _nodes.Length; i++)
+            {
+                if (run.Nodes[i].Status == NodeStatus.Pending && _remaining[i] == 0 && _nodes[i].IncomingCount > 0) await SettleAsync(i);
+            }
+        }
+
+        private int FindWaiting(string bookmark, string? nodeId)
+        {
+            for (var i = 0; i < _nodes.Length; i++)
+            {
+                var record = run.Nodes[i];
+                if (record.Status == NodeStatus.Waiting && record.Bookmark == bookmark && (nodeId is null || record.NodeId == nodeId)) return i;
+            }
+            throw new BookmarkNotFoundException(run.Id, bookmark, nodeId);
+        }
+
+        private async ValueTask LoopAsync()
+        {
+            while (true)
+            {
+                while (!_stopping && _ready.TryDequeue(out var next))
+                {
+                    ct.ThrowIfCancellationRequested();
+                    await StartNodeAsync(next.Node, next.Resume);
+                }
+                if (_stopping || _inFlight == 0) return;
+                var completion = await _completions!.Reader.ReadAsync(ct);
+                _inFlight--;
+                if (completion.Kind == CompletionKind.RetryDue) await StartNodeAsync(completion.Node, null);
+                else if (completion.Error is null) await CompleteAsync(completion.Node, completion.Result);
+                else await FailAttemptAsync(completion.Node, completion.Attempt, completion.Error);
+            }
+        }
+
+        private async ValueTask StartNodeAsync(int index, Resumption? resume)
+        {
+            var plan = _nodes[index];
+            var record = run.Nodes[index];
+            var attempt = resume is null ? ++record.Attempts : record.Attempts;
+            var now = runner._time.GetUtcNow();
+            record.Status = NodeStatus.Running;
+            record.StartedAt ??= now;
+            record.Bookmark = null;
+            record.WakeAt = null;
+            await runner._journal.NodeChangedAsync(run, record, ct);
+            Publish(RunEventTypes.NodeStarted, index, status: "running", attempt: attempt);
+
+            var context = new NodeContext
+            {
+                RunId = run.Id,
+                Node = plan.Node,
+                Scope = run,
+                Attempt = attempt,
+                Time = runner._time,
+                ResumedBookmark = resume?.Bookmark,
+                ResumeValue = resume?.Value,
+            };
+            ValueTask<NodeResult> pending;
+            try
+            {
+                pending = plan.Timeout is { } timeout
+                    ? RunWithTimeoutAsync(plan.Handler, context, timeout, runner._time, NodeToken)
+                    : plan.Handler.RunAsync(context, NodeToken);
+            }
+            catch (Exception ex)
+            {
+                await FailAttemptAsync(index, attempt, ex);
+                return;
+            }
+
+            if (pending.IsCompletedSuccessfully)
+            {
+                await CompleteAsync(index, pending.Result);
+                return;
+            }
+            _runCts ??= CancellationTokenSource.CreateLinkedTokenSource(ct);
+            _completions ??= Channel.CreateUnbounded<Completion>(new UnboundedChannelOptions { SingleReader = true });
+            _inFlight++;
+            _ = TrackAsync(index, attempt, pending, _completions.Writer);
+        }
+
+        private static async Task TrackAsync(int index, int attempt, ValueTask<NodeResult> pending, ChannelWriter<Completion> completions)
+        {
+            try
+            {
+                completions.TryWrite(new Completion(CompletionKind.Finished, index, attempt, await pending, null));
+            }
+            catch (Exception ex)
+            {
+                completions.TryWrite(new Completion(CompletionKind.Finished, index, attempt, default, ex));
+            }
+        }
+
+        private static async ValueTask<NodeResult> RunWithTimeoutAsync(INodeHandler handler, NodeContext context, TimeSpan timeout, TimeProvider time, CancellationToken ct)
+        {
+            using var timeoutCts = new CancellationTokenSource(timeout, time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeoutCts.Token);
+            try
+            {
+                // WaitAsync also stops waiting for a handler that ignores its token.
+                return await handler.RunAsync(context, linked.Token).AsTask().WaitAsync(linked.Token);
+            }
+            catch (OperationCanceledException) when (timeoutCts.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                throw new NodeException($"Timed out after {Describe(timeout)}.");
+            }
+        }
+
+        private async ValueTask CompleteAsync(int index, NodeResult result)
+        {
+            var plan = _nodes[index];
+            var record = run.Nodes[index];
+            record.FinishedAt = runner._time.GetUtcNow();
+            record.Output = result.Output;
+            record.Error = null;
+            if (result.Outcome == NodeOutcome.Waiting)
+            {
+                record.Status = NodeStatus.Waiting;
+                record.Bookmark = result.Bookmark;
+                record.WakeAt = result.WakeAt;
+                await runner._journal.NodeChangedAsync(run, record, ct);
+                return;
+            }
+            record.Status = NodeStatus.Succeeded;
+            record.Port = result.Port;
+            if (result.Output is { } output) run.SetData(plan.Slot, output);
+            if (plan.Kind.ProducesRunResult) run.Result = result.Output;
+            await runner._journal.NodeChangedAsync(run, record, ct);
+            Publish(RunEventTypes.NodeFinished, index, status: "succeeded", attempt: record.Attempts, output: result.Output);
+            if (result.Outcome == NodeOutcome.EndRun)
+            {
+                _ended = true;
+                Stop();
+                return;
+            }
+            await PropagateAsync(index, result.Port);
+        }
+
+        private async ValueTask FailAttemptAsync(int index, int attempt, Exception error)
+        {
+            if (error is OperationCanceledException && ct.IsCancellationRequested) throw error;
+            var plan = _nodes[index];
+            var record = run.Nodes[index];
+            var message = Describe(error);
+            record.Error = message;
+            if (attempt < plan.Retry.MaxAttempts && !_stopping)
+            {
+                var delay = plan.Retry.DelayAfter(attempt, runner._random.NextDouble());
+                await runner._journal.NodeChangedAsync(run, record, ct);
+                Publish(RunEventTypes.NodeFailed, index, status: "running", attempt: attempt, error: message, willRetry: true, retryIn: delay);
+                _completions ??= Channel.CreateUnbounded<Completion>(new UnboundedChannelOptions { SingleReader = true });
+                _inFlight++;
+                _ = RetryLaterAsync(index, attempt, delay, _completions.Writer);
+                return;
+            }
+
+            record.Status = NodeStatus.Failed;
+            record.FinishedAt = runner._time.GetUtcNow();
+            switch (plan.OnError)
+            {
+                case OnErrorModes.Continue:
+                case OnErrorModes.Route:
+                    var port = plan.OnError == OnErrorModes.Route ? NodeTypes.ErrorPort : null;
+                    var output = JsonSerializer.SerializeToElement(new { error = message, nodeId = plan.Node.Id, attempts = attempt });
+                    record.Output = output;
+                    record.Port = port;
+                    run.SetData(plan.Slot, output);
+                    await runner._journal.NodeChangedAsync(run, record, ct);
+                    Publish(RunEventTypes.NodeFailed, index, status: "failed", attempt: attempt, error: message, willRetry: false);
+                    await PropagateAsync(index, port);
+                    break;
+                default:
+                    run.Error = new RunError(plan.Node.Id, message);
+                    await runner._journal.NodeChangedAsync(run, record, ct);
+                    Publish(RunEventTypes.NodeFailed, index, status: "failed", attempt: attempt, error: message, willRetry: false);
+                    Stop();
+                    break;
+            }
+        }
+
+        private async Task RetryLaterAsync(int index, int attempt, TimeSpan delay, ChannelWriter<Completion> completions)
+        {
+            try
+            {
+                await Task.Delay(delay, runner._time, NodeToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // The run was stopped; the loop no longer waits for this retry.
+                return;
+            }
+            completions.TryWrite(new Completion(CompletionKind.RetryDue, index, attempt + 1, default, null));
+        }
+
+        // Counts the finished node's edges at their targets and settles every target whose inputs are all known.
+        private async ValueTask PropagateAsync(int index, string? port)
+        {
+            CountEdges(index, port);
+            foreach (var edge in _nodes[index].Outgoing)
+            {
+                if (_remaining[edge.Target] == 0 && run.Nodes[edge.Target].Status == NodeStatus.Pending) await SettleAsync(edge.Target);
+            }
+        }
+
+        private void CountEdges(int index, string? firedPort)
+        {
+            var fires = run.Nodes[index].Status != NodeStatus.Skipped
+                && !(run.Nodes[index].Status == NodeStatus.Failed && _nodes[index].OnError == OnErrorModes.Fail);
+            foreach (var edge in _nodes[index].Outgoing)
+            {
+                _remaining[edge.Target]--;
+                if (fires && edge.Port == firedPort) _fired[edge.Target]++;
+            }
+        }
+
+        // A node whose incoming edges are all resolved runs if any fired, and is skipped (ruling out its own edges) otherwise.
+        private async ValueTask SettleAsync(int index)
+        {
+            if (_fired[index] > 0) _ready.Enqueue((index, null));
+            else await SkipAsync(index);
+        }
+
+        private async ValueTask SkipAsync(int start)
+        {
+            var work = new Stack<int>();
+            work.Push(start);
+            while (work.TryPop(out var index))
+            {
+                var record = run.Nodes[index];
+                record.Status = NodeStatus.Skipped;
+                await runner._journal.NodeChangedAsync(run, record, ct);
+                Publish(RunEventTypes.NodeFinished, index, status: "skipped");
+                CountEdges(index, null);
+                foreach (var edge in _nodes[index].Outgoing)
+                {
+                    if (_remaining[edge.Target] != 0 || run.Nodes[edge.Target].Status != NodeStatus.Pending) continue;
+                    if (_fired[edge.Target] > 0) _ready.Enqueue((edge.Target, null));
+                    else work.Push(edge.Target);
+                }
+            }
+        }
+
+        private string? FiredPort(int index) => run.Nodes[index].Port;
+
+        private void Stop()
+        {
+            _stopping = true;
+            _runCts?.Cancel();
+        }
+
+        private async ValueTask FinishAsync()
+        {
+            var now = runner._time.GetUtcNow();
+            var cancelled = ct.IsCancellationRequested && !_ended && run.Error is null;
+            run.Status = cancelled ? RunStatus.Cancelled
+                : run.Error is not null ? RunStatus.Failed
+                : _ended ? RunStatus.Succeeded
+                : run.Nodes.Any(n => n.Status == NodeStatus.Waiting) ? RunStatus.Waiting
+                : RunStatus.Succeeded;
+
+            if (run.Status != RunStatus.Waiting)
+            {
+                foreach (var record in run.Nodes)
+                {
+                    if (record.Status is NodeStatus.Running or NodeStatus.Waiting || (_ended && record.Status == NodeStatus.Pending))
+                    {
+                        var wasWaiting = record.Status == NodeStatus.Waiting;
+                        record.Status = _ended || record.Status == NodeStatus.Pending ? NodeStatus.Skipped : NodeStatus.Failed;
+                        record.FinishedAt = now;
+                        if (record.Status == NodeStatus.Failed)
+                        {
+                            record.Error = cancelled ? (wasWaiting ? "Cancelled while waiting." : "Cancelled while running.") : $"Stopped because the run failed at '{run.Error?.NodeId}'.";
+                        }
+                        await runner._journal.NodeChangedAsync(run, record, CancellationToken.None);
+                    }
+                }
+                run.FinishedAt = now;
+            }
+            // The final state is journaled even when the run was cancelled.
+            await runner._journal.RunChangedAsync(run, CancellationToken.None);
+            _runCts?.Dispose();
+
+            if (run.Status == RunStatus.Waiting)
+            {
+                for (var i = 0; i < _nodes.Length; i++)
+                {
+                    var record = run.Nodes[i];
+                    if (record.Status == NodeStatus.Waiting)
+                    {
+                        Publish(RunEventTypes.RunWaiting, i, status: "waiting", output: record.Output, bookmark: record.Bookmark, wakeAt: record.WakeAt);
+                    }
+                }
+                return;
+            }
+            if (run.Status == RunStatus.Failed) runner.LogRunFailed(run.Id, run.Error?.NodeId, run.Error?.Message ?? "");
+            runner.LogRunEnded(run.Id, run.WorkflowId, run.Status.ToText());
+            Publish(RunEventTypes.RunFinished, status: run.Status.ToText(), output: run.Result, error: run.Error?.ToString());
+        }
+
+        private void Publish(
+            string type, int node = -1, string? status = null, int? attempt = null, JsonElement? output = null, string? error = null,
+            bool? willRetry = null, TimeSpan? retryIn = null, string? bookmark = null, DateTimeOffset? wakeAt = null)
+        {
+            if (!runner._events.HasSubscribers) return;
+            var now = runner._time.GetUtcNow();
+            var record = node >= 0 ? run.Nodes[node] : null;
+            var since = record is null ? run.StartedAt : record.StartedAt;
+            runner._events.Publish(new RunEvent
+            {
+                Type = type,
+                RunId = run.Id,
+                WorkflowId = run.WorkflowId,
+                At = now,
+                NodeId = record?.NodeId,
+                NodeKind = node >= 0 ? _nodes[node].Kind.Name : null,
+                Status = status,
+                Attempt = attempt,
+                DurationMs = type is RunEventTypes.NodeFinished or RunEventTypes.NodeFailed or RunEventTypes.RunFinished && since is { } start
+                    ? (now - start).TotalMilliseconds
+                    : null,
+                Output = output,
+                Error = error,
+                WillRetry = willRetry,
+                RetryInMs = retryIn?.TotalMilliseconds,
+                Bookmark = bookmark,
+                WakeAt = wakeAt,
+            });
+        }
+    }
+
+    /// <summary>A person-readable reason for a failed attempt.</summary>
+    internal static string Describe(Exception error) => error switch
+    {
+        NodeException or Expressions.ExpressionException => error.Message,
+        OperationCanceledException => "Cancelled.",
+        _ => $"{error.GetType().Name}: {error.Message}",
+    };
+
+    internal static string Describe(TimeSpan span) =>
+        span.TotalSeconds < 1 ? $"{span.TotalMilliseconds:0} ms"
+        : span.TotalMinutes < 1 ? $"{span.TotalSeconds:0.#} s"
+        : span.TotalHours < 1 ? $"{span.TotalMinutes:0.#} min"
+        : $"{span.TotalHours:0.#} h";
+}

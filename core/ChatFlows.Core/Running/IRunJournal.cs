@@ -1,0 +1,14 @@
+namespace ChatFlows.Core.Running;
+
+/// <summary>
+/// Where the engine records a run as it goes: every node start and finish and every run status change, in order,
+/// before the run moves on. A durable store implements it so that a run can resume from its journal.
+/// </summary>
+public interface IRunJournal
+{
+    /// <summary>The run's status, result or error changed.</summary>
+    ValueTask RunChangedAsync(RunState run, CancellationToken ct);
+
+    /// <summary>A node started, failed an attempt, finished, was skipped or began waiting.</summary>
+    ValueTask NodeChangedAsync(RunState run, NodeRecord node, CancellationToken ct);
+}

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ChatFlows.Core.Running;
+
+/// <summary>One thing that happened in a run, as streamed to observers and over server-sent events.</summary>
+public sealed class RunEvent
+{
+    /// <summary>run.started, node.started, node.finished, node.failed, run.waiting or run.finished.</summary>
+    public required string Type { get; init; }
+
+    public required string RunId { get; init; }
+
+    public required string WorkflowId { get; init; }
+
+    public required DateTimeOffset At { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? NodeId { get; init; }
+
+    /// <summary>The node's type and kind, e.g. <c>tool/transform</c>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? NodeKind { get; init; }
+
+    /// <summary>The node's or the run's status after this event.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Status { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Attempt { get; init; }
+
+    /// <summary>Milliseconds from start to this event (node or run).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? DurationMs { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public JsonElement? Output { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Error { get; init; }
+
+    /// <summary>On node.failed: true when another attempt follows after <see cref="RetryInMs"/>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? WillRetry { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? RetryInMs { get; init; }
+
+    /// <summary>On run.waiting: the bookmark the node waits on.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Bookmark { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? WakeAt { get; init; }
+}
+
+/// <summary>The event names of DESIGN §6.</summary>
+public static class RunEventTypes
+{
+    public const string RunStarted = "run.started";
+    public const string NodeStarted = "node.started";
+    public const string NodeFinished = "node.finished";
+    public const string NodeFailed = "node.failed";
+    public const string RunWaiting = "run.waiting";
+    public const string RunFinished = "run.finished";
+}

@@ -1,0 +1,24 @@
+using System.Text.Json;
+
+namespace ChatFlows.Core.Running;
+
+/// <summary>A request to start a run, from any trigger: chat, webhook, schedule, Play or the CLI.</summary>
+public sealed record RunRequest
+{
+    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
+
+    /// <summary>The payload, available to the run as <c>trigger</c>.</summary>
+    public JsonElement Trigger { get; init; } = EmptyObject;
+
+    /// <summary>The trigger node that fires; null picks the first manual trigger, else the first trigger.</summary>
+    public string? TriggerNodeId { get; init; }
+
+    /// <summary>Who started the run, e.g. <c>slack:U012</c> or <c>cli</c>.</summary>
+    public string? StartedBy { get; init; }
+
+    /// <summary>The chat thread the run reports to, if any.</summary>
+    public string? Thread { get; init; }
+
+    /// <summary>A run id chosen by the caller; a new one is made when null.</summary>
+    public string? RunId { get; init; }
+}

@@ -1,0 +1,100 @@
+using System.Text.Json;
+using ChatFlows.Core.Expressions;
+
+namespace ChatFlows.Core.Running;
+
+/// <summary>
+/// A run: its request, status, node journal and data. The executor is its only writer; readers (templates in
+/// concurrent branches, observers) see data through immutable, atomically swapped values.
+/// </summary>
+public sealed class RunState : RunScope
+{
+    private readonly object?[] _slots;
+    private JsonElement? _run;
+
+    /// <summary>Creates a queued run of <paramref name="plan"/>.</summary>
+    public RunState(WorkflowPlan plan, RunRequest request, string id)
+    {
+        Plan = plan;
+        Request = request;
+        Id = id;
+        _slots = new object?[plan.DataKeys.Length];
+        var nodes = new NodeRecord[plan.Nodes.Length];
+        for (var i = 0; i < nodes.Length; i++) nodes[i] = new NodeRecord(plan.Nodes[i].Node.Id);
+        Nodes = nodes;
+    }
+
+    public string Id { get; }
+
+    /// <summary>The compiled workflow version this run is pinned to.</summary>
+    public WorkflowPlan Plan { get; }
+
+    public string WorkflowId => Plan.Document.Id;
+
+    public int WorkflowVersion => Plan.Document.Version;
+
+    public RunRequest Request { get; }
+
+    public RunStatus Status { get; set; }
+
+    public DateTimeOffset? StartedAt { get; set; }
+
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    /// <summary>The failing node and error when the run failed.</summary>
+    public RunError? Error { get; set; }
+
+    /// <summary>The output of the last respond or end node, if any.</summary>
+    public JsonElement? Result { get; set; }
+
+    /// <summary>One record per node, in document order.</summary>
+    public IReadOnlyList<NodeRecord> Nodes { get; }
+
+    /// <summary>The record of the node with this id.</summary>
+    public NodeRecord Node(string nodeId) => Nodes[Plan.IndexById[nodeId]];
+
+    /// <inheritdoc />
+    public override JsonElement Trigger => Request.Trigger;
+
+    /// <inheritdoc />
+    public override IEnumerable<KeyValuePair<string, JsonElement>> Data
+    {
+        get
+        {
+            for (var i = 0; i < _slots.Length; i++)
+            {
+                if (Volatile.Read(ref _slots[i]) is JsonElement value) yield return new(Plan.DataKeys[i], value);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override bool TryGetData(string key, out JsonElement value)
+    {
+        if (Plan.SlotByKey.TryGetValue(key, out var slot) && Volatile.Read(ref _slots[slot]) is JsonElement found)
+        {
+            value = found;
+            return true;
+        }
+        value = default;
+        return false;
+    }
+
+    /// <inheritdoc />
+    public override JsonElement Run => _run ??= JsonSerializer.SerializeToElement(new
+    {
+        id = Id,
+        workflow = WorkflowId,
+        startedBy = Request.StartedBy,
+        thread = Request.Thread,
+    });
+
+    // Values are boxed so that a reader on another thread sees either the old or the new value, never a torn one.
+    internal void SetData(int slot, JsonElement value) => Volatile.Write(ref _slots[slot], value);
+
+    /// <summary>Restores a data value when a run is loaded from its journal.</summary>
+    public void RestoreData(string key, JsonElement value)
+    {
+        if (Plan.SlotByKey.TryGetValue(key, out var slot)) SetData(slot, value);
+    }
+}

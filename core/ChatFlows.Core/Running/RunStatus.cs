@@ -1,0 +1,44 @@
+using System.Text.Json.Serialization;
+
+namespace ChatFlows.Core.Running;
+
+/// <summary>Where a run is; every run ends in exactly one of succeeded, failed, cancelled or expired.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<RunStatus>))]
+public enum RunStatus
+{
+    [JsonStringEnumMemberName("queued")] Queued,
+    [JsonStringEnumMemberName("running")] Running,
+    [JsonStringEnumMemberName("waiting")] Waiting,
+    [JsonStringEnumMemberName("succeeded")] Succeeded,
+    [JsonStringEnumMemberName("failed")] Failed,
+    [JsonStringEnumMemberName("cancelled")] Cancelled,
+    [JsonStringEnumMemberName("expired")] Expired,
+}
+
+/// <summary>Where one node of a run is.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<NodeStatus>))]
+public enum NodeStatus
+{
+    [JsonStringEnumMemberName("pending")] Pending,
+    [JsonStringEnumMemberName("running")] Running,
+    [JsonStringEnumMemberName("waiting")] Waiting,
+    [JsonStringEnumMemberName("succeeded")] Succeeded,
+    [JsonStringEnumMemberName("failed")] Failed,
+    [JsonStringEnumMemberName("skipped")] Skipped,
+}
+
+/// <summary>Status helpers.</summary>
+public static class StatusExtensions
+{
+    /// <summary>True for succeeded, failed, cancelled and expired.</summary>
+    public static bool IsTerminal(this RunStatus status) => status >= RunStatus.Succeeded;
+
+    /// <summary>True once a node can no longer change: succeeded, failed or skipped.</summary>
+    public static bool IsFinished(this NodeStatus status) => status >= NodeStatus.Succeeded;
+
+    /// <summary>The lower-case name used in JSON and on screen.</summary>
+    public static string ToText(this RunStatus status) => status.ToString().ToLowerInvariant();
+
+    /// <summary>The lower-case name used in JSON and on screen.</summary>
+    public static string ToText(this NodeStatus status) => status.ToString().ToLowerInvariant();
+}
