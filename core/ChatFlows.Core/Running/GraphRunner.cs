@@ -51,12 +51,13 @@ public sealed partial class GraphRunner(TimeProvider time, IRunJournal journal, 
         private readonly int[] _fired = new int[run.Plan.Nodes.Length];
         private readonly Queue<(int Node, Resumption? Resume)> _ready = new();
         private Channel<Completion>? _completions;
-        private CancellationTokenSource? _runCts;
+        // Cancelled when the run stops early (a failure or an end node) so that other branches stop too.
+        private readonly CancellationTokenSource _runCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         private int _inFlight;
         private bool _stopping;
         private bool _ended;
 
-        private CancellationToken NodeToken => _runCts?.Token ?? ct;
+        private CancellationToken NodeToken => _runCts.Token;
 
         public async Task<RunState> RunAsync(Resumption? resume)
         {
@@ -92,7 +93,12 @@ public sealed partial class GraphRunner(TimeProvider time, IRunJournal journal, 
         // Rebuilds the join counters from the journal, then queues what can run.
         private async ValueTask RestoreAsync(Resumption? resume)
         {
-            if (run.Status.IsTerminal()) throw new InvalidOperationException($"Run {run.Id} has already {run.Status.ToText()}.");
+            if (run.Status.IsTerminal())
+            {
+                // A resume of a finished run is a stale or duplicate click, answered like any other.
+                if (resume is not null) throw new BookmarkNotFoundException(run.Id, resume.Bookmark, resume.NodeId);
+                throw new InvalidOperationException($"Run {run.Id} has already {run.Status.ToText()}.");
+            }
             var target = resume is null ? -1 : FindWaiting(resume.Bookmark, resume.NodeId);
             run.Status = RunStatus.Running;
             await runner._journal.RunChangedAsync(run, ct);
@@ -179,7 +185,6 @@ public sealed partial class GraphRunner(TimeProvider time, IRunJournal journal, 
                 await CompleteAsync(index, pending.Result);
                 return;
             }
-            _runCts ??= CancellationTokenSource.CreateLinkedTokenSource(ct);
             _completions ??= Channel.CreateUnbounded<Completion>(new UnboundedChannelOptions { SingleReader = true });
             _inFlight++;
             _ = TrackAsync(index, attempt, pending, _completions.Writer);
@@ -253,10 +258,11 @@ public sealed partial class GraphRunner(TimeProvider time, IRunJournal journal, 
             {
                 var delay = plan.Retry.DelayAfter(attempt, runner._random.NextDouble());
                 await runner._journal.NodeChangedAsync(run, record, ct);
-                Publish(RunEventTypes.NodeFailed, index, status: "running", attempt: attempt, error: message, willRetry: true, retryIn: delay);
                 _completions ??= Channel.CreateUnbounded<Completion>(new UnboundedChannelOptions { SingleReader = true });
                 _inFlight++;
+                // The retry's timer starts before observers hear of the failure, so "failed" means "retry scheduled".
                 _ = RetryLaterAsync(index, attempt, delay, _completions.Writer);
+                Publish(RunEventTypes.NodeFailed, index, status: "running", attempt: attempt, error: message, willRetry: true, retryIn: delay);
                 return;
             }
 
@@ -351,7 +357,7 @@ public sealed partial class GraphRunner(TimeProvider time, IRunJournal journal, 
         private void Stop()
         {
             _stopping = true;
-            _runCts?.Cancel();
+            _runCts.Cancel();
         }
 
         private async ValueTask FinishAsync()
@@ -384,7 +390,8 @@ public sealed partial class GraphRunner(TimeProvider time, IRunJournal journal, 
             }
             // The final state is journaled even when the run was cancelled.
             await runner._journal.RunChangedAsync(run, CancellationToken.None);
-            _runCts?.Dispose();
+            // Branches abandoned by a stop may still hold the token; only dispose when none is left.
+            if (_inFlight == 0) _runCts.Dispose();
 
             if (run.Status == RunStatus.Waiting)
             {
