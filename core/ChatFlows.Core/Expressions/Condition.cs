@@ -1,11 +1,11 @@
 using System.Text.Json;
-using JsonSerializer = System.Text.Json.JsonSerializer;
 using Acornima;
 using Acornima.Ast;
 using Jint;
 using Jint.Native;
 using Jint.Native.Json;
 using Jint.Runtime;
+using JsonSerializer = System.Text.Json.JsonSerializer;
 
 namespace ChatFlows.Core.Expressions;
 
