@@ -62,7 +62,9 @@ internal static class RunCommand
         }
         catch (ArgumentException ex)
         {
-            await stderr.WriteLineAsync($"chatflows run: {ex.Message}");
+            // An unknown --trigger lands here; " (Parameter 'triggerNodeId')" means nothing at the command line.
+            var message = ex.ParamName is null ? ex.Message : ex.Message.Replace($" (Parameter '{ex.ParamName}')", "", StringComparison.Ordinal);
+            await stderr.WriteLineAsync($"chatflows run: {message}");
             return CommandLine.Usage;
         }
         finally
@@ -109,7 +111,9 @@ internal static class RunCommand
                 }
                 catch (JsonException ex)
                 {
-                    error = $"--input is not valid JSON: {ex.Message.Split(" Path:")[0]}";
+                    // JsonNode.Parse ends its message with "LineNumber: 0 | BytePositionInLine: n", not " Path:"; say it plainly.
+                    var reason = ex.Message.Split([" Path:", " LineNumber:"], StringSplitOptions.None)[0];
+                    error = $"--input is not valid JSON at column {(ex.BytePositionInLine ?? 0) + 1}: {reason}";
                     return false;
                 }
                 if (input is null)

@@ -11,6 +11,11 @@ internal static class WorkflowFiles
     public static string Resolve(string fileOrId)
     {
         if (File.Exists(fileOrId)) return fileOrId;
+        // A path is not an id: searching samples/<path>.json only produced "looked for x.json.json" noise.
+        if (Path.GetFileName(fileOrId) != fileOrId || fileOrId.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new FileNotFoundException($"no workflow file '{fileOrId}'.");
+        }
         foreach (var folder in SearchFolders)
         {
             var candidate = Path.Combine(folder, fileOrId + ".json");

@@ -214,6 +214,8 @@ public static class WorkflowJson
     private static string FirstSentence(string message)
     {
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        // JsonNode.Parse reports no Path, only the 0-based "LineNumber: …", which contradicted our 1-based line.
+        if (cut < 0) cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
         return (cut > 0 ? message[..cut] : message).Trim();
     }
 }
