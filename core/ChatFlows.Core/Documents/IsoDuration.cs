@@ -9,7 +9,8 @@ public static class IsoDuration
     public static bool TryParse(string? text, out TimeSpan duration)
     {
         duration = default;
-        if (string.IsNullOrWhiteSpace(text) || text[0] != 'P') return false;
+        // XmlConvert tolerates surrounding spaces; a document should hold the duration exactly.
+        if (string.IsNullOrWhiteSpace(text) || text[0] != 'P' || char.IsWhiteSpace(text[^1])) return false;
         try
         {
             duration = XmlConvert.ToTimeSpan(text);

@@ -16,7 +16,9 @@ namespace ChatFlows.Core.Expressions;
 /// </summary>
 public sealed class Condition
 {
-    private static readonly Parser ExpressionParser = new(new ParserOptions { EcmaVersion = EcmaVersion.Latest });
+    private const uint MaxArraySize = 1_000_000;
+
+    private static readonly ParserOptions ExpressionParserOptions = new() { EcmaVersion = EcmaVersion.Latest };
 
     private readonly Prepared<Script> _script;
 
@@ -40,12 +42,24 @@ public sealed class Condition
         try
         {
             // ParseExpression refuses statements, so "a; while(true){}" never reaches the engine.
-            ExpressionParser.ParseExpression(source);
-            return new Condition(source, label, Engine.PrepareScript(source));
+            // A parser per call: Acornima's Parser keeps its state in fields, so a shared one garbles concurrent parses.
+            new Parser(ExpressionParserOptions).ParseExpression(source);
+            var script = Engine.PrepareScript(source);
+            // The two parsers read some text differently ("{}/a//x" is a division to one, a block and a regex to the
+            // other), which let "{}/a//2;while(1){}\n/1/g" smuggle a loop in; what runs must itself be one expression.
+            if (script.Program is { Body: not [ExpressionStatement] } program)
+            {
+                var body = program.Body;
+                var extra = body.Count > 1 && body[0] is ExpressionStatement ? body[1] : body.FirstOrDefault();
+                var start = extra?.Location.Start ?? default;
+                throw new ExpressionException($"{label}: expression does not parse: line {Math.Max(start.Line, 1)}, column {start.Column + 1}: only a single expression is allowed, not statements.");
+            }
+            return new Condition(source, label, script);
         }
         catch (ParseErrorException ex)
         {
-            throw new ExpressionException($"{label}: expression does not parse: line {ex.LineNumber}, column {ex.Column}: {ex.Description}", ex);
+            // Acornima counts columns from zero; runtime errors and templates report them from one.
+            throw new ExpressionException($"{label}: expression does not parse: line {ex.LineNumber}, column {ex.Column + 1}: {ex.Description}", ex);
         }
     }
 
@@ -63,13 +77,24 @@ public sealed class Condition
 
     private JsValue Evaluate(RunScope scope, out Engine engine)
     {
-        engine = new Engine(options => options
-            .Strict()
-            .DisableStringCompilation()
-            .TimeoutInterval(TimeSpan.FromMilliseconds(500))
-            .MaxStatements(100_000)
-            .LimitMemory(16_000_000)
-            .LimitRecursion(64));
+        engine = new Engine(options =>
+        {
+            options
+                .Strict()
+                .DisableStringCompilation()
+                .TimeoutInterval(TimeSpan.FromMilliseconds(500))
+                .MaxStatements(100_000)
+                .LimitMemory(16_000_000)
+                .LimitRecursion(64);
+            // Time and memory are checked between statements only, so a built-in filling a huge array inside one
+            // expression ([...Array(1e9)]) ran for minutes; bounding array size stops it before it starts.
+            options.Constraints.MaxArraySize = MaxArraySize;
+            // LimitRecursion sees calls only; recursion through valueOf, toString or a Proxy trap overflowed the
+            // native stack and killed the process.
+            options.Constraints.StackOverflowGuard = true;
+            // Jint's default lets one backtracking pattern run for ten seconds.
+            options.Constraints.RegexTimeout = TimeSpan.FromMilliseconds(500);
+        });
         try
         {
             var json = new JsonParser(engine);

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Fluid;
 using Fluid.Ast;
 using Fluid.Parser;
+using Fluid.Values;
 
 namespace ChatFlows.Core.Expressions;
 
@@ -53,6 +54,7 @@ public sealed partial class Template
         {
             throw new ExpressionException($"{label}: template does not parse: {DescribeParseError(error)}");
         }
+        template = RangeBound.Instance.VisitTemplate(template);
         return new Template(source, label, template, SingleExpressionOf(template));
     }
 
@@ -129,6 +131,29 @@ public sealed partial class Template
     [GeneratedRegex(@"at \((\d+):(\d+)\)")]
     private static partial Regex PositionPattern();
 
+    // Fluid materialises a range as an array before a loop takes its first step, so (1..100000000) allocated
+    // gigabytes before MaxSteps could stop it; a range longer than the step budget is refused up front.
+    private sealed class RangeBound : AstRewriter
+    {
+        public static readonly RangeBound Instance = new();
+
+        protected override Expression VisitRangeExpression(RangeExpression rangeExpression) => new BoundedRange(rangeExpression);
+    }
+
+    private sealed class BoundedRange(RangeExpression range) : Expression
+    {
+        public override async ValueTask<FluidValue> EvaluateAsync(TemplateContext context)
+        {
+            var from = (await range.From.EvaluateAsync(context)).ToNumberValue();
+            var to = (await range.To.EvaluateAsync(context)).ToNumberValue();
+            if (to - from >= context.MaxSteps)
+            {
+                throw new InvalidOperationException($"the range ({from}..{to}) has more than {context.MaxSteps:N0} items.");
+            }
+            return await range.EvaluateAsync(context);
+        }
+    }
+
     private sealed class BoundedStringWriter(int limit) : StringWriter(System.Globalization.CultureInfo.InvariantCulture)
     {
         public override void Write(char value)
@@ -159,7 +184,8 @@ public sealed partial class Template
         {
             if (GetStringBuilder().Length + more > limit)
             {
-                throw new ExpressionException($"template output exceeds {limit:N0} characters.");
+                // Not an ExpressionException, so that RenderAsync adds the label: the error must name its node.
+                throw new InvalidOperationException($"the output exceeds {limit:N0} characters.");
             }
         }
     }

@@ -168,6 +168,7 @@ public sealed partial class GraphRunner(TimeProvider time, IRunJournal journal, 
                 ResumeValue = resume?.Value,
             };
             ValueTask<NodeResult> pending;
+            Exception? thrown = null;
             try
             {
                 pending = plan.Timeout is { } timeout
@@ -176,7 +177,13 @@ public sealed partial class GraphRunner(TimeProvider time, IRunJournal journal, 
             }
             catch (Exception ex)
             {
-                await FailAttemptAsync(index, attempt, ex);
+                pending = default;
+                thrown = ex;
+            }
+            // Awaiting outside the catch keeps the 88-byte pending out of the state machine, saving a write-barrier copy per node.
+            if (thrown is not null)
+            {
+                await FailAttemptAsync(index, attempt, thrown);
                 return;
             }
 
@@ -326,10 +333,12 @@ public sealed partial class GraphRunner(TimeProvider time, IRunJournal journal, 
         }
 
         // A node whose incoming edges are all resolved runs if any fired, and is skipped (ruling out its own edges) otherwise.
-        private async ValueTask SettleAsync(int index)
+        // Not async: the common case only queues the node, and an async method would cost a state machine per node.
+        private ValueTask SettleAsync(int index)
         {
-            if (_fired[index] > 0) _ready.Enqueue((index, null));
-            else await SkipAsync(index);
+            if (_fired[index] <= 0) return SkipAsync(index);
+            _ready.Enqueue((index, null));
+            return ValueTask.CompletedTask;
         }
 
         private async ValueTask SkipAsync(int start)
@@ -372,8 +381,10 @@ public sealed partial class GraphRunner(TimeProvider time, IRunJournal journal, 
 
             if (run.Status != RunStatus.Waiting)
             {
-                foreach (var record in run.Nodes)
+                // Indexed rather than foreach, which allocates an enumerator through IReadOnlyList on every run.
+                for (var i = 0; i < run.Nodes.Count; i++)
                 {
+                    var record = run.Nodes[i];
                     if (record.Status is NodeStatus.Running or NodeStatus.Waiting || (_ended && record.Status == NodeStatus.Pending))
                     {
                         var wasWaiting = record.Status == NodeStatus.Waiting;
@@ -406,8 +417,9 @@ public sealed partial class GraphRunner(TimeProvider time, IRunJournal journal, 
                 return;
             }
             if (run.Status == RunStatus.Failed) runner.LogRunFailed(run.Id, run.Error?.NodeId, run.Error?.Message ?? "");
-            runner.LogRunEnded(run.Id, run.WorkflowId, run.Status.ToText());
-            Publish(RunEventTypes.RunFinished, status: run.Status.ToText(), output: run.Result, error: run.Error?.ToString());
+            // ToText allocates; build it only for a logger or subscriber that will read it (both re-check anyway).
+            if (runner._logger.IsEnabled(LogLevel.Information)) runner.LogRunEnded(run.Id, run.WorkflowId, run.Status.ToText());
+            if (runner._events.HasSubscribers) Publish(RunEventTypes.RunFinished, status: run.Status.ToText(), output: run.Result, error: run.Error?.ToString());
         }
 
         private void Publish(
