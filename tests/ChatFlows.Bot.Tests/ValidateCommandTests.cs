@@ -38,7 +38,7 @@ public sealed class ValidateCommandTests
             [
                 "id: 'Many Problems' is not a workflow id; use lower-case letters, digits, '-' and '_', starting with a letter or digit.",
                 "nodes/shape/config/value: tool/transform needs 'value'.",
-                "nodes/check/config/expression: expression does not parse: line 1, column 12: Unexpected end of input",
+                "nodes/check/config/expression: expression does not parse: line 1, column 13: Unexpected end of input",
                 "nodes/pause/config/duration: 'soon' is not a positive ISO-8601 duration (like PT30S, PT4H or P1D).",
                 "edges/2/port: Edges from condition 'check' need a port: true or false.",
                 "edges/3/to: No node has the id 'ghost'.",
