@@ -26,6 +26,6 @@ awk '/(Passed|Failed)!/ {
          if ($i == "Skipped:") skipped += $(i+1)
        }
      }
-     END { printf "tests: %d passed, %d failed, %d skipped\n", passed, failed, skipped }' "$log" | tr -d ','
+     END { printf "tests: %d passed, %d failed, %d skipped\n", passed, failed, skipped }' "$log"
 rm -f "$log"
 exit "$status"
