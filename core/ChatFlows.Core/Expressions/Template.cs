@@ -146,7 +146,7 @@ public sealed partial class Template
         {
             var from = (await range.From.EvaluateAsync(context)).ToNumberValue();
             var to = (await range.To.EvaluateAsync(context)).ToNumberValue();
-            if (to - from >= context.MaxSteps)
+            if (context.MaxSteps > 0 && to - from >= context.MaxSteps)
             {
                 throw new InvalidOperationException($"the range ({from}..{to}) has more than {context.MaxSteps:N0} items.");
             }

@@ -156,6 +156,7 @@ public class WorkflowJsonTests
 
         Assert.Contains("not valid JSON", ex.Message, StringComparison.Ordinal);
         Assert.Contains("line 3, column 13", ex.Message, StringComparison.Ordinal);
+        Assert.EndsWith("',' is an invalid start of a value.", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("LineNumber", ex.Message, StringComparison.Ordinal);
     }
 

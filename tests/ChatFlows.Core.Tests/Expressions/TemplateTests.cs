@@ -3,6 +3,7 @@ using ChatFlows.Core.Expressions;
 
 namespace ChatFlows.Core.Tests.Expressions;
 
+[Collection(NonParallelCollection.Name)]
 public class TemplateTests
 {
     private const string Label = "nodes/greet/config/text";
@@ -110,6 +111,19 @@ public class TemplateTests
         Assert.Contains("range", ex.Message, StringComparison.Ordinal);
         // Building the range first allocated about 480 MB here; other tests running meanwhile allocate far less.
         Assert.InRange(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore, 0, 100_000_000);
+    }
+
+    [Theory]
+    [InlineData("{% for i in (1..5) %}{{ i }}{% endfor %}", "12345")]
+    [InlineData("{% for i in (1..5) reversed %}{{ i }}{% endfor %}", "54321")]
+    [InlineData("{% for i in (1..5) limit: 2 offset: 1 %}{{ i }}{% endfor %}", "23")]
+    [InlineData("{% for i in (data.n..3) %}{{ forloop.index }}:{{ i }} {% endfor %}", "1:2 2:3 ")]
+    [InlineData("{% for i in (3..1) %}{{ i }}{% endfor %}", "")]
+    public async Task RenderAsync_SmallRange_LoopsAsUsual(string source, string expected)
+    {
+        var template = Template.Parse(source, Label);
+
+        Assert.Equal(expected, await template.RenderAsync(new TestScope(data: """{"n": 2}""")));
     }
 
     [Fact]
