@@ -12,8 +12,9 @@ namespace ChatFlows.Bench;
 /// against a plain chain of ten awaited calls. No event subscribers, a journal that keeps nothing.
 /// </summary>
 [MemoryDiagnoser]
-// Short enough for a 2-core box: all four benchmarks finish in a few minutes.
-[SimpleJob(warmupCount: 3, iterationCount: 10)]
+// Short enough for a 2-core box (all four finish in about two minutes); the median resists bursts from other processes.
+[SimpleJob(warmupCount: 3, iterationCount: 15)]
+[MedianColumn]
 public class EngineOverheadBenchmarks
 {
     private const int Steps = 10;
