@@ -8,6 +8,9 @@ internal static class CommandLine
     public const int Usage = 2;
     public const int Waiting = 3;
 
+    /// <summary>True for the offline commands; no arguments, <c>serve</c> or host options (<c>--urls …</c>) start the host.</summary>
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] != "serve" && !args[0].StartsWith("--", StringComparison.Ordinal) || args is ["--help"];
+
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         switch (args.FirstOrDefault())
@@ -16,9 +19,9 @@ internal static class CommandLine
                 return await RunCommand.ExecuteAsync(args[1..], stdout, stderr);
             case "validate":
                 return ValidateCommand.Execute(args[1..], stdout, stderr);
-            case null or "help" or "--help" or "-h":
+            case "help" or "--help" or "-h":
                 await stdout.WriteAsync(Help);
-                return args.Length == 0 ? Usage : Success;
+                return Success;
             default:
                 await stderr.WriteLineAsync($"chatflows: unknown command '{args[0]}'. Try 'chatflows help'.");
                 return Usage;
@@ -29,6 +32,8 @@ internal static class CommandLine
         ChatFlows — chat-first workflows.
 
         Usage:
+          chatflows [serve] [--urls http://localhost:5080]
+              Starts the host: the HTTP API, webhooks, the run workers and schedules (SQLite in ./data).
           chatflows run <file-or-id> [--input '<json>' | key=value ...] [--trigger <node id>]
               Runs a workflow to the end, showing each node live. An id is looked up as samples/<id>.json
               or workflows/<id>.json. key=value pairs arrive as trigger.args, as from /run in chat;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ChatFlows.Core.Expressions;
+using ChatFlows.Core.Storage;
 
 namespace ChatFlows.Core.Running;
 
@@ -91,6 +92,42 @@ public sealed class RunState : RunScope
 
     // Values are boxed so that a reader on another thread sees either the old or the new value, never a torn one.
     internal void SetData(int slot, JsonElement value) => Volatile.Write(ref _slots[slot], value);
+
+    /// <summary>
+    /// Rebuilds a run from its stored journal: node records as journaled (nodes never journaled stay pending) and
+    /// the data the finished nodes produced. <paramref name="plan"/> must be the version the run is pinned to.
+    /// </summary>
+    public static RunState Restore(WorkflowPlan plan, StoredRun stored)
+    {
+        var run = new RunState(plan, stored.ToRequest(), stored.Id)
+        {
+            Status = stored.Status,
+            StartedAt = stored.StartedAt,
+            FinishedAt = stored.FinishedAt,
+            Error = stored.Error,
+            Result = stored.Result,
+        };
+        foreach (var saved in stored.Nodes)
+        {
+            if (!plan.IndexById.TryGetValue(saved.NodeId, out var index)) continue;
+            var node = run.Nodes[index];
+            node.Status = saved.Status;
+            node.Attempts = saved.Attempts;
+            node.StartedAt = saved.StartedAt;
+            node.FinishedAt = saved.FinishedAt;
+            node.Output = saved.Output;
+            node.Error = saved.Error;
+            node.Port = saved.Port;
+            node.Bookmark = saved.Bookmark;
+            node.WakeAt = saved.WakeAt;
+            // Finished nodes' outputs are the run's data; a node that failed with onError continue/route left its error there.
+            if (saved.Output is { } output && (saved.Status == NodeStatus.Succeeded || saved.Status == NodeStatus.Failed))
+            {
+                run.SetData(plan.Nodes[index].Slot, output);
+            }
+        }
+        return run;
+    }
 
     /// <summary>Restores a data value when a run is loaded from its journal.</summary>
     public void RestoreData(string key, JsonElement value)

@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+using ChatFlows.Core.Storage;
+
+namespace ChatFlows.Bot.Hosting;
+
+/// <summary>Where runs and workflows are kept (<c>ChatFlows:Storage</c>).</summary>
+public sealed class StorageOptions
+{
+    /// <summary><c>sqlite</c> (the default, one machine); <c>postgres</c> is planned for several instances.</summary>
+    [Required]
+    [RegularExpression("^sqlite$", ErrorMessage = "ChatFlows:Storage:Provider must be 'sqlite'; PostgreSQL is not available in this version.")]
+    public string Provider { get; set; } = "sqlite";
+
+    /// <summary>For SQLite, <c>Data Source=path/to/chatflows.db</c>.</summary>
+    [Required(ErrorMessage = "ChatFlows:Storage:ConnectionString is empty; set it to e.g. 'Data Source=./data/chatflows.db'.")]
+    public string ConnectionString { get; set; } = SqliteDatabase.DefaultConnectionString;
+}

@@ -1,0 +1,14 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+
+namespace ChatFlows.Canvas;
+
+/// <summary>Maps the canvas: its JSON API (workflows, runs) and pages.</summary>
+public static class CanvasEndpoints
+{
+    /// <summary>Maps every canvas route.</summary>
+    public static IEndpointRouteBuilder MapCanvas(this IEndpointRouteBuilder app)
+    {
+        return app;
+    }
+}

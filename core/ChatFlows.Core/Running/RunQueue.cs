@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using ChatFlows.Core.Storage;
+
+namespace ChatFlows.Core.Running;
+
+/// <summary>
+/// Where triggers start runs and people decide or cancel them. A run started here is stored durably, leased to
+/// this instance and handed to its <see cref="RunWorker"/> at once; decisions and cancels are stored, so that
+/// whichever instance holds or next claims the run carries them out.
+/// </summary>
+public sealed class RunQueue
+{
+    private readonly IRunStore _store;
+    private readonly TimeProvider _time;
+    private readonly Channel<LocalRun> _local = Channel.CreateUnbounded<LocalRun>();
+    private readonly ConcurrentDictionary<string, ActiveRun> _active = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<RunState>> _observers = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _wake = new(0);
+    private int _claimWanted;
+
+    /// <summary>Creates the queue of one instance.</summary>
+    public RunQueue(IRunStore store, TimeProvider time, RunWorkerOptions options)
+    {
+        _store = store;
+        _time = time;
+        Options = options;
+        Owner = options.InstanceId ?? $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+    }
+
+    /// <summary>This instance's lease owner name.</summary>
+    public string Owner { get; }
+
+    /// <summary>The worker settings.</summary>
+    public RunWorkerOptions Options { get; }
+
+    /// <summary>Runs queued or executing on this instance.</summary>
+    public int ActiveCount => _active.Count;
+
+    /// <summary>
+    /// Stores a new run and queues it on this instance. With <paramref name="observe"/>, the returned
+    /// <see cref="QueuedRun.Settled"/> completes when the run first ends or waits here.
+    /// </summary>
+    public async Task<QueuedRun> EnqueueAsync(WorkflowPlan plan, RunRequest request, bool observe = false, CancellationToken ct = default)
+    {
+        var run = new RunState(plan, request, request.RunId ?? WorkflowEngine.NewRunId());
+        TaskCompletionSource<RunState>? settled = null;
+        if (observe)
+        {
+            settled = new TaskCompletionSource<RunState>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _observers[run.Id] = settled;
+        }
+        _active[run.Id] = new ActiveRun();
+        try
+        {
+            await _store.EnqueueAsync(run, Owner, _time.GetUtcNow() + Options.LeaseDuration, ct);
+        }
+        catch
+        {
+            _active.TryRemove(run.Id, out _);
+            _observers.TryRemove(run.Id, out _);
+            throw;
+        }
+        _local.Writer.TryWrite(new LocalRun(run.Id, run));
+        _wake.Release();
+        return new QueuedRun(run.Id, settled?.Task);
+    }
+
+    /// <summary>Records a decision for a waiting node; the run continues on whichever instance claims it.</summary>
+    public async Task<ResumeOutcome> ResumeAsync(string runId, Resumption resumption, CancellationToken ct = default)
+    {
+        var outcome = await _store.RequestResumeAsync(runId, resumption, _time.GetUtcNow(), ct);
+        if (outcome == ResumeOutcome.Accepted) WakeForClaims();
+        return outcome;
+    }
+
+    /// <summary>Cancels a run that has not ended; false when there is no such run or it has already ended.</summary>
+    public async Task<bool> CancelAsync(string runId, CancellationToken ct = default)
+    {
+        if (!await _store.RequestCancelAsync(runId, ct)) return false;
+        if (_active.TryGetValue(runId, out var active)) await active.Cancellation.CancelAsync();
+        WakeForClaims();
+        return true;
+    }
+
+    /// <summary>Asks the worker to look for claimable runs now rather than at its next poll.</summary>
+    public void WakeForClaims()
+    {
+        Volatile.Write(ref _claimWanted, 1);
+        _wake.Release();
+    }
+
+    internal ChannelReader<LocalRun> Local => _local.Reader;
+
+    internal SemaphoreSlim Wake => _wake;
+
+    internal bool TakeClaimWanted() => Interlocked.Exchange(ref _claimWanted, 0) == 1;
+
+    internal ICollection<string> ActiveIds => _active.Keys;
+
+    internal ActiveRun Activate(string runId) => _active.GetOrAdd(runId, _ => new ActiveRun());
+
+    internal bool TryGetActive(string runId, out ActiveRun active) => _active.TryGetValue(runId, out active!);
+
+    internal void Deactivate(string runId)
+    {
+        if (_active.TryRemove(runId, out var active)) active.Cancellation.Dispose();
+    }
+
+    internal void Settle(RunState run)
+    {
+        if (_observers.TryRemove(run.Id, out var observer)) observer.TrySetResult(run);
+    }
+
+    internal void Abandon(string runId, Exception error)
+    {
+        if (_observers.TryRemove(runId, out var observer)) observer.TrySetException(error);
+    }
+
+    internal sealed record LocalRun(string RunId, RunState? Run);
+
+    internal sealed class ActiveRun
+    {
+        public CancellationTokenSource Cancellation { get; } = new();
+    }
+}
+
+/// <summary>A run just queued: its id and, when observed, the task that completes when it first ends or waits.</summary>
+public sealed record QueuedRun(string RunId, Task<RunState>? Settled);

@@ -1,0 +1,221 @@
+using ChatFlows.Core.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ChatFlows.Core.Running;
+
+/// <summary>
+/// Executes runs for one instance: those queued here, and those it claims from the store (queued elsewhere,
+/// interrupted by a dead process, or waiting with a decision, a due wake-up or a cancel). Leases are renewed
+/// while runs execute. A waiting run is released and holds no thread or memory until it is claimed again.
+/// </summary>
+public sealed partial class RunWorker(
+    RunQueue queue, IRunStore store, WorkflowPlans plans, WorkflowEngine engine, TimeProvider time, ILogger<RunWorker>? logger = null)
+{
+    private readonly ILogger _logger = logger ?? NullLogger<RunWorker>.Instance;
+    private readonly RunWorkerOptions _options = queue.Options;
+    private readonly List<Task> _executions = [];
+    private readonly Lock _gate = new();
+
+    /// <summary>Runs until <paramref name="stoppingToken"/> is cancelled; runs in flight are then left to finish or lapse, never cancelled.</summary>
+    public async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var slots = new SemaphoreSlim(_options.Concurrency);
+        var heartbeat = HeartbeatAsync(stoppingToken);
+        var nextPoll = time.GetUtcNow();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                while (slots.CurrentCount > 0 && queue.Local.TryRead(out var local))
+                {
+                    await slots.WaitAsync(stoppingToken);
+                    Start(local.RunId, local.Run, slots);
+                }
+                var now = time.GetUtcNow();
+                if (slots.CurrentCount > 0 && (queue.TakeClaimWanted() || now >= nextPoll))
+                {
+                    nextPoll = now + _options.PollInterval;
+                    await ClaimAsync(slots, now, stoppingToken);
+                }
+                using var pollDue = new CancellationTokenSource(_options.PollInterval, time);
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(pollDue.Token, stoppingToken);
+                try
+                {
+                    await queue.Wake.WaitAsync(wait.Token);
+                }
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // Time to poll.
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        await heartbeat;
+        await ReleaseUnstartedAsync();
+    }
+
+    /// <summary>Waits for the runs this worker is executing.</summary>
+    public Task DrainAsync()
+    {
+        lock (_gate) return Task.WhenAll(_executions.ToArray());
+    }
+
+    private async Task ClaimAsync(SemaphoreSlim slots, DateTimeOffset now, CancellationToken ct)
+    {
+        IReadOnlyList<string> claimed;
+        try
+        {
+            claimed = await store.ClaimAsync(queue.Owner, slots.CurrentCount, now, now + _options.LeaseDuration, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogClaimFailed(ex);
+            return;
+        }
+        foreach (var runId in claimed)
+        {
+            await slots.WaitAsync(ct);
+            Start(runId, null, slots);
+        }
+    }
+
+    private void Start(string runId, RunState? run, SemaphoreSlim slots)
+    {
+        var active = queue.Activate(runId);
+        var execution = Task.Run(() => ExecuteRunAsync(runId, run, active));
+        lock (_gate) _executions.Add(execution);
+        _ = execution.ContinueWith(
+            (done, state) =>
+            {
+                lock (_gate) _executions.Remove(done);
+                slots.Release();
+                queue.Wake.Release();
+            },
+            null,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private async Task ExecuteRunAsync(string runId, RunState? run, RunQueue.ActiveRun active)
+    {
+        var token = active.Cancellation.Token;
+        var release = true;
+        try
+        {
+            if (run is not null)
+            {
+                run = await engine.ContinueAsync(run, token);
+            }
+            else
+            {
+                var stored = await store.GetAsync(runId, CancellationToken.None);
+                if (stored is null || stored.Status.IsTerminal()) return;
+                var plan = await plans.GetAsync(stored.WorkflowId, stored.WorkflowVersion, CancellationToken.None)
+                    ?? throw new InvalidOperationException($"Version {stored.WorkflowVersion} of workflow '{stored.WorkflowId}' is not stored.");
+                if (stored.CancelRequested) await active.Cancellation.CancelAsync();
+                run = await ContinueStoredAsync(RunState.Restore(plan, stored), stored.Resumes, token);
+            }
+            queue.Settle(run);
+        }
+        catch (Exception ex)
+        {
+            // The lease is kept so that the run is retried from its journal once it lapses, not in a tight loop.
+            release = false;
+            LogRunInterrupted(ex, runId);
+            queue.Abandon(runId, ex);
+        }
+        finally
+        {
+            queue.Deactivate(runId);
+            if (release) await store.ReleaseAsync(runId, queue.Owner, CancellationToken.None);
+        }
+    }
+
+    // Takes the stored decisions and due wake-ups one by one; a run with neither simply continues (an interrupted
+    // run restarts its running nodes, a queued one starts, a cancelled one records its cancellation).
+    private async Task<RunState> ContinueStoredAsync(RunState run, IReadOnlyList<Resumption> decisions, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var wakes = run.Nodes
+            .Where(n => n.Status == NodeStatus.Waiting && n.WakeAt <= now && n.Bookmark is not null)
+            .Select(n => new Resumption(n.Bookmark!, null, n.NodeId));
+        var pending = decisions.Concat(wakes).ToArray();
+        if (pending.Length == 0) return await engine.ContinueAsync(run, ct);
+
+        var stored = decisions.Count;
+        for (var i = 0; i < pending.Length; i++)
+        {
+            var resume = pending[i];
+            if (!run.Status.IsTerminal() && IsWaitingOn(run, resume))
+            {
+                run = await engine.ResumeAsync(run, resume, ct);
+            }
+            else
+            {
+                LogDecisionDropped(run.Id, resume.Bookmark);
+            }
+            if (i < stored) await store.CompleteResumeAsync(run.Id, resume.Bookmark, CancellationToken.None);
+        }
+        // A cancel asked for while the run waits is recorded by one more pass with the cancelled token.
+        if (ct.IsCancellationRequested && !run.Status.IsTerminal()) run = await engine.ContinueAsync(run, ct);
+        return run;
+    }
+
+    private static bool IsWaitingOn(RunState run, Resumption resume) =>
+        run.Nodes.Any(n => n.Status == NodeStatus.Waiting && n.Bookmark == resume.Bookmark && (resume.NodeId is null || n.NodeId == resume.NodeId));
+
+    private async Task HeartbeatAsync(CancellationToken ct)
+    {
+        var interval = _options.LeaseDuration / 3;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(interval, time, ct);
+                var ids = queue.ActiveIds.ToArray();
+                var cancelled = await store.RenewLeasesAsync(queue.Owner, ids, time.GetUtcNow() + _options.LeaseDuration, ct);
+                foreach (var runId in cancelled)
+                {
+                    // A cancel asked for on another instance.
+                    if (queue.TryGetActive(runId, out var active)) await active.Cancellation.CancelAsync();
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogHeartbeatFailed(ex);
+            }
+        }
+    }
+
+    // Runs queued here but not started are given back, so that the next instance (or this one after a restart)
+    // takes them at once instead of after their lease lapses.
+    private async Task ReleaseUnstartedAsync()
+    {
+        while (queue.Local.TryRead(out var local))
+        {
+            queue.Deactivate(local.RunId);
+            await store.ReleaseAsync(local.RunId, queue.Owner, CancellationToken.None);
+        }
+        await store.FlushAsync(CancellationToken.None);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Run {RunId} was interrupted; it continues from its journal when its lease lapses")]
+    private partial void LogRunInterrupted(Exception error, string runId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} no longer waits on {Bookmark}; the decision was dropped")]
+    private partial void LogDecisionDropped(string runId, string bookmark);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Claiming runs failed; trying again at the next poll")]
+    private partial void LogClaimFailed(Exception error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing run leases failed")]
+    private partial void LogHeartbeatFailed(Exception error);
+}

@@ -1,0 +1,23 @@
+namespace ChatFlows.Core.Running;
+
+/// <summary>How this instance executes runs (<c>ChatFlows:Runs</c>).</summary>
+public sealed class RunWorkerOptions
+{
+    /// <summary>Runs executed at once by this instance.</summary>
+    public int Concurrency { get; set; } = 64;
+
+    /// <summary>How long a claim holds without renewal; a run of a dead instance is taken over after this.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the store is asked for runs other instances queued, decisions and due wake-ups.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Names this instance's leases; defaults to the machine name and process id.</summary>
+    public string? InstanceId { get; set; }
+
+    /// <summary>Runs that ended longer ago than this are deleted; zero or less keeps them forever.</summary>
+    public TimeSpan RetainFor { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often old runs are pruned.</summary>
+    public TimeSpan PruneInterval { get; set; } = TimeSpan.FromHours(1);
+}

@@ -1,0 +1,60 @@
+using ChatFlows.Core.Running;
+
+namespace ChatFlows.Core.Storage;
+
+/// <summary>
+/// Durable runs (DESIGN §7, §8): the queue, the node journal, leases, decisions for waiting nodes, schedule ticks
+/// and history. Workers claim runs under a lease that they renew while executing; a run whose lease lapsed
+/// (its process died) is claimed again and continued from its journal. Implemented for SQLite and designed for
+/// PostgreSQL, where claims become <c>for update skip locked</c>.
+/// </summary>
+public interface IRunStore : IRunJournal
+{
+    /// <summary>
+    /// Stores a new queued run durably. With an <paramref name="owner"/> the run is leased to that worker until
+    /// <paramref name="leaseUntil"/>, so it can execute at once without a claim.
+    /// </summary>
+    Task EnqueueAsync(RunState run, string? owner, DateTimeOffset leaseUntil, CancellationToken ct = default);
+
+    /// <summary>
+    /// Claims a schedule's tick and queues its run in one step; false, and nothing queued, when the tick was
+    /// already claimed (by this or another instance).
+    /// </summary>
+    Task<bool> EnqueueScheduledAsync(ScheduleTick tick, RunState run, CancellationToken ct = default);
+
+    /// <summary>The latest claimed tick of a schedule trigger, if any.</summary>
+    Task<DateTimeOffset?> LastTickAsync(string workflowId, string triggerId, CancellationToken ct = default);
+
+    /// <summary>
+    /// Leases up to <paramref name="max"/> runs that need a worker: queued or interrupted runs whose lease is free
+    /// or lapsed, and waiting runs with a decision to take, a wake-up due or a cancel asked for.
+    /// </summary>
+    Task<IReadOnlyList<string>> ClaimAsync(string owner, int max, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct = default);
+
+    /// <summary>Extends the leases this worker holds; returns the ids among them with a cancel asked for.</summary>
+    Task<IReadOnlyList<string>> RenewLeasesAsync(string owner, IReadOnlyCollection<string> runIds, DateTimeOffset leaseUntil, CancellationToken ct = default);
+
+    /// <summary>Gives a lease back (a run that ended or waits gives it back with its final journal write).</summary>
+    Task ReleaseAsync(string runId, string owner, CancellationToken ct = default);
+
+    /// <summary>A run with its node journal and pending decisions, or null.</summary>
+    Task<StoredRun?> GetAsync(string runId, CancellationToken ct = default);
+
+    /// <summary>Run history, newest first, without node details.</summary>
+    Task<RunPage> ListAsync(RunQuery query, CancellationToken ct = default);
+
+    /// <summary>Records a decision for the node waiting on a bookmark; at most one per bookmark is accepted.</summary>
+    Task<ResumeOutcome> RequestResumeAsync(string runId, Resumption resumption, DateTimeOffset now, CancellationToken ct = default);
+
+    /// <summary>Forgets a decision once the run has taken it.</summary>
+    Task CompleteResumeAsync(string runId, string bookmark, CancellationToken ct = default);
+
+    /// <summary>Asks for a run to be cancelled; false when it does not exist or has already ended.</summary>
+    Task<bool> RequestCancelAsync(string runId, CancellationToken ct = default);
+
+    /// <summary>Deletes runs (and their journals) that ended before <paramref name="endedBefore"/>; returns how many.</summary>
+    Task<int> PruneAsync(DateTimeOffset endedBefore, CancellationToken ct = default);
+
+    /// <summary>Waits until every journal write made so far is committed.</summary>
+    Task FlushAsync(CancellationToken ct = default);
+}

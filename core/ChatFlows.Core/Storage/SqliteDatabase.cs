@@ -1,0 +1,97 @@
+using System.Reflection;
+using Dapper;
+using DbUp;
+using DbUp.Engine.Output;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ChatFlows.Core.Storage;
+
+/// <summary>
+/// One SQLite database file: opens connections set up for concurrent use (WAL, a busy timeout, normal sync)
+/// and brings the schema up to date with the embedded, numbered scripts under <c>Migrations/sqlite</c>.
+/// </summary>
+public sealed class SqliteDatabase
+{
+    /// <summary>The default connection string: <c>./data/chatflows.db</c>.</summary>
+    public const string DefaultConnectionString = "Data Source=./data/chatflows.db";
+
+    private readonly ILogger _logger;
+
+    // Columns are snake_case; row classes are PascalCase.
+    static SqliteDatabase() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+    /// <summary>Uses the database named by <paramref name="connectionString"/>, creating its folder when needed.</summary>
+    public SqliteDatabase(string connectionString, ILogger<SqliteDatabase>? logger = null)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = true };
+        if (builder.Mode == SqliteOpenMode.Memory || string.IsNullOrEmpty(builder.DataSource) || builder.DataSource == ":memory:")
+        {
+            throw new ArgumentException("The SQLite store needs a file (Data Source=path/to/chatflows.db); in-memory databases lose runs.", nameof(connectionString));
+        }
+        builder.DataSource = Path.GetFullPath(builder.DataSource);
+        ConnectionString = builder.ToString();
+        FilePath = builder.DataSource;
+        _logger = logger ?? NullLogger<SqliteDatabase>.Instance;
+    }
+
+    /// <summary>The normalized connection string (absolute file path).</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>The database file.</summary>
+    public string FilePath { get; }
+
+    /// <summary>Creates the folder and file if needed and applies every script not applied yet.</summary>
+    public void Migrate()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
+        using (var connection = Open())
+        {
+            // WAL is a property of the file: set once, it lets readers work while the journal writer commits.
+            Execute(connection, "pragma journal_mode = wal");
+        }
+        var upgrade = DeployChanges.To.SqliteDatabase(ConnectionString)
+            .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.Contains(".Migrations.sqlite.", StringComparison.Ordinal))
+            .WithTransactionPerScript()
+            .LogTo(new MigrationLog(_logger))
+            .Build()
+            .PerformUpgrade();
+        if (!upgrade.Successful)
+        {
+            throw new InvalidOperationException($"Could not bring the database {FilePath} up to date at script {upgrade.ErrorScript?.Name}: {upgrade.Error?.Message}", upgrade.Error);
+        }
+    }
+
+    /// <summary>Opens a pooled connection with this store's settings.</summary>
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        connection.Open();
+        // NORMAL keeps every commit safe from a process crash (WAL); only a power loss can take the last commits.
+        Execute(connection, "pragma synchronous = normal; pragma busy_timeout = 10000; pragma foreign_keys = off");
+        return connection;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private sealed class MigrationLog(ILogger logger) : IUpgradeLog
+    {
+        public void LogTrace(string format, params object[] args) { }
+
+        public void LogDebug(string format, params object[] args) { }
+
+        public void LogInformation(string format, params object[] args) => logger.LogDebug("{Migration}", string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args));
+
+        public void LogWarning(string format, params object[] args) => logger.LogWarning("{Migration}", string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args));
+
+        public void LogError(string format, params object[] args) => logger.LogError("{Migration}", string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args));
+
+        public void LogError(Exception ex, string format, params object[] args) => logger.LogError(ex, "{Migration}", string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args));
+    }
+}

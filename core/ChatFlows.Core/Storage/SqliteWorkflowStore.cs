@@ -1,0 +1,115 @@
+using ChatFlows.Core.Documents;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace ChatFlows.Core.Storage;
+
+/// <summary>Workflows in SQLite: the current document per id, and every version in <c>workflow_versions</c>.</summary>
+public sealed class SqliteWorkflowStore(SqliteDatabase database, TimeProvider time) : IWorkflowStore
+{
+    private const string ListSql = "select document, created_at, updated_at from workflows order by id";
+    private const string GetSql = "select document, created_at, updated_at from workflows where id = @Id";
+    private const string GetVersionSql = "select document from workflow_versions where workflow_id = @Id and version = @Version";
+    private const string InsertSql = "insert into workflows (id, version, document, created_at, updated_at) values (@Id, 1, @Document, @Now, @Now) on conflict (id) do nothing";
+    private const string UpdateSql = "update workflows set version = version + 1, document = @Document, updated_at = @Now where id = @Id and version = @Expected";
+    private const string InsertVersionSql = "insert or replace into workflow_versions (workflow_id, version, document, created_at) values (@Id, @Version, @Document, @Now)";
+    private const string DeleteSql = "delete from workflows where id = @Id and (@Expected is null or version = @Expected)";
+
+    /// <inheritdoc />
+    public event Action<WorkflowChange>? Changed;
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<StoredWorkflow>> ListAsync(CancellationToken ct = default)
+    {
+        await using var connection = database.Open();
+        var rows = await connection.QueryAsync<WorkflowRow>(new CommandDefinition(ListSql, cancellationToken: ct));
+        return rows.Select(r => r.ToStored()).ToArray();
+    }
+
+    /// <inheritdoc />
+    public async Task<StoredWorkflow?> GetAsync(string id, CancellationToken ct = default)
+    {
+        await using var connection = database.Open();
+        var row = await connection.QuerySingleOrDefaultAsync<WorkflowRow>(new CommandDefinition(GetSql, new { Id = id }, cancellationToken: ct));
+        return row?.ToStored();
+    }
+
+    /// <inheritdoc />
+    public async Task<WorkflowDocument?> GetVersionAsync(string id, int version, CancellationToken ct = default)
+    {
+        await using var connection = database.Open();
+        var json = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(GetVersionSql, new { Id = id, Version = version }, cancellationToken: ct));
+        return json is null ? null : WorkflowJson.Parse(json);
+    }
+
+    /// <inheritdoc />
+    public async Task<StoredWorkflow?> CreateAsync(WorkflowDocument document, CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow();
+        var saved = WithVersion(document, 1);
+        var json = WorkflowJson.Serialize(saved);
+        var args = new { document.Id, Document = json, Now = UnixTime.From(now), Version = 1 };
+        await using (var connection = database.Open())
+        {
+            await using var transaction = connection.BeginTransaction();
+            if (await connection.ExecuteAsync(new CommandDefinition(InsertSql, args, transaction, cancellationToken: ct)) != 1) return null;
+            await connection.ExecuteAsync(new CommandDefinition(InsertVersionSql, args, transaction, cancellationToken: ct));
+            await transaction.CommitAsync(ct);
+        }
+        Changed?.Invoke(new WorkflowChange(document.Id, 1));
+        return new StoredWorkflow(saved, UnixTime.Trim(now), UnixTime.Trim(now));
+    }
+
+    /// <inheritdoc />
+    public async Task<StoredWorkflow?> UpdateAsync(WorkflowDocument document, int expectedVersion, CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow();
+        var saved = WithVersion(document, expectedVersion + 1);
+        var json = WorkflowJson.Serialize(saved);
+        var args = new { document.Id, Document = json, Now = UnixTime.From(now), Expected = expectedVersion, saved.Version };
+        DateTimeOffset createdAt;
+        await using (var connection = database.Open())
+        {
+            await using var transaction = connection.BeginTransaction();
+            if (await connection.ExecuteAsync(new CommandDefinition(UpdateSql, args, transaction, cancellationToken: ct)) != 1) return null;
+            await connection.ExecuteAsync(new CommandDefinition(InsertVersionSql, args, transaction, cancellationToken: ct));
+            createdAt = UnixTime.To(await connection.ExecuteScalarAsync<long>(new CommandDefinition("select created_at from workflows where id = @Id", args, transaction, cancellationToken: ct)));
+            await transaction.CommitAsync(ct);
+        }
+        Changed?.Invoke(new WorkflowChange(document.Id, saved.Version));
+        return new StoredWorkflow(saved, createdAt, UnixTime.Trim(now));
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> DeleteAsync(string id, int? expectedVersion = null, CancellationToken ct = default)
+    {
+        await using (var connection = database.Open())
+        {
+            if (await connection.ExecuteAsync(new CommandDefinition(DeleteSql, new { Id = id, Expected = expectedVersion }, cancellationToken: ct)) != 1) return false;
+        }
+        Changed?.Invoke(new WorkflowChange(id, null));
+        return true;
+    }
+
+    private static WorkflowDocument WithVersion(WorkflowDocument document, int version) => new()
+    {
+        Id = document.Id,
+        Name = document.Name,
+        Description = document.Description,
+        Version = version,
+        Nodes = document.Nodes,
+        Edges = document.Edges,
+        Layout = document.Layout,
+    };
+
+    private sealed class WorkflowRow
+    {
+        public string Document { get; init; } = "";
+
+        public long CreatedAt { get; init; }
+
+        public long UpdatedAt { get; init; }
+
+        public StoredWorkflow ToStored() => new(WorkflowJson.Parse(Document), UnixTime.To(CreatedAt), UnixTime.To(UpdatedAt));
+    }
+}

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using ChatFlows.Core.Running;
+
+namespace ChatFlows.Core.Storage;
+
+/// <summary>A run as stored: what the run history and detail show, and what a worker rebuilds a run from.</summary>
+public sealed record StoredRun
+{
+    public required string Id { get; init; }
+
+    public required string WorkflowId { get; init; }
+
+    /// <summary>The version the run is pinned to.</summary>
+    public required int WorkflowVersion { get; init; }
+
+    public required RunStatus Status { get; init; }
+
+    /// <summary>The trigger node that fired, if one was named.</summary>
+    public string? TriggerNodeId { get; init; }
+
+    /// <summary>The payload, available to the run as <c>trigger</c>.</summary>
+    public required JsonElement Trigger { get; init; }
+
+    public string? StartedBy { get; init; }
+
+    public string? Thread { get; init; }
+
+    /// <summary>When the run was queued.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset? StartedAt { get; init; }
+
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    public RunError? Error { get; init; }
+
+    /// <summary>The respond or end node's output.</summary>
+    public JsonElement? Result { get; init; }
+
+    /// <summary>When a cancel was asked for and not yet carried out.</summary>
+    public bool CancelRequested { get; init; }
+
+    /// <summary>The node journal, in document order; empty in listings.</summary>
+    public IReadOnlyList<NodeRecord> Nodes { get; init; } = [];
+
+    /// <summary>Decisions for waiting nodes not yet taken by the run; empty in listings.</summary>
+    public IReadOnlyList<Resumption> Resumes { get; init; } = [];
+
+    /// <summary>The request the run was started with.</summary>
+    public RunRequest ToRequest() => new() { RunId = Id, Trigger = Trigger, TriggerNodeId = TriggerNodeId, StartedBy = StartedBy, Thread = Thread };
+}
