@@ -49,7 +49,7 @@ internal static class CliProcess
     }
 
     // The SDK tells child processes which dotnet runs them; fall back to the one on PATH.
-    private static string DotnetHost() =>
+    internal static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
     private static string FindRepositoryRoot()
