@@ -72,7 +72,7 @@ public class EngineOverheadBenchmarks
     }
 
     // trigger -> n1 -> n2 -> ... -> n10
-    private static WorkflowDocument Linear(string id, Func<JsonObject> config)
+    internal static WorkflowDocument Linear(string id, Func<JsonObject> config)
     {
         var nodes = new List<WorkflowNode> { Trigger() };
         var edges = new List<WorkflowEdge>();
