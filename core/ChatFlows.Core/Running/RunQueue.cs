@@ -25,7 +25,7 @@ public sealed class RunQueue
         _store = store;
         _time = time;
         Options = options;
-        Owner = options.InstanceId ?? $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+        Owner = !string.IsNullOrWhiteSpace(options.InstanceId) ? options.InstanceId : $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
     }
 
     /// <summary>This instance's lease owner name.</summary>
