@@ -78,7 +78,7 @@ public sealed class RunQueue
     public async Task<bool> CancelAsync(string runId, CancellationToken ct = default)
     {
         if (!await _store.RequestCancelAsync(runId, ct)) return false;
-        if (_active.TryGetValue(runId, out var active)) await active.Cancellation.CancelAsync();
+        if (_active.TryGetValue(runId, out var active)) await active.CancelAsync();
         WakeForClaims();
         return true;
     }
@@ -122,6 +122,18 @@ public sealed class RunQueue
     internal sealed class ActiveRun
     {
         public CancellationTokenSource Cancellation { get; } = new();
+
+        public async Task CancelAsync()
+        {
+            try
+            {
+                await Cancellation.CancelAsync();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The run finished meanwhile.
+            }
+        }
     }
 }
 

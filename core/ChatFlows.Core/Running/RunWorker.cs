@@ -116,7 +116,7 @@ public sealed partial class RunWorker(
                 if (stored is null || stored.Status.IsTerminal()) return;
                 var plan = await plans.GetAsync(stored.WorkflowId, stored.WorkflowVersion, CancellationToken.None)
                     ?? throw new InvalidOperationException($"Version {stored.WorkflowVersion} of workflow '{stored.WorkflowId}' is not stored.");
-                if (stored.CancelRequested) await active.Cancellation.CancelAsync();
+                if (stored.CancelRequested) await active.CancelAsync();
                 run = await ContinueStoredAsync(RunState.Restore(plan, stored), stored.Resumes, token);
             }
             queue.Settle(run);
@@ -181,7 +181,7 @@ public sealed partial class RunWorker(
                 foreach (var runId in cancelled)
                 {
                     // A cancel asked for on another instance.
-                    if (queue.TryGetActive(runId, out var active)) await active.Cancellation.CancelAsync();
+                    if (queue.TryGetActive(runId, out var active)) await active.CancelAsync();
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
