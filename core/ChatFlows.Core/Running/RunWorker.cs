@@ -103,7 +103,7 @@ public sealed partial class RunWorker(
     private async Task ExecuteRunAsync(string runId, RunState? run, RunQueue.ActiveRun active)
     {
         var token = active.Cancellation.Token;
-        var release = true;
+        Exception? failure = null;
         try
         {
             if (run is not null)
@@ -113,26 +113,30 @@ public sealed partial class RunWorker(
             else
             {
                 var stored = await store.GetAsync(runId, CancellationToken.None);
-                if (stored is null || stored.Status.IsTerminal()) return;
-                var plan = await plans.GetAsync(stored.WorkflowId, stored.WorkflowVersion, CancellationToken.None)
-                    ?? throw new InvalidOperationException($"Version {stored.WorkflowVersion} of workflow '{stored.WorkflowId}' is not stored.");
-                if (stored.CancelRequested) await active.CancelAsync();
-                run = await ContinueStoredAsync(RunState.Restore(plan, stored), stored.Resumes, token);
+                if (stored is not null && !stored.Status.IsTerminal())
+                {
+                    var plan = await plans.GetAsync(stored.WorkflowId, stored.WorkflowVersion, CancellationToken.None)
+                        ?? throw new InvalidOperationException($"Version {stored.WorkflowVersion} of workflow '{stored.WorkflowId}' is not stored.");
+                    if (stored.CancelRequested) await active.CancelAsync();
+                    run = await ContinueStoredAsync(RunState.Restore(plan, stored), stored.Resumes, token);
+                }
             }
-            queue.Settle(run);
         }
         catch (Exception ex)
         {
-            // The lease is kept so that the run is retried from its journal once it lapses, not in a tight loop.
-            release = false;
+            failure = ex;
             LogRunInterrupted(ex, runId);
-            queue.Abandon(runId, ex);
         }
-        finally
+        queue.Deactivate(runId);
+        if (failure is not null)
         {
-            queue.Deactivate(runId);
-            if (release) await store.ReleaseAsync(runId, queue.Owner, CancellationToken.None);
+            // The lease is kept so that the run is retried from its journal once it lapses, not in a tight loop.
+            queue.Abandon(runId, failure);
+            return;
         }
+        // Released before observers hear of the run, so that a decision or cancel they send finds it claimable.
+        await store.ReleaseAsync(runId, queue.Owner, CancellationToken.None);
+        if (run is not null) queue.Settle(run);
     }
 
     // Takes the stored decisions and due wake-ups one by one; a run with neither simply continues (an interrupted

@@ -151,6 +151,7 @@ public sealed class RunWorkerTests : IAsyncLifetime
         var instance = Start("one");
         var queued = await instance.Queue.EnqueueAsync(plan, new RunRequest(), observe: true);
         await queued.Settled!.WaitAsync(Patience);
+        await instance.Store.FlushAsync();
         var finished = instance.WaitForAsync(queued.RunId, RunEventTypes.RunFinished);
 
         Assert.True(await instance.Queue.CancelAsync(queued.RunId));

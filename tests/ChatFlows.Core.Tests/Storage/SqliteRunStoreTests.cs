@@ -165,9 +165,10 @@ public sealed class SqliteRunStoreTests : IAsyncLifetime
         var queued = await _store.ListAsync(new RunQuery(Status: RunStatus.Queued));
         var otherWorkflow = await _store.ListAsync(new RunQuery(WorkflowId: "other"));
 
-        Assert.Equal(ids.AsEnumerable().Reverse(), first.Items.Concat(second.Items).Concat(third.Items).Select(r => r.Id));
+        // Run ids sort by creation time (to the millisecond); pages follow that order without gaps or repeats.
+        Assert.Equal(ids.OrderDescending(StringComparer.Ordinal), first.Items.Concat(second.Items).Concat(third.Items).Select(r => r.Id));
         Assert.Null(third.Next);
-        Assert.Equal([ids[3], ids[1]], queued.Items.Select(r => r.Id));
+        Assert.Equal(new[] { ids[3], ids[1] }.OrderDescending(StringComparer.Ordinal), queued.Items.Select(r => r.Id));
         Assert.Empty(otherWorkflow.Items);
     }
 
