@@ -1,3 +1,4 @@
+using ChatFlows.Canvas.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 
@@ -9,6 +10,8 @@ public static class CanvasEndpoints
     /// <summary>Maps every canvas route.</summary>
     public static IEndpointRouteBuilder MapCanvas(this IEndpointRouteBuilder app)
     {
+        app.MapWorkflowsApi();
+        app.MapRunsApi();
         return app;
     }
 }

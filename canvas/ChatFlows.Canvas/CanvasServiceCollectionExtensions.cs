@@ -1,3 +1,4 @@
+using ChatFlows.Canvas.Api;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatFlows.Canvas;
@@ -5,10 +6,11 @@ namespace ChatFlows.Canvas;
 /// <summary>Registers the canvas: the Razor Pages editor, dashboard and their JSON API.</summary>
 public static class CanvasServiceCollectionExtensions
 {
-    /// <summary>Adds the canvas's Razor Pages.</summary>
+    /// <summary>Adds the canvas's Razor Pages and the JSON settings of its API.</summary>
     public static IServiceCollection AddCanvas(this IServiceCollection services)
     {
         services.AddRazorPages();
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new WorkflowDocumentJsonConverter()));
         return services;
     }
 }

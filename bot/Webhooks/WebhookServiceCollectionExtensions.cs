@@ -1,0 +1,15 @@
+namespace ChatFlows.Bot.Webhooks;
+
+/// <summary>Registers the webhook trigger's settings.</summary>
+public static class WebhookServiceCollectionExtensions
+{
+    /// <summary>Binds and checks <see cref="WebhookOptions"/> at start-up.</summary>
+    public static IServiceCollection AddWebhooks(this IServiceCollection services)
+    {
+        services.AddOptions<WebhookOptions>().BindConfiguration("ChatFlows:Webhooks")
+            .ValidateDataAnnotations()
+            .Validate(o => o.ResponseTimeout > TimeSpan.Zero, "ChatFlows:Webhooks:ResponseTimeout must be positive, e.g. 00:00:30.")
+            .ValidateOnStart();
+        return services;
+    }
+}

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ChatFlows.Canvas.Api;
+
+/// <summary>
+/// Reads request bodies under a size cap and parses JSON payloads, with answers a caller can act on: how much may
+/// be sent, and where the JSON went wrong.
+/// </summary>
+public static class RequestBody
+{
+    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
+
+    /// <summary>
+    /// The whole body, or null when it is larger than <paramref name="maxBytes"/>: refused up front when
+    /// Content-Length says so, and counted while reading otherwise (chunked bodies have no length).
+    /// </summary>
+    public static async Task<byte[]?> ReadAsync(HttpRequest request, long maxBytes, CancellationToken ct)
+    {
+        if (request.ContentLength > maxBytes) return null;
+        // The server's own limit (30 MB in Kestrel) must neither cut in below ours nor let more through.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = maxBytes;
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+            {
+                if (buffer.Length + read > maxBytes) return null;
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return null;
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>Parses a JSON payload; an empty body is <c>{}</c>. On failure, <paramref name="error"/> names the line and column.</summary>
+    public static bool TryParseJson(byte[] body, out JsonElement value, out string? error)
+    {
+        value = EmptyObject;
+        error = null;
+        if (body.Length == 0) return true;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            value = document.RootElement.Clone();
+            return true;
+        }
+        catch (JsonException ex)
+        {
+            error = $"The body is not valid JSON at line {(ex.LineNumber ?? 0) + 1}, column {(ex.BytePositionInLine ?? 0) + 1}: {FirstSentence(ex.Message)}";
+            return false;
+        }
+    }
+
+    /// <summary>The 413 answer for a body over <paramref name="maxBytes"/>.</summary>
+    public static ProblemHttpResult TooLarge(long maxBytes, string what) => TypedResults.Problem(
+        title: "The request body is too large.",
+        detail: $"{what} may be at most {maxBytes} bytes ({maxBytes / 1024.0:0.#} KiB).",
+        statusCode: StatusCodes.Status413PayloadTooLarge);
+
+    // System.Text.Json appends "LineNumber: … | BytePositionInLine: …" (0-based), which the caller already gets 1-based.
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        if (cut < 0) cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return (cut > 0 ? message[..cut] : message).Trim();
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using ChatFlows.Core.Documents;
+using ChatFlows.Core.Running;
+using ChatFlows.Core.Storage;
+
+namespace ChatFlows.Canvas.Api;
+
+/// <summary>
+/// The run of DESIGN §6: its request, status and result, <c>data</c> as the run's nodes see it, and every node of
+/// the pinned workflow version in document order.
+/// </summary>
+internal sealed record RunDetail(
+    string Id,
+    string WorkflowId,
+    int WorkflowVersion,
+    RunStatus Status,
+    string? TriggerNodeId,
+    string? StartedBy,
+    string? Thread,
+    JsonElement Trigger,
+    IReadOnlyDictionary<string, JsonElement> Data,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    double? DurationMs,
+    RunError? Error,
+    JsonElement? Result,
+    bool CancelRequested,
+    IReadOnlyList<NodeView> Nodes)
+{
+    /// <summary>Builds the view; without the document (a version no longer stored) it shows the journal's rows only.</summary>
+    public static RunDetail From(StoredRun run, WorkflowDocument? document)
+    {
+        var records = run.Nodes.ToDictionary(n => n.NodeId, StringComparer.Ordinal);
+        var nodes = document is null
+            ? run.Nodes.Select(r => NodeView.From(r.NodeId, null, r)).ToArray()
+            : document.Nodes.Select(n => NodeView.From(n.Id, n.TypeName, records.GetValueOrDefault(n.Id))).ToArray();
+
+        // As RunState.Restore rebuilds it: finished nodes' outputs under their output keys (a node that failed
+        // with onError continue or route left its error there).
+        var outputs = document is null
+            ? run.Nodes.Select(r => (Key: r.NodeId, Record: (NodeRecord?)r))
+            : document.Nodes.Select(n => (Key: n.OutputKey, Record: records.GetValueOrDefault(n.Id)));
+        var data = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var (key, record) in outputs)
+        {
+            if (record is { Status: NodeStatus.Succeeded or NodeStatus.Failed, Output: { } output }) data[key] = output;
+        }
+
+        return new(
+            run.Id, run.WorkflowId, run.WorkflowVersion, run.Status, run.TriggerNodeId, run.StartedBy, run.Thread, run.Trigger, data,
+            run.CreatedAt, run.StartedAt, run.FinishedAt, Milliseconds(run.StartedAt, run.FinishedAt), run.Error, run.Result, run.CancelRequested, nodes);
+    }
+
+    internal static double? Milliseconds(DateTimeOffset? start, DateTimeOffset? end) =>
+        start is { } s && end is { } e ? (e - s).TotalMilliseconds : null;
+}

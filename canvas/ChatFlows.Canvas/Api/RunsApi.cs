@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Text.Json;
+using ChatFlows.Core.Documents;
+using ChatFlows.Core.Running;
+using ChatFlows.Core.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
+using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProblem;
+
+namespace ChatFlows.Canvas.Api;
+
+/// <summary>
+/// Runs (DESIGN §6): start one with Play (<c>POST /api/workflows/{id}/runs</c>), list the history, read a run with
+/// every node, cancel it, and watch it as server-sent events.
+/// </summary>
+public static class RunsApi
+{
+    /// <summary>Largest trigger payload accepted, in bytes.</summary>
+    public const int MaxPayloadBytes = 1024 * 1024;
+
+    /// <summary>Largest page of run history.</summary>
+    public const int MaxPageSize = 500;
+
+    private static readonly string StatusNames = string.Join(", ", Enum.GetValues<RunStatus>().Select(s => s.ToText()));
+
+    /// <summary>Maps starting, listing, reading, cancelling and watching runs.</summary>
+    public static RouteGroupBuilder MapRunsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/workflows/{id}/runs", StartAsync);
+        var runs = app.MapGroup("/api/runs");
+        runs.MapGet("/", ListAsync);
+        runs.MapGet("/{id}", GetAsync);
+        runs.MapPost("/{id}/cancel", CancelAsync);
+        runs.MapGet("/{id}/events", WatchAsync);
+        return runs;
+    }
+
+    private static async Task<Results<Accepted<RunAccepted>, ProblemHttpResult, ValidationProblem>> StartAsync(
+        string id, string? trigger, HttpRequest request, WorkflowPlans plans, RunQueue queue, CancellationToken ct)
+    {
+        WorkflowPlan? plan;
+        try
+        {
+            plan = await plans.GetCurrentAsync(id, ct);
+        }
+        catch (WorkflowValidationException ex)
+        {
+            // Saved before a rule it breaks existed; it can only be fixed by saving a valid version.
+            return TypedResults.Problem(title: "The workflow cannot run.", detail: ex.Message, statusCode: StatusCodes.Status409Conflict);
+        }
+        if (plan is null) return TypedResults.Problem(title: "No such workflow.", detail: $"There is no workflow '{id}'.", statusCode: StatusCodes.Status404NotFound);
+
+        if (trigger is not null && !plan.Document.Nodes.Any(n => n.Id == trigger && n.Type == NodeTypes.Trigger))
+        {
+            var triggers = string.Join(", ", plan.Document.Nodes.Where(n => n.Type == NodeTypes.Trigger).Select(n => n.Id));
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["trigger"] = [$"Workflow '{id}' has no trigger '{trigger}'; its triggers are {triggers}."] },
+                title: "The run cannot start.");
+        }
+
+        var body = await RequestBody.ReadAsync(request, MaxPayloadBytes, ct);
+        if (body is null) return RequestBody.TooLarge(MaxPayloadBytes, "A trigger payload");
+        if (!RequestBody.TryParseJson(body, out var payload, out var error)) return BadPayload(error!);
+        if (payload.ValueKind != JsonValueKind.Object)
+        {
+            return BadPayload($"The trigger payload must be a JSON object (it becomes `trigger` in the run), not {Describe(payload.ValueKind)}.");
+        }
+
+        // Not the request's token: once the run is stored it runs, whether or not the caller waits for the answer.
+        var queued = await queue.EnqueueAsync(plan, new RunRequest { Trigger = payload, TriggerNodeId = trigger, StartedBy = "api" }, ct: CancellationToken.None);
+        return TypedResults.Accepted(RunLocation(queued.RunId), new RunAccepted(queued.RunId));
+    }
+
+    private static async Task<Results<Ok<RunList>, ValidationProblem>> ListAsync(
+        string? workflow, string? status, string? limit, string? before, IRunStore runs, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        RunStatus? wanted = null;
+        if (!string.IsNullOrEmpty(status))
+        {
+            wanted = Enum.GetValues<RunStatus>().Select(s => (RunStatus?)s).FirstOrDefault(s => s!.Value.ToText() == status);
+            if (wanted is null) errors["status"] = [$"'{status}' is not a run status; use one of {StatusNames}."];
+        }
+        var size = 50;
+        if (!string.IsNullOrEmpty(limit) && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size < 1 || size > MaxPageSize))
+        {
+            errors["limit"] = [$"'{limit}' is not a page size; use a whole number from 1 to {MaxPageSize}."];
+        }
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The run query is not valid.");
+
+        var page = await runs.ListAsync(new RunQuery(NullIfEmpty(workflow), wanted, NullIfEmpty(before), size), ct);
+        return TypedResults.Ok(new RunList(page.Items.Select(RunSummary.From).ToArray(), page.Next));
+    }
+
+    private static async Task<Results<Ok<RunDetail>, ProblemHttpResult>> GetAsync(
+        string id, IRunStore runs, WorkflowPlans plans, IWorkflowStore workflows, CancellationToken ct)
+    {
+        var stored = await runs.GetAsync(id, ct);
+        if (stored is null) return NoSuchRun(id);
+        return TypedResults.Ok(RunDetail.From(stored, await PinnedDocumentAsync(stored, plans, workflows, ct)));
+    }
+
+    private static async Task<Results<Accepted<RunAccepted>, ProblemHttpResult>> CancelAsync(string id, RunQueue queue, IRunStore runs, CancellationToken ct)
+    {
+        if (await queue.CancelAsync(id, ct)) return TypedResults.Accepted(RunLocation(id), new RunAccepted(id));
+        var stored = await runs.GetAsync(id, ct);
+        if (stored is null) return NoSuchRun(id);
+        return TypedResults.Problem(
+            title: "The run has already ended.",
+            detail: $"Run {id} has already {stored.Status.ToText()}; only queued, running and waiting runs can be cancelled.",
+            statusCode: StatusCodes.Status409Conflict);
+    }
+
+    private static async Task<Results<RunEventsResult, ProblemHttpResult>> WatchAsync(
+        string id, WorkflowEngine engine, IRunStore runs, WorkflowPlans plans, IWorkflowStore workflows, TimeProvider time,
+        IHostApplicationLifetime lifetime, CancellationToken ct)
+    {
+        // Subscribe first, then flush the journal and read it: every event published before the subscription is
+        // then in what is read, and every later one arrives on the subscription.
+        var subscription = engine.Events.Subscribe(id);
+        try
+        {
+            await runs.FlushAsync(ct);
+            var stored = await runs.GetAsync(id, ct);
+            if (stored is null)
+            {
+                subscription.Dispose();
+                return NoSuchRun(id);
+            }
+            var document = await PinnedDocumentAsync(stored, plans, workflows, ct);
+            return new RunEventsResult(subscription, stored, document, runs, time, lifetime.ApplicationStopping);
+        }
+        catch
+        {
+            subscription.Dispose();
+            throw;
+        }
+    }
+
+    // The version the run is pinned to (its plan is usually cached); a version that no longer validates is still
+    // shown from its stored document.
+    private static async Task<WorkflowDocument?> PinnedDocumentAsync(StoredRun run, WorkflowPlans plans, IWorkflowStore workflows, CancellationToken ct)
+    {
+        try
+        {
+            return (await plans.GetAsync(run.WorkflowId, run.WorkflowVersion, ct))?.Document;
+        }
+        catch (WorkflowValidationException)
+        {
+            return await workflows.GetVersionAsync(run.WorkflowId, run.WorkflowVersion, ct);
+        }
+    }
+
+    private static ProblemHttpResult BadPayload(string detail) =>
+        TypedResults.Problem(title: "The trigger payload could not be read.", detail: detail, statusCode: StatusCodes.Status400BadRequest);
+
+    private static ProblemHttpResult NoSuchRun(string id) =>
+        TypedResults.Problem(title: "No such run.", detail: $"There is no run '{id}'.", statusCode: StatusCodes.Status404NotFound);
+
+    private static string RunLocation(string id) => $"/api/runs/{Uri.EscapeDataString(id)}";
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
+}

@@ -1,0 +1,191 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text;
+using ChatFlows.Core.Documents;
+using ChatFlows.Core.Running;
+using ChatFlows.Core.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProblem;
+
+namespace ChatFlows.Canvas.Api;
+
+/// <summary>
+/// <c>/api/workflows</c> (DESIGN §6): workflow documents. Saving is optimistic: an update names the version it was
+/// based on in <c>If-Match</c> and loses to any save in between, so two people editing the same workflow never
+/// silently overwrite each other. A document that fails validation is never saved.
+/// </summary>
+public static class WorkflowsApi
+{
+    /// <summary>Largest workflow document accepted, in bytes.</summary>
+    public const int MaxDocumentBytes = 1024 * 1024;
+
+    private const string InvalidTitle = "The workflow is not valid.";
+
+    /// <summary>Maps list, get, create, update and delete.</summary>
+    public static RouteGroupBuilder MapWorkflowsApi(this IEndpointRouteBuilder app)
+    {
+        var workflows = app.MapGroup("/api/workflows");
+        workflows.MapGet("/", ListAsync);
+        workflows.MapGet("/{id}", GetAsync);
+        workflows.MapPost("/", CreateAsync);
+        workflows.MapPut("/{id}", UpdateAsync);
+        workflows.MapDelete("/{id}", DeleteAsync);
+        return workflows;
+    }
+
+    private static async Task<Ok<WorkflowList>> ListAsync(IWorkflowStore store, CancellationToken ct)
+    {
+        var stored = await store.ListAsync(ct);
+        return TypedResults.Ok(new WorkflowList(stored.Select(WorkflowSummary.From).ToArray()));
+    }
+
+    private static async Task<Results<Ok<WorkflowDocument>, ProblemHttpResult>> GetAsync(string id, HttpResponse response, IWorkflowStore store, CancellationToken ct)
+    {
+        var stored = await store.GetAsync(id, ct);
+        if (stored is null) return NoSuchWorkflow(id);
+        response.Headers.ETag = ETag(stored.Document.Version);
+        return TypedResults.Ok(stored.Document);
+    }
+
+    private static async Task<Results<Created<WorkflowDocument>, ProblemHttpResult, ValidationProblem>> CreateAsync(
+        HttpRequest request, HttpResponse response, IWorkflowStore store, WorkflowEngine engine, WorkflowPlans plans, CancellationToken ct)
+    {
+        var (document, unreadable) = await ReadDocumentAsync(request, ct);
+        if (unreadable is not null) return unreadable;
+        if (Invalid(engine, document!) is { } invalid) return invalid;
+
+        var saved = await store.CreateAsync(document!, ct);
+        if (saved is null)
+        {
+            return TypedResults.Problem(
+                title: "The workflow already exists.",
+                detail: $"A workflow with the id '{document!.Id}' already exists; change it with PUT /api/workflows/{document.Id} and If-Match, or pick another id.",
+                statusCode: StatusCodes.Status409Conflict);
+        }
+        Remember(saved.Document, engine, plans);
+        response.Headers.ETag = ETag(saved.Document.Version);
+        return TypedResults.Created(Location(saved.Document.Id), saved.Document);
+    }
+
+    private static async Task<Results<Ok<WorkflowDocument>, ProblemHttpResult, ValidationProblem>> UpdateAsync(
+        string id, HttpRequest request, HttpResponse response, IWorkflowStore store, WorkflowEngine engine, WorkflowPlans plans, CancellationToken ct)
+    {
+        if (!TryReadIfMatch(request, out var expected, out var badIfMatch)) return badIfMatch;
+        if (expected is null)
+        {
+            return TypedResults.Problem(
+                title: "If-Match is required.",
+                detail: $"Send If-Match with the version you edited (the ETag of GET /api/workflows/{id}, e.g. If-Match: \"3\"), so that a save made by someone else in between is not overwritten.",
+                statusCode: StatusCodes.Status428PreconditionRequired);
+        }
+
+        var (document, unreadable) = await ReadDocumentAsync(request, ct);
+        if (unreadable is not null) return unreadable;
+        if (!string.IsNullOrEmpty(document!.Id) && document.Id != id)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["id"] = [$"The document's id '{document.Id}' differs from '{id}' in the URL; a workflow cannot be renamed by saving it. Leave id out or make it '{id}'."] },
+                title: InvalidTitle);
+        }
+        document = WithId(document, id);
+        if (Invalid(engine, document) is { } invalid) return invalid;
+
+        var saved = await store.UpdateAsync(document, expected.Value, ct);
+        if (saved is null)
+        {
+            var current = await store.GetAsync(id, ct);
+            return current is null ? NoSuchWorkflow(id) : Stale(id, expected.Value, current.Document.Version, "save your change");
+        }
+        Remember(saved.Document, engine, plans);
+        response.Headers.ETag = ETag(saved.Document.Version);
+        return TypedResults.Ok(saved.Document);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, HttpRequest request, IWorkflowStore store, CancellationToken ct)
+    {
+        if (!TryReadIfMatch(request, out var expected, out var badIfMatch)) return badIfMatch;
+        if (await store.DeleteAsync(id, expected, ct)) return TypedResults.NoContent();
+        var current = await store.GetAsync(id, ct);
+        // Without If-Match only a missing workflow refuses deletion (or one re-created in between, which is new to the caller).
+        return current is null || expected is null ? NoSuchWorkflow(id) : Stale(id, expected.Value, current.Document.Version, "delete it");
+    }
+
+    private static async Task<(WorkflowDocument? Document, ProblemHttpResult? Problem)> ReadDocumentAsync(HttpRequest request, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadAsync(request, MaxDocumentBytes, ct);
+        if (body is null) return (null, RequestBody.TooLarge(MaxDocumentBytes, "A workflow document"));
+        try
+        {
+            return (WorkflowJson.Parse(Encoding.UTF8.GetString(body)), null);
+        }
+        catch (WorkflowFormatException ex)
+        {
+            return (null, TypedResults.Problem(title: "The workflow document could not be read.", detail: ex.Message, statusCode: StatusCodes.Status400BadRequest));
+        }
+    }
+
+    // Every problem at once, keyed by its path (nodes/fetch/config/url), so an editor can mark each field.
+    private static ValidationProblem? Invalid(WorkflowEngine engine, WorkflowDocument document)
+    {
+        var problems = engine.Validate(document);
+        if (problems.Count == 0) return null;
+        var errors = problems
+            .GroupBy(p => p.Path, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray(), StringComparer.Ordinal);
+        var detail = problems.Count == 1 ? "Fix the problem below and save again." : $"Fix the {problems.Count} problems below and save again.";
+        return TypedResults.ValidationProblem(errors, detail: detail, title: InvalidTitle);
+    }
+
+    // The first run of a version just saved need not load and compile it again.
+    private static void Remember(WorkflowDocument saved, WorkflowEngine engine, WorkflowPlans plans) => plans.Remember(engine.Compile(saved));
+
+    /// <summary>Reads If-Match as a version: <c>"4"</c>, <c>4</c> and <c>W/"4"</c> all mean 4; absent is null.</summary>
+    private static bool TryReadIfMatch(HttpRequest request, out int? version, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    {
+        version = null;
+        problem = null;
+        var header = request.Headers.IfMatch;
+        if (header.Count == 0) return true;
+        var text = header.Count == 1 ? header[0]!.Trim() : "";
+        if (text.StartsWith("W/", StringComparison.Ordinal)) text = text[2..];
+        if (text.Length >= 2 && text[0] == '"' && text[^1] == '"') text = text[1..^1];
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed > 0)
+        {
+            version = parsed;
+            return true;
+        }
+        problem = TypedResults.Problem(
+            title: "If-Match is not a workflow version.",
+            detail: $"If-Match must hold the one version you edited, as the ETag gave it, e.g. If-Match: \"3\"; got '{header}'.",
+            statusCode: StatusCodes.Status400BadRequest);
+        return false;
+    }
+
+    private static ProblemHttpResult Stale(string id, int expected, int current, string action) => TypedResults.Problem(
+        title: "The workflow was changed by someone else.",
+        detail: current > expected
+            ? $"Someone else saved version {current} of workflow '{id}' after version {expected} that you edited. Load it again, check their change, and {action} with If-Match: \"{current}\"."
+            : $"Workflow '{id}' is at version {current}, not {expected}. Load it again and {action} with If-Match: \"{current}\".",
+        statusCode: StatusCodes.Status409Conflict);
+
+    private static ProblemHttpResult NoSuchWorkflow(string id) =>
+        TypedResults.Problem(title: "No such workflow.", detail: $"There is no workflow '{id}'.", statusCode: StatusCodes.Status404NotFound);
+
+    private static WorkflowDocument WithId(WorkflowDocument document, string id) => new()
+    {
+        Id = id,
+        Name = document.Name,
+        Description = document.Description,
+        Version = document.Version,
+        Nodes = document.Nodes,
+        Edges = document.Edges,
+        Layout = document.Layout,
+    };
+
+    private static string ETag(int version) => $"\"{version}\"";
+
+    private static string Location(string id) => $"/api/workflows/{Uri.EscapeDataString(id)}";
+}

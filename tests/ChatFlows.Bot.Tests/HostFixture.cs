@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+
+namespace ChatFlows.Bot.Tests;
+
+/// <summary>
+/// The real host on Kestrel at a free loopback port, with a fresh SQLite file, shared by the tests of
+/// <see cref="HostCollection"/>: every request crosses real HTTP. Tests keep apart by using their own workflow ids.
+/// </summary>
+public sealed class HostFixture : IAsyncLifetime
+{
+    /// <summary>The name of the secret webhook triggers reference as <c>{{ secrets.TEST_HOOK }}</c>.</summary>
+    public const string HookSecretName = "TEST_HOOK";
+
+    public const string HookSecret = "hook-secret-for-tests";
+
+    /// <summary>The webhook body limit of this host, small so that oversized bodies stay cheap to send.</summary>
+    public const int MaxWebhookBytes = 64 * 1024;
+
+    private static readonly TimeSpan RunDeadline = TimeSpan.FromSeconds(15);
+    private static readonly string[] Ended = ["succeeded", "failed", "cancelled", "expired"];
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("chatflows-host-").FullName;
+    private WebApplicationFactory<Program>? _factory;
+
+    public HttpClient Client { get; private set; } = null!;
+
+    /// <summary>Where Kestrel listens, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public Task InitializeAsync()
+    {
+        var database = Path.Combine(_folder, "chatflows.db");
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
+            .UseSetting("ChatFlows:Storage:ConnectionString", $"Data Source={database}")
+            .UseSetting("ChatFlows:Runs:PollInterval", "00:00:00.050")
+            .UseSetting($"ChatFlows:Secrets:{HookSecretName}", HookSecret)
+            .UseSetting("ChatFlows:Webhooks:MaxBodyBytes", MaxWebhookBytes.ToString(CultureInfo.InvariantCulture))
+            .UseSetting("ChatFlows:Webhooks:ResponseTimeout", "00:00:10"));
+        factory.UseKestrel(0);
+        factory.StartServer();
+        _factory = factory;
+        BaseAddress = factory.ClientOptions.BaseAddress;
+        // A plain client on the server's address, not the factory's in-memory handler.
+        Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        if (_factory is not null) await _factory.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? json = null, string? ifMatch = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = json is null ? null : Json(json) };
+        if (ifMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        return await Client.SendAsync(request);
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        using var response = await Client.GetAsync(path);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await ReadJsonAsync(response);
+    }
+
+    public static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response) =>
+        JsonElement.Parse(await response.Content.ReadAsStringAsync());
+
+    /// <summary>Creates a workflow through the API and returns the saved document.</summary>
+    public async Task<JsonElement> CreateWorkflowAsync(string json)
+    {
+        using var response = await SendAsync(HttpMethod.Post, "/api/workflows", json);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await ReadJsonAsync(response);
+    }
+
+    /// <summary>Starts a run with Play and returns its id.</summary>
+    public async Task<string> StartRunAsync(string workflowId, string payload = "{}")
+    {
+        using var response = await SendAsync(HttpMethod.Post, $"/api/workflows/{workflowId}/runs", payload);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return (await ReadJsonAsync(response)).GetProperty("runId").GetString()!;
+    }
+
+    /// <summary>Polls the run until it is in one of <paramref name="statuses"/> (default: ended), failing after a deadline.</summary>
+    public async Task<JsonElement> WaitForRunAsync(string runId, params string[] statuses)
+    {
+        if (statuses.Length == 0) statuses = Ended;
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var run = await GetJsonAsync($"/api/runs/{runId}");
+            var status = run.GetProperty("status").GetString();
+            if (statuses.Contains(status)) return run;
+            Assert.True(clock.Elapsed < RunDeadline, $"Run {runId} is still {status} after {RunDeadline.TotalSeconds:0} s, not {string.Join(" or ", statuses)}.");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>
+    /// Reads a run's server-sent events until the server ends the stream. <paramref name="connected"/> runs once the
+    /// response headers are in, before any event is read.
+    /// </summary>
+    public async Task<IReadOnlyList<ServerSentEvent>> ReadEventsAsync(string runId, Func<Task>? connected = null)
+    {
+        using var timeout = new CancellationTokenSource(RunDeadline);
+        using var response = await Client.GetAsync($"/api/runs/{runId}/events", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        if (connected is not null) await connected();
+
+        await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
+        using var reader = new StreamReader(stream);
+        var events = new List<ServerSentEvent>();
+        string? type = null;
+        while (await reader.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal)) type = line["event: ".Length..];
+            else if (line.StartsWith("data: ", StringComparison.Ordinal)) events.Add(new ServerSentEvent(type!, JsonElement.Parse(line["data: ".Length..])));
+        }
+        return events;
+    }
+
+    /// <summary>A problem+json answer's body, checking its media type.</summary>
+    public static async Task<JsonElement> ReadProblemAsync(HttpResponseMessage response)
+    {
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return await ReadJsonAsync(response);
+    }
+}

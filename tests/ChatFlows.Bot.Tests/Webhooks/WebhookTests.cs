@@ -1,0 +1,154 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace ChatFlows.Bot.Tests.Webhooks;
+
+/// <summary><c>POST /hooks/{workflowId}</c> over real HTTP: signatures, limits, and answers from respond nodes.</summary>
+[Collection(HostCollection.Name)]
+public sealed class WebhookTests(HostFixture host)
+{
+    private const string SecretReference = "{{ secrets." + HostFixture.HookSecretName + " }}";
+    private const string Order = """{"orderId": "A-17", "quantity": 12, "packSize": 4}""";
+
+    [Fact]
+    public async Task Post_SignedBody_Returns202AndRunsWithTheBodyAsTrigger()
+    {
+        await host.CreateWorkflowAsync(TestWorkflows.Hook("hook-plain", SecretReference));
+
+        using var response = await PostAsync("hook-plain", Order, Sign(HostFixture.HookSecret, Order));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var runId = (await HostFixture.ReadJsonAsync(response)).GetProperty("runId").GetString()!;
+        Assert.Equal($"/api/runs/{runId}", response.Headers.Location?.OriginalString);
+        var run = await host.WaitForRunAsync(runId);
+        Assert.Equal("succeeded", run.GetProperty("status").GetString());
+        Assert.Equal("webhook", run.GetProperty("startedBy").GetString());
+        Assert.Equal("hook", run.GetProperty("triggerNodeId").GetString());
+        Assert.True(JsonElement.DeepEquals(JsonElement.Parse(Order), run.GetProperty("trigger")), run.GetProperty("trigger").GetRawText());
+        Assert.Equal(3, run.GetProperty("data").GetProperty("packing").GetProperty("packs").GetInt32());
+    }
+
+    [Fact]
+    public async Task Post_WorkflowWithRespond_AnswersWithItsStatusAndBody()
+    {
+        await host.CreateWorkflowAsync(TestWorkflows.RespondingHook("hook-respond", "plain-secret", status: 201));
+
+        using var response = await PostAsync("hook-respond", Order, Sign("plain-secret", Order));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var body = await HostFixture.ReadJsonAsync(response);
+        Assert.Equal("A-17", body.GetProperty("orderId").GetString());
+        Assert.Equal(3, body.GetProperty("packs").GetInt32());
+    }
+
+    [Fact]
+    public async Task Post_RespondingWorkflowThatFails_Returns500NamingTheNodeAndRun()
+    {
+        await host.CreateWorkflowAsync(TestWorkflows.RespondingHook("hook-fails", "plain-secret", status: 200));
+        const string NoPackSize = """{"orderId": "A-18", "quantity": 12}""";
+
+        using var response = await PostAsync("hook-fails", NoPackSize, Sign("plain-secret", NoPackSize));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        var problem = await HostFixture.ReadProblemAsync(response);
+        var runId = problem.GetProperty("runId").GetString();
+        Assert.Equal("packing", problem.GetProperty("nodeId").GetString());
+        Assert.StartsWith($"Run {runId} failed at 'packing' before responding: ", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var run = await host.GetJsonAsync($"/api/runs/{runId}");
+        Assert.Equal("failed", run.GetProperty("status").GetString());
+        Assert.Equal("packing", run.GetProperty("error").GetProperty("nodeId").GetString());
+        Assert.Equal(run.GetProperty("nodes")[1].GetProperty("error").GetString(), run.GetProperty("error").GetProperty("message").GetString());
+        Assert.Equal("pending", run.GetProperty("nodes")[2].GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Post_WrongOrMissingSignature_Returns401AndStartsNothing()
+    {
+        await host.CreateWorkflowAsync(TestWorkflows.Hook("hook-unsigned", SecretReference));
+
+        using var wrong = await PostAsync("hook-unsigned", Order, Sign("not-the-secret", Order));
+        using var missing = await PostAsync("hook-unsigned", Order, signature: null);
+        using var garbled = await PostAsync("hook-unsigned", Order, "sha256=zz");
+        using var otherBody = await PostAsync("hook-unsigned", Order, Sign(HostFixture.HookSecret, Order + " "));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, garbled.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, otherBody.StatusCode);
+        Assert.Contains("X-ChatFlows-Signature: sha256=", (await HostFixture.ReadProblemAsync(missing)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var runs = await host.GetJsonAsync("/api/runs?workflow=hook-unsigned");
+        Assert.Empty(runs.GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Post_UnknownWorkflowOrNoWebhookTrigger_Returns404()
+    {
+        await host.CreateWorkflowAsync(TestWorkflows.Echo("hook-none"));
+
+        using var unknown = await PostAsync("no-such-hook", Order, Sign(HostFixture.HookSecret, Order));
+        using var noTrigger = await PostAsync("hook-none", Order, Sign(HostFixture.HookSecret, Order));
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("There is no workflow 'no-such-hook'.", (await HostFixture.ReadProblemAsync(unknown)).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, noTrigger.StatusCode);
+        Assert.Contains("add a trigger of kind webhook", (await HostFixture.ReadProblemAsync(noTrigger)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_BodyOverTheLimit_Returns413_WithOrWithoutContentLength()
+    {
+        await host.CreateWorkflowAsync(TestWorkflows.Hook("hook-big", SecretReference));
+        var big = Encoding.UTF8.GetBytes($$"""{"pad": "{{new string('x', HostFixture.MaxWebhookBytes)}}"}""");
+
+        using var sized = await PostAsync("hook-big", new ByteArrayContent(big), Sign(HostFixture.HookSecret, big));
+        // A stream of unknown length goes out chunked, so only counting while reading can stop it.
+        using var chunked = await PostAsync("hook-big", new StreamContent(new MemoryStream(big)), Sign(HostFixture.HookSecret, big));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, sized.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, chunked.StatusCode);
+        Assert.Contains($"at most {HostFixture.MaxWebhookBytes} bytes", (await HostFixture.ReadProblemAsync(sized)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Empty((await host.GetJsonAsync("/api/runs?workflow=hook-big")).GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Post_BodyThatIsNotJson_Returns400()
+    {
+        await host.CreateWorkflowAsync(TestWorkflows.Hook("hook-text", SecretReference));
+        const string Text = "orderId=A-17";
+
+        using var response = await PostAsync("hook-text", Text, Sign(HostFixture.HookSecret, Text));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.StartsWith("The body is not valid JSON at line 1, column 1:", (await HostFixture.ReadProblemAsync(response)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_SecretNotConfigured_Returns500NamingTheKeyToSet()
+    {
+        await host.CreateWorkflowAsync(TestWorkflows.Hook("hook-unset", "{{ secrets.NOT_SET_ANYWHERE }}"));
+
+        using var response = await PostAsync("hook-unset", Order, Sign("", Order));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Contains("set the configuration key ChatFlows:Secrets:NOT_SET_ANYWHERE", (await HostFixture.ReadProblemAsync(response)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    private static string Sign(string secret, string body) => Sign(secret, Encoding.UTF8.GetBytes(body));
+
+    // Computed here rather than with the host's helper, so the test pins the wire format.
+    private static string Sign(string secret, byte[] body) =>
+        "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+
+    private Task<HttpResponseMessage> PostAsync(string workflowId, string body, string? signature) =>
+        PostAsync(workflowId, HostFixture.Json(body), signature);
+
+    private async Task<HttpResponseMessage> PostAsync(string workflowId, HttpContent content, string? signature)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/hooks/{workflowId}") { Content = content };
+        if (signature is not null) request.Headers.Add("X-ChatFlows-Signature", signature);
+        return await host.Client.SendAsync(request);
+    }
+}
