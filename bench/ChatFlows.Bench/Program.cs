@@ -1,15 +1,16 @@
 using BenchmarkDotNet.Running;
 using ChatFlows.Bench;
 
-// `durable` drives the SQLite-journaled run path; anything else goes to BenchmarkDotNet.
+// `durable` and `webhook` are load generators over the real storage and host; anything else goes to BenchmarkDotNet.
 return args.FirstOrDefault() switch
 {
     "durable" => await DurableThroughput.RunAsync(args[1..]),
+    "webhook" => await WebhookLoad.RunAsync(args[1..]),
     _ => Run(args),
 };
 
 static int Run(string[] args)
 {
-    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    BenchmarkSwitcher.FromAssembly(typeof(DurableThroughput).Assembly).Run(args);
     return 0;
 }
