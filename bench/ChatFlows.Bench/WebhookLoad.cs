@@ -39,7 +39,7 @@ internal static class WebhookLoad
         await CreateWorkflowAsync(Address(chatflows));
 
         Console.WriteLine($"Synchronous webhook, {connections} connections, {seconds} s per target after a 3 s warm-up");
-        var signature = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Body));
+        var signature = WebhookSignature.Sign(Secret, Body);
         var results = new List<(string Name, LoadResult Result)>();
         foreach (var (name, app) in new[] { ("bare Kestrel (same computation)", bare), ("ChatFlows /hooks (journaled)", chatflows) })
         {
@@ -76,14 +76,12 @@ internal static class WebhookLoad
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var app = builder.Build();
-        var key = Encoding.UTF8.GetBytes(Secret);
         app.MapPost("/hooks/{id}", async (HttpRequest request) =>
         {
             using var buffer = new MemoryStream();
             await request.Body.CopyToAsync(buffer);
             var body = buffer.ToArray();
-            var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(key, body));
-            if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(request.Headers["X-ChatFlows-Signature"].ToString())))
+            if (!WebhookSignature.IsValid(Secret, body, request.Headers[WebhookSignature.Header].ToString()))
             {
                 return Results.StatusCode(StatusCodes.Status401Unauthorized);
             }
