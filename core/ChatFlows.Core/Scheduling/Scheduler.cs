@@ -60,6 +60,8 @@ public sealed partial class Scheduler
         _queue = queue;
         _time = time;
         _options = options ?? new SchedulerOptions();
+        // The refresh bounds every wait; a zero interval would spin.
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.RefreshInterval, TimeSpan.FromMilliseconds(1), nameof(options));
         _logger = logger ?? NullLogger<Scheduler>.Instance;
     }
 
@@ -96,9 +98,11 @@ public sealed partial class Scheduler
                 {
                     if (entry.AttemptAt < wakeAt) wakeAt = entry.AttemptAt.Value;
                 }
+                // Timers take at most about 49 days; a pass a day costs nothing.
                 var delay = wakeAt - _time.GetUtcNow();
+                delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : delay;
                 // The timer starts before waiters hear the pass is done, so a clock moved on after that still wakes it.
-                using var due = new CancellationTokenSource(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, _time);
+                using var due = new CancellationTokenSource(delay, _time);
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(due.Token, stoppingToken);
                 CompletePass(pass);
                 try
@@ -127,7 +131,8 @@ public sealed partial class Scheduler
 
     /// <summary>
     /// Wakes the scheduler and completes once it has finished a pass that began after this call: workflow changes
-    /// taken in, and every tick due by the clock's time then fired. Lets callers observe it without waiting on time.
+    /// taken in, and every tick due by the clock's time then fired. Lets callers observe it without waiting on time;
+    /// it completes only while <see cref="ExecuteAsync"/> runs.
     /// </summary>
     public Task NextPassAsync(CancellationToken ct = default)
     {
