@@ -74,6 +74,9 @@ public sealed partial class Scheduler
     /// <summary>Follows the stored workflows and fires their schedules until <paramref name="stoppingToken"/> is cancelled.</summary>
     public async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Each start is a start-up: schedules are read afresh and missed ticks caught up on.
+        _entries.Clear();
+        _read.Clear();
         _workflows.Changed += OnWorkflowChanged;
         try
         {
