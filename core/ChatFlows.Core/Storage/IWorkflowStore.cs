@@ -18,7 +18,10 @@ public interface IWorkflowStore
     /// <summary>A given version, also after later saves or deletion; null if it never existed.</summary>
     Task<WorkflowDocument?> GetVersionAsync(string id, int version, CancellationToken ct = default);
 
-    /// <summary>Saves a new workflow as version 1; null when the id is taken.</summary>
+    /// <summary>
+    /// Saves a new workflow as version 1, or for an id that was deleted, as the version after its last one (a version
+    /// never names two documents); null when the id is taken.
+    /// </summary>
     Task<StoredWorkflow?> CreateAsync(WorkflowDocument document, CancellationToken ct = default);
 
     /// <summary>Saves the next version if the current one is <paramref name="expectedVersion"/>; null otherwise (or when missing).</summary>

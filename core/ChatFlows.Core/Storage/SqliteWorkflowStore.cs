@@ -10,7 +10,9 @@ public sealed class SqliteWorkflowStore(SqliteDatabase database, TimeProvider ti
     private const string ListSql = "select document, created_at, updated_at from workflows order by id";
     private const string GetSql = "select document, created_at, updated_at from workflows where id = @Id";
     private const string GetVersionSql = "select document from workflow_versions where workflow_id = @Id and version = @Version";
-    private const string InsertSql = "insert into workflows (id, version, document, created_at, updated_at) values (@Id, 1, @Document, @Now, @Now) on conflict (id) do nothing";
+    private const string InsertSql = "insert into workflows (id, version, document, created_at, updated_at) values (@Id, @Version, @Document, @Now, @Now) on conflict (id) do nothing";
+    // A workflow created again after a delete continues its version numbers, so a version never names two documents.
+    private const string FirstVersionSql = "select coalesce(max(version), 0) + 1 from workflow_versions where workflow_id = @Id";
     private const string UpdateSql = "update workflows set version = version + 1, document = @Document, updated_at = @Now where id = @Id and version = @Expected";
     private const string InsertVersionSql = "insert or replace into workflow_versions (workflow_id, version, document, created_at) values (@Id, @Version, @Document, @Now)";
     private const string DeleteSql = "delete from workflows where id = @Id and (@Expected is null or version = @Expected)";
@@ -46,17 +48,18 @@ public sealed class SqliteWorkflowStore(SqliteDatabase database, TimeProvider ti
     public async Task<StoredWorkflow?> CreateAsync(WorkflowDocument document, CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
-        var saved = WithVersion(document, 1);
-        var json = WorkflowJson.Serialize(saved);
-        var args = new { document.Id, Document = json, Now = UnixTime.From(now), Version = 1 };
+        WorkflowDocument saved;
         await using (var connection = database.Open())
         {
             await using var transaction = connection.BeginTransaction();
+            var version = await connection.ExecuteScalarAsync<int>(new CommandDefinition(FirstVersionSql, new { document.Id }, transaction, cancellationToken: ct));
+            saved = WithVersion(document, version);
+            var args = new { document.Id, Document = WorkflowJson.Serialize(saved), Now = UnixTime.From(now), Version = version };
             if (await connection.ExecuteAsync(new CommandDefinition(InsertSql, args, transaction, cancellationToken: ct)) != 1) return null;
             await connection.ExecuteAsync(new CommandDefinition(InsertVersionSql, args, transaction, cancellationToken: ct));
             await transaction.CommitAsync(ct);
         }
-        Changed?.Invoke(new WorkflowChange(document.Id, 1));
+        Changed?.Invoke(new WorkflowChange(document.Id, saved.Version));
         return new StoredWorkflow(saved, UnixTime.Trim(now), UnixTime.Trim(now));
     }
 
