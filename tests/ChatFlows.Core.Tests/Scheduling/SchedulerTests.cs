@@ -273,6 +273,26 @@ public sealed class SchedulerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ExecuteAsync_WorkflowDeletedAndCreatedAgain_RunsTheNewDocument()
+    {
+        var instance = Instance();
+        await instance.Workflows.CreateAsync(Scheduled("0 * * * *"));
+        await instance.StartAsync();
+        AdvanceTo(9, 0);
+        await instance.PassAsync();
+
+        await instance.Workflows.DeleteAsync("digest");
+        await instance.Workflows.CreateAsync(Scheduled("0 * * * *", render: true));
+        AdvanceTo(10, 0);
+        await instance.PassAsync();
+
+        var runs = (await instance.RunsOfAsync("digest")).OrderBy(r => r.CreatedAt).ToArray();
+        Assert.Equal(2, runs.Length);
+        var plan = await instance.Plans.GetAsync("digest", runs[1].WorkflowVersion);
+        Assert.Equal("tool", plan!.Document.Nodes.Single(n => n.Id == "render").Type);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_EditedOnAnotherInstance_FollowsAtTheNextRefresh()
     {
         var editor = Instance();
