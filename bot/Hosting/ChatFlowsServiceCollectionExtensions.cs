@@ -1,5 +1,6 @@
 using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Running;
+using ChatFlows.Core.Scheduling;
 using ChatFlows.Core.Storage;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +17,10 @@ public static class ChatFlowsServiceCollectionExtensions
             .Validate(o => o.Concurrency > 0, "ChatFlows:Runs:Concurrency must be at least 1.")
             .Validate(o => o.LeaseDuration >= TimeSpan.FromSeconds(1), "ChatFlows:Runs:LeaseDuration must be at least 00:00:01.")
             .Validate(o => o.PollInterval > TimeSpan.Zero, "ChatFlows:Runs:PollInterval must be positive.")
+            .Validate(o => o.PruneInterval >= TimeSpan.FromSeconds(1) && o.PruneInterval <= TimeSpan.FromDays(30), "ChatFlows:Runs:PruneInterval must be between 00:00:01 and 30.00:00:00.")
+            .ValidateOnStart();
+        services.AddOptions<SchedulerOptions>().BindConfiguration("ChatFlows:Schedules")
+            .Validate(o => o.RefreshInterval >= TimeSpan.FromSeconds(1) && o.RefreshInterval <= TimeSpan.FromDays(1), "ChatFlows:Schedules:RefreshInterval must be between 00:00:01 and 1.00:00:00.")
             .ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
@@ -32,10 +37,19 @@ public static class ChatFlowsServiceCollectionExtensions
         services.AddSingleton(sp => new RunQueue(
             sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value));
         services.AddSingleton<RunWorker>();
+        services.AddSingleton(sp => new Scheduler(
+            sp.GetRequiredService<IWorkflowStore>(), sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<WorkflowPlans>(),
+            sp.GetRequiredService<RunQueue>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<SchedulerOptions>>().Value,
+            sp.GetRequiredService<ILogger<Scheduler>>()));
+        services.AddSingleton(sp => new RunPruner(
+            sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<RunPruner>>()));
 
         // Hosted services start in this order: the schema first, then whatever reads it.
         services.AddHostedService<StorageMigrationService>();
         services.AddHostedService<RunWorkerService>();
+        services.AddHostedService<SchedulerService>();
+        services.AddHostedService<RetentionService>();
         return services;
     }
 }

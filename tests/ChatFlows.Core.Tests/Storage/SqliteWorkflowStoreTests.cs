@@ -48,6 +48,22 @@ public sealed class SqliteWorkflowStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task CreateAsync_IdDeletedBefore_ContinuesItsVersionsAndKeepsTheOldOnes()
+    {
+        var first = await _store.CreateAsync(Document("First"));
+        await _store.UpdateAsync(Document("Second"), 1);
+        await _store.DeleteAsync("test");
+
+        var again = await _store.CreateAsync(Document("Again"));
+
+        Assert.Equal(1, first!.Document.Version);
+        Assert.Equal(3, again!.Document.Version);
+        Assert.Equal("First", (await _store.GetVersionAsync("test", 1))!.Name);
+        Assert.Equal("Second", (await _store.GetVersionAsync("test", 2))!.Name);
+        Assert.Equal("Again", (await _store.GetVersionAsync("test", 3))!.Name);
+    }
+
+    [Fact]
     public async Task CreateAsync_TakenId_IsRefused()
     {
         await _store.CreateAsync(Document("first"));
