@@ -74,7 +74,7 @@ public sealed class RunWorkerTests : IAsyncLifetime
         var finished = second.WaitForAsync(queued.RunId, RunEventTypes.RunFinished);
         var outcome = await second.Queue.ResumeAsync(queued.RunId, new Resumption("decision", JsonSerializer.SerializeToElement("approved")));
         await finished.WaitAsync(Patience);
-        await second.Store.FlushAsync();
+        await second.IdleAsync();
 
         Assert.Equal(ResumeOutcome.Accepted, outcome);
         var stored = await second.Store.GetAsync(queued.RunId);
@@ -209,6 +209,14 @@ public sealed class RunWorkerTests : IAsyncLifetime
         public RunEventStream Events { get; }
 
         public RunQueue Queue { get; }
+
+        // The worker tidies up (forgets taken decisions, gives the lease back) after the run's last event.
+        public async Task IdleAsync()
+        {
+            using var deadline = new CancellationTokenSource(Patience);
+            while (Queue.ActiveCount > 0) await Task.Delay(10, deadline.Token);
+            await Store.FlushAsync();
+        }
 
         public async Task WaitForAsync(string runId, string type)
         {
