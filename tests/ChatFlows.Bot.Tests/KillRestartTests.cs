@@ -46,20 +46,9 @@ public sealed class KillRestartTests : IDisposable
     public async Task WaitingRun_HostKilledAndRestarted_ResumesByTheClockWithoutRerunningFinishedNodes()
     {
         var runId = await QueueRunAsync("""{"tool": "delay", "duration": "PT8S"}""");
-        var host = HostProcess.Start(_folder, _settings);
-        StoredRun waiting;
-        try
-        {
-            waiting = await WaitForAsync(runId, r => r.Status == RunStatus.Waiting, host);
-            await host.KillAsync();
-        }
-        finally
-        {
-            host.Dispose();
-        }
+        var waiting = await KillWhenAsync(runId, r => r.Status == RunStatus.Waiting);
 
-        using var restarted = HostProcess.Start(_folder, _settings);
-        var finished = await WaitForAsync(runId, r => r.Status.IsTerminal(), restarted);
+        var finished = await RestartAndFinishAsync(runId);
 
         Assert.Equal(RunStatus.Succeeded, finished.Status);
         Assert.Equal("before: 21", Node(finished, "after").Output!.Value.GetString());
@@ -73,20 +62,9 @@ public sealed class KillRestartTests : IDisposable
     {
         // An inline delay keeps the node running (not parked) when the process dies.
         var runId = await QueueRunAsync("""{"tool": "delay", "duration": "PT4S"}""");
-        var host = HostProcess.Start(_folder, _settings);
-        StoredRun interrupted;
-        try
-        {
-            interrupted = await WaitForAsync(runId, r => r.Nodes.Any(n => n.NodeId == "middle" && n.Status == NodeStatus.Running), host);
-            await host.KillAsync();
-        }
-        finally
-        {
-            host.Dispose();
-        }
+        var interrupted = await KillWhenAsync(runId, r => r.Nodes.Any(n => n.NodeId == "middle" && n.Status == NodeStatus.Running));
 
-        using var restarted = HostProcess.Start(_folder, _settings);
-        var finished = await WaitForAsync(runId, r => r.Status.IsTerminal(), restarted);
+        var finished = await RestartAndFinishAsync(runId);
 
         Assert.Equal(RunStatus.Succeeded, finished.Status);
         Assert.Equal(1, Node(finished, "before").Attempts);
@@ -96,6 +74,21 @@ public sealed class KillRestartTests : IDisposable
     }
 
     private static NodeRecord Node(StoredRun run, string id) => run.Nodes.Single(n => n.NodeId == id);
+
+    // Starts the host, and kills it with SIGKILL as soon as the stored run meets the condition.
+    private async Task<StoredRun> KillWhenAsync(string runId, Func<StoredRun, bool> condition)
+    {
+        using var host = HostProcess.Start(_folder, _settings);
+        var run = await WaitForAsync(runId, condition, host);
+        await host.KillAsync();
+        return run;
+    }
+
+    private async Task<StoredRun> RestartAndFinishAsync(string runId)
+    {
+        using var restarted = HostProcess.Start(_folder, _settings);
+        return await WaitForAsync(runId, r => r.Status.IsTerminal(), restarted);
+    }
 
     // Saves start -> before (transform) -> middle -> after (transform) and queues a run with no owner, as another
     // instance's trigger would; the host claims it.
