@@ -1,6 +1,8 @@
+using ChatFlows.Core.Agents;
+
 namespace ChatFlows.Core.Nodes;
 
-/// <summary>Settings of the built-in nodes.</summary>
+/// <summary>Settings of the built-in nodes, and the services the ones that reach outside the run use.</summary>
 public sealed class BuiltInNodeOptions
 {
     /// <summary>
@@ -8,4 +10,7 @@ public sealed class BuiltInNodeOptions
     /// holds no thread or memory while it waits.
     /// </summary>
     public TimeSpan InlineDelayLimit { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The agents <c>agent</c> nodes refer to; without it, agent nodes fail with a message saying so.</summary>
+    public IAgentStore? Agents { get; set; }
 }

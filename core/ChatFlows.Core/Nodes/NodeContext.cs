@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Expressions;
+using ChatFlows.Core.Running;
 
 namespace ChatFlows.Core.Nodes;
 
@@ -30,4 +31,16 @@ public sealed class NodeContext
 
     /// <summary>True when this attempt continues a node that waited on a bookmark.</summary>
     public bool IsResumed => ResumedBookmark is not null;
+
+    /// <summary>The run's request: who started it, its chat thread, its parent run.</summary>
+    public required RunRequest Request { get; init; }
+
+    /// <summary>What this node recorded having done in earlier executions (messages posted, requests sent).</summary>
+    public NodeEffects Effects => _effects ??= new NodeEffects(
+        Journal ?? throw new InvalidOperationException("This node context has no journal to record effects in."), RunId, Node.Id);
+
+    /// <summary>The run's journal, where <see cref="Effects"/> are kept.</summary>
+    public IRunJournal? Journal { get; init; }
+
+    private NodeEffects? _effects;
 }

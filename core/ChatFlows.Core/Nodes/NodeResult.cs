@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ChatFlows.Core.Running;
 
 namespace ChatFlows.Core.Nodes;
 
@@ -13,19 +14,29 @@ public enum NodeOutcome
 
     /// <summary>The node finished and ends the whole run successfully.</summary>
     EndRun,
+
+    /// <summary>
+    /// The node's wait ran out (an approval nobody decided): its <c>expired</c> port fires, and the run ends
+    /// as expired when nothing is connected to that port.
+    /// </summary>
+    Expired,
 }
 
 /// <summary>The result of one node attempt. A small struct so that synchronous nodes allocate nothing.</summary>
 public readonly struct NodeResult
 {
-    private NodeResult(NodeOutcome outcome, JsonElement? output, string? port, string? bookmark, DateTimeOffset? wakeAt)
+    private NodeResult(NodeOutcome outcome, JsonElement? output, string? port, string? bookmark, DateTimeOffset? wakeAt, NodeDetails? details = null)
     {
         Outcome = outcome;
         Output = output;
         Port = port;
         Bookmark = bookmark;
         WakeAt = wakeAt;
+        Details = details;
     }
+
+    /// <summary>The port an expired wait fires.</summary>
+    public const string ExpiredPort = "expired";
 
     /// <summary>Succeeded, waiting or ending the run.</summary>
     public NodeOutcome Outcome { get; }
@@ -42,6 +53,13 @@ public readonly struct NodeResult
     /// <summary>When a waiting node is to be resumed by the clock (a delay); null when only a resume call wakes it.</summary>
     public DateTimeOffset? WakeAt { get; }
 
+    /// <summary>Sub-steps and token usage, for nodes that call models or tools; null for most nodes.</summary>
+    public NodeDetails? Details { get; }
+
+    /// <summary>The same result with sub-steps and token usage attached.</summary>
+    public NodeResult WithDetails(IReadOnlyList<NodeStep>? steps, TokenUsage? usage) =>
+        new(Outcome, Output, Port, Bookmark, WakeAt, steps is null && usage is null ? null : new NodeDetails(steps, usage));
+
     /// <summary>The node succeeded with <paramref name="output"/>, firing <paramref name="port"/> (default port when null).</summary>
     public static NodeResult Success(JsonElement? output = null, string? port = null) => new(NodeOutcome.Succeeded, output, port, null, null);
 
@@ -54,4 +72,7 @@ public readonly struct NodeResult
 
     /// <summary>The node ends the run successfully with <paramref name="output"/> as the run's result.</summary>
     public static NodeResult End(JsonElement? output) => new(NodeOutcome.EndRun, output, null, null, null);
+
+    /// <summary>The wait ran out; <paramref name="output"/> says so, and the <c>expired</c> port fires.</summary>
+    public static NodeResult Expire(JsonElement? output) => new(NodeOutcome.Expired, output, ExpiredPort, null, null);
 }

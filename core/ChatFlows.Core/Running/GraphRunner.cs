@@ -56,6 +56,7 @@ public sealed partial class GraphRunner(TimeProvider time, IRunJournal journal, 
         private int _inFlight;
         private bool _stopping;
         private bool _ended;
+        private bool _expired;
 
         private CancellationToken NodeToken => _runCts.Token;
 
@@ -166,6 +167,8 @@ public sealed partial class GraphRunner(TimeProvider time, IRunJournal journal, 
                 Time = runner._time,
                 ResumedBookmark = resume?.Bookmark,
                 ResumeValue = resume?.Value,
+                Request = run.Request,
+                Journal = runner._journal,
             };
             ValueTask<NodeResult> pending;
             Exception? thrown = null;
@@ -231,6 +234,8 @@ public sealed partial class GraphRunner(TimeProvider time, IRunJournal journal, 
             record.FinishedAt = runner._time.GetUtcNow();
             record.Output = result.Output;
             record.Error = null;
+            record.Steps = result.Details?.Steps;
+            record.Usage = result.Details?.Usage;
             if (result.Outcome == NodeOutcome.Waiting)
             {
                 record.Status = NodeStatus.Waiting;
@@ -251,6 +256,13 @@ public sealed partial class GraphRunner(TimeProvider time, IRunJournal journal, 
                 Stop();
                 return;
             }
+            if (result.Outcome == NodeOutcome.Expired && !plan.Outgoing.Any(edge => edge.Port == result.Port))
+            {
+                // Nobody decided and the workflow says nothing about it: the run itself has expired.
+                _expired = true;
+                Stop();
+                return;
+            }
             await PropagateAsync(index, result.Port);
         }
 
@@ -261,6 +273,11 @@ public sealed partial class GraphRunner(TimeProvider time, IRunJournal journal, 
             var record = run.Nodes[index];
             var message = Describe(error);
             record.Error = message;
+            if (error is NodeException { Steps: var steps, Usage: var usage } && (steps is not null || usage is not null))
+            {
+                record.Steps = steps;
+                record.Usage = usage;
+            }
             if (attempt < plan.Retry.MaxAttempts && !_stopping)
             {
                 var delay = plan.Retry.DelayAfter(attempt, runner._random.NextDouble());
@@ -372,10 +389,11 @@ public sealed partial class GraphRunner(TimeProvider time, IRunJournal journal, 
         private async ValueTask FinishAsync()
         {
             var now = runner._time.GetUtcNow();
-            var cancelled = ct.IsCancellationRequested && !_ended && run.Error is null;
+            var cancelled = ct.IsCancellationRequested && !_ended && !_expired && run.Error is null;
             run.Status = cancelled ? RunStatus.Cancelled
                 : run.Error is not null ? RunStatus.Failed
                 : _ended ? RunStatus.Succeeded
+                : _expired ? RunStatus.Expired
                 : run.Nodes.Any(n => n.Status == NodeStatus.Waiting) ? RunStatus.Waiting
                 : RunStatus.Succeeded;
 
@@ -385,10 +403,11 @@ public sealed partial class GraphRunner(TimeProvider time, IRunJournal journal, 
                 for (var i = 0; i < run.Nodes.Count; i++)
                 {
                     var record = run.Nodes[i];
-                    if (record.Status is NodeStatus.Running or NodeStatus.Waiting || (_ended && record.Status == NodeStatus.Pending))
+                    var stopped = _ended || _expired;
+                    if (record.Status is NodeStatus.Running or NodeStatus.Waiting || (stopped && record.Status == NodeStatus.Pending))
                     {
                         var wasWaiting = record.Status == NodeStatus.Waiting;
-                        record.Status = _ended || record.Status == NodeStatus.Pending ? NodeStatus.Skipped : NodeStatus.Failed;
+                        record.Status = stopped || record.Status == NodeStatus.Pending ? NodeStatus.Skipped : NodeStatus.Failed;
                         record.FinishedAt = now;
                         if (record.Status == NodeStatus.Failed)
                         {

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace ChatFlows.Core.Running;
 
 /// <summary>
@@ -11,4 +13,13 @@ public interface IRunJournal
 
     /// <summary>A node started, failed an attempt, finished, was skipped or began waiting.</summary>
     ValueTask NodeChangedAsync(RunState run, NodeRecord node, CancellationToken ct);
+
+    /// <summary>What a node recorded having done (a message it posted), if it recorded <paramref name="effect"/> before.</summary>
+    ValueTask<JsonElement?> FindEffectAsync(string runId, string nodeId, string effect, CancellationToken ct);
+
+    /// <summary>
+    /// Records durably, before returning, what a node did outside the run, so that executing the node again after a
+    /// crash does not do it twice (DESIGN §4).
+    /// </summary>
+    ValueTask RecordEffectAsync(string runId, string nodeId, string effect, JsonElement value, CancellationToken ct);
 }

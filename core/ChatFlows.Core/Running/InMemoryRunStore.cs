@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 
 namespace ChatFlows.Core.Running;
 
@@ -9,6 +10,7 @@ namespace ChatFlows.Core.Running;
 public sealed class InMemoryRunStore : IRunJournal
 {
     private readonly ConcurrentDictionary<string, RunState> _runs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string RunId, string NodeId, string Effect), JsonElement> _effects = new();
 
     /// <summary>The run with this id, if this process has seen it.</summary>
     public RunState? Find(string runId) => _runs.GetValueOrDefault(runId);
@@ -25,4 +27,15 @@ public sealed class InMemoryRunStore : IRunJournal
 
     /// <inheritdoc />
     public ValueTask NodeChangedAsync(RunState run, NodeRecord node, CancellationToken ct) => ValueTask.CompletedTask;
+
+    /// <inheritdoc />
+    public ValueTask<JsonElement?> FindEffectAsync(string runId, string nodeId, string effect, CancellationToken ct) =>
+        ValueTask.FromResult<JsonElement?>(_effects.TryGetValue((runId, nodeId, effect), out var value) ? value : null);
+
+    /// <inheritdoc />
+    public ValueTask RecordEffectAsync(string runId, string nodeId, string effect, JsonElement value, CancellationToken ct)
+    {
+        _effects[(runId, nodeId, effect)] = value;
+        return ValueTask.CompletedTask;
+    }
 }

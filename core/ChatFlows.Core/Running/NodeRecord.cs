@@ -35,6 +35,12 @@ public sealed class NodeRecord(string nodeId)
     /// <summary>When the clock resumes it, for a timed wait.</summary>
     public DateTimeOffset? WakeAt { get; set; }
 
+    /// <summary>Sub-steps of its last execution (an agent's tool calls), if any.</summary>
+    public IReadOnlyList<NodeStep>? Steps { get; set; }
+
+    /// <summary>Model tokens (and cost) of its last execution, if it called a model.</summary>
+    public TokenUsage? Usage { get; set; }
+
     /// <summary>Time from start to finish.</summary>
     public TimeSpan? Duration => StartedAt is { } start && FinishedAt is { } end ? end - start : null;
 }

@@ -21,4 +21,13 @@ public sealed record RunRequest
 
     /// <summary>A run id chosen by the caller; a new one is made when null.</summary>
     public string? RunId { get; init; }
+
+    /// <summary>The run whose <c>tool/subworkflow</c> node started this one; it is resumed when this run ends.</summary>
+    public string? ParentRunId { get; init; }
+
+    /// <summary>The parent's node waiting for this run.</summary>
+    public string? ParentNodeId { get; init; }
+
+    /// <summary>How many sub-workflow calls deep this run is; 0 for a run started by a trigger.</summary>
+    public int Depth { get; init; }
 }

@@ -120,6 +120,8 @@ public sealed class RunState : RunScope
             node.Port = saved.Port;
             node.Bookmark = saved.Bookmark;
             node.WakeAt = saved.WakeAt;
+            node.Steps = saved.Steps;
+            node.Usage = saved.Usage;
             // Finished nodes' outputs are the run's data; a node that failed with onError continue/route left its error there.
             if (saved.Output is { } output && (saved.Status == NodeStatus.Succeeded || saved.Status == NodeStatus.Failed))
             {

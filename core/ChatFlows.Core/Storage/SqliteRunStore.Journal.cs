@@ -17,8 +17,10 @@ public sealed partial class SqliteRunStore
     private const int MaxBatch = 4096;
 
     private const string InsertRunSql = """
-        insert into runs (id, workflow_id, workflow_version, status, trigger_node_id, trigger, started_by, thread, created_at, lease_owner, lease_expires_at)
-        values (@Id, @WorkflowId, @WorkflowVersion, @Status, @TriggerNodeId, @Trigger, @StartedBy, @Thread, @CreatedAt, @LeaseOwner, @LeaseExpiresAt)
+        insert into runs (id, workflow_id, workflow_version, status, trigger_node_id, trigger, started_by, thread, created_at, lease_owner, lease_expires_at,
+            parent_run_id, parent_node_id, depth)
+        values (@Id, @WorkflowId, @WorkflowVersion, @Status, @TriggerNodeId, @Trigger, @StartedBy, @Thread, @CreatedAt, @LeaseOwner, @LeaseExpiresAt,
+            @ParentRunId, @ParentNodeId, @Depth)
         """;
 
     private const string UpdateRunSql = """
@@ -28,12 +30,26 @@ public sealed partial class SqliteRunStore
         """;
 
     private const string UpsertNodeSql = """
-        insert into node_runs (run_id, node_id, status, attempts, started_at, finished_at, output, error, port, bookmark, wake_at)
-        values (@RunId, @NodeId, @Status, @Attempts, @StartedAt, @FinishedAt, @Output, @Error, @Port, @Bookmark, @WakeAt)
+        insert into node_runs (run_id, node_id, status, attempts, started_at, finished_at, output, error, port, bookmark, wake_at,
+            steps, prompt_tokens, completion_tokens, cost)
+        values (@RunId, @NodeId, @Status, @Attempts, @StartedAt, @FinishedAt, @Output, @Error, @Port, @Bookmark, @WakeAt,
+            @Steps, @PromptTokens, @CompletionTokens, @Cost)
         on conflict (run_id, node_id) do update set
             status = excluded.status, attempts = excluded.attempts, started_at = excluded.started_at,
             finished_at = excluded.finished_at, output = excluded.output, error = excluded.error, port = excluded.port,
-            bookmark = excluded.bookmark, wake_at = excluded.wake_at
+            bookmark = excluded.bookmark, wake_at = excluded.wake_at, steps = excluded.steps,
+            prompt_tokens = excluded.prompt_tokens, completion_tokens = excluded.completion_tokens, cost = excluded.cost
+        """;
+
+    private const string InsertEffectSql = """
+        insert into node_effects (run_id, node_id, effect, value, created_at) values (@RunId, @NodeId, @Effect, @Value, @CreatedAt)
+        on conflict do update set value = excluded.value
+        """;
+
+    // A sub-workflow's end is handed to its waiting parent in the same transaction that records the end.
+    private const string ResumeParentSql = """
+        insert into run_resumes (run_id, bookmark, node_id, value, created_at) values (@ParentRunId, @Bookmark, @ParentNodeId, @Value, @CreatedAt)
+        on conflict do nothing
         """;
 
     private const string ReleaseSql = "update runs set lease_owner = null, lease_expires_at = null where id = @Id and lease_owner = @Owner";
@@ -152,21 +168,30 @@ public sealed partial class SqliteRunStore
         var rows = 0;
         foreach (var write in batch)
         {
-            if (write is InsertRun insert) rows += statements.Run(statements.InsertRun, insert.Row.Id, insert.Row.WorkflowId, insert.Row.WorkflowVersion, insert.Row.Status,
-                insert.Row.TriggerNodeId, insert.Row.Trigger, insert.Row.StartedBy, insert.Row.Thread, insert.Row.CreatedAt, insert.Row.LeaseOwner, insert.Row.LeaseExpiresAt);
+            if (write is InsertRun insert)
+            {
+                var row = insert.Row;
+                rows += statements.Run(statements.InsertRun, row.Id, row.WorkflowId, row.WorkflowVersion, row.Status, row.TriggerNodeId, row.Trigger,
+                    row.StartedBy, row.Thread, row.CreatedAt, row.LeaseOwner, row.LeaseExpiresAt, row.ParentRunId, row.ParentNodeId, row.Depth);
+            }
         }
         foreach (var run in runs.Values)
         {
             rows += statements.Run(statements.UpdateRun, run.Id, run.Status, run.StartedAt, run.FinishedAt, run.ErrorNodeId, run.Error, run.Result?.GetRawText(), run.WakeAt);
+            if (run.ParentOutcome is { } outcome)
+            {
+                rows += statements.Run(statements.ResumeParent, run.ParentRunId, ChildRuns.Bookmark(run.Id), run.ParentNodeId, outcome.GetRawText(), run.ChangedAt);
+            }
         }
         foreach (var node in nodes.Values)
         {
             rows += statements.Run(statements.UpsertNode, node.RunId, node.NodeId, node.Status, node.Attempts, node.StartedAt, node.FinishedAt,
-                node.Output?.GetRawText(), node.Error, node.Port, node.Bookmark, node.WakeAt);
+                node.Output?.GetRawText(), node.Error, node.Port, node.Bookmark, node.WakeAt, node.Steps, node.PromptTokens, node.CompletionTokens, node.Cost);
         }
         foreach (var write in batch)
         {
-            if (write is ReleaseRun release) rows += statements.Run(statements.Release, release.Id, release.Owner);
+            if (write is InsertEffect effect) rows += statements.Run(statements.InsertEffect, effect.RunId, effect.NodeId, effect.Effect, effect.Value, effect.CreatedAt);
+            else if (write is ReleaseRun release) rows += statements.Run(statements.Release, release.Id, release.Owner);
             else if (write is DeleteResume resume) rows += statements.Run(statements.DeleteResume, resume.RunId, resume.Bookmark);
         }
         transaction.Commit();
@@ -196,9 +221,13 @@ public sealed partial class SqliteRunStore
     {
         public Statements(SqliteConnection connection)
         {
-            InsertRun = Prepare(connection, InsertRunSql, "@Id", "@WorkflowId", "@WorkflowVersion", "@Status", "@TriggerNodeId", "@Trigger", "@StartedBy", "@Thread", "@CreatedAt", "@LeaseOwner", "@LeaseExpiresAt");
+            InsertRun = Prepare(connection, InsertRunSql, "@Id", "@WorkflowId", "@WorkflowVersion", "@Status", "@TriggerNodeId", "@Trigger", "@StartedBy", "@Thread", "@CreatedAt", "@LeaseOwner", "@LeaseExpiresAt",
+                "@ParentRunId", "@ParentNodeId", "@Depth");
             UpdateRun = Prepare(connection, UpdateRunSql, "@Id", "@Status", "@StartedAt", "@FinishedAt", "@ErrorNodeId", "@Error", "@Result", "@WakeAt");
-            UpsertNode = Prepare(connection, UpsertNodeSql, "@RunId", "@NodeId", "@Status", "@Attempts", "@StartedAt", "@FinishedAt", "@Output", "@Error", "@Port", "@Bookmark", "@WakeAt");
+            UpsertNode = Prepare(connection, UpsertNodeSql, "@RunId", "@NodeId", "@Status", "@Attempts", "@StartedAt", "@FinishedAt", "@Output", "@Error", "@Port", "@Bookmark", "@WakeAt",
+                "@Steps", "@PromptTokens", "@CompletionTokens", "@Cost");
+            InsertEffect = Prepare(connection, InsertEffectSql, "@RunId", "@NodeId", "@Effect", "@Value", "@CreatedAt");
+            ResumeParent = Prepare(connection, ResumeParentSql, "@ParentRunId", "@Bookmark", "@ParentNodeId", "@Value", "@CreatedAt");
             Release = Prepare(connection, ReleaseSql, "@Id", "@Owner");
             DeleteResume = Prepare(connection, DeleteResumeSql, "@RunId", "@Bookmark");
         }
@@ -211,11 +240,16 @@ public sealed partial class SqliteRunStore
 
         public SqliteCommand Release { get; }
 
+        public SqliteCommand InsertEffect { get; }
+
+        public SqliteCommand ResumeParent { get; }
+
         public SqliteCommand DeleteResume { get; }
 
         public void Enlist(SqliteTransaction transaction)
         {
             InsertRun.Transaction = UpdateRun.Transaction = UpsertNode.Transaction = Release.Transaction = DeleteResume.Transaction = transaction;
+            InsertEffect.Transaction = ResumeParent.Transaction = transaction;
         }
 
         public int Run(SqliteCommand command, params object?[] values)
@@ -231,6 +265,8 @@ public sealed partial class SqliteRunStore
             UpsertNode.Dispose();
             Release.Dispose();
             DeleteResume.Dispose();
+            InsertEffect.Dispose();
+            ResumeParent.Dispose();
         }
 
         private static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] names)
@@ -262,6 +298,19 @@ public sealed partial class SqliteRunStore
         public string Owner { get; } = owner;
     }
 
+    private sealed class InsertEffect(string runId, string nodeId, string effect, string value, long createdAt) : Write
+    {
+        public string RunId { get; } = runId;
+
+        public string NodeId { get; } = nodeId;
+
+        public string Effect { get; } = effect;
+
+        public string Value { get; } = value;
+
+        public long CreatedAt { get; } = createdAt;
+    }
+
     private sealed class DeleteResume(string runId, string bookmark) : Write
     {
         public string RunId { get; } = runId;
@@ -287,6 +336,17 @@ public sealed partial class SqliteRunStore
         public JsonElement? Result { get; } = run.Result;
 
         public long? WakeAt { get; } = run.Status == RunStatus.Waiting ? UnixTime.From(EarliestWake(run)) : null;
+
+        public string? ParentRunId { get; } = run.Request.ParentRunId;
+
+        public string? ParentNodeId { get; } = run.Request.ParentNodeId;
+
+        /// <summary>For an ended sub-workflow run: what its parent is resumed with.</summary>
+        public JsonElement? ParentOutcome { get; } = run.Request.ParentRunId is not null && run.Status.IsTerminal()
+            ? ChildRuns.Outcome(run.Id, run.WorkflowId, run.Status, run.Result, run.Error)
+            : null;
+
+        public long? ChangedAt { get; } = UnixTime.From(run.FinishedAt);
 
         private static DateTimeOffset? EarliestWake(RunState run)
         {
@@ -322,6 +382,14 @@ public sealed partial class SqliteRunStore
         public string? Bookmark { get; } = node.Bookmark;
 
         public long? WakeAt { get; } = UnixTime.From(node.WakeAt);
+
+        public string? Steps { get; } = node.Steps is { } steps ? JsonSerializer.Serialize(steps, JournalJson.Options) : null;
+
+        public long? PromptTokens { get; } = node.Usage?.PromptTokens;
+
+        public long? CompletionTokens { get; } = node.Usage?.CompletionTokens;
+
+        public string? Cost { get; } = node.Usage?.Cost?.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private sealed class RunRow
@@ -360,6 +428,12 @@ public sealed partial class SqliteRunStore
 
         public long? LeaseExpiresAt { get; init; }
 
+        public string? ParentRunId { get; init; }
+
+        public string? ParentNodeId { get; init; }
+
+        public int Depth { get; init; }
+
         public static RunRow Queued(RunState run, DateTimeOffset now, string? owner, DateTimeOffset? leaseUntil) => new()
         {
             Id = run.Id,
@@ -373,6 +447,9 @@ public sealed partial class SqliteRunStore
             CreatedAt = UnixTime.From(now),
             LeaseOwner = owner,
             LeaseExpiresAt = UnixTime.From(leaseUntil),
+            ParentRunId = run.Request.ParentRunId,
+            ParentNodeId = run.Request.ParentNodeId,
+            Depth = run.Request.Depth,
         };
 
         public StoredRun ToStored() => new()
@@ -391,6 +468,9 @@ public sealed partial class SqliteRunStore
             Error = Error is null ? null : new RunError(ErrorNodeId, Error),
             Result = Json(Result),
             CancelRequested = CancelRequested,
+            ParentRunId = ParentRunId,
+            ParentNodeId = ParentNodeId,
+            Depth = Depth,
         };
     }
 
@@ -416,6 +496,14 @@ public sealed partial class SqliteRunStore
 
         public long? WakeAt { get; init; }
 
+        public string? Steps { get; init; }
+
+        public long? PromptTokens { get; init; }
+
+        public long? CompletionTokens { get; init; }
+
+        public string? Cost { get; init; }
+
         public NodeRecord ToRecord() => new(NodeId)
         {
             Status = Enum.Parse<NodeStatus>(Status, ignoreCase: true),
@@ -427,6 +515,9 @@ public sealed partial class SqliteRunStore
             Port = Port,
             Bookmark = Bookmark,
             WakeAt = UnixTime.To(WakeAt),
+            Steps = Steps is null ? null : JsonSerializer.Deserialize<NodeStep[]>(Steps, JournalJson.Options),
+            Usage = PromptTokens is null && CompletionTokens is null ? null
+                : new TokenUsage(PromptTokens ?? 0, CompletionTokens ?? 0, Cost is null ? null : decimal.Parse(Cost, System.Globalization.CultureInfo.InvariantCulture)),
         };
     }
 }

@@ -14,7 +14,7 @@ namespace ChatFlows.Core.Storage;
 public sealed partial class SqliteRunStore : IRunStore, IAsyncDisposable
 {
     private const string RunColumns =
-        "id, workflow_id, workflow_version, status, trigger_node_id, trigger, started_by, thread, created_at, started_at, finished_at, error_node_id, error, result, cancel_requested";
+        "id, workflow_id, workflow_version, status, trigger_node_id, trigger, started_by, thread, created_at, started_at, finished_at, error_node_id, error, result, cancel_requested, parent_run_id, parent_node_id, depth";
 
     private readonly SqliteDatabase _database;
     private readonly TimeProvider _time;
@@ -109,7 +109,10 @@ public sealed partial class SqliteRunStore : IRunStore, IAsyncDisposable
     public async Task<StoredRun?> GetAsync(string runId, CancellationToken ct = default)
     {
         const string RunSql = $"select {RunColumns} from runs where id = @Id";
-        const string NodesSql = "select node_id, status, attempts, started_at, finished_at, output, error, port, bookmark, wake_at from node_runs where run_id = @Id";
+        const string NodesSql = """
+            select node_id, status, attempts, started_at, finished_at, output, error, port, bookmark, wake_at, steps, prompt_tokens, completion_tokens, cost
+            from node_runs where run_id = @Id
+            """;
         const string ResumesSql = "select bookmark, node_id, value from run_resumes where run_id = @Id order by created_at";
         await using var connection = _database.Open();
         var row = await connection.QuerySingleOrDefaultAsync<RunRow>(new CommandDefinition(RunSql, new { Id = runId }, cancellationToken: ct));
@@ -191,6 +194,7 @@ public sealed partial class SqliteRunStore : IRunStore, IAsyncDisposable
                 where finished_at < @Before and status in ('succeeded', 'failed', 'cancelled', 'expired');
             delete from node_runs where run_id in (select id from pruned);
             delete from run_resumes where run_id in (select id from pruned);
+            delete from node_effects where run_id in (select id from pruned);
             delete from runs where id in (select id from pruned);
             delete from schedule_ticks where due_at < @Before and exists (
                 select 1 from schedule_ticks later
@@ -204,6 +208,19 @@ public sealed partial class SqliteRunStore : IRunStore, IAsyncDisposable
         await transaction.CommitAsync(ct);
         return count;
     }
+
+    /// <inheritdoc />
+    public async ValueTask<JsonElement?> FindEffectAsync(string runId, string nodeId, string effect, CancellationToken ct)
+    {
+        const string Sql = "select value from node_effects where run_id = @RunId and node_id = @NodeId and effect = @Effect";
+        await using var connection = _database.Open();
+        var value = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(Sql, new { RunId = runId, NodeId = nodeId, Effect = effect }, cancellationToken: ct));
+        return Json(value);
+    }
+
+    /// <inheritdoc />
+    public ValueTask RecordEffectAsync(string runId, string nodeId, string effect, JsonElement value, CancellationToken ct) =>
+        new(WriteAsync(new InsertEffect(runId, nodeId, effect, value.GetRawText(), UnixTime.From(_time.GetUtcNow()))));
 
     private static JsonElement? Json(string? text) => text is null ? null : JsonDocument.Parse(text).RootElement.Clone();
 

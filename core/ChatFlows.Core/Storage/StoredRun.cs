@@ -46,6 +46,24 @@ public sealed record StoredRun
     /// <summary>Decisions for waiting nodes not yet taken by the run; empty in listings.</summary>
     public IReadOnlyList<Resumption> Resumes { get; init; } = [];
 
+    /// <summary>The run whose sub-workflow node started this one, if any.</summary>
+    public string? ParentRunId { get; init; }
+
+    public string? ParentNodeId { get; init; }
+
+    /// <summary>Sub-workflow nesting depth; 0 for a run started by a trigger.</summary>
+    public int Depth { get; init; }
+
     /// <summary>The request the run was started with.</summary>
-    public RunRequest ToRequest() => new() { RunId = Id, Trigger = Trigger, TriggerNodeId = TriggerNodeId, StartedBy = StartedBy, Thread = Thread };
+    public RunRequest ToRequest() => new()
+    {
+        RunId = Id,
+        Trigger = Trigger,
+        TriggerNodeId = TriggerNodeId,
+        StartedBy = StartedBy,
+        Thread = Thread,
+        ParentRunId = ParentRunId,
+        ParentNodeId = ParentNodeId,
+        Depth = Depth,
+    };
 }

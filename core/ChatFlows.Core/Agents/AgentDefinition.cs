@@ -1,0 +1,36 @@
+namespace ChatFlows.Core.Agents;
+
+/// <summary>
+/// An agent (DESIGN §3): an LLM with instructions, a model profile and the tools it may call. Agent nodes refer to
+/// it by id, so editing an agent changes every workflow that uses it.
+/// </summary>
+public sealed record AgentDefinition
+{
+    /// <summary>Lower-case letters, digits and dashes, e.g. <c>summarizer</c>.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The name people see.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The system prompt.</summary>
+    public string Instructions { get; init; } = "";
+
+    /// <summary>The model profile under <c>ChatFlows:Models</c>; null uses the default profile.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>Sampling temperature (0–2); null leaves it to the model.</summary>
+    public double? Temperature { get; init; }
+
+    /// <summary>Most tokens one answer may have; null leaves it to the model.</summary>
+    public int? MaxOutputTokens { get; init; }
+
+    /// <summary>Names of the tools the model may call (see the agent tool catalog).</summary>
+    public IReadOnlyList<string> Tools { get; init; } = [];
+
+    /// <summary>Starts at 1 and grows with every save.</summary>
+    public int Version { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; init; }
+}

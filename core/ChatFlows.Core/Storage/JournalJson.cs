@@ -1,0 +1,13 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ChatFlows.Core.Storage;
+
+/// <summary>How journal values that are not plain JSON documents (node steps) are written: camelCase, nulls left out.</summary>
+internal static class JournalJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+}
