@@ -1,6 +1,10 @@
+using ChatFlows.Bot.Secrets;
+using ChatFlows.Core.Agents;
+using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Scheduling;
+using ChatFlows.Core.Secrets;
 using ChatFlows.Core.Storage;
 using Microsoft.Extensions.Options;
 
@@ -18,25 +22,39 @@ public static class ChatFlowsServiceCollectionExtensions
             .Validate(o => o.LeaseDuration >= TimeSpan.FromSeconds(1), "ChatFlows:Runs:LeaseDuration must be at least 00:00:01.")
             .Validate(o => o.PollInterval > TimeSpan.Zero, "ChatFlows:Runs:PollInterval must be positive.")
             .Validate(o => o.PruneInterval >= TimeSpan.FromSeconds(1) && o.PruneInterval <= TimeSpan.FromDays(30), "ChatFlows:Runs:PruneInterval must be between 00:00:01 and 30.00:00:00.")
+            .Validate(o => o.MaxSubworkflowDepth is >= 1 and <= 64, "ChatFlows:Runs:MaxSubworkflowDepth must be from 1 to 64.")
             .ValidateOnStart();
         services.AddOptions<SchedulerOptions>().BindConfiguration("ChatFlows:Schedules")
             .Validate(o => o.RefreshInterval >= TimeSpan.FromSeconds(1) && o.RefreshInterval <= TimeSpan.FromDays(1), "ChatFlows:Schedules:RefreshInterval must be between 00:00:01 and 1.00:00:00.")
             .ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => NodeRegistry.CreateDefault());
+        services.AddSingleton(sp => NodeRegistry.CreateDefault(new BuiltInNodeOptions
+        {
+            Agents = sp.GetRequiredService<IAgentStore>(),
+            Chat = sp.GetRequiredService<ChatChannels>(),
+            Subworkflows = sp.GetRequiredService<QueuedSubworkflows>(),
+            MaxSubworkflowDepth = sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value.MaxSubworkflowDepth,
+        }));
         services.AddSingleton<RunEventStream>();
         services.AddSingleton(sp => new SqliteDatabase(
             sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString, sp.GetRequiredService<ILogger<SqliteDatabase>>()));
         services.AddSingleton<IWorkflowStore, SqliteWorkflowStore>();
         services.AddSingleton<IRunStore, SqliteRunStore>();
+        services.AddSingleton<IAgentStore, SqliteAgentStore>();
+        services.AddSingleton(sp => new AgentValidator(configuration.GetSection("ChatFlows:Models").GetChildren().Select(c => c.Key), []));
+        // Chat adapters register their IChatChannel; messages to a platform without one fail with a message naming its settings.
+        services.AddSingleton(sp => new ChatChannels(sp.GetServices<IChatChannel>()));
+        services.AddSingleton(sp => new QueuedSubworkflows(
+            sp.GetRequiredService<RunQueue>(), sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<WorkflowPlans>));
         services.AddSingleton(sp => new WorkflowEngine(
             sp.GetRequiredService<NodeRegistry>(), sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<RunEventStream>(), sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<RunEventStream>(), sp.GetRequiredService<ILoggerFactory>(), secrets: sp.GetRequiredService<SecretVault>()));
         services.AddSingleton<WorkflowPlans>();
         services.AddSingleton(sp => new RunQueue(
             sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value));
         services.AddSingleton<RunWorker>();
+        services.AddSingleton(sp => new Approvals(sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<RunQueue>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new Scheduler(
             sp.GetRequiredService<IWorkflowStore>(), sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<WorkflowPlans>(),
             sp.GetRequiredService<RunQueue>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<SchedulerOptions>>().Value,
@@ -47,6 +65,7 @@ public static class ChatFlowsServiceCollectionExtensions
 
         // Hosted services start in this order: the schema first, then whatever reads it.
         services.AddHostedService<StorageMigrationService>();
+        services.AddSecrets(configuration);
         services.AddHostedService<RunWorkerService>();
         services.AddHostedService<SchedulerService>();
         services.AddHostedService<RetentionService>();

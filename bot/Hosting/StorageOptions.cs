@@ -14,4 +14,10 @@ public sealed class StorageOptions
     /// <summary>For SQLite, <c>Data Source=path/to/chatflows.db</c>.</summary>
     [Required(ErrorMessage = "ChatFlows:Storage:ConnectionString is empty; set it to e.g. 'Data Source=./data/chatflows.db'.")]
     public string ConnectionString { get; set; } = SqliteDatabase.DefaultConnectionString;
+
+    /// <summary>
+    /// Where the Data Protection keys that encrypt stored secrets are kept; default <c>keys</c> beside the database.
+    /// Back it up with the database: without its keys, stored secrets cannot be read.
+    /// </summary>
+    public string? KeysDirectory { get; set; }
 }

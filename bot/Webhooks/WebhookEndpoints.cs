@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using ChatFlows.Canvas.Api;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Running;
+using ChatFlows.Core.Secrets;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -27,7 +28,7 @@ public static partial class WebhookEndpoints
     }
 
     private static async Task<Results<Accepted<RunAccepted>, JsonHttpResult<JsonElement>, StatusCodeHttpResult, ProblemHttpResult>> ReceiveAsync(
-        string workflowId, HttpRequest request, WorkflowPlans plans, RunQueue queue, IConfiguration configuration, IOptions<WebhookOptions> options,
+        string workflowId, HttpRequest request, WorkflowPlans plans, RunQueue queue, SecretVault vault, IOptions<WebhookOptions> options,
         TimeProvider time, CancellationToken ct)
     {
         var settings = options.Value;
@@ -43,11 +44,11 @@ public static partial class WebhookEndpoints
         foreach (var hook in hooks)
         {
             var configured = hook.Config["secret"]?.GetValue<string>() ?? "";
-            if (ResolveSecret(configured, configuration, out var missingKey) is not { } secret)
+            if (ResolveSecret(configured, vault, out var missing) is not { } secret)
             {
                 return Problem(
                     StatusCodes.Status500InternalServerError, "The webhook secret is not configured.",
-                    $"The secret of trigger '{hook.Id}' of workflow '{workflowId}' names a secret that is not set; set the configuration key {missingKey} (or the environment variable {missingKey.Replace(":", "__", StringComparison.Ordinal)}).");
+                    $"The secret of trigger '{hook.Id}' of workflow '{workflowId}' names the secret '{missing}', which is not set; set it with PUT /api/secrets/{missing} or the configuration key ChatFlows:Secrets:{missing} (environment variable ChatFlows__Secrets__{missing}).");
             }
             secrets.Add((hook, secret));
         }
@@ -126,14 +127,14 @@ public static partial class WebhookEndpoints
         return (code, output.TryGetProperty("body", out var body) ? body : null);
     }
 
-    /// <summary>A plain secret as it is; <c>{{ secrets.NAME }}</c> from <c>ChatFlows:Secrets:NAME</c> until a secrets store exists.</summary>
-    private static string? ResolveSecret(string configured, IConfiguration configuration, out string missingKey)
+    /// <summary>A plain secret as it is; <c>{{ secrets.NAME }}</c> from the secret vault.</summary>
+    private static string? ResolveSecret(string configured, SecretVault vault, out string missing)
     {
-        missingKey = "";
+        missing = "";
         var reference = SecretReference().Match(configured);
         if (!reference.Success) return configured;
-        missingKey = $"ChatFlows:Secrets:{reference.Groups[1].Value}";
-        return configuration[missingKey] is { Length: > 0 } value ? value : null;
+        missing = reference.Groups[1].Value;
+        return vault.TryGet(missing, out var value) && value.Length > 0 ? value : null;
     }
 
     private static ProblemHttpResult Problem(int status, string title, string detail) => TypedResults.Problem(title: title, detail: detail, statusCode: status);

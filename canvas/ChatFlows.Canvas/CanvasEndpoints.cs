@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace ChatFlows.Canvas;
 
-/// <summary>Maps the canvas: its JSON API (workflows, runs) and pages.</summary>
+/// <summary>Maps the canvas: its JSON API (workflows, runs, agents, secrets) and pages.</summary>
 public static class CanvasEndpoints
 {
     /// <summary>Maps every canvas route.</summary>
@@ -12,6 +12,8 @@ public static class CanvasEndpoints
     {
         app.MapWorkflowsApi();
         app.MapRunsApi();
+        app.MapAgentsApi();
+        app.MapSecretsApi();
         return app;
     }
 }

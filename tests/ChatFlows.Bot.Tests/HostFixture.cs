@@ -31,12 +31,15 @@ public sealed class HostFixture : IAsyncLifetime
 
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>The host's SQLite file, for tests that check what is stored.</summary>
+    public string DatabasePath => Path.Combine(_folder, "chatflows.db");
+
     /// <summary>Where Kestrel listens, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress { get; private set; } = null!;
 
     public Task InitializeAsync()
     {
-        var database = Path.Combine(_folder, "chatflows.db");
+        var database = DatabasePath;
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
             .UseSetting("ChatFlows:Storage:ConnectionString", $"Data Source={database}")
             .UseSetting("ChatFlows:Runs:PollInterval", "00:00:00.050")

@@ -7,7 +7,8 @@ namespace ChatFlows.Canvas.Api;
 
 /// <summary>
 /// The run of DESIGN §6: its request, status and result, <c>data</c> as the run's nodes see it, and every node of
-/// the pinned workflow version in document order.
+/// the pinned workflow version in document order. <c>usage</c> sums the model tokens and cost of its agent nodes;
+/// <c>parentRunId</c> names the run whose sub-workflow node started it.
 /// </summary>
 internal sealed record RunDetail(
     string Id,
@@ -26,6 +27,10 @@ internal sealed record RunDetail(
     RunError? Error,
     JsonElement? Result,
     bool CancelRequested,
+    TokenUsage? Usage,
+    string? ParentRunId,
+    string? ParentNodeId,
+    int Depth,
     IReadOnlyList<NodeView> Nodes)
 {
     /// <summary>Builds the view; without the document (a version no longer stored) it shows the journal's rows only.</summary>
@@ -49,7 +54,8 @@ internal sealed record RunDetail(
 
         return new(
             run.Id, run.WorkflowId, run.WorkflowVersion, run.Status, run.TriggerNodeId, run.StartedBy, run.Thread, run.Trigger, data,
-            run.CreatedAt, run.StartedAt, run.FinishedAt, Milliseconds(run.StartedAt, run.FinishedAt), run.Error, run.Result, run.CancelRequested, nodes);
+            run.CreatedAt, run.StartedAt, run.FinishedAt, Milliseconds(run.StartedAt, run.FinishedAt), run.Error, run.Result, run.CancelRequested,
+            TokenUsage.Sum(run.Nodes.Select(n => n.Usage)), run.ParentRunId, run.ParentNodeId, run.Depth, nodes);
     }
 
     internal static double? Milliseconds(DateTimeOffset? start, DateTimeOffset? end) =>

@@ -34,6 +34,7 @@ public static class RunsApi
         runs.MapGet("/", ListAsync);
         runs.MapGet("/{id}", GetAsync);
         runs.MapPost("/{id}/cancel", CancelAsync);
+        runs.MapPost("/{id}/decisions", DecideAsync);
         runs.MapGet("/{id}/events", WatchAsync);
         return runs;
     }
@@ -112,6 +113,36 @@ public static class RunsApi
             title: "The run has already ended.",
             detail: $"Run {id} has already {stored.Status.ToText()}; only queued, running and waiting runs can be cancelled.",
             statusCode: StatusCodes.Status409Conflict);
+    }
+
+    // Until the API has sign-in (DESIGN §9) it takes the decider's identity from the body; the host listens on loopback.
+    private static async Task<Results<Accepted<ApprovalDecision>, ProblemHttpResult, ValidationProblem>> DecideAsync(
+        string id, HttpRequest request, Approvals approvals, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadAsync(request, 64 * 1024, ct);
+        if (body is null) return RequestBody.TooLarge(64 * 1024, "A decision");
+        if (!RequestBody.TryParseJson(body, out var json, out var error))
+        {
+            return TypedResults.Problem(title: "The decision could not be read.", detail: error, statusCode: StatusCodes.Status400BadRequest);
+        }
+        var errors = new Dictionary<string, string[]>();
+        var decision = Text(json, "decision");
+        if (decision is not ("approve" or "reject")) errors["decision"] = ["decision must be \"approve\" or \"reject\"."];
+        var by = Text(json, "by");
+        if (string.IsNullOrWhiteSpace(by)) errors["by"] = ["by must name who decides, e.g. \"slack:U012AB3CD\" or \"playground:ada\"."];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The decision is not valid.");
+
+        var outcome = await approvals.DecideAsync(id, Text(json, "nodeId"), by!, decision == "approve", Text(json, "comment"), Text(json, "draft"), ct);
+        return outcome.Outcome switch
+        {
+            ApprovalOutcome.Accepted => TypedResults.Accepted(RunLocation(id), outcome),
+            ApprovalOutcome.RunNotFound => NoSuchRun(id),
+            ApprovalOutcome.NotAllowed => TypedResults.Problem(title: "Not an approver.", detail: outcome.Message, statusCode: StatusCodes.Status403Forbidden),
+            _ => TypedResults.Problem(title: "Nothing to decide.", detail: outcome.Message, statusCode: StatusCodes.Status409Conflict),
+        };
+
+        static string? Text(JsonElement value, string name) =>
+            value.ValueKind == JsonValueKind.Object && value.TryGetProperty(name, out var found) && found.ValueKind == JsonValueKind.String ? found.GetString() : null;
     }
 
     private static async Task<Results<RunEventsResult, ProblemHttpResult>> WatchAsync(

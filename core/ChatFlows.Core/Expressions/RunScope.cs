@@ -19,4 +19,14 @@ public abstract class RunScope
 
     /// <summary><c>{ id, workflow, startedBy, thread }</c>.</summary>
     public abstract JsonElement Run { get; }
+
+    /// <summary>
+    /// The value of the secret <paramref name="name"/> for <c>{{ secrets.NAME }}</c>; false when it is not set.
+    /// A run remembers the secrets it read, so that their values are redacted from what it records.
+    /// </summary>
+    public virtual bool TryGetSecret(string name, out string value)
+    {
+        value = "";
+        return false;
+    }
 }

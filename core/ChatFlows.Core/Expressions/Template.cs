@@ -102,6 +102,7 @@ public sealed partial class Template
         var data = new Dictionary<string, Fluid.Values.FluidValue>();
         foreach (var (key, value) in scope.Data) data[key] = JsonFluid.ToFluid(value);
         context.SetValue("data", new Fluid.Values.DictionaryValue(new Fluid.Values.FluidValueDictionaryFluidIndexable(data)));
+        context.SetValue("secrets", new SecretsValue(scope));
         return context;
     }
 

@@ -1,4 +1,6 @@
 using ChatFlows.Core.Agents;
+using ChatFlows.Core.Messaging;
+using ChatFlows.Core.Running;
 
 namespace ChatFlows.Core.Nodes;
 
@@ -13,4 +15,13 @@ public sealed class BuiltInNodeOptions
 
     /// <summary>The agents <c>agent</c> nodes refer to; without it, agent nodes fail with a message saying so.</summary>
     public IAgentStore? Agents { get; set; }
+
+    /// <summary>Where <c>output/message</c> posts; without it, messages addressed to a chat fail with a message saying so.</summary>
+    public ChatChannels? Chat { get; set; }
+
+    /// <summary>Starts the runs of <c>tool/subworkflow</c> nodes; without it, those nodes fail with a message saying so.</summary>
+    public ISubworkflowLauncher? Subworkflows { get; set; }
+
+    /// <summary>How many sub-workflow runs may nest inside one another before the next one fails (stops recursion).</summary>
+    public int MaxSubworkflowDepth { get; set; } = 8;
 }

@@ -11,6 +11,9 @@ public sealed class NodeContext
     /// <summary>The run's id.</summary>
     public required string RunId { get; init; }
 
+    /// <summary>The workflow the run belongs to.</summary>
+    public required string WorkflowId { get; init; }
+
     /// <summary>The node being executed.</summary>
     public required WorkflowNode Node { get; init; }
 
@@ -28,6 +31,9 @@ public sealed class NodeContext
 
     /// <summary>When the run is resumed at this node: the value given for the bookmark.</summary>
     public JsonElement? ResumeValue { get; init; }
+
+    /// <summary>When the run is resumed at this node: what the node recorded when it began waiting (e.g. its approval request).</summary>
+    public JsonElement? WaitedWith { get; init; }
 
     /// <summary>True when this attempt continues a node that waited on a bookmark.</summary>
     public bool IsResumed => ResumedBookmark is not null;

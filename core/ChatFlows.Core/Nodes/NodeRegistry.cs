@@ -39,6 +39,9 @@ public sealed class NodeRegistry
         ConditionNode.Register(registry);
         EndNode.Register(registry);
         RespondNode.Register(registry);
+        MessageNode.Register(registry, options.Chat);
+        ApprovalNode.Register(registry);
+        SubworkflowNode.Register(registry, options);
         return registry;
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Nodes;
+using ChatFlows.Core.Secrets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -14,8 +15,10 @@ namespace ChatFlows.Core.Running;
 /// error port. A node can wait on a bookmark; the run then parks and is resumed later with a value for it.
 /// Run state is mutated only by the executor's loop, so journal writes happen in order.
 /// </summary>
-public sealed partial class GraphRunner(TimeProvider time, IRunJournal journal, RunEventStream events, ILogger<GraphRunner>? logger = null, Random? random = null)
+public sealed partial class GraphRunner(
+    TimeProvider time, IRunJournal journal, RunEventStream events, ILogger<GraphRunner>? logger = null, Random? random = null, SecretVault? secrets = null)
 {
+    private readonly SecretVault? _secrets = secrets;
     private readonly TimeProvider _time = time;
     private readonly IRunJournal _journal = journal;
     private readonly RunEventStream _events = events;
@@ -62,6 +65,7 @@ public sealed partial class GraphRunner(TimeProvider time, IRunJournal journal, 
 
         public async Task<RunState> RunAsync(Resumption? resume)
         {
+            run.Secrets = runner._secrets;
             try
             {
                 if (run.Status == RunStatus.Queued) await StartAsync();
@@ -150,6 +154,7 @@ public sealed partial class GraphRunner(TimeProvider time, IRunJournal journal, 
             var plan = _nodes[index];
             var record = run.Nodes[index];
             var attempt = resume is null ? ++record.Attempts : record.Attempts;
+            var waitedWith = resume is null ? null : record.Output;
             var now = runner._time.GetUtcNow();
             record.Status = NodeStatus.Running;
             record.StartedAt ??= now;
@@ -161,12 +166,14 @@ public sealed partial class GraphRunner(TimeProvider time, IRunJournal journal, 
             var context = new NodeContext
             {
                 RunId = run.Id,
+                WorkflowId = run.WorkflowId,
                 Node = plan.Node,
                 Scope = run,
                 Attempt = attempt,
                 Time = runner._time,
                 ResumedBookmark = resume?.Bookmark,
                 ResumeValue = resume?.Value,
+                WaitedWith = waitedWith,
                 Request = run.Request,
                 Journal = runner._journal,
             };
@@ -232,9 +239,10 @@ public sealed partial class GraphRunner(TimeProvider time, IRunJournal journal, 
             var plan = _nodes[index];
             var record = run.Nodes[index];
             record.FinishedAt = runner._time.GetUtcNow();
-            record.Output = result.Output;
+            // What a node produced from a secret is recorded (and passed on in data) with the secret's value redacted.
+            record.Output = run.Redact(result.Output);
             record.Error = null;
-            record.Steps = result.Details?.Steps;
+            record.Steps = run.Redact(result.Details?.Steps);
             record.Usage = result.Details?.Usage;
             if (result.Outcome == NodeOutcome.Waiting)
             {
@@ -246,10 +254,10 @@ public sealed partial class GraphRunner(TimeProvider time, IRunJournal journal, 
             }
             record.Status = NodeStatus.Succeeded;
             record.Port = result.Port;
-            if (result.Output is { } output) run.SetData(plan.Slot, output);
-            if (plan.Kind.ProducesRunResult) run.Result = result.Output;
+            if (record.Output is { } output) run.SetData(plan.Slot, output);
+            if (plan.Kind.ProducesRunResult) run.Result = record.Output;
             await runner._journal.NodeChangedAsync(run, record, ct);
-            Publish(RunEventTypes.NodeFinished, index, status: "succeeded", attempt: record.Attempts, output: result.Output);
+            Publish(RunEventTypes.NodeFinished, index, status: "succeeded", attempt: record.Attempts, output: record.Output);
             if (result.Outcome == NodeOutcome.EndRun)
             {
                 _ended = true;
@@ -271,11 +279,11 @@ public sealed partial class GraphRunner(TimeProvider time, IRunJournal journal, 
             if (error is OperationCanceledException && ct.IsCancellationRequested) throw error;
             var plan = _nodes[index];
             var record = run.Nodes[index];
-            var message = Describe(error);
+            var message = run.Redact(Describe(error));
             record.Error = message;
             if (error is NodeException { Steps: var steps, Usage: var usage } && (steps is not null || usage is not null))
             {
-                record.Steps = steps;
+                record.Steps = run.Redact(steps);
                 record.Usage = usage;
             }
             if (attempt < plan.Retry.MaxAttempts && !_stopping)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ChatFlows.Core.Expressions;
+using ChatFlows.Core.Secrets;
 using ChatFlows.Core.Storage;
 
 namespace ChatFlows.Core.Running;
@@ -12,6 +13,7 @@ public sealed class RunState : RunScope
 {
     private readonly object?[] _slots;
     private JsonElement? _run;
+    private List<KeyValuePair<string, string>>? _usedSecrets;
 
     /// <summary>Creates a queued run of <paramref name="plan"/>.</summary>
     public RunState(WorkflowPlan plan, RunRequest request, string id)
@@ -89,6 +91,60 @@ public sealed class RunState : RunScope
         startedBy = Request.StartedBy,
         thread = Request.Thread,
     });
+
+    /// <summary>Where <c>{{ secrets.NAME }}</c> is read from; set by the engine that executes the run.</summary>
+    internal SecretVault? Secrets { get; set; }
+
+    /// <inheritdoc />
+    public override bool TryGetSecret(string name, out string value)
+    {
+        if (Secrets is null || !Secrets.TryGet(name, out value))
+        {
+            value = "";
+            return false;
+        }
+        var used = new KeyValuePair<string, string>(name, value);
+        // Concurrent branches render templates at the same time.
+        lock (_slots)
+        {
+            _usedSecrets ??= [];
+            if (!_usedSecrets.Contains(used)) _usedSecrets.Add(used);
+        }
+        return true;
+    }
+
+    /// <summary>The text with the values of secrets this run has read replaced by <c>[secret NAME]</c>.</summary>
+    internal string Redact(string text)
+    {
+        var used = UsedSecrets();
+        return used is null ? text : SecretRedactor.Redact(text, used);
+    }
+
+    /// <summary>The value with the values of secrets this run has read replaced.</summary>
+    internal JsonElement? Redact(JsonElement? value)
+    {
+        var used = UsedSecrets();
+        return used is null || value is not { } element ? value : SecretRedactor.Redact(element, used);
+    }
+
+    /// <summary>The steps with the values of secrets this run has read replaced.</summary>
+    internal IReadOnlyList<NodeStep>? Redact(IReadOnlyList<NodeStep>? steps)
+    {
+        var used = UsedSecrets();
+        if (used is null || steps is null) return steps;
+        return steps.Select(step => step with
+        {
+            Arguments = Redact(step.Arguments),
+            Result = Redact(step.Result),
+            Error = step.Error is null ? null : SecretRedactor.Redact(step.Error, used),
+        }).ToArray();
+    }
+
+    private KeyValuePair<string, string>[]? UsedSecrets()
+    {
+        if (Volatile.Read(ref _usedSecrets) is null) return null;
+        lock (_slots) return _usedSecrets!.ToArray();
+    }
 
     // Values are boxed so that a reader on another thread sees either the old or the new value, never a torn one.
     internal void SetData(int slot, JsonElement value) => Volatile.Write(ref _slots[slot], value);

@@ -136,7 +136,17 @@ public sealed partial class RunWorker(
         }
         // Released before observers hear of the run, so that a decision or cancel they send finds it claimable.
         await store.ReleaseAsync(runId, queue.Owner, CancellationToken.None);
-        if (run is not null) queue.Settle(run);
+        if (run is not null)
+        {
+            queue.Settle(run);
+            // A parent waiting for a sub-workflow, or whose sub-workflow just ended, may have its outcome to take now.
+            if ((run.Request.ParentRunId is not null && run.Status.IsTerminal())
+                || (run.Status == RunStatus.Waiting && run.Nodes.Any(n => n.Status == NodeStatus.Waiting && ChildRuns.IsChildBookmark(n.Bookmark))))
+            {
+                await store.FlushAsync(CancellationToken.None);
+                queue.WakeForClaims();
+            }
+        }
     }
 
     // Takes the stored decisions and due wake-ups one by one; a run with neither simply continues (an interrupted

@@ -20,4 +20,7 @@ public sealed class RunWorkerOptions
 
     /// <summary>How often old runs are pruned.</summary>
     public TimeSpan PruneInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How many sub-workflow runs may nest inside one another; one more fails, which stops recursion.</summary>
+    public int MaxSubworkflowDepth { get; set; } = 8;
 }

@@ -1,5 +1,6 @@
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Nodes;
+using ChatFlows.Core.Secrets;
 using Microsoft.Extensions.Logging;
 
 namespace ChatFlows.Core.Running;
@@ -13,13 +14,18 @@ public sealed class WorkflowEngine
     private readonly GraphRunner _runner;
     private readonly TimeProvider _time;
 
-    /// <summary>Creates an engine over a journal (in memory, SQLite or PostgreSQL).</summary>
-    public WorkflowEngine(NodeRegistry registry, IRunJournal journal, TimeProvider time, RunEventStream? events = null, ILoggerFactory? loggerFactory = null, Random? random = null)
+    /// <summary>
+    /// Creates an engine over a journal (in memory, SQLite or PostgreSQL); templates read <c>{{ secrets.NAME }}</c>
+    /// from <paramref name="secrets"/>.
+    /// </summary>
+    public WorkflowEngine(
+        NodeRegistry registry, IRunJournal journal, TimeProvider time, RunEventStream? events = null, ILoggerFactory? loggerFactory = null,
+        Random? random = null, SecretVault? secrets = null)
     {
         Registry = registry;
         Events = events ?? new RunEventStream();
         _time = time;
-        _runner = new GraphRunner(time, journal, Events, loggerFactory?.CreateLogger<GraphRunner>(), random);
+        _runner = new GraphRunner(time, journal, Events, loggerFactory?.CreateLogger<GraphRunner>(), random, secrets);
     }
 
     /// <summary>The node kinds this engine runs.</summary>

@@ -343,7 +343,7 @@ public sealed partial class SqliteRunStore
 
         /// <summary>For an ended sub-workflow run: what its parent is resumed with.</summary>
         public JsonElement? ParentOutcome { get; } = run.Request.ParentRunId is not null && run.Status.IsTerminal()
-            ? ChildRuns.Outcome(run.Id, run.WorkflowId, run.Status, run.Result, run.Error)
+            ? ChildRuns.Outcome(run)
             : null;
 
         public long? ChangedAt { get; } = UnixTime.From(run.FinishedAt);

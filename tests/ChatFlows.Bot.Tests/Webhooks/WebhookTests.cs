@@ -133,7 +133,9 @@ public sealed class WebhookTests(HostFixture host)
         using var response = await PostAsync("hook-unset", Order, Sign("", Order));
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        Assert.Contains("set the configuration key ChatFlows:Secrets:NOT_SET_ANYWHERE", (await HostFixture.ReadProblemAsync(response)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var detail = (await HostFixture.ReadProblemAsync(response)).GetProperty("detail").GetString();
+        Assert.Contains("PUT /api/secrets/NOT_SET_ANYWHERE", detail, StringComparison.Ordinal);
+        Assert.Contains("the configuration key ChatFlows:Secrets:NOT_SET_ANYWHERE", detail, StringComparison.Ordinal);
     }
 
     private static string Sign(string secret, string body) => Sign(secret, Encoding.UTF8.GetBytes(body));

@@ -1,0 +1,39 @@
+using ChatFlows.Bot.Hosting;
+using ChatFlows.Core.Secrets;
+using ChatFlows.Core.Storage;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Data.Sqlite;
+
+namespace ChatFlows.Bot.Secrets;
+
+/// <summary>Registers named secrets: encrypted in the database with Data Protection keys kept in the keys directory.</summary>
+public static class SecretsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the secret vault (stored secrets plus <c>ChatFlows:Secrets:NAME</c> from configuration) and Data
+    /// Protection with its keys in <c>ChatFlows:Storage:KeysDirectory</c> (default: <c>keys</c> beside the database).
+    /// </summary>
+    public static IServiceCollection AddSecrets(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddDataProtection()
+            .SetApplicationName("ChatFlows")
+            .PersistKeysToFileSystem(new DirectoryInfo(KeysDirectory(configuration)));
+        services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
+        services.AddSingleton<ISecretStore, SqliteSecretStore>();
+        services.AddSingleton(sp => new SecretVault(
+            sp.GetRequiredService<ISecretStore>(),
+            configuration.GetSection("ChatFlows:Secrets").GetChildren().Where(c => c.Value is not null).Select(c => new KeyValuePair<string, string>(c.Key, c.Value!))));
+        services.AddHostedService<SecretsRefreshService>();
+        return services;
+    }
+
+    /// <summary>The keys directory: configured, or <c>keys</c> in the folder of the SQLite database.</summary>
+    internal static string KeysDirectory(IConfiguration configuration)
+    {
+        if (configuration["ChatFlows:Storage:KeysDirectory"] is { Length: > 0 } configured) return Path.GetFullPath(configured);
+        var connectionString = configuration["ChatFlows:Storage:ConnectionString"] is { Length: > 0 } text ? text : SqliteDatabase.DefaultConnectionString;
+        var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(string.IsNullOrEmpty(file) || file == ":memory:" ? "./data/x" : file))!;
+        return Path.Combine(folder, "keys");
+    }
+}

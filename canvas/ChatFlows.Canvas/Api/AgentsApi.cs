@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Text.Json;
+using ChatFlows.Core.Agents;
+using ChatFlows.Core.Documents;
+using ChatFlows.Core.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProblem;
+
+namespace ChatFlows.Canvas.Api;
+
+/// <summary>
+/// <c>/api/agents</c> (DESIGN §6): the agents <c>agent</c> nodes refer to. An update may name the version it was based
+/// on in <c>If-Match</c> (409 when someone saved in between); an agent a workflow uses cannot be deleted.
+/// </summary>
+public static class AgentsApi
+{
+    /// <summary>Largest agent accepted, in bytes.</summary>
+    public const int MaxAgentBytes = 256 * 1024;
+
+    private const string InvalidTitle = "The agent is not valid.";
+
+    private static readonly JsonSerializerOptions InputJson = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Maps list, get, create, update and delete.</summary>
+    public static RouteGroupBuilder MapAgentsApi(this IEndpointRouteBuilder app)
+    {
+        var agents = app.MapGroup("/api/agents");
+        agents.MapGet("/", ListAsync);
+        agents.MapGet("/{id}", GetAsync);
+        agents.MapPost("/", CreateAsync);
+        agents.MapPut("/{id}", UpdateAsync);
+        agents.MapDelete("/{id}", DeleteAsync);
+        return agents;
+    }
+
+    private static async Task<Ok<AgentList>> ListAsync(IAgentStore agents, CancellationToken ct) =>
+        TypedResults.Ok(new AgentList(await agents.ListAsync(ct)));
+
+    private static async Task<Results<Ok<AgentDefinition>, ProblemHttpResult>> GetAsync(string id, HttpResponse response, IAgentStore agents, CancellationToken ct)
+    {
+        var agent = await agents.GetAsync(id, ct);
+        if (agent is null) return NoSuchAgent(id);
+        response.Headers.ETag = ETag(agent.Version);
+        return TypedResults.Ok(agent);
+    }
+
+    private static async Task<Results<Created<AgentDefinition>, ProblemHttpResult, ValidationProblem>> CreateAsync(
+        HttpRequest request, HttpResponse response, IAgentStore agents, AgentValidator validator, CancellationToken ct)
+    {
+        var (agent, unreadable) = await ReadAsync(request, null, ct);
+        if (unreadable is not null) return unreadable;
+        if (Invalid(validator, agent!) is { } invalid) return invalid;
+        var saved = await agents.CreateAsync(agent!, ct);
+        if (saved is null)
+        {
+            return TypedResults.Problem(
+                title: "The agent already exists.",
+                detail: $"An agent with the id '{agent!.Id}' already exists; change it with PUT /api/agents/{agent.Id}, or pick another id.",
+                statusCode: StatusCodes.Status409Conflict);
+        }
+        response.Headers.ETag = ETag(saved.Version);
+        return TypedResults.Created($"/api/agents/{Uri.EscapeDataString(saved.Id)}", saved);
+    }
+
+    private static async Task<Results<Ok<AgentDefinition>, ProblemHttpResult, ValidationProblem>> UpdateAsync(
+        string id, HttpRequest request, HttpResponse response, IAgentStore agents, AgentValidator validator, CancellationToken ct)
+    {
+        int? expected = null;
+        if (request.Headers.IfMatch.Count > 0)
+        {
+            var text = request.Headers.IfMatch.ToString().Replace("W/", "", StringComparison.Ordinal).Trim('"', ' ');
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+            {
+                return TypedResults.Problem(title: "If-Match is not an agent version.", detail: $"If-Match must hold the version you edited, as the ETag gave it, e.g. If-Match: \"3\"; got '{request.Headers.IfMatch}'.", statusCode: StatusCodes.Status400BadRequest);
+            }
+            expected = version;
+        }
+        var (agent, unreadable) = await ReadAsync(request, id, ct);
+        if (unreadable is not null) return unreadable;
+        if (agent!.Id != id)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["id"] = [$"The agent's id '{agent.Id}' differs from '{id}' in the URL; an agent cannot be renamed by saving it. Leave id out or make it '{id}'."] },
+                title: InvalidTitle);
+        }
+        if (Invalid(validator, agent) is { } invalid) return invalid;
+        var saved = await agents.SaveAsync(agent, expected, ct);
+        if (saved is null)
+        {
+            var current = await agents.GetAsync(id, ct);
+            if (current is null) return NoSuchAgent(id);
+            return TypedResults.Problem(
+                title: "The agent was changed by someone else.",
+                detail: $"Agent '{id}' is at version {current.Version}, not {expected}. Load it again, check the change, and save with If-Match: \"{current.Version}\".",
+                statusCode: StatusCodes.Status409Conflict);
+        }
+        response.Headers.ETag = ETag(saved.Version);
+        return TypedResults.Ok(saved);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IAgentStore agents, IWorkflowStore workflows, CancellationToken ct)
+    {
+        if (await agents.GetAsync(id, ct) is null) return NoSuchAgent(id);
+        var users = (await workflows.ListAsync(ct))
+            .Where(w => w.Document.Nodes.Any(n => n.Type == NodeTypes.Agent && n.Config["agent"]?.GetValueKind() == JsonValueKind.String && n.Config["agent"]!.GetValue<string>() == id))
+            .Select(w => w.Document.Id)
+            .ToArray();
+        if (users.Length > 0)
+        {
+            return TypedResults.Problem(
+                title: "The agent is in use.",
+                detail: $"Agent '{id}' is used by {string.Join(", ", users.Select(u => $"'{u}'"))}; change those workflows to use another agent first.",
+                statusCode: StatusCodes.Status409Conflict,
+                extensions: new Dictionary<string, object?> { ["workflows"] = users });
+        }
+        return await agents.DeleteAsync(id, ct) ? TypedResults.NoContent() : NoSuchAgent(id);
+    }
+
+    private static async Task<(AgentDefinition? Agent, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, string? id, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadAsync(request, MaxAgentBytes, ct);
+        if (body is null) return (null, RequestBody.TooLarge(MaxAgentBytes, "An agent"));
+        if (!RequestBody.TryParseJson(body, out var json, out var error)) return (null, Unreadable(error!));
+        if (json.ValueKind != JsonValueKind.Object) return (null, Unreadable("The body must be a JSON object: {\"id\", \"name\", \"instructions\", \"model\", \"temperature\", \"maxOutputTokens\", \"tools\"}."));
+        try
+        {
+            var input = json.Deserialize<AgentInput>(InputJson)!;
+            return (new AgentDefinition
+            {
+                Id = input.Id ?? id ?? "",
+                Name = input.Name ?? "",
+                Instructions = input.Instructions ?? "",
+                Model = string.IsNullOrWhiteSpace(input.Model) ? null : input.Model,
+                Temperature = input.Temperature,
+                MaxOutputTokens = input.MaxOutputTokens,
+                Tools = input.Tools ?? [],
+            }, null);
+        }
+        catch (JsonException ex)
+        {
+            var field = ex.Path?.TrimStart('$', '.') ?? "";
+            return (null, Unreadable($"'{field}' has the wrong type: {ex.Message.Split(" Path:")[0]}"));
+        }
+    }
+
+    private static ValidationProblem? Invalid(AgentValidator validator, AgentDefinition agent)
+    {
+        var problems = validator.Validate(agent);
+        if (problems.Count == 0) return null;
+        var errors = problems.GroupBy(p => p.Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray(), StringComparer.Ordinal);
+        return TypedResults.ValidationProblem(errors, detail: problems.Count == 1 ? "Fix the problem below and save again." : $"Fix the {problems.Count} problems below and save again.", title: InvalidTitle);
+    }
+
+    private static ProblemHttpResult Unreadable(string detail) =>
+        TypedResults.Problem(title: "The agent could not be read.", detail: detail, statusCode: StatusCodes.Status400BadRequest);
+
+    private static ProblemHttpResult NoSuchAgent(string id) =>
+        TypedResults.Problem(title: "No such agent.", detail: $"There is no agent '{id}'.", statusCode: StatusCodes.Status404NotFound);
+
+    private static string ETag(int version) => $"\"{version}\"";
+
+    private sealed record AgentInput(string? Id, string? Name, string? Instructions, string? Model, double? Temperature, int? MaxOutputTokens, IReadOnlyList<string>? Tools);
+}

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using ChatFlows.Core.Secrets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProblem;
+
+namespace ChatFlows.Canvas.Api;
+
+/// <summary>
+/// <c>/api/secrets</c>: named secrets for <c>{{ secrets.NAME }}</c>, write-only (DESIGN §9). A value goes in with PUT and
+/// is stored encrypted; listings show names, sources and dates, never values.
+/// </summary>
+public static class SecretsApi
+{
+    /// <summary>Largest secret accepted, in bytes.</summary>
+    public const int MaxSecretBytes = 64 * 1024;
+
+    /// <summary>Maps list, set and delete.</summary>
+    public static RouteGroupBuilder MapSecretsApi(this IEndpointRouteBuilder app)
+    {
+        var secrets = app.MapGroup("/api/secrets");
+        secrets.MapGet("/", ListAsync);
+        secrets.MapPut("/{name}", SetAsync);
+        secrets.MapDelete("/{name}", DeleteAsync);
+        return secrets;
+    }
+
+    private static async Task<Ok<SecretList>> ListAsync(SecretVault vault, CancellationToken ct) => TypedResults.Ok(new SecretList(await vault.ListAsync(ct)));
+
+    private static async Task<Results<Created, NoContent, ProblemHttpResult, ValidationProblem>> SetAsync(string name, HttpRequest request, SecretVault vault, CancellationToken ct)
+    {
+        if (!SecretVault.IsValidName(name)) return BadName(name);
+        var body = await RequestBody.ReadAsync(request, MaxSecretBytes, ct);
+        if (body is null) return RequestBody.TooLarge(MaxSecretBytes, "A secret");
+        if (!RequestBody.TryParseJson(body, out var json, out var error))
+        {
+            return TypedResults.Problem(title: "The secret could not be read.", detail: error, statusCode: StatusCodes.Status400BadRequest);
+        }
+        if (json.ValueKind != JsonValueKind.Object || !json.TryGetProperty("value", out var value) || value.ValueKind != JsonValueKind.String || value.GetString()!.Length == 0)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["value"] = ["Send the secret as {\"value\": \"…\"}, a non-empty string."] }, title: "The secret is not valid.");
+        }
+        var created = await vault.SetAsync(name, value.GetString()!, ct);
+        return created ? TypedResults.Created($"/api/secrets/{name}") : TypedResults.NoContent();
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> DeleteAsync(string name, SecretVault vault, CancellationToken ct)
+    {
+        if (!SecretVault.IsValidName(name)) return BadName(name);
+        if (await vault.DeleteAsync(name, ct)) return TypedResults.NoContent();
+        return TypedResults.Problem(title: "No such secret.", detail: $"No secret '{name}' is stored (a secret from configuration can only be removed there).", statusCode: StatusCodes.Status404NotFound);
+    }
+
+    private static ValidationProblem BadName(string name) => TypedResults.ValidationProblem(
+        new Dictionary<string, string[]> { ["name"] = [$"'{name}' is not a secret name; use letters, digits and underscores, starting with a letter, like API_TOKEN."] },
+        title: "The secret name is not valid.");
+}

@@ -1,0 +1,40 @@
+using System.Text.RegularExpressions;
+using ChatFlows.Core.Documents;
+
+namespace ChatFlows.Core.Agents;
+
+/// <summary>Checks an agent before it is saved; every problem names its field.</summary>
+public sealed partial class AgentValidator(IEnumerable<string> modelProfiles, IEnumerable<string> tools)
+{
+    private readonly string[] _profiles = modelProfiles.Order(StringComparer.Ordinal).ToArray();
+    private readonly string[] _tools = tools.Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>Every problem with <paramref name="agent"/>; empty when it can be saved.</summary>
+    public IReadOnlyList<ValidationProblem> Validate(AgentDefinition agent)
+    {
+        var problems = new List<ValidationProblem>();
+        if (!IdPattern().IsMatch(agent.Id ?? "")) problems.Add(new("id", $"'{agent.Id}' is not an agent id; use lower-case letters, digits and dashes (at most 64), like 'summarizer'."));
+        if (string.IsNullOrWhiteSpace(agent.Name)) problems.Add(new("name", "An agent needs a name."));
+        else if (agent.Name.Length > 200) problems.Add(new("name", "name may be at most 200 characters."));
+        if (agent.Instructions is null) problems.Add(new("instructions", "instructions must be a string."));
+        else if (agent.Instructions.Length > 100_000) problems.Add(new("instructions", "instructions may be at most 100,000 characters."));
+        if (agent.Model is not null && !_profiles.Contains(agent.Model, StringComparer.Ordinal))
+        {
+            problems.Add(new("model", _profiles.Length == 0
+                ? $"'{agent.Model}' is not a configured model profile, and none is configured; set ChatFlows:Models:{agent.Model}:Provider, :Model and :Endpoint, or leave model out to use the default."
+                : $"'{agent.Model}' is not a configured model profile; use one of {string.Join(", ", _profiles)}, or leave model out to use the default."));
+        }
+        if (agent.Temperature is < 0 or > 2) problems.Add(new("temperature", "temperature must be between 0 and 2."));
+        if (agent.MaxOutputTokens is < 1 or > 1_000_000) problems.Add(new("maxOutputTokens", "maxOutputTokens must be a whole number from 1 to 1000000."));
+        var tools = agent.Tools ?? [];
+        for (var i = 0; i < tools.Count; i++)
+        {
+            if (!_tools.Contains(tools[i], StringComparer.Ordinal)) problems.Add(new($"tools/{i}", $"'{tools[i]}' is not a tool; the tools are {string.Join(", ", _tools)}."));
+            else if (tools.Take(i).Contains(tools[i], StringComparer.Ordinal)) problems.Add(new($"tools/{i}", $"'{tools[i]}' is listed twice."));
+        }
+        return problems;
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$")]
+    private static partial Regex IdPattern();
+}

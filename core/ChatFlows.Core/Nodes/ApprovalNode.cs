@@ -1,0 +1,113 @@
+using System.Text.Json;
+using ChatFlows.Core.Documents;
+using ChatFlows.Core.Expressions;
+
+namespace ChatFlows.Core.Nodes;
+
+/// <summary>
+/// <c>approval</c>: asks <c>approvers</c> to approve or reject (<c>prompt</c>, optional editable <c>draft</c>) and waits,
+/// durably, on the <see cref="Bookmark"/> bookmark. It continues on <c>approved</c> or <c>rejected</c> with the decision
+/// in data (who, when, comment, the draft as approved), or on <c>expired</c> when <c>timeout</c> passes first; an
+/// expiry with nothing connected to <c>expired</c> ends the run as expired. Who may decide is checked before a
+/// decision is accepted (<see cref="ApprovalRequest.Allows"/>), the same for every chat adapter.
+/// </summary>
+public sealed class ApprovalNode(Template prompt, IReadOnlyList<Template> approvers, TimeSpan? timeout, Template? draft) : INodeHandler
+{
+    /// <summary>The bookmark an approval waits on.</summary>
+    public const string Bookmark = "approval";
+
+    /// <summary>Registers the kind.</summary>
+    public static void Register(NodeRegistry registry) =>
+        registry.Add(new NodeKind(NodeTypes.Approval, null, Setup)
+        {
+            Ports = ["approved", "rejected", NodeResult.ExpiredPort],
+            Description = "Waits for a person to approve or reject.",
+        });
+
+    private static ApprovalNode? Setup(NodeSetup setup)
+    {
+        var prompt = setup.Template("prompt", required: true);
+        var timeout = setup.Duration("timeout");
+        var draft = setup.Template("draft");
+        var approvers = new List<Template>();
+        if (setup.StringList("approvers", required: true) is { } list)
+        {
+            if (list.Count == 0) setup.Problem("approvers", "approvers must name at least one person, or be [\"anyone\"].");
+            for (var i = 0; i < list.Count; i++)
+            {
+                var field = $"approvers/{i}";
+                if (Template.HasMarkup(list[i])) approvers.Add(Template.Parse(list[i], setup.FieldPath(field)));
+                else if (CheckApprover(list[i]) is { } problem) setup.Problem(field, problem);
+                else approvers.Add(Template.Parse(list[i], setup.FieldPath(field)));
+            }
+        }
+        return setup.HasProblems ? null : new ApprovalNode(prompt!, approvers, timeout, draft);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<NodeResult> RunAsync(NodeContext context, CancellationToken ct)
+    {
+        var now = context.Time.GetUtcNow();
+        if (context.IsResumed) return Decided(context, now);
+
+        var names = new List<string>(approvers.Count);
+        foreach (var approver in approvers)
+        {
+            var name = (await approver.RenderAsync(context.Scope)).Trim();
+            if (CheckApprover(name) is { } problem) throw new NodeException($"approvers: {problem}");
+            names.Add(name);
+        }
+        var asked = new ApprovalRequest
+        {
+            Prompt = await prompt.RenderAsync(context.Scope),
+            Approvers = names,
+            Draft = draft is null ? null : await draft.RenderAsync(context.Scope),
+            RequestedAt = now,
+            ExpiresAt = timeout is { } t ? now + t : null,
+        };
+        return NodeResult.Wait(Bookmark, asked.ToJson(), asked.ExpiresAt);
+    }
+
+    // The output keeps the question beside the answer, and the draft as approved (edited, or as it was asked).
+    private static NodeResult Decided(NodeContext context, DateTimeOffset now)
+    {
+        var asked = ApprovalRequest.From(context.WaitedWith);
+        // Resumed by the clock (no value): nobody decided in time.
+        if (context.ResumeValue is not { ValueKind: JsonValueKind.Object } decision)
+        {
+            return NodeResult.Expire(JsonSerializer.SerializeToElement(new { decision = "expired", at = now, prompt = asked?.Prompt, draft = asked?.Draft }));
+        }
+        var port = Text(decision, "decision");
+        if (port is not ("approved" or "rejected")) throw new NodeException($"The decision '{port}' is neither approved nor rejected.");
+        var output = new
+        {
+            decision = port,
+            by = Text(decision, "by"),
+            at = decision.TryGetProperty("at", out var at) && at.ValueKind == JsonValueKind.String ? at.GetDateTimeOffset() : now,
+            comment = Text(decision, "comment"),
+            draft = Text(decision, "draft") ?? asked?.Draft,
+            prompt = asked?.Prompt,
+        };
+        return NodeResult.Success(JsonSerializer.SerializeToElement(output), port);
+    }
+
+    private static string? Text(JsonElement value, string property) =>
+        value.TryGetProperty(property, out var found) && found.ValueKind == JsonValueKind.String ? found.GetString() : null;
+
+    /// <summary>Why an approver entry is not valid, or null when it is.</summary>
+    public static string? CheckApprover(string approver)
+    {
+        if (approver == ApprovalRequest.Anyone) return null;
+        var colon = approver.IndexOf(':', StringComparison.Ordinal);
+        var platform = colon > 0 ? approver[..colon] : "";
+        var id = colon > 0 ? approver[(colon + 1)..] : "";
+        var valid = platform switch
+        {
+            "slack" => id.Length > 1 && id[0] is 'U' or 'W' && id.All(char.IsAsciiLetterOrDigit),
+            "teams" => Guid.TryParse(id, out _),
+            "playground" => id.Length > 0 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'),
+            _ => false,
+        };
+        return valid ? null : $"'{approver}' is not an approver; write slack:<user id> (like slack:U012AB3CD), teams:<AAD object id>, playground:<name> or anyone.";
+    }
+}

@@ -1,0 +1,60 @@
+using ChatFlows.Core.Storage;
+using Dapper;
+
+namespace ChatFlows.Core.Secrets;
+
+/// <summary>Secrets in SQLite, encrypted by an <see cref="ISecretProtector"/> before they are written.</summary>
+public sealed class SqliteSecretStore(SqliteDatabase database, ISecretProtector protector, TimeProvider time) : ISecretStore
+{
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<SecretInfo>> ListAsync(CancellationToken ct = default)
+    {
+        const string Sql = "select name, created_at, updated_at from secrets order by name";
+        await using var connection = database.Open();
+        var rows = await connection.QueryAsync<(string Name, long CreatedAt, long UpdatedAt)>(new CommandDefinition(Sql, cancellationToken: ct));
+        return rows.Select(r => new SecretInfo(r.Name, SecretVault.StoredSource, UnixTime.To(r.CreatedAt), UnixTime.To(r.UpdatedAt))).ToArray();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<string, string>> LoadAsync(CancellationToken ct = default)
+    {
+        const string Sql = "select name, value from secrets";
+        await using var connection = database.Open();
+        var rows = await connection.QueryAsync<(string Name, string Value)>(new CommandDefinition(Sql, cancellationToken: ct));
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in rows)
+        {
+            try
+            {
+                values[name] = protector.Unprotect(value);
+            }
+            catch (Exception ex)
+            {
+                throw new InvalidOperationException(
+                    $"Secret '{name}' cannot be decrypted: the data protection keys it was stored with are missing. Restore the keys directory or set the secret again.", ex);
+            }
+        }
+        return values;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> SetAsync(string name, string value, CancellationToken ct = default)
+    {
+        const string Sql = """
+            insert into secrets (name, value, created_at, updated_at) values (@Name, @Value, @Now, @Now)
+            on conflict (name) do update set value = excluded.value, updated_at = excluded.updated_at
+            returning created_at = updated_at
+            """;
+        await using var connection = database.Open();
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            Sql, new { Name = name, Value = protector.Protect(value), Now = UnixTime.From(time.GetUtcNow()) }, cancellationToken: ct));
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> DeleteAsync(string name, CancellationToken ct = default)
+    {
+        const string Sql = "delete from secrets where name = @Name";
+        await using var connection = database.Open();
+        return await connection.ExecuteAsync(new CommandDefinition(Sql, new { Name = name }, cancellationToken: ct)) == 1;
+    }
+}

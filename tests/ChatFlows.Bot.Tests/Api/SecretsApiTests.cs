@@ -1,0 +1,142 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace ChatFlows.Bot.Tests.Api;
+
+/// <summary>Secrets over real HTTP: write-only, encrypted at rest, usable as {{ secrets.NAME }}, and never shown in a run.</summary>
+[Collection(HostCollection.Name)]
+public sealed class SecretsApiTests(HostFixture host)
+{
+    [Fact]
+    public async Task Put_NewThenExisting_Returns201Then204AndListShowsNoValue()
+    {
+        using var created = await host.SendAsync(HttpMethod.Put, "/api/secrets/LIST_ME", """{"value": "first-value-123"}""");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using var replaced = await host.SendAsync(HttpMethod.Put, "/api/secrets/LIST_ME", """{"value": "second-value-456"}""");
+        Assert.Equal(HttpStatusCode.NoContent, replaced.StatusCode);
+
+        using var list = await host.Client.GetAsync("/api/secrets");
+        var text = await list.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("value-123", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("value-456", text, StringComparison.Ordinal);
+        var items = JsonElement.Parse(text).GetProperty("items").EnumerateArray().ToArray();
+        var mine = Assert.Single(items, i => i.GetProperty("name").GetString() == "LIST_ME");
+        Assert.Equal("stored", mine.GetProperty("source").GetString());
+        Assert.Contains(items, i => i.GetProperty("name").GetString() == HostFixture.HookSecretName && i.GetProperty("source").GetString() == "configuration");
+    }
+
+    [Fact]
+    public async Task Put_Stored_IsEncryptedInTheDatabase()
+    {
+        using var response = await host.SendAsync(HttpMethod.Put, "/api/secrets/AT_REST", """{"value": "plain-text-never-on-disk"}""");
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+
+        await using var connection = new SqliteConnection($"Data Source={host.DatabasePath};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        using var command = connection.CreateCommand();
+        command.CommandText = "select value from secrets where name = 'AT_REST'";
+        var stored = (string?)await command.ExecuteScalarAsync();
+        Assert.NotNull(stored);
+        Assert.DoesNotContain("plain-text-never-on-disk", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain("plain-text-never-on-disk", Encoding.UTF8.GetString(Convert.FromBase64String(Base64(stored))), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1BAD", """{"value": "x"}""", "name")]
+    [InlineData("GOOD_NAME", """{"value": ""}""", "value")]
+    [InlineData("GOOD_NAME", """{"secret": "x"}""", "value")]
+    public async Task Put_BadNameOrValue_Returns400NamingTheField(string name, string body, string field)
+    {
+        using var response = await host.SendAsync(HttpMethod.Put, $"/api/secrets/{name}", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await HostFixture.ReadProblemAsync(response)).GetProperty("errors").TryGetProperty(field, out _));
+    }
+
+    [Fact]
+    public async Task Delete_StoredThenAgain_Returns204Then404()
+    {
+        using var set = await host.SendAsync(HttpMethod.Put, "/api/secrets/GONE_SOON", """{"value": "bye-bye-value"}""");
+        using var deleted = await host.SendAsync(HttpMethod.Delete, "/api/secrets/GONE_SOON");
+        using var again = await host.SendAsync(HttpMethod.Delete, "/api/secrets/GONE_SOON");
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task StoredSecret_SignsWebhooks()
+    {
+        using var set = await host.SendAsync(HttpMethod.Put, "/api/secrets/STORED_HOOK", """{"value": "stored-hook-secret"}""");
+        await host.CreateWorkflowAsync(TestWorkflows.Hook("hook-stored-secret", "{{ secrets.STORED_HOOK }}"));
+        const string Body = """{"quantity": 6, "packSize": 3}""";
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/hooks/hook-stored-secret") { Content = HostFixture.Json(Body) };
+        request.Headers.Add("X-ChatFlows-Signature", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData("stored-hook-secret"u8, Encoding.UTF8.GetBytes(Body))));
+        using var response = await host.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task SecretInTemplates_NeverAppearsInRunDetailOrEvents()
+    {
+        using var set = await host.SendAsync(HttpMethod.Put, "/api/secrets/API_TOKEN", """{"value": "tok-9f8e7d6c5b4a"}""");
+        await host.CreateWorkflowAsync("""
+            {
+              "id": "secret-leak",
+              "nodes": [
+                {"id": "play", "type": "trigger", "config": {"kind": "manual"}},
+                {"id": "header", "type": "tool", "config": {"tool": "transform", "value": {"authorization": "Bearer {{ secrets.API_TOKEN }}"}}},
+                {"id": "copy", "type": "tool", "config": {"tool": "transform", "value": "{{ data.header.authorization }}"}},
+                {"id": "check", "type": "condition", "config": {"expression": "data.nope.length > 0"}}
+              ],
+              "edges": [{"from": "play", "to": "header"}, {"from": "header", "to": "copy"}, {"from": "copy", "to": "check"}]
+            }
+            """);
+
+        var runId = await host.StartRunAsync("secret-leak");
+        var run = await host.WaitForRunAsync(runId);
+        var events = await host.ReadEventsAsync(runId);
+
+        var detail = run.GetRawText();
+        Assert.DoesNotContain("tok-9f8e7d6c5b4a", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(events, e => e.Data.GetRawText().Contains("tok-9f8e7d6c5b4a", StringComparison.Ordinal));
+        // The node that read the secret shows where it went; what others copied is redacted too.
+        var header = run.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("nodeId").GetString() == "header");
+        Assert.Equal("Bearer [secret API_TOKEN]", header.GetProperty("output").GetProperty("authorization").GetString());
+        Assert.Equal("Bearer [secret API_TOKEN]", run.GetProperty("data").GetProperty("copy").GetString());
+    }
+
+    [Fact]
+    public async Task MissingSecret_FailsTheNodeSayingHowToSetIt()
+    {
+        await host.CreateWorkflowAsync("""
+            {
+              "id": "secret-missing",
+              "nodes": [
+                {"id": "play", "type": "trigger", "config": {"kind": "manual"}},
+                {"id": "use", "type": "tool", "config": {"tool": "transform", "value": "{{ secrets.NEVER_SET }}"}}
+              ],
+              "edges": [{"from": "play", "to": "use"}]
+            }
+            """);
+
+        var run = await host.WaitForRunAsync(await host.StartRunAsync("secret-missing"));
+
+        Assert.Equal("failed", run.GetProperty("status").GetString());
+        var message = run.GetProperty("error").GetProperty("message").GetString();
+        Assert.Contains("secret 'NEVER_SET' is not set", message, StringComparison.Ordinal);
+        Assert.Contains("PUT /api/secrets/NEVER_SET", message, StringComparison.Ordinal);
+    }
+
+    // Data Protection payloads are base64url.
+    private static string Base64(string base64Url)
+    {
+        var text = base64Url.Replace('-', '+').Replace('_', '/');
+        return text.PadRight(text.Length + ((4 - (text.Length % 4)) % 4), '=');
+    }
+}
