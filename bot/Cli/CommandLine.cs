@@ -35,9 +35,14 @@ internal static class CommandLine
           chatflows [serve] [--urls http://localhost:5080]
               Starts the host: the HTTP API, webhooks, the run workers and schedules (SQLite in ./data).
           chatflows run <file-or-id> [--input '<json>' | key=value ...] [--trigger <node id>]
+                        [--agents <file or folder>] [--approve | --reject] [--as <approver>] [--comment <text>]
               Runs a workflow to the end, showing each node live. An id is looked up as samples/<id>.json
               or workflows/<id>.json. key=value pairs arrive as trigger.args, as from /run in chat;
-              --input passes a JSON object as the trigger payload as it is.
+              --input passes a JSON object as the trigger payload as it is. Messages are printed, not
+              posted. Agents are read from --agents (default: the agents/ folder beside the workflow);
+              model profiles and secrets from appsettings.json and ChatFlows__… environment variables.
+              Approvals are answered by --approve or --reject as --as (default: the first approver),
+              or at the prompt on a terminal. Sub-workflows are read from the workflow's folder.
           chatflows validate <file> [<file> ...]
               Lists every problem in each workflow file, with its path.
 

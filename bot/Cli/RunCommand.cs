@@ -1,17 +1,27 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ChatFlows.Core.Documents;
+using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Running;
+using ChatFlows.Core.Secrets;
 
 namespace ChatFlows.Bot.Cli;
 
-/// <summary><c>chatflows run &lt;file-or-id&gt;</c>: runs a workflow to the end in memory, printing each node live.</summary>
+/// <summary>
+/// <c>chatflows run &lt;file-or-id&gt;</c>: runs a workflow to the end in memory, printing each node live. Messages are
+/// printed instead of posted; agents come from JSON files; approvals are answered with --approve or --reject, or
+/// at the prompt; sub-workflows are read from the workflow's folder and run in place. Settings (model profiles,
+/// secrets, HTTP) come from appsettings.json and the environment, as for the host.
+/// </summary>
 internal static class RunCommand
 {
+    /// <summary>The thread CLI runs report to, so that messages without a channel are printed too.</summary>
+    public const string Thread = "playground:cli";
+
     public static async Task<int> ExecuteAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        if (!TryParse(args, out var target, out var request, out var usageError))
+        if (!TryParse(args, out var target, out var request, out var options, out var usageError))
         {
             await stderr.WriteLineAsync($"chatflows run: {usageError}");
             return CommandLine.Usage;
@@ -30,7 +40,28 @@ internal static class RunCommand
             return CommandLine.Usage;
         }
 
-        var engine = new WorkflowEngine(NodeRegistry.CreateDefault(), new InMemoryRunStore(), TimeProvider.System);
+        AgentFiles agents;
+        try
+        {
+            agents = new AgentFiles(options.Agents ?? DefaultAgentsFolder(path));
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException)
+        {
+            await stderr.WriteLineAsync($"chatflows run: {ex.Message}");
+            return CommandLine.Usage;
+        }
+        var configuration = CliConfiguration.Build();
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var subworkflows = new InlineSubworkflows(id => WorkflowFiles.FindById(id, folder));
+        var registry = NodeRegistry.CreateDefault(new BuiltInNodeOptions
+        {
+            Agents = agents,
+            Chat = new ChatChannels([], new ConsoleChatChannel(stdout)),
+            Subworkflows = subworkflows,
+        });
+        var secrets = new SecretVault(null, configuration.GetSection("ChatFlows:Secrets").GetChildren().Where(c => c.Value is not null).Select(c => new KeyValuePair<string, string>(c.Key, c.Value!)));
+        var engine = new WorkflowEngine(registry, new InMemoryRunStore(), TimeProvider.System, secrets: secrets);
+        subworkflows.Engine = engine;
         WorkflowPlan plan;
         try
         {
@@ -51,14 +82,15 @@ internal static class RunCommand
         };
 
         var progress = new ConsoleProgress(stdout, plan);
-        request = request with { RunId = WorkflowEngine.NewRunId(), StartedBy = "cli" };
+        request = request with { RunId = WorkflowEngine.NewRunId(), StartedBy = "cli", Thread = Thread };
+        var approvals = new CliApprovals(options, stdout, Console.IsInputRedirected ? null : Console.In, TimeProvider.System);
         using var subscription = engine.Events.Subscribe(request.RunId);
         var printing = progress.PrintAsync(subscription.Reader);
         RunState run;
         try
         {
             progress.Header(document, request.RunId!);
-            run = await engine.RunToEndAsync(plan, request, cancel.Token);
+            run = await engine.RunToEndAsync(plan, request, cancel.Token, approvals.AskAsync);
         }
         catch (ArgumentException ex)
         {
@@ -81,10 +113,11 @@ internal static class RunCommand
         };
     }
 
-    internal static bool TryParse(string[] args, out string target, out RunRequest request, out string error)
+    internal static bool TryParse(string[] args, out string target, out RunRequest request, out RunOptions options, out string error)
     {
         target = "";
         request = new RunRequest();
+        options = new RunOptions();
         error = "";
         JsonObject? input = null;
         var pairs = new JsonObject();
@@ -92,6 +125,32 @@ internal static class RunCommand
         for (var i = 0; i < args.Length; i++)
         {
             var arg = args[i];
+            if (arg is "--approve" or "--reject")
+            {
+                if (options.Decision is not null && options.Decision != (arg == "--approve"))
+                {
+                    error = "use either --approve or --reject, not both.";
+                    return false;
+                }
+                options = options with { Decision = arg == "--approve" };
+                continue;
+            }
+            if (arg is "--agents" or "--as" or "--comment")
+            {
+                if (i + 1 >= args.Length)
+                {
+                    error = $"{arg} needs a value.";
+                    return false;
+                }
+                var text = args[++i];
+                options = arg switch
+                {
+                    "--agents" => options with { Agents = text },
+                    "--as" => options with { As = text },
+                    _ => options with { Comment = text },
+                };
+                continue;
+            }
             if (arg is "--input" or "--trigger")
             {
                 if (i + 1 >= args.Length)
@@ -124,7 +183,7 @@ internal static class RunCommand
             }
             else if (arg.StartsWith("--", StringComparison.Ordinal))
             {
-                error = $"unknown option '{arg}'. Options: --input '<json>', --trigger <node id>.";
+                error = $"unknown option '{arg}'. Options: --input '<json>', --trigger <node id>, --agents <file or folder>, --approve, --reject, --as <approver>, --comment <text>.";
                 return false;
             }
             else if (target.Length == 0)
@@ -155,10 +214,17 @@ internal static class RunCommand
         var payload = input ?? new JsonObject
         {
             ["args"] = pairs,
-            ["text"] = string.Join(' ', args.Skip(1).Where(a => a.Contains('=', StringComparison.Ordinal))),
+            ["text"] = string.Join(' ', pairs.Select(p => $"{p.Key}={p.Value}")),
             ["user"] = "cli",
         };
         request = new RunRequest { Trigger = JsonSerializer.SerializeToElement(payload), TriggerNodeId = trigger };
         return true;
+    }
+
+    // Agents sit beside the workflows they serve: samples/agents for samples/*.json.
+    private static string? DefaultAgentsFolder(string workflowPath)
+    {
+        var folder = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(workflowPath))!, "agents");
+        return Directory.Exists(folder) ? folder : null;
     }
 }

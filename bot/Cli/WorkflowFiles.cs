@@ -39,4 +39,12 @@ internal static class WorkflowFiles
         }
         return WorkflowJson.Parse(text);
     }
+
+    /// <summary>The workflow with id <paramref name="id"/>: <c>&lt;folder&gt;/&lt;id&gt;.json</c>, else in the search folders; null when none.</summary>
+    public static WorkflowDocument? FindById(string id, string folder)
+    {
+        if (Path.GetFileName(id) != id) return null;
+        var candidates = SearchFolders.Select(f => Path.Combine(f, id + ".json")).Prepend(Path.Combine(folder, id + ".json"));
+        return candidates.FirstOrDefault(File.Exists) is { } path ? Read(path) : null;
+    }
 }

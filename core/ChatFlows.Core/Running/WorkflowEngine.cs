@@ -55,16 +55,24 @@ public sealed class WorkflowEngine
     public Task<RunState> ContinueAsync(RunState run, CancellationToken ct = default) => _runner.ExecuteAsync(run, null, ct);
 
     /// <summary>
-    /// Starts a run and sees it through timed waits (long delays) in this process, as the CLI does. Returns when the
-    /// run ends, or when it waits on something only a person can resume (an approval).
+    /// Starts a run and sees it through timed waits (long delays) in this process, as the CLI does. When the run waits
+    /// on something only a person can resume (an approval), <paramref name="askPerson"/> may give the resumption;
+    /// without it, or when it gives none, the waiting run is returned.
     /// </summary>
-    public async Task<RunState> RunToEndAsync(WorkflowPlan plan, RunRequest request, CancellationToken ct = default)
+    public async Task<RunState> RunToEndAsync(
+        WorkflowPlan plan, RunRequest request, CancellationToken ct = default, Func<RunState, NodeRecord, CancellationToken, Task<Resumption?>>? askPerson = null)
     {
         var run = await StartAsync(plan, request, ct);
         while (run.Status == RunStatus.Waiting)
         {
             var waiting = run.Nodes.Where(n => n.Status == NodeStatus.Waiting).ToArray();
-            if (waiting.Any(n => n.WakeAt is null)) return run;
+            if (waiting.FirstOrDefault(n => n.WakeAt is null || n.Bookmark == ApprovalNode.Bookmark) is { } person)
+            {
+                var answer = askPerson is null ? null : await askPerson(run, person, ct);
+                if (answer is null) return run;
+                run = await ResumeAsync(run, answer, ct);
+                continue;
+            }
             var due = waiting.MinBy(n => n.WakeAt)!;
             var delay = due.WakeAt!.Value - _time.GetUtcNow();
             try
