@@ -1,4 +1,5 @@
 using ChatFlows.Core.Agents;
+using ChatFlows.Core.Http;
 
 namespace ChatFlows.Core.Nodes;
 
@@ -13,4 +14,7 @@ public sealed class BuiltInNodeOptions
 
     /// <summary>The agents <c>agent</c> nodes refer to; without it, agent nodes fail with a message saying so.</summary>
     public IAgentStore? Agents { get; set; }
+
+    /// <summary>Settings of <c>tool/http</c> (<c>ChatFlows:Http</c>): allowed hosts, timeout, size cap, retries, redirects.</summary>
+    public HttpToolOptions Http { get; set; } = new();
 }
