@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ChatFlows.Core.Documents;
+using ChatFlows.Core.Http;
 using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Running;
@@ -56,6 +57,7 @@ internal static class RunCommand
         var registry = NodeRegistry.CreateDefault(new BuiltInNodeOptions
         {
             Agents = agents,
+            Http = configuration.GetSection(HttpToolOptions.SectionName).Get<HttpToolOptions>() ?? new HttpToolOptions(),
             Chat = new ChatChannels([], new ConsoleChatChannel(stdout)),
             Subworkflows = subworkflows,
         });

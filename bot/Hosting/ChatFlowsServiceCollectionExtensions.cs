@@ -1,5 +1,6 @@
 using ChatFlows.Bot.Secrets;
 using ChatFlows.Core.Agents;
+using ChatFlows.Core.Http;
 using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Running;
@@ -28,10 +29,13 @@ public static class ChatFlowsServiceCollectionExtensions
             .Validate(o => o.RefreshInterval >= TimeSpan.FromSeconds(1) && o.RefreshInterval <= TimeSpan.FromDays(1), "ChatFlows:Schedules:RefreshInterval must be between 00:00:01 and 1.00:00:00.")
             .ValidateOnStart();
 
+        services.AddOptions<HttpToolOptions>().BindConfiguration(HttpToolOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => NodeRegistry.CreateDefault(new BuiltInNodeOptions
         {
             Agents = sp.GetRequiredService<IAgentStore>(),
+            Http = sp.GetRequiredService<IOptions<HttpToolOptions>>().Value,
             Chat = sp.GetRequiredService<ChatChannels>(),
             Subworkflows = sp.GetRequiredService<QueuedSubworkflows>(),
             MaxSubworkflowDepth = sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value.MaxSubworkflowDepth,

@@ -1,4 +1,5 @@
 using ChatFlows.Core.Agents;
+using ChatFlows.Core.Http;
 using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Running;
 
@@ -24,4 +25,7 @@ public sealed class BuiltInNodeOptions
 
     /// <summary>How many sub-workflow runs may nest inside one another before the next one fails (stops recursion).</summary>
     public int MaxSubworkflowDepth { get; set; } = 8;
+
+    /// <summary>Settings of <c>tool/http</c> (<c>ChatFlows:Http</c>): allowed hosts, timeout, size cap, retries, redirects.</summary>
+    public HttpToolOptions Http { get; set; } = new();
 }

@@ -42,6 +42,7 @@ public sealed class NodeRegistry
         MessageNode.Register(registry, options.Chat);
         ApprovalNode.Register(registry);
         SubworkflowNode.Register(registry, options);
+        HttpNode.Register(registry, options);
         return registry;
     }
 }
