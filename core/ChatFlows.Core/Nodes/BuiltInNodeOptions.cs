@@ -13,4 +13,10 @@ public sealed class BuiltInNodeOptions
 
     /// <summary>The agents <c>agent</c> nodes refer to; without it, agent nodes fail with a message saying so.</summary>
     public IAgentStore? Agents { get; set; }
+
+    /// <summary>
+    /// Runs agents on their model profiles with the tools they are allowed; without it, agent nodes fail with a
+    /// message saying which configuration keys to set. Other nodes never need it.
+    /// </summary>
+    public AgentRunner? AgentRunner { get; set; }
 }

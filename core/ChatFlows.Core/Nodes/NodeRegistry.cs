@@ -39,6 +39,7 @@ public sealed class NodeRegistry
         ConditionNode.Register(registry);
         EndNode.Register(registry);
         RespondNode.Register(registry);
+        AgentNode.Register(registry, options);
         return registry;
     }
 }
