@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ChatFlows.Core.Agents;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Http;
 using ChatFlows.Core.Messaging;
@@ -52,12 +53,22 @@ internal static class RunCommand
             return CommandLine.Usage;
         }
         var configuration = CliConfiguration.Build();
+        var profiles = new ModelProfiles(configuration.GetSection(ModelProfiles.Section).Get<Dictionary<string, ModelProfile>>());
+        if (profiles.Validate() is { Count: > 0 } badProfiles)
+        {
+            foreach (var problem in badProfiles) await stderr.WriteLineAsync($"chatflows run: {problem}");
+            return CommandLine.Usage;
+        }
+        var http = configuration.GetSection(HttpToolOptions.SectionName).Get<HttpToolOptions>() ?? new HttpToolOptions();
+        using var httpClient = new GuardedHttpClient(http, TimeProvider.System);
+        using var agentRunner = new AgentRunner(profiles, new AgentToolCatalog(TimeProvider.System).AddHttpGet(httpClient), TimeProvider.System);
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var subworkflows = new InlineSubworkflows(id => WorkflowFiles.FindById(id, folder));
         var registry = NodeRegistry.CreateDefault(new BuiltInNodeOptions
         {
             Agents = agents,
-            Http = configuration.GetSection(HttpToolOptions.SectionName).Get<HttpToolOptions>() ?? new HttpToolOptions(),
+            Http = http,
+            AgentRunner = agentRunner,
             Chat = new ChatChannels([], new ConsoleChatChannel(stdout)),
             Subworkflows = subworkflows,
         });

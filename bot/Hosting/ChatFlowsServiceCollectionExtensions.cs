@@ -30,12 +30,16 @@ public static class ChatFlowsServiceCollectionExtensions
             .ValidateOnStart();
 
         services.AddOptions<HttpToolOptions>().BindConfiguration(HttpToolOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        // A missing profile only fails agent nodes; a profile that is configured wrongly stops the host, naming the key.
+        services.AddOptions<Dictionary<string, ModelProfile>>().BindConfiguration(ModelProfiles.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Dictionary<string, ModelProfile>>, ModelProfilesValidation>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => NodeRegistry.CreateDefault(new BuiltInNodeOptions
         {
             Agents = sp.GetRequiredService<IAgentStore>(),
             Http = sp.GetRequiredService<IOptions<HttpToolOptions>>().Value,
+            AgentRunner = sp.GetRequiredService<AgentRunner>(),
             Chat = sp.GetRequiredService<ChatChannels>(),
             Subworkflows = sp.GetRequiredService<QueuedSubworkflows>(),
             MaxSubworkflowDepth = sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value.MaxSubworkflowDepth,
@@ -46,7 +50,13 @@ public static class ChatFlowsServiceCollectionExtensions
         services.AddSingleton<IWorkflowStore, SqliteWorkflowStore>();
         services.AddSingleton<IRunStore, SqliteRunStore>();
         services.AddSingleton<IAgentStore, SqliteAgentStore>();
-        services.AddSingleton(sp => new AgentValidator(configuration.GetSection("ChatFlows:Models").GetChildren().Select(c => c.Key), []));
+        services.AddSingleton(sp => new ModelProfiles(sp.GetRequiredService<IOptions<Dictionary<string, ModelProfile>>>().Value));
+        services.AddSingleton(sp => new GuardedHttpClient(sp.GetRequiredService<IOptions<HttpToolOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new AgentToolCatalog(sp.GetRequiredService<TimeProvider>()).AddHttpGet(sp.GetRequiredService<GuardedHttpClient>()));
+        services.AddSingleton(sp => new AgentRunner(
+            sp.GetRequiredService<ModelProfiles>(), sp.GetRequiredService<AgentToolCatalog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => new AgentValidator(
+            sp.GetRequiredService<ModelProfiles>().All.Select(p => p.Name), sp.GetRequiredService<AgentToolCatalog>().Tools.Select(t => t.Name)));
         // Chat adapters register their IChatChannel; messages to a platform without one fail with a message naming its settings.
         services.AddSingleton(sp => new ChatChannels(sp.GetServices<IChatChannel>()));
         services.AddSingleton(sp => new QueuedSubworkflows(

@@ -28,4 +28,10 @@ public sealed class BuiltInNodeOptions
 
     /// <summary>Settings of <c>tool/http</c> (<c>ChatFlows:Http</c>): allowed hosts, timeout, size cap, retries, redirects.</summary>
     public HttpToolOptions Http { get; set; } = new();
+
+    /// <summary>
+    /// Runs agents on their model profiles with the tools they are allowed; without it, agent nodes fail with a
+    /// message saying which configuration keys to set. Other nodes never need it.
+    /// </summary>
+    public AgentRunner? AgentRunner { get; set; }
 }

@@ -43,6 +43,7 @@ public sealed class NodeRegistry
         ApprovalNode.Register(registry);
         SubworkflowNode.Register(registry, options);
         HttpNode.Register(registry, options);
+        AgentNode.Register(registry, options);
         return registry;
     }
 }
