@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using ChatFlows.Core.Agents;
 using ChatFlows.Core.Documents;
@@ -43,7 +42,7 @@ public static class AgentsApi
     {
         var agent = await agents.GetAsync(id, ct);
         if (agent is null) return NoSuchAgent(id);
-        response.Headers.ETag = ETag(agent.Version);
+        response.Headers.ETag = IfMatch.ETag(agent.Version);
         return TypedResults.Ok(agent);
     }
 
@@ -61,23 +60,14 @@ public static class AgentsApi
                 detail: $"An agent with the id '{agent!.Id}' already exists; change it with PUT /api/agents/{agent.Id}, or pick another id.",
                 statusCode: StatusCodes.Status409Conflict);
         }
-        response.Headers.ETag = ETag(saved.Version);
+        response.Headers.ETag = IfMatch.ETag(saved.Version);
         return TypedResults.Created($"/api/agents/{Uri.EscapeDataString(saved.Id)}", saved);
     }
 
     private static async Task<Results<Ok<AgentDefinition>, ProblemHttpResult, ValidationProblem>> UpdateAsync(
         string id, HttpRequest request, HttpResponse response, IAgentStore agents, AgentValidator validator, CancellationToken ct)
     {
-        int? expected = null;
-        if (request.Headers.IfMatch.Count > 0)
-        {
-            var text = request.Headers.IfMatch.ToString().Replace("W/", "", StringComparison.Ordinal).Trim('"', ' ');
-            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
-            {
-                return TypedResults.Problem(title: "If-Match is not an agent version.", detail: $"If-Match must hold the version you edited, as the ETag gave it, e.g. If-Match: \"3\"; got '{request.Headers.IfMatch}'.", statusCode: StatusCodes.Status400BadRequest);
-            }
-            expected = version;
-        }
+        if (!IfMatch.TryRead(request, "agent", out var expected, out var badIfMatch)) return badIfMatch;
         var (agent, unreadable) = await ReadAsync(request, id, ct);
         if (unreadable is not null) return unreadable;
         if (agent!.Id != id)
@@ -97,7 +87,7 @@ public static class AgentsApi
                 detail: $"Agent '{id}' is at version {current.Version}, not {expected}. Load it again, check the change, and save with If-Match: \"{current.Version}\".",
                 statusCode: StatusCodes.Status409Conflict);
         }
-        response.Headers.ETag = ETag(saved.Version);
+        response.Headers.ETag = IfMatch.ETag(saved.Version);
         return TypedResults.Ok(saved);
     }
 
@@ -160,7 +150,6 @@ public static class AgentsApi
     private static ProblemHttpResult NoSuchAgent(string id) =>
         TypedResults.Problem(title: "No such agent.", detail: $"There is no agent '{id}'.", statusCode: StatusCodes.Status404NotFound);
 
-    private static string ETag(int version) => $"\"{version}\"";
 
     private sealed record AgentInput(string? Id, string? Name, string? Instructions, string? Model, double? Temperature, int? MaxOutputTokens, IReadOnlyList<string>? Tools);
 }

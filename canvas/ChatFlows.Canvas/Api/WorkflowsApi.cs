@@ -1,5 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using System.Text;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Running;
@@ -46,7 +44,7 @@ public static class WorkflowsApi
     {
         var stored = await store.GetAsync(id, ct);
         if (stored is null) return NoSuchWorkflow(id);
-        response.Headers.ETag = ETag(stored.Document.Version);
+        response.Headers.ETag = IfMatch.ETag(stored.Document.Version);
         return TypedResults.Ok(stored.Document);
     }
 
@@ -66,14 +64,14 @@ public static class WorkflowsApi
                 statusCode: StatusCodes.Status409Conflict);
         }
         Remember(saved.Document, engine, plans);
-        response.Headers.ETag = ETag(saved.Document.Version);
+        response.Headers.ETag = IfMatch.ETag(saved.Document.Version);
         return TypedResults.Created(Location(saved.Document.Id), saved.Document);
     }
 
     private static async Task<Results<Ok<WorkflowDocument>, ProblemHttpResult, ValidationProblem>> UpdateAsync(
         string id, HttpRequest request, HttpResponse response, IWorkflowStore store, WorkflowEngine engine, WorkflowPlans plans, CancellationToken ct)
     {
-        if (!TryReadIfMatch(request, out var expected, out var badIfMatch)) return badIfMatch;
+        if (!IfMatch.TryRead(request, "workflow", out var expected, out var badIfMatch)) return badIfMatch;
         if (expected is null)
         {
             return TypedResults.Problem(
@@ -100,13 +98,13 @@ public static class WorkflowsApi
             return current is null ? NoSuchWorkflow(id) : Stale(id, expected.Value, current.Document.Version, "save your change");
         }
         Remember(saved.Document, engine, plans);
-        response.Headers.ETag = ETag(saved.Document.Version);
+        response.Headers.ETag = IfMatch.ETag(saved.Document.Version);
         return TypedResults.Ok(saved.Document);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, HttpRequest request, IWorkflowStore store, CancellationToken ct)
     {
-        if (!TryReadIfMatch(request, out var expected, out var badIfMatch)) return badIfMatch;
+        if (!IfMatch.TryRead(request, "workflow", out var expected, out var badIfMatch)) return badIfMatch;
         if (await store.DeleteAsync(id, expected, ct)) return TypedResults.NoContent();
         var current = await store.GetAsync(id, ct);
         // Without If-Match only a missing workflow refuses deletion (or one re-created in between, which is new to the caller).
@@ -142,28 +140,6 @@ public static class WorkflowsApi
     // The first run of a version just saved need not load and compile it again.
     private static void Remember(WorkflowDocument saved, WorkflowEngine engine, WorkflowPlans plans) => plans.Remember(engine.Compile(saved));
 
-    /// <summary>Reads If-Match as a version: <c>"4"</c>, <c>4</c> and <c>W/"4"</c> all mean 4; absent is null.</summary>
-    private static bool TryReadIfMatch(HttpRequest request, out int? version, [NotNullWhen(false)] out ProblemHttpResult? problem)
-    {
-        version = null;
-        problem = null;
-        var header = request.Headers.IfMatch;
-        if (header.Count == 0) return true;
-        var text = header.Count == 1 ? header[0]!.Trim() : "";
-        if (text.StartsWith("W/", StringComparison.Ordinal)) text = text[2..];
-        if (text.Length >= 2 && text[0] == '"' && text[^1] == '"') text = text[1..^1];
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed > 0)
-        {
-            version = parsed;
-            return true;
-        }
-        problem = TypedResults.Problem(
-            title: "If-Match is not a workflow version.",
-            detail: $"If-Match must hold the one version you edited, as the ETag gave it, e.g. If-Match: \"3\"; got '{header}'.",
-            statusCode: StatusCodes.Status400BadRequest);
-        return false;
-    }
-
     private static ProblemHttpResult Stale(string id, int expected, int current, string action) => TypedResults.Problem(
         title: "The workflow was changed by someone else.",
         detail: current > expected
@@ -185,7 +161,6 @@ public static class WorkflowsApi
         Layout = document.Layout,
     };
 
-    private static string ETag(int version) => $"\"{version}\"";
 
     private static string Location(string id) => $"/api/workflows/{Uri.EscapeDataString(id)}";
 }
