@@ -11,7 +11,7 @@ public sealed class ModelProfiles
     /// <summary>The configuration section the profiles live under.</summary>
     public const string Section = "ChatFlows:Models";
 
-    private const string SeeReadme = "(see README, Models)";
+    private const string SeeReadme = "(see README, Agents and models)";
     private readonly Dictionary<string, ModelProfile> _profiles;
 
     /// <summary>

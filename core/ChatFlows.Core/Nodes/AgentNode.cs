@@ -35,7 +35,7 @@ public sealed partial class AgentNode(string agentId, Template input, int maxToo
         var agents = options.Agents ?? throw new NodeException("Agent nodes cannot run here: this host has no agent store.");
         var agent = await agents.GetAsync(agentId, ct) ?? throw new NodeException($"Agent '{agentId}' does not exist; create it with POST /api/agents.");
         var runner = options.AgentRunner ?? throw new NodeException(
-            $"Agent '{agentId}' needs a model, but no model profile is configured; set {ModelProfiles.Section}:<name>:Provider, :Model and :Endpoint (see README, Models).");
+            $"Agent '{agentId}' needs a model, but no model profile is configured; set {ModelProfiles.Section}:<name>:Provider, :Model and :Endpoint (see README, Agents and models).");
 
         // A single {{ expression }} may yield an object or array; the model gets it as JSON text.
         var value = await input.EvaluateAsync(context.Scope);

@@ -184,7 +184,7 @@ public sealed class AgentNodeTests : IAsyncLifetime
 
         Assert.Equal(RunStatus.Failed, run.Status);
         Assert.Equal(
-            "Agent 'summarizer' needs a model, but no model profile is configured; set ChatFlows:Models:<name>:Provider, :Model and :Endpoint (see README, Models).",
+            "Agent 'summarizer' needs a model, but no model profile is configured; set ChatFlows:Models:<name>:Provider, :Model and :Endpoint (see README, Agents and models).",
             run.Node("sum").Error);
         Assert.Empty(host.Server.Requests);
     }
@@ -199,7 +199,7 @@ public sealed class AgentNodeTests : IAsyncLifetime
 
         Assert.Equal(RunStatus.Failed, run.Status);
         Assert.Equal(
-            "Agent 'summarizer' needs a model, but no model profile is configured; set ChatFlows:Models:<name>:Provider, :Model and :Endpoint (see README, Models).",
+            "Agent 'summarizer' needs a model, but no model profile is configured; set ChatFlows:Models:<name>:Provider, :Model and :Endpoint (see README, Agents and models).",
             run.Node("sum").Error);
     }
 
@@ -232,7 +232,7 @@ public sealed class AgentNodeTests : IAsyncLifetime
         var run = await _host.RunAsync(AgentHarness.SingleAgent());
 
         Assert.Equal(
-            "Agent 'summarizer' uses model profile 'gpt', which is not configured; set ChatFlows:Models:gpt:Provider, :Model and :Endpoint (see README, Models).",
+            "Agent 'summarizer' uses model profile 'gpt', which is not configured; set ChatFlows:Models:gpt:Provider, :Model and :Endpoint (see README, Agents and models).",
             run.Node("sum").Error);
     }
 
