@@ -136,13 +136,8 @@ public static class AgentsApi
         }
     }
 
-    private static ValidationProblem? Invalid(AgentValidator validator, AgentDefinition agent)
-    {
-        var problems = validator.Validate(agent);
-        if (problems.Count == 0) return null;
-        var errors = problems.GroupBy(p => p.Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray(), StringComparer.Ordinal);
-        return TypedResults.ValidationProblem(errors, detail: problems.Count == 1 ? "Fix the problem below and save again." : $"Fix the {problems.Count} problems below and save again.", title: InvalidTitle);
-    }
+    private static ValidationProblem? Invalid(AgentValidator validator, AgentDefinition agent) =>
+        ValidationProblems.From(validator.Validate(agent), InvalidTitle);
 
     private static ProblemHttpResult Unreadable(string detail) =>
         TypedResults.Problem(title: "The agent could not be read.", detail: detail, statusCode: StatusCodes.Status400BadRequest);

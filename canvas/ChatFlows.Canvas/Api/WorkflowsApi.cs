@@ -126,16 +126,8 @@ public static class WorkflowsApi
     }
 
     // Every problem at once, keyed by its path (nodes/fetch/config/url), so an editor can mark each field.
-    private static ValidationProblem? Invalid(WorkflowEngine engine, WorkflowDocument document)
-    {
-        var problems = engine.Validate(document);
-        if (problems.Count == 0) return null;
-        var errors = problems
-            .GroupBy(p => p.Path, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray(), StringComparer.Ordinal);
-        var detail = problems.Count == 1 ? "Fix the problem below and save again." : $"Fix the {problems.Count} problems below and save again.";
-        return TypedResults.ValidationProblem(errors, detail: detail, title: InvalidTitle);
-    }
+    private static ValidationProblem? Invalid(WorkflowEngine engine, WorkflowDocument document) =>
+        ValidationProblems.From(engine.Validate(document), InvalidTitle);
 
     // The first run of a version just saved need not load and compile it again.
     private static void Remember(WorkflowDocument saved, WorkflowEngine engine, WorkflowPlans plans) => plans.Remember(engine.Compile(saved));
