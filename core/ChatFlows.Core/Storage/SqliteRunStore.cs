@@ -195,6 +195,7 @@ public sealed partial class SqliteRunStore : IRunStore, IAsyncDisposable
             delete from node_runs where run_id in (select id from pruned);
             delete from run_resumes where run_id in (select id from pruned);
             delete from node_effects where run_id in (select id from pruned);
+            delete from chat_messages where run_id in (select id from pruned);
             delete from runs where id in (select id from pruned);
             delete from schedule_ticks where due_at < @Before and exists (
                 select 1 from schedule_ticks later

@@ -1,0 +1,13 @@
+using ChatFlows.Core.Running;
+
+namespace ChatFlows.Bot.Chat;
+
+/// <summary>One node's line on a progress card.</summary>
+/// <param name="NodeId">The node's id, as drawn on the canvas.</param>
+/// <param name="Kind">Its type and kind, e.g. <c>tool/http</c> or <c>approval</c>.</param>
+/// <param name="Status">Where it is.</param>
+/// <param name="Attempts">How many times it started (2 or more after a retry).</param>
+/// <param name="Duration">How long it took, once it finished.</param>
+/// <param name="Summary">A short form of its output, or what it waits for; null when there is nothing to say.</param>
+/// <param name="Error">Why it failed, shortened.</param>
+public sealed record ProgressStep(string NodeId, string Kind, NodeStatus Status, int Attempts, TimeSpan? Duration, string? Summary, string? Error);
