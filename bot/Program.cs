@@ -1,3 +1,4 @@
+using ChatFlows.Bot.Chat;
 using ChatFlows.Bot.Cli;
 using ChatFlows.Bot.Hosting;
 using ChatFlows.Bot.Webhooks;
@@ -7,7 +8,7 @@ using ChatFlows.Canvas;
 if (CommandLine.IsCommand(args)) return await CommandLine.RunAsync(args, Console.Out, Console.Error);
 
 var builder = WebApplication.CreateBuilder(args.SkipWhile(a => a == "serve").ToArray());
-builder.Services.AddChatFlowsCore(builder.Configuration).AddWebhooks().AddCanvas();
+builder.Services.AddChatFlowsCore(builder.Configuration).AddChat().AddWebhooks().AddCanvas();
 
 var app = builder.Build();
 app.MapHealthEndpoints();

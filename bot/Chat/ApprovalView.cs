@@ -1,4 +1,6 @@
+using System.Text.Json;
 using ChatFlows.Core.Nodes;
+using ChatFlows.Core.Running;
 
 namespace ChatFlows.Bot.Chat;
 
@@ -32,4 +34,39 @@ public sealed record ApprovalView
 
     /// <summary>True while Approve and Reject can still be clicked.</summary>
     public bool IsOpen => Decision is null && Closed is null;
+
+    /// <summary>
+    /// The approval of <paramref name="node"/> as its journal shows it: open while it waits, decided or expired once
+    /// it finished; null when the node never asked.
+    /// </summary>
+    public static ApprovalView? From(string runId, string workflowName, NodeRecord node)
+    {
+        if (node.Status == NodeStatus.Waiting && ApprovalRequest.From(node.Output) is { } asked)
+        {
+            return new ApprovalView { RunId = runId, NodeId = node.NodeId, WorkflowName = workflowName, Request = asked };
+        }
+        if (!node.Status.IsFinished() || node.Output is not { ValueKind: JsonValueKind.Object } output || Text(output, "decision") is not { } decision) return null;
+        // A decided node keeps the question and the draft beside the answer, not the approvers.
+        var request = new ApprovalRequest
+        {
+            Prompt = Text(output, "prompt") ?? "",
+            Approvers = [],
+            Draft = Text(output, "draft"),
+            RequestedAt = node.StartedAt ?? DateTimeOffset.MinValue,
+        };
+        return new ApprovalView
+        {
+            RunId = runId,
+            NodeId = node.NodeId,
+            WorkflowName = workflowName,
+            Request = request,
+            Decision = decision,
+            DecidedBy = Text(output, "by"),
+            DecidedAt = output.TryGetProperty("at", out var at) && at.ValueKind == JsonValueKind.String ? at.GetDateTimeOffset() : node.FinishedAt,
+            Comment = Text(output, "comment"),
+        };
+    }
+
+    private static string? Text(JsonElement value, string property) =>
+        value.TryGetProperty(property, out var found) && found.ValueKind == JsonValueKind.String ? found.GetString() : null;
 }

@@ -1,12 +1,187 @@
+using System.Text;
+using ChatFlows.Core.Documents;
+using ChatFlows.Core.Messaging;
+using ChatFlows.Core.Running;
+using ChatFlows.Core.Storage;
+
 namespace ChatFlows.Bot.Chat;
 
 /// <summary>
 /// The §5 commands, the same on every platform: <c>/run &lt;workflow&gt; [args]</c>, <c>list</c>, <c>status</c>,
-/// <c>cancel</c>, <c>help</c>.
+/// <c>cancel</c>, <c>help</c>. A run started here posts its progress card first, so that everything the run says
+/// has a thread to go to from its first node on.
 /// </summary>
-public sealed class ChatCommands
+public sealed partial class ChatCommands(
+    IWorkflowStore workflows, WorkflowPlans plans, RunQueue queue, IRunStore runs, IChatCardStore cards, TimeProvider time, ILogger<ChatCommands> logger)
 {
+    /// <summary>What <c>/run help</c> answers.</summary>
+    public const string HelpText = """
+        *ChatFlows commands*
+        `/run <workflow> [key=value …]` starts a workflow, e.g. `/run deploy-check service=api note="two words"`
+        `/run <workflow> {"key": "value"}` passes the arguments as one JSON object
+        `/run list` lists the workflows you can start
+        `/run status <run id>` shows where a run is
+        `/run cancel <run id>` stops a run
+        `/run help` shows this help
+        """;
+
+    // Enough recent runs to find one by the first characters of its id, as cards show it.
+    private const int RecentRunsSearched = 200;
+
     /// <summary>Carries out one command typed in chat and answers the person privately.</summary>
-    public Task<ChatReply> HandleAsync(ChatCommandContext context, string text, CancellationToken ct) =>
-        throw new NotImplementedException();
+    public async Task<ChatReply> HandleAsync(ChatCommandContext context, string text, CancellationToken ct)
+    {
+        if (!ChatCommand.TryParse(text, out var command, out var error)) return new ChatReply($"{error} Type `/run help` for the commands.");
+        return command.Kind switch
+        {
+            ChatCommandKind.Help => new ChatReply(HelpText),
+            ChatCommandKind.List => await ListAsync(ct),
+            ChatCommandKind.Status => await StatusAsync(command.Target!, ct),
+            ChatCommandKind.Cancel => await CancelAsync(command.Target!, context, ct),
+            _ => await RunAsync(command, context, ct),
+        };
+    }
+
+    private async Task<ChatReply> RunAsync(ChatCommand command, ChatCommandContext context, CancellationToken ct)
+    {
+        var startable = await StartableAsync(ct);
+        var match = startable.FirstOrDefault(s => s.Command is { } name && name.Equals(command.Target, StringComparison.OrdinalIgnoreCase))
+            ?? startable.FirstOrDefault(s => s.WorkflowId.Equals(command.Target, StringComparison.OrdinalIgnoreCase));
+        if (match is null) return Unknown(command.Target!, startable);
+        if (match.TriggerNodeId is null)
+        {
+            return new ChatReply($"`{match.WorkflowId}` cannot be started from chat: it has no command or manual trigger. Add a trigger/command node to it in the canvas.");
+        }
+
+        WorkflowPlan? plan;
+        try
+        {
+            plan = await plans.GetCurrentAsync(match.WorkflowId, ct);
+        }
+        catch (WorkflowValidationException e)
+        {
+            var problems = string.Join("; ", e.Problems.Take(3).Select(p => $"{p.Path}: {p.Message}"));
+            return new ChatReply($"`{match.WorkflowId}` cannot run until its problems are fixed in the canvas: {problems}.");
+        }
+        if (plan is null) return Unknown(command.Target!, startable);
+
+        var runId = WorkflowEngine.NewRunId();
+        var progress = await context.Presenter.PostProgressAsync(context.Thread ?? context.Channel, ProgressView.Queued(runId, plan.Document, context.User), ct);
+        var thread = context.Presenter.ThreadOf(progress);
+        await cards.AddAsync(new ChatCard(runId, ChatCard.Progress, "", progress), ct);
+        var request = new RunRequest
+        {
+            RunId = runId,
+            Trigger = command.ToTrigger(context.User, context.Channel, thread),
+            TriggerNodeId = match.TriggerNodeId,
+            StartedBy = context.User,
+            Thread = thread,
+        };
+        try
+        {
+            await queue.EnqueueAsync(plan, request, ct: ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogNotQueued(e, runId, match.WorkflowId);
+            var failed = ProgressView.Queued(runId, plan.Document, context.User) with { Status = RunStatus.Failed, Error = $"The run could not be queued: {e.Message}" };
+            await context.Presenter.UpdateProgressAsync(progress, failed, ct);
+            return new ChatReply($"`{match.WorkflowId}` could not be started: {e.Message}. Try again; if it keeps failing, the host's log names the cause.");
+        }
+        return new ChatReply($"Started *{plan.Document.DisplayName}* (run `{runId}`); follow it in the thread.", runId);
+    }
+
+    private static ChatReply Unknown(string typed, IReadOnlyList<Startable> startable)
+    {
+        var names = startable.SelectMany(s => s.Command is { } c ? [s.WorkflowId, c] : new[] { s.WorkflowId });
+        var closest = ClosestNames.Find(typed, names);
+        var text = new StringBuilder($"There is no workflow `{typed}`.");
+        if (closest.Count > 0) text.Append($" Did you mean {string.Join(" or ", closest.Select(n => $"`{n}`"))}?");
+        text.Append(" Type `/run list` to see them all.");
+        return new ChatReply(text.ToString());
+    }
+
+    private async Task<ChatReply> ListAsync(CancellationToken ct)
+    {
+        var startable = await StartableAsync(ct);
+        if (startable.Count == 0) return new ChatReply("There are no workflows yet. Draw one in the canvas, then start it here with `/run <workflow>`.");
+        var text = new StringBuilder("*Workflows you can start*\n");
+        foreach (var s in startable.Where(s => s.TriggerNodeId is not null))
+        {
+            var call = s.Command is { } command && !command.Equals(s.WorkflowId, StringComparison.OrdinalIgnoreCase) ? $"`/run {s.WorkflowId}` or `/run {command}`" : $"`/run {s.WorkflowId}`";
+            text.Append($"{call}: {s.Name}{(s.Summary is { } summary ? $" — {summary}" : "")}\n");
+        }
+        return new ChatReply(text.ToString().TrimEnd());
+    }
+
+    private async Task<ChatReply> StatusAsync(string typed, CancellationToken ct)
+    {
+        var run = await FindRunAsync(typed, ct);
+        if (run is null) return NoRun(typed);
+        var document = await workflows.GetVersionAsync(run.WorkflowId, run.WorkflowVersion, ct);
+        if (document is null) return new ChatReply($"Run `{run.Id}` is {run.Status.ToText()}; its workflow `{run.WorkflowId}` v{run.WorkflowVersion} is no longer stored.");
+        return new ChatReply(ProgressText.Render(ProgressView.From(run, document, time.GetUtcNow())), run.Id);
+    }
+
+    private async Task<ChatReply> CancelAsync(string typed, ChatCommandContext context, CancellationToken ct)
+    {
+        var run = await FindRunAsync(typed, ct);
+        if (run is null) return NoRun(typed);
+        if (run.Status.IsTerminal()) return new ChatReply($"Run `{run.Id}` has already {run.Status.ToText()}; there is nothing to cancel.", run.Id);
+        if (!await queue.CancelAsync(run.Id, ct)) return new ChatReply($"Run `{run.Id}` ended before it could be cancelled.", run.Id);
+        LogCancelled(run.Id, context.User);
+        return new ChatReply($"Cancelling run `{run.Id}` of `{run.WorkflowId}`; its card shows when it stopped.", run.Id);
+    }
+
+    private static ChatReply NoRun(string typed) =>
+        new($"There is no run `{typed}`. Copy the run id from its progress card, e.g. `/run status 0199a1b2`.");
+
+    // A full id, or the first characters of a recent run's id (at least 6) when only one run starts with them.
+    private async Task<StoredRun?> FindRunAsync(string typed, CancellationToken ct)
+    {
+        if (await runs.GetAsync(typed, ct) is { } exact) return exact;
+        if (typed.Length < 6) return null;
+        var recent = await runs.ListAsync(new RunQuery(Limit: RecentRunsSearched), ct);
+        var matches = recent.Items.Where(r => r.Id.StartsWith(typed, StringComparison.OrdinalIgnoreCase)).Take(2).ToArray();
+        return matches.Length == 1 ? await runs.GetAsync(matches[0].Id, ct) : null;
+    }
+
+    private async Task<IReadOnlyList<Startable>> StartableAsync(CancellationToken ct)
+    {
+        var stored = await workflows.ListAsync(ct);
+        return stored.SelectMany(s => Startable.From(s.Document)).ToArray();
+    }
+
+    /// <summary>A way to start a workflow from chat: by its id, or by the name of one of its command triggers.</summary>
+    private sealed record Startable(string WorkflowId, string Name, string? Summary, string? Command, string? TriggerNodeId)
+    {
+        public static IEnumerable<Startable> From(WorkflowDocument document)
+        {
+            var triggers = document.Nodes.Where(n => n.Type == NodeTypes.Trigger).ToArray();
+            var commands = triggers.Where(n => n.Kind == "command").ToArray();
+            var manual = triggers.FirstOrDefault(n => n.Kind == "manual");
+            var summary = document.Description is { Length: > 0 } d ? FirstSentence(d) : null;
+            if (commands.Length == 0)
+            {
+                yield return new Startable(document.Id, document.DisplayName, summary, null, manual?.Id);
+                yield break;
+            }
+            foreach (var command in commands)
+            {
+                yield return new Startable(document.Id, document.DisplayName, summary, command.Config["command"]?.GetValue<string>(), command.Id);
+            }
+        }
+
+        private static string FirstSentence(string text)
+        {
+            var end = text.IndexOf(". ", StringComparison.Ordinal);
+            return end < 0 ? text : text[..(end + 1)];
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Run {RunId} of {WorkflowId} started from chat could not be queued")]
+    private partial void LogNotQueued(Exception exception, string runId, string workflowId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} cancelled from chat by {User}")]
+    private partial void LogCancelled(string runId, string user);
 }

@@ -50,6 +50,7 @@ public static class ChatFlowsServiceCollectionExtensions
         services.AddSingleton<IWorkflowStore, SqliteWorkflowStore>();
         services.AddSingleton<IRunStore, SqliteRunStore>();
         services.AddSingleton<IAgentStore, SqliteAgentStore>();
+        services.AddSingleton<IChatCardStore, SqliteChatCardStore>();
         services.AddSingleton(sp => new ModelProfiles(sp.GetRequiredService<IOptions<Dictionary<string, ModelProfile>>>().Value));
         services.AddSingleton(sp => new GuardedHttpClient(sp.GetRequiredService<IOptions<HttpToolOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new AgentToolCatalog(sp.GetRequiredService<TimeProvider>()).AddHttpGet(sp.GetRequiredService<GuardedHttpClient>()));
@@ -80,9 +81,12 @@ public static class ChatFlowsServiceCollectionExtensions
         // Hosted services start in this order: the schema first, then whatever reads it.
         services.AddHostedService<StorageMigrationService>();
         services.AddSecrets(configuration);
+        services.AddOptions<SampleOptions>().BindConfiguration(SampleOptions.SectionName);
+        services.AddHostedService<SampleSeeder>();
         services.AddHostedService<RunWorkerService>();
         services.AddHostedService<SchedulerService>();
         services.AddHostedService<RetentionService>();
+        services.AddHostedService<StartupBanner>();
         return services;
     }
 }

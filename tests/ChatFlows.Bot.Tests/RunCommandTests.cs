@@ -64,24 +64,37 @@ public sealed class RunCommandTests
     [Fact]
     public async Task Run_StandupDigestWithDefaults_JoinsBothSummariesIntoDigest()
     {
-        var result = await CliProcess.RunAsync("run", "standup-digest");
+        var result = await CliProcess.RunAsync("run", "standup-digest", "--approve", "--as", "cli");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(3, result.Output.GetProperty("updates").GetInt32());
         Assert.Equal(
             "Standup digest: 3 updates. Ada: shipped the login page | Grace: fixed the flaky checkout test | Linus: blocked on the billing API review. Blockers: Linus: blocked on the billing API review.",
             result.Output.GetProperty("text").GetString());
-        var digest = result.IndexOfProgress("digest", "running");
+        Assert.True(result.Output.GetProperty("posted").GetBoolean());
+        var digest = result.IndexOfProgress("compose", "running");
         Assert.True(result.IndexOfProgress("progress", "succeeded") < digest);
         Assert.True(result.IndexOfProgress("blockers", "succeeded") < digest);
         Assert.True(result.IndexOfProgress("quiet", "skipped") > 0);
         Assert.True(result.IndexOfProgress("weekdays", "skipped") >= 0);
+        Assert.True(result.IndexOfProgress("review", "succeeded") < result.IndexOfProgress("post", "running"), "The digest is posted only once approved.");
+    }
+
+    [Fact]
+    public async Task Run_StandupDigestRejected_PostsNothing()
+    {
+        var result = await CliProcess.RunAsync("run", "standup-digest", "--reject", "--as", "cli");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.False(result.Output.GetProperty("posted").GetBoolean());
+        Assert.Equal("Standup digest not posted (rejected by cli).", result.Output.GetProperty("text").GetString());
+        Assert.True(result.IndexOfProgress("post", "skipped") > 0);
     }
 
     [Fact]
     public async Task Run_StandupDigestWithItems_ListsThemWithoutBlockers()
     {
-        var result = await CliProcess.RunAsync("run", "standup-digest", "items=Ada: shipped search;Bob: wrote docs");
+        var result = await CliProcess.RunAsync("run", "standup-digest", "items=Ada: shipped search;Bob: wrote docs", "--approve");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(2, result.Output.GetProperty("updates").GetInt32());
@@ -98,7 +111,7 @@ public sealed class RunCommandTests
         var decided = result.IndexOfProgress("anyUpdates", "succeeded");
         Assert.True(result.IndexOfProgress("progress", "skipped") > decided);
         Assert.True(result.IndexOfProgress("blockers", "skipped") > decided);
-        Assert.True(result.IndexOfProgress("digest", "skipped") > decided, "The join is skipped when both of its inputs are.");
+        Assert.True(result.IndexOfProgress("compose", "skipped") > decided, "The join is skipped when both of its inputs are.");
         Assert.True(result.IndexOfProgress("quiet", "succeeded") > decided);
     }
 

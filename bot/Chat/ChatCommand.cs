@@ -1,0 +1,141 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace ChatFlows.Bot.Chat;
+
+/// <summary>
+/// A command as typed in chat (DESIGN §5): <c>/run &lt;workflow&gt; [args]</c> where args are <c>key=value</c> pairs
+/// (values may be quoted) or one JSON object; <c>/run list</c>, <c>/run status &lt;run&gt;</c>, <c>/run cancel &lt;run&gt;</c>,
+/// <c>/run help</c>. The leading <c>/run</c> (or Teams' <c>run</c>) is optional, as Slack sends only the text after it.
+/// </summary>
+/// <param name="Kind">Which command.</param>
+/// <param name="Target">The workflow of a run, the run of status and cancel; null otherwise.</param>
+/// <param name="Args">The arguments of a run as an object (values of key=value pairs are strings).</param>
+/// <param name="ArgsText">The arguments as typed.</param>
+public sealed record ChatCommand(ChatCommandKind Kind, string? Target, JsonObject Args, string ArgsText)
+{
+    /// <summary>Parses a command; <paramref name="error"/> says what is wrong and how to write it otherwise.</summary>
+    public static bool TryParse(string text, [NotNullWhen(true)] out ChatCommand? command, [NotNullWhen(false)] out string? error)
+    {
+        command = null;
+        error = null;
+        var rest = StripPrefix(text.Trim());
+        var space = rest.IndexOfAny([' ', '\t', '\n']);
+        var word = space < 0 ? rest : rest[..space];
+        var args = space < 0 ? "" : rest[(space + 1)..].Trim();
+
+        switch (word.ToLowerInvariant())
+        {
+            case "" or "help":
+                command = new ChatCommand(ChatCommandKind.Help, null, [], args);
+                return true;
+            case "list":
+                command = new ChatCommand(ChatCommandKind.List, null, [], args);
+                return true;
+            case "status" or "cancel":
+                var kind = word.Equals("status", StringComparison.OrdinalIgnoreCase) ? ChatCommandKind.Status : ChatCommandKind.Cancel;
+                if (args.Length == 0 || args.Contains(' ', StringComparison.Ordinal))
+                {
+                    error = $"Say which run: /run {word.ToLowerInvariant()} <run id>.";
+                    return false;
+                }
+                command = new ChatCommand(kind, args, [], args);
+                return true;
+        }
+        if (!TryParseArgs(args, out var parsed, out error)) return false;
+        command = new ChatCommand(ChatCommandKind.Run, word, parsed, args);
+        return true;
+    }
+
+    private static string StripPrefix(string text)
+    {
+        foreach (var prefix in (string[])["/run", "run"])
+        {
+            if (text.Equals(prefix, StringComparison.OrdinalIgnoreCase)) return "";
+            if (text.StartsWith(prefix + " ", StringComparison.OrdinalIgnoreCase)) return text[(prefix.Length + 1)..].TrimStart();
+        }
+        return text;
+    }
+
+    /// <summary>Parses <c>key=value</c> pairs (values in "double" or 'single' quotes may hold spaces) or one JSON object.</summary>
+    public static bool TryParseArgs(string text, [NotNullWhen(true)] out JsonObject? args, [NotNullWhen(false)] out string? error)
+    {
+        args = null;
+        error = null;
+        if (text.StartsWith('{'))
+        {
+            try
+            {
+                if (JsonNode.Parse(text) is JsonObject parsed)
+                {
+                    args = parsed;
+                    return true;
+                }
+            }
+            catch (JsonException e)
+            {
+                error = $"The arguments are not valid JSON ({e.Message}). Write one JSON object, like {{\"service\": \"api\"}}, or key=value pairs.";
+                return false;
+            }
+        }
+
+        args = [];
+        var i = 0;
+        while (i < text.Length)
+        {
+            while (i < text.Length && char.IsWhiteSpace(text[i])) i++;
+            if (i == text.Length) break;
+            var keyStart = i;
+            while (i < text.Length && text[i] != '=' && !char.IsWhiteSpace(text[i])) i++;
+            var key = text[keyStart..i];
+            if (i == text.Length || text[i] != '=' || key.Length == 0)
+            {
+                error = $"'{key}' is not a key=value pair. Write arguments like service=api note=\"two words\", or one JSON object.";
+                return false;
+            }
+            i++; // '='
+            if (!TryReadValue(text, ref i, out var value))
+            {
+                error = $"The value of '{key}' has no closing quote.";
+                return false;
+            }
+            args[key] = value;
+        }
+        return true;
+    }
+
+    private static bool TryReadValue(string text, ref int i, out string value)
+    {
+        var builder = new StringBuilder();
+        if (i < text.Length && text[i] is '"' or '\'' or '“' or '‘')
+        {
+            // Chat clients turn straight quotes into curly ones; both close the same way.
+            var open = text[i++];
+            var close = open switch { '“' => '”', '‘' => '’', _ => open };
+            while (i < text.Length && text[i] != close && !(open is '“' && text[i] == '"'))
+            {
+                if (text[i] == '\\' && i + 1 < text.Length && text[i + 1] == close) i++;
+                builder.Append(text[i++]);
+            }
+            value = builder.ToString();
+            if (i == text.Length) return false;
+            i++;
+            return true;
+        }
+        while (i < text.Length && !char.IsWhiteSpace(text[i])) builder.Append(text[i++]);
+        value = builder.ToString();
+        return true;
+    }
+
+    /// <summary>The run's trigger payload: <c>{ args, text, user, channel, thread }</c>, as the CLI's key=value pairs give.</summary>
+    public JsonElement ToTrigger(string user, string channel, string? thread) => JsonSerializer.SerializeToElement(new JsonObject
+    {
+        ["args"] = Args.DeepClone(),
+        ["text"] = ArgsText,
+        ["user"] = user,
+        ["channel"] = channel,
+        ["thread"] = thread,
+    });
+}

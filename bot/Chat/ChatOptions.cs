@@ -1,0 +1,16 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ChatFlows.Bot.Chat;
+
+/// <summary>How the chat layer behaves on every platform (<c>ChatFlows:Chat</c>).</summary>
+public sealed class ChatOptions
+{
+    public const string SectionName = "ChatFlows:Chat";
+
+    /// <summary>
+    /// The shortest time between two updates of one card. Slack allows about one chat.update per second per channel;
+    /// the final state is always delivered.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00", ErrorMessage = "ChatFlows:Chat:UpdateInterval must be between 00:00:00 and 00:01:00.")]
+    public TimeSpan UpdateInterval { get; set; } = TimeSpan.FromSeconds(1);
+}

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using ChatFlows.Core.Agents;
+using ChatFlows.Core.Documents;
+using ChatFlows.Core.Storage;
+using Dapper;
+using Microsoft.Extensions.Options;
+
+namespace ChatFlows.Bot.Hosting;
+
+/// <summary>
+/// Puts the sample workflows and agents into the database the first time it sees each of them, so a new user has
+/// something to run. A sample is seeded once: it never overwrites a workflow or agent of the same id, and one that
+/// a person edited or deleted is left as they left it.
+/// </summary>
+internal sealed partial class SampleSeeder(
+    SqliteDatabase database, IWorkflowStore workflows, IAgentStore agents, TimeProvider time, IOptions<SampleOptions> options, ILogger<SampleSeeder> logger)
+    : IHostedService
+{
+    private static readonly JsonSerializerOptions AgentJson = new(JsonSerializerDefaults.Web);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var folder = options.Value.Folder;
+        if (!options.Value.Seed) return;
+        if (!Directory.Exists(folder))
+        {
+            LogNoSamples(folder);
+            return;
+        }
+        var agentsFolder = Path.Combine(folder, "agents");
+        foreach (var file in Directory.Exists(agentsFolder) ? Directory.GetFiles(agentsFolder, "*.json").Order() : Enumerable.Empty<string>())
+        {
+            await SeedAsync("agent", file, async (json, ct) =>
+            {
+                var agent = JsonSerializer.Deserialize<AgentDefinition>(json, AgentJson) ?? throw new JsonException("The file holds no agent.");
+                return (agent.Id, await agents.CreateAsync(agent, ct) is not null);
+            }, cancellationToken);
+        }
+        foreach (var file in Directory.GetFiles(folder, "*.json").Order())
+        {
+            await SeedAsync("workflow", file, async (json, ct) =>
+            {
+                var document = WorkflowJson.Parse(json);
+                return (document.Id, await workflows.CreateAsync(document, ct) is not null);
+            }, cancellationToken);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task SeedAsync(string kind, string file, Func<string, CancellationToken, Task<(string Id, bool Created)>> create, CancellationToken ct)
+    {
+        const string SeededSql = "select count(*) from seeded_samples where kind = @Kind and id = @Id";
+        const string RecordSql = "insert into seeded_samples (kind, id, seeded_at) values (@Kind, @Id, @Now) on conflict do nothing";
+        var id = Path.GetFileNameWithoutExtension(file);
+        await using var connection = database.Open();
+        if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(SeededSql, new { Kind = kind, Id = id }, cancellationToken: ct)) > 0) return;
+        try
+        {
+            var (documentId, created) = await create(await File.ReadAllTextAsync(file, ct), ct);
+            if (created) LogSeeded(kind, documentId);
+            else LogKept(kind, documentId);
+        }
+        catch (Exception e) when (e is JsonException or WorkflowFormatException or IOException)
+        {
+            LogUnreadable(e, kind, file);
+            return;
+        }
+        await connection.ExecuteAsync(new CommandDefinition(RecordSql, new { Kind = kind, Id = id, Now = time.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: ct));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sample {Kind} {Id} added")]
+    private partial void LogSeeded(string kind, string id);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sample {Kind} {Id} not added: one with that id exists and is kept as it is")]
+    private partial void LogKept(string kind, string id);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sample {Kind} in {File} skipped: it cannot be read")]
+    private partial void LogUnreadable(Exception exception, string kind, string file);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No samples added: the folder {Folder} does not exist (ChatFlows:Samples:Folder)")]
+    private partial void LogNoSamples(string folder);
+}

@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace ChatFlows.Bot.Hosting;
+
+/// <summary>Tells the person who started the host where to open the canvas and the Playground.</summary>
+internal sealed class StartupBanner(IServer server, IHostApplicationLifetime lifetime) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+            if (address is null) return;
+            var root = address.Replace("://[::]", "://localhost", StringComparison.Ordinal).Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal).TrimEnd('/');
+            Console.WriteLine($"""
+
+                ChatFlows is running.
+                  Playground:  {root}/playground   (type /run standup-digest)
+                  Canvas:      {root}/
+                  Health:      {root}/healthz
+                Press Ctrl+C to stop.
+
+                """);
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
