@@ -1,0 +1,126 @@
+using System.Text.Json;
+using ChatFlows.Bot.Chat;
+using ChatFlows.Core.Documents;
+using ChatFlows.Core.Nodes;
+using ChatFlows.Core.Running;
+using ChatFlows.Core.Storage;
+
+namespace ChatFlows.Bot.Tests.Chat;
+
+public sealed class ProgressViewTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
+
+    private static readonly WorkflowDocument Document = WorkflowJson.Parse("""
+        {"id": "deploy", "name": "Deploy check", "version": 3, "nodes": [
+          {"id": "cmd", "type": "trigger", "config": {"kind": "command", "command": "deploy"}},
+          {"id": "fetch", "type": "tool", "config": {"tool": "http", "url": "https://example.com"}},
+          {"id": "write", "type": "agent", "config": {"agent": "writer", "input": "x"}},
+          {"id": "ask", "type": "approval", "config": {"prompt": "Go?", "approvers": ["playground:ada"]}},
+          {"id": "skip", "type": "output", "config": {"kind": "end"}},
+          {"id": "done", "type": "output", "config": {"kind": "end"}}
+        ], "edges": []}
+        """);
+
+    [Fact]
+    public void From_RunMidway_ShowsEachNodesStateDurationAttemptAndShortOutput()
+    {
+        var fetch = new NodeRecord("fetch")
+        {
+            Status = NodeStatus.Succeeded, Attempts = 2, StartedAt = Start, FinishedAt = Start.AddMilliseconds(1500),
+            Output = JsonSerializer.SerializeToElement(new { status = 200, body = new string('x', 500) }),
+        };
+        var write = new NodeRecord("write")
+        {
+            Status = NodeStatus.Succeeded, Attempts = 1, StartedAt = Start.AddSeconds(2), FinishedAt = Start.AddSeconds(4),
+            Output = JsonSerializer.SerializeToElement("Release notes:\nline two"), Usage = new TokenUsage(1000, 234, 0.0123m),
+        };
+        var ask = new NodeRecord("ask")
+        {
+            Status = NodeStatus.Waiting, Attempts = 1, StartedAt = Start.AddSeconds(4), Bookmark = ApprovalNode.Bookmark,
+            Output = new ApprovalRequest { Prompt = "Go?", Approvers = ["playground:ada"], RequestedAt = Start.AddSeconds(4) }.ToJson(),
+        };
+        var run = Run(RunStatus.Waiting, [fetch, write, ask]);
+
+        var view = ProgressView.From(run, Document, Start.AddSeconds(65));
+
+        Assert.Equal("Deploy check", view.WorkflowName);
+        Assert.Equal("playground:ada", view.StartedBy);
+        Assert.Equal(TimeSpan.FromSeconds(65), view.Elapsed);
+        Assert.Equal(["fetch", "write", "ask", "skip", "done"], view.Steps.Select(s => s.NodeId));
+        var first = view.Steps[0];
+        Assert.Equal((NodeStatus.Succeeded, 2, TimeSpan.FromMilliseconds(1500), "tool/http"), (first.Status, first.Attempts, first.Duration, first.Kind));
+        Assert.Equal(ProgressView.SummaryLength, first.Summary!.Length);
+        Assert.EndsWith("…", first.Summary, StringComparison.Ordinal);
+        Assert.Equal("Release notes: line two", view.Steps[1].Summary);
+        Assert.Equal("waiting for playground:ada to approve", view.Steps[2].Summary);
+        Assert.Equal(NodeStatus.Pending, view.Steps[3].Status);
+        Assert.Equal(1234, view.Usage!.TotalTokens);
+        Assert.Equal(0.0123m, view.Usage.Cost);
+        Assert.False(view.IsFinal);
+    }
+
+    [Fact]
+    public void From_FailedRun_IsFinalAndNamesTheNodeAndError()
+    {
+        var fetch = new NodeRecord("fetch") { Status = NodeStatus.Failed, Attempts = 3, StartedAt = Start, FinishedAt = Start.AddSeconds(1), Error = "GET https://example.com answered 503." };
+        var run = Run(RunStatus.Failed, [fetch]) with { Error = new RunError("fetch", "GET https://example.com answered 503."), FinishedAt = Start.AddSeconds(1) };
+
+        var view = ProgressView.From(run, Document, Start.AddHours(1));
+
+        Assert.True(view.IsFinal);
+        Assert.Equal(TimeSpan.FromSeconds(1), view.Elapsed);
+        Assert.Equal("fetch: GET https://example.com answered 503.", view.Error);
+        Assert.Equal("GET https://example.com answered 503.", view.Steps[0].Error);
+        Assert.Contains("✗ fetch (tool/http) failed in 1.0 s, attempt 3: GET https://example.com answered 503.", ProgressText.Render(view), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void From_DecidedApproval_SaysWhoDecided()
+    {
+        var ask = new NodeRecord("ask")
+        {
+            Status = NodeStatus.Succeeded, Attempts = 1, StartedAt = Start, FinishedAt = Start.AddMinutes(3),
+            Output = JsonSerializer.SerializeToElement(new { decision = "approved", by = "playground:ada", at = Start.AddMinutes(3) }),
+        };
+        var run = Run(RunStatus.Succeeded, [ask]) with { FinishedAt = Start.AddMinutes(3), Result = JsonSerializer.SerializeToElement(new { text = "Shipped." }) };
+
+        var view = ProgressView.From(run, Document, Start.AddMinutes(5));
+
+        Assert.Equal("approved by playground:ada", view.Steps.Single(s => s.NodeId == "ask").Summary);
+        Assert.Equal("Shipped.", view.Result);
+    }
+
+    [Fact]
+    public void Queued_NewRun_ListsEveryStepPendingWithoutTriggers()
+    {
+        var view = ProgressView.Queued("run-1", Document, "slack:U012");
+
+        Assert.Equal(RunStatus.Queued, view.Status);
+        Assert.All(view.Steps, s => Assert.Equal(NodeStatus.Pending, s.Status));
+        Assert.DoesNotContain(view.Steps, s => s.NodeId == "cmd");
+    }
+
+    [Theory]
+    [InlineData(850, "850 ms")]
+    [InlineData(1240, "1.2 s")]
+    [InlineData(184_000, "3 min 4 s")]
+    [InlineData(7_500_000, "2 h 5 min")]
+    public void Duration_AnyLength_ReadsAsAPersonSaysIt(int milliseconds, string expected)
+    {
+        Assert.Equal(expected, ProgressText.Duration(TimeSpan.FromMilliseconds(milliseconds)));
+    }
+
+    private static StoredRun Run(RunStatus status, IReadOnlyList<NodeRecord> nodes) => new()
+    {
+        Id = "0199run",
+        WorkflowId = "deploy",
+        WorkflowVersion = 3,
+        Status = status,
+        Trigger = JsonSerializer.SerializeToElement(new { }),
+        StartedBy = "playground:ada",
+        CreatedAt = Start,
+        StartedAt = Start,
+        Nodes = nodes,
+    };
+}
