@@ -20,7 +20,7 @@ internal sealed partial class SampleSeeder(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var folder = options.Value.Folder;
+        var folder = options.Value.ResolvedFolder;
         if (!options.Value.Seed) return;
         if (!Directory.Exists(folder))
         {

@@ -27,17 +27,27 @@ public sealed class ProgressViewTests
     {
         var fetch = new NodeRecord("fetch")
         {
-            Status = NodeStatus.Succeeded, Attempts = 2, StartedAt = Start, FinishedAt = Start.AddMilliseconds(1500),
+            Status = NodeStatus.Succeeded,
+            Attempts = 2,
+            StartedAt = Start,
+            FinishedAt = Start.AddMilliseconds(1500),
             Output = JsonSerializer.SerializeToElement(new { status = 200, body = new string('x', 500) }),
         };
         var write = new NodeRecord("write")
         {
-            Status = NodeStatus.Succeeded, Attempts = 1, StartedAt = Start.AddSeconds(2), FinishedAt = Start.AddSeconds(4),
-            Output = JsonSerializer.SerializeToElement("Release notes:\nline two"), Usage = new TokenUsage(1000, 234, 0.0123m),
+            Status = NodeStatus.Succeeded,
+            Attempts = 1,
+            StartedAt = Start.AddSeconds(2),
+            FinishedAt = Start.AddSeconds(4),
+            Output = JsonSerializer.SerializeToElement("Release notes:\nline two"),
+            Usage = new TokenUsage(1000, 234, 0.0123m),
         };
         var ask = new NodeRecord("ask")
         {
-            Status = NodeStatus.Waiting, Attempts = 1, StartedAt = Start.AddSeconds(4), Bookmark = ApprovalNode.Bookmark,
+            Status = NodeStatus.Waiting,
+            Attempts = 1,
+            StartedAt = Start.AddSeconds(4),
+            Bookmark = ApprovalNode.Bookmark,
             Output = new ApprovalRequest { Prompt = "Go?", Approvers = ["playground:ada"], RequestedAt = Start.AddSeconds(4) }.ToJson(),
         };
         var run = Run(RunStatus.Waiting, [fetch, write, ask]);
@@ -80,7 +90,10 @@ public sealed class ProgressViewTests
     {
         var ask = new NodeRecord("ask")
         {
-            Status = NodeStatus.Succeeded, Attempts = 1, StartedAt = Start, FinishedAt = Start.AddMinutes(3),
+            Status = NodeStatus.Succeeded,
+            Attempts = 1,
+            StartedAt = Start,
+            FinishedAt = Start.AddMinutes(3),
             Output = JsonSerializer.SerializeToElement(new { decision = "approved", by = "playground:ada", at = Start.AddMinutes(3) }),
         };
         var run = Run(RunStatus.Succeeded, [ask]) with { FinishedAt = Start.AddMinutes(3), Result = JsonSerializer.SerializeToElement(new { text = "Shipped." }) };
