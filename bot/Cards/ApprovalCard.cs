@@ -64,8 +64,10 @@ public static class ApprovalCard
     private static FactSet Facts(ApprovalView view)
     {
         var approvers = view.Request.Approvers.Contains(ApprovalRequest.Anyone) ? ApprovalRequest.Anyone : string.Join(", ", view.Request.Approvers);
-        var facts = new List<Fact> { new("Workflow", view.WorkflowName), new("Run", view.RunId), new("Approvers", approvers) };
-        if (view.Request.ExpiresAt is { } expires) facts.Add(new("Expires", CardText.Utc(expires)));
+        var facts = new List<Fact> { new("Workflow", view.WorkflowName), new("Run", view.RunId) };
+        // A decision read back from the journal keeps the answer, not the list of who could have given it.
+        if (approvers.Length > 0) facts.Add(new("Approvers", approvers));
+        if (view.Request.ExpiresAt is { } expires) facts.Add(new("Expires", ChatText.Utc(expires)));
         return new FactSet { Facts = facts };
     }
 
@@ -98,7 +100,7 @@ public static class ApprovalCard
         };
     }
 
-    private static string At(DateTimeOffset? at) => at is { } value ? $" at {CardText.Utc(value)}" : "";
+    private static string At(DateTimeOffset? at) => at is { } value ? $" at {ChatText.Utc(value)}" : "";
 
     private static string FallbackText(ApprovalView view) =>
         view.IsOpen

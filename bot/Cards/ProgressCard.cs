@@ -30,31 +30,6 @@ public static class ProgressCard
         return new AdaptiveCard { Body = body, FallbackText = FallbackText(view) };
     }
 
-    /// <summary>The run's status with its mark, e.g. <c>✅ succeeded</c>.</summary>
-    public static string StatusText(RunStatus status) => status switch
-    {
-        RunStatus.Queued => "queued",
-        RunStatus.Running => "▶ running",
-        RunStatus.Waiting => "⏸ waiting",
-        RunStatus.Succeeded => "✅ succeeded",
-        RunStatus.Failed => "❌ failed",
-        RunStatus.Cancelled => "⏹ cancelled",
-        RunStatus.Expired => "⌛ expired",
-        _ => status.ToString().ToLowerInvariant(),
-    };
-
-    /// <summary>A step's state mark, e.g. <c>✓</c> for succeeded.</summary>
-    public static string Mark(NodeStatus status) => status switch
-    {
-        NodeStatus.Pending => "○",
-        NodeStatus.Running => "◐",
-        NodeStatus.Waiting => "⏸",
-        NodeStatus.Succeeded => "✓",
-        NodeStatus.Failed => "✗",
-        NodeStatus.Skipped => "–",
-        _ => "?",
-    };
-
     private static ColumnSet Header(ProgressView view) => new()
     {
         Columns =
@@ -68,7 +43,7 @@ public static class ProgressCard
             {
                 Width = "auto",
                 VerticalContentAlignment = VerticalAlignment.Center,
-                Items = [new TextBlock { Text = StatusText(view.Status), Weight = TextWeight.Bolder, Color = StatusColor(view.Status), IsSubtle = view.Status == RunStatus.Queued ? true : null }],
+                Items = [new TextBlock { Text = ChatText.StatusText(view.Status), Weight = TextWeight.Bolder, Color = StatusColor(view.Status), IsSubtle = view.Status == RunStatus.Queued ? true : null }],
             },
         ],
     };
@@ -77,11 +52,11 @@ public static class ProgressCard
     {
         var facts = new List<Fact> { new("Run", view.RunId) };
         if (view.StartedBy is { } startedBy) facts.Add(new("Started by", startedBy));
-        facts.Add(new("Elapsed", CardText.Duration(view.Elapsed)));
+        facts.Add(new("Elapsed", ChatText.Duration(view.Elapsed)));
         if (view.Usage is { } usage)
         {
-            facts.Add(new("Tokens", $"{CardText.Count(usage.TotalTokens)} ({CardText.Count(usage.PromptTokens)} prompt, {CardText.Count(usage.CompletionTokens)} completion)"));
-            if (usage.Cost is { } cost) facts.Add(new("Cost", CardText.Cost(cost)));
+            facts.Add(new("Tokens", $"{ChatText.Count(usage.TotalTokens)} ({ChatText.Count(usage.PromptTokens)} prompt, {ChatText.Count(usage.CompletionTokens)} completion)"));
+            if (usage.Cost is { } cost) facts.Add(new("Cost", ChatText.Cost(cost)));
         }
         return new FactSet { Facts = facts, Spacing = Spacing.Small };
     }
@@ -92,7 +67,7 @@ public static class ProgressCard
         bool? dim = step.Status is NodeStatus.Pending or NodeStatus.Skipped ? true : null;
         var columns = new List<Column>
         {
-            new() { Width = "auto", Items = [new TextBlock { Text = Mark(step.Status), Color = MarkColor(step.Status), IsSubtle = dim, Weight = TextWeight.Bolder }] },
+            new() { Width = "auto", Items = [new TextBlock { Text = ChatText.Mark(step.Status), Color = MarkColor(step.Status), IsSubtle = dim, Weight = TextWeight.Bolder }] },
             new() { Width = "auto", Items = [new TextBlock { Text = step.NodeId, Wrap = true, IsSubtle = dim }] },
             new() { Width = "stretch", Items = [new TextBlock { Text = step.Kind, IsSubtle = true, Wrap = true }] },
         };
@@ -104,7 +79,7 @@ public static class ProgressCard
     private static string? Timing(ProgressStep step)
     {
         var parts = new List<string>(2);
-        if (step.Duration is { } duration) parts.Add(CardText.Duration(duration));
+        if (step.Duration is { } duration) parts.Add(ChatText.Duration(duration));
         if (step.Attempts > 1) parts.Add($"attempt {step.Attempts}");
         return parts.Count == 0 ? null : string.Join(" · ", parts);
     }
@@ -137,7 +112,7 @@ public static class ProgressCard
     private static string FallbackText(ProgressView view)
     {
         var finished = view.Steps.Count(s => s.Status is NodeStatus.Succeeded or NodeStatus.Failed or NodeStatus.Skipped);
-        var text = $"{view.WorkflowName}: {StatusText(view.Status)} · {finished}/{view.Steps.Count} steps · {CardText.Duration(view.Elapsed)}";
+        var text = $"{view.WorkflowName}: {ChatText.StatusText(view.Status)} · {finished}/{view.Steps.Count} steps · {ChatText.Duration(view.Elapsed)}";
         return view.Error is { } error ? $"{text} · {error}" : text;
     }
 }

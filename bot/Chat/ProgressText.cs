@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using ChatFlows.Core.Running;
 
@@ -13,12 +12,12 @@ public static class ProgressText
         var text = new StringBuilder();
         text.Append($"*{view.WorkflowName}*: {view.Status.ToText()} (run `{view.RunId}`)");
         if (view.StartedBy is { } by) text.Append($", started by {by}");
-        text.Append($", {Duration(view.Elapsed)}");
+        text.Append($", {ChatText.Duration(view.Elapsed)}");
         if (view.Usage is { } usage) text.Append($", {Usage(usage)}");
         foreach (var step in view.Steps)
         {
-            text.Append($"\n{Mark(step.Status)} {step.NodeId} ({step.Kind}) {step.Status.ToText()}");
-            if (step.Duration is { } duration) text.Append($" in {Duration(duration)}");
+            text.Append($"\n{ChatText.Mark(step.Status)} {step.NodeId} ({step.Kind}) {step.Status.ToText()}");
+            if (step.Duration is { } duration) text.Append($" in {ChatText.Duration(duration)}");
             if (step.Attempts > 1) text.Append($", attempt {step.Attempts}");
             if ((step.Error ?? step.Summary) is { } detail) text.Append($": {detail}");
         }
@@ -27,27 +26,7 @@ public static class ProgressText
         return text.ToString();
     }
 
-    /// <summary>A state as one mark, the same on every card.</summary>
-    public static string Mark(NodeStatus status) => status switch
-    {
-        NodeStatus.Running => "▶",
-        NodeStatus.Waiting => "⏸",
-        NodeStatus.Succeeded => "✓",
-        NodeStatus.Failed => "✗",
-        NodeStatus.Skipped => "–",
-        _ => "○",
-    };
-
-    /// <summary>A duration as a person reads it: "850 ms", "1.2 s", "3 min 4 s", "2 h 5 min".</summary>
-    public static string Duration(TimeSpan duration) => duration switch
-    {
-        { TotalSeconds: < 1 } => $"{Math.Max(0, (int)duration.TotalMilliseconds)} ms",
-        { TotalMinutes: < 1 } => string.Create(CultureInfo.InvariantCulture, $"{duration.TotalSeconds:0.0} s"),
-        { TotalHours: < 1 } => $"{(int)duration.TotalMinutes} min {duration.Seconds} s",
-        _ => $"{(int)duration.TotalHours} h {duration.Minutes} min",
-    };
-
     /// <summary>Tokens, and the cost when the model profile has prices: "1,234 tokens ($0.0123)".</summary>
     public static string Usage(TokenUsage usage) =>
-        string.Create(CultureInfo.InvariantCulture, $"{usage.TotalTokens:N0} tokens{(usage.Cost is { } cost ? $" (${cost:0.####})" : "")}");
+        $"{ChatText.Count(usage.TotalTokens)} tokens{(usage.Cost is { } cost ? $" ({ChatText.Cost(cost)})" : "")}";
 }

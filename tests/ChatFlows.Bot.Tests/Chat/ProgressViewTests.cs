@@ -121,7 +121,7 @@ public sealed class ProgressViewTests
     [InlineData(7_500_000, "2 h 5 min")]
     public void Duration_AnyLength_ReadsAsAPersonSaysIt(int milliseconds, string expected)
     {
-        Assert.Equal(expected, ProgressText.Duration(TimeSpan.FromMilliseconds(milliseconds)));
+        Assert.Equal(expected, ChatText.Duration(TimeSpan.FromMilliseconds(milliseconds)));
     }
 
     private static StoredRun Run(RunStatus status, IReadOnlyList<NodeRecord> nodes) => new()

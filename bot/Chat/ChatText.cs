@@ -1,9 +1,10 @@
 using System.Globalization;
+using ChatFlows.Core.Running;
 
-namespace ChatFlows.Bot.Cards;
+namespace ChatFlows.Bot.Chat;
 
-/// <summary>Numbers, times and durations as cards write them: the same text whatever the server's culture.</summary>
-internal static class CardText
+/// <summary>Numbers, times, durations and states as every chat card and reply writes them, whatever the server's culture.</summary>
+public static class ChatText
 {
     /// <summary>A duration as a person reads it: <c>350 ms</c>, <c>1.2 s</c>, <c>3 min 4 s</c>, <c>2 h 5 min</c>.</summary>
     public static string Duration(TimeSpan duration)
@@ -25,4 +26,29 @@ internal static class CardText
 
     /// <summary>A model cost in US dollars, down to the hundred-thousandth a cheap call costs, e.g. <c>$0.0123</c>.</summary>
     public static string Cost(decimal cost) => "$" + cost.ToString("0.00####", CultureInfo.InvariantCulture);
+
+    /// <summary>The run's status with its mark, e.g. <c>✅ succeeded</c>.</summary>
+    public static string StatusText(RunStatus status) => status switch
+    {
+        RunStatus.Queued => "queued",
+        RunStatus.Running => "▶ running",
+        RunStatus.Waiting => "⏸ waiting",
+        RunStatus.Succeeded => "✅ succeeded",
+        RunStatus.Failed => "❌ failed",
+        RunStatus.Cancelled => "⏹ cancelled",
+        RunStatus.Expired => "⌛ expired",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>A step's state mark, e.g. <c>✓</c> for succeeded.</summary>
+    public static string Mark(NodeStatus status) => status switch
+    {
+        NodeStatus.Pending => "○",
+        NodeStatus.Running => "◐",
+        NodeStatus.Waiting => "⏸",
+        NodeStatus.Succeeded => "✓",
+        NodeStatus.Failed => "✗",
+        NodeStatus.Skipped => "–",
+        _ => "?",
+    };
 }
