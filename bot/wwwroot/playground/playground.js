@@ -201,6 +201,10 @@
 
   /** Action.Execute (verb approve / reject) and Action.Submit: the click and the card's inputs go to /actions. */
   async function onCardAction(action, message, where) {
+    if (action instanceof AdaptiveCards.OpenUrlAction) {
+      openLink(action.url);
+      return;
+    }
     if (!(action instanceof AdaptiveCards.SubmitAction || action instanceof AdaptiveCards.ExecuteAction)) return;
     if (!state.user) {
       openNamePicker();
@@ -226,6 +230,17 @@
     } catch {
       addNote(key, "The click could not be sent; is the host running?");
     }
+  }
+
+  /** Opens a card's link in a new tab: web addresses and the host's own pages (a run's detail), nothing else. */
+  function openLink(url) {
+    let target;
+    try {
+      target = new URL(url, location.href);
+    } catch {
+      return;
+    }
+    if (target.protocol === "http:" || target.protocol === "https:") window.open(target.href, "_blank", "noopener");
   }
 
   // ---- Messages -----------------------------------------------------------------------------------------------------
