@@ -1,8 +1,32 @@
 #!/usr/bin/env bash
 # Runs every test of ChatFlows: builds the solution, checks formatting, runs all xunit suites.
-# Usage: ./test.sh            (from the repository root; needs only the .NET SDK)
+# Usage: ./test.sh            (from the repository root; needs the .NET SDK, and installs Debian's Chromium for the
+#                              Playground's browser tests when it is missing)
 set -euo pipefail
 cd "$(dirname "$0")"
+
+# The browser tests drive Debian's Chromium through Playwright; no browser is ever downloaded by the tests themselves.
+chromium=/usr/bin/chromium
+if [ ! -x "$chromium" ]; then
+  echo "==> Installing Chromium for the browser tests ($chromium is missing)"
+  if [ "$(id -u)" -eq 0 ]; then
+    as_root=()
+  elif command -v sudo >/dev/null 2>&1; then
+    # Without a terminal to type a password into (CI), sudo must not wait for one.
+    if [ -t 0 ]; then as_root=(sudo); else as_root=(sudo -n); fi
+  else
+    echo "Cannot install Chromium: not root and sudo is missing. Install it with 'apt-get install chromium' as root, then run ./test.sh again."
+    exit 1
+  fi
+  prefix="${as_root[*]:+${as_root[*]} }"
+  echo "+ ${prefix}apt-get update"
+  echo "+ ${prefix}apt-get install -y chromium"
+  if ! "${as_root[@]}" apt-get update -q || ! "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; then
+    echo "Could not install Chromium with apt-get (see above); install the Debian package 'chromium' by hand, then run ./test.sh again."
+    exit 1
+  fi
+  [ -x "$chromium" ] || { echo "apt-get installed chromium, but $chromium is still missing."; exit 1; }
+fi
 
 echo "==> Restoring and building (Release)"
 dotnet build ChatFlows.sln -c Release --nologo -v quiet

@@ -1,18 +1,26 @@
 using ChatFlows.Bot.Chat;
 using ChatFlows.Bot.Cli;
 using ChatFlows.Bot.Hosting;
+using ChatFlows.Bot.Playground;
 using ChatFlows.Bot.Webhooks;
 using ChatFlows.Canvas;
 
 // The one executable: `chatflows run|validate …` works offline on workflow files; anything else starts the host.
 if (CommandLine.IsCommand(args)) return await CommandLine.RunAsync(args, Console.Out, Console.Error);
 
-var builder = WebApplication.CreateBuilder(args.SkipWhile(a => a == "serve").ToArray());
-builder.Services.AddChatFlowsCore(builder.Configuration).AddChat().AddWebhooks().AddCanvas();
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args.SkipWhile(a => a == "serve").ToArray(),
+    // wwwroot is copied beside the executable, so pages are served whatever the working directory (see the csproj).
+    WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+});
+builder.Services.AddChatFlowsCore(builder.Configuration).AddChat().AddWebhooks().AddPlayground().AddCanvas();
 
 var app = builder.Build();
+app.UseStaticFiles();
 app.MapHealthEndpoints();
 app.MapWebhookEndpoints();
+app.MapPlaygroundEndpoints();
 app.MapCanvas();
 await app.RunAsync();
 return 0;

@@ -34,6 +34,9 @@ public sealed class HostFixture : IAsyncLifetime
     /// <summary>The host's SQLite file, for tests that check what is stored.</summary>
     public string DatabasePath => Path.Combine(_folder, "chatflows.db");
 
+    /// <summary>The host's services, for tests that drive a component the way the engine does (a chat channel posting).</summary>
+    public IServiceProvider Services => _factory?.Services ?? throw new InvalidOperationException("The host has not started.");
+
     /// <summary>Where Kestrel listens, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress { get; private set; } = null!;
 

@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Text.Json;
+using ChatFlows.Bot.Cards;
+using ChatFlows.Bot.Chat;
+using ChatFlows.Core.Documents;
+using ChatFlows.Core.Messaging;
+using ChatFlows.Core.Nodes;
+
+namespace ChatFlows.Bot.Playground;
+
+/// <summary>
+/// The Playground as a chat platform: what runs post (messages, progress and approval cards) is stored as the bot's
+/// messages and pushed live to every open page. Channels are <c>playground:&lt;name&gt;</c>, threads
+/// <c>playground:&lt;name&gt;#&lt;root message id&gt;</c>.
+/// </summary>
+public sealed class PlaygroundChannel(PlaygroundStore store, PlaygroundFeed feed) : IChatChannel, IChatPresenter
+{
+    /// <summary>The platform prefix of Playground addresses.</summary>
+    public const string PlatformName = "playground";
+
+    /// <summary>The author of everything runs post.</summary>
+    public const string BotAuthor = "ChatFlows";
+
+    private const string Prefix = PlatformName + ":";
+
+    /// <inheritdoc cref="IChatChannel.Platform" />
+    public string Platform => PlatformName;
+
+    /// <summary>
+    /// The address of <paramref name="channel"/> (<c>playground:general</c>), or of the thread started by
+    /// <paramref name="rootId"/> in it (<c>playground:general#12</c>).
+    /// </summary>
+    public static string AddressOf(string channel, long? rootId = null) =>
+        rootId is { } id ? $"{Prefix}{channel}#{id.ToString(CultureInfo.InvariantCulture)}" : Prefix + channel;
+
+    /// <inheritdoc />
+    public Task<PostedMessage> PostAsync(ChatMessage message, CancellationToken ct) =>
+        AddAsync(message.Target, message.Text, message.Card, message.RunId, ct);
+
+    /// <inheritdoc />
+    public Task<PostedMessage> PostProgressAsync(string target, ProgressView view, CancellationToken ct) =>
+        AddAsync(target, null, ProgressCard.Render(view).ToJson(), view.RunId, ct);
+
+    /// <inheritdoc />
+    public Task UpdateProgressAsync(PostedMessage message, ProgressView view, CancellationToken ct) =>
+        UpdateCardAsync(message, ProgressCard.Render(view).ToJson(), ct);
+
+    /// <inheritdoc />
+    public string ThreadOf(PostedMessage progress) =>
+        progress.Target.Contains('#', StringComparison.Ordinal) ? progress.Target : $"{progress.Target}#{progress.MessageId}";
+
+    /// <inheritdoc />
+    public Task<PostedMessage> PostApprovalAsync(string thread, ApprovalView view, CancellationToken ct) =>
+        AddAsync(thread, null, ApprovalCard.Render(view).ToJson(), view.RunId, ct);
+
+    /// <inheritdoc />
+    public Task UpdateApprovalAsync(PostedMessage message, ApprovalView view, CancellationToken ct) =>
+        UpdateCardAsync(message, ApprovalCard.Render(view).ToJson(), ct);
+
+    private async Task<PostedMessage> AddAsync(string target, string? text, JsonElement? card, string? runId, CancellationToken ct)
+    {
+        var (channel, threadId) = Parse(target);
+        if (threadId is { } rootId)
+        {
+            var root = await store.GetAsync(rootId, ct);
+            if (root is null || root.Channel != channel || root.ThreadId is not null)
+            {
+                throw new NodeException($"Cannot post to {target}: the Playground channel #{channel} has no thread {rootId}.");
+            }
+        }
+        else
+        {
+            // A workflow may name a channel nobody opened yet; it appears in the channel list with its first message.
+            await store.CreateChannelAsync(channel, ct);
+        }
+        var added = await store.AddAsync(channel, threadId, BotAuthor, fromBot: true, text, card, runId, ct);
+        feed.Publish(new PlaygroundFeedEvent(PlaygroundFeedEvent.Created, added));
+        return new PostedMessage(target, added.Id.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private async Task UpdateCardAsync(PostedMessage message, JsonElement card, CancellationToken ct)
+    {
+        if (!long.TryParse(message.MessageId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            throw new NodeException($"Cannot update message '{message.MessageId}' in {message.Target}: Playground message ids are numbers.");
+        }
+        var updated = await store.UpdateAsync(id, null, card, ct)
+            ?? throw new NodeException($"Cannot update message {id} in {message.Target}: the Playground has no such message.");
+        feed.Publish(new PlaygroundFeedEvent(PlaygroundFeedEvent.Updated, updated));
+    }
+
+    private static (string Channel, long? ThreadId) Parse(string target)
+    {
+        var hash = target.IndexOf('#', StringComparison.Ordinal);
+        var channelAddress = hash < 0 ? target : target[..hash];
+        if (!channelAddress.StartsWith(Prefix, StringComparison.Ordinal)
+            || !ChannelAddress.TryParse(channelAddress, out var address, out _))
+        {
+            throw new NodeException($"Cannot post to {target}: it is not a Playground address (playground:<channel> or playground:<channel>#<message id>).");
+        }
+        if (hash < 0) return (address.Id, null);
+        if (!long.TryParse(target.AsSpan(hash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var rootId) || rootId <= 0)
+        {
+            throw new NodeException($"Cannot post to {target}: '{target[(hash + 1)..]}' is not a Playground message id.");
+        }
+        return (address.Id, rootId);
+    }
+}

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace ChatFlows.Bot.Playground;
+
+/// <summary>
+/// Streams Playground events as server-sent events until the page goes away or the host stops, with a comment
+/// every <see cref="KeepAliveInterval"/> of silence. Owns the subscription and ends it with the response.
+/// </summary>
+internal sealed class PlaygroundEventsResult(PlaygroundSubscription subscription, JsonSerializerOptions json, TimeProvider time, CancellationToken stopping) : IResult
+{
+    /// <summary>How long the stream may stay silent before a comment keeps proxies from closing it.</summary>
+    public static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(15);
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        using (subscription)
+        {
+            // The host shutting down ends the stream too, or it would hold shutdown until its timeout.
+            using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted, stopping);
+            var ct = cancellation.Token;
+            var response = httpContext.Response;
+            response.ContentType = "text/event-stream";
+            response.Headers.CacheControl = "no-cache";
+            httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+            try
+            {
+                await response.StartAsync(ct);
+                // A first line at once, so the page knows it is connected before anything happens.
+                await response.WriteAsync(": connected\n\n", ct);
+                await response.Body.FlushAsync(ct);
+                await StreamAsync(response, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // The page went away or the host is stopping.
+            }
+        }
+    }
+
+    private async Task StreamAsync(HttpResponse response, CancellationToken ct)
+    {
+        var reader = subscription.Reader;
+        var next = reader.WaitToReadAsync(ct).AsTask();
+        while (true)
+        {
+            try
+            {
+                // WaitToReadAsync takes nothing from the queue, so a wait cut short by the keep-alive loses no event.
+                if (!await next.WaitAsync(KeepAliveInterval, time, ct)) return;
+            }
+            catch (TimeoutException)
+            {
+                await response.WriteAsync(": keep-alive\n\n", ct);
+                await response.Body.FlushAsync(ct);
+                continue;
+            }
+            while (reader.TryRead(out var feedEvent))
+            {
+                // Compact JSON has no line breaks, so one data line carries the whole message.
+                await response.WriteAsync($"event: {feedEvent.Type}\ndata: {JsonSerializer.Serialize(feedEvent.Message, json)}\n\n", ct);
+            }
+            await response.Body.FlushAsync(ct);
+            next = reader.WaitToReadAsync(ct).AsTask();
+        }
+    }
+}
