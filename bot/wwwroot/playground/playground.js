@@ -364,9 +364,11 @@
     item.append(label, text);
     if (note.runId) {
       const run = document.createElement("a");
-      run.href = `/runs/${encodeURIComponent(note.runId)}`;
+      // The run's detail as JSON; the canvas's run page takes over this link when it exists.
+      run.href = `/api/runs/${encodeURIComponent(note.runId)}`;
+      run.target = "_blank";
       run.className = "note-run";
-      run.textContent = `Run ${note.runId}`;
+      run.textContent = "Run details";
       item.append(run);
     }
     const dismiss = document.createElement("button");
