@@ -17,6 +17,8 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 builder.Services.AddChatFlowsCore(builder.Configuration).AddChat().AddWebhooks().AddPlayground().AddCanvas();
 
 var app = builder.Build();
+// Loopback on port 5080 unless --urls, ASPNETCORE_URLS, the Urls setting or a test host names other addresses.
+if (string.IsNullOrEmpty(app.Configuration[WebHostDefaults.ServerUrlsKey]) && app.Urls.Count == 0) app.Urls.Add("http://localhost:5080");
 app.UseStaticFiles();
 app.MapHealthEndpoints();
 app.MapWebhookEndpoints();

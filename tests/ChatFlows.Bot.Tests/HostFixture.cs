@@ -44,6 +44,8 @@ public sealed class HostFixture : IAsyncLifetime
     {
         var database = DatabasePath;
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
+            // A free port: without an address of its own the host takes its default, localhost:5080.
+            .UseSetting("urls", "http://127.0.0.1:0")
             .UseSetting("ChatFlows:Storage:ConnectionString", $"Data Source={database}")
             .UseSetting("ChatFlows:Runs:PollInterval", "00:00:00.050")
             .UseSetting($"ChatFlows:Secrets:{HookSecretName}", HookSecret)

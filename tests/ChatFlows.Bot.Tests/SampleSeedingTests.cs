@@ -80,6 +80,8 @@ public sealed class SampleSeedingTests : IDisposable
     {
         var database = Path.Combine(_folder, "chatflows.db");
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
+            // A free port: without an address of its own the host takes its default, localhost:5080.
+            .UseSetting("urls", "http://127.0.0.1:0")
             .UseSetting("ChatFlows:Storage:ConnectionString", $"Data Source={database}")
             .UseSetting("ChatFlows:Storage:KeysDirectory", Path.Combine(_folder, "keys"))
             .UseSetting("ChatFlows:Samples:Seed", seed ? "true" : "false"));

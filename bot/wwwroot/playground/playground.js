@@ -501,6 +501,8 @@
       return;
     }
     if (message.threadId == null && state.messages.has(message.id)) {
+      // An update read before a reply was added can arrive after that reply; replies are never removed.
+      message.replyCount = Math.max(message.replyCount, state.messages.get(message.id).replyCount);
       state.messages.set(message.id, message);
       const item = findItem(ui.messages, message.id);
       if (item) fillMessage(item, message, "channel");

@@ -19,6 +19,8 @@ public sealed class AgentRunDetailTests : IAsyncLifetime
     {
         _model = await FakeModelServer.StartAsync();
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
+            // A free port: without an address of its own the host takes its default, localhost:5080.
+            .UseSetting("urls", "http://127.0.0.1:0")
             .UseSetting("ChatFlows:Storage:ConnectionString", $"Data Source={Path.Combine(_folder, "chatflows.db")}")
             .UseSetting("ChatFlows:Runs:PollInterval", "00:00:00.050")
             .UseSetting("ChatFlows:Models:fake:Provider", "openai-compatible")
