@@ -28,7 +28,7 @@ public sealed class ChatRunPageTests(HostFixture host, ChromiumFixture chromium)
         await Expect(progress).ToContainTextAsync("Started by");
         await Expect(progress).ToContainTextAsync("playground:ada");
 
-        await page.GetByTestId("message-item").Last.GetByTestId("reply-count").ClickAsync();
+        await OpenRunThreadAsync(page);
         var approval = page.GetByTestId("reply-item").First;
         await Expect(approval).ToContainTextAsync("Post this standup digest?");
         await approval.Locator("textarea").FillAsync("Standup digest, edited: all good.");
@@ -49,7 +49,7 @@ public sealed class ChatRunPageTests(HostFixture host, ChromiumFixture chromium)
         await page.ReloadAsync();
         await browser.WaitUntilReadyAsync();
         await Expect(ProgressCard(page)).ToContainTextAsync("succeeded");
-        await page.GetByTestId("message-item").Last.GetByTestId("reply-count").ClickAsync();
+        await OpenRunThreadAsync(page);
         await Expect(page.GetByTestId("reply-item")).ToHaveCountAsync(2);
         await Expect(page.GetByTestId("reply-item").First).ToContainTextAsync("Approved by playground:ada");
         browser.AssertNoErrors();
@@ -65,7 +65,7 @@ public sealed class ChatRunPageTests(HostFixture host, ChromiumFixture chromium)
 
         await SendAsync(page, "/run digest items=\"Linus: blocked on review\"");
         await Expect(ProgressCard(page)).ToContainTextAsync("waiting");
-        await page.GetByTestId("message-item").Last.GetByTestId("reply-count").ClickAsync();
+        await OpenRunThreadAsync(page);
         var approval = page.GetByTestId("reply-item").First;
         await approval.GetByRole(AriaRole.Button, new() { Name = "Reject" }).ClickAsync();
 
@@ -93,13 +93,15 @@ public sealed class ChatRunPageTests(HostFixture host, ChromiumFixture chromium)
         await ada.OpenPlaygroundAsync("e2e-guarded");
 
         await SendAsync(mallory.Page, "/run guarded");
-        await mallory.Page.GetByTestId("message-item").Last.GetByTestId("reply-count").ClickAsync();
+        await Expect(mallory.Page.GetByTestId("ephemeral-note")).ToContainTextAsync("Started Guarded rollout");
+        await Expect(ProgressCard(mallory.Page)).ToContainTextAsync("waiting for playground:ada to approve");
+        await OpenRunThreadAsync(mallory.Page);
         await mallory.Page.GetByTestId("reply-item").First.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
 
         await Expect(mallory.Page.GetByTestId("ephemeral-note").Last).ToContainTextAsync("Only playground:ada may decide this; nothing changed.");
         await Expect(ProgressCard(mallory.Page)).ToContainTextAsync("waiting for playground:ada to approve");
 
-        await ada.Page.GetByTestId("message-item").Last.GetByTestId("reply-count").ClickAsync();
+        await OpenRunThreadAsync(ada.Page);
         await ada.Page.GetByTestId("reply-item").First.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
 
         await Expect(ProgressCard(mallory.Page)).ToContainTextAsync("succeeded");
@@ -129,8 +131,19 @@ public sealed class ChatRunPageTests(HostFixture host, ChromiumFixture chromium)
     }
 
     // The run's progress card: the bot's card in the channel.
-    private static ILocator ProgressCard(IPage page) =>
-        page.GetByTestId("message-list").GetByTestId("message-item").Filter(new() { Has = page.GetByTestId("message-card") }).Last.GetByTestId("message-card");
+    private static ILocator ProgressCard(IPage page) => ProgressItem(page).GetByTestId("message-card");
+
+    private static ILocator ProgressItem(IPage page) =>
+        page.GetByTestId("message-list").GetByTestId("message-item").Filter(new() { Has = page.GetByTestId("message-card") }).Last;
+
+    // Opens the thread of the run's progress card once the run has said something there.
+    private static async Task OpenRunThreadAsync(IPage page)
+    {
+        var replies = ProgressItem(page).GetByTestId("reply-count");
+        await Expect(replies).ToBeVisibleAsync();
+        await replies.ClickAsync();
+        await Expect(page.GetByTestId("thread-panel")).ToBeVisibleAsync();
+    }
 
     private static async Task SendAsync(IPage page, string text)
     {
