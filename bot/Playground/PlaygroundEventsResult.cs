@@ -1,17 +1,15 @@
 using System.Text.Json;
+using ChatFlows.Canvas.Api;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace ChatFlows.Bot.Playground;
 
 /// <summary>
 /// Streams Playground events as server-sent events until the page goes away or the host stops, with a comment
-/// every <see cref="KeepAliveInterval"/> of silence. Owns the subscription and ends it with the response.
+/// every <see cref="EventStream.KeepAliveInterval"/> of silence. Owns the subscription and ends it with the response.
 /// </summary>
 internal sealed class PlaygroundEventsResult(PlaygroundSubscription subscription, JsonSerializerOptions json, TimeProvider time, CancellationToken stopping) : IResult
 {
-    /// <summary>How long the stream may stay silent before a comment keeps proxies from closing it.</summary>
-    public static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(15);
-
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         using (subscription)
@@ -41,27 +39,14 @@ internal sealed class PlaygroundEventsResult(PlaygroundSubscription subscription
     private async Task StreamAsync(HttpResponse response, CancellationToken ct)
     {
         var reader = subscription.Reader;
-        var next = reader.WaitToReadAsync(ct).AsTask();
-        while (true)
+        while (await EventStream.WaitForItemsAsync(reader, response, time, ct))
         {
-            try
-            {
-                // WaitToReadAsync takes nothing from the queue, so a wait cut short by the keep-alive loses no event.
-                if (!await next.WaitAsync(KeepAliveInterval, time, ct)) return;
-            }
-            catch (TimeoutException)
-            {
-                await response.WriteAsync(": keep-alive\n\n", ct);
-                await response.Body.FlushAsync(ct);
-                continue;
-            }
             while (reader.TryRead(out var feedEvent))
             {
                 // Compact JSON has no line breaks, so one data line carries the whole message.
                 await response.WriteAsync($"event: {feedEvent.Type}\ndata: {JsonSerializer.Serialize(feedEvent.Message, json)}\n\n", ct);
             }
             await response.Body.FlushAsync(ct);
-            next = reader.WaitToReadAsync(ct).AsTask();
         }
     }
 }

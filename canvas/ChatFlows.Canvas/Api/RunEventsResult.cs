@@ -16,9 +16,6 @@ internal sealed class RunEventsResult(
     RunEventSubscription subscription, StoredRun stored, WorkflowDocument? document, IRunStore runs, TimeProvider time, CancellationToken stopping)
     : IResult
 {
-    /// <summary>How long the stream may stay silent before a comment keeps proxies from closing it.</summary>
-    public static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(15);
-
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
     private readonly HashSet<string> _sent = new(StringComparer.Ordinal);
@@ -60,20 +57,8 @@ internal sealed class RunEventsResult(
     private async Task StreamLiveAsync(HttpResponse response, CancellationToken ct)
     {
         var reader = subscription.Reader;
-        var next = reader.WaitToReadAsync(ct).AsTask();
-        while (true)
+        while (await EventStream.WaitForItemsAsync(reader, response, time, ct))
         {
-            try
-            {
-                // WaitToReadAsync takes nothing from the queue, so a wait cut short by the keep-alive loses no event.
-                if (!await next.WaitAsync(KeepAliveInterval, time, ct)) return;
-            }
-            catch (TimeoutException)
-            {
-                await response.WriteAsync(": keep-alive\n\n", ct);
-                await response.Body.FlushAsync(ct);
-                continue;
-            }
             var batch = new List<RunEvent>();
             while (reader.TryRead(out var live))
             {
@@ -93,7 +78,6 @@ internal sealed class RunEventsResult(
                 return;
             }
             await WriteAsync(response, batch, ct);
-            next = reader.WaitToReadAsync(ct).AsTask();
         }
     }
 
