@@ -1,6 +1,5 @@
 using System.Text.Json;
 using ChatFlows.Canvas.Api;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace ChatFlows.Bot.Playground;
 
@@ -18,12 +17,9 @@ internal sealed class PlaygroundEventsResult(PlaygroundSubscription subscription
             using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted, stopping);
             var ct = cancellation.Token;
             var response = httpContext.Response;
-            response.ContentType = "text/event-stream";
-            response.Headers.CacheControl = "no-cache";
-            httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
             try
             {
-                await response.StartAsync(ct);
+                await EventStream.StartAsync(httpContext, ct);
                 // A first line at once, so the page knows it is connected before anything happens.
                 await response.WriteAsync(": connected\n\n", ct);
                 await response.Body.FlushAsync(ct);

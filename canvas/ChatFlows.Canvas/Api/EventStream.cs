@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace ChatFlows.Canvas.Api;
 
@@ -8,6 +9,16 @@ public static class EventStream
 {
     /// <summary>How long a stream stays silent before a keep-alive comment, so proxies do not close it.</summary>
     public static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(15);
+
+    /// <summary>Sends the headers of an event stream, unbuffered, so each event reaches the client when it is written.</summary>
+    public static Task StartAsync(HttpContext httpContext, CancellationToken ct)
+    {
+        var response = httpContext.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        return response.StartAsync(ct);
+    }
 
     /// <summary>
     /// Waits until <paramref name="reader"/> has items, writing a keep-alive comment after every

@@ -3,7 +3,6 @@ using ChatFlows.Core.Documents;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Storage;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace ChatFlows.Canvas.Api;
 
@@ -38,12 +37,9 @@ internal sealed class RunEventsResult(
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted, stopping);
         var ct = cancellation.Token;
         var response = httpContext.Response;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         try
         {
-            await response.StartAsync(ct);
+            await EventStream.StartAsync(httpContext, ct);
             await WriteAsync(response, RunEventReplay.From(stored, document), ct);
             if (stored.Status.IsTerminal()) return;
             await StreamLiveAsync(response, ct);
