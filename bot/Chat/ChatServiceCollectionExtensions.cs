@@ -12,6 +12,7 @@ public static class ChatServiceCollectionExtensions
         services.AddSingleton(sp => new ChatPresenters(sp.GetServices<IChatPresenter>()));
         services.AddSingleton<ChatCommands>();
         services.AddSingleton<ChatApprovals>();
+        services.AddSingleton<MessageTriggers>();
         services.AddSingleton<RunCardUpdater>();
         services.AddHostedService<RunCardService>();
         return services;

@@ -74,7 +74,9 @@ public static partial class TriggerNodes
 
     private static INodeHandler? SetupMessage(NodeSetup setup)
     {
-        if (setup.String("pattern", required: true) is { } pattern)
+        // Either messages that mention the bot, or messages whose text matches the pattern; both narrows it to mentions that match.
+        var mention = setup.Boolean("mention") ?? false;
+        if (setup.String("pattern", required: !mention) is { } pattern)
         {
             try
             {

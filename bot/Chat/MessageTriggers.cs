@@ -1,0 +1,88 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ChatFlows.Core.Documents;
+using ChatFlows.Core.Running;
+using ChatFlows.Core.Storage;
+
+namespace ChatFlows.Bot.Chat;
+
+/// <summary>
+/// Starts the workflows whose <c>trigger/message</c> matches a chat message: a trigger with <c>mention: true</c> takes
+/// the messages that mention the bot, any other trigger the messages that do not; its <c>pattern</c> (a regular
+/// expression, case-insensitive), when given, must match the text, and <c>channels</c>, when given, limits where.
+/// Each matching trigger starts one run reporting to the message's thread.
+/// </summary>
+public sealed partial class MessageTriggers(IWorkflowStore workflows, WorkflowPlans plans, RunQueue queue, ILogger<MessageTriggers> logger)
+{
+    private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Starts a run of every workflow whose message trigger matches; returns their ids.</summary>
+    public async Task<IReadOnlyList<string>> StartAsync(ChatIncomingMessage message, CancellationToken ct)
+    {
+        var started = new List<string>();
+        foreach (var stored in await workflows.ListAsync(ct))
+        {
+            foreach (var trigger in stored.Document.Nodes.Where(n => n.Type == NodeTypes.Trigger && n.Kind == "message"))
+            {
+                if (!Matches(trigger, message)) continue;
+                WorkflowPlan? plan;
+                try
+                {
+                    plan = await plans.GetCurrentAsync(stored.Document.Id, ct);
+                }
+                catch (WorkflowValidationException e)
+                {
+                    LogInvalid(stored.Document.Id, e.Message);
+                    continue;
+                }
+                if (plan is null) continue;
+                var request = new RunRequest
+                {
+                    Trigger = JsonSerializer.SerializeToElement(new
+                    {
+                        text = message.Text,
+                        user = message.User,
+                        channel = message.Channel,
+                        thread = message.Thread,
+                        ts = message.MessageId,
+                        mention = message.MentionsBot,
+                    }),
+                    TriggerNodeId = trigger.Id,
+                    StartedBy = message.User,
+                    Thread = message.Thread,
+                };
+                var queued = await queue.EnqueueAsync(plan, request, ct: ct);
+                LogStarted(queued.RunId, stored.Document.Id, trigger.Id, message.Channel);
+                started.Add(queued.RunId);
+            }
+        }
+        return started;
+    }
+
+    private static bool Matches(WorkflowNode trigger, ChatIncomingMessage message)
+    {
+        var config = trigger.Config;
+        // A message that mentions the bot is for mention triggers only, so one message never starts a workflow twice.
+        if ((config["mention"]?.GetValue<bool>() == true) != message.MentionsBot) return false;
+        if (config["channels"] is System.Text.Json.Nodes.JsonArray channels && channels.Count > 0
+            && !channels.Any(c => string.Equals(c?.GetValue<string>(), message.Channel, StringComparison.Ordinal)))
+        {
+            return false;
+        }
+        if (config["pattern"]?.GetValue<string>() is not { } pattern) return true;
+        try
+        {
+            return Regex.IsMatch(message.Text, pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, MatchTimeout);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} of {WorkflowId} started by message trigger {TriggerId} in {Channel}")]
+    private partial void LogStarted(string runId, string workflowId, string triggerId, string channel);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message trigger of {WorkflowId} skipped: the workflow has problems ({Problems})")]
+    private partial void LogInvalid(string workflowId, string problems);
+}
