@@ -1,0 +1,165 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Unicode;
+using ChatFlows.Bot.Chat;
+using Microsoft.Extensions.Options;
+
+namespace ChatFlows.Bot.Slack;
+
+/// <summary>
+/// The Slack Web API methods ChatFlows calls, over a typed <see cref="HttpClient"/> whose base address is
+/// <see cref="SlackOptions.ApiBaseUrl"/>: JSON bodies, the bot token as a bearer token. A 429 throws
+/// <see cref="ChatRateLimitedException"/> with Slack's Retry-After; an <c>ok: false</c> answer throws
+/// <see cref="SlackApiException"/> naming the method and Slack's error code.
+/// </summary>
+public sealed class SlackApi(HttpClient http, IOptions<SlackOptions> options, TimeProvider time)
+{
+    /// <summary>The name a failed <see cref="RespondAsync"/> reports as its method.</summary>
+    public const string ResponseUrl = "response_url";
+
+    // Slack asks for a wait in whole seconds; without one, a second is the pace its posting limits allow.
+    private static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(1);
+
+    private static readonly JsonElement EmptyBlocks = JsonElement.Parse("[]");
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+    };
+
+    /// <summary>
+    /// <c>chat.postMessage</c>: posts <paramref name="message"/> to <paramref name="channel"/>, as a reply in the thread
+    /// of <paramref name="threadTs"/> when given. Returns where Slack put it.
+    /// </summary>
+    public async Task<SlackPostedMessage> PostMessageAsync(string channel, SlackMessage message, string? threadTs, CancellationToken ct)
+    {
+        const string Method = "chat.postMessage";
+        var answer = await CallAsync(Method, new PostMessageRequest(channel, message.Text, message.Blocks, threadTs), ct);
+        return new SlackPostedMessage(Text(answer, "channel") ?? channel, Text(answer, "ts") ?? throw Missing(Method, "ts"));
+    }
+
+    /// <summary><c>chat.update</c>: replaces the text and blocks of message <paramref name="ts"/> in <paramref name="channel"/>.</summary>
+    public async Task UpdateMessageAsync(string channel, string ts, SlackMessage message, CancellationToken ct)
+    {
+        // Without blocks Slack keeps the old ones beside the new text; an empty list clears them.
+        var blocks = message.Blocks ?? EmptyBlocks;
+        await CallAsync("chat.update", new UpdateRequest(channel, ts, message.Text, blocks), ct);
+    }
+
+    /// <summary>
+    /// <c>chat.postEphemeral</c>: shows <paramref name="text"/> (mrkdwn) to <paramref name="user"/> only, in
+    /// <paramref name="channel"/> or in the thread of <paramref name="threadTs"/>. Returns the message's ts.
+    /// </summary>
+    public async Task<string> PostEphemeralAsync(string channel, string user, string text, string? threadTs, CancellationToken ct)
+    {
+        const string Method = "chat.postEphemeral";
+        var answer = await CallAsync(Method, new EphemeralRequest(channel, user, text, threadTs), ct);
+        return Text(answer, "message_ts") ?? throw Missing(Method, "message_ts");
+    }
+
+    /// <summary>
+    /// Answers through a slash command's or a click's <c>response_url</c> (no token: the URL is the credential):
+    /// privately to the person (<paramref name="ephemeral"/>) or to the channel, or in place of the message clicked
+    /// (<paramref name="replaceOriginal"/>).
+    /// </summary>
+    public async Task RespondAsync(string responseUrl, SlackMessage message, bool ephemeral, bool replaceOriginal, CancellationToken ct)
+    {
+        if (SlackOptions.UrlProblem(responseUrl) is { } problem) throw new ArgumentException($"The response URL {problem}", nameof(responseUrl));
+        var body = new ResponseUrlRequest(message.Text, message.Blocks, replaceOriginal ? null : ephemeral ? "ephemeral" : "in_channel", replaceOriginal);
+        using var request = new HttpRequestMessage(HttpMethod.Post, responseUrl) { Content = Content(body) };
+        await SendAsync(ResponseUrl, request, ct);
+    }
+
+    private async Task<JsonElement> CallAsync<TRequest>(string method, TRequest body, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(options.Value.BotToken)) throw new SlackApiException(method, "not_authed", detail: "no bot token is set");
+        using var request = new HttpRequestMessage(HttpMethod.Post, method) { Content = Content(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.BotToken);
+        return await SendAsync(method, request, ct);
+    }
+
+    private async Task<JsonElement> SendAsync(string method, HttpRequestMessage request, CancellationToken ct)
+    {
+        using var response = await http.SendAsync(request, ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        if (response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            var wait = RetryAfter(response.Headers.RetryAfter);
+            throw new ChatRateLimitedException(wait, $"Slack {method} was rate limited (HTTP 429); Slack asks to wait {wait.TotalSeconds:0.#} s.");
+        }
+
+        var answer = Parse(text);
+        var status = (int)response.StatusCode;
+        if (answer is { ValueKind: JsonValueKind.Object } json && json.TryGetProperty("ok", out var ok) && ok.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        {
+            if (ok.ValueKind == JsonValueKind.True && response.IsSuccessStatusCode) return json;
+            throw new SlackApiException(method, Text(json, "error") ?? $"http_{status}", status, Detail(json));
+        }
+        // A response URL answers in plain text ("ok", or an error code such as "expired_url").
+        if (response.IsSuccessStatusCode) return default;
+        var code = text.Trim() is { Length: > 0 and <= 64 } word && !word.Contains(' ', StringComparison.Ordinal) ? word : $"http_{status}";
+        throw new SlackApiException(method, code, status);
+    }
+
+    private TimeSpan RetryAfter(RetryConditionHeaderValue? header)
+    {
+        var wait = header switch
+        {
+            { Delta: { } delta } => delta,
+            { Date: { } date } => date - time.GetUtcNow(),
+            _ => DefaultRetryAfter,
+        };
+        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+    }
+
+    private static ByteArrayContent Content<T>(T body)
+    {
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, Json));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return content;
+    }
+
+    private static JsonElement? Parse(string text)
+    {
+        try
+        {
+            return JsonElement.Parse(text);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    // What Slack adds to some errors: the scope it needs, or why the blocks are invalid.
+    private static string? Detail(JsonElement answer)
+    {
+        var parts = new List<string>();
+        if (Text(answer, "needed") is { } needed) parts.Add($"needs scope {needed}");
+        if (answer.TryGetProperty("response_metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
+            && metadata.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array)
+        {
+            parts.AddRange(messages.EnumerateArray().Where(m => m.ValueKind == JsonValueKind.String).Select(m => m.GetString()!));
+        }
+        return parts.Count == 0 ? null : string.Join("; ", parts);
+    }
+
+    private static string? Text(JsonElement value, string property) =>
+        value.ValueKind == JsonValueKind.Object && value.TryGetProperty(property, out var found) && found.ValueKind == JsonValueKind.String ? found.GetString() : null;
+
+    private static SlackApiException Missing(string method, string property) =>
+        new(method, "invalid_response", detail: $"the answer has no '{property}'");
+
+    private sealed record PostMessageRequest(string Channel, string Text, JsonElement? Blocks, string? ThreadTs);
+
+    private sealed record UpdateRequest(string Channel, string Ts, string Text, JsonElement Blocks);
+
+    private sealed record EphemeralRequest(string Channel, string User, string Text, string? ThreadTs);
+
+    private sealed record ResponseUrlRequest(string Text, JsonElement? Blocks, string? ResponseType, bool ReplaceOriginal);
+}

@@ -1,0 +1,130 @@
+using System.Text.Json;
+using ChatFlows.Bot.Chat;
+using ChatFlows.Core.Messaging;
+using ChatFlows.Core.Nodes;
+
+namespace ChatFlows.Bot.Slack;
+
+/// <summary>
+/// Slack as a chat platform: progress and approval cards as Block Kit messages, kept up to date with
+/// <c>chat.update</c>, and what runs post (<c>output/message</c>, digests) as mrkdwn. Addresses are
+/// <c>slack:&lt;channel id&gt;</c> and <c>slack:&lt;channel id&gt;#&lt;thread ts&gt;</c> (see <see cref="SlackAddress"/>).
+/// </summary>
+public sealed class SlackPresenter(SlackApi api, SlackApprovalToken tokens, TimeProvider time) : IChatPresenter, IChatChannel
+{
+    /// <summary>How many times a run's message waits out a rate limit before its node fails (and maybe retries).</summary>
+    public const int MaxRateLimitWaits = 3;
+
+    /// <summary>The longest Retry-After a run's message waits out; a longer one fails the node at once.</summary>
+    public static readonly TimeSpan MaxRateLimitWait = TimeSpan.FromSeconds(30);
+
+    /// <inheritdoc cref="IChatPresenter.Platform" />
+    public string Platform => SlackAddress.Platform;
+
+    /// <inheritdoc />
+    public Task<PostedMessage> PostProgressAsync(string target, ProgressView view, CancellationToken ct) =>
+        PostBlocksAsync(target, SlackProgressBlocks.Render(view), ct);
+
+    /// <inheritdoc />
+    public Task UpdateProgressAsync(PostedMessage message, ProgressView view, CancellationToken ct) =>
+        api.UpdateMessageAsync(Parse(message.Target).Channel, message.MessageId, SlackProgressBlocks.Render(view), ct);
+
+    /// <inheritdoc />
+    public string ThreadOf(PostedMessage progress) =>
+        progress.Target.Contains('#', StringComparison.Ordinal) ? progress.Target : $"{progress.Target}#{progress.MessageId}";
+
+    /// <inheritdoc />
+    public Task<PostedMessage> PostApprovalAsync(string thread, ApprovalView view, CancellationToken ct) =>
+        PostBlocksAsync(thread, SlackApprovalBlocks.Render(view, tokens), ct);
+
+    /// <inheritdoc />
+    public Task UpdateApprovalAsync(PostedMessage message, ApprovalView view, CancellationToken ct) =>
+        api.UpdateMessageAsync(Parse(message.Target).Channel, message.MessageId, SlackApprovalBlocks.Render(view, tokens), ct);
+
+    /// <summary>
+    /// Posts a run's message as mrkdwn. Slack cannot show Adaptive Cards, so a card is posted as its
+    /// <c>fallbackText</c>, or else the text of its TextBlocks and facts. A rate limit is waited out a few times;
+    /// any other refusal fails the node with Slack's reason.
+    /// </summary>
+    public async Task<PostedMessage> PostAsync(ChatMessage message, CancellationToken ct)
+    {
+        var address = Parse(message.Target);
+        var parts = new[] { message.Text, message.Card is { } card ? CardText(card) : null }.Where(p => !string.IsNullOrWhiteSpace(p)).ToArray();
+        if (parts.Length == 0) throw new NodeException($"Cannot post to {message.Target}: the message has no text, and its card no text Slack can show.");
+        var text = SlackText.Truncate(SlackText.Mrkdwn(string.Join("\n\n", parts)), SlackText.MaxMessageText);
+
+        for (var waits = 0; ; waits++)
+        {
+            try
+            {
+                return Posted(address, await api.PostMessageAsync(address.Channel, new SlackMessage(text), address.ThreadTs, ct));
+            }
+            catch (ChatRateLimitedException e) when (waits < MaxRateLimitWaits && e.RetryAfter <= MaxRateLimitWait)
+            {
+                // Nothing was posted, so trying again cannot post twice.
+                await Task.Delay(e.RetryAfter, time, ct);
+            }
+            catch (Exception e) when (e is ChatRateLimitedException or SlackApiException)
+            {
+                throw new NodeException($"Cannot post to {message.Target}: {e.Message}", e);
+            }
+            catch (HttpRequestException e)
+            {
+                throw new NodeException($"Cannot post to {message.Target}: Slack could not be reached ({e.Message}).", e);
+            }
+        }
+    }
+
+    private async Task<PostedMessage> PostBlocksAsync(string target, SlackMessage message, CancellationToken ct)
+    {
+        var address = Parse(target);
+        return Posted(address, await api.PostMessageAsync(address.Channel, message, address.ThreadTs, ct));
+    }
+
+    // Slack answers with the channel the message is really in: a direct message to U… lands in a D… channel, and
+    // later updates must name that one.
+    private static PostedMessage Posted(SlackAddress address, SlackPostedMessage posted) =>
+        new((address with { Channel = posted.Channel }).ToString(), posted.Ts);
+
+    private static SlackAddress Parse(string target) =>
+        SlackAddress.TryParse(target, out var address, out var error) ? address : throw new NodeException($"Cannot post to {target}: {error}");
+
+    // The words of an Adaptive Card, for a platform that cannot draw it.
+    private static string? CardText(JsonElement card)
+    {
+        if (card.ValueKind != JsonValueKind.Object) return null;
+        if (card.TryGetProperty("fallbackText", out var fallback) && fallback.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(fallback.GetString()))
+            return fallback.GetString();
+        var lines = new List<string>();
+        Collect(card, lines);
+        return lines.Count == 0 ? null : string.Join('\n', lines);
+    }
+
+    private static void Collect(JsonElement element, List<string> lines)
+    {
+        if (element.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in element.EnumerateArray()) Collect(item, lines);
+            return;
+        }
+        if (element.ValueKind != JsonValueKind.Object) return;
+        var type = element.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        if (type == "TextBlock" && element.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String)
+        {
+            lines.Add(text.GetString()!);
+            return;
+        }
+        if (type == "FactSet" && element.TryGetProperty("facts", out var facts) && facts.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var fact in facts.EnumerateArray().Where(f => f.ValueKind == JsonValueKind.Object))
+                lines.Add($"{Text(fact, "title")}: {Text(fact, "value")}");
+            return;
+        }
+        // Buttons and inputs mean nothing without the card; their labels are left out.
+        foreach (var property in element.EnumerateObject().Where(p => p.Name is not ("actions" or "selectAction")))
+            Collect(property.Value, lines);
+    }
+
+    private static string? Text(JsonElement value, string property) =>
+        value.TryGetProperty(property, out var found) && found.ValueKind == JsonValueKind.String ? found.GetString() : null;
+}

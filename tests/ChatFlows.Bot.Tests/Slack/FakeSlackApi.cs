@@ -1,0 +1,260 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace ChatFlows.Bot.Tests.Slack;
+
+/// <summary>
+/// A local Slack Web API on real Kestrel (127.0.0.1, a free port) speaking Slack's wire format:
+/// <c>POST /api/chat.postMessage</c>, <c>/api/chat.update</c> and <c>/api/chat.postEphemeral</c> with a JSON body and the
+/// bot token as bearer token, answered <c>{ "ok": true, … }</c> with increasing <c>ts</c> values, or
+/// <c>{ "ok": false, "error": … }</c> as Slack would (bad token, unknown message, missing text). Response URLs live at
+/// <c>POST /response/{id}</c> and answer <c>ok</c>. Every request is recorded in order. It can be told to answer 429
+/// with a Retry-After for the next calls, or a given error for a method.
+/// </summary>
+internal sealed class FakeSlackApi : IAsyncDisposable
+{
+    /// <summary>The bot token the fake accepts unless started with another.</summary>
+    public const string DefaultBotToken = "xoxb-test-token";
+
+    /// <summary>The method name calls to a response URL are recorded under.</summary>
+    public const string ResponseUrlMethod = "response_url";
+
+    private readonly WebApplication _app;
+    private readonly string _botToken;
+    private readonly List<SlackCall> _calls = [];
+    private readonly Dictionary<string, Queue<string>> _failures = new(StringComparer.Ordinal);
+    // Messages posted so far: "channel ts" -> the last text, so chat.update can refuse a message that does not exist.
+    private readonly Dictionary<string, string> _messages = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private int _rateLimited;
+    private int? _retryAfterSeconds = 1;
+    private int _nextTs;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private FakeSlackApi(WebApplication app, string botToken)
+    {
+        _app = app;
+        _botToken = botToken;
+    }
+
+    /// <summary><c>http://127.0.0.1:&lt;port&gt;</c>.</summary>
+    public string BaseUrl => _app.Urls.Single();
+
+    /// <summary>What <c>ChatFlows:Slack:ApiBaseUrl</c> is set to: <c>http://127.0.0.1:&lt;port&gt;/api/</c>.</summary>
+    public string ApiBaseUrl => BaseUrl + "/api/";
+
+    /// <summary>Every request received so far, in order.</summary>
+    public IReadOnlyList<SlackCall> Calls
+    {
+        get
+        {
+            lock (_gate) return _calls.ToArray();
+        }
+    }
+
+    public static async Task<FakeSlackApi> StartAsync(string botToken = DefaultBotToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var fake = new FakeSlackApi(app, botToken);
+        app.MapPost("/api/{method}", fake.HandleMethodAsync);
+        app.MapPost("/response/{id}", fake.HandleResponseUrlAsync);
+        await app.StartAsync();
+        return fake;
+    }
+
+    /// <summary>A response URL of this fake, as Slack puts in a slash command or a click.</summary>
+    public string ResponseUrl(string id) => $"{BaseUrl}/response/{id}";
+
+    /// <summary>The calls of one method, in order.</summary>
+    public IReadOnlyList<SlackCall> CallsTo(string method) => Calls.Where(c => c.Method == method).ToArray();
+
+    /// <summary>
+    /// Answers the next <paramref name="calls"/> requests (any method) with HTTP 429 and
+    /// <c>Retry-After: <paramref name="retryAfterSeconds"/></c>, or no Retry-After when it is null.
+    /// </summary>
+    public void RateLimitNext(int calls, int? retryAfterSeconds = 1)
+    {
+        lock (_gate)
+        {
+            _rateLimited = calls;
+            _retryAfterSeconds = retryAfterSeconds;
+        }
+    }
+
+    /// <summary>Answers the next <paramref name="times"/> calls of <paramref name="method"/> with <c>{ "ok": false, "error": <paramref name="error"/> }</c>.</summary>
+    public void Fail(string method, string error, int times = 1)
+    {
+        lock (_gate)
+        {
+            if (!_failures.TryGetValue(method, out var queue)) _failures[method] = queue = new Queue<string>();
+            for (var i = 0; i < times; i++) queue.Enqueue(error);
+        }
+    }
+
+    /// <summary>Waits (without sleeping) until a recorded call satisfies <paramref name="match"/>, and returns it.</summary>
+    public async Task<SlackCall> WaitForAsync(Func<SlackCall, bool> match, TimeSpan? timeout = null)
+    {
+        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                if (_calls.FirstOrDefault(match) is { } found) return found;
+                changed = _changed.Task;
+            }
+            try
+            {
+                await changed.WaitAsync(cancel.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"No matching Slack call; received: {string.Join(", ", Calls.Select(c => $"{c.Method} {c.Status}"))}.");
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private async Task HandleMethodAsync(HttpContext http, string method)
+    {
+        var body = await ReadAsync(http);
+        int status;
+        JsonObject answer;
+        string? retryAfter;
+        lock (_gate)
+        {
+            (status, answer, retryAfter) = Answer(method, http, body);
+            Record(method, http, body, status);
+        }
+        await WriteAsync(http, status, answer, retryAfter);
+    }
+
+    private async Task HandleResponseUrlAsync(HttpContext http, string id)
+    {
+        var body = await ReadAsync(http);
+        int status;
+        string answer;
+        string? retryAfter = null;
+        lock (_gate)
+        {
+            (status, answer) = _rateLimited > 0 ? (StatusCodes.Status429TooManyRequests, "rate_limited")
+                : TakeFailure(ResponseUrlMethod) is { } error ? (StatusCodes.Status404NotFound, error)
+                : (StatusCodes.Status200OK, "ok");
+            if (status == StatusCodes.Status429TooManyRequests)
+            {
+                _rateLimited--;
+                retryAfter = RetryAfter();
+            }
+            Record(ResponseUrlMethod, http, body, status);
+        }
+        if (retryAfter is not null) http.Response.Headers.RetryAfter = retryAfter;
+        http.Response.StatusCode = status;
+        // A response URL answers in plain words: "ok", or what went wrong (e.g. "expired_url").
+        http.Response.ContentType = "text/plain";
+        await http.Response.WriteAsync(answer, http.RequestAborted);
+    }
+
+    // Decides the answer as Slack would, in this order: rate limit, token, scripted failure, the method's own checks.
+    private (int Status, JsonObject Answer, string? RetryAfter) Answer(string method, HttpContext http, JsonElement body)
+    {
+        if (_rateLimited > 0)
+        {
+            _rateLimited--;
+            return (StatusCodes.Status429TooManyRequests, Error("ratelimited"), RetryAfter());
+        }
+        var auth = http.Request.Headers.Authorization.FirstOrDefault();
+        if (string.IsNullOrEmpty(auth)) return (200, Error("not_authed"), null);
+        if (auth != $"Bearer {_botToken}") return (200, Error("invalid_auth"), null);
+        if (http.Request.ContentType?.StartsWith("application/json", StringComparison.Ordinal) != true) return (200, Error("invalid_form_data"), null);
+        if (TakeFailure(method) is { } failure) return (200, Error(failure), null);
+        if (body.ValueKind != JsonValueKind.Object) return (200, Error("invalid_json"), null);
+
+        var channel = Property(body, "channel");
+        var text = Property(body, "text");
+        var hasBlocks = body.TryGetProperty("blocks", out var blocks) && blocks.ValueKind == JsonValueKind.Array && blocks.GetArrayLength() > 0;
+        if (string.IsNullOrEmpty(channel)) return (200, Error("channel_not_found"), null);
+        switch (method)
+        {
+            case "chat.postMessage":
+                {
+                    if (string.IsNullOrEmpty(text) && !hasBlocks) return (200, Error("no_text"), null);
+                    // Slack opens a direct message for a user id and answers with that D… channel.
+                    var stored = channel.StartsWith('U') ? "D" + channel[1..] : channel;
+                    var ts = NextTs();
+                    _messages[$"{stored} {ts}"] = text ?? "";
+                    var message = new JsonObject { ["type"] = "message", ["text"] = text, ["ts"] = ts, ["bot_id"] = "B0FAKE" };
+                    if (Property(body, "thread_ts") is { } thread) message["thread_ts"] = thread;
+                    return (200, new JsonObject { ["ok"] = true, ["channel"] = stored, ["ts"] = ts, ["message"] = message }, null);
+                }
+            case "chat.update":
+                {
+                    var ts = Property(body, "ts");
+                    if (ts is null || !_messages.ContainsKey($"{channel} {ts}")) return (200, Error("message_not_found"), null);
+                    if (string.IsNullOrEmpty(text) && !hasBlocks) return (200, Error("no_text"), null);
+                    _messages[$"{channel} {ts}"] = text ?? "";
+                    return (200, new JsonObject { ["ok"] = true, ["channel"] = channel, ["ts"] = ts, ["text"] = text }, null);
+                }
+            case "chat.postEphemeral":
+                if (string.IsNullOrEmpty(Property(body, "user"))) return (200, Error("user_not_found"), null);
+                if (string.IsNullOrEmpty(text) && !hasBlocks) return (200, Error("no_text"), null);
+                return (200, new JsonObject { ["ok"] = true, ["message_ts"] = NextTs() }, null);
+            default:
+                return (200, Error("unknown_method"), null);
+        }
+    }
+
+    private string? TakeFailure(string method) =>
+        _failures.TryGetValue(method, out var queue) && queue.TryDequeue(out var error) ? error : null;
+
+    private string? RetryAfter() => _retryAfterSeconds?.ToString(CultureInfo.InvariantCulture);
+
+    private string NextTs() => $"1700000000.{++_nextTs * 100:D6}";
+
+    private void Record(string method, HttpContext http, JsonElement body, int status)
+    {
+        _calls.Add(new SlackCall(_calls.Count, method, body, http.Request.Headers.Authorization.FirstOrDefault(), http.Request.ContentType, status, http.Request.Path));
+        _changed.TrySetResult();
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private static async Task<JsonElement> ReadAsync(HttpContext http)
+    {
+        using var reader = new StreamReader(http.Request.Body);
+        var text = await reader.ReadToEndAsync(http.RequestAborted);
+        try
+        {
+            return JsonElement.Parse(text);
+        }
+        catch (JsonException)
+        {
+            return default;
+        }
+    }
+
+    private static async Task WriteAsync(HttpContext http, int status, JsonObject answer, string? retryAfter)
+    {
+        if (retryAfter is not null) http.Response.Headers.RetryAfter = retryAfter;
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "application/json; charset=utf-8";
+        await http.Response.WriteAsync(answer.ToJsonString(), http.RequestAborted);
+    }
+
+    private static JsonObject Error(string error) => new() { ["ok"] = false, ["error"] = error };
+
+    private static string? Property(JsonElement body, string name) =>
+        body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}
