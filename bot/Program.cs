@@ -2,6 +2,7 @@ using ChatFlows.Bot.Chat;
 using ChatFlows.Bot.Cli;
 using ChatFlows.Bot.Hosting;
 using ChatFlows.Bot.Playground;
+using ChatFlows.Bot.Slack;
 using ChatFlows.Bot.Webhooks;
 using ChatFlows.Canvas;
 
@@ -14,7 +15,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     // wwwroot is copied beside the executable, so pages are served whatever the working directory (see the csproj).
     WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
 });
-builder.Services.AddChatFlowsCore(builder.Configuration).AddChat().AddWebhooks().AddPlayground().AddCanvas();
+builder.Services.AddChatFlowsCore(builder.Configuration).AddChat().AddWebhooks().AddPlayground().AddSlack(builder.Configuration).AddCanvas();
 
 var app = builder.Build();
 // Loopback on port 5080 unless --urls, ASPNETCORE_URLS, the Urls setting or a test host names other addresses.
@@ -23,6 +24,7 @@ app.UseStaticFiles();
 app.MapHealthEndpoints();
 app.MapWebhookEndpoints();
 app.MapPlaygroundEndpoints();
+app.MapSlackEndpoints();
 app.MapCanvas();
 await app.RunAsync();
 return 0;

@@ -42,6 +42,7 @@ public sealed partial class RunCardUpdater
         _progress = new UpdateCoalescer<bool>(UpdateProgressAsync, options.Value.UpdateInterval, time, logger)
         {
             OnGaveUp = (runId, e) => _cards.SetErrorAsync(runId, ChatCard.Progress, "", $"The progress card could not be updated: {e.Message}"),
+            IsPermanent = e => e is IChatPlatformError { IsRetryable: false },
         };
     }
 

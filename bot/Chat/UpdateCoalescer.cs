@@ -17,8 +17,11 @@ public sealed partial class UpdateCoalescer<TState>(
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
-    /// <summary>Called when a state could not be delivered after <see cref="MaxAttempts"/> tries.</summary>
+    /// <summary>Called when a state could not be delivered after <see cref="MaxAttempts"/> tries, or at once for a permanent failure.</summary>
     public Func<string, Exception, Task>? OnGaveUp { get; init; }
+
+    /// <summary>Failures that no retry can mend (a deleted channel, a revoked token): given up at the first one.</summary>
+    public Func<Exception, bool>? IsPermanent { get; init; }
 
     /// <summary>Queues <paramref name="state"/> for message <paramref name="key"/>, replacing any state not yet delivered.</summary>
     public void Submit(string key, TState state)
@@ -72,6 +75,11 @@ public sealed partial class UpdateCoalescer<TState>(
             catch (Exception e)
             {
                 var attempts = Retry(entry, state, interval * (1 << Math.Min(entry.Attempts, 5)), countsAsAttempt: true);
+                if (IsPermanent?.Invoke(e) == true)
+                {
+                    lock (_gate) entry.Attempts = MaxAttempts;
+                    attempts = MaxAttempts;
+                }
                 if (attempts >= MaxAttempts)
                 {
                     LogGaveUp(e, key, attempts);

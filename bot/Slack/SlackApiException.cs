@@ -1,10 +1,12 @@
+using ChatFlows.Bot.Chat;
+
 namespace ChatFlows.Bot.Slack;
 
 /// <summary>
 /// Slack refused a Web API call: it answered <c>ok: false</c> with an error code, or failed on its side (HTTP 5xx). The
 /// message names the method, the code and what to do about it.
 /// </summary>
-public sealed class SlackApiException : Exception
+public sealed class SlackApiException : Exception, IChatPlatformError
 {
     // Slack's own troubles: the same call may well succeed a little later.
     private static readonly HashSet<string> Transient = new(StringComparer.Ordinal)

@@ -26,6 +26,8 @@ public static class SlackServiceCollectionExtensions
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         services.AddSingleton<SlackApprovalToken>();
+        services.AddSingleton<SlackEventLog>();
+        services.AddSingleton<SlackBackgroundWork>();
 
         // Read now, not at start-up: which platforms serve chat is fixed when services are registered.
         var settings = configuration.GetSection(SlackOptions.SectionName).Get<SlackOptions>() ?? new SlackOptions();

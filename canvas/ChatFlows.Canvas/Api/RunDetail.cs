@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ChatFlows.Core.Documents;
+using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Storage;
 
@@ -8,7 +9,8 @@ namespace ChatFlows.Canvas.Api;
 /// <summary>
 /// The run of DESIGN §6: its request, status and result, <c>data</c> as the run's nodes see it, and every node of
 /// the pinned workflow version in document order. <c>usage</c> sums the model tokens and cost of its agent nodes;
-/// <c>parentRunId</c> names the run whose sub-workflow node started it.
+/// <c>parentRunId</c> names the run whose sub-workflow node started it; <c>chat</c> lists the chat messages that show
+/// the run, with the last error a platform gave for good (e.g. Slack's channel_not_found).
 /// </summary>
 internal sealed record RunDetail(
     string Id,
@@ -31,10 +33,11 @@ internal sealed record RunDetail(
     string? ParentRunId,
     string? ParentNodeId,
     int Depth,
-    IReadOnlyList<NodeView> Nodes)
+    IReadOnlyList<NodeView> Nodes,
+    IReadOnlyList<ChatCardView> Chat)
 {
     /// <summary>Builds the view; without the document (a version no longer stored) it shows the journal's rows only.</summary>
-    public static RunDetail From(StoredRun run, WorkflowDocument? document)
+    public static RunDetail From(StoredRun run, WorkflowDocument? document, IReadOnlyList<ChatCard>? cards = null)
     {
         var records = run.Nodes.ToDictionary(n => n.NodeId, StringComparer.Ordinal);
         var nodes = document is null
@@ -55,7 +58,8 @@ internal sealed record RunDetail(
         return new(
             run.Id, run.WorkflowId, run.WorkflowVersion, run.Status, run.TriggerNodeId, run.StartedBy, run.Thread, run.Trigger, data,
             run.CreatedAt, run.StartedAt, run.FinishedAt, Milliseconds(run.StartedAt, run.FinishedAt), run.Error, run.Result, run.CancelRequested,
-            TokenUsage.Sum(run.Nodes.Select(n => n.Usage)), run.ParentRunId, run.ParentNodeId, run.Depth, nodes);
+            TokenUsage.Sum(run.Nodes.Select(n => n.Usage)), run.ParentRunId, run.ParentNodeId, run.Depth, nodes,
+            (cards ?? []).Select(ChatCardView.From).ToArray());
     }
 
     internal static double? Milliseconds(DateTimeOffset? start, DateTimeOffset? end) =>

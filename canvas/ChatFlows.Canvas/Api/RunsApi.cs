@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ChatFlows.Core.Documents;
+using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -97,11 +98,11 @@ public static class RunsApi
     }
 
     private static async Task<Results<Ok<RunDetail>, ProblemHttpResult>> GetAsync(
-        string id, IRunStore runs, WorkflowPlans plans, IWorkflowStore workflows, CancellationToken ct)
+        string id, IRunStore runs, WorkflowPlans plans, IWorkflowStore workflows, IChatCardStore cards, CancellationToken ct)
     {
         var stored = await runs.GetAsync(id, ct);
         if (stored is null) return NoSuchRun(id);
-        return TypedResults.Ok(RunDetail.From(stored, await PinnedDocumentAsync(stored, plans, workflows, ct)));
+        return TypedResults.Ok(RunDetail.From(stored, await PinnedDocumentAsync(stored, plans, workflows, ct), await cards.ListAsync(id, ct)));
     }
 
     private static async Task<Results<Accepted<RunAccepted>, ProblemHttpResult>> CancelAsync(string id, RunQueue queue, IRunStore runs, CancellationToken ct)

@@ -1,0 +1,151 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ChatFlows.Bot.Chat;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace ChatFlows.Bot.Slack;
+
+/// <summary>
+/// Slack's requests to the host (DESIGN §6): the <c>/run</c> slash command, the Events API and interactivity. Every
+/// request is verified by <see cref="SlackSignatureFilter"/> and answered at once (Slack waits 3 seconds); what takes
+/// longer goes on in the background and answers through Slack's Web API or the request's <c>response_url</c>.
+/// </summary>
+public static partial class SlackEndpoints
+{
+    /// <summary>Maps <c>POST /slack/commands</c>, <c>/slack/events</c> and <c>/slack/interactions</c>.</summary>
+    public static IEndpointRouteBuilder MapSlackEndpoints(this IEndpointRouteBuilder app)
+    {
+        var slack = app.MapGroup("/slack").AddEndpointFilter<SlackSignatureFilter>();
+        slack.MapPost("/commands", HandleCommand);
+        slack.MapPost("/events", HandleEventAsync);
+        slack.MapPost("/interactions", HandleInteraction);
+        return app;
+    }
+
+    // A slash command: acknowledged with a private "working on it", then carried out; its answer replaces the ack.
+    private static Results<Ok<SlackReply>, ProblemHttpResult> HandleCommand(
+        HttpContext http, ChatCommands commands, ChatPresenters presenters, SlackApi api, SlackBackgroundWork work)
+    {
+        var form = Form(http);
+        if (Missing(form, "user_id", "channel_id", "response_url") is { } missing) return missing;
+        var user = $"slack:{form["user_id"]}";
+        var channel = $"slack:{form["channel_id"]}";
+        var text = form.TryGetValue("text", out var typed) ? typed.ToString() : "";
+        var responseUrl = form["response_url"].ToString();
+        work.Run($"/run {text} from {user} in {channel}", async ct =>
+        {
+            string answer;
+            try
+            {
+                var presenter = presenters.For(channel) ?? throw new InvalidOperationException("Slack is not connected on this host.");
+                answer = (await commands.HandleAsync(new ChatCommandContext(presenter, user, channel), text, ct)).Text;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Most often the bot is not in the channel: Slack's reason says so.
+                answer = $"`/run {text}` could not be carried out: {e.Message}";
+                await api.RespondAsync(responseUrl, new SlackMessage(SlackText.Escape(answer)), ephemeral: true, replaceOriginal: true, ct);
+                throw;
+            }
+            // The answer replaces the "working on it" acknowledgement, privately.
+            await api.RespondAsync(responseUrl, new SlackMessage(SlackText.Escape(answer)), ephemeral: true, replaceOriginal: true, ct);
+        });
+        var typedCommand = text.Length == 0 ? "/run" : $"/run {text}";
+        return TypedResults.Ok(new SlackReply("ephemeral", $"Working on `{SlackText.Escape(typedCommand)}`…"));
+    }
+
+    private static async Task<IResult> HandleEventAsync(
+        HttpContext http, SlackEventLog events, MessageTriggers triggers, SlackBackgroundWork work, CancellationToken ct)
+    {
+        JsonElement payload;
+        try
+        {
+            payload = JsonElement.Parse(SlackSignatureFilter.BodyOf(http));
+        }
+        catch (JsonException e)
+        {
+            return TypedResults.Problem(title: "The event is not JSON.", detail: e.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+        switch (Text(payload, "type"))
+        {
+            case "url_verification":
+                return TypedResults.Ok(new { challenge = Text(payload, "challenge") });
+            case "event_callback" when Text(payload, "event_id") is { } eventId && payload.TryGetProperty("event", out var slackEvent):
+                // Slack retries a delivery it thinks was missed; only the first starts anything.
+                if (!await events.FirstTimeAsync(eventId, ct)) return TypedResults.Ok();
+                if (IncomingMessage(slackEvent) is { } message) work.Run($"message triggers for event {eventId}", c => triggers.StartAsync(message, c));
+                return TypedResults.Ok();
+            default:
+                return TypedResults.Ok();
+        }
+    }
+
+    // A click on Approve or Reject: answered at once; the decision goes through the one approval rule, and a refusal
+    // is told privately to the person who clicked.
+    private static Results<Ok, ProblemHttpResult> HandleInteraction(
+        HttpContext http, SlackApprovalToken tokens, ChatApprovals approvals, SlackApi api, SlackBackgroundWork work)
+    {
+        var form = Form(http);
+        if (Missing(form, "payload") is { } missing) return missing;
+        JsonElement payload;
+        try
+        {
+            payload = JsonElement.Parse(form["payload"].ToString());
+        }
+        catch (JsonException e)
+        {
+            return TypedResults.Problem(title: "The interaction payload is not JSON.", detail: e.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+        if (Text(payload, "type") != "block_actions" || !payload.TryGetProperty("actions", out var actions) || actions.GetArrayLength() == 0) return TypedResults.Ok();
+        var action = actions[0];
+        var approve = Text(action, "action_id") switch { SlackApprovalBlocks.ApproveActionId => true, SlackApprovalBlocks.RejectActionId => false, _ => (bool?)null };
+        if (approve is null) return TypedResults.Ok();
+        var userId = payload.TryGetProperty("user", out var user) ? Text(user, "id") : null;
+        var responseUrl = Text(payload, "response_url");
+        if (userId is null || responseUrl is null) return TypedResults.Problem(title: "The interaction names no user or response_url.", statusCode: StatusCodes.Status400BadRequest);
+
+        work.Run($"approval click by slack:{userId}", async ct =>
+        {
+            if (!tokens.TryRead(Text(action, "value"), out var runId, out var nodeId))
+            {
+                await api.RespondAsync(responseUrl, new SlackMessage("This button was not made by this ChatFlows host (or was altered); nothing changed."), ephemeral: true, replaceOriginal: false, ct);
+                return;
+            }
+            var outcome = await approvals.DecideAsync($"slack:{userId}", runId, nodeId, approve.Value, comment: null, draft: null, ct);
+            // Only the person who clicked sees why nothing changed; the approval message stays as it is.
+            if (!outcome.Decision.Accepted) await api.RespondAsync(responseUrl, new SlackMessage(SlackText.Escape(outcome.Decision.Message)), ephemeral: true, replaceOriginal: false, ct);
+        });
+        return TypedResults.Ok();
+    }
+
+    // A human's message or mention; the bot's own messages, edits and other subtypes start nothing.
+    private static ChatIncomingMessage? IncomingMessage(JsonElement slackEvent)
+    {
+        var type = Text(slackEvent, "type");
+        if (type is not ("message" or "app_mention") || slackEvent.TryGetProperty("bot_id", out _) || Text(slackEvent, "subtype") is not null) return null;
+        if (Text(slackEvent, "channel") is not { } channel || Text(slackEvent, "user") is not { } user || Text(slackEvent, "ts") is not { } ts) return null;
+        var text = Text(slackEvent, "text") ?? "";
+        var mention = type == "app_mention";
+        if (mention) text = Mention().Replace(text, "").Trim();
+        var root = Text(slackEvent, "thread_ts") ?? ts;
+        return new ChatIncomingMessage($"slack:{channel}", $"slack:{channel}#{root}", $"slack:{user}", text, ts, mention);
+    }
+
+    private static Dictionary<string, Microsoft.Extensions.Primitives.StringValues> Form(HttpContext http) =>
+        QueryHelpers.ParseQuery(Encoding.UTF8.GetString(SlackSignatureFilter.BodyOf(http)));
+
+    private static ProblemHttpResult? Missing(Dictionary<string, Microsoft.Extensions.Primitives.StringValues> form, params string[] fields)
+    {
+        var missing = fields.Where(f => !form.TryGetValue(f, out var v) || string.IsNullOrEmpty(v)).ToArray();
+        return missing.Length == 0 ? null : TypedResults.Problem(
+            title: "The Slack request lacks fields.", detail: $"Missing: {string.Join(", ", missing)}.", statusCode: StatusCodes.Status400BadRequest);
+    }
+
+    private static string? Text(JsonElement value, string property) =>
+        value.ValueKind == JsonValueKind.Object && value.TryGetProperty(property, out var found) && found.ValueKind == JsonValueKind.String ? found.GetString() : null;
+
+    [GeneratedRegex("<@[A-Z0-9]+(\\|[^>]*)?>")]
+    private static partial Regex Mention();
+}
