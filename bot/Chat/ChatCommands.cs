@@ -12,7 +12,7 @@ namespace ChatFlows.Bot.Chat;
 /// has a thread to go to from its first node on.
 /// </summary>
 public sealed partial class ChatCommands(
-    IWorkflowStore workflows, WorkflowPlans plans, RunQueue queue, IRunStore runs, IChatCardStore cards, TimeProvider time, ILogger<ChatCommands> logger)
+    IWorkflowStore workflows, WorkflowPlans plans, RunQueue queue, IRunStore runs, ChatRunStarter starter, TimeProvider time, ILogger<ChatCommands> logger)
 {
     /// <summary>What <c>/run help</c> answers.</summary>
     public const string HelpText = """
@@ -65,28 +65,18 @@ public sealed partial class ChatCommands(
         }
         if (plan is null) return Unknown(command.Target!, startable);
 
-        var runId = WorkflowEngine.NewRunId();
-        var progress = await context.Presenter.PostProgressAsync(context.Thread ?? context.Channel, ProgressView.Queued(runId, plan.Document, context.User), ct);
-        var thread = context.Presenter.ThreadOf(progress);
-        await cards.AddAsync(new ChatCard(runId, ChatCard.Progress, "", progress), ct);
-        var request = new RunRequest
-        {
-            RunId = runId,
-            Trigger = command.ToTrigger(context.User, context.Channel, thread),
-            TriggerNodeId = match.TriggerNodeId,
-            StartedBy = context.User,
-            Thread = thread,
-        };
+        string runId;
         try
         {
-            await queue.EnqueueAsync(plan, request, ct: ct);
+            runId = await starter.StartAsync(
+                context.Presenter, context.Thread ?? context.Channel, plan, match.TriggerNodeId, context.User,
+                thread => command.ToTrigger(context.User, context.Channel, thread), ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            LogNotQueued(e, runId, match.WorkflowId);
-            var failed = ProgressView.Queued(runId, plan.Document, context.User) with { Status = RunStatus.Failed, Error = $"The run could not be queued: {e.Message}" };
-            await context.Presenter.UpdateProgressAsync(progress, failed, ct);
-            return new ChatReply($"`{match.WorkflowId}` could not be started: {e.Message}. Try again; if it keeps failing, the host's log names the cause.");
+            // A platform's refusal says what to do (e.g. invite the bot); anything else is in the host's log.
+            var next = e is IChatPlatformError ? "" : " Try again; if it keeps failing, the host's log names the cause.";
+            return new ChatReply($"`{match.WorkflowId}` could not be started: {e.Message}{next}");
         }
         return new ChatReply($"Started *{plan.Document.DisplayName}* (run `{runId}`); follow it in the thread.", runId);
     }
@@ -178,9 +168,6 @@ public sealed partial class ChatCommands(
             return end < 0 ? text : text[..(end + 1)];
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Run {RunId} of {WorkflowId} started from chat could not be queued")]
-    private partial void LogNotQueued(Exception exception, string runId, string workflowId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} cancelled from chat by {User}")]
     private partial void LogCancelled(string runId, string user);

@@ -12,7 +12,7 @@ namespace ChatFlows.Bot.Chat;
 /// expression, case-insensitive), when given, must match the text, and <c>channels</c>, when given, limits where.
 /// Each matching trigger starts one run reporting to the message's thread.
 /// </summary>
-public sealed partial class MessageTriggers(IWorkflowStore workflows, WorkflowPlans plans, RunQueue queue, ILogger<MessageTriggers> logger)
+public sealed partial class MessageTriggers(IWorkflowStore workflows, WorkflowPlans plans, ChatPresenters presenters, ChatRunStarter starter, ILogger<MessageTriggers> logger)
 {
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(100);
 
@@ -36,24 +36,19 @@ public sealed partial class MessageTriggers(IWorkflowStore workflows, WorkflowPl
                     continue;
                 }
                 if (plan is null) continue;
-                var request = new RunRequest
+                if (presenters.For(message.Channel) is not { } presenter) continue;
+                // The progress card goes in the message's thread, and the run reports there.
+                var runId = await starter.StartAsync(presenter, message.Thread, plan, trigger.Id, message.User, thread => JsonSerializer.SerializeToElement(new
                 {
-                    Trigger = JsonSerializer.SerializeToElement(new
-                    {
-                        text = message.Text,
-                        user = message.User,
-                        channel = message.Channel,
-                        thread = message.Thread,
-                        ts = message.MessageId,
-                        mention = message.MentionsBot,
-                    }),
-                    TriggerNodeId = trigger.Id,
-                    StartedBy = message.User,
-                    Thread = message.Thread,
-                };
-                var queued = await queue.EnqueueAsync(plan, request, ct: ct);
-                LogStarted(queued.RunId, stored.Document.Id, trigger.Id, message.Channel);
-                started.Add(queued.RunId);
+                    text = message.Text,
+                    user = message.User,
+                    channel = message.Channel,
+                    thread,
+                    ts = message.MessageId,
+                    mention = message.MentionsBot,
+                }), ct);
+                LogStarted(runId, stored.Document.Id, trigger.Id, message.Channel);
+                started.Add(runId);
             }
         }
         return started;

@@ -74,6 +74,12 @@ public sealed partial class SlackEndToEndTests : IAsyncLifetime
         var final = await slack.WaitForAsync(c => c.Method == "chat.update" && c.Ts == progressTs && c.Text()!.Contains("succeeded (run", StringComparison.Ordinal));
         Assert.Contains("approved by slack:UBOSS0001", final.Text(), StringComparison.Ordinal);
         Assert.Equal("succeeded", (await RunAsync(runId)).GetProperty("status").GetString());
+
+        // A second click changes nothing and says why, privately.
+        using var again = await _host.ClickAsync(Approver, Channel, "approval-ts", "approval.reject", ButtonValue(approval, "approval.reject"), "click-again");
+        var told = await slack.WaitForAsync(c => c.Method == FakeSlackApi.ResponseUrlMethod && c.Path.EndsWith("/click-again", StringComparison.Ordinal));
+        Assert.StartsWith("Already approved by slack:UBOSS0001", told.Text(), StringComparison.Ordinal);
+        Assert.Equal("succeeded", (await RunAsync(runId)).GetProperty("status").GetString());
     }
 
     [Fact]
@@ -148,7 +154,9 @@ public sealed partial class SlackEndToEndTests : IAsyncLifetime
         await Task.Delay(300);
         var runs = await RunsAsync("heard");
         Assert.Equal(1, runs.GetArrayLength());
-        Assert.Single(_host.Slack.CallsTo("chat.postMessage"));
+        Assert.Single(_host.Slack.CallsTo("chat.postMessage"), c => c.Text()!.Contains("On it", StringComparison.Ordinal));
+        var progress = Assert.Single(_host.Slack.CallsTo("chat.postMessage"), c => c.Text()!.Contains("Heard", StringComparison.Ordinal));
+        Assert.Equal("1700000001.000100", progress.ThreadTs);
     }
 
     [Fact]
@@ -211,7 +219,7 @@ public sealed partial class SlackEndToEndTests : IAsyncLifetime
         using var ack = await _host.SlashCommandAsync("ship", "UDEV00001", Channel, "cmd-5");
 
         var answer = await _host.Slack.WaitForAsync(c => c.Method == FakeSlackApi.ResponseUrlMethod && c.Path.EndsWith("/cmd-5", StringComparison.Ordinal));
-        Assert.Contains("could not be carried out", answer.Text(), StringComparison.Ordinal);
+        Assert.Contains("`ship` could not be started: Slack chat.postMessage failed with 'not_in_channel'", answer.Text(), StringComparison.Ordinal);
         Assert.Contains("/invite", answer.Text(), StringComparison.Ordinal);
         Assert.Equal(0, (await RunsAsync("ship")).GetArrayLength());
     }

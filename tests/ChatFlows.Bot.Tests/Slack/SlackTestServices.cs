@@ -1,7 +1,10 @@
 using ChatFlows.Bot.Slack;
+using ChatFlows.Core.Storage;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
 
 namespace ChatFlows.Bot.Tests.Slack;
 
@@ -26,6 +29,9 @@ internal static class SlackTestServices
         services.AddSingleton<IConfiguration>(configuration);
         services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
         if (time is not null) services.AddSingleton(time);
+        // What the host provides to the inbound side: the database (for event ids) and the application's lifetime.
+        services.AddSingleton(new SqliteDatabase($"Data Source={Path.Combine(Path.GetTempPath(), "chatflows-slack-services-unused.db")}"));
+        services.AddSingleton<IHostApplicationLifetime, ApplicationLifetime>();
         services.AddSlack(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
