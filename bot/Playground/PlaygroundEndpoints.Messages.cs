@@ -9,6 +9,9 @@ public static partial class PlaygroundEndpoints
 {
     private const string CommandWord = "/run";
 
+    // How a person mentions the bot in the Playground.
+    private const string BotMention = "@ChatFlows";
+
     // Until the Playground has sign-in (DESIGN §9) people name themselves; the host listens on loopback.
     private static async Task<Results<Created<PlaygroundPosted>, ProblemHttpResult, ValidationProblem>> PostMessageAsync(
         string channel, HttpContext context, PlaygroundStore store, PlaygroundFeed feed, PlaygroundChannel playground, ILoggerFactory logging,
@@ -39,6 +42,10 @@ public static partial class PlaygroundEndpoints
                 threadId is null ? null : PlaygroundChannel.AddressOf(channel, threadId));
             reply = await CommandAsync(context.RequestServices, where, text!, logging, ct);
         }
+        else
+        {
+            await StartMessageTriggersAsync(context.RequestServices, message, logging, ct);
+        }
         return TypedResults.Created($"/playground/api/messages/{message.Id}/thread", new PlaygroundPosted(message, reply));
     }
 
@@ -60,6 +67,29 @@ public static partial class PlaygroundEndpoints
             // The message is already posted; the person still gets an answer, and the log has the rest.
             logging.CreateLogger(typeof(PlaygroundEndpoints)).LogError(ex, "Playground command {Command} by {User} failed", text, where.User);
             return new ChatReply("ChatFlows could not carry out that command; the host's log says why.");
+        }
+    }
+
+    // Workflows with a message trigger start from what people write; "@ChatFlows" in the text is a mention of the bot.
+    private static async Task StartMessageTriggersAsync(IServiceProvider services, PlaygroundMessage message, ILoggerFactory logging, CancellationToken ct)
+    {
+        if (services.GetService<MessageTriggers>() is not { } triggers || message.Text is not { } text) return;
+        var mentions = text.Contains(BotMention, StringComparison.OrdinalIgnoreCase);
+        var incoming = new ChatIncomingMessage(
+            PlaygroundChannel.AddressOf(message.Channel),
+            PlaygroundChannel.AddressOf(message.Channel, message.ThreadId ?? message.Id),
+            PlaygroundChannel.PlatformName + ":" + message.Author,
+            mentions ? text.Replace(BotMention, "", StringComparison.OrdinalIgnoreCase).Trim() : text,
+            message.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            mentions);
+        try
+        {
+            await triggers.StartAsync(incoming, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The message is posted either way; the log names the workflow that could not start.
+            logging.CreateLogger(typeof(PlaygroundEndpoints)).LogError(ex, "Message triggers for Playground message {MessageId} failed", message.Id);
         }
     }
 
