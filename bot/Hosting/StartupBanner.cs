@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace ChatFlows.Bot.Hosting;
 
-/// <summary>Tells the person who started the host where to open the canvas and the Playground.</summary>
+/// <summary>Tells the person who started the host where to open the Playground and the API.</summary>
 internal sealed class StartupBanner(IServer server, IHostApplicationLifetime lifetime) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
@@ -17,7 +17,7 @@ internal sealed class StartupBanner(IServer server, IHostApplicationLifetime lif
 
                 ChatFlows is running.
                   Playground:  {root}/playground   (type /run standup-digest)
-                  Canvas:      {root}/
+                  Workflows:   {root}/api/workflows
                   Health:      {root}/healthz
                 Press Ctrl+C to stop.
 

@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+
+namespace ChatFlows.Bot.Tests;
+
+/// <summary>The real <c>chatflows</c> process tells the person who started it where the Playground is, and it is there.</summary>
+public sealed partial class HostBannerTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("chatflows-banner-").FullName;
+
+    [Fact]
+    public async Task Start_NewHost_PrintsThePlaygroundAddressWhichServesThePage()
+    {
+        using var host = HostProcess.Start(_folder, new Dictionary<string, string>
+        {
+            ["ChatFlows:Storage:ConnectionString"] = $"Data Source={Path.Combine(_folder, "chatflows.db")}",
+        });
+
+        var clock = Stopwatch.StartNew();
+        Match printed;
+        while (!(printed = PlaygroundLine().Match(host.Output)).Success)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"No Playground address printed:\n{host.Output}");
+            await Task.Delay(100);
+        }
+
+        using var client = new HttpClient();
+        using var page = await client.GetAsync(printed.Groups[1].Value);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("<title>", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("/run standup-digest", host.Output, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [GeneratedRegex(@"Playground:\s+(http://127\.0\.0\.1:\d+/playground)")]
+    private static partial Regex PlaygroundLine();
+}
