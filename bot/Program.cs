@@ -15,6 +15,8 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     // wwwroot is copied beside the executable, so pages are served whatever the working directory (see the csproj).
     WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
 });
+// The canvas's scripts and styles ship in its Razor Class Library; serve them in every environment, not only Development.
+builder.WebHost.UseStaticWebAssets();
 builder.Services.AddChatFlowsCore(builder.Configuration).AddChat().AddWebhooks().AddPlayground().AddSlack(builder.Configuration).AddCanvas();
 
 var app = builder.Build();

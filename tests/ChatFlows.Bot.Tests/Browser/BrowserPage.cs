@@ -36,6 +36,16 @@ public sealed class BrowserPage : IAsyncDisposable
     /// <summary>Waits for the page's first history load (it sets <c>window.playgroundReady</c>).</summary>
     public Task WaitUntilReadyAsync() => Page.WaitForFunctionAsync("() => window.playgroundReady === true");
 
+    /// <summary>Opens a canvas page (dashboard, editor, runs) and waits until its first data has loaded (<c>window.canvasReady</c>).</summary>
+    public async Task OpenCanvasAsync(string path)
+    {
+        await Page.GotoAsync(path);
+        await WaitUntilCanvasReadyAsync();
+    }
+
+    /// <summary>Waits for a canvas page's first load, e.g. after a reload.</summary>
+    public Task WaitUntilCanvasReadyAsync() => Page.WaitForFunctionAsync("() => window.canvasReady === true");
+
     public void AssertNoErrors() => Assert.True(_errors.IsEmpty, string.Join(Environment.NewLine, _errors));
 
     public async ValueTask DisposeAsync() => await Context.CloseAsync();

@@ -1,0 +1,118 @@
+// What every canvas page shares: calling the JSON API, turning problem+json answers into sentences, short notices,
+// and the formats of times, durations and statuses. Pages build on window.ChatFlows.
+(() => {
+  "use strict";
+
+  /**
+   * Calls the JSON API. Resolves to { ok, status, data, etag, problem } and never throws for an HTTP error, so
+   * pages decide what to tell the user; a network failure resolves with status 0 and a problem saying so.
+   */
+  async function api(method, url, body, options = {}) {
+    const headers = { Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (options.ifMatch !== undefined && options.ifMatch !== null) headers["If-Match"] = `"${options.ifMatch}"`;
+    let response;
+    try {
+      response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (error) {
+      return { ok: false, status: 0, data: null, etag: null, problem: { title: `The server could not be reached (${error.message}). Is ChatFlows still running?` } };
+    }
+    const text = await response.text();
+    let data = null;
+    if (text) {
+      try { data = JSON.parse(text); } catch { data = text; }
+    }
+    const etag = response.headers.get("ETag");
+    return { ok: response.ok, status: response.status, data: response.ok ? data : null, etag: etag?.replaceAll('"', "") ?? null, problem: response.ok ? null : data };
+  }
+
+  /** The sentences of a problem+json answer: every field's errors, or its detail or title. */
+  function problemText(problem, fallback) {
+    if (problem && typeof problem === "object") {
+      if (problem.errors && typeof problem.errors === "object") {
+        const sentences = Object.entries(problem.errors).flatMap(([path, messages]) => [].concat(messages).map(m => path ? `${path}: ${m}` : m));
+        if (sentences.length > 0) return sentences.join(" ");
+      }
+      if (problem.detail) return problem.title ? `${problem.title} ${problem.detail}` : problem.detail;
+      if (problem.title) return problem.title;
+    }
+    if (typeof problem === "string" && problem.trim()) return problem.trim();
+    return fallback;
+  }
+
+  /** A short notice in the corner; errors stay until closed, others fade after a few seconds. */
+  function toast(text, kind = "info") {
+    const host = document.querySelector(".toasts");
+    if (!host) return;
+    const item = document.createElement("div");
+    item.className = `toast ${kind}`;
+    item.dataset.testid = `toast-${kind}`;
+    item.setAttribute("role", kind === "error" ? "alert" : "status");
+    const message = document.createElement("span");
+    message.textContent = text;
+    const close = document.createElement("button");
+    close.type = "button";
+    close.className = "icon-button";
+    close.setAttribute("aria-label", "Close");
+    close.textContent = "×";
+    close.addEventListener("click", () => item.remove());
+    item.append(message, close);
+    host.append(item);
+    if (kind !== "error") setTimeout(() => item.remove(), 5000);
+  }
+
+  /** 1.2 s, 340 ms, 3 min 4 s. */
+  function formatDuration(ms) {
+    if (ms === null || ms === undefined || Number.isNaN(ms)) return "";
+    if (ms < 1000) return `${Math.round(ms)} ms`;
+    if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+    const minutes = Math.floor(ms / 60_000);
+    if (minutes < 60) return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
+    return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  }
+
+  /** A time in the reader's zone: "14:03:07" today, "24 Nov 14:03" otherwise. */
+  function formatTime(iso) {
+    if (!iso) return "";
+    const at = new Date(iso);
+    const today = new Date();
+    const sameDay = at.toDateString() === today.toDateString();
+    return sameDay
+      ? at.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" })
+      : at.toLocaleString(undefined, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+  }
+
+  /** A run or node status as a coloured badge element. */
+  function statusBadge(status) {
+    const badge = document.createElement("span");
+    badge.className = `status status-${status}`;
+    badge.dataset.status = status;
+    badge.textContent = status;
+    return badge;
+  }
+
+  /** Creates an element with attributes and children (strings become text, never HTML). */
+  function element(tag, attributes = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes)) {
+      if (value === undefined || value === null || value === false) continue;
+      if (name === "dataset") Object.assign(node.dataset, value);
+      else if (name.startsWith("on") && typeof value === "function") node.addEventListener(name.slice(2), value);
+      else if (value === true) node.setAttribute(name, "");
+      else node.setAttribute(name, value);
+    }
+    for (const child of children.flat()) {
+      if (child === undefined || child === null || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  /** Pages call this once their first data has loaded; browser tests wait for it. */
+  function ready() {
+    window.canvasReady = true;
+    document.body.dataset.ready = "true";
+  }
+
+  window.ChatFlows = { api, problemText, toast, formatDuration, formatTime, statusBadge, element, ready };
+})();
