@@ -1,3 +1,4 @@
+using ChatFlows.Bot.Access;
 using ChatFlows.Bot.Chat;
 using ChatFlows.Bot.Cli;
 using ChatFlows.Bot.Hosting;
@@ -5,6 +6,7 @@ using ChatFlows.Bot.Playground;
 using ChatFlows.Bot.Slack;
 using ChatFlows.Bot.Webhooks;
 using ChatFlows.Canvas;
+using Microsoft.AspNetCore.HttpOverrides;
 
 // The one executable: `chatflows run|validate …` works offline on workflow files; anything else starts the host.
 if (CommandLine.IsCommand(args)) return await CommandLine.RunAsync(args, Console.Out, Console.Error);
@@ -17,13 +19,18 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 });
 // The canvas's scripts and styles ship in its Razor Class Library; serve them in every environment, not only Development.
 builder.WebHost.UseStaticWebAssets();
-builder.Services.AddChatFlowsCore(builder.Configuration).AddChat().AddWebhooks().AddPlayground().AddSlack(builder.Configuration).AddCanvas();
+builder.Services.AddChatFlowsCore(builder.Configuration).AddChat().AddWebhooks().AddPlayground().AddSlack(builder.Configuration).AddCanvas().AddAccess();
 
 var app = builder.Build();
 // Loopback on port 5080 unless --urls, ASPNETCORE_URLS, the Urls setting or a test host names other addresses.
 if (string.IsNullOrEmpty(app.Configuration[WebHostDefaults.ServerUrlsKey]) && app.Urls.Count == 0) app.Urls.Add("http://localhost:5080");
+// A reverse proxy on this machine names the real caller in X-Forwarded-For (only loopback proxies are believed).
+app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
+// Before anything is served: other machines need the API key (the chat, webhook and health endpoints check callers themselves).
+app.UseAccessGate();
 app.UseStaticFiles();
 app.MapHealthEndpoints();
+app.MapSignInEndpoints();
 app.MapWebhookEndpoints();
 app.MapPlaygroundEndpoints();
 app.MapSlackEndpoints();
