@@ -3,6 +3,7 @@ using ChatFlows.Bot.Cli;
 using ChatFlows.Bot.Hosting;
 using ChatFlows.Bot.Playground;
 using ChatFlows.Bot.Slack;
+using ChatFlows.Bot.Teams;
 using ChatFlows.Bot.Webhooks;
 using ChatFlows.Canvas;
 
@@ -15,7 +16,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     // wwwroot is copied beside the executable, so pages are served whatever the working directory (see the csproj).
     WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
 });
-builder.Services.AddChatFlowsCore(builder.Configuration).AddChat().AddWebhooks().AddPlayground().AddSlack(builder.Configuration).AddCanvas();
+builder.Services.AddChatFlowsCore(builder.Configuration).AddChat().AddWebhooks().AddPlayground().AddSlack(builder.Configuration).AddTeams().AddCanvas();
 
 var app = builder.Build();
 // Loopback on port 5080 unless --urls, ASPNETCORE_URLS, the Urls setting or a test host names other addresses.
@@ -25,6 +26,7 @@ app.MapHealthEndpoints();
 app.MapWebhookEndpoints();
 app.MapPlaygroundEndpoints();
 app.MapSlackEndpoints();
+app.MapTeamsEndpoints();
 app.MapCanvas();
 await app.RunAsync();
 return 0;
