@@ -4,6 +4,7 @@ using ChatFlows.Bot.Cli;
 using ChatFlows.Bot.Hosting;
 using ChatFlows.Bot.Playground;
 using ChatFlows.Bot.Slack;
+using ChatFlows.Bot.Teams;
 using ChatFlows.Bot.Webhooks;
 using ChatFlows.Canvas;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -19,7 +20,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 });
 // The canvas's scripts and styles ship in its Razor Class Library; serve them in every environment, not only Development.
 builder.WebHost.UseStaticWebAssets();
-builder.Services.AddChatFlowsCore(builder.Configuration).AddChat().AddWebhooks().AddPlayground().AddSlack(builder.Configuration).AddCanvas().AddAccess();
+builder.Services.AddChatFlowsCore(builder.Configuration).AddChat().AddWebhooks().AddPlayground().AddSlack(builder.Configuration).AddTeams().AddCanvas().AddAccess();
 
 var app = builder.Build();
 // Loopback on port 5080 unless --urls, ASPNETCORE_URLS, the Urls setting or a test host names other addresses.
@@ -34,6 +35,7 @@ app.MapSignInEndpoints();
 app.MapWebhookEndpoints();
 app.MapPlaygroundEndpoints();
 app.MapSlackEndpoints();
+app.MapTeamsEndpoints();
 app.MapCanvas();
 await app.RunAsync();
 return 0;

@@ -22,6 +22,9 @@ public sealed class AdaptiveCard
     /// <summary>Buttons at the card's foot.</summary>
     public IList<CardAction> Actions { get; init; } = [];
 
+    /// <summary>Fetches a view of the card for the person looking at it (Teams); null for a card that is the same for everyone.</summary>
+    public CardRefresh? Refresh { get; init; }
+
     /// <summary>Plain text for hosts that cannot render the card, and for notifications.</summary>
     public string? FallbackText { get; init; }
 

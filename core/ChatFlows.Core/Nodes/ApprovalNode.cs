@@ -104,10 +104,17 @@ public sealed class ApprovalNode(Template prompt, IReadOnlyList<Template> approv
         var valid = platform switch
         {
             "slack" => id.Length > 1 && id[0] is 'U' or 'W' && id.All(char.IsAsciiLetterOrDigit),
-            "teams" => Guid.TryParse(id, out _),
+            // An Entra object id as activities carry it, or a user principal name (ada@contoso.com), which Teams looks up.
+            "teams" => Guid.TryParse(id, out _) || IsUserPrincipalName(id),
             "playground" => id.Length > 0 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'),
             _ => false,
         };
-        return valid ? null : $"'{approver}' is not an approver; write slack:<user id> (like slack:U012AB3CD), teams:<AAD object id>, playground:<name> or anyone.";
+        return valid ? null : $"'{approver}' is not an approver; write slack:<user id> (like slack:U012AB3CD), teams:<AAD object id> (or teams:<user principal name>), playground:<name> or anyone.";
+    }
+
+    private static bool IsUserPrincipalName(string id)
+    {
+        var at = id.IndexOf('@', StringComparison.Ordinal);
+        return at > 0 && at == id.LastIndexOf('@') && id.IndexOf('.', at) > at + 1 && !id.EndsWith('.') && !id.Any(char.IsWhiteSpace);
     }
 }

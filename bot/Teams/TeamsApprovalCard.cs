@@ -1,0 +1,76 @@
+using System.Text.Json;
+using ChatFlows.Bot.Cards;
+using ChatFlows.Bot.Chat;
+using ChatFlows.Core.Nodes;
+
+namespace ChatFlows.Bot.Teams;
+
+/// <summary>
+/// The approval card as Teams shows it: the shared <see cref="ApprovalCard"/>, plus, while it waits, a <c>refresh</c>
+/// for the approvers (Universal Actions' user-specific views), so that a refresh shows approvers the buttons and
+/// everyone else the status; and the same card with a line for the one person whose click was refused.
+/// </summary>
+public static class TeamsApprovalCard
+{
+    /// <summary>The verb of the card's refresh action.</summary>
+    public const string RefreshVerb = "refresh";
+
+    /// <summary>How many people Teams refreshes a card for automatically.</summary>
+    public const int MaxRefreshUsers = 60;
+
+    /// <summary>The card as posted to the conversation: buttons for everyone while it waits (a click is checked on the server).</summary>
+    public static AdaptiveCard Render(ApprovalView view) => WithRefresh(ApprovalCard.Render(view), view);
+
+    /// <summary>
+    /// The card for one person: with Approve / Reject when they may decide, else the status and who may. A
+    /// <paramref name="note"/> (why a click was refused) is shown to them above the facts.
+    /// </summary>
+    public static AdaptiveCard RenderFor(ApprovalView view, bool mayDecide, string? note = null)
+    {
+        var card = ApprovalCard.Render(view);
+        var body = card.Body.ToList();
+        var actions = card.Actions.ToList();
+        if (view.IsOpen && !mayDecide)
+        {
+            body.RemoveAll(e => e is TextInput);
+            actions.Clear();
+            body.Add(new TextBlock { Text = $"Waiting for a decision by {Approvers(view.Request)}.", Wrap = true, IsSubtle = true, Separator = true });
+        }
+        if (note is not null) body.Insert(1, new TextBlock { Text = note, Wrap = true, Color = TextColor.Attention, Weight = TextWeight.Bolder });
+        return WithRefresh(new AdaptiveCard { Body = body, Actions = actions, FallbackText = card.FallbackText }, view);
+    }
+
+    /// <summary>
+    /// The Teams user MRIs of approvers written as <c>teams:&lt;AAD object id&gt;</c> (<c>8:orgid:&lt;object id&gt;</c>);
+    /// approvers written as a UPN have no MRI to name and refresh by hand.
+    /// </summary>
+    public static IReadOnlyList<string> RefreshUserIds(ApprovalRequest request) =>
+        request.Approvers
+            .Where(a => a.StartsWith(TeamsAddress.Platform + ":", StringComparison.Ordinal))
+            .Select(a => a[(TeamsAddress.Platform.Length + 1)..])
+            .Where(id => Guid.TryParse(id, out _))
+            .Select(id => $"8:orgid:{id.ToLowerInvariant()}")
+            .Distinct(StringComparer.Ordinal)
+            .Take(MaxRefreshUsers)
+            .ToArray();
+
+    private static AdaptiveCard WithRefresh(AdaptiveCard card, ApprovalView view)
+    {
+        if (!view.IsOpen) return card;
+        var data = JsonSerializer.SerializeToElement(new { runId = view.RunId, nodeId = view.NodeId });
+        return new AdaptiveCard
+        {
+            Body = card.Body,
+            Actions = card.Actions,
+            FallbackText = card.FallbackText,
+            Refresh = new CardRefresh
+            {
+                Action = new ExecuteAction { Title = "Refresh", Verb = RefreshVerb, Data = data },
+                UserIds = [.. RefreshUserIds(view.Request)],
+            },
+        };
+    }
+
+    private static string Approvers(ApprovalRequest request) =>
+        request.Approvers.Contains(ApprovalRequest.Anyone) ? "anyone" : string.Join(", ", request.Approvers);
+}

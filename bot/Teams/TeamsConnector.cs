@@ -1,0 +1,161 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using ChatFlows.Bot.Chat;
+
+namespace ChatFlows.Bot.Teams;
+
+/// <summary>
+/// The Bot Framework Connector REST calls ChatFlows makes, at the <c>serviceUrl</c> of the conversation (the
+/// Connector differs by region, so every call names it): send to a conversation
+/// (<c>POST v3/conversations/{id}/activities</c>), reply to an activity (<c>POST …/activities/{activityId}</c>) and
+/// update one (<c>PUT …/activities/{activityId}</c>), each with the bot's token. A 429 or a 5xx is tried again after a
+/// short wait (the Retry-After Teams asks for, or a growing backoff); a 429 that persists throws
+/// <see cref="ChatRateLimitedException"/> so that card updates wait, and other failures
+/// <see cref="TeamsConnectorException"/>.
+/// </summary>
+public sealed class TeamsConnector(HttpClient http, TeamsTokenProvider tokens, TimeProvider time)
+{
+    /// <summary>How many times one call is made in all before its failure is reported.</summary>
+    public const int MaxAttempts = 3;
+
+    /// <summary>The longest Retry-After waited out inside a call; a longer one is passed on to the caller.</summary>
+    public static readonly TimeSpan MaxInlineWait = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Posts <paramref name="activity"/> to a conversation (or, with a <c>;messageid=</c> id, to a channel thread); returns its id.</summary>
+    public Task<string> SendAsync(string serviceUrl, string conversationId, TeamsOutgoingActivity activity, CancellationToken ct) =>
+        PostAsync($"send to {conversationId}", serviceUrl, $"v3/conversations/{Uri.EscapeDataString(conversationId)}/activities", activity, ct);
+
+    /// <summary>Posts <paramref name="activity"/> as a reply to activity <paramref name="replyToId"/>, in its thread; returns its id.</summary>
+    public Task<string> ReplyAsync(string serviceUrl, string conversationId, string replyToId, TeamsOutgoingActivity activity, CancellationToken ct) =>
+        PostAsync(
+            $"reply in {conversationId}", serviceUrl,
+            $"v3/conversations/{Uri.EscapeDataString(conversationId)}/activities/{Uri.EscapeDataString(replyToId)}",
+            activity with { ReplyToId = replyToId }, ct);
+
+    /// <summary>Replaces activity <paramref name="activityId"/> (a card posted by the bot) with <paramref name="activity"/>.</summary>
+    public async Task UpdateAsync(string serviceUrl, string conversationId, string activityId, TeamsOutgoingActivity activity, CancellationToken ct)
+    {
+        var path = $"v3/conversations/{Uri.EscapeDataString(conversationId)}/activities/{Uri.EscapeDataString(activityId)}";
+        await CallAsync($"update of {activityId} in {conversationId}", HttpMethod.Put, serviceUrl, path, activity with { Id = activityId }, ct);
+    }
+
+    /// <summary>
+    /// One member of a conversation as Teams knows them (<c>GET v3/conversations/{id}/members/{userId}</c>): their
+    /// Entra object id and, unlike in activities, their user principal name.
+    /// </summary>
+    public async Task<TeamsAccount> GetMemberAsync(string serviceUrl, string conversationId, string userId, CancellationToken ct)
+    {
+        var operation = $"member lookup of {userId} in {conversationId}";
+        var path = $"v3/conversations/{Uri.EscapeDataString(conversationId)}/members/{Uri.EscapeDataString(userId)}";
+        var answer = await CallAsync(operation, HttpMethod.Get, serviceUrl, path, null, ct);
+        return answer is { ValueKind: JsonValueKind.Object } json
+            ? json.Deserialize<TeamsAccount>(TeamsActivity.Json)!
+            : throw new TeamsConnectorException(operation, 200, "InvalidResponse", "the answer is not a member");
+    }
+
+    private async Task<string> PostAsync(string operation, string serviceUrl, string path, TeamsOutgoingActivity activity, CancellationToken ct)
+    {
+        var answer = await CallAsync(operation, HttpMethod.Post, serviceUrl, path, activity, ct);
+        // The Connector answers with a ResourceResponse: { "id": "<activity id>" }.
+        return answer is { ValueKind: JsonValueKind.Object } json && json.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String && id.GetString() is { Length: > 0 } value
+            ? value
+            : throw new TeamsConnectorException(operation, 200, "InvalidResponse", "the answer names no activity id");
+    }
+
+    private async Task<JsonElement?> CallAsync(string operation, HttpMethod method, string serviceUrl, string path, TeamsOutgoingActivity? activity, CancellationToken ct)
+    {
+        if (TeamsOptions.UrlProblem(serviceUrl) is { } problem) throw new TeamsConnectorException(operation, 0, "InvalidServiceUrl", $"the conversation's serviceUrl {problem}");
+        var url = new Uri(new Uri(serviceUrl.EndsWith('/') ? serviceUrl : serviceUrl + "/"), path);
+        var body = activity is null ? null : JsonSerializer.SerializeToUtf8Bytes(activity, TeamsActivity.Json);
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var token = await tokens.GetTokenAsync(ct);
+            using var request = new HttpRequestMessage(method, url);
+            if (body is not null)
+            {
+                request.Content = new ByteArrayContent(body);
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            }
+            if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+            HttpResponseMessage response;
+            try
+            {
+                response = await http.SendAsync(request, ct);
+            }
+            catch (HttpRequestException e)
+            {
+                if (attempt < MaxAttempts)
+                {
+                    await Task.Delay(Backoff(attempt), time, ct);
+                    continue;
+                }
+                throw new TeamsConnectorException(operation, 0, null, e.Message, e);
+            }
+
+            using (response)
+            {
+                var text = await response.Content.ReadAsStringAsync(ct);
+                if (response.IsSuccessStatusCode) return Parse(text);
+                var status = (int)response.StatusCode;
+                if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                {
+                    var wait = RetryAfter(response.Headers.RetryAfter, attempt);
+                    if (attempt < MaxAttempts && wait <= MaxInlineWait)
+                    {
+                        await Task.Delay(wait, time, ct);
+                        continue;
+                    }
+                    throw new ChatRateLimitedException(wait, $"Teams {operation} was rate limited (HTTP 429); Teams asks to wait {wait.TotalSeconds:0.#} s.");
+                }
+                if (status >= 500 && attempt < MaxAttempts)
+                {
+                    await Task.Delay(Backoff(attempt), time, ct);
+                    continue;
+                }
+                var (code, message) = Error(Parse(text));
+                throw new TeamsConnectorException(operation, status, code, message);
+            }
+        }
+    }
+
+    private TimeSpan RetryAfter(RetryConditionHeaderValue? header, int attempt)
+    {
+        var wait = header switch
+        {
+            { Delta: { } delta } => delta,
+            { Date: { } date } => date - time.GetUtcNow(),
+            _ => Backoff(attempt),
+        };
+        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+    }
+
+    private static TimeSpan Backoff(int attempt) => FirstBackoff * (1 << (attempt - 1));
+
+    private static JsonElement? Parse(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        try
+        {
+            return JsonElement.Parse(text);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    // The Connector's ErrorResponse: { "error": { "code": "…", "message": "…" } }.
+    private static (string? Code, string? Message) Error(JsonElement? answer)
+    {
+        if (answer is not { ValueKind: JsonValueKind.Object } json || !json.TryGetProperty("error", out var error) || error.ValueKind != JsonValueKind.Object) return (null, null);
+        return (Text(error, "code"), Text(error, "message"));
+    }
+
+    private static string? Text(JsonElement value, string property) =>
+        value.TryGetProperty(property, out var found) && found.ValueKind == JsonValueKind.String ? found.GetString() : null;
+}

@@ -1,0 +1,81 @@
+using System.Text.Json;
+
+namespace ChatFlows.Bot.Teams;
+
+/// <summary>
+/// The Bot Framework's requests to the host (DESIGN §6): <c>POST /api/messages</c> takes every activity Teams sends.
+/// Each request is authenticated (<see cref="TeamsAuthenticator"/>) before anything is read from it or stored; the
+/// conversation's reference is then stored or refreshed. Messages are answered at once and carried out in the
+/// background (replies go through the Connector); an <c>adaptiveCard/action</c> invoke is answered in the response
+/// itself, with the card the person should now see.
+/// </summary>
+public static class TeamsEndpoints
+{
+    /// <summary>The largest activity accepted; Teams' own are far smaller.</summary>
+    public const int MaxActivityBytes = 1024 * 1024;
+
+    /// <summary>Maps <c>POST /api/messages</c>.</summary>
+    public static IEndpointRouteBuilder MapTeamsEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/messages", HandleAsync);
+        return app;
+    }
+
+    private static async Task<IResult> HandleAsync(
+        HttpContext http, TeamsAuthenticator authenticator, TeamsConversations conversations, TeamsMessages messages, TeamsCardActions actions,
+        TeamsInstallations installations, TeamsBackgroundWork work, CancellationToken ct)
+    {
+        if (http.Request.ContentLength > MaxActivityBytes)
+            return TypedResults.Problem(title: "The activity is too large.", detail: $"At most {MaxActivityBytes} bytes are accepted.", statusCode: StatusCodes.Status413PayloadTooLarge);
+
+        TeamsActivity? activity;
+        try
+        {
+            activity = await JsonSerializer.DeserializeAsync<TeamsActivity>(http.Request.Body, TeamsActivity.Json, ct);
+        }
+        catch (JsonException e)
+        {
+            return TypedResults.Problem(title: "The activity is not a JSON Bot Framework activity.", detail: e.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+        if (activity is null) return TypedResults.Problem(title: "The activity is empty.", statusCode: StatusCodes.Status400BadRequest);
+
+        // Nothing in the activity is trusted, stored or acted on before its token is checked.
+        var auth = await authenticator.AuthenticateAsync(http, activity, ct);
+        if (!auth.IsAccepted)
+        {
+            if (auth.Status == StatusCodes.Status401Unauthorized) http.Response.Headers.WWWAuthenticate = "Bearer";
+            return TypedResults.Problem(title: "The request was not accepted.", detail: auth.Failure, statusCode: auth.Status);
+        }
+        if (activity.MissingField() is { } missing)
+        {
+            return TypedResults.Problem(
+                title: "The activity lacks a field.", detail: $"'{missing}' is missing or empty.", statusCode: StatusCodes.Status400BadRequest,
+                extensions: new Dictionary<string, object?> { ["field"] = missing });
+        }
+
+        var reference = TeamsConversationReference.From(activity);
+        if (reference is not null) await conversations.SaveAsync(reference, ct);
+
+        switch (activity.Type)
+        {
+            case TeamsActivity.Message:
+                work.Run($"message {activity.Id} in {activity.Conversation!.Id}", async c =>
+                {
+                    if (!await actions.SubmitAsync(activity, c)) await messages.HandleAsync(activity, c);
+                });
+                return TypedResults.Ok();
+            case TeamsActivity.Invoke when activity.Name == TeamsCardActions.InvokeName:
+                var answer = await actions.InvokeAsync(activity, ct);
+                // A malformed click is a bad request; any other answer, an error card included, is a delivered answer.
+                return TypedResults.Json(answer, statusCode: answer.StatusCode == StatusCodes.Status400BadRequest ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK);
+            case TeamsActivity.Invoke:
+                // As the Bot Framework SDK answers invokes a bot does not handle.
+                return TypedResults.StatusCode(StatusCodes.Status501NotImplemented);
+            case TeamsActivity.ConversationUpdate or TeamsActivity.InstallationUpdate when reference is not null:
+                await installations.HandleAsync(activity, reference, ct);
+                return TypedResults.Ok();
+            default:
+                return TypedResults.Ok();
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using ChatFlows.Bot.Chat;
+
+namespace ChatFlows.Bot.Teams;
+
+/// <summary>
+/// Messages people write to the bot. After an @mention (in a channel or group chat) or in a personal chat, the §5
+/// commands (<c>run &lt;workflow&gt;</c>, <c>list</c>, <c>status</c>, <c>cancel</c>, <c>help</c>) are carried out and
+/// answered in the same thread; anything else goes to the workflows' message triggers (<c>mention: true</c>), and when
+/// none takes it the answer is the help. A message that does not address the bot only reaches message triggers.
+/// </summary>
+public sealed class TeamsMessages(
+    ChatCommands commands, MessageTriggers triggers, ChatPresenters presenters, TeamsConnector connector, TeamsConversations conversations)
+{
+    private static readonly string[] CommandWords = ["run", "/run", "list", "status", "cancel", "help"];
+
+    /// <summary>Handles one <c>message</c> activity (not an <c>Action.Submit</c> click).</summary>
+    public async Task HandleAsync(TeamsActivity activity, CancellationToken ct)
+    {
+        var (text, mentioned) = TeamsMention.StripBot(activity);
+        var conversationId = activity.Conversation!.Id!;
+        var address = TeamsAddress.FromConversationId(conversationId);
+        var reference = await conversations.FindAsync(address.ConversationId, ct);
+        var kind = reference?.Kind ?? TeamsConversationReference.From(activity)?.Kind;
+        var user = TeamsDeciders.UserOf(activity);
+        var channel = new TeamsAddress(address.ConversationId).ToString();
+        // In a channel every message is a thread's root or a reply in one; a run's card goes in that thread.
+        var thread = kind == TeamsConversationReference.Channel ? address.InThread(address.ThreadRootId ?? activity.Id!).ToString() : null;
+        var addressed = mentioned || kind == TeamsConversationReference.Personal;
+
+        if (!addressed)
+        {
+            await triggers.StartAsync(new ChatIncomingMessage(channel, thread ?? channel, user, text, activity.Id!, MentionsBot: false), ct);
+            return;
+        }
+
+        string answer;
+        if (IsCommand(text))
+        {
+            var presenter = presenters.For(channel) ?? throw new InvalidOperationException("Teams is not served on this host.");
+            answer = (await commands.HandleAsync(new ChatCommandContext(presenter, user, channel, thread), text, ct)).Text;
+        }
+        else
+        {
+            var started = await triggers.StartAsync(new ChatIncomingMessage(channel, thread ?? channel, user, text, activity.Id!, MentionsBot: true), ct);
+            if (started.Count > 0) return;
+            answer = $"I did not understand “{text}”.\n{ChatCommands.HelpText}";
+        }
+        await connector.ReplyAsync(activity.ServiceUrl!, conversationId, activity.Id!, TeamsOutgoingActivity.Markdown(answer), ct);
+    }
+
+    private static bool IsCommand(string text)
+    {
+        var first = text.Split([' ', '\t', '\n'], 2, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+        return first is null || CommandWords.Contains(first, StringComparer.OrdinalIgnoreCase);
+    }
+}

@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using ChatFlows.Bot.Cards;
+using ChatFlows.Bot.Chat;
+using ChatFlows.Core.Messaging;
+using ChatFlows.Core.Nodes;
+
+namespace ChatFlows.Bot.Teams;
+
+/// <summary>
+/// Teams as a chat platform: progress and approval cards as Adaptive Cards, updated in place through the Connector,
+/// and what runs post (<c>output/message</c>, digests) as Markdown or cards. Addresses are <c>teams:&lt;conversation
+/// id&gt;</c> and, for a channel thread, <c>teams:&lt;channel conversation id&gt;;messageid=&lt;root id&gt;</c> (see
+/// <see cref="TeamsAddress"/>). Every conversation is reached through its stored conversation reference, which names
+/// its Connector (<c>serviceUrl</c>).
+/// </summary>
+public sealed class TeamsPresenter(TeamsConnector connector, TeamsConversations conversations, TimeProvider time) : IChatPresenter, IChatChannel
+{
+    /// <summary>How many times a run's message waits out a rate limit before its node fails (and maybe retries).</summary>
+    public const int MaxRateLimitWaits = 3;
+
+    /// <summary>The longest Retry-After a run's message waits out; a longer one fails the node at once.</summary>
+    public static readonly TimeSpan MaxRateLimitWait = TimeSpan.FromSeconds(30);
+
+    // The kind of each conversation looked up, so ThreadOf knows a channel (threads) from a chat (none) without a query.
+    private readonly ConcurrentDictionary<string, string> _kinds = new(StringComparer.Ordinal);
+
+    /// <inheritdoc cref="IChatPresenter.Platform" />
+    public string Platform => TeamsAddress.Platform;
+
+    /// <inheritdoc />
+    public Task<PostedMessage> PostProgressAsync(string target, ProgressView view, CancellationToken ct) =>
+        PostCardAsync(target, ProgressCard.Render(view), ct);
+
+    /// <inheritdoc />
+    public Task UpdateProgressAsync(PostedMessage message, ProgressView view, CancellationToken ct) =>
+        UpdateCardAsync(message, ProgressCard.Render(view), ct);
+
+    /// <summary>
+    /// A card posted in a channel starts a thread (the channel id with <c>;messageid=</c> the card's id); in a chat,
+    /// which has no threads, everything goes to the chat itself.
+    /// </summary>
+    public string ThreadOf(PostedMessage progress)
+    {
+        var address = Parse(progress.Target);
+        if (address.ThreadRootId is not null) return progress.Target;
+        var kind = _kinds.TryGetValue(address.ConversationId, out var known) ? known : GuessKind(address.ConversationId);
+        return kind == TeamsConversationReference.Channel ? address.InThread(progress.MessageId).ToString() : progress.Target;
+    }
+
+    /// <inheritdoc />
+    public Task<PostedMessage> PostApprovalAsync(string thread, ApprovalView view, CancellationToken ct) =>
+        PostCardAsync(thread, TeamsApprovalCard.Render(view), ct);
+
+    /// <inheritdoc />
+    public Task UpdateApprovalAsync(PostedMessage message, ApprovalView view, CancellationToken ct) =>
+        UpdateCardAsync(message, TeamsApprovalCard.Render(view), ct);
+
+    /// <summary>
+    /// Posts a run's message: its text as Markdown and its card as an Adaptive Card, in one activity. A rate limit is
+    /// waited out a few times; any other refusal fails the node with the reason.
+    /// </summary>
+    public async Task<PostedMessage> PostAsync(ChatMessage message, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(message.Text) && message.Card is null) throw new NodeException($"Cannot post to {message.Target}: the message has no text and no card.");
+        var activity = new TeamsOutgoingActivity
+        {
+            Text = string.IsNullOrWhiteSpace(message.Text) ? null : TeamsText.Markdown(message.Text),
+            TextFormat = string.IsNullOrWhiteSpace(message.Text) ? null : "markdown",
+            Attachments = message.Card is { } card ? [TeamsAttachment.AdaptiveCard(card)] : null,
+        };
+        for (var waits = 0; ; waits++)
+        {
+            try
+            {
+                return await SendAsync(message.Target, activity, ct);
+            }
+            catch (ChatRateLimitedException e) when (waits < MaxRateLimitWaits && e.RetryAfter <= MaxRateLimitWait)
+            {
+                // Nothing was posted, so trying again cannot post twice.
+                await Task.Delay(e.RetryAfter, time, ct);
+            }
+            catch (Exception e) when (e is ChatRateLimitedException or TeamsConnectorException or TeamsConversationNotFoundException)
+            {
+                throw new NodeException($"Cannot post to {message.Target}: {e.Message}", e);
+            }
+        }
+    }
+
+    private Task<PostedMessage> PostCardAsync(string target, AdaptiveCard card, CancellationToken ct) =>
+        SendAsync(target, TeamsOutgoingActivity.Card(card.ToJson()), ct);
+
+    private async Task<PostedMessage> SendAsync(string target, TeamsOutgoingActivity activity, CancellationToken ct)
+    {
+        var address = Parse(target);
+        var reference = await ReferenceAsync(address, ct);
+        var id = await connector.SendAsync(reference.ServiceUrl, address.ConversationIdWithThread, activity, ct);
+        return new PostedMessage(address.ToString(), id);
+    }
+
+    private async Task UpdateCardAsync(PostedMessage message, AdaptiveCard card, CancellationToken ct)
+    {
+        var address = Parse(message.Target);
+        var reference = await ReferenceAsync(address, ct);
+        await connector.UpdateAsync(reference.ServiceUrl, address.ConversationIdWithThread, message.MessageId, TeamsOutgoingActivity.Card(card.ToJson()), ct);
+    }
+
+    private async Task<TeamsConversationReference> ReferenceAsync(TeamsAddress address, CancellationToken ct)
+    {
+        var reference = await conversations.FindAsync(address.ConversationId, ct);
+        var plain = new TeamsAddress(address.ConversationId);
+        if (reference is null)
+        {
+            throw new TeamsConversationNotFoundException(
+                $"the bot has not been added to {plain} (no conversation reference is stored for it). Add the ChatFlows app to the team, group chat or personal chat; when it is added it answers with the address to use.");
+        }
+        if (reference.RetiredAt is { } retired)
+            throw new TeamsConversationNotFoundException($"the bot was removed from {plain} on {ChatText.Utc(retired)}; add the ChatFlows app there again.");
+        _kinds[reference.ConversationId] = reference.Kind;
+        return reference;
+    }
+
+    // Channel conversations are threads of a team ("@thread.tacv2", formerly "@thread.skype"); group chats end in "@thread.v2".
+    private static string GuessKind(string conversationId) =>
+        conversationId.EndsWith("@thread.tacv2", StringComparison.OrdinalIgnoreCase) || conversationId.EndsWith("@thread.skype", StringComparison.OrdinalIgnoreCase)
+            ? TeamsConversationReference.Channel
+            : TeamsConversationReference.GroupChat;
+
+    private static TeamsAddress Parse(string target) =>
+        TeamsAddress.TryParse(target, out var address, out var error) ? address : throw new NodeException($"Cannot post to {target}: {error}");
+}

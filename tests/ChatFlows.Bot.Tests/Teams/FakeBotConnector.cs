@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace ChatFlows.Bot.Tests.Teams;
+
+/// <summary>
+/// A Bot Framework Connector on real Kestrel (127.0.0.1, a free port) speaking its REST API: send to a conversation
+/// (<c>POST /v3/conversations/{id}/activities</c>), reply (<c>POST …/activities/{activityId}</c>), update
+/// (<c>PUT …/activities/{activityId}</c>), answered with a ResourceResponse <c>{ "id" }</c>, and one member
+/// (<c>GET /v3/conversations/{id}/members/{userId}</c>). Calls without a bearer token are refused with 401 unless it runs
+/// for the Emulator; updates of unknown activities with 404. Every request is recorded with the token it carried. It
+/// can be told to answer 429 with a Retry-After for the next calls.
+/// </summary>
+internal sealed class FakeBotConnector : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly bool _requireToken;
+    private readonly List<ConnectorCall> _calls = [];
+    private readonly HashSet<string> _activities = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, object> _members = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private int _rateLimited;
+    private int _retryAfterSeconds = 1;
+    private long _nextId = 1700000000000;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private FakeBotConnector(WebApplication app, bool requireToken)
+    {
+        _app = app;
+        _requireToken = requireToken;
+    }
+
+    /// <summary><c>http://127.0.0.1:&lt;port&gt;/</c>, the serviceUrl activities name.</summary>
+    public string ServiceUrl => _app.Urls.Single() + "/";
+
+    public IReadOnlyList<ConnectorCall> Calls
+    {
+        get
+        {
+            lock (_gate) return _calls.ToArray();
+        }
+    }
+
+    public static async Task<FakeBotConnector> StartAsync(bool requireToken = true)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var fake = new FakeBotConnector(app, requireToken);
+        app.MapPost("/v3/conversations/{conversationId}/activities", (HttpContext http, string conversationId) => fake.HandleAsync(http, "send", conversationId, null));
+        app.MapPost("/v3/conversations/{conversationId}/activities/{activityId}", (HttpContext http, string conversationId, string activityId) => fake.HandleAsync(http, "reply", conversationId, activityId));
+        app.MapPut("/v3/conversations/{conversationId}/activities/{activityId}", (HttpContext http, string conversationId, string activityId) => fake.HandleAsync(http, "update", conversationId, activityId));
+        app.MapGet("/v3/conversations/{conversationId}/members/{userId}", (HttpContext http, string conversationId, string userId) => fake.HandleAsync(http, "member", conversationId, userId));
+        await app.StartAsync();
+        return fake;
+    }
+
+    /// <summary>Answers the next <paramref name="calls"/> requests with 429 and <c>Retry-After: <paramref name="retryAfterSeconds"/></c>.</summary>
+    public void RateLimitNext(int calls, int retryAfterSeconds = 1)
+    {
+        lock (_gate)
+        {
+            _rateLimited = calls;
+            _retryAfterSeconds = retryAfterSeconds;
+        }
+    }
+
+    /// <summary>Makes the member lookup of <paramref name="userId"/> answer with this object id and user principal name.</summary>
+    public void AddMember(string userId, string aadObjectId, string userPrincipalName)
+    {
+        lock (_gate) _members[userId] = new { id = userId, name = userPrincipalName, aadObjectId, userPrincipalName, email = userPrincipalName };
+    }
+
+    /// <summary>The calls of one kind, in order.</summary>
+    public IReadOnlyList<ConnectorCall> CallsOf(string kind) => Calls.Where(c => c.Kind == kind).ToArray();
+
+    /// <summary>Waits (without sleeping) until a recorded call satisfies <paramref name="match"/>, and returns it.</summary>
+    public async Task<ConnectorCall> WaitForAsync(Func<ConnectorCall, bool> match, TimeSpan? timeout = null)
+    {
+        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                if (_calls.FirstOrDefault(match) is { } found) return found;
+                changed = _changed.Task;
+            }
+            try
+            {
+                await changed.WaitAsync(cancel.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"No matching Connector call; received: {string.Join("; ", Calls.Select(c => $"{c.Kind} {c.ConversationId} {c.Status} {c.Text}{c.CardJson}"))}.");
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private async Task HandleAsync(HttpContext http, string kind, string conversationId, string? activityId)
+    {
+        var body = kind == "member" ? default : await JsonSerializer.DeserializeAsync<JsonElement>(http.Request.Body);
+        var authorization = http.Request.Headers.Authorization.FirstOrDefault();
+        int status;
+        object? answer;
+        string? retryAfter = null;
+        lock (_gate)
+        {
+            if (_rateLimited > 0)
+            {
+                _rateLimited--;
+                (status, answer, retryAfter) = (429, Error("TooManyRequests", "Slow down"), _retryAfterSeconds.ToString(CultureInfo.InvariantCulture));
+            }
+            else if (_requireToken && authorization?.StartsWith("Bearer bot-token-", StringComparison.Ordinal) != true)
+            {
+                (status, answer) = (401, Error("Unauthorized", "Authorization has been denied for this request."));
+            }
+            else if (kind == "member")
+            {
+                (status, answer) = _members.TryGetValue(activityId!, out var member) ? (200, member) : (404, Error("MemberNotFoundInConversation", "The member was not found."));
+            }
+            else if (kind == "update" && !_activities.Contains(activityId!))
+            {
+                (status, answer) = (404, Error("ActivityNotFoundInConversation", "The activity was not found."));
+            }
+            else
+            {
+                var id = kind == "update" ? activityId! : (++_nextId).ToString(CultureInfo.InvariantCulture);
+                _activities.Add(id);
+                if (kind == "send") activityId = id;
+                (status, answer) = (200, new { id });
+            }
+            _calls.Add(new ConnectorCall(kind, conversationId, activityId, authorization, body, status));
+            _changed.TrySetResult();
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        if (retryAfter is not null) http.Response.Headers.RetryAfter = retryAfter;
+        http.Response.StatusCode = status;
+        await http.Response.WriteAsJsonAsync(answer);
+    }
+
+    private static object Error(string code, string message) => new { error = new { code, message } };
+}
