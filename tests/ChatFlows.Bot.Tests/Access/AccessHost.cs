@@ -10,17 +10,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ChatFlows.Bot.Tests.Access;
 
 /// <summary>
-/// The real host on Kestrel with an optional API key, where a request carrying <see cref="RemoteHeader"/> is seen as
-/// coming from that address: the only way to play another machine while every byte stays on loopback.
+/// The real host on Kestrel with an optional API key, where a request carrying <see cref="RemoteAddressOverride.Header"/> is seen as
+/// coming from that address.
 /// </summary>
 public sealed class AccessHost : IAsyncDisposable
 {
-    /// <summary>The request header whose value becomes the caller's address.</summary>
-    public const string RemoteHeader = "X-Test-Remote-Address";
-
-    /// <summary>An address of another machine (TEST-NET-3).</summary>
-    public const string OtherMachine = "203.0.113.7";
-
     private readonly string _folder = Directory.CreateTempSubdirectory("chatflows-access-").FullName;
     private readonly WebApplicationFactory<Program> _factory;
 
@@ -33,7 +27,7 @@ public sealed class AccessHost : IAsyncDisposable
                 .UseSetting("ChatFlows:Storage:ConnectionString", $"Data Source={Path.Combine(_folder, "chatflows.db")}")
                 .UseSetting("ChatFlows:Storage:KeysDirectory", Path.Combine(_folder, "keys"))
                 .UseSetting("ChatFlows:Samples:Seed", "false")
-                .ConfigureTestServices(services => services.AddSingleton<IStartupFilter, RemoteAddressFromHeader>());
+                .ConfigureTestServices(services => services.AddSingleton<IStartupFilter, RemoteAddressOverride>());
             if (apiKey is not null) builder.UseSetting("ChatFlows:Access:ApiKey", apiKey);
         });
         _factory.UseKestrel(0);
@@ -44,10 +38,10 @@ public sealed class AccessHost : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     /// <summary>A client on the host's address; with <paramref name="remote"/>, every request claims to come from it.</summary>
-    public HttpClient Client(string? remote = OtherMachine, bool followRedirects = false)
+    public HttpClient Client(string? remote = RemoteAddressOverride.OtherMachine, bool followRedirects = false)
     {
         var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = followRedirects, UseCookies = false }) { BaseAddress = BaseAddress };
-        if (remote is not null) client.DefaultRequestHeaders.Add(RemoteHeader, remote);
+        if (remote is not null) client.DefaultRequestHeaders.Add(RemoteAddressOverride.Header, remote);
         return client;
     }
 
@@ -58,17 +52,4 @@ public sealed class AccessHost : IAsyncDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
-    // Runs before the host's own middleware, so the access gate sees the address the test names.
-    private sealed class RemoteAddressFromHeader : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Use((HttpContext http, RequestDelegate nextStep) =>
-            {
-                if (http.Request.Headers.TryGetValue(RemoteHeader, out var address)) http.Connection.RemoteIpAddress = IPAddress.Parse(address.ToString());
-                return nextStep(http);
-            });
-            next(app);
-        };
-    }
 }

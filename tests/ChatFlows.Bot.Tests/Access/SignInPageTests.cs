@@ -13,7 +13,7 @@ public sealed class SignInPageTests(ChromiumFixture chromium) : IClassFixture<Ch
     {
         await using var host = new AccessHost(Key);
         await using var browser = await chromium.NewPageAsync(host.BaseAddress, name: "ada");
-        await browser.Context.SetExtraHTTPHeadersAsync([new(AccessHost.RemoteHeader, AccessHost.OtherMachine)]);
+        await browser.Context.SetExtraHTTPHeadersAsync([new(RemoteAddressOverride.Header, RemoteAddressOverride.OtherMachine)]);
         var page = browser.Page;
 
         await page.GotoAsync("/playground");

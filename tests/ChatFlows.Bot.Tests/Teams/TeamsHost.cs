@@ -16,16 +16,13 @@ namespace ChatFlows.Bot.Tests.Teams;
 /// The real host connected to Teams fakes on loopback: a <see cref="FakeBotConnector"/> as the conversations'
 /// serviceUrl and a <see cref="FakeBotIdentity"/> for the OpenID metadata and the bot's tokens. Activities are posted to
 /// <c>/api/messages</c> as the Connector posts them, with a token the identity fake signed. In emulator mode no app id is
-/// set; a request may then pretend to come from another address (<see cref="RemoteAddressHeader"/>).
+/// set; a request may then pretend to come from another address (<see cref="RemoteAddressOverride.Header"/>).
 /// </summary>
 internal sealed class TeamsHost : IAsyncDisposable
 {
     public const string AppId = "5d7e8f10-2b3c-4d5e-8f90-a1b2c3d4e5f6";
     public const string AppPassword = "teams-app-password-for-tests";
     public const string BotId = "28:" + AppId;
-
-    /// <summary>A header only the tests' host reads: the remote address the request is treated as coming from.</summary>
-    public const string RemoteAddressHeader = "X-Test-Remote-Address";
 
     private readonly string _folder;
     private readonly WebApplicationFactory<Program> _factory;
@@ -77,7 +74,7 @@ internal sealed class TeamsHost : IAsyncDisposable
                 {
                     ServerCertificateCustomValidationCallback = (_, certificate, _, _) => certificate?.Thumbprint == thumbprint,
                 });
-                services.AddSingleton<IStartupFilter, RemoteAddressFilter>();
+                services.AddSingleton<IStartupFilter, RemoteAddressOverride>();
             });
         });
         factory.UseKestrel(0);
@@ -94,7 +91,7 @@ internal sealed class TeamsHost : IAsyncDisposable
         };
         token ??= Identity.CreateToken(Connector.ServiceUrl);
         if (token.Length > 0) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        if (remoteAddress is not null) request.Headers.Add(RemoteAddressHeader, remoteAddress);
+        if (remoteAddress is not null) request.Headers.Add(RemoteAddressOverride.Header, remoteAddress);
         return await Client.SendAsync(request);
     }
 
@@ -184,20 +181,6 @@ internal sealed class TeamsHost : IAsyncDisposable
     private static object ChannelData(Conversation conversation, string? eventType = null) => conversation.Kind == "channel"
         ? new { eventType, tenant = new { id = Conversation.TenantId }, team = new { id = conversation.Id, name = "Platform" }, channel = new { id = conversation.Id, name = "General" } }
         : new { eventType, tenant = new { id = Conversation.TenantId } };
-
-    /// <summary>Treats a request as coming from the address in <see cref="RemoteAddressHeader"/>, as if it crossed a network.</summary>
-    private sealed class RemoteAddressFilter : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Use((http, nextMiddleware) =>
-            {
-                if (http.Request.Headers.TryGetValue(RemoteAddressHeader, out var address)) http.Connection.RemoteIpAddress = IPAddress.Parse(address.ToString());
-                return nextMiddleware(http);
-            });
-            next(app);
-        };
-    }
 }
 
 /// <summary>A Teams conversation of the tests: its id and kind (<c>personal</c>, <c>groupChat</c>, <c>channel</c>).</summary>
