@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace ChatFlows.Canvas;
 
-/// <summary>Maps the canvas: its JSON API (workflows, runs, agents, secrets) and its pages (dashboard, editor, runs).</summary>
+/// <summary>Maps the canvas: its JSON API (workflows, runs, agents, secrets, schedule previews) and its pages (dashboard, editor, runs).</summary>
 public static class CanvasEndpoints
 {
     /// <summary>Maps every canvas route.</summary>
@@ -14,6 +14,7 @@ public static class CanvasEndpoints
         app.MapRunsApi();
         app.MapAgentsApi();
         app.MapSecretsApi();
+        app.MapSchedulesApi();
         app.MapRazorPages();
         return app;
     }

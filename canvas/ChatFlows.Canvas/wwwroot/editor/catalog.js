@@ -1,0 +1,197 @@
+// The node types and kinds the editor offers (DESIGN §3, core/ChatFlows.Core/Nodes): what the palette lists, the
+// config a new node starts with, the ports it has and the fields its inspector form shows. Config fields not listed
+// here are kept untouched.
+(() => {
+  "use strict";
+
+  /**
+   * Field kinds: text, textarea (templates), number, bool, select (options), list (one value a line), json (any JSON
+   * value). `required` fields are never removed from config; optional ones are removed when emptied.
+   */
+  const types = [
+    {
+      type: "trigger", label: "Trigger", color: "#7c3aed", kindField: "kind",
+      kinds: [
+        { kind: "manual", label: "Manual", description: "Started by Play, the API or the CLI.", config: {}, fields: [] },
+        {
+          kind: "command", label: "Command", description: "Started by /run <command> in chat.", config: { command: "" },
+          fields: [{ name: "command", label: "Command name", type: "text", hint: "/run <command> in Slack or Teams; empty: the workflow's id." }],
+        },
+        {
+          kind: "webhook", label: "Webhook", description: "Started by a signed POST to /hooks/{workflowId}.", config: { secret: "" },
+          fields: [{ name: "secret", label: "Secret", type: "text", required: true, hint: "Plain text or {{ secrets.NAME }}; callers sign the body with it (X-ChatFlows-Signature: sha256=…)." }],
+        },
+        {
+          kind: "schedule", label: "Schedule", description: "Started by a cron schedule in a time zone.", config: { cron: "0 9 * * MON-FRI", timeZone: "UTC" },
+          fields: [
+            { name: "cron", label: "Cron", type: "text", required: true, hint: "Five fields (minute hour day month weekday), or six with seconds first." },
+            { name: "timeZone", label: "Time zone", type: "text", hint: "IANA name, like Europe/Berlin; empty: UTC.", list: "time-zones" },
+            { name: "channel", label: "Channel", type: "text", hint: "Where its output goes: slack:C0123, teams:…, playground:name." },
+            { name: "catchUp", label: "Catch up missed runs after downtime", type: "bool" },
+          ],
+        },
+        {
+          kind: "message", label: "Message", description: "Started by a chat message matching a pattern.", config: { pattern: "" },
+          fields: [
+            { name: "pattern", label: "Pattern", type: "text", hint: "A regular expression the message must match." },
+            { name: "channels", label: "Channels", type: "list", hint: "One channel a line (slack:C0123); empty: every channel." },
+            { name: "mention", label: "Only when the bot is mentioned", type: "bool" },
+          ],
+        },
+      ],
+    },
+    {
+      type: "agent", label: "Agent", color: "#0891b2",
+      kinds: [{
+        kind: null, label: "Agent", description: "Asks an agent (a model with instructions and tools).", config: { agent: "", input: "{{ trigger }}" },
+        fields: [
+          { name: "agent", label: "Agent", type: "agent", required: true },
+          { name: "input", label: "Input", type: "textarea", required: true, hint: "A template, like {{ data.items }}." },
+          { name: "maxToolRounds", label: "Max tool rounds", type: "number" },
+        ],
+      }],
+    },
+    {
+      type: "tool", label: "Tool", color: "#2563eb", kindField: "tool",
+      kinds: [
+        {
+          kind: "http", label: "HTTP request", description: "Sends an HTTP request.", config: { method: "GET", url: "" },
+          fields: [
+            { name: "method", label: "Method", type: "select", options: ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] },
+            { name: "url", label: "URL", type: "text", required: true, hint: "Absolute http(s) URL; may use templates." },
+            { name: "headers", label: "Headers", type: "json", hint: "An object of names and values." },
+            { name: "query", label: "Query", type: "json", hint: "An object of names and values." },
+            { name: "body", label: "Body", type: "json" },
+            { name: "fullResponse", label: "Output the status and headers too", type: "bool" },
+            { name: "requestTimeout", label: "Request timeout", type: "text", hint: "ISO-8601 duration, like PT10S." },
+            { name: "retries", label: "Retries", type: "number" },
+          ],
+        },
+        {
+          kind: "transform", label: "Transform", description: "Builds a value from templates.", config: { value: {} },
+          fields: [{ name: "value", label: "Value", type: "json", required: true, hint: "Any JSON; its strings are templates." }],
+        },
+        {
+          kind: "delay", label: "Delay", description: "Waits for a duration.", config: { duration: "PT5S" },
+          fields: [{ name: "duration", label: "Duration", type: "text", required: true, hint: "ISO-8601 duration, like PT30S or PT2H." }],
+        },
+        {
+          kind: "subworkflow", label: "Sub-workflow", description: "Runs another workflow and waits for its result.", config: { workflow: "" },
+          fields: [
+            { name: "workflow", label: "Workflow", type: "text", required: true, list: "workflow-ids" },
+            { name: "input", label: "Input", type: "json" },
+            { name: "trigger", label: "Trigger node", type: "text" },
+          ],
+        },
+      ],
+    },
+    {
+      type: "condition", label: "Condition", color: "#d97706", ports: ["true", "false"],
+      kinds: [{
+        kind: null, label: "Condition", description: "Branches on a JavaScript expression.", config: { expression: "" },
+        fields: [{ name: "expression", label: "Expression", type: "textarea", required: true, hint: "JavaScript over trigger, data and run, like data.items.length > 0." }],
+      }],
+    },
+    {
+      type: "approval", label: "Approval", color: "#db2777", ports: ["approved", "rejected", "expired"],
+      kinds: [{
+        kind: null, label: "Approval", description: "Waits until an approver decides in chat.", config: { prompt: "", approvers: ["anyone"], timeout: "PT4H" },
+        fields: [
+          { name: "prompt", label: "Prompt", type: "textarea", required: true },
+          { name: "approvers", label: "Approvers", type: "list", required: true, hint: "One a line: slack:U012…, teams:<AAD id>, playground:name, or anyone." },
+          { name: "timeout", label: "Timeout", type: "text", hint: "ISO-8601 duration, like PT4H; then the expired port fires." },
+          { name: "draft", label: "Draft", type: "textarea", hint: "Text the approver may edit before approving." },
+        ],
+      }],
+    },
+    {
+      type: "output", label: "Output", color: "#15803d", kindField: "kind",
+      kinds: [
+        {
+          kind: "message", label: "Message", description: "Posts a message or card to the thread or a channel.", config: { text: "" },
+          fields: [
+            { name: "text", label: "Text", type: "textarea", hint: "A template." },
+            { name: "card", label: "Card", type: "json", hint: "An Adaptive Card object." },
+            { name: "channel", label: "Channel", type: "text", hint: "Empty: the run's thread." },
+          ],
+        },
+        {
+          kind: "respond", label: "Respond", description: "Answers the webhook request.", config: { body: {}, status: 200 },
+          fields: [
+            { name: "body", label: "Body", type: "json" },
+            { name: "status", label: "Status", type: "number" },
+          ],
+        },
+        { kind: "end", label: "End", description: "Ends the run with a result.", config: {}, fields: [{ name: "value", label: "Result", type: "json" }] },
+      ],
+    },
+  ];
+
+  const byType = Object.fromEntries(types.map(t => [t.type, t]));
+
+  /** The type entry of a node, or null for an unknown type. */
+  function typeOf(node) {
+    return byType[node?.type] ?? null;
+  }
+
+  /** The kind of a node: config.kind for triggers and outputs, config.tool for tools, null otherwise. */
+  function kindName(node) {
+    const type = typeOf(node);
+    if (!type?.kindField) return null;
+    const value = node.config?.[type.kindField];
+    return typeof value === "string" ? value : null;
+  }
+
+  /** The kind entry of a node, or null when its kind is unknown. */
+  function kindOf(node) {
+    const type = typeOf(node);
+    if (!type) return null;
+    if (!type.kindField) return type.kinds[0];
+    return type.kinds.find(k => k.kind === kindName(node)) ?? null;
+  }
+
+  /** A new node's config, with the kind field first as the documents write it. */
+  function newConfig(type, kind) {
+    const entry = byType[type];
+    const spec = entry.kinds.find(k => k.kind === (kind ?? null)) ?? entry.kinds[0];
+    const config = entry.kindField ? { [entry.kindField]: spec.kind } : {};
+    return Object.assign(config, structuredClone(spec.config));
+  }
+
+  /** The node's named output ports (true/false, approved/…), plus error when it routes its failures. */
+  function outputPorts(node) {
+    const ports = [...(typeOf(node)?.ports ?? [])];
+    if (node.onError === "route") ports.push("error");
+    return ports;
+  }
+
+  /** A few words on what the node does, for its box on the canvas. */
+  function summary(node) {
+    const c = node.config ?? {};
+    const text = value => (typeof value === "string" ? value : value === undefined ? "" : JSON.stringify(value));
+    switch (node.type) {
+      case "trigger":
+        switch (c.kind) {
+          case "command": return c.command ? `/run ${c.command}` : "/run <workflow id>";
+          case "schedule": return text(c.cron);
+          case "webhook": return "POST /hooks/…";
+          case "message": return c.pattern ? `matches ${text(c.pattern)}` : "any message";
+          default: return "Play or API";
+        }
+      case "agent": return c.agent ? `agent ${text(c.agent)}` : "no agent chosen";
+      case "tool":
+        switch (c.tool) {
+          case "http": return `${text(c.method ?? "GET")} ${text(c.url)}`;
+          case "delay": return `wait ${text(c.duration)}`;
+          case "subworkflow": return `runs ${text(c.workflow)}`;
+          default: return text(c.value);
+        }
+      case "condition": return text(c.expression);
+      case "approval": return text(c.prompt);
+      case "output": return c.kind === "message" ? text(c.text ?? c.channel ?? "card") : c.kind === "respond" ? `HTTP ${text(c.status ?? 200)}` : "end the run";
+      default: return "";
+    }
+  }
+
+  window.ChatFlowsCatalog = { types, byType, typeOf, kindName, kindOf, newConfig, outputPorts, summary };
+})();
