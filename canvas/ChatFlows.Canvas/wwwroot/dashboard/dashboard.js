@@ -61,8 +61,8 @@
     const lastAt = last ? last.finishedAt ?? last.startedAt ?? last.createdAt : null;
     return element("tr", { "data-testid": "workflow-row", "data-id": workflow.id },
       element("td", {},
-        element("a", { href: `/workflows/${enc(workflow.id)}`, class: "row-title", "data-testid": "workflow-edit" }, workflow.name),
-        element("div", { class: "muted row-sub" }, workflow.id, workflow.description ? ` · ${workflow.description}` : "")),
+        element("a", { href: `/workflows/${enc(workflow.id)}`, class: "row-title", "data-testid": "workflow-edit", title: workflow.description ?? undefined }, workflow.name),
+        element("div", { class: "muted row-sub" }, workflow.id)),
       element("td", { "data-testid": "workflow-triggers" }, workflow.triggers.length ? workflow.triggers.map(triggerChip) : element("span", { class: "muted" }, "none")),
       element("td", { "data-testid": "workflow-next" },
         workflow.nextRunAt

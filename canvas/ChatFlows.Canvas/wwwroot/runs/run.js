@@ -201,7 +201,7 @@
 
   function nodeDetails(node, origin) {
     const facts = [];
-    if (node.startedAt) facts.push(["Started", `${time(node.startedAt)} (+${formatDuration(Date.parse(node.startedAt) - origin)})`]);
+    if (node.startedAt) facts.push(["Started", element("span", {}, time(node.startedAt), ` (+${formatDuration(Date.parse(node.startedAt) - origin)} into the run)`)]);
     if (node.finishedAt) facts.push(["Finished", time(node.finishedAt)]);
     if (node.attempts) facts.push(["Attempts", String(node.attempts)]);
     if (node.port) facts.push(["Port", node.port]);
