@@ -172,6 +172,7 @@ public sealed class RunsPageTests(HostFixture host, ChromiumFixture chromium) : 
         var page = browser.Page;
         await browser.OpenCanvasAsync($"/runs/{runId}");
         await Expect(page.GetByTestId("approval")).ToHaveAttributeAsync("data-id", "ok");
+        await Node(page, "ok").Locator("summary").FocusAsync();
 
         using (var decided = await host.SendAsync(HttpMethod.Post, $"/api/runs/{runId}/decisions", """{"decision": "approve", "by": "playground:ada"}"""))
         {
@@ -182,6 +183,8 @@ public sealed class RunsPageTests(HostFixture host, ChromiumFixture chromium) : 
         await Expect(Node(page, "done")).ToHaveAttributeAsync("data-status", "succeeded");
         await Expect(page.GetByTestId("run-approvals")).ToBeHiddenAsync();
         await Expect(page.GetByTestId("run-result")).ToContainTextAsync("went ahead");
+        // The timeline was rebuilt under the keyboard's focus, which stayed where it was.
+        await Expect(Node(page, "ok").Locator("summary")).ToBeFocusedAsync();
         browser.AssertNoErrors();
     }
 

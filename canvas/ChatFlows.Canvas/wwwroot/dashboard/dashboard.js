@@ -6,10 +6,10 @@
   const { api, problemText, toast, formatTime, statusBadge, element, ready } = window.ChatFlows;
   const byTestId = id => document.querySelector(`[data-testid="${id}"]`);
   const enc = encodeURIComponent;
-  const active = new Set(["queued", "running", "waiting"]);
 
   const state = { workflows: [], agents: [], models: [], tools: [] };
   let refreshTimer = null;
+  let workflowsShown = false;
 
   // ---- Loading -------------------------------------------------------------------------------------------------
 
@@ -19,8 +19,11 @@
       toast(problemText(answer.problem, "The workflows could not be loaded."), "error");
       return;
     }
+    // A refresh that changes nothing leaves the table alone, and with it the keyboard focus.
+    const changed = !workflowsShown || JSON.stringify(answer.data.items) !== JSON.stringify(state.workflows);
+    workflowsShown = true;
     state.workflows = answer.data.items;
-    renderWorkflows();
+    if (changed) renderWorkflows();
     scheduleRefresh();
   }
 
@@ -43,7 +46,7 @@
   // A run started from chat or a schedule shows up here too; while a listed run is going, look again soon.
   function scheduleRefresh() {
     clearTimeout(refreshTimer);
-    const going = state.workflows.some(w => w.lastRun && active.has(w.lastRun.status));
+    const going = state.workflows.some(w => w.lastRun && (w.lastRun.status === "queued" || w.lastRun.status === "running"));
     refreshTimer = setTimeout(() => { if (!document.hidden) loadWorkflows(); else scheduleRefresh(); }, going ? 3000 : 15000);
   }
 
@@ -51,7 +54,12 @@
 
   function renderWorkflows() {
     const body = byTestId("workflow-list").tBodies[0];
+    // The rows are built anew: whoever was on a row's button stays on it.
+    const focused = document.activeElement?.closest("[data-testid=workflow-row]") ? document.activeElement : null;
+    const focusRow = focused?.closest("tr").dataset.id;
+    const focusTestId = focused?.dataset.testid;
     body.replaceChildren(...state.workflows.map(workflowRow));
+    if (focusRow && focusTestId) body.querySelector(`tr[data-id="${CSS.escape(focusRow)}"] [data-testid="${focusTestId}"]`)?.focus();
     byTestId("workflow-empty").hidden = state.workflows.length > 0;
     byTestId("workflow-list").hidden = state.workflows.length === 0;
   }

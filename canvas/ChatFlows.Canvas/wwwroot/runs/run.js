@@ -169,7 +169,10 @@
     const end = run.finishedAt ? Date.parse(run.finishedAt) : going(run.status) ? now : Math.max(origin, ...ends);
     const span = Math.max(end - origin, 1);
     byTestId("timeline-span").textContent = `${formatDuration(end - origin)} from ${formatTime(run.startedAt ?? run.createdAt)}`;
-    byTestId("timeline").replaceChildren(...run.nodes.map(node => timelineRow(node, origin, span, now)));
+    const timeline = byTestId("timeline");
+    const focused = document.activeElement?.closest("[data-testid=timeline-node]")?.dataset.id;
+    timeline.replaceChildren(...run.nodes.map(node => timelineRow(node, origin, span, now)));
+    if (focused) timeline.querySelector(`[data-testid=timeline-node][data-id="${CSS.escape(focused)}"] > summary`)?.focus();
   }
 
   function timelineRow(node, origin, span, now) {

@@ -35,7 +35,7 @@
   }
 
   // The first page again; keeps as many runs as are shown, so a refresh does not take away what "Older runs" added.
-  async function load({ keep = false } = {}) {
+  async function load({ keep = false, force = false } = {}) {
     const mine = ++generation;
     const limit = keep ? Math.min(Math.max(runs.length, pageSize), 500) : pageSize;
     const answer = await api("GET", `/api/runs?${query({ limit })}`);
@@ -44,9 +44,12 @@
       toast(problemText(answer.problem, "The runs could not be loaded."), "error");
       return;
     }
+    const changed = JSON.stringify(answer.data.items) !== JSON.stringify(runs) || answer.data.next !== next;
     runs = answer.data.items;
     next = answer.data.next;
-    render();
+    // A refresh that changes nothing leaves the table alone, and with it the keyboard focus.
+    if (changed || force) render();
+    else scheduleRefresh();
   }
 
   async function loadOlder() {
@@ -66,7 +69,10 @@
   }
 
   function render() {
-    byTestId("run-list").tBodies[0].replaceChildren(...runs.map(runRow));
+    const focusRow = document.activeElement?.closest("[data-testid=run-row]")?.dataset.id;
+    const body = byTestId("run-list").tBodies[0];
+    body.replaceChildren(...runs.map(runRow));
+    if (focusRow) body.querySelector(`tr[data-id="${CSS.escape(focusRow)}"] [data-testid=run-link]`)?.focus();
     byTestId("run-list").hidden = runs.length === 0;
     byTestId("run-empty").hidden = runs.length > 0;
     more.hidden = !next;
@@ -103,8 +109,7 @@
     const url = new URL(location.href);
     url.search = query().toString();
     history.replaceState(null, "", url.pathname + url.search);
-    runs = [];
-    load();
+    load({ force: true });
   }
 
   async function start() {
@@ -118,7 +123,7 @@
     workflowFilter.addEventListener("change", filtersChanged);
     statusFilter.addEventListener("change", filtersChanged);
     more.addEventListener("click", loadOlder);
-    await load();
+    await load({ force: true });
     ready();
   }
 
