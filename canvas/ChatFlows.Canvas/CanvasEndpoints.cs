@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace ChatFlows.Canvas;
 
-/// <summary>Maps the canvas: its JSON API (workflows, runs, agents, secrets, schedule previews) and its pages (dashboard, editor, runs).</summary>
+/// <summary>Maps the canvas: its JSON API (workflows, runs, agents, models, secrets, schedule previews) and its pages (dashboard, editor, runs).</summary>
 public static class CanvasEndpoints
 {
     /// <summary>Maps every canvas route.</summary>
@@ -13,6 +13,7 @@ public static class CanvasEndpoints
         app.MapWorkflowsApi();
         app.MapRunsApi();
         app.MapAgentsApi();
+        app.MapModelsApi();
         app.MapSecretsApi();
         app.MapSchedulesApi();
         app.MapRazorPages();

@@ -364,10 +364,10 @@
     item.append(label, text);
     if (note.runId) {
       const run = document.createElement("a");
-      // The run's detail as JSON; the canvas's run page takes over this link when it exists.
-      run.href = `/api/runs/${encodeURIComponent(note.runId)}`;
+      run.href = `/runs/${encodeURIComponent(note.runId)}`;
       run.target = "_blank";
       run.className = "note-run";
+      run.dataset.testid = "note-run";
       run.textContent = "Run details";
       item.append(run);
     }

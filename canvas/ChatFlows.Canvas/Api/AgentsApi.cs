@@ -23,7 +23,7 @@ public static class AgentsApi
 
     private static readonly JsonSerializerOptions InputJson = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Maps list, get, create, update and delete.</summary>
+    /// <summary>Maps list, get, create, update and delete, and the list of tools agents may call.</summary>
     public static RouteGroupBuilder MapAgentsApi(this IEndpointRouteBuilder app)
     {
         var agents = app.MapGroup("/api/agents");
@@ -32,8 +32,13 @@ public static class AgentsApi
         agents.MapPost("/", CreateAsync);
         agents.MapPut("/{id}", UpdateAsync);
         agents.MapDelete("/{id}", DeleteAsync);
+        // Beside the group, not under it, so that no agent id ("tools") is shadowed.
+        app.MapGet("/api/agent-tools", ListTools);
         return agents;
     }
+
+    private static Ok<AgentToolList> ListTools(AgentToolCatalog catalog) =>
+        TypedResults.Ok(new AgentToolList(catalog.Tools.Select(t => new AgentToolSummary(t.Name, t.Description)).ToArray()));
 
     private static async Task<Ok<AgentList>> ListAsync(IAgentStore agents, CancellationToken ct) =>
         TypedResults.Ok(new AgentList(await agents.ListAsync(ct)));

@@ -3,17 +3,30 @@ using ChatFlows.Core.Storage;
 
 namespace ChatFlows.Canvas.Api;
 
-/// <summary>A workflow in the list: enough to show it and to start it from one of its triggers.</summary>
+/// <summary>
+/// A workflow in the list: enough to show it and to start it from one of its triggers. <c>nextRunAt</c> is the
+/// earliest next fire time of its schedule triggers (null without one); <c>lastRun</c> its newest run, if any.
+/// </summary>
 internal sealed record WorkflowSummary(
-    string Id, string Name, string? Description, int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<TriggerSummary> Triggers)
+    string Id,
+    string Name,
+    string? Description,
+    int Version,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<TriggerSummary> Triggers,
+    DateTimeOffset? NextRunAt,
+    LastRunSummary? LastRun)
 {
-    public static WorkflowSummary From(StoredWorkflow stored)
+    public static WorkflowSummary From(StoredWorkflow stored, StoredRun? lastRun, DateTimeOffset now)
     {
         var document = stored.Document;
         var triggers = document.Nodes
             .Where(n => n.Type == NodeTypes.Trigger)
-            .Select(n => new TriggerSummary(n.Id, n.Kind))
+            .Select(n => TriggerSummary.From(n, now))
             .ToArray();
-        return new(document.Id, document.DisplayName, document.Description, document.Version, stored.CreatedAt, stored.UpdatedAt, triggers);
+        var next = triggers.Where(t => t.NextFireAt is not null).Select(t => t.NextFireAt).Min();
+        return new(document.Id, document.DisplayName, document.Description, document.Version, stored.CreatedAt, stored.UpdatedAt, triggers,
+            next, lastRun is null ? null : LastRunSummary.From(lastRun));
     }
 }

@@ -34,10 +34,18 @@ public static class WorkflowsApi
         return workflows;
     }
 
-    private static async Task<Ok<WorkflowList>> ListAsync(IWorkflowStore store, CancellationToken ct)
+    private static async Task<Ok<WorkflowList>> ListAsync(IWorkflowStore store, IRunStore runs, TimeProvider time, CancellationToken ct)
     {
         var stored = await store.ListAsync(ct);
-        return TypedResults.Ok(new WorkflowList(stored.Select(WorkflowSummary.From).ToArray()));
+        var now = time.GetUtcNow();
+        var items = new List<WorkflowSummary>(stored.Count);
+        foreach (var workflow in stored)
+        {
+            // One indexed lookup per workflow (runs_by_workflow): the newest run is the first of its history.
+            var last = await runs.ListAsync(new RunQuery(workflow.Document.Id, Limit: 1), ct);
+            items.Add(WorkflowSummary.From(workflow, last.Items.FirstOrDefault(), now));
+        }
+        return TypedResults.Ok(new WorkflowList(items));
     }
 
     private static async Task<Results<Ok<WorkflowDocument>, ProblemHttpResult>> GetAsync(string id, HttpResponse response, IWorkflowStore store, CancellationToken ct)

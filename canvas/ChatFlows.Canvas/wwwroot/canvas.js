@@ -6,6 +6,7 @@
   /**
    * Calls the JSON API. Resolves to { ok, status, data, etag, problem } and never throws for an HTTP error, so
    * pages decide what to tell the user; a network failure resolves with status 0 and a problem saying so.
+   * With options.raw the body is text sent as it is, so the server judges JSON a person typed or picked.
    */
   async function api(method, url, body, options = {}) {
     const headers = { Accept: "application/json" };
@@ -13,7 +14,7 @@
     if (options.ifMatch !== undefined && options.ifMatch !== null) headers["If-Match"] = `"${options.ifMatch}"`;
     let response;
     try {
-      response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      response = await fetch(url, { method, headers, body: body === undefined ? undefined : options.raw ? body : JSON.stringify(body) });
     } catch (error) {
       return { ok: false, status: 0, data: null, etag: null, problem: { title: `The server could not be reached (${error.message}). Is ChatFlows still running?` } };
     }

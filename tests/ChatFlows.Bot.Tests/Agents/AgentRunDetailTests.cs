@@ -43,6 +43,20 @@ public sealed class AgentRunDetailTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Models_OneProfile_ListsItAsTheDefaultWithoutItsSettings()
+    {
+        var json = await _client.GetStringAsync("/api/models");
+
+        var model = Assert.Single(JsonElement.Parse(json).GetProperty("items").EnumerateArray());
+        Assert.Equal("fake", model.GetProperty("name").GetString());
+        Assert.Equal("openai-compatible", model.GetProperty("provider").GetString());
+        Assert.Equal("fake-model", model.GetProperty("model").GetString());
+        Assert.True(model.GetProperty("isDefault").GetBoolean());
+        Assert.DoesNotContain(_model.Endpoint, json, StringComparison.Ordinal);
+        Assert.DoesNotContain("price", json, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task AgentNode_ToolRoundThenAnswer_RunDetailShowsStepsUsageAndCost()
     {
         _model.Reply = request => request.Index == 0

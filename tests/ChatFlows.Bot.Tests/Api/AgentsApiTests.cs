@@ -29,6 +29,23 @@ public sealed class AgentsApiTests(HostFixture host)
     }
 
     [Fact]
+    public async Task Tools_ListsEveryToolAnAgentMayCallWithWhatItDoes()
+    {
+        var tools = (await host.GetJsonAsync("/api/agent-tools")).GetProperty("items").EnumerateArray().ToArray();
+
+        Assert.Equal(["current_time", "http_get"], tools.Select(t => t.GetProperty("name").GetString()));
+        Assert.All(tools, t => Assert.False(string.IsNullOrWhiteSpace(t.GetProperty("description").GetString())));
+    }
+
+    [Fact]
+    public async Task Models_NoneConfigured_ListsNone()
+    {
+        var models = await host.GetJsonAsync("/api/models");
+
+        Assert.Empty(models.GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
     public async Task Create_Twice_Returns409()
     {
         using var first = await host.SendAsync(HttpMethod.Post, "/api/agents", Agent("writer-twice"));

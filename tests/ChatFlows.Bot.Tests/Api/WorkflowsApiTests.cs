@@ -204,6 +204,47 @@ public sealed class WorkflowsApiTests(HostFixture host)
     }
 
     [Fact]
+    public async Task List_ShowsTheNextScheduledTimeAndTheLastRun()
+    {
+        await host.CreateWorkflowAsync("""
+            {
+              "id": "wf-list-schedule",
+              "name": "New year",
+              "nodes": [
+                {"id": "midnight", "type": "trigger", "config": {"kind": "schedule", "cron": "0 0 1 1 *", "timeZone": "Europe/Berlin"}},
+                {"id": "play", "type": "trigger", "config": {"kind": "manual"}},
+                {"id": "done", "type": "output", "config": {"kind": "end"}}
+              ],
+              "edges": [{"from": "midnight", "to": "done"}, {"from": "play", "to": "done"}]
+            }
+            """);
+
+        var before = Item(await host.GetJsonAsync("/api/workflows"), "wf-list-schedule");
+
+        Assert.Equal(JsonValueKind.Null, before.GetProperty("lastRun").ValueKind);
+        var next = before.GetProperty("nextRunAt").GetDateTimeOffset();
+        var berlin = TimeZoneInfo.ConvertTime(next, TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"));
+        Assert.Equal((1, 1, 0, 0), (berlin.Month, berlin.Day, berlin.Hour, berlin.Minute));
+        Assert.InRange(next, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(366));
+        var triggers = before.GetProperty("triggers").EnumerateArray().ToArray();
+        Assert.Equal("0 0 1 1 *", triggers[0].GetProperty("cron").GetString());
+        Assert.Equal("Europe/Berlin", triggers[0].GetProperty("timeZone").GetString());
+        Assert.Equal(next, triggers[0].GetProperty("nextFireAt").GetDateTimeOffset());
+        Assert.False(triggers[1].TryGetProperty("nextFireAt", out _));
+
+        var runId = await host.StartRunAsync("wf-list-schedule");
+        await host.WaitForRunAsync(runId);
+        var after = Item(await host.GetJsonAsync("/api/workflows"), "wf-list-schedule");
+
+        var last = after.GetProperty("lastRun");
+        Assert.Equal(runId, last.GetProperty("id").GetString());
+        Assert.Equal("succeeded", last.GetProperty("status").GetString());
+        Assert.True(last.GetProperty("finishedAt").GetDateTimeOffset() >= last.GetProperty("createdAt").GetDateTimeOffset());
+
+        static JsonElement Item(JsonElement list, string id) => list.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("id").GetString() == id);
+    }
+
+    [Fact]
     public async Task Create_AfterDelete_ContinuesVersionsAndRunsTheNewDocument()
     {
         await host.CreateWorkflowAsync(TestWorkflows.Echo("wf-reborn", "old"));

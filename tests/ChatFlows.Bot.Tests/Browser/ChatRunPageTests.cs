@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -22,6 +23,7 @@ public sealed class ChatRunPageTests(HostFixture host, ChromiumFixture chromium)
         await SendAsync(page, "/run standup-digest");
 
         await Expect(page.GetByTestId("ephemeral-note")).ToContainTextAsync("Started Standup digest");
+        await Expect(page.GetByTestId("ephemeral-note").GetByTestId("note-run")).ToHaveAttributeAsync("href", new Regex("^/runs/[0-9a-f]{32}$"));
         var progress = ProgressCard(page);
         await Expect(progress).ToContainTextAsync("waiting");
         await Expect(progress).ToContainTextAsync("waiting for anyone to approve");

@@ -1,0 +1,521 @@
+// The dashboard: workflows (Play, Duplicate, Export, Import, Delete) and agents (create, edit, delete). Every change
+// goes through the JSON API, and whatever the server refuses is shown in its own words, next to the field it names.
+(() => {
+  "use strict";
+
+  const { api, problemText, toast, formatTime, statusBadge, element, ready } = window.ChatFlows;
+  const byTestId = id => document.querySelector(`[data-testid="${id}"]`);
+  const enc = encodeURIComponent;
+
+  const state = { workflows: [], agents: [], models: [], tools: [] };
+  let refreshTimer = null;
+  let workflowsShown = false;
+
+  // ---- Loading -------------------------------------------------------------------------------------------------
+
+  async function loadWorkflows() {
+    const answer = await api("GET", "/api/workflows");
+    if (!answer.ok) {
+      toast(problemText(answer.problem, "The workflows could not be loaded."), "error");
+      return;
+    }
+    // A refresh that changes nothing leaves the table alone, and with it the keyboard focus.
+    const changed = !workflowsShown || JSON.stringify(answer.data.items) !== JSON.stringify(state.workflows);
+    workflowsShown = true;
+    state.workflows = answer.data.items;
+    if (changed) renderWorkflows();
+    scheduleRefresh();
+  }
+
+  async function loadAgents() {
+    const answer = await api("GET", "/api/agents");
+    if (!answer.ok) {
+      toast(problemText(answer.problem, "The agents could not be loaded."), "error");
+      return;
+    }
+    state.agents = answer.data.items;
+    renderAgents();
+  }
+
+  async function loadChoices() {
+    const [models, tools] = await Promise.all([api("GET", "/api/models"), api("GET", "/api/agent-tools")]);
+    state.models = models.ok ? models.data.items : [];
+    state.tools = tools.ok ? tools.data.items : [];
+  }
+
+  // A run started from chat or a schedule shows up here too; while a listed run is going, look again soon.
+  function scheduleRefresh() {
+    clearTimeout(refreshTimer);
+    const going = state.workflows.some(w => w.lastRun && (w.lastRun.status === "queued" || w.lastRun.status === "running"));
+    refreshTimer = setTimeout(() => { if (!document.hidden) loadWorkflows(); else scheduleRefresh(); }, going ? 3000 : 15000);
+  }
+
+  // ---- Workflows -----------------------------------------------------------------------------------------------
+
+  function renderWorkflows() {
+    const body = byTestId("workflow-list").tBodies[0];
+    // The rows are built anew: whoever was on a row's button stays on it.
+    const focused = document.activeElement?.closest("[data-testid=workflow-row]") ? document.activeElement : null;
+    const focusRow = focused?.closest("tr").dataset.id;
+    const focusTestId = focused?.dataset.testid;
+    body.replaceChildren(...state.workflows.map(workflowRow));
+    if (focusRow && focusTestId) body.querySelector(`tr[data-id="${CSS.escape(focusRow)}"] [data-testid="${focusTestId}"]`)?.focus();
+    byTestId("workflow-empty").hidden = state.workflows.length > 0;
+    byTestId("workflow-list").hidden = state.workflows.length === 0;
+  }
+
+  function workflowRow(workflow) {
+    const last = workflow.lastRun;
+    const lastAt = last ? last.finishedAt ?? last.startedAt ?? last.createdAt : null;
+    return element("tr", { "data-testid": "workflow-row", "data-id": workflow.id },
+      element("td", {},
+        element("a", { href: `/workflows/${enc(workflow.id)}`, class: "row-title", "data-testid": "workflow-edit", title: workflow.description ?? undefined }, workflow.name),
+        element("div", { class: "muted row-sub" }, workflow.id)),
+      element("td", { "data-testid": "workflow-triggers" }, workflow.triggers.length ? workflow.triggers.map(triggerChip) : element("span", { class: "muted" }, "none")),
+      element("td", { "data-testid": "workflow-next" },
+        workflow.nextRunAt
+          ? element("time", { datetime: workflow.nextRunAt, title: new Date(workflow.nextRunAt).toString() }, formatTime(workflow.nextRunAt))
+          : element("span", { class: "muted" }, "—")),
+      element("td", { "data-testid": "workflow-last" },
+        last
+          ? element("a", { href: `/runs/${enc(last.id)}`, class: "last-run", "data-testid": "workflow-last-run", "data-status": last.status },
+            statusBadge(last.status), " ", element("time", { datetime: lastAt }, formatTime(lastAt)))
+          : element("span", { class: "muted" }, "never run")),
+      element("td", { class: "actions" },
+        element("button", { type: "button", class: "small primary", "data-testid": "workflow-play", title: `Start ${workflow.name}`, disabled: workflow.triggers.length === 0, onclick: () => openPlay(workflow) }, "▶ Play"),
+        element("a", { href: `/runs?workflow=${enc(workflow.id)}`, class: "button small", "data-testid": "workflow-runs" }, "Runs"),
+        element("button", { type: "button", class: "small", "data-testid": "workflow-duplicate", onclick: () => openDuplicate(workflow) }, "Duplicate"),
+        element("button", { type: "button", class: "small", "data-testid": "workflow-export", onclick: () => exportWorkflow(workflow) }, "Export"),
+        element("button", { type: "button", class: "small danger", "data-testid": "workflow-delete", onclick: () => confirmDeleteWorkflow(workflow) }, "Delete")));
+  }
+
+  function triggerChip(trigger) {
+    let text = trigger.kind ?? "trigger";
+    if (trigger.kind === "command" && trigger.command) text = `/run ${trigger.command}`;
+    if (trigger.kind === "schedule" && trigger.cron) text = `⏰ ${trigger.cron}${trigger.timeZone ? ` (${trigger.timeZone})` : ""}`;
+    return element("span", { class: "chip", "data-kind": trigger.kind ?? "", title: `trigger ${trigger.id}` }, text);
+  }
+
+  // Play: pick the trigger, give the payload, start, and watch the run on the canvas.
+  function openPlay(workflow) {
+    const dialog = byTestId("play-dialog");
+    const select = byTestId("play-trigger");
+    const payload = byTestId("play-payload");
+    dialog.querySelector("h2").textContent = `Play ${workflow.name}`;
+    select.replaceChildren(...workflow.triggers.map(t => element("option", { value: t.id }, `${t.id} (${t.kind ?? "trigger"})`)));
+    const preferred = workflow.triggers.find(t => t.kind === "manual") ?? workflow.triggers[0];
+    if (preferred) select.value = preferred.id;
+    const template = () => workflow.triggers.find(t => t.id === select.value)?.kind === "command" ? '{\n  "args": {}\n}' : "{}";
+    payload.value = template();
+    let touched = false;
+    payload.oninput = () => { touched = true; };
+    select.onchange = () => { if (!touched) payload.value = template(); };
+    hideError("play-error");
+
+    dialog.querySelector("form").onsubmit = async event => {
+      event.preventDefault();
+      const text = payload.value.trim() || "{}";
+      const answer = await busy("play-start", () =>
+        api("POST", `/api/workflows/${enc(workflow.id)}/runs?trigger=${enc(select.value)}`, text, { raw: true }));
+      if (!answer.ok) {
+        showProblem("play-error", answer.problem, "The run could not start.");
+        return;
+      }
+      dialog.close();
+      location.href = `/workflows/${enc(workflow.id)}?run=${enc(answer.data.runId)}`;
+    };
+    dialog.showModal();
+    payload.focus();
+  }
+
+  function openDuplicate(workflow) {
+    const dialog = byTestId("duplicate-dialog");
+    const id = byTestId("duplicate-id");
+    const name = byTestId("duplicate-name");
+    dialog.querySelector("h2").textContent = `Duplicate ${workflow.name}`;
+    id.value = freeId(`${workflow.id}-copy`);
+    name.value = `${workflow.name} (copy)`;
+    hideError("duplicate-error");
+
+    dialog.querySelector("form").onsubmit = async event => {
+      event.preventDefault();
+      const answer = await busy("duplicate-save", async () => {
+        const original = await api("GET", `/api/workflows/${enc(workflow.id)}`);
+        if (!original.ok) return original;
+        const copy = { ...original.data, id: id.value.trim(), name: name.value.trim() || undefined };
+        delete copy.version;
+        return api("POST", "/api/workflows", copy);
+      });
+      if (!answer.ok) {
+        showProblem("duplicate-error", answer.problem, "The workflow could not be duplicated.");
+        return;
+      }
+      dialog.close();
+      toast(`Duplicated as ${answer.data.id}.`, "success");
+      await loadWorkflows();
+    };
+    dialog.showModal();
+    id.select();
+  }
+
+  // The document as stored, without the server's version counter: importing it anywhere starts a history of its own.
+  async function exportWorkflow(workflow) {
+    const answer = await api("GET", `/api/workflows/${enc(workflow.id)}`);
+    if (!answer.ok) {
+      toast(problemText(answer.problem, `Workflow ${workflow.id} could not be exported.`), "error");
+      return;
+    }
+    const document_ = { ...answer.data };
+    delete document_.version;
+    const blob = new Blob([JSON.stringify(document_, null, 2) + "\n"], { type: "application/json" });
+    const url = URL.createObjectURL(blob);
+    const link = element("a", { href: url, download: `${workflow.id}.json`, hidden: true });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+
+  function openImport() {
+    const dialog = byTestId("import-dialog");
+    const file = byTestId("import-file");
+    const text = byTestId("import-text");
+    const conflict = byTestId("import-conflict");
+    const newId = byTestId("import-new-id");
+    const replace = byTestId("import-replace");
+    const submit = byTestId("import-submit");
+    file.value = "";
+    text.value = "";
+    let existing = null;
+    const resetConflict = () => {
+      existing = null;
+      conflict.hidden = true;
+      replace.hidden = true;
+      submit.textContent = "Import";
+    };
+    resetConflict();
+    hideError("import-error");
+
+    file.onchange = async () => {
+      const picked = file.files?.[0];
+      if (!picked) return;
+      text.value = await picked.text();
+      resetConflict();
+      hideError("import-error");
+    };
+    text.oninput = () => { if (existing) resetConflict(); };
+
+    const finish = async saved => {
+      dialog.close();
+      toast(`Imported ${saved.name ?? saved.id} (${saved.id}, version ${saved.version}).`, "success");
+      await loadWorkflows();
+    };
+
+    dialog.querySelector("form").onsubmit = async event => {
+      event.preventDefault();
+      hideError("import-error");
+      const body = text.value.trim();
+      if (!body) {
+        showProblem("import-error", null, "Pick a JSON file or paste a workflow document first.");
+        return;
+      }
+      let parsed = null;
+      try { parsed = JSON.parse(body); } catch { /* the server says where the JSON goes wrong */ }
+
+      if (existing) {
+        // Under a new id: the same document, renamed.
+        const answer = await busy("import-submit", () => api("POST", "/api/workflows", { ...parsed, id: newId.value.trim(), version: undefined }));
+        if (answer.ok) await finish(answer.data);
+        else showProblem("import-error", answer.problem, "The workflow could not be imported.");
+        return;
+      }
+
+      const id = parsed && typeof parsed === "object" && typeof parsed.id === "string" ? parsed.id : null;
+      if (id && state.workflows.some(w => w.id === id)) {
+        existing = id;
+        byTestId("import-conflict-id").textContent = id;
+        newId.value = freeId(`${id}-imported`);
+        conflict.hidden = false;
+        replace.hidden = false;
+        submit.textContent = "Import as new id";
+        newId.focus();
+        return;
+      }
+      const answer = await busy("import-submit", () => api("POST", "/api/workflows", body, { raw: true }));
+      if (answer.ok) await finish(answer.data);
+      else showProblem("import-error", answer.problem, "The workflow could not be imported.");
+    };
+
+    // Replace: a save on top of the version stored now, as the editor saves, so a concurrent edit is not lost silently.
+    replace.onclick = async () => {
+      hideError("import-error");
+      const answer = await busy("import-replace", async () => {
+        const current = await api("GET", `/api/workflows/${enc(existing)}`);
+        if (!current.ok) return current;
+        return api("PUT", `/api/workflows/${enc(existing)}`, text.value.trim(), { raw: true, ifMatch: current.etag });
+      });
+      if (answer.ok) await finish(answer.data);
+      else showProblem("import-error", answer.problem, "The workflow could not be replaced.");
+    };
+    dialog.showModal();
+  }
+
+  function confirmDeleteWorkflow(workflow) {
+    openConfirm({
+      title: `Delete ${workflow.name}?`,
+      text: `Workflow ${workflow.id} and its triggers stop at once; its runs stay in the history, pinned to their version.`,
+      action: () => api("DELETE", `/api/workflows/${enc(workflow.id)}`, undefined, { ifMatch: workflow.version }),
+      done: async () => {
+        toast(`Deleted ${workflow.id}.`, "success");
+        await loadWorkflows();
+      },
+    });
+  }
+
+  function freeId(wanted) {
+    const taken = new Set(state.workflows.map(w => w.id));
+    if (!taken.has(wanted)) return wanted;
+    for (let n = 2; ; n++) if (!taken.has(`${wanted}-${n}`)) return `${wanted}-${n}`;
+  }
+
+  // ---- Agents --------------------------------------------------------------------------------------------------
+
+  function renderAgents() {
+    const body = byTestId("agent-list").tBodies[0];
+    body.replaceChildren(...state.agents.map(agentRow));
+    byTestId("agent-empty").hidden = state.agents.length > 0;
+    byTestId("agent-list").hidden = state.agents.length === 0;
+  }
+
+  function agentRow(agent) {
+    return element("tr", { "data-testid": "agent-row", "data-id": agent.id },
+      element("td", {},
+        element("button", { type: "button", class: "link-button row-title", "data-testid": "agent-open", onclick: () => openAgent(agent) }, agent.name),
+        element("div", { class: "muted row-sub" }, agent.id)),
+      element("td", { "data-testid": "agent-model-cell" }, agent.model ?? element("span", { class: "muted" }, defaultModelLabel())),
+      element("td", {}, agent.temperature ?? element("span", { class: "muted" }, "—")),
+      element("td", {}, agent.tools.length ? agent.tools.map(t => element("span", { class: "chip" }, t)) : element("span", { class: "muted" }, "none")),
+      element("td", { class: "actions" },
+        element("button", { type: "button", class: "small", "data-testid": "agent-edit", onclick: () => openAgent(agent) }, "Edit"),
+        element("button", { type: "button", class: "small danger", "data-testid": "agent-delete", onclick: () => confirmDeleteAgent(agent) }, "Delete")));
+  }
+
+  function defaultModelLabel() {
+    const fallback = state.models.find(m => m.isDefault);
+    return fallback ? `default (${fallback.name})` : "default";
+  }
+
+  // New when agent is null. The form keeps the server's field names, so its problems land on the right field.
+  function openAgent(agent) {
+    const dialog = byTestId("agent-dialog");
+    const form = dialog.querySelector("form");
+    const fields = {
+      id: byTestId("agent-id"), name: byTestId("agent-name"), instructions: byTestId("agent-instructions"),
+      model: byTestId("agent-model"), temperature: byTestId("agent-temperature"), maxOutputTokens: byTestId("agent-max-tokens"),
+    };
+    dialog.querySelector("h2").textContent = agent ? `Edit ${agent.name}` : "New agent";
+    fields.id.value = agent?.id ?? "";
+    fields.id.readOnly = Boolean(agent);
+    fields.name.value = agent?.name ?? "";
+    fields.instructions.value = agent?.instructions ?? "";
+    fields.temperature.value = agent?.temperature ?? "";
+    fields.maxOutputTokens.value = agent?.maxOutputTokens ?? "";
+
+    const models = state.models.map(m => element("option", { value: m.name }, m.model ? `${m.name} — ${m.provider ?? ""} ${m.model}`.trim() : m.name));
+    if (agent?.model && !state.models.some(m => m.name === agent.model)) {
+      models.push(element("option", { value: agent.model }, `${agent.model} (not configured)`));
+    }
+    fields.model.replaceChildren(element("option", { value: "" }, `Default profile${state.models.some(m => m.isDefault) ? ` (${state.models.find(m => m.isDefault).name})` : ""}`), ...models);
+    fields.model.value = agent?.model ?? "";
+
+    const chosen = new Set(agent?.tools ?? []);
+    const tools = [...state.tools];
+    for (const name of chosen) if (!tools.some(t => t.name === name)) tools.push({ name, description: "not available on this host" });
+    byTestId("agent-tools").replaceChildren(...tools.map(tool =>
+      element("label", { class: "tool-choice" },
+        element("input", { type: "checkbox", value: tool.name, checked: chosen.has(tool.name), "data-testid": `agent-tool-${tool.name}` }),
+        element("span", {}, element("code", {}, tool.name), " ", element("span", { class: "muted" }, tool.description)))));
+    if (tools.length === 0) byTestId("agent-tools").replaceChildren(element("span", { class: "muted" }, "This host offers no tools."));
+    clearFieldErrors(form);
+
+    form.onsubmit = async event => {
+      event.preventDefault();
+      clearFieldErrors(form);
+      const local = {};
+      const number = (input, field) => {
+        if (input.validity.badInput) local[field] = [`${field} must be a number.`];
+        return input.value === "" ? null : Number(input.value);
+      };
+      const body = {
+        id: fields.id.value.trim(),
+        name: fields.name.value,
+        instructions: fields.instructions.value,
+        model: fields.model.value || null,
+        temperature: number(fields.temperature, "temperature"),
+        maxOutputTokens: number(fields.maxOutputTokens, "maxOutputTokens"),
+        tools: [...byTestId("agent-tools").querySelectorAll("input:checked")].map(c => c.value),
+      };
+      if (Object.keys(local).length) {
+        showFieldErrors(form, { errors: local }, "agent-error");
+        return;
+      }
+      const answer = await busy("agent-save", () => agent
+        ? api("PUT", `/api/agents/${enc(agent.id)}`, body, { ifMatch: agent.version })
+        : api("POST", "/api/agents", body));
+      if (!answer.ok) {
+        showFieldErrors(form, answer.problem, "agent-error");
+        return;
+      }
+      dialog.close();
+      toast(agent ? `Saved ${answer.data.name}.` : `Created ${answer.data.name}.`, "success");
+      await loadAgents();
+    };
+    dialog.showModal();
+    (agent ? fields.name : fields.id).focus();
+  }
+
+  function confirmDeleteAgent(agent) {
+    openConfirm({
+      title: `Delete ${agent.name}?`,
+      text: `Agent ${agent.id} is deleted for good. Workflows whose agent nodes use it keep it from being deleted.`,
+      action: () => api("DELETE", `/api/agents/${enc(agent.id)}`),
+      // 409 names the workflows that use it: link each, so they can be changed first.
+      problem: problem => Array.isArray(problem?.workflows) && problem.workflows.length
+        ? [element("p", {}, problemText(problem, "The agent is in use.")),
+          element("ul", { class: "problems", "data-testid": "confirm-workflows" },
+            problem.workflows.map(id => element("li", {}, element("a", { href: `/workflows/${enc(id)}`, "data-testid": "confirm-workflow", "data-id": id }, id))))]
+        : null,
+      done: async () => {
+        toast(`Deleted ${agent.id}.`, "success");
+        await loadAgents();
+      },
+    });
+  }
+
+  // ---- Dialog helpers ------------------------------------------------------------------------------------------
+
+  function openConfirm({ title, text, action, problem, done }) {
+    const dialog = byTestId("confirm-dialog");
+    dialog.querySelector("h2").textContent = title;
+    byTestId("confirm-text").textContent = text;
+    byTestId("confirm-ok").disabled = false;
+    hideError("confirm-error");
+    dialog.querySelector("form").onsubmit = async event => {
+      event.preventDefault();
+      const answer = await busy("confirm-ok", action);
+      if (!answer.ok) {
+        const custom = problem?.(answer.problem);
+        if (custom) {
+          const box = byTestId("confirm-error");
+          box.replaceChildren(...custom);
+          box.hidden = false;
+        } else {
+          showProblem("confirm-error", answer.problem, "It could not be deleted.");
+        }
+        return;
+      }
+      dialog.close();
+      await done();
+    };
+    dialog.showModal();
+    byTestId("confirm-cancel").focus();
+  }
+
+  // Disables the button while the request is out, so a double click sends one request.
+  async function busy(testId, work) {
+    const button = byTestId(testId);
+    button.disabled = true;
+    try {
+      return await work();
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  function hideError(testId) {
+    const box = byTestId(testId);
+    box.replaceChildren();
+    box.hidden = true;
+  }
+
+  // A problem with per-path errors becomes a list, one sentence per problem; anything else its title and detail.
+  function showProblem(testId, problem, fallback) {
+    const box = byTestId(testId);
+    const entries = problem && typeof problem === "object" && problem.errors && typeof problem.errors === "object"
+      ? Object.entries(problem.errors).flatMap(([path, messages]) => [].concat(messages).map(message => [path, message]))
+      : [];
+    if (entries.length > 0) {
+      box.replaceChildren(
+        element("p", {}, problem.title ?? fallback, problem.detail ? ` ${problem.detail}` : ""),
+        element("ul", { class: "problems" }, entries.map(([path, message]) =>
+          element("li", { "data-testid": "problem", "data-path": path }, path ? element("code", {}, path) : null, path ? " " : null, message))));
+    } else {
+      box.replaceChildren(problemText(problem, fallback));
+    }
+    box.hidden = false;
+  }
+
+  function clearFieldErrors(form) {
+    form.querySelectorAll(".field.invalid").forEach(f => f.classList.remove("invalid"));
+    form.querySelectorAll(".field-error").forEach(e => e.remove());
+    const summary = form.querySelector(".form-error");
+    summary.replaceChildren();
+    summary.hidden = true;
+  }
+
+  // Each problem under the field it names (tools/1 belongs to tools); what fits no field goes to the summary.
+  function showFieldErrors(form, problem, summaryTestId) {
+    const leftover = [];
+    const errors = problem && typeof problem === "object" && problem.errors && typeof problem.errors === "object" ? problem.errors : {};
+    for (const [path, messages] of Object.entries(errors)) {
+      const name = path.split("/")[0];
+      const field = name ? form.querySelector(`.field[data-field="${CSS.escape(name)}"]`) : null;
+      for (const message of [].concat(messages)) {
+        if (!field) {
+          leftover.push(path ? `${path}: ${message}` : message);
+          continue;
+        }
+        field.classList.add("invalid");
+        field.append(element("p", { class: "field-error", "data-testid": `${summaryTestId}-${name}` }, message));
+      }
+    }
+    if (Object.keys(errors).length === 0) leftover.push(problemText(problem, "It could not be saved."));
+    if (leftover.length > 0) {
+      const summary = byTestId(summaryTestId);
+      summary.textContent = leftover.join(" ");
+      summary.hidden = false;
+    }
+    form.querySelector(".field.invalid input, .field.invalid textarea, .field.invalid select")?.focus();
+  }
+
+  for (const dialog of document.querySelectorAll("dialog")) {
+    dialog.querySelector("button[value=cancel]")?.addEventListener("click", () => dialog.close());
+  }
+
+  // /?agent=new and /?agent=<id> open the agent form (the editor's agent picker links here); closing it forgets that.
+  byTestId("agent-dialog").addEventListener("close", () => {
+    const url = new URL(location.href);
+    if (url.searchParams.has("agent")) {
+      url.searchParams.delete("agent");
+      history.replaceState(null, "", url.pathname + url.search + url.hash);
+    }
+  });
+
+  byTestId("agent-new").addEventListener("click", () => openAgent(null));
+  byTestId("workflow-import").addEventListener("click", openImport);
+
+  async function start() {
+    await Promise.all([loadChoices(), loadWorkflows(), loadAgents()]);
+    renderAgents();
+    const wanted = new URLSearchParams(location.search).get("agent");
+    if (wanted === "new") openAgent(null);
+    else if (wanted) {
+      const agent = state.agents.find(a => a.id === wanted);
+      if (agent) openAgent(agent);
+      else toast(`There is no agent '${wanted}'.`, "error");
+    }
+    ready();
+  }
+
+  start();
+})();

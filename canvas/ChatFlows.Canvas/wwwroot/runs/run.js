@@ -1,0 +1,262 @@
+// One run: its facts, a timeline with a bar per node on the run's time span, what each node produced, the chat
+// messages that show it, Cancel, and approvals to decide. While the run goes on, its server-sent events trigger a
+// fresh read of the detail, so the page shows exactly what GET /api/runs/{id} says.
+(() => {
+  "use strict";
+
+  const { api, problemText, toast, formatDuration, formatTime, statusBadge, element, ready } = window.ChatFlows;
+  const byTestId = id => document.querySelector(`[data-testid="${id}"]`);
+  const enc = encodeURIComponent;
+  const going = status => status === "queued" || status === "running" || status === "waiting";
+  const eventNames = ["run.started", "node.started", "node.finished", "node.failed", "run.waiting", "run.finished"];
+
+  const runId = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop() ?? "");
+  const openNodes = new Set();
+  let run = null;
+  let events = null;
+  let reloadTimer = null;
+  let tickTimer = null;
+  let loading = null;
+
+  async function load() {
+    // One read at a time; a burst of events becomes one more read after it.
+    if (loading) return loading;
+    loading = (async () => {
+      const answer = await api("GET", `/api/runs/${enc(runId)}`);
+      if (!answer.ok) {
+        const box = byTestId("run-load-error");
+        box.textContent = problemText(answer.problem, "The run could not be loaded.");
+        box.hidden = false;
+        return false;
+      }
+      run = answer.data;
+      render();
+      follow();
+      return true;
+    })();
+    try {
+      return await loading;
+    } finally {
+      loading = null;
+    }
+  }
+
+  function reloadSoon() {
+    clearTimeout(reloadTimer);
+    reloadTimer = setTimeout(load, 100);
+  }
+
+  // Live while the run goes on: every event is a cue to read the detail again; the stream ends with the run.
+  function follow() {
+    if (!going(run.status)) {
+      stopFollowing();
+      return;
+    }
+    if (!events) {
+      events = new EventSource(`/api/runs/${enc(runId)}/events`);
+      for (const name of eventNames) events.addEventListener(name, reloadSoon);
+      events.addEventListener("run.finished", () => stopFollowing());
+      // The browser reconnects by itself; a fresh read covers whatever was missed meanwhile.
+      events.addEventListener("error", reloadSoon);
+    }
+    // Bars of running nodes grow with the clock.
+    if (run.status === "running" && !tickTimer) tickTimer = setInterval(renderTimeline, 1000);
+    if (run.status !== "running" && tickTimer) {
+      clearInterval(tickTimer);
+      tickTimer = null;
+    }
+  }
+
+  function stopFollowing() {
+    events?.close();
+    events = null;
+    clearInterval(tickTimer);
+    tickTimer = null;
+  }
+
+  function render() {
+    document.title = `Run ${run.id} · ChatFlows`;
+    byTestId("run-id").textContent = run.id;
+    byTestId("run-status").replaceChildren(statusBadge(run.status));
+    byTestId("run-open-canvas").href = `/workflows/${enc(run.workflowId)}?run=${enc(run.id)}`;
+    byTestId("run-cancel").hidden = !going(run.status);
+    byTestId("run-body").hidden = false;
+    renderFacts();
+    renderApprovals();
+    renderTimeline();
+    byTestId("run-trigger").textContent = json(run.trigger);
+    byTestId("run-data").textContent = json(run.data);
+    byTestId("run-result-box").hidden = run.result === null || run.result === undefined;
+    byTestId("run-result").textContent = json(run.result);
+    renderChat();
+  }
+
+  function renderFacts() {
+    const facts = [
+      ["workflow", "Workflow", element("span", {}, element("a", { href: `/workflows/${enc(run.workflowId)}` }, run.workflowId), ` version ${run.workflowVersion} · `,
+        element("a", { href: `/runs?workflow=${enc(run.workflowId)}` }, "its runs"))],
+      ["started-by", "Started by", run.startedBy ?? "—"],
+      ["trigger", "Trigger", run.triggerNodeId ?? "—"],
+      ["created", "Queued", time(run.createdAt)],
+      ["started", "Started", time(run.startedAt)],
+      ["finished", "Finished", time(run.finishedAt)],
+      ["duration", "Duration", run.durationMs !== null ? formatDuration(run.durationMs) : going(run.status) && run.startedAt ? `${formatDuration(Date.now() - Date.parse(run.startedAt))} so far` : "—"],
+      ["usage", "Model usage", run.usage ? usageText(run.usage) : "—"],
+    ];
+    if (run.thread) facts.push(["thread", "Thread", run.thread]);
+    if (run.parentRunId) facts.push(["parent", "Started by run", element("a", { href: `/runs/${enc(run.parentRunId)}` }, run.parentRunId), run.parentNodeId ? ` (node ${run.parentNodeId})` : ""]);
+    if (run.cancelRequested && going(run.status)) facts.push(["cancel", "Cancel", "requested"]);
+    byTestId("run-facts").replaceChildren(...facts.flatMap(([key, label, ...value]) => [
+      element("dt", {}, label),
+      element("dd", { "data-testid": `fact-${key}` }, ...value),
+    ]));
+
+    const error = byTestId("run-error");
+    error.hidden = !run.error;
+    error.replaceChildren(...(run.error
+      ? [run.error.nodeId ? element("strong", {}, `Node ${run.error.nodeId} failed: `) : element("strong", {}, "Failed: "), run.error.message]
+      : []));
+  }
+
+  // Decide here as anyone the approval lists; the server checks who may.
+  function renderApprovals() {
+    const waiting = run.nodes.filter(n => n.status === "waiting" && n.kind === "approval");
+    const panel = byTestId("run-approvals");
+    panel.hidden = waiting.length === 0;
+    const list = byTestId("approval-list");
+    const keep = new Set(waiting.map(n => n.nodeId));
+    // Forms already shown keep what was typed into them.
+    list.querySelectorAll("[data-testid=approval]").forEach(form => { if (!keep.has(form.dataset.id)) form.remove(); });
+    for (const node of waiting) {
+      if (list.querySelector(`[data-testid=approval][data-id="${CSS.escape(node.nodeId)}"]`)) continue;
+      list.append(approvalForm(node));
+    }
+  }
+
+  function approvalForm(node) {
+    const remembered = localStorage.getItem("chatflows.playground.name");
+    const by = element("input", { name: "by", "data-testid": "approval-by", value: remembered ? `playground:${remembered}` : "", placeholder: "slack:U012AB3CD or playground:ada", autocomplete: "off" });
+    const comment = element("input", { name: "comment", "data-testid": "approval-comment", placeholder: "optional", autocomplete: "off" });
+    const error = element("p", { class: "form-error", "data-testid": "approval-error", hidden: true });
+    const decide = async decision => {
+      error.hidden = true;
+      const answer = await api("POST", `/api/runs/${enc(run.id)}/decisions`, { decision, by: by.value.trim(), nodeId: node.nodeId, comment: comment.value.trim() || undefined });
+      if (!answer.ok) {
+        error.textContent = problemText(answer.problem, "The decision was not taken.");
+        error.hidden = false;
+        return;
+      }
+      toast(answer.data.message ?? `${decision === "approve" ? "Approved" : "Rejected"}.`, "success");
+      reloadSoon();
+    };
+    return element("form", { class: "approval", "data-testid": "approval", "data-id": node.nodeId, onsubmit: event => { event.preventDefault(); decide("approve"); } },
+      element("p", {}, "Node ", element("code", {}, node.nodeId), " waits for a decision", node.wakeAt ? ` (it expires ${formatTime(node.wakeAt)})` : "", "."),
+      element("div", { class: "approval-fields" },
+        element("label", { class: "field" }, element("span", {}, "Decide as"), by),
+        element("label", { class: "field" }, element("span", {}, "Comment"), comment)),
+      error,
+      element("div", { class: "buttons" },
+        element("button", { type: "button", class: "danger", "data-testid": "approval-reject", onclick: () => decide("reject") }, "Reject"),
+        element("button", { type: "submit", class: "primary", "data-testid": "approval-approve" }, "Approve")));
+  }
+
+  // One bar per node, placed on the run's span: offset from the run's start, length its duration.
+  function renderTimeline() {
+    if (!run) return;
+    const now = Date.now();
+    const origin = Date.parse(run.startedAt ?? run.createdAt);
+    const ends = run.nodes.map(n => n.finishedAt ? Date.parse(n.finishedAt) : n.startedAt && going(n.status) ? now : 0);
+    const end = run.finishedAt ? Date.parse(run.finishedAt) : going(run.status) ? now : Math.max(origin, ...ends);
+    const span = Math.max(end - origin, 1);
+    byTestId("timeline-span").textContent = `${formatDuration(end - origin)} from ${formatTime(run.startedAt ?? run.createdAt)}`;
+    const timeline = byTestId("timeline");
+    const focused = document.activeElement?.closest("[data-testid=timeline-node]")?.dataset.id;
+    timeline.replaceChildren(...run.nodes.map(node => timelineRow(node, origin, span, now)));
+    if (focused) timeline.querySelector(`[data-testid=timeline-node][data-id="${CSS.escape(focused)}"] > summary`)?.focus();
+  }
+
+  function timelineRow(node, origin, span, now) {
+    const start = node.startedAt ? Date.parse(node.startedAt) : null;
+    const stop = node.finishedAt ? Date.parse(node.finishedAt) : start !== null && (node.status === "running" || node.status === "waiting") ? now : start;
+    const bar = start === null
+      ? element("span", { class: "tl-none muted" }, node.status === "skipped" ? "skipped" : "not reached")
+      : element("span", {
+        class: `tl-bar status-${node.status}`,
+        "data-testid": "timeline-bar",
+        style: `left: ${percent(start - origin, span)}%; width: ${Math.max(percent(stop - start, span), 0.6)}%`,
+        title: `${node.nodeId}: +${formatDuration(start - origin)}, ${formatDuration(stop - start)}`,
+      });
+    const meta = [];
+    if (node.durationMs !== null) meta.push(formatDuration(node.durationMs));
+    else if (start !== null && going(node.status)) meta.push(`${formatDuration(now - start)} so far`);
+    if (node.attempts > 1) meta.push(`${node.attempts} attempts`);
+    if (node.usage) meta.push(usageText(node.usage));
+
+    const details = element("details", { class: "tl-node", "data-testid": "timeline-node", "data-id": node.nodeId, "data-status": node.status, open: openNodes.has(node.nodeId) },
+      element("summary", { class: "tl-row" },
+        element("span", { class: "tl-name" }, element("span", { class: "tl-id" }, node.nodeId), element("span", { class: "tl-kind muted" }, node.kind ?? "")),
+        element("span", { class: "tl-track" }, bar),
+        element("span", { class: "tl-meta" }, statusBadge(node.status), element("span", { "data-testid": "timeline-meta" }, meta.join(" · ")))),
+      nodeDetails(node, origin));
+    details.addEventListener("toggle", () => { if (details.open) openNodes.add(node.nodeId); else openNodes.delete(node.nodeId); });
+    return details;
+  }
+
+  function nodeDetails(node, origin) {
+    const facts = [];
+    if (node.startedAt) facts.push(["Started", element("span", {}, time(node.startedAt), ` (+${formatDuration(Date.parse(node.startedAt) - origin)} into the run)`)]);
+    if (node.finishedAt) facts.push(["Finished", time(node.finishedAt)]);
+    if (node.attempts) facts.push(["Attempts", String(node.attempts)]);
+    if (node.port) facts.push(["Port", node.port]);
+    if (node.wakeAt) facts.push(["Wakes", time(node.wakeAt)]);
+    if (node.usage) facts.push(["Model usage", usageText(node.usage)]);
+    return element("div", { class: "tl-details", "data-testid": "node-details" },
+      facts.length ? element("dl", { class: "facts compact" }, facts.flatMap(([k, v]) => [element("dt", {}, k), element("dd", {}, v)])) : null,
+      node.error ? element("div", { class: "form-error", "data-testid": "node-error" }, node.error) : null,
+      node.steps?.length ? element("div", { class: "steps" }, element("h3", {}, "Steps"),
+        element("ol", { "data-testid": "node-steps" }, node.steps.map(step => element("li", { "data-testid": "node-step" },
+          element("code", {}, step.name), ` · ${formatDuration(step.durationMs)}`,
+          step.arguments !== undefined && step.arguments !== null ? element("pre", {}, json(step.arguments)) : null,
+          step.error ? element("div", { class: "form-error" }, step.error) : element("pre", {}, json(step.result)))))) : null,
+      node.output !== null && node.output !== undefined
+        ? element("div", {}, element("h3", {}, "Output"), element("pre", { "data-testid": "node-output" }, json(node.output)))
+        : node.error || node.steps?.length ? null : element("p", { class: "muted" }, "No output."));
+  }
+
+  function renderChat() {
+    const rows = (run.chat ?? []).map(card => element("tr", { "data-testid": "chat-row" },
+      element("td", {}, card.kind),
+      element("td", {}, card.nodeId ?? element("span", { class: "muted" }, "—")),
+      element("td", {}, element("code", {}, card.target)),
+      element("td", {}, element("code", {}, card.messageId)),
+      element("td", { class: card.error ? "bad" : "" }, card.error ?? "")));
+    byTestId("run-chat").tBodies[0].replaceChildren(...rows);
+    byTestId("run-chat").hidden = rows.length === 0;
+    byTestId("run-chat-empty").hidden = rows.length > 0;
+  }
+
+  function usageText(usage) {
+    const tokens = `${(usage.promptTokens + usage.completionTokens).toLocaleString()} tokens (${usage.promptTokens.toLocaleString()} in, ${usage.completionTokens.toLocaleString()} out)`;
+    return usage.cost !== null && usage.cost !== undefined ? `${tokens}, cost ${Number(usage.cost).toFixed(4)}` : tokens;
+  }
+
+  const percent = (part, whole) => Math.min(Math.max((part / whole) * 100, 0), 100);
+  const time = iso => iso ? element("time", { datetime: iso, title: new Date(iso).toString() }, formatTime(iso)) : "—";
+  const json = value => value === undefined ? "" : JSON.stringify(value, null, 2);
+
+  byTestId("run-cancel").addEventListener("click", async () => {
+    const button = byTestId("run-cancel");
+    button.disabled = true;
+    const answer = await api("POST", `/api/runs/${enc(runId)}/cancel`);
+    button.disabled = false;
+    if (!answer.ok) toast(problemText(answer.problem, "The run could not be cancelled."), "error");
+    else toast("Cancel requested; the run stops in a moment.", "info");
+    // A waiting run is cancelled by whichever worker claims it next: keep reading until it has ended.
+    const until = Date.now() + 15_000;
+    while (await load() && going(run.status) && Date.now() < until) await new Promise(r => setTimeout(r, 300));
+  });
+
+  addEventListener("pagehide", stopFollowing);
+
+  load().then(ready);
+})();

@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ChatFlows.Bot.Tests.Browser;
+using ChatFlows.Core.Tests.Agents;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using static Microsoft.Playwright.Assertions;
+
+namespace ChatFlows.Bot.Tests.Canvas;
+
+/// <summary>
+/// The canvas against a host with a priced model profile (a local fake model server): an agent run's steps, tokens
+/// and cost on the run page, and the profile offered by the agent form.
+/// </summary>
+public sealed class RunsWithAModelPageTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>, IAsyncLifetime
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("chatflows-canvas-model-").FullName;
+    private FakeModelServer _model = null!;
+    private WebApplicationFactory<Program> _factory = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _model = await FakeModelServer.StartAsync();
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
+            .UseSetting("urls", "http://127.0.0.1:0")
+            .UseSetting("ChatFlows:Storage:ConnectionString", $"Data Source={Path.Combine(_folder, "chatflows.db")}")
+            .UseSetting("ChatFlows:Runs:PollInterval", "00:00:00.050")
+            .UseSetting("ChatFlows:Samples:Seed", "false")
+            .UseSetting("ChatFlows:Models:fake:Provider", "openai-compatible")
+            .UseSetting("ChatFlows:Models:fake:Model", "fake-model")
+            .UseSetting("ChatFlows:Models:fake:Endpoint", _model.Endpoint)
+            .UseSetting("ChatFlows:Models:fake:InputPricePerMillionTokens", 2.5m.ToString(CultureInfo.InvariantCulture))
+            .UseSetting("ChatFlows:Models:fake:OutputPricePerMillionTokens", "10"));
+        _factory.UseKestrel(0);
+        _factory.StartServer();
+        _client = new HttpClient { BaseAddress = _factory.ClientOptions.BaseAddress };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _factory.DisposeAsync();
+        await _model.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task Detail_AgentRun_ShowsItsToolStepTokensAndCost()
+    {
+        _model.Reply = request => request.Index == 0
+            ? ModelReply.ToolCalls(1000, 100, ("call_1", "current_time", """{"timeZone": "Europe/Berlin"}"""))
+            : FakeModelServer.AfterToolResult(request, "call_1", ModelReply.Answer("It is Tuesday.", 3000, 400));
+        await PostAsync("/api/agents", """{"id": "clock", "name": "Clock", "instructions": "Tell the day.", "tools": ["current_time"]}""");
+        await PostAsync("/api/workflows", """
+            {
+              "id": "which-day",
+              "nodes": [
+                {"id": "play", "type": "trigger", "config": {"kind": "manual"}},
+                {"id": "ask", "type": "agent", "config": {"agent": "clock", "input": "Which day is it?"}}
+              ],
+              "edges": [{"from": "play", "to": "ask"}]
+            }
+            """);
+        var runId = (await PostAsync("/api/workflows/which-day/runs", "{}")).GetProperty("runId").GetString();
+        await using var browser = await chromium.NewPageAsync(_factory.ClientOptions.BaseAddress);
+        var page = browser.Page;
+
+        await browser.OpenCanvasAsync($"/runs/{runId}");
+
+        // Opened while the run may still go: the page follows it to the end.
+        await Expect(page.GetByTestId("run-status")).ToHaveTextAsync("succeeded");
+        var ask = page.Locator("[data-testid=timeline-node][data-id=ask]");
+        // Numbers in the reader's locale: 4,500 or 4.500 or 4 500.
+        var usage = new Regex("^4\\D?500 tokens \\(4\\D?000 in, 500 out\\), cost 0\\.0150$");
+        await Expect(ask.GetByTestId("timeline-meta")).ToHaveTextAsync(new Regex("4\\D?500 tokens \\(4\\D?000 in, 500 out\\), cost 0\\.0150$"));
+        await Expect(page.GetByTestId("fact-usage")).ToHaveTextAsync(usage);
+        await ask.Locator("summary").ClickAsync();
+        await Expect(ask.GetByTestId("node-step")).ToContainTextAsync("current_time");
+        await Expect(ask.GetByTestId("node-step")).ToContainTextAsync("Europe/Berlin");
+        await Expect(ask.GetByTestId("node-output")).ToContainTextAsync("It is Tuesday.");
+        browser.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task AgentForm_OffersTheConfiguredProfile_AndSavesTheChoice()
+    {
+        await using var browser = await chromium.NewPageAsync(_factory.ClientOptions.BaseAddress);
+        var page = browser.Page;
+        await browser.OpenCanvasAsync("/?agent=new");
+
+        var model = page.GetByTestId("agent-model");
+        await Expect(model.Locator("option")).ToHaveTextAsync(["Default profile (fake)", "fake — openai-compatible fake-model"]);
+        await page.GetByTestId("agent-id").FillAsync("picky");
+        await page.GetByTestId("agent-name").FillAsync("Picky");
+        await model.SelectOptionAsync("fake");
+        await page.GetByTestId("agent-save").ClickAsync();
+
+        await Expect(page.Locator("[data-testid=agent-row][data-id=picky] [data-testid=agent-model-cell]")).ToHaveTextAsync("fake");
+        var agent = JsonElement.Parse(await _client.GetStringAsync("/api/agents/picky"));
+        Assert.Equal("fake", agent.GetProperty("model").GetString());
+        browser.AssertNoErrors();
+    }
+
+    private async Task<JsonElement> PostAsync(string path, string json)
+    {
+        using var response = await _client.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {body}");
+        return JsonElement.Parse(body);
+    }
+}
