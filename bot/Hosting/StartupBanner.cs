@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace ChatFlows.Bot.Hosting;
 
-/// <summary>Tells the person who started the host where to open the Playground and the API.</summary>
+/// <summary>Tells the person who started the host where to open the canvas, the Playground and the API.</summary>
 internal sealed class StartupBanner(IServer server, IHostApplicationLifetime lifetime) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
@@ -16,8 +16,10 @@ internal sealed class StartupBanner(IServer server, IHostApplicationLifetime lif
             Console.WriteLine($"""
 
                 ChatFlows is running.
+                  Dashboard:   {root}/   (workflows, agents; open one to edit it on the canvas)
                   Playground:  {root}/playground   (type /run standup-digest)
-                  Workflows:   {root}/api/workflows
+                  Runs:        {root}/runs
+                  API:         {root}/api/workflows
                   Health:      {root}/healthz
                 Press Ctrl+C to stop.
 

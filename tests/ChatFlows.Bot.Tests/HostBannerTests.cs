@@ -5,13 +5,13 @@ using Microsoft.Data.Sqlite;
 
 namespace ChatFlows.Bot.Tests;
 
-/// <summary>The real <c>chatflows</c> process tells the person who started it where the Playground is, and it is there.</summary>
+/// <summary>The real <c>chatflows</c> process tells the person who started it where its pages are, and they are there.</summary>
 public sealed partial class HostBannerTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("chatflows-banner-").FullName;
 
     [Fact]
-    public async Task Start_NewHost_PrintsThePlaygroundAddressWhichServesThePage()
+    public async Task Start_NewHost_PrintsTheAddressesOfPagesThatAreServed()
     {
         using var host = HostProcess.Start(_folder, new Dictionary<string, string>
         {
@@ -27,9 +27,14 @@ public sealed partial class HostBannerTests : IDisposable
         }
 
         using var client = new HttpClient();
-        using var page = await client.GetAsync(printed.Groups[1].Value);
-        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        Assert.Contains("<title>", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var pages = PageLine().Matches(host.Output).Select(m => m.Groups[2].Value).ToArray();
+        Assert.Equal(["Dashboard", "Playground", "Runs"], PageLine().Matches(host.Output).Select(m => m.Groups[1].Value));
+        foreach (var address in pages)
+        {
+            using var page = await client.GetAsync(address);
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Contains("<title>", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
         Assert.Contains("/run standup-digest", host.Output, StringComparison.Ordinal);
     }
 
@@ -41,4 +46,8 @@ public sealed partial class HostBannerTests : IDisposable
 
     [GeneratedRegex(@"Playground:\s+(http://127\.0\.0\.1:\d+/playground)")]
     private static partial Regex PlaygroundLine();
+
+    // "  Dashboard:   http://127.0.0.1:5123/   (…)": the pages a person opens in a browser.
+    [GeneratedRegex(@"^\s+(Dashboard|Playground|Runs):\s+(http://127\.0\.0\.1:\d+/\S*)", RegexOptions.Multiline)]
+    private static partial Regex PageLine();
 }
