@@ -22,9 +22,10 @@ public sealed class EditorLargeWorkflowTests(HostFixture host, ChromiumFixture c
         await using var browser = await chromium.NewPageAsync(host.BaseAddress);
         var page = browser.Page;
 
-        // Opened twice, the best time counts: the first visit also pays for compiling the scripts and warming the server.
+        // Opened three times, the best time counts: the first visit also pays for compiling the scripts and warming the
+        // server, and one slow frame on a busy machine says nothing about the editor.
         var times = new List<double>();
-        for (var visit = 0; visit < 2; visit++)
+        for (var visit = 0; visit < 3; visit++)
         {
             if (visit == 0) await browser.OpenCanvasAsync("/workflows/editor-large");
             else
@@ -37,7 +38,7 @@ public sealed class EditorLargeWorkflowTests(HostFixture host, ChromiumFixture c
             times.Add(await page.EvaluateAsync<double>("() => window.editorLoadMs"));
             output.WriteLine($"200 nodes, visit {visit + 1}: ready after {times[^1]:0} ms ({await page.EvaluateAsync<string>("() => JSON.stringify(window.editorTimings)")})");
         }
-        Assert.True(times.Min() < LoadBudgetMs, $"The 200-node workflow took {string.Join(" and ", times.Select(t => $"{t:0} ms"))} to load and draw.");
+        Assert.True(times.Min() < LoadBudgetMs, $"The 200-node workflow took {string.Join(", ", times.Select(t => $"{t:0} ms"))} to load and draw.");
 
         // Not asserted, reported: how a drag and a pan feel at this size (frame gaps while the mouse moves).
         var node = await EditorPage.Node(page, "n22").BoundingBoxAsync();
