@@ -24,7 +24,8 @@ internal static class CardJson
         foreach (var property in type.Properties)
         {
             if (property.PropertyType != typeof(string) && typeof(IEnumerable).IsAssignableFrom(property.PropertyType))
-                property.ShouldSerialize = (_, value) => value is not ICollection { Count: 0 };
+                // A ShouldSerialize replaces the ignore-null condition, so nulls are left out here too.
+                property.ShouldSerialize = (_, value) => value is not (null or ICollection { Count: 0 });
         }
     }
 }

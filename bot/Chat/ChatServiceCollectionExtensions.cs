@@ -10,6 +10,7 @@ public static class ChatServiceCollectionExtensions
     {
         services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new ChatPresenters(sp.GetServices<IChatPresenter>()));
+        services.AddSingleton<ChatBackgroundWork>();
         services.AddSingleton<ChatRunStarter>();
         services.AddSingleton<ChatCommands>();
         services.AddSingleton<ChatApprovals>();

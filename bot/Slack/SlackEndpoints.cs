@@ -26,7 +26,7 @@ public static partial class SlackEndpoints
 
     // A slash command: acknowledged with a private "working on it", then carried out; its answer replaces the ack.
     private static Results<Ok<SlackReply>, ProblemHttpResult> HandleCommand(
-        HttpContext http, ChatCommands commands, ChatPresenters presenters, SlackApi api, SlackBackgroundWork work)
+        HttpContext http, ChatCommands commands, ChatPresenters presenters, SlackApi api, ChatBackgroundWork work)
     {
         var form = Form(http);
         if (Missing(form, "user_id", "channel_id", "response_url") is { } missing) return missing;
@@ -34,7 +34,7 @@ public static partial class SlackEndpoints
         var channel = $"slack:{form["channel_id"]}";
         var text = form.TryGetValue("text", out var typed) ? typed.ToString() : "";
         var responseUrl = form["response_url"].ToString();
-        work.Run($"/run {text} from {user} in {channel}", async ct =>
+        work.Run($"Slack: /run {text} from {user} in {channel}", async ct =>
         {
             string answer;
             try
@@ -57,7 +57,7 @@ public static partial class SlackEndpoints
     }
 
     private static async Task<IResult> HandleEventAsync(
-        HttpContext http, SlackEventLog events, MessageTriggers triggers, SlackBackgroundWork work, CancellationToken ct)
+        HttpContext http, SlackEventLog events, MessageTriggers triggers, ChatBackgroundWork work, CancellationToken ct)
     {
         JsonElement payload;
         try
@@ -75,7 +75,7 @@ public static partial class SlackEndpoints
             case "event_callback" when Text(payload, "event_id") is { } eventId && payload.TryGetProperty("event", out var slackEvent):
                 // Slack retries a delivery it thinks was missed; only the first starts anything.
                 if (!await events.FirstTimeAsync(eventId, ct)) return TypedResults.Ok();
-                if (IncomingMessage(slackEvent) is { } message) work.Run($"message triggers for event {eventId}", c => triggers.StartAsync(message, c));
+                if (IncomingMessage(slackEvent) is { } message) work.Run($"Slack: message triggers for event {eventId}", c => triggers.StartAsync(message, c));
                 return TypedResults.Ok();
             default:
                 return TypedResults.Ok();
@@ -85,7 +85,7 @@ public static partial class SlackEndpoints
     // A click on Approve or Reject: answered at once; the decision goes through the one approval rule, and a refusal
     // is told privately to the person who clicked.
     private static Results<Ok, ProblemHttpResult> HandleInteraction(
-        HttpContext http, SlackApprovalToken tokens, ChatApprovals approvals, SlackApi api, SlackBackgroundWork work)
+        HttpContext http, SlackApprovalToken tokens, ChatApprovals approvals, SlackApi api, ChatBackgroundWork work)
     {
         var form = Form(http);
         if (Missing(form, "payload") is { } missing) return missing;
@@ -106,7 +106,7 @@ public static partial class SlackEndpoints
         var responseUrl = Text(payload, "response_url");
         if (userId is null || responseUrl is null) return TypedResults.Problem(title: "The interaction names no user or response_url.", statusCode: StatusCodes.Status400BadRequest);
 
-        work.Run($"approval click by slack:{userId}", async ct =>
+        work.Run($"Slack: approval click by slack:{userId}", async ct =>
         {
             if (!tokens.TryRead(Text(action, "value"), out var runId, out var nodeId))
             {

@@ -27,7 +27,6 @@ public static class SlackServiceCollectionExtensions
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         services.AddSingleton<SlackApprovalToken>();
         services.AddSingleton<SlackEventLog>();
-        services.AddSingleton<SlackBackgroundWork>();
 
         // Read now, not at start-up: which platforms serve chat is fixed when services are registered.
         var settings = configuration.GetSection(SlackOptions.SectionName).Get<SlackOptions>() ?? new SlackOptions();

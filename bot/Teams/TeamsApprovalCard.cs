@@ -7,16 +7,13 @@ namespace ChatFlows.Bot.Teams;
 
 /// <summary>
 /// The approval card as Teams shows it: the shared <see cref="ApprovalCard"/>, plus, while it waits, a <c>refresh</c>
-/// for the approvers (Universal Actions' user-specific views), so that a refresh shows approvers the buttons and
-/// everyone else the status; and the same card with a line for the one person whose click was refused.
+/// (Universal Actions' user-specific views), so that a refresh shows approvers the buttons and everyone else the
+/// status; and the same card with a line for the one person whose click was refused.
 /// </summary>
 public static class TeamsApprovalCard
 {
     /// <summary>The verb of the card's refresh action.</summary>
     public const string RefreshVerb = "refresh";
-
-    /// <summary>How many people Teams refreshes a card for automatically.</summary>
-    public const int MaxRefreshUsers = 60;
 
     /// <summary>The card as posted to the conversation: buttons for everyone while it waits (a click is checked on the server).</summary>
     public static AdaptiveCard Render(ApprovalView view) => WithRefresh(ApprovalCard.Render(view), view);
@@ -40,20 +37,6 @@ public static class TeamsApprovalCard
         return WithRefresh(new AdaptiveCard { Body = body, Actions = actions, FallbackText = card.FallbackText }, view);
     }
 
-    /// <summary>
-    /// The Teams user MRIs of approvers written as <c>teams:&lt;AAD object id&gt;</c> (<c>8:orgid:&lt;object id&gt;</c>);
-    /// approvers written as a UPN have no MRI to name and refresh by hand.
-    /// </summary>
-    public static IReadOnlyList<string> RefreshUserIds(ApprovalRequest request) =>
-        request.Approvers
-            .Where(a => a.StartsWith(TeamsAddress.Platform + ":", StringComparison.Ordinal))
-            .Select(a => a[(TeamsAddress.Platform.Length + 1)..])
-            .Where(id => Guid.TryParse(id, out _))
-            .Select(id => $"8:orgid:{id.ToLowerInvariant()}")
-            .Distinct(StringComparer.Ordinal)
-            .Take(MaxRefreshUsers)
-            .ToArray();
-
     private static AdaptiveCard WithRefresh(AdaptiveCard card, ApprovalView view)
     {
         if (!view.IsOpen) return card;
@@ -65,8 +48,10 @@ public static class TeamsApprovalCard
             FallbackText = card.FallbackText,
             Refresh = new CardRefresh
             {
+                // No userIds: Teams then refreshes for everyone in a conversation of up to 60 members, which is what a
+                // per-person view needs. Naming people would take their Teams ids (29:…), which approvers are not
+                // written with; in larger conversations people refresh by hand, and every click is checked anyway.
                 Action = new ExecuteAction { Title = "Refresh", Verb = RefreshVerb, Data = data },
-                UserIds = [.. RefreshUserIds(view.Request)],
             },
         };
     }

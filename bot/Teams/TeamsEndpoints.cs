@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ChatFlows.Bot.Chat;
 
 namespace ChatFlows.Bot.Teams;
 
@@ -23,7 +24,7 @@ public static class TeamsEndpoints
 
     private static async Task<IResult> HandleAsync(
         HttpContext http, TeamsAuthenticator authenticator, TeamsConversations conversations, TeamsMessages messages, TeamsCardActions actions,
-        TeamsInstallations installations, TeamsBackgroundWork work, CancellationToken ct)
+        TeamsInstallations installations, ChatBackgroundWork work, CancellationToken ct)
     {
         if (http.Request.ContentLength > MaxActivityBytes)
             return TypedResults.Problem(title: "The activity is too large.", detail: $"At most {MaxActivityBytes} bytes are accepted.", statusCode: StatusCodes.Status413PayloadTooLarge);
@@ -59,7 +60,7 @@ public static class TeamsEndpoints
         switch (activity.Type)
         {
             case TeamsActivity.Message:
-                work.Run($"message {activity.Id} in {activity.Conversation!.Id}", async c =>
+                work.Run($"Teams: message {activity.Id} in {activity.Conversation!.Id}", async c =>
                 {
                     if (!await actions.SubmitAsync(activity, c)) await messages.HandleAsync(activity, c);
                 });

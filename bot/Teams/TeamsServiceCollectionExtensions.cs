@@ -31,7 +31,6 @@ public static class TeamsServiceCollectionExtensions
         services.AddSingleton<TeamsTokenProvider>();
         services.AddSingleton<TeamsAuthenticator>();
         services.AddSingleton<TeamsConversations>();
-        services.AddSingleton<TeamsBackgroundWork>();
         services.AddSingleton<TeamsDeciders>();
         services.AddSingleton<TeamsCardActions>();
         services.AddSingleton<TeamsMessages>();

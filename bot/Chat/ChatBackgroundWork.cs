@@ -1,12 +1,12 @@
-namespace ChatFlows.Bot.Slack;
+namespace ChatFlows.Bot.Chat;
 
 /// <summary>
-/// Work a Slack request starts but is answered before (Slack waits 3 seconds at most): carried on after the answer,
-/// stopped with the host, and logged with what it was for when it fails.
+/// Work a chat platform's request starts but is answered before (Slack waits 3 seconds at most, the Bot Framework
+/// about 15): carried on after the answer, stopped with the host, and logged with what it was for when it fails.
 /// </summary>
-public sealed partial class SlackBackgroundWork(IHostApplicationLifetime lifetime, ILogger<SlackBackgroundWork> logger)
+public sealed partial class ChatBackgroundWork(IHostApplicationLifetime lifetime, ILogger<ChatBackgroundWork> logger)
 {
-    /// <summary>Starts <paramref name="work"/>; <paramref name="what"/> names it in the log if it fails.</summary>
+    /// <summary>Starts <paramref name="work"/>; <paramref name="what"/> names it (and its platform) in the log if it fails.</summary>
     public void Run(string what, Func<CancellationToken, Task> work)
     {
         var stopping = lifetime.ApplicationStopping;
@@ -27,6 +27,6 @@ public sealed partial class SlackBackgroundWork(IHostApplicationLifetime lifetim
         }, CancellationToken.None);
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Slack: {What} failed")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "{What} failed")]
     private partial void LogFailed(Exception exception, string what);
 }
