@@ -5,7 +5,8 @@ namespace ChatFlows.Bot.Chat;
 /// state: a run's dozens of node events become a few card updates (Slack allows about one chat.update per second
 /// per channel). Deliveries to one message never overlap and keep their order. A platform's "wait" (429 with
 /// Retry-After) delays the next delivery; nothing is dropped. Other failures are retried a few times, then
-/// reported and given up, unless a newer state comes.
+/// reported and given up, unless a newer state comes. A permanent failure (the message or channel is gone) is
+/// reported at once, and later states of that message are not tried for <see cref="RefusedFor"/>.
 /// </summary>
 /// <typeparam name="TState">What is delivered: the newest submitted state replaces an undelivered older one.</typeparam>
 public sealed partial class UpdateCoalescer<TState>(
@@ -15,6 +16,8 @@ public sealed partial class UpdateCoalescer<TState>(
     public const int MaxAttempts = 4;
 
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    // Messages refused for good, until when: a run's later states would only be refused again.
+    private readonly Dictionary<string, DateTimeOffset> _refused = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
     /// <summary>Called when a state could not be delivered after <see cref="MaxAttempts"/> tries, or at once for a permanent failure.</summary>
@@ -23,11 +26,15 @@ public sealed partial class UpdateCoalescer<TState>(
     /// <summary>Failures that no retry can mend (a deleted channel, a revoked token): given up at the first one.</summary>
     public Func<Exception, bool>? IsPermanent { get; init; }
 
+    /// <summary>How long a message refused for good takes no new states (then one more try is made).</summary>
+    public TimeSpan RefusedFor { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>Queues <paramref name="state"/> for message <paramref name="key"/>, replacing any state not yet delivered.</summary>
     public void Submit(string key, TState state)
     {
         lock (_gate)
         {
+            if (_refused.TryGetValue(key, out var until) && until > time.GetUtcNow()) return;
             if (!_entries.TryGetValue(key, out var entry)) _entries[key] = entry = new Entry();
             entry.Pending = state;
             entry.HasPending = true;
@@ -77,7 +84,11 @@ public sealed partial class UpdateCoalescer<TState>(
                 var attempts = Retry(entry, state, interval * (1 << Math.Min(entry.Attempts, 5)), countsAsAttempt: true);
                 if (IsPermanent?.Invoke(e) == true)
                 {
-                    lock (_gate) entry.Attempts = MaxAttempts;
+                    lock (_gate)
+                    {
+                        Refuse(key);
+                        entry.Attempts = MaxAttempts;
+                    }
                     attempts = MaxAttempts;
                 }
                 if (attempts >= MaxAttempts)
@@ -85,8 +96,8 @@ public sealed partial class UpdateCoalescer<TState>(
                     LogGaveUp(e, key, attempts);
                     lock (_gate)
                     {
-                        // Given up unless a newer state arrived meanwhile, which is tried afresh.
-                        if (entry.Attempts >= MaxAttempts) entry.HasPending = false;
+                        // Given up unless a newer state arrived meanwhile, which is tried afresh (not after a refusal for good).
+                        if (entry.Attempts >= MaxAttempts || _refused.ContainsKey(key)) entry.HasPending = false;
                     }
                     if (OnGaveUp is { } report) await report(key, e);
                 }
@@ -96,6 +107,14 @@ public sealed partial class UpdateCoalescer<TState>(
                 }
             }
         }
+    }
+
+    // Called under the lock: no state of this message is tried again for a while, and old refusals are forgotten.
+    private void Refuse(string key)
+    {
+        var now = time.GetUtcNow();
+        foreach (var expired in _refused.Where(r => r.Value <= now).Select(r => r.Key).ToArray()) _refused.Remove(expired);
+        _refused[key] = now + RefusedFor;
     }
 
     // Puts a state that did not land back, unless a newer one is already waiting.

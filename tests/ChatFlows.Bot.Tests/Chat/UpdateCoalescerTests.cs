@@ -93,6 +93,40 @@ public sealed class UpdateCoalescerTests
         Assert.Equal("channel_not_found", (await reported.Task).Message);
     }
 
+    [Fact]
+    public async Task Submit_PlatformRefusesForGood_ReportsOnceAndTriesNoLaterState()
+    {
+        var calls = new ConcurrentQueue<(string Key, int State)>();
+        var reports = 0;
+        var coalescer = new UpdateCoalescer<int>(
+            (key, state, _) =>
+            {
+                calls.Enqueue((key, state));
+                return key == "gone" ? throw new HttpRequestException("message_not_found") : Task.CompletedTask;
+            },
+            Interval, _time, NullLogger.Instance)
+        {
+            IsPermanent = e => e.Message == "message_not_found",
+            OnGaveUp = (_, _) => { Interlocked.Increment(ref reports); return Task.CompletedTask; },
+        };
+
+        coalescer.Submit("gone", 1);
+        await ClockUntilAsync(() => Volatile.Read(ref reports) == 1);
+        coalescer.Submit("gone", 2);
+        coalescer.Submit("alive", 1);
+        await ClockUntilAsync(() => calls.Any(c => c.Key == "alive"));
+        _time.Advance(Interval * 5);
+        await Task.Delay(50);
+
+        Assert.Equal([("gone", 1), ("alive", 1)], calls.ToArray());
+        Assert.Equal(1, Volatile.Read(ref reports));
+
+        // After a while the message gets one more chance (a channel the bot was invited back to, say).
+        _time.Advance(TimeSpan.FromHours(1));
+        coalescer.Submit("gone", 3);
+        await ClockUntilAsync(() => calls.Any(c => c == ("gone", 3)));
+    }
+
     private UpdateCoalescer<int> Coalescer(Action<string, int>? before = null) => new(
         (key, state, _) =>
         {

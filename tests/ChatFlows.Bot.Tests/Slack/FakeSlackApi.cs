@@ -27,7 +27,7 @@ internal sealed class FakeSlackApi : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly string _botToken;
-    private readonly List<SlackCall> _calls = [];
+    private readonly CallRecorder<SlackCall> _calls = new(c => $"{c.Method} {c.Status}");
     private readonly Dictionary<string, Queue<string>> _failures = new(StringComparer.Ordinal);
     // Messages posted so far: "channel ts" -> the last text, so chat.update can refuse a message that does not exist.
     private readonly Dictionary<string, string> _messages = new(StringComparer.Ordinal);
@@ -35,7 +35,6 @@ internal sealed class FakeSlackApi : IAsyncDisposable
     private int _rateLimited;
     private int? _retryAfterSeconds = 1;
     private int _nextTs;
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private FakeSlackApi(WebApplication app, string botToken)
     {
@@ -50,13 +49,7 @@ internal sealed class FakeSlackApi : IAsyncDisposable
     public string ApiBaseUrl => BaseUrl + "/api/";
 
     /// <summary>Every request received so far, in order.</summary>
-    public IReadOnlyList<SlackCall> Calls
-    {
-        get
-        {
-            lock (_gate) return _calls.ToArray();
-        }
-    }
+    public IReadOnlyList<SlackCall> Calls => _calls.All;
 
     public static async Task<FakeSlackApi> StartAsync(string botToken = DefaultBotToken)
     {
@@ -101,27 +94,8 @@ internal sealed class FakeSlackApi : IAsyncDisposable
     }
 
     /// <summary>Waits (without sleeping) until a recorded call satisfies <paramref name="match"/>, and returns it.</summary>
-    public async Task<SlackCall> WaitForAsync(Func<SlackCall, bool> match, TimeSpan? timeout = null)
-    {
-        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
-        while (true)
-        {
-            Task changed;
-            lock (_gate)
-            {
-                if (_calls.FirstOrDefault(match) is { } found) return found;
-                changed = _changed.Task;
-            }
-            try
-            {
-                await changed.WaitAsync(cancel.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"No matching Slack call; received: {string.Join(", ", Calls.Select(c => $"{c.Method} {c.Status}"))}.");
-            }
-        }
-    }
+    public Task<SlackCall> WaitForAsync(Func<SlackCall, bool> match, TimeSpan? timeout = null) =>
+        _calls.WaitForAsync(match, timeout ?? TimeSpan.FromSeconds(10), "Slack call");
 
     public async ValueTask DisposeAsync()
     {
@@ -226,9 +200,7 @@ internal sealed class FakeSlackApi : IAsyncDisposable
 
     private void Record(string method, HttpContext http, JsonElement body, int status)
     {
-        _calls.Add(new SlackCall(_calls.Count, method, body, http.Request.Headers.Authorization.FirstOrDefault(), http.Request.ContentType, status, http.Request.Path));
-        _changed.TrySetResult();
-        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _calls.Add(index => new SlackCall(index, method, body, http.Request.Headers.Authorization.FirstOrDefault(), http.Request.ContentType, status, http.Request.Path));
     }
 
     private static async Task<JsonElement> ReadAsync(HttpContext http)

@@ -20,14 +20,13 @@ internal sealed class FakeBotConnector : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly bool _requireToken;
-    private readonly List<ConnectorCall> _calls = [];
+    private readonly CallRecorder<ConnectorCall> _calls = new(c => $"{c.Kind} {c.ConversationId} {c.Status} {c.Text}{c.CardJson}");
     private readonly HashSet<string> _activities = new(StringComparer.Ordinal);
     private readonly Dictionary<string, object> _members = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private int _rateLimited;
     private int _retryAfterSeconds = 1;
     private long _nextId = 1700000000000;
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private FakeBotConnector(WebApplication app, bool requireToken)
     {
@@ -38,13 +37,7 @@ internal sealed class FakeBotConnector : IAsyncDisposable
     /// <summary><c>http://127.0.0.1:&lt;port&gt;/</c>, the serviceUrl activities name.</summary>
     public string ServiceUrl => _app.Urls.Single() + "/";
 
-    public IReadOnlyList<ConnectorCall> Calls
-    {
-        get
-        {
-            lock (_gate) return _calls.ToArray();
-        }
-    }
+    public IReadOnlyList<ConnectorCall> Calls => _calls.All;
 
     public static async Task<FakeBotConnector> StartAsync(bool requireToken = true)
     {
@@ -81,27 +74,8 @@ internal sealed class FakeBotConnector : IAsyncDisposable
     public IReadOnlyList<ConnectorCall> CallsOf(string kind) => Calls.Where(c => c.Kind == kind).ToArray();
 
     /// <summary>Waits (without sleeping) until a recorded call satisfies <paramref name="match"/>, and returns it.</summary>
-    public async Task<ConnectorCall> WaitForAsync(Func<ConnectorCall, bool> match, TimeSpan? timeout = null)
-    {
-        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(15));
-        while (true)
-        {
-            Task changed;
-            lock (_gate)
-            {
-                if (_calls.FirstOrDefault(match) is { } found) return found;
-                changed = _changed.Task;
-            }
-            try
-            {
-                await changed.WaitAsync(cancel.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"No matching Connector call; received: {string.Join("; ", Calls.Select(c => $"{c.Kind} {c.ConversationId} {c.Status} {c.Text}{c.CardJson}"))}.");
-            }
-        }
-    }
+    public Task<ConnectorCall> WaitForAsync(Func<ConnectorCall, bool> match, TimeSpan? timeout = null) =>
+        _calls.WaitForAsync(match, timeout ?? TimeSpan.FromSeconds(15), "Connector call");
 
     public async ValueTask DisposeAsync()
     {
@@ -142,9 +116,7 @@ internal sealed class FakeBotConnector : IAsyncDisposable
                 if (kind == "send") activityId = id;
                 (status, answer) = (200, new { id });
             }
-            _calls.Add(new ConnectorCall(kind, conversationId, activityId, authorization, body, status));
-            _changed.TrySetResult();
-            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _calls.Add(_ => new ConnectorCall(kind, conversationId, activityId, authorization, body, status));
         }
         if (retryAfter is not null) http.Response.Headers.RetryAfter = retryAfter;
         http.Response.StatusCode = status;
