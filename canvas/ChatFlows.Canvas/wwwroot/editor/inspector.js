@@ -1,0 +1,332 @@
+// The inspector: the form for the selected node (fields per type and kind, with their errors), connection or workflow.
+
+import { root, inspector, state } from "./state.js";
+import { nodeById, edgeKey, change, deleteSelection, renameNode, connect } from "./document.js";
+import { nodeErrors, clearError } from "./problems.js";
+import { runPanel } from "./run-view.js";
+
+const { api, problemText, toast, element: h } = window.ChatFlows;
+const catalog = window.ChatFlowsCatalog;
+const NODE_ID = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+
+export function renderInspector() {
+  const focusedField = document.activeElement?.closest?.("[data-field]")?.dataset.field;
+  inspector.replaceChildren();
+  const node = state.selection?.node && nodeById(state.selection.node);
+  const edgeIndex = state.selection?.edge ? state.doc.edges.findIndex(e => edgeKey(e) === state.selection.edge) : -1;
+  if (node) {
+    if (state.run) inspector.append(runPanel(node));
+    inspector.append(nodeForm(node));
+  } else if (edgeIndex >= 0) {
+    inspector.append(edgePanel(state.doc.edges[edgeIndex], edgeIndex));
+  } else {
+    inspector.append(workflowPanel());
+  }
+  if (focusedField) inspector.querySelector(`[data-field="${CSS.escape(focusedField)}"] :is(input, textarea, select)`)?.focus();
+}
+
+function field(path, label, control, { hint, errors } = {}) {
+  const messages = [...(errors?.[path] ?? []), ...(state.localErrors[`${state.selection?.node}:${path}`] ? [state.localErrors[`${state.selection?.node}:${path}`]] : [])];
+  const wrapper = h("label", { class: `field${messages.length ? " invalid" : ""}`, dataset: { field: path, testid: "field" } },
+    h("span", {}, label), control,
+    hint ? h("span", { class: "hint" }, hint) : null,
+    messages.map(m => h("p", { class: "field-error", dataset: { testid: "field-error" } }, m)));
+  return wrapper;
+}
+
+const fieldTestId = path => (path.startsWith("config/") ? `config-${path.slice(7)}` : `node-${path.replaceAll("/", "-")}`);
+
+/** An input bound to one value of the node: read() gives what it shows, write(value) applies an edit. */
+function control(spec, path, value, apply) {
+  const testid = fieldTestId(path);
+  const commit = fn => evt => {
+    const result = fn(evt.target);
+    const key = `${state.selection?.node}:${path}`;
+    if (result && result.error) {
+      state.localErrors[key] = result.error;
+      renderInspector();
+      return;
+    }
+    const hadLocal = key in state.localErrors;
+    delete state.localErrors[key];
+    clearError(path);
+    apply(result.value);
+    if (hadLocal) renderInspector();
+  };
+  switch (spec.type) {
+    case "textarea":
+      return h("textarea", { rows: 3, dataset: { testid }, onchange: commit(el => ({ value: el.value })) }, value ?? "");
+    case "number": {
+      const input = h("input", { type: "number", dataset: { testid }, value: value ?? "" });
+      input.addEventListener("change", commit(el => (el.value === "" ? { value: undefined } : Number.isFinite(Number(el.value)) ? { value: Number(el.value) } : { error: "Enter a number." })));
+      return input;
+    }
+    case "bool": {
+      const input = h("input", { type: "checkbox", dataset: { testid } });
+      input.checked = value === true;
+      input.addEventListener("change", commit(el => ({ value: el.checked ? true : undefined })));
+      return input;
+    }
+    case "select": {
+      const select = h("select", { dataset: { testid } }, spec.options.map(o => h("option", { value: o }, o)));
+      if (value !== undefined && !spec.options.includes(value)) select.append(h("option", { value }, String(value)));
+      select.value = value ?? spec.options[0];
+      select.addEventListener("change", commit(el => ({ value: el.value })));
+      return select;
+    }
+    case "list":
+      return h("textarea", { rows: 3, dataset: { testid }, onchange: commit(el => ({ value: el.value.split(/[\n,]/).map(s => s.trim()).filter(Boolean) })) },
+        Array.isArray(value) ? value.join("\n") : value === undefined ? "" : JSON.stringify(value));
+    case "json":
+      return h("textarea", {
+        rows: 4, class: "json", spellcheck: "false", dataset: { testid },
+        onchange: commit(el => {
+          if (el.value.trim() === "") return { value: undefined };
+          try { return { value: JSON.parse(el.value) }; } catch (error) { return { error: `Not valid JSON: ${error.message}` }; }
+        }),
+      }, value === undefined ? "" : JSON.stringify(value, null, 2));
+    case "agent": {
+      const select = h("select", { dataset: { testid } }, h("option", { value: "" }, "Choose an agent…"),
+        state.agents.map(a => h("option", { value: a.id }, a.name && a.name !== a.id ? `${a.name} (${a.id})` : a.id)));
+      if (value && !state.agents.some(a => a.id === value)) select.append(h("option", { value }, `${value} (not found)`));
+      select.value = value ?? "";
+      select.addEventListener("change", commit(el => ({ value: el.value })));
+      return select;
+    }
+    default: {
+      const input = h("input", { type: "text", dataset: { testid }, value: value ?? "", list: spec.list, autocomplete: "off", spellcheck: "false" });
+      input.addEventListener("change", commit(el => ({ value: el.value })));
+      return input;
+    }
+  }
+}
+
+function setConfig(nodeId, name, value, required) {
+  change(doc => {
+    const node = doc.nodes.find(n => n.id === nodeId);
+    if ((value === undefined || value === "") && !required) delete node.config[name];
+    else node.config[name] = value ?? "";
+  }, { inspector: name === "cron" || name === "timeZone" });
+}
+
+function setNodeField(nodeId, name, value) {
+  change(doc => {
+    const node = doc.nodes.find(n => n.id === nodeId);
+    if (value === undefined || value === "") delete node[name];
+    else node[name] = value;
+  }, { inspector: name === "onError" });
+}
+
+function nodeForm(node) {
+  const type = catalog.typeOf(node);
+  const kind = catalog.kindOf(node);
+  const errors = nodeErrors(node.id);
+  const form = h("div", { class: "inspector-form", dataset: { testid: "node-form", nodeId: node.id } });
+  form.append(h("div", { class: "inspector-head" },
+    h("span", { class: "inspector-type", style: `--type-color: ${type?.color ?? "#64748b"}` }, type?.label ?? node.type),
+    h("h2", {}, node.id),
+    h("button", { type: "button", class: "small danger", dataset: { testid: "node-delete" }, onclick: deleteSelection }, "Delete")));
+  if (kind?.description) form.append(h("p", { class: "muted" }, kind.description));
+  if (errors[""]) form.append(...errors[""].map(m => h("p", { class: "field-error", dataset: { testid: "node-error" } }, m)));
+
+  const idInput = h("input", { type: "text", dataset: { testid: "node-id" }, value: node.id, autocomplete: "off", spellcheck: "false" });
+  idInput.addEventListener("change", () => {
+    const id = idInput.value.trim();
+    const key = `${node.id}:id`;
+    if (id === node.id) return;
+    if (!NODE_ID.test(id)) state.localErrors[key] = "Use letters, digits, '-' and '_', starting with a letter.";
+    else if (nodeById(id)) state.localErrors[key] = `The id '${id}' is already used by another node.`;
+    else {
+      delete state.localErrors[key];
+      clearError("id");
+      renameNode(node, id);
+      return;
+    }
+    renderInspector();
+  });
+  form.append(field("id", "Id", idInput, { errors, hint: "Other nodes read its output as data.<id> unless an output key is set." }));
+
+  if (type?.kindField) {
+    const kinds = type.kinds.map(k => k.kind);
+    const current = catalog.kindName(node);
+    const select = h("select", { dataset: { testid: "node-kind" } }, type.kinds.map(k => h("option", { value: k.kind }, k.label)));
+    if (!kinds.includes(current)) select.append(h("option", { value: current ?? "" }, current ?? "(none)"));
+    select.value = current ?? "";
+    select.addEventListener("change", () => changeKind(node.id, select.value));
+    form.append(field(`config/${type.kindField}`, "Kind", select, { errors }));
+  }
+
+  for (const spec of kind?.fields ?? []) {
+    const path = `config/${spec.name}`;
+    const input = control(spec, path, node.config[spec.name], value => setConfig(node.id, spec.name, value, spec.required));
+    const wrapper = field(path, spec.label, input, { errors, hint: spec.hint });
+    // Nested problems (config/headers/X-Token, config/approvers/0) belong to the field they are under.
+    for (const [rest, messages] of Object.entries(errors)) {
+      if (rest.startsWith(`${path}/`)) wrapper.append(...messages.map(m => h("p", { class: "field-error", dataset: { testid: "field-error" } }, `${rest.slice(path.length + 1)}: ${m}`)));
+    }
+    if (spec.type === "agent") {
+      wrapper.append(h("a", { class: "hint", href: "/?agent=new", dataset: { testid: "agent-create" } }, "Create a new agent"));
+    }
+    form.append(wrapper);
+    if (node.type === "trigger" && spec.name === "cron") form.append(cronPreview(node));
+  }
+  if (node.type === "trigger" && node.config.kind === "webhook") form.append(webhookInfo(node));
+
+  // Config fields the editor has no form for are shown (read-only) so nothing is hidden from the author.
+  const known = new Set([type?.kindField, ...(kind?.fields ?? []).map(f => f.name)]);
+  const extra = Object.keys(node.config).filter(k => !known.has(k));
+  if (extra.length) form.append(h("p", { class: "muted small" }, `Also set: ${extra.join(", ")} (kept as they are).`));
+  for (const [rest, messages] of Object.entries(errors)) {
+    if (rest.startsWith("config/") && !known.has(rest.split("/")[1])) form.append(...messages.map(m => h("p", { class: "field-error", dataset: { testid: "field-error" } }, `${rest}: ${m}`)));
+  }
+
+  form.append(connectionsSection(node));
+  form.append(commonSection(node, errors));
+  return form;
+}
+
+function changeKind(nodeId, kind) {
+  change(doc => {
+    const node = doc.nodes.find(n => n.id === nodeId);
+    const type = catalog.typeOf(node);
+    const old = catalog.kindOf(node);
+    const fresh = catalog.newConfig(node.type, kind);
+    const next = catalog.typeOf({ type: node.type }).kinds.find(k => k.kind === kind);
+    const keep = new Set(next?.fields.map(f => f.name) ?? []);
+    // Fields of the old kind the new one does not have are dropped; fields nobody here knows are kept.
+    for (const f of old?.fields ?? []) if (!keep.has(f.name)) delete node.config[f.name];
+    node.config[type.kindField] = kind;
+    for (const [name, value] of Object.entries(fresh)) if (!(name in node.config)) node.config[name] = value;
+  });
+}
+
+function cronPreview(node) {
+  const box = h("div", { class: "cron-preview", dataset: { testid: "cron-preview" }, "aria-live": "polite" }, h("span", { class: "muted" }, "Next fire times…"));
+  const cron = node.config.cron;
+  if (typeof cron !== "string" || !cron.trim()) {
+    box.replaceChildren(h("span", { class: "muted" }, "Enter a cron expression to see when it fires."));
+    return box;
+  }
+  const query = new URLSearchParams({ cron });
+  if (typeof node.config.timeZone === "string" && node.config.timeZone) query.set("timeZone", node.config.timeZone);
+  api("GET", `/api/schedules/preview?${query}`).then(result => {
+    if (result.ok) {
+      const zone = result.data.timeZone;
+      box.replaceChildren(h("span", {}, `Next fire times (${zone}):`), h("ol", {},
+        result.data.next.map(t => h("li", { dataset: { testid: "cron-next" } }, formatZoned(t, zone)))));
+    } else {
+      box.replaceChildren(h("p", { class: "field-error", dataset: { testid: "cron-preview-error" } }, problemText(result.problem, "The schedule could not be read.")));
+    }
+  });
+  return box;
+}
+
+function formatZoned(iso, zone) {
+  try {
+    return new Date(iso).toLocaleString(undefined, { timeZone: zone, weekday: "short", year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+  } catch {
+    return iso;
+  }
+}
+
+function webhookInfo(node) {
+  const url = state.id ? `${location.origin}/hooks/${state.id}` : `${location.origin}/hooks/<id once saved>`;
+  const output = h("input", { type: "text", readonly: true, value: url, dataset: { testid: "webhook-url" } });
+  const copy = h("button", { type: "button", class: "small", onclick: () => navigator.clipboard?.writeText(url).then(() => toast("Webhook URL copied.", "success")) }, "Copy");
+  const generate = h("button", {
+    type: "button", class: "small", dataset: { testid: "webhook-generate" },
+    onclick: () => {
+      const bytes = crypto.getRandomValues(new Uint8Array(24));
+      setConfig(node.id, "secret", Array.from(bytes, b => b.toString(16).padStart(2, "0")).join(""), true);
+      renderInspector();
+    },
+  }, "New secret");
+  return h("div", { class: "field" }, h("span", {}, "Webhook URL"), h("div", { class: "row" }, output, copy), h("div", { class: "row" }, generate),
+    h("span", { class: "hint" }, "POST JSON here with X-ChatFlows-Signature: sha256=<hex HMAC-SHA256 of the body with the secret>."));
+}
+
+function connectionsSection(node) {
+  const section = h("details", { class: "inspector-section", open: true, dataset: { testid: "connections" } }, h("summary", {}, "Connections"));
+  const ports = catalog.typeOf(node)?.ports ? catalog.outputPorts(node) : ["", ...catalog.outputPorts(node)];
+  const candidates = state.doc.nodes.filter(n => n.id !== node.id && n.type !== "trigger");
+  for (const port of ports) {
+    const targets = state.doc.edges.filter(e => e.from === node.id && (e.port ?? "") === port);
+    const row = h("div", { class: "connection", dataset: { port: port || "out" } }, h("span", { class: "port-name" }, port || "next"));
+    for (const edge of targets) {
+      row.append(h("span", { class: "chip" }, `→ ${edge.to} `, h("button", {
+        type: "button", class: "icon-button", "aria-label": `Remove the connection to ${edge.to}`,
+        onclick: () => change(doc => { doc.edges = doc.edges.filter(e => edgeKey(e) !== edgeKey(edge)); }),
+      }, "×")));
+    }
+    const free = candidates.filter(c => !targets.some(t => t.to === c.id));
+    if (free.length) {
+      const select = h("select", { class: "connect-select", "aria-label": `Connect ${port || "next"} to`, dataset: { testid: `connect-${port || "out"}` } },
+        h("option", { value: "" }, "Connect to…"), free.map(c => h("option", { value: c.id }, c.id)));
+      select.addEventListener("change", () => { if (select.value) connect(node.id, port || undefined, select.value); });
+      row.append(select);
+    }
+    section.append(row);
+  }
+  const incoming = state.doc.edges.filter(e => e.to === node.id);
+  if (incoming.length) section.append(h("p", { class: "muted small" }, `From: ${incoming.map(e => (e.port ? `${e.from} (${e.port})` : e.from)).join(", ")}`));
+  return section;
+}
+
+function commonSection(node, errors) {
+  const open = ["output", "timeout", "onError", "retry"].some(k => node[k] !== undefined || Object.keys(errors).some(p => p.startsWith(k)));
+  const section = h("details", { class: "inspector-section", open, dataset: { testid: "node-common" } }, h("summary", {}, "Output, timeout and errors"));
+  section.append(field("output", "Output key", control({ type: "text" }, "output", node.output, v => setNodeField(node.id, "output", v)), { errors, hint: `Stored as data.${node.output || node.id}.` }));
+  section.append(field("timeout", "Timeout", control({ type: "text" }, "timeout", node.timeout, v => setNodeField(node.id, "timeout", v)), { errors, hint: "ISO-8601 duration per attempt, like PT10S." }));
+  section.append(field("onError", "On error", control({ type: "select", options: ["fail", "continue", "route"] }, "onError", node.onError ?? "fail",
+    v => setNodeField(node.id, "onError", v === "fail" && node.onError === undefined ? undefined : v)), { errors, hint: "route adds an error port." }));
+  section.append(field("retry/maxAttempts", "Attempts", control({ type: "number" }, "retry/maxAttempts", node.retry?.maxAttempts, v => {
+    change(doc => {
+      const target = doc.nodes.find(n => n.id === node.id);
+      if (v === undefined) {
+        if (target.retry) delete target.retry.maxAttempts;
+        if (target.retry && Object.keys(target.retry).length === 0) delete target.retry;
+      } else {
+        target.retry = { ...(target.retry ?? {}), maxAttempts: v };
+      }
+    }, { inspector: false });
+  }), { errors, hint: "How often to try before failing (1–20)." }));
+  return section;
+}
+
+function edgePanel(edge, index) {
+  const errors = Object.entries(state.errors).filter(([p]) => p === `edges/${index}` || p.startsWith(`edges/${index}/`));
+  return h("div", { class: "inspector-form", dataset: { testid: "edge-form" } },
+    h("div", { class: "inspector-head" }, h("span", { class: "inspector-type" }, "Connection"), h("h2", {}, `${edge.from} → ${edge.to}`),
+      h("button", { type: "button", class: "small danger", dataset: { testid: "edge-delete" }, onclick: deleteSelection }, "Delete")),
+    edge.port ? h("p", {}, "Port: ", h("code", {}, edge.port)) : h("p", { class: "muted" }, "Default port."),
+    errors.flatMap(([, messages]) => [].concat(messages).map(m => h("p", { class: "field-error", dataset: { testid: "field-error" } }, m))));
+}
+
+function workflowPanel() {
+  const doc = state.doc;
+  const errors = { "": state.errors.id ?? [], name: state.errors.name ?? [] };
+  const panel = h("div", { class: "inspector-form", dataset: { testid: "workflow-form" } }, h("h2", {}, "Workflow"));
+  panel.append(h("p", { class: "muted" }, state.id ? h("code", {}, state.id) : "Not saved yet: Save asks for its id."));
+  if (errors[""].length) panel.append(...errors[""].map(m => h("p", { class: "field-error", dataset: { testid: "field-error" } }, m)));
+  const name = h("input", { type: "text", dataset: { testid: "workflow-name" }, value: doc.name ?? "" });
+  name.addEventListener("change", () => change(d => { if (name.value.trim()) d.name = name.value; else delete d.name; }, { inspector: false }));
+  const description = h("textarea", { rows: 2, dataset: { testid: "workflow-description" } }, doc.description ?? "");
+  description.addEventListener("change", () => change(d => { if (description.value.trim()) d.description = description.value; else delete d.description; }, { inspector: false }));
+  panel.append(h("label", { class: "field" }, h("span", {}, "Name"), name), h("label", { class: "field" }, h("span", {}, "Description"), description));
+  panel.append(h("p", { class: "muted small" }, `${doc.nodes.length} nodes, ${doc.edges.length} connections.`));
+  panel.append(h("div", { class: "help muted small" },
+    h("p", {}, "Drag a node from the palette onto the canvas (or select a node and press Enter on a palette item to add one after it)."),
+    h("p", {}, "Connect by dragging from a port on the right of a node to the left port of another, or with Connections in the inspector."),
+    h("p", {}, "Keys: Ctrl+S save · Ctrl+Z / Ctrl+Shift+Z undo/redo · Delete remove · Ctrl+D duplicate · arrows move or pan · + / − zoom · 0 fit · Shift+L auto-layout · Ctrl+Enter play · Esc deselect.")));
+  return panel;
+}
+
+export function commitActiveField() {
+  const active = document.activeElement;
+  if (active && inspector.contains(active) && active.matches("input, textarea, select")) active.dispatchEvent(new Event("change"));
+}
+
+export function timeZoneList() {
+  const zones = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
+  root.append(h("datalist", { id: "time-zones" }, ["UTC", ...zones].map(z => h("option", { value: z }))));
+}
