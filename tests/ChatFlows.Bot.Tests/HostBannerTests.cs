@@ -41,7 +41,7 @@ public sealed partial class HostBannerTests : IDisposable
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        TestFolder.Delete(_folder);
     }
 
     [GeneratedRegex(@"Playground:\s+(http://127\.0\.0\.1:\d+/playground)")]

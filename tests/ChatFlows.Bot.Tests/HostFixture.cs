@@ -65,7 +65,7 @@ public sealed class HostFixture : IAsyncLifetime
         Client.Dispose();
         if (_factory is not null) await _factory.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        TestFolder.Delete(_folder);
     }
 
     public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");

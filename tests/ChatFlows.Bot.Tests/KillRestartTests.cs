@@ -32,14 +32,7 @@ public sealed class KillRestartTests : IDisposable
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Removed with the temp folder later.
-        }
+        TestFolder.Delete(_folder);
     }
 
     [Fact]

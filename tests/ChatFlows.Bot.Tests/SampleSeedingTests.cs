@@ -73,7 +73,7 @@ public sealed class SampleSeedingTests : IDisposable
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        TestFolder.Delete(_folder);
     }
 
     private WebApplicationFactory<Program> Start(bool seed = true)

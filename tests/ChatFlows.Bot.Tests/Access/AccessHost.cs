@@ -49,7 +49,7 @@ public sealed class AccessHost : IAsyncDisposable
     {
         await _factory.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        TestFolder.Delete(_folder);
     }
 
 }

@@ -39,7 +39,7 @@ public sealed class AgentRunDetailTests : IAsyncLifetime
         await _factory.DisposeAsync();
         await _model.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        TestFolder.Delete(_folder);
     }
 
     [Fact]

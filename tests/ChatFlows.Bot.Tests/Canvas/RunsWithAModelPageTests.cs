@@ -45,7 +45,7 @@ public sealed class RunsWithAModelPageTests(ChromiumFixture chromium) : IClassFi
         await _factory.DisposeAsync();
         await _model.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        TestFolder.Delete(_folder);
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class ScheduledDigestTests : IAsyncLifetime
         _client.Dispose();
         await _factory.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        TestFolder.Delete(_folder);
     }
 
     [Fact]

@@ -114,7 +114,7 @@ internal sealed class SlackHost : IAsyncDisposable
         await _factory.DisposeAsync();
         await Slack.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        TestFolder.Delete(_folder);
     }
 
     private static string Form(Dictionary<string, string> fields) =>

@@ -170,7 +170,7 @@ internal sealed class TeamsHost : IAsyncDisposable
         await Connector.DisposeAsync();
         await Identity.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        TestFolder.Delete(_folder);
     }
 
     private string NextActivityId() => $"1699{Interlocked.Increment(ref _nextActivity):D9}";
