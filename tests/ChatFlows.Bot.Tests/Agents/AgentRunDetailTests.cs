@@ -1,65 +1,35 @@
-using System.Globalization;
 using System.Text.Json;
 using ChatFlows.Core.Tests.Agents;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
 
 namespace ChatFlows.Bot.Tests.Agents;
 
 /// <summary>An agent node in the real host, against a local model server: tool calls, tokens and cost in the run detail and events.</summary>
 public sealed class AgentRunDetailTests : IAsyncLifetime
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("chatflows-agent-").FullName;
-    private FakeModelServer _model = null!;
-    private WebApplicationFactory<Program> _factory = null!;
-    private HttpClient _client = null!;
+    private ModelHost _host = null!;
 
-    public async Task InitializeAsync()
-    {
-        _model = await FakeModelServer.StartAsync();
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
-            // A free port: without an address of its own the host takes its default, localhost:5080.
-            .UseSetting("urls", "http://127.0.0.1:0")
-            .UseSetting("ChatFlows:Storage:ConnectionString", $"Data Source={Path.Combine(_folder, "chatflows.db")}")
-            .UseSetting("ChatFlows:Runs:PollInterval", "00:00:00.050")
-            .UseSetting("ChatFlows:Models:fake:Provider", "openai-compatible")
-            .UseSetting("ChatFlows:Models:fake:Model", "fake-model")
-            .UseSetting("ChatFlows:Models:fake:Endpoint", _model.Endpoint)
-            .UseSetting("ChatFlows:Models:fake:InputPricePerMillionTokens", 2.5m.ToString(CultureInfo.InvariantCulture))
-            .UseSetting("ChatFlows:Models:fake:OutputPricePerMillionTokens", "10"));
-        _factory.UseKestrel(0);
-        _factory.StartServer();
-        _client = new HttpClient { BaseAddress = _factory.ClientOptions.BaseAddress };
-    }
+    public async Task InitializeAsync() => _host = await ModelHost.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-        await _model.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        TestFolder.Delete(_folder);
-    }
+    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
     public async Task Models_OneProfile_ListsItAsTheDefaultWithoutItsSettings()
     {
-        var json = await _client.GetStringAsync("/api/models");
+        var json = await _host.Client.GetStringAsync("/api/models");
 
         var model = Assert.Single(JsonElement.Parse(json).GetProperty("items").EnumerateArray());
         Assert.Equal("fake", model.GetProperty("name").GetString());
         Assert.Equal("openai-compatible", model.GetProperty("provider").GetString());
         Assert.Equal("fake-model", model.GetProperty("model").GetString());
         Assert.True(model.GetProperty("isDefault").GetBoolean());
-        Assert.DoesNotContain(_model.Endpoint, json, StringComparison.Ordinal);
+        Assert.DoesNotContain(_host.Model.Endpoint, json, StringComparison.Ordinal);
         Assert.DoesNotContain("price", json, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
     public async Task AgentNode_ToolRoundThenAnswer_RunDetailShowsStepsUsageAndCost()
     {
-        _model.Reply = request => request.Index == 0
+        _host.Model.Reply = request => request.Index == 0
             ? ModelReply.ToolCalls(1000, 100, ("call_9", "current_time", """{"timeZone": "Europe/Berlin"}"""))
             : FakeModelServer.AfterToolResult(request, "call_9", ModelReply.Answer("It is Tuesday.", 3000, 400));
         await PostAsync("/api/agents", """{"id": "clock", "name": "Clock", "instructions": "Tell the day.", "tools": ["current_time"]}""");
@@ -80,7 +50,7 @@ public sealed class AgentRunDetailTests : IAsyncLifetime
         do
         {
             await Task.Delay(50);
-            run = JsonElement.Parse(await _client.GetStringAsync($"/api/runs/{runId}"));
+            run = JsonElement.Parse(await _host.Client.GetStringAsync($"/api/runs/{runId}"));
         }
         while (run.GetProperty("status").GetString() is "queued" or "running");
 
@@ -103,7 +73,7 @@ public sealed class AgentRunDetailTests : IAsyncLifetime
 
     private async Task<JsonElement> PostAsync(string path, string json)
     {
-        using var response = await _client.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        using var response = await _host.Client.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {body}");
         return JsonElement.Parse(body);

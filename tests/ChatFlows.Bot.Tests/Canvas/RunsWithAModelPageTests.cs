@@ -1,11 +1,8 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ChatFlows.Bot.Tests.Agents;
 using ChatFlows.Bot.Tests.Browser;
 using ChatFlows.Core.Tests.Agents;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
 using static Microsoft.Playwright.Assertions;
 
 namespace ChatFlows.Bot.Tests.Canvas;
@@ -16,42 +13,16 @@ namespace ChatFlows.Bot.Tests.Canvas;
 /// </summary>
 public sealed class RunsWithAModelPageTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>, IAsyncLifetime
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("chatflows-canvas-model-").FullName;
-    private FakeModelServer _model = null!;
-    private WebApplicationFactory<Program> _factory = null!;
-    private HttpClient _client = null!;
+    private ModelHost _host = null!;
 
-    public async Task InitializeAsync()
-    {
-        _model = await FakeModelServer.StartAsync();
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
-            .UseSetting("urls", "http://127.0.0.1:0")
-            .UseSetting("ChatFlows:Storage:ConnectionString", $"Data Source={Path.Combine(_folder, "chatflows.db")}")
-            .UseSetting("ChatFlows:Runs:PollInterval", "00:00:00.050")
-            .UseSetting("ChatFlows:Samples:Seed", "false")
-            .UseSetting("ChatFlows:Models:fake:Provider", "openai-compatible")
-            .UseSetting("ChatFlows:Models:fake:Model", "fake-model")
-            .UseSetting("ChatFlows:Models:fake:Endpoint", _model.Endpoint)
-            .UseSetting("ChatFlows:Models:fake:InputPricePerMillionTokens", 2.5m.ToString(CultureInfo.InvariantCulture))
-            .UseSetting("ChatFlows:Models:fake:OutputPricePerMillionTokens", "10"));
-        _factory.UseKestrel(0);
-        _factory.StartServer();
-        _client = new HttpClient { BaseAddress = _factory.ClientOptions.BaseAddress };
-    }
+    public async Task InitializeAsync() => _host = await ModelHost.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-        await _model.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        TestFolder.Delete(_folder);
-    }
+    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
     public async Task Detail_AgentRun_ShowsItsToolStepTokensAndCost()
     {
-        _model.Reply = request => request.Index == 0
+        _host.Model.Reply = request => request.Index == 0
             ? ModelReply.ToolCalls(1000, 100, ("call_1", "current_time", """{"timeZone": "Europe/Berlin"}"""))
             : FakeModelServer.AfterToolResult(request, "call_1", ModelReply.Answer("It is Tuesday.", 3000, 400));
         await PostAsync("/api/agents", """{"id": "clock", "name": "Clock", "instructions": "Tell the day.", "tools": ["current_time"]}""");
@@ -66,7 +37,7 @@ public sealed class RunsWithAModelPageTests(ChromiumFixture chromium) : IClassFi
             }
             """);
         var runId = (await PostAsync("/api/workflows/which-day/runs", "{}")).GetProperty("runId").GetString();
-        await using var browser = await chromium.NewPageAsync(_factory.ClientOptions.BaseAddress);
+        await using var browser = await chromium.NewPageAsync(_host.BaseAddress);
         var page = browser.Page;
 
         await browser.OpenCanvasAsync($"/runs/{runId}");
@@ -88,7 +59,7 @@ public sealed class RunsWithAModelPageTests(ChromiumFixture chromium) : IClassFi
     [Fact]
     public async Task AgentForm_OffersTheConfiguredProfile_AndSavesTheChoice()
     {
-        await using var browser = await chromium.NewPageAsync(_factory.ClientOptions.BaseAddress);
+        await using var browser = await chromium.NewPageAsync(_host.BaseAddress);
         var page = browser.Page;
         await browser.OpenCanvasAsync("/?agent=new");
 
@@ -100,14 +71,14 @@ public sealed class RunsWithAModelPageTests(ChromiumFixture chromium) : IClassFi
         await page.GetByTestId("agent-save").ClickAsync();
 
         await Expect(page.Locator("[data-testid=agent-row][data-id=picky] [data-testid=agent-model-cell]")).ToHaveTextAsync("fake");
-        var agent = JsonElement.Parse(await _client.GetStringAsync("/api/agents/picky"));
+        var agent = JsonElement.Parse(await _host.Client.GetStringAsync("/api/agents/picky"));
         Assert.Equal("fake", agent.GetProperty("model").GetString());
         browser.AssertNoErrors();
     }
 
     private async Task<JsonElement> PostAsync(string path, string json)
     {
-        using var response = await _client.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        using var response = await _host.Client.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {body}");
         return JsonElement.Parse(body);
