@@ -52,6 +52,9 @@ public sealed partial class GraphRunner(
         private readonly WorkflowPlan.PlanNode[] _nodes = run.Plan.Nodes;
         private readonly int[] _remaining = new int[run.Plan.Nodes.Length];
         private readonly int[] _fired = new int[run.Plan.Nodes.Length];
+        // A node is settled (queued to run, or skipped) exactly once, however many of its incoming edges resolve it
+        // at the same moment: two ports of one condition, or a routed error and the branch that error ruled out.
+        private readonly bool[] _settled = new bool[run.Plan.Nodes.Length];
         private readonly Queue<(int Node, Resumption? Resume)> _ready = new();
         private Channel<Completion>? _completions;
         // Cancelled when the run stops early (a failure or an end node) so that other branches stop too.
@@ -88,10 +91,18 @@ public sealed partial class GraphRunner(
             await runner._journal.RunChangedAsync(run, ct);
             Publish(RunEventTypes.RunStarted, status: "running");
             for (var i = 0; i < _nodes.Length; i++) _remaining[i] = _nodes[i].IncomingCount;
+            await StartTriggerAsync(trigger);
+        }
+
+        // The run's trigger runs; the workflow's other triggers are ruled out. Also used when a run is restored
+        // from a journal written before its trigger started.
+        private async ValueTask StartTriggerAsync(int trigger)
+        {
             for (var i = 0; i < _nodes.Length; i++)
             {
-                if (i != trigger && _nodes[i].Kind.IsTrigger) await SkipAsync(i);
+                if (i != trigger && _nodes[i].Kind.IsTrigger && run.Nodes[i].Status == NodeStatus.Pending) await SkipAsync(i);
             }
+            _settled[trigger] = true;
             _ready.Enqueue((trigger, null));
         }
 
@@ -115,6 +126,8 @@ public sealed partial class GraphRunner(
                 else if (record.Status == NodeStatus.Running) _ready.Enqueue((i, null));
             }
             if (target >= 0) _ready.Enqueue((target, resume));
+            var trigger = run.Plan.StartingTrigger(run.Request.TriggerNodeId);
+            if (run.Nodes[trigger].Status == NodeStatus.Pending) await StartTriggerAsync(trigger);
             for (var i = 0; i < _nodes.Length; i++)
             {
                 if (run.Nodes[i].Status == NodeStatus.Pending && _remaining[i] == 0 && _nodes[i].IncomingCount > 0) await SettleAsync(i);
@@ -361,6 +374,8 @@ public sealed partial class GraphRunner(
         // Not async: the common case only queues the node, and an async method would cost a state machine per node.
         private ValueTask SettleAsync(int index)
         {
+            if (_settled[index]) return ValueTask.CompletedTask;
+            _settled[index] = true;
             if (_fired[index] <= 0) return SkipAsync(index);
             _ready.Enqueue((index, null));
             return ValueTask.CompletedTask;
@@ -368,6 +383,7 @@ public sealed partial class GraphRunner(
 
         private async ValueTask SkipAsync(int start)
         {
+            _settled[start] = true;
             var work = new Stack<int>();
             work.Push(start);
             while (work.TryPop(out var index))
@@ -379,7 +395,8 @@ public sealed partial class GraphRunner(
                 CountEdges(index, null);
                 foreach (var edge in _nodes[index].Outgoing)
                 {
-                    if (_remaining[edge.Target] != 0 || run.Nodes[edge.Target].Status != NodeStatus.Pending) continue;
+                    if (_remaining[edge.Target] != 0 || run.Nodes[edge.Target].Status != NodeStatus.Pending || _settled[edge.Target]) continue;
+                    _settled[edge.Target] = true;
                     if (_fired[edge.Target] > 0) _ready.Enqueue((edge.Target, null));
                     else work.Push(edge.Target);
                 }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace ChatFlows.Core.Tests.Running;
 
-public sealed class GraphRunnerTests
+public sealed partial class GraphRunnerTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
     private readonly ProbeNodes _probes = new();
