@@ -49,6 +49,7 @@ public sealed partial class WorkflowValidator(NodeRegistry registry)
         }
 
         var edges = CheckEdges(document, indexById, kinds, problems);
+        CheckRoutedErrors(document, paths, problems);
         var triggers = Enumerable.Range(0, document.Nodes.Count).Where(i => kinds[i]?.IsTrigger ?? document.Nodes[i].Type == NodeTypes.Trigger).ToArray();
         if (document.Nodes.Count > 0 && triggers.Length == 0)
         {
@@ -148,6 +149,20 @@ public sealed partial class WorkflowValidator(NodeRegistry registry)
             if (fromKnown && toKnown) valid.Add((from, to));
         }
         return valid;
+    }
+
+    // A routed error with nowhere to go would end its branch quietly and the run would "succeed" past a failure.
+    private static void CheckRoutedErrors(WorkflowDocument document, string[] paths, List<ValidationProblem> problems)
+    {
+        for (var i = 0; i < document.Nodes.Count; i++)
+        {
+            var node = document.Nodes[i];
+            if (node.OnError != OnErrorModes.Route) continue;
+            if (document.Edges.Any(e => e.From == node.Id && e.Port == NodeTypes.ErrorPort)) continue;
+            problems.Add(new(
+                $"{paths[i]}/onError",
+                $"'{node.Id}' routes its errors, but nothing is connected to its error port; connect the error port to the node that handles the failure, or use \"onError\": \"fail\" or \"continue\"."));
+        }
     }
 
     private static bool Resolve(string id, string field, string path, Dictionary<string, int> indexById, List<ValidationProblem> problems, out int index)

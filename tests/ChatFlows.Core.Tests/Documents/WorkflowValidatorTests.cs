@@ -202,6 +202,23 @@ public class WorkflowValidatorTests
         AssertMessage(problems, "nodes/hook/config/secret", "trigger/webhook needs 'secret'");
     }
 
+    [Fact]
+    public void Validate_RoutedErrorWithNothingOnTheErrorPort_NamesTheNodesOnError()
+    {
+        const string json = """
+            {"id": "quiet-failure", "nodes": [
+              {"id": "go", "type": "trigger", "config": {"kind": "manual"}},
+              {"id": "call", "type": "tool", "config": {"tool": "transform", "value": 1}, "onError": "route"},
+              {"id": "next", "type": "tool", "config": {"tool": "transform", "value": 2}}],
+             "edges": [{"from": "go", "to": "call"}, {"from": "call", "to": "next"}]}
+            """;
+
+        var problems = _validator.Validate(WorkflowJson.Parse(json));
+
+        Assert.Equal(["nodes/call/onError"], problems.Select(p => p.Path));
+        AssertMessage(problems, "nodes/call/onError", "'call'", "nothing is connected to its error port");
+    }
+
     private static void AssertMessage(IReadOnlyList<ValidationProblem> problems, string path, params string[] words)
     {
         var problem = Assert.Single(problems, p => p.Path == path);
