@@ -76,7 +76,7 @@ public sealed class HttpNode : INodeHandler
         var sends = _settings.Method != HttpMethod.Get && _settings.Method != HttpMethod.Head;
         if (sends && await context.Effects.FindAsync(ResponseEffect, ct) is { } recorded) return NodeResult.Success(recorded);
 
-        var request = await BuildRequestAsync(context.Scope);
+        var request = await BuildRequestAsync(context.Scope, sends ? IdempotencyKey.For(context.RunId, context.Node.Id) : null);
         HttpToolResponse response;
         try
         {
@@ -93,7 +93,7 @@ public sealed class HttpNode : INodeHandler
         return NodeResult.Success(output);
     }
 
-    private async ValueTask<HttpToolRequest> BuildRequestAsync(RunScope scope)
+    private async ValueTask<HttpToolRequest> BuildRequestAsync(RunScope scope, string? idempotencyKey)
     {
         var urlText = await _settings.Url.RenderAsync(scope);
         if (!TryHttpUrl(urlText, out var url))
@@ -113,6 +113,12 @@ public sealed class HttpNode : INodeHandler
             {
                 throw new NodeException($"{_settings.Path}/config/headers/{name} rendered to a value with a line break, which a header cannot carry.");
             }
+        }
+        // A crash between sending and recording the response makes the node send again; the key lets the receiver
+        // recognise the repeat (docs/semantics.md, side effects). A key the workflow sets itself is kept.
+        if (idempotencyKey is not null && !headers.Any(h => h.Key.Equals(IdempotencyKey.Header, StringComparison.OrdinalIgnoreCase)))
+        {
+            headers.Add(new(IdempotencyKey.Header, idempotencyKey));
         }
         var contentType = headers.FirstOrDefault(h => h.Key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)).Value;
         headers = headers.Where(h => !h.Key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)).ToList();
