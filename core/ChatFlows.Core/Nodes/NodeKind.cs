@@ -24,6 +24,9 @@ public sealed class NodeKind(string type, string? kind, Func<NodeSetup, INodeHan
     /// <summary>True when the node's output becomes the run's result (respond, end).</summary>
     public bool ProducesRunResult { get; init; }
 
+    /// <summary>True when the node ends the run as it finishes (end), stopping every other branch.</summary>
+    public bool EndsRun { get; init; }
+
     /// <summary>One line for listings and the editor's palette.</summary>
     public string Description { get; init; } = "";
 

@@ -118,6 +118,12 @@ public sealed partial class GraphRunner(
             var target = resume is null ? -1 : FindWaiting(resume.Bookmark, resume.NodeId);
             run.Status = RunStatus.Running;
             await runner._journal.RunChangedAsync(run, ct);
+            if (EndedBeforeTheCrash())
+            {
+                // The journal holds the node that ended the run, but not the run's end: finish it that way.
+                Stop();
+                return;
+            }
             for (var i = 0; i < _nodes.Length; i++) _remaining[i] = _nodes[i].IncomingCount;
             for (var i = 0; i < _nodes.Length; i++)
             {
@@ -132,6 +138,35 @@ public sealed partial class GraphRunner(
             {
                 if (run.Nodes[i].Status == NodeStatus.Pending && _remaining[i] == 0 && _nodes[i].IncomingCount > 0) await SettleAsync(i);
             }
+        }
+
+        // A process can die after journaling the node that failed, expired or ended the run and before journaling the
+        // run's own end. Continuing such a run would rule that node's edges out and end it "succeeded".
+        private bool EndedBeforeTheCrash()
+        {
+            if (run.Error is not null) return true;
+            for (var i = 0; i < _nodes.Length; i++)
+            {
+                var plan = _nodes[i];
+                var record = run.Nodes[i];
+                if (record.Status == NodeStatus.Failed && plan.OnError == OnErrorModes.Fail)
+                {
+                    run.Error = new RunError(plan.Node.Id, record.Error ?? "Failed.");
+                    return true;
+                }
+                if (record.Status != NodeStatus.Succeeded) continue;
+                if (plan.Kind.EndsRun)
+                {
+                    _ended = true;
+                    return true;
+                }
+                if (record.Port == NodeResult.ExpiredPort && !plan.Outgoing.Any(edge => edge.Port == NodeResult.ExpiredPort))
+                {
+                    _expired = true;
+                    return true;
+                }
+            }
+            return false;
         }
 
         private int FindWaiting(string bookmark, string? nodeId)
@@ -329,6 +364,8 @@ public sealed partial class GraphRunner(
                 default:
                     run.Error = new RunError(plan.Node.Id, message);
                     await runner._journal.NodeChangedAsync(run, record, ct);
+                    // Journaled at once, so a run restored before its end was journaled still fails at this node.
+                    await runner._journal.RunChangedAsync(run, ct);
                     Publish(RunEventTypes.NodeFailed, index, status: "failed", attempt: attempt, error: message, willRetry: false);
                     Stop();
                     break;

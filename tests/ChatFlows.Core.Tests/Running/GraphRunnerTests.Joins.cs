@@ -57,4 +57,60 @@ public sealed partial class GraphRunnerTests
         Assert.Equal(NodeStatus.Succeeded, run.Node("start").Status);
         Assert.Equal(1, _probes.Calls("a"));
     }
+
+    [Fact]
+    public async Task ContinueAsync_CrashAfterTheFailingNodeWasJournaled_TheRunStillFailsThere()
+    {
+        var document = Workflows.Build(["call", "next"], ["start->call", "call->next"]);
+        var engine = Engine();
+        // The journal of a process that died after recording the failure of 'call', before the run's end.
+        var run = new RunState(engine.Compile(document), new RunRequest(), "r1") { Status = RunStatus.Running, StartedAt = _time.GetUtcNow() };
+        run.Node("start").Status = NodeStatus.Succeeded;
+        run.Node("call").Status = NodeStatus.Failed;
+        run.Node("call").Attempts = 1;
+        run.Node("call").Error = "down";
+
+        run = await engine.ContinueAsync(run);
+
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.Equal(new RunError("call", "down"), run.Error);
+        Assert.Equal(0, _probes.Calls("next"));
+        Assert.Equal(NodeStatus.Pending, run.Node("next").Status);
+    }
+
+    [Fact]
+    public async Task ContinueAsync_CrashAfterAnEndNodeWasJournaled_TheRunEndsSucceededWithoutRunningTheRest()
+    {
+        var document = Workflows.Build(
+            ["""{"id": "stop", "type": "output", "config": {"kind": "end", "value": "done"}}""", "later"],
+            ["start->stop", "start->later"]);
+        var engine = Engine();
+        var run = new RunState(engine.Compile(document), new RunRequest(), "r1") { Status = RunStatus.Running, StartedAt = _time.GetUtcNow() };
+        run.Node("start").Status = NodeStatus.Succeeded;
+        run.Node("stop").Status = NodeStatus.Succeeded;
+
+        run = await engine.ContinueAsync(run);
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal(0, _probes.Calls("later"));
+        Assert.Equal(NodeStatus.Skipped, run.Node("later").Status);
+    }
+
+    [Fact]
+    public async Task ContinueAsync_CrashAfterAnApprovalExpiredWithNothingOnItsExpiredPort_TheRunExpires()
+    {
+        var document = Workflows.Build(
+            ["""{"id": "ok", "type": "approval", "config": {"prompt": "Go?", "approvers": ["anyone"], "timeout": "PT1H"}}""", "after"],
+            ["start->ok", "ok.approved->after"]);
+        var engine = Engine();
+        var run = new RunState(engine.Compile(document), new RunRequest(), "r1") { Status = RunStatus.Running, StartedAt = _time.GetUtcNow() };
+        run.Node("start").Status = NodeStatus.Succeeded;
+        run.Node("ok").Status = NodeStatus.Succeeded;
+        run.Node("ok").Port = NodeResult.ExpiredPort;
+
+        run = await engine.ContinueAsync(run);
+
+        Assert.Equal(RunStatus.Expired, run.Status);
+        Assert.Equal(0, _probes.Calls("after"));
+    }
 }
