@@ -81,7 +81,9 @@ internal sealed record GeneratedWorkflow(IReadOnlyList<ModelNode> Nodes, IReadOn
         },
         ModelKind.Condition => new JsonObject
         {
-            ["id"] = node.Id, ["type"] = "condition", ["config"] = new JsonObject { ["expression"] = node.Value ? "true" : "false" },
+            ["id"] = node.Id,
+            ["type"] = "condition",
+            ["config"] = new JsonObject { ["expression"] = node.Value ? "true" : "false" },
         },
         ModelKind.Approval => new JsonObject
         {
@@ -91,7 +93,9 @@ internal sealed record GeneratedWorkflow(IReadOnlyList<ModelNode> Nodes, IReadOn
         },
         ModelKind.Delay => new JsonObject
         {
-            ["id"] = node.Id, ["type"] = "tool", ["config"] = new JsonObject { ["tool"] = "delay", ["duration"] = "PT1H" },
+            ["id"] = node.Id,
+            ["type"] = "tool",
+            ["config"] = new JsonObject { ["tool"] = "delay", ["duration"] = "PT1H" },
         },
         ModelKind.Post => new JsonObject
         {
@@ -105,7 +109,10 @@ internal sealed record GeneratedWorkflow(IReadOnlyList<ModelNode> Nodes, IReadOn
             ["type"] = "tool",
             ["config"] = new JsonObject
             {
-                ["tool"] = "http", ["method"] = "POST", ["url"] = $"{requestUrl}?run={{{{ run.id }}}}&node={node.Id}", ["body"] = new JsonObject { ["from"] = node.Id },
+                ["tool"] = "http",
+                ["method"] = "POST",
+                ["url"] = $"{requestUrl}?run={{{{ run.id }}}}&node={node.Id}",
+                ["body"] = new JsonObject { ["from"] = node.Id },
             },
         },
         _ => throw new ArgumentOutOfRangeException(nameof(node)),
