@@ -37,10 +37,16 @@ dotnet format ChatFlows.sln --verify-no-changes --no-restore -v quiet \
 
 echo "==> Running tests"
 log=$(mktemp)
+# Suites that generate their cases (the engine model, the fuzz test) append how many they checked here.
+export CHATFLOWS_TEST_SUMMARY
+CHATFLOWS_TEST_SUMMARY=$(mktemp)
 set +e
 dotnet test ChatFlows.sln -c Release --no-build --nologo 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
+
+cat "$CHATFLOWS_TEST_SUMMARY"
+rm -f "$CHATFLOWS_TEST_SUMMARY"
 
 # One closing line over all suites, e.g. "tests: 120 passed, 0 failed, 0 skipped".
 awk '/(Passed|Failed)!/ {
