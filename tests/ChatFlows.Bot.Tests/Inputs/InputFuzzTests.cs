@@ -56,6 +56,7 @@ public sealed class InputFuzzTests(HostFixture host, ITestOutputHelper output) :
     private static readonly JsonSerializerOptions Deep = new() { MaxDepth = 512 };
 
     private readonly List<string> _serverErrors = [];
+    private readonly SortedDictionary<int, int> _answers = [];
     private int _cases;
 
     [Fact]
@@ -76,37 +77,56 @@ public sealed class InputFuzzTests(HostFixture host, ITestOutputHelper output) :
         await host.CreateWorkflowAsync(TestWorkflows.Hook("fuzz-hook", HookSecret));
         var putVersion = (await host.CreateWorkflowAsync(WithId(samples[0], "fuzz-put"))).GetProperty("version").GetInt32();
 
+        using (var created = await host.SendAsync(HttpMethod.Post, "/api/agents", WithId(agent, "fuzz-agent")))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+        var agentVersion = 1;
+        string[] playable = ["fuzz-play", "deploy-check", "order-webhook", "standup-digest"];
+
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < cases; i++)
         {
-            switch (random.Next(8))
+            switch (random.Next(12))
             {
                 case 0 or 1:
                     await SendAsync(random, HttpMethod.Post, "/api/workflows", Mutate(random, WithId(samples[random.Next(samples.Length)], $"fz-{i}")));
                     break;
                 case 2:
                     var saved = await SendAsync(random, HttpMethod.Put, "/api/workflows/fuzz-put", Mutate(random, WithId(samples[random.Next(samples.Length)], "fuzz-put")), ifMatch: $"\"{putVersion}\"");
-                    if (saved.Status == HttpStatusCode.OK) putVersion++;
+                    if (saved == HttpStatusCode.OK) putVersion++;
                     break;
                 case 3:
                     await SendAsync(random, HttpMethod.Post, "/api/agents", Mutate(random, WithId(agent, $"fz-{i}")));
                     break;
                 case 4:
+                    var updated = await SendAsync(random, HttpMethod.Put, "/api/agents/fuzz-agent", Mutate(random, WithId(agent, "fuzz-agent")), ifMatch: $"\"{agentVersion}\"");
+                    if (updated == HttpStatusCode.OK) agentVersion++;
+                    break;
+                case 5:
                     var name = random.Next(10) == 0 ? "FZ_NEWLINE%0A" : $"FZ_{i}";
                     await SendAsync(random, HttpMethod.Put, $"/api/secrets/{name}", Mutate(random, """{"value": "s3cret-value"}"""));
                     break;
-                case 5:
+                case 6:
                     await SendAsync(random, HttpMethod.Post, "/hooks/fuzz-hook", Mutate(random, Payloads[random.Next(Payloads.Length)]), sign: random.Next(10) > 0);
                     break;
-                case 6:
-                    await SendAsync(random, HttpMethod.Post, "/api/workflows/fuzz-play/runs", Mutate(random, Payloads[random.Next(Payloads.Length)]));
+                case 7 or 8:
+                    var target = playable[random.Next(playable.Length)];
+                    var trigger = target == "fuzz-play" ? "" : "?trigger=play";
+                    await SendAsync(random, HttpMethod.Post, $"/api/workflows/{target}/runs{trigger}", Mutate(random, Payloads[random.Next(Payloads.Length)]));
+                    break;
+                case 9:
+                    await SendAsync(random, HttpMethod.Post, "/playground/api/channels/general/messages", PlaygroundBody(random, playable[random.Next(playable.Length)]));
+                    break;
+                case 10:
+                    await SendAsync(random, HttpMethod.Post, "/playground/api/actions", Mutate(random, """{"user": "fuzz", "runId": "0123456789abcdef", "nodeId": "review", "verb": "approve", "comment": "ok", "draft": "text"}"""));
                     break;
                 default:
-                    await SendAsync(random, HttpMethod.Post, "/playground/api/channels/general/messages", PlaygroundBody(random));
+                    await SendAsync(random, HttpMethod.Post, "/playground/api/channels", Mutate(random, $$"""{"name": "fz-{{i}}"}"""));
                     break;
             }
         }
-        output.WriteLine($"fuzz: {_cases} requests sent in {clock.Elapsed.TotalSeconds:0.0} s (seed {seed})");
+        output.WriteLine($"fuzz: {_cases} requests sent in {clock.Elapsed.TotalSeconds:0.0} s (seed {seed}); answers: {string.Join(", ", _answers.OrderBy(a => a.Key).Select(a => $"{a.Key}×{a.Value}"))}");
 
         await CheckStoredAsync();
         var summary = $"fuzz: {_cases} cases, {_serverErrors.Count} server errors (seed {seed}; replay with CHATFLOWS_FUZZ_SEED={seed})";
@@ -165,7 +185,7 @@ public sealed class InputFuzzTests(HostFixture host, ITestOutputHelper output) :
         return JsonElement.Parse(body);
     }
 
-    private async Task<(HttpStatusCode Status, string Body)> SendAsync(Random random, HttpMethod method, string path, byte[] body, string? ifMatch = null, bool sign = false)
+    private async Task<HttpStatusCode> SendAsync(Random random, HttpMethod method, string path, byte[] body, string? ifMatch = null, bool sign = false)
     {
         _cases++;
         using var request = new HttpRequestMessage(method, path) { Content = new ByteArrayContent(body) };
@@ -178,28 +198,31 @@ public sealed class InputFuzzTests(HostFixture host, ITestOutputHelper output) :
         {
             using var response = await host.Client.SendAsync(request);
             var text = await response.Content.ReadAsStringAsync();
+            _answers[(int)response.StatusCode] = _answers.GetValueOrDefault((int)response.StatusCode) + 1;
             if ((int)response.StatusCode >= 500)
             {
                 _serverErrors.Add($"{method} {path} ({contentType}) answered {(int)response.StatusCode} {Shorten(text)} to {Shorten(Encoding.UTF8.GetString(body))}");
             }
-            return (response.StatusCode, text);
+            return response.StatusCode;
         }
         catch (HttpRequestException ex)
         {
             _serverErrors.Add($"{method} {path} ({contentType}): the answer broke off ({ex.Message}) for {Shorten(Encoding.UTF8.GetString(body))}");
-            return (HttpStatusCode.InternalServerError, "");
+            return HttpStatusCode.InternalServerError;
         }
     }
 
-    private static byte[] PlaygroundBody(Random random)
+    private static byte[] PlaygroundBody(Random random, string workflow)
     {
         // A /run command whose JSON arguments are mutated, inside a well-formed message; or a mutated message itself.
         if (random.Next(2) == 0)
         {
             var args = Encoding.UTF8.GetString(Mutate(random, Payloads[random.Next(Payloads.Length)]));
-            return Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { user = "fuzz", text = "/run fuzz-play " + args }));
+            return Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { user = "fuzz", text = $"/run {workflow} {args}" }));
         }
-        var body = random.Next(3) == 0 ? """{"user": "fuzz", "text": "plain words", "threadId": null}""" : """{"user": "fuzz", "text": "/run fuzz-play note=\"two words\""}""";
+        var body = random.Next(3) == 0
+            ? """{"user": "fuzz", "text": "plain words", "threadId": null}"""
+            : JsonSerializer.Serialize(new { user = "fuzz", text = $"/run {workflow} service=web note=\"two words\"" });
         return Mutate(random, body);
     }
 
