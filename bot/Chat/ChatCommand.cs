@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ChatFlows.Core.Documents;
 
 namespace ChatFlows.Bot.Chat;
 
@@ -21,6 +22,11 @@ public sealed record ChatCommand(ChatCommandKind Kind, string? Target, JsonObjec
     {
         command = null;
         error = null;
+        if (!StrictJson.IsUnicode(text, out var broken))
+        {
+            error = $"The command is not Unicode text: character {broken + 1} is an unpaired UTF-16 surrogate.";
+            return false;
+        }
         var rest = StripPrefix(text.Trim());
         var space = rest.IndexOfAny([' ', '\t', '\n']);
         var word = space < 0 ? rest : rest[..space];
@@ -66,19 +72,14 @@ public sealed record ChatCommand(ChatCommandKind Kind, string? Target, JsonObjec
         error = null;
         if (text.StartsWith('{'))
         {
-            try
+            // The reader every other input goes through, so a chat run's trigger holds only what can be stored and read back.
+            if (!StrictJson.TryParse(text, out var parsed, out var problem))
             {
-                if (JsonNode.Parse(text) is JsonObject parsed)
-                {
-                    args = parsed;
-                    return true;
-                }
-            }
-            catch (JsonException e)
-            {
-                error = $"The arguments are not valid JSON ({e.Message}). Write one JSON object, like {{\"service\": \"api\"}}, or key=value pairs.";
+                error = $"The arguments are {problem} Write one JSON object, like {{\"service\": \"api\"}}, or key=value pairs.";
                 return false;
             }
+            args = JsonObject.Create(parsed)!;
+            return true;
         }
 
         args = [];

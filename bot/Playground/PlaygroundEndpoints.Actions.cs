@@ -9,7 +9,8 @@ public static partial class PlaygroundEndpoints
     // Approve / Reject on an approval card. The engine checks the approvers; this only checks the click is well formed.
     private static async Task<Results<Ok<PlaygroundActionResult>, ProblemHttpResult, ValidationProblem>> ActAsync(HttpContext context, CancellationToken ct)
     {
-        if (await ReadObjectAsync(context.Request, ct) is not { } json) return Unreadable();
+        var (json, unreadable) = await ReadObjectAsync(context.Request, ct);
+        if (unreadable is not null) return unreadable;
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var user = Text(json, "user", errors);

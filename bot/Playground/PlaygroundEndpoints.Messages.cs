@@ -18,7 +18,8 @@ public static partial class PlaygroundEndpoints
         CancellationToken ct)
     {
         if (!await store.ChannelExistsAsync(channel, ct)) return NoSuchChannel(channel);
-        if (await ReadObjectAsync(context.Request, ct) is not { } json) return Unreadable();
+        var (json, unreadable) = await ReadObjectAsync(context.Request, ct);
+        if (unreadable is not null) return unreadable;
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var user = Text(json, "user", errors);

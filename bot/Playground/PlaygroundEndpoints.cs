@@ -57,7 +57,8 @@ public static partial class PlaygroundEndpoints
     private static async Task<Results<Created<PlaygroundChannelSummary>, ProblemHttpResult, ValidationProblem>> CreateChannelAsync(
         HttpRequest request, PlaygroundStore store, CancellationToken ct)
     {
-        if (await ReadObjectAsync(request, ct) is not { } json) return Unreadable();
+        var (json, unreadable) = await ReadObjectAsync(request, ct);
+        if (unreadable is not null) return unreadable;
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var name = Text(json, "name", errors)?.Trim();
         if (name is null || !ChannelAddress.TryParse(PlaygroundChannel.AddressOf(name), out _, out _))
@@ -93,17 +94,19 @@ public static partial class PlaygroundEndpoints
     private static PlaygroundEventsResult Watch(PlaygroundFeed feed, IOptions<JsonOptions> json, TimeProvider time, IHostApplicationLifetime lifetime) =>
         new(feed.Subscribe(), json.Value.SerializerOptions, time, lifetime.ApplicationStopping);
 
-    /// <summary>The body as a JSON object, or null when it is too large, not JSON, or not an object.</summary>
-    private static async Task<JsonElement?> ReadObjectAsync(HttpRequest request, CancellationToken ct)
+    /// <summary>The body as a JSON object, or the 400 naming why it is not one (too large, not JSON, not an object).</summary>
+    private static async Task<(JsonElement Json, ProblemHttpResult? Problem)> ReadObjectAsync(HttpRequest request, CancellationToken ct)
     {
         var body = await RequestBody.ReadAsync(request, MaxBodyBytes, ct);
-        if (body is null || !RequestBody.TryParseJson(body, out var json, out _) || json.ValueKind != JsonValueKind.Object) return null;
-        return json;
+        if (body is null) return (default, Unreadable($"The body may be at most {MaxBodyBytes / 1024} KiB."));
+        if (!RequestBody.TryParseJson(body, out var json, out var error)) return (default, Unreadable(error));
+        if (json.ValueKind != JsonValueKind.Object) return (default, Unreadable("The body must be a JSON object."));
+        return (json, null);
     }
 
-    private static ProblemHttpResult Unreadable() => TypedResults.Problem(
+    private static ProblemHttpResult Unreadable(string detail) => TypedResults.Problem(
         title: "The request could not be read.",
-        detail: $"Send a JSON object of at most {MaxBodyBytes / 1024} KiB.",
+        detail: detail,
         statusCode: StatusCodes.Status400BadRequest);
 
     /// <summary>A string property, or null when it is missing or null; any other kind of value is an error of that field.</summary>
@@ -126,6 +129,6 @@ public static partial class PlaygroundEndpoints
     private static string MessagesLocation(string channel) => $"/playground/api/channels/{Uri.EscapeDataString(channel)}/messages";
 
     // The approver rule of approval nodes (playground:<name>), bounded so names fit on a card.
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,40}$")]
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,40}\\z")]
     private static partial Regex UserName();
 }

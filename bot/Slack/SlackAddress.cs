@@ -49,6 +49,6 @@ public sealed partial record SlackAddress(string Channel, string? ThreadTs = nul
     /// <summary><c>slack:C0123ABCD</c> or <c>slack:C0123ABCD#1700000000.000100</c>.</summary>
     public override string ToString() => ThreadTs is { } ts ? $"{Platform}:{Channel}#{ts}" : $"{Platform}:{Channel}";
 
-    [GeneratedRegex(@"^\d{1,12}\.\d{1,9}$")]
+    [GeneratedRegex(@"^\d{1,12}\.\d{1,9}\z")]
     private static partial Regex Ts();
 }

@@ -68,7 +68,7 @@ public static partial class SlackText
         return string.Concat(text.AsSpan(0, end), "…");
     }
 
-    [GeneratedRegex("^[UW][A-Z0-9]{2,}$")]
+    [GeneratedRegex("^[UW][A-Z0-9]{2,}\\z")]
     private static partial Regex UserId();
 
     // Slack's angle-bracket tokens to keep, Markdown links and **bold** to convert.

@@ -139,6 +139,6 @@ public static partial class WebhookEndpoints
 
     private static ProblemHttpResult Problem(int status, string title, string detail) => TypedResults.Problem(title: title, detail: detail, statusCode: status);
 
-    [GeneratedRegex(@"^\s*\{\{\s*secrets\.([A-Za-z0-9_]+)\s*\}\}\s*$")]
+    [GeneratedRegex(@"^\s*\{\{\s*secrets\.([A-Za-z0-9_]+)\s*\}\}\s*\z")]
     private static partial Regex SecretReference();
 }

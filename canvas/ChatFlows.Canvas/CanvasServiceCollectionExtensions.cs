@@ -1,4 +1,5 @@
 using ChatFlows.Canvas.Api;
+using ChatFlows.Core.Documents;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatFlows.Canvas;
@@ -10,7 +11,12 @@ public static class CanvasServiceCollectionExtensions
     public static IServiceCollection AddCanvas(this IServiceCollection services)
     {
         services.AddRazorPages();
-        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new WorkflowDocumentJsonConverter()));
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.Converters.Add(new WorkflowDocumentJsonConverter());
+            // A payload accepted at the input limit sits a few levels down in a run's detail; it must still be answered.
+            options.SerializerOptions.MaxDepth = StrictJson.StoredMaxDepth;
+        });
         return services;
     }
 }

@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using ChatFlows.Core.Documents;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -41,23 +43,18 @@ public static class RequestBody
         return buffer.ToArray();
     }
 
-    /// <summary>Parses a JSON payload; an empty body is <c>{}</c>. On failure, <paramref name="error"/> names the line and column.</summary>
-    public static bool TryParseJson(byte[] body, out JsonElement value, out string? error)
+    /// <summary>
+    /// Parses a JSON payload with <see cref="StrictJson"/>; an empty body is <c>{}</c>. On failure, <paramref name="error"/>
+    /// says what is wrong and where (line and column, or the path of the value).
+    /// </summary>
+    public static bool TryParseJson(byte[] body, out JsonElement value, [NotNullWhen(false)] out string? error)
     {
         value = EmptyObject;
         error = null;
         if (body.Length == 0) return true;
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            value = document.RootElement.Clone();
-            return true;
-        }
-        catch (JsonException ex)
-        {
-            error = $"The body is not valid JSON at line {(ex.LineNumber ?? 0) + 1}, column {(ex.BytePositionInLine ?? 0) + 1}: {FirstSentence(ex.Message)}";
-            return false;
-        }
+        if (StrictJson.TryParse(body, out value, out var problem)) return true;
+        error = "The body is " + problem;
+        return false;
     }
 
     /// <summary>The 413 answer for a body over <paramref name="maxBytes"/>.</summary>
@@ -65,12 +62,4 @@ public static class RequestBody
         title: "The request body is too large.",
         detail: $"{what} may be at most {maxBytes} bytes ({maxBytes / 1024.0:0.#} KiB).",
         statusCode: StatusCodes.Status413PayloadTooLarge);
-
-    // System.Text.Json appends "LineNumber: … | BytePositionInLine: …" (0-based), which the caller already gets 1-based.
-    private static string FirstSentence(string message)
-    {
-        var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        if (cut < 0) cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return (cut > 0 ? message[..cut] : message).Trim();
-    }
 }

@@ -15,7 +15,7 @@ internal sealed class RunEventsResult(
     RunEventSubscription subscription, StoredRun stored, WorkflowDocument? document, IRunStore runs, TimeProvider time, CancellationToken stopping)
     : IResult
 {
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { MaxDepth = StrictJson.StoredMaxDepth };
 
     private readonly HashSet<string> _sent = new(StringComparer.Ordinal);
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using ChatFlows.Core.Documents;
 
@@ -11,8 +10,11 @@ namespace ChatFlows.Canvas.Api;
 /// </summary>
 internal sealed class WorkflowDocumentJsonConverter : JsonConverter<WorkflowDocument>
 {
-    public override WorkflowDocument Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        WorkflowJson.Read(JsonNode.Parse(ref reader));
+    public override WorkflowDocument Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        var value = JsonElement.ParseValue(ref reader);
+        return StrictJson.Problem(value) is { } problem ? throw new JsonException("The workflow document is " + problem) : WorkflowJson.Read(value);
+    }
 
     public override void Write(Utf8JsonWriter writer, WorkflowDocument value, JsonSerializerOptions options) =>
         WorkflowJson.Write(writer, value);

@@ -1,4 +1,3 @@
-using System.Text;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Storage;
@@ -125,7 +124,7 @@ public static class WorkflowsApi
         if (body is null) return (null, RequestBody.TooLarge(MaxDocumentBytes, "A workflow document"));
         try
         {
-            return (WorkflowJson.Parse(Encoding.UTF8.GetString(body)), null);
+            return (WorkflowJson.Parse(body), null);
         }
         catch (WorkflowFormatException ex)
         {

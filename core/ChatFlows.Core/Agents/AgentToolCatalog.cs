@@ -72,6 +72,6 @@ public sealed partial class AgentToolCatalog
         functionName: CurrentTime,
         description: "Returns the current date and time as ISO-8601 local time with its UTC offset, in UTC or in the given IANA time zone.");
 
-    [GeneratedRegex("^[a-z][a-z0-9_]{0,63}$")]
+    [GeneratedRegex("^[a-z][a-z0-9_]{0,63}\\z")]
     private static partial Regex ToolName();
 }

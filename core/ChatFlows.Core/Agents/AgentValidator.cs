@@ -35,6 +35,6 @@ public sealed partial class AgentValidator(IEnumerable<string> modelProfiles, IE
         return problems;
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$")]
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}\\z")]
     private static partial Regex IdPattern();
 }

@@ -50,9 +50,9 @@ public sealed partial record ChannelAddress(string Platform, string Id)
 
     public override string ToString() => $"{Platform}:{Id}";
 
-    [GeneratedRegex("^[CGDU][A-Z0-9]{2,}$")]
+    [GeneratedRegex("^[CGDU][A-Z0-9]{2,}\\z")]
     private static partial Regex SlackId();
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,79}$")]
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,79}\\z")]
     private static partial Regex PlaygroundName();
 }

@@ -11,7 +11,6 @@ namespace ChatFlows.Core.Documents;
 /// </summary>
 public static class WorkflowJson
 {
-    private static readonly JsonDocumentOptions ReadOptions = new() { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 64 };
     private static readonly JsonWriterOptions WriteOptions = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static readonly HashSet<string> DocumentFields = ["id", "name", "description", "version", "nodes", "edges", "layout"];
@@ -19,20 +18,24 @@ public static class WorkflowJson
     private static readonly HashSet<string> EdgeFields = ["from", "port", "to"];
     private static readonly HashSet<string> RetryFields = ["maxAttempts", "initialDelay", "backoffFactor", "maxDelay", "jitter"];
 
-    /// <summary>Parses a document; throws <see cref="WorkflowFormatException"/> on bad JSON or a wrong shape.</summary>
-    public static WorkflowDocument Parse(string json)
+    /// <summary>
+    /// Parses a document (comments allowed); throws <see cref="WorkflowFormatException"/> on bad JSON, JSON that
+    /// <see cref="StrictJson"/> refuses, or a wrong shape.
+    /// </summary>
+    public static WorkflowDocument Parse(string json) =>
+        StrictJson.TryParse(json, out var root, out var error, allowComments: true) ? Read(root) : throw new WorkflowFormatException(error);
+
+    /// <summary>Parses a document from UTF-8 bytes, as a request body brings it; invalid UTF-8 is an error, not replaced.</summary>
+    public static WorkflowDocument Parse(ReadOnlyMemory<byte> utf8) =>
+        StrictJson.TryParse(utf8, out var root, out var error, allowComments: true) ? Read(root) : throw new WorkflowFormatException(error);
+
+    /// <summary>Reads a document from a JSON value that <see cref="StrictJson"/> accepted.</summary>
+    public static WorkflowDocument Read(JsonElement root) => Read(root.ValueKind switch
     {
-        JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(json, documentOptions: ReadOptions);
-        }
-        catch (JsonException ex)
-        {
-            throw new WorkflowFormatException($"not valid JSON at line {(ex.LineNumber ?? 0) + 1}, column {(ex.BytePositionInLine ?? 0) + 1}: {FirstSentence(ex.Message)}");
-        }
-        return Read(root);
-    }
+        JsonValueKind.Object => JsonObject.Create(root),
+        JsonValueKind.Array => JsonArray.Create(root),
+        _ => JsonValue.Create(root),
+    });
 
     /// <summary>Reads a document from an already-parsed JSON value.</summary>
     public static WorkflowDocument Read(JsonNode? root)
@@ -209,13 +212,4 @@ public static class WorkflowJson
     };
 
     private static string Shorten(string s) => s.Length <= 40 ? s : s[..37] + "...";
-
-    // System.Text.Json appends "Path: … | LineNumber: …" which we already report in a friendlier form.
-    private static string FirstSentence(string message)
-    {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        // JsonNode.Parse reports no Path, only the 0-based "LineNumber: …", which contradicted our 1-based line.
-        if (cut < 0) cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        return (cut > 0 ? message[..cut] : message).Trim();
-    }
 }

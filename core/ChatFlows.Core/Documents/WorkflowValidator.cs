@@ -295,13 +295,13 @@ public sealed partial class WorkflowValidator(NodeRegistry registry)
         return 0;
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}\\z")]
     private static partial Regex WorkflowId();
 
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]{0,63}$")]
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]{0,63}\\z")]
     private static partial Regex NodeId();
 
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]{0,63}$")]
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]{0,63}\\z")]
     private static partial Regex OutputKey();
 
     internal sealed record Checked(List<ValidationProblem> Problems, NodeKind?[] Kinds, INodeHandler?[] Handlers);

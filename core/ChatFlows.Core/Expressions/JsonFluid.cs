@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using ChatFlows.Core.Documents;
 using Fluid;
 using Fluid.Values;
 
@@ -28,7 +29,7 @@ internal static class JsonFluid
         {
             Write(writer, value, context, depth: 0);
         }
-        return JsonElement.Parse(buffer.WrittenSpan);
+        return JsonElement.Parse(buffer.WrittenSpan, StrictJson.StoredOptions);
     }
 
     private static void Write(Utf8JsonWriter writer, FluidValue value, TemplateContext context, int depth)

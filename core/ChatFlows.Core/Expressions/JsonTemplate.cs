@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ChatFlows.Core.Documents;
 
 namespace ChatFlows.Core.Expressions;
 
@@ -43,7 +44,7 @@ public sealed class JsonTemplate
         {
             await WriteAsync(writer, _shape, scope);
         }
-        return JsonElement.Parse(buffer.WrittenSpan);
+        return JsonElement.Parse(buffer.WrittenSpan, StrictJson.StoredOptions);
     }
 
     private async ValueTask WriteAsync(Utf8JsonWriter writer, JsonNode? node, RunScope scope)

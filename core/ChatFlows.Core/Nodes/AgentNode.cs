@@ -45,6 +45,6 @@ public sealed partial class AgentNode(string agentId, Template input, int maxToo
             .WithDetails(answer.Steps.Count > 0 ? answer.Steps : null, answer.Usage);
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$")]
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}\\z")]
     private static partial Regex AgentId();
 }

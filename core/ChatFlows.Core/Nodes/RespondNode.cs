@@ -35,6 +35,6 @@ public sealed class RespondNode(JsonTemplate? body, int status) : INodeHandler
             else (await body.EvaluateAsync(context.Scope)).WriteTo(writer);
             writer.WriteEndObject();
         }
-        return NodeResult.Success(JsonElement.Parse(buffer.WrittenSpan));
+        return NodeResult.Success(JsonElement.Parse(buffer.WrittenSpan, StrictJson.StoredOptions));
     }
 }

@@ -97,7 +97,7 @@ public static partial class TriggerNodes
         return setup.HasProblems ? null : PassThrough.Instance;
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$")]
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}\\z")]
     private static partial Regex CommandName();
 
     private sealed class PassThrough : INodeHandler

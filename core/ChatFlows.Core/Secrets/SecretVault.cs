@@ -85,6 +85,6 @@ public sealed partial class SecretVault
         }
     }
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,127}$")]
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,127}\\z")]
     private static partial Regex NamePattern();
 }

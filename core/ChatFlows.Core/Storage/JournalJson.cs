@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ChatFlows.Core.Documents;
 
 namespace ChatFlows.Core.Storage;
 
@@ -9,5 +10,6 @@ internal static class JournalJson
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        MaxDepth = StrictJson.StoredMaxDepth,
     };
 }

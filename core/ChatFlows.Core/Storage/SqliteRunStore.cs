@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ChatFlows.Core.Documents;
 using ChatFlows.Core.Running;
 using Dapper;
 using Microsoft.Extensions.Logging;
@@ -223,7 +224,8 @@ public sealed partial class SqliteRunStore : IRunStore, IAsyncDisposable
     public ValueTask RecordEffectAsync(string runId, string nodeId, string effect, JsonElement value, CancellationToken ct) =>
         new(WriteAsync(new InsertEffect(runId, nodeId, effect, value.GetRawText(), UnixTime.From(_time.GetUtcNow()))));
 
-    private static JsonElement? Json(string? text) => text is null ? null : JsonDocument.Parse(text).RootElement.Clone();
+    // What the store wrote may nest deeper than any input (a payload inside a node's output), never deeper than this.
+    private static JsonElement? Json(string? text) => text is null ? null : JsonDocument.Parse(text, StrictJson.StoredOptions).RootElement.Clone();
 
     private static RunStatus ParseRunStatus(string text) => Enum.Parse<RunStatus>(text, ignoreCase: true);
 

@@ -62,6 +62,27 @@ public sealed class ChatCommandTests
         Assert.Contains(expected, error, StringComparison.Ordinal);
     }
 
+    // What Slack and Teams deliver goes through the same reader as every other input (README §Input limits).
+    [Theory]
+    [InlineData("/run deploy-check {\"service\": \"a\", \"service\": \"b\"}", "has the property 'service' more than once")]
+    [InlineData("/run deploy-check {\"errors\": 1e400}", "the number 1e400 at 'errors' is out of range")]
+    [InlineData("/run deploy-check {\"note\": \"\\ud800\"}", "the string at 'note' holds an unpaired UTF-16 surrogate")]
+    public void TryParse_ArgumentsThatCannotBeStored_NamesTheProblem(string text, string expected)
+    {
+        Assert.False(ChatCommand.TryParse(text, out _, out var error));
+
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryParse_RawUnpairedSurrogate_NamesWhere()
+    {
+        // Built in code: a lone surrogate in theory data would not survive test discovery.
+        Assert.False(ChatCommand.TryParse("/run deploy-check note=" + '\ud800', out _, out var error));
+
+        Assert.Contains("character 24 is an unpaired UTF-16 surrogate", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("/run", ChatCommandKind.Help, null)]
     [InlineData("/run help", ChatCommandKind.Help, null)]
