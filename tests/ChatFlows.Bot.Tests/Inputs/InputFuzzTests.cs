@@ -131,6 +131,7 @@ public sealed class InputFuzzTests(HostFixture host, ITestOutputHelper output) :
         await CheckStoredAsync();
         var summary = $"fuzz: {_cases} cases, {_serverErrors.Count} server errors (seed {seed}; replay with CHATFLOWS_FUZZ_SEED={seed})";
         output.WriteLine(summary);
+        ChatFlows.Core.Tests.TestSummary.Write(summary);
         foreach (var error in _serverErrors.Take(20)) output.WriteLine(error);
         Assert.True(_serverErrors.Count == 0, summary + Environment.NewLine + string.Join(Environment.NewLine, _serverErrors.Take(10)));
     }
