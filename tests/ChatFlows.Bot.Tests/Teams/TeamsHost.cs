@@ -62,6 +62,7 @@ internal sealed class TeamsHost : IAsyncDisposable
                 .UseSetting("ChatFlows:Chat:UpdateInterval", "00:00:00.200")
                 .UseSetting("ChatFlows:Teams:AppId", emulator ? "" : AppId)
                 .UseSetting("ChatFlows:Teams:AppPassword", emulator ? "" : AppPassword)
+                .UseSetting("ChatFlows:Teams:Emulator", emulator ? "true" : "false")
                 .UseSetting("ChatFlows:Teams:TenantId", tenantId ?? "")
                 .UseSetting("ChatFlows:Teams:OpenIdMetadataUrl", identity.MetadataUrl)
                 .UseSetting("ChatFlows:Teams:AuthorityHost", identity.AuthorityHost);
