@@ -74,13 +74,13 @@ public sealed class BrowserGuard(RequestDelegate next, IOptions<AccessOptions> o
 
     private string? CrossSiteReason(HttpRequest request)
     {
-        var site = request.Headers["Sec-Fetch-Site"].ToString();
-        if (site.Length > 0 && !site.Equals("same-origin", StringComparison.OrdinalIgnoreCase) && !site.Equals("none", StringComparison.OrdinalIgnoreCase))
-            return $"The browser says the request comes from another site (Sec-Fetch-Site: {site}).";
-
         var origin = request.Headers.Origin.ToString();
         if (origin.Length > 0 && !IsOwnOrigin(origin, request))
             return $"The request comes from {origin}, not from this host ({request.Scheme}://{request.Host}).";
+
+        var site = request.Headers["Sec-Fetch-Site"].ToString();
+        if (site.Length > 0 && !site.Equals("same-origin", StringComparison.OrdinalIgnoreCase) && !site.Equals("none", StringComparison.OrdinalIgnoreCase))
+            return $"The browser says the request comes from another site (Sec-Fetch-Site: {site}).";
         return null;
     }
 
