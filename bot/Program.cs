@@ -7,7 +7,6 @@ using ChatFlows.Bot.Slack;
 using ChatFlows.Bot.Teams;
 using ChatFlows.Bot.Webhooks;
 using ChatFlows.Canvas;
-using Microsoft.AspNetCore.HttpOverrides;
 
 // The one executable: `chatflows run|validate …` works offline on workflow files; anything else starts the host.
 if (CommandLine.IsCommand(args)) return await CommandLine.RunAsync(args, Console.Out, Console.Error);
@@ -26,7 +25,9 @@ var app = builder.Build();
 // Loopback on port 5080 unless --urls, ASPNETCORE_URLS, the Urls setting or a test host names other addresses.
 if (string.IsNullOrEmpty(app.Configuration[WebHostDefaults.ServerUrlsKey]) && app.Urls.Count == 0) app.Urls.Add("http://localhost:5080");
 // A reverse proxy on this machine names the real caller in X-Forwarded-For (only loopback proxies are believed).
-app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
+app.UseForwardedClientAddress();
+// Web pages the operator opens are not trusted callers: foreign host names, cross-site writes and non-JSON bodies are refused.
+app.UseBrowserGuard();
 // Before anything is served: other machines need the API key (the chat, webhook and health endpoints check callers themselves).
 app.UseAccessGate();
 app.UseStaticFiles();

@@ -8,14 +8,21 @@ namespace ChatFlows.Bot.Access;
 /// and the health checks. A browser without a sign-in is sent to <c>/signin</c>; a program gets a 401 saying how to
 /// authenticate; without a key configured, other machines get a 403 naming the setting.
 /// </summary>
-public sealed class AccessGate(RequestDelegate next, AccessPass pass)
+public sealed class AccessGate(RequestDelegate next, AccessPass pass, KeyAttempts attempts)
 {
     // Paths whose endpoints authenticate every request on their own, or that must answer anyone (sign-in, probes).
     private static readonly string[] OpenPaths = ["/slack", "/api/messages", "/hooks", "/healthz", "/readyz", SignInEndpoints.Path];
 
     public Task InvokeAsync(HttpContext http)
     {
-        if (IsOpen(http.Request.Path) || IsFromThisMachine(http) || HasKey(http)) return next(http);
+        if (IsOpen(http.Request.Path) || IsFromThisMachine(http) || pass.IsValidCookie(http.Request.Cookies[AccessPass.CookieName])) return next(http);
+        if (pass.HasKey && BearerKey(http) is { } key)
+        {
+            // Wrong keys are counted per address, so guessing is held to a few a minute (README §Security).
+            if (attempts.IsLockedOut(http, out var wait)) return KeyAttempts.RefuseAsync(http, wait);
+            if (pass.IsKey(key)) return next(http);
+            attempts.RecordFailure(http);
+        }
 
         if (!pass.HasKey)
         {
@@ -38,11 +45,10 @@ public sealed class AccessGate(RequestDelegate next, AccessPass pass)
     // No address (an in-process server) counts as another machine: only a known loopback caller is trusted.
     private static bool IsFromThisMachine(HttpContext http) => http.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote);
 
-    private bool HasKey(HttpContext http)
+    private static string? BearerKey(HttpContext http)
     {
         var authorization = http.Request.Headers.Authorization.ToString();
-        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && pass.IsKey(authorization["Bearer ".Length..])) return true;
-        return pass.IsValidCookie(http.Request.Cookies[AccessPass.CookieName]);
+        return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..] : null;
     }
 
     private static bool WantsPage(HttpRequest request) =>

@@ -18,6 +18,21 @@ public sealed class AccessOptions
     /// <summary>How long a browser sign-in lasts.</summary>
     public TimeSpan SignInLifetime { get; set; } = TimeSpan.FromHours(12);
 
+    /// <summary>
+    /// Host names served besides the loopback names and the host of <c>ChatFlows:PublicBaseUrl</c> (e.g. a second DNS
+    /// name of a reverse proxy). Any other <c>Host</c> header is refused, so a DNS-rebinding page cannot read answers.
+    /// </summary>
+    public string[] AllowedHosts { get; set; } = [];
+
+    /// <summary>Wrong API keys (bearer or sign-in form) one client address may send per <see cref="FailedAttemptWindow"/> before it gets 429.</summary>
+    public int MaxFailedAttempts { get; set; } = 10;
+
+    /// <summary>The window <see cref="MaxFailedAttempts"/> counts over.</summary>
+    public TimeSpan FailedAttemptWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The address people and platforms reach the host at (<c>ChatFlows:PublicBaseUrl</c>, outside this section); its host is served.</summary>
+    public string? PublicBaseUrl { get; set; }
+
     /// <summary>True when a key is set, so other machines can be let in.</summary>
     public bool HasKey => !string.IsNullOrWhiteSpace(ApiKey);
 }

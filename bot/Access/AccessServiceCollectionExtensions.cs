@@ -12,9 +12,16 @@ public static class AccessServiceCollectionExtensions
         services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AccessOptions>, AccessOptionsValidation>();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<AccessOptions>().Configure<IConfiguration>((options, configuration) => options.PublicBaseUrl = configuration["ChatFlows:PublicBaseUrl"]);
         services.AddSingleton<AccessPass>();
+        services.AddSingleton<KeyAttempts>();
+        // The sign-in form carries an antiforgery token (README §Security).
+        services.AddAntiforgery();
         return services;
     }
+
+    /// <summary>Puts <see cref="BrowserGuard"/> (host names, cross-site requests, JSON types) in front of everything that follows it.</summary>
+    public static IApplicationBuilder UseBrowserGuard(this IApplicationBuilder app) => app.UseMiddleware<BrowserGuard>();
 
     /// <summary>Puts <see cref="AccessGate"/> in front of everything that follows it.</summary>
     public static IApplicationBuilder UseAccessGate(this IApplicationBuilder app) => app.UseMiddleware<AccessGate>();

@@ -1,11 +1,13 @@
 using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChatFlows.Bot.Access;
 
 /// <summary>
 /// <c>/signin</c>: a browser on another machine trades the API key for a sign-in cookie (see <see cref="AccessPass"/>);
-/// <c>POST /signout</c> drops it.
+/// <c>POST /signout</c> drops it. The form carries an antiforgery token, so another site cannot post it, and wrong
+/// keys count towards the caller's limit (<see cref="KeyAttempts"/>).
 /// </summary>
 public static class SignInEndpoints
 {
@@ -14,24 +16,35 @@ public static class SignInEndpoints
     /// <summary>Maps <c>GET</c> and <c>POST /signin</c> and <c>POST /signout</c>.</summary>
     public static IEndpointRouteBuilder MapSignInEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet(Path, (string? returnUrl) => Page(LocalOrHome(returnUrl), error: null, StatusCodes.Status200OK));
+        app.MapGet(Path, (string? returnUrl, HttpContext http, IAntiforgery antiforgery) => Page(http, antiforgery, LocalOrHome(returnUrl), error: null, StatusCodes.Status200OK));
+        // The token is checked in the handler, which reads the form itself.
         app.MapPost(Path, SignIn).DisableAntiforgery();
         app.MapPost("/signout", SignOut).DisableAntiforgery();
         return app;
     }
 
-    private static async Task<IResult> SignIn(HttpContext http, AccessPass pass)
+    private static async Task<IResult> SignIn(HttpContext http, AccessPass pass, IAntiforgery antiforgery, KeyAttempts attempts)
     {
         if (!http.Request.HasFormContentType)
             return TypedResults.Problem(title: "Send the form.", detail: "POST /signin takes a form with the field 'key'.", statusCode: StatusCodes.Status400BadRequest);
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var returnUrl = LocalOrHome(form["returnUrl"].ToString());
+        if (!await antiforgery.IsRequestValidAsync(http))
+        {
+            return Page(http, antiforgery, returnUrl, "The sign-in form was not sent from this page (its antiforgery token is missing or expired); enter the key again.",
+                StatusCodes.Status400BadRequest);
+        }
         if (!pass.HasKey)
         {
-            return Page(returnUrl, "This host has no API key, so it can only be used on its own machine. Set ChatFlows:Access:ApiKey and restart it.",
+            return Page(http, antiforgery, returnUrl, "This host has no API key, so it can only be used on its own machine. Set ChatFlows:Access:ApiKey and restart it.",
                 StatusCodes.Status403Forbidden);
         }
-        if (!pass.IsKey(form["key"].ToString())) return Page(returnUrl, "That is not this host's API key (ChatFlows:Access:ApiKey).", StatusCodes.Status401Unauthorized);
+        if (attempts.IsLockedOut(http, out var wait)) return Page(http, antiforgery, returnUrl, KeyAttempts.TooManyAttempts(http, wait), StatusCodes.Status429TooManyRequests);
+        if (!pass.IsKey(form["key"].ToString()))
+        {
+            attempts.RecordFailure(http);
+            return Page(http, antiforgery, returnUrl, "That is not this host's API key (ChatFlows:Access:ApiKey).", StatusCodes.Status401Unauthorized);
+        }
 
         http.Response.Cookies.Append(AccessPass.CookieName, pass.Issue(), new CookieOptions
         {
@@ -57,9 +70,10 @@ public static class SignInEndpoints
             ? returnUrl
             : "/";
 
-    private static ContentHttpResult Page(string returnUrl, string? error, int status)
+    private static ContentHttpResult Page(HttpContext http, IAntiforgery antiforgery, string returnUrl, string? error, int status)
     {
         var html = HtmlEncoder.Default;
+        var token = antiforgery.GetAndStoreTokens(http);
         var message = error is null ? "" : $"""<p class="error" role="alert" data-testid="signin-error">{html.Encode(error)}</p>""";
         return TypedResults.Content($$"""
             <!doctype html>
@@ -85,6 +99,7 @@ public static class SignInEndpoints
                 {{message}}
                 <input type="password" name="key" autocomplete="current-password" aria-label="API key" placeholder="API key" required autofocus data-testid="signin-key">
                 <input type="hidden" name="returnUrl" value="{{html.Encode(returnUrl)}}">
+                <input type="hidden" name="{{html.Encode(token.FormFieldName)}}" value="{{html.Encode(token.RequestToken ?? "")}}">
                 <button type="submit" data-testid="signin-submit">Sign in</button>
               </form>
             </body>

@@ -20,4 +20,13 @@ public sealed class StorageOptions
     /// Back it up with the database: without its keys, stored secrets cannot be read.
     /// </summary>
     public string? KeysDirectory { get; set; }
+
+    /// <summary>
+    /// A PFX file whose certificate (RSA, with its private key) encrypts the Data Protection keys on disk; without it
+    /// they are stored in the clear and the host warns at start-up. Keep the file apart from the keys directory.
+    /// </summary>
+    public string? KeysCertificate { get; set; }
+
+    /// <summary>The password of <see cref="KeysCertificate"/>; empty for a PFX without one.</summary>
+    public string? KeysCertificatePassword { get; set; }
 }

@@ -3,6 +3,7 @@ using ChatFlows.Core.Secrets;
 using ChatFlows.Core.Storage;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
 
 namespace ChatFlows.Bot.Secrets;
 
@@ -11,13 +12,21 @@ public static class SecretsServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the secret vault (stored secrets plus <c>ChatFlows:Secrets:NAME</c> from configuration) and Data
-    /// Protection with its keys in <c>ChatFlows:Storage:KeysDirectory</c> (default: <c>keys</c> beside the database).
+    /// Protection with its keys in <c>ChatFlows:Storage:KeysDirectory</c> (default: <c>keys</c> beside the database),
+    /// encrypted with the certificate of <c>ChatFlows:Storage:KeysCertificate</c> when one is set.
     /// </summary>
     public static IServiceCollection AddSecrets(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddDataProtection()
+        var dataProtection = services.AddDataProtection()
             .SetApplicationName("ChatFlows")
             .PersistKeysToFileSystem(new DirectoryInfo(KeysDirectory(configuration)));
+        // New keys are encrypted with the certificate and existing ones read with it, with no certificate store involved.
+        if (KeysCertificate.TryLoad(configuration.GetSection("ChatFlows:Storage").Get<StorageOptions>() ?? new StorageOptions()) is { } certificate)
+        {
+            dataProtection.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
+        }
+        services.AddSingleton<IValidateOptions<StorageOptions>, KeysCertificateValidation>();
+        services.AddHostedService<KeysProtectionWarning>();
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
         services.AddSingleton<ISecretStore, SqliteSecretStore>();
         services.AddSingleton(sp => new SecretVault(

@@ -13,7 +13,8 @@ namespace ChatFlows.Bot.Teams;
 /// bots that do it themselves: a bearer JWT signed with a key from the OpenID metadata's JWKS (with the algorithm the
 /// metadata names), issued by <c>https://api.botframework.com</c>, for the bot's app id, within its lifetime (5 minutes
 /// of skew), carrying a <c>serviceurl</c> claim equal to the activity's <c>serviceUrl</c>, and signed with a key
-/// endorsed for the activity's channel. Without an app id (local emulator mode) only loopback callers are accepted.
+/// endorsed for the activity's channel. In local emulator mode (<see cref="TeamsOptions.Emulator"/>) only loopback
+/// callers naming a loopback <c>serviceUrl</c> are accepted; with neither an app id nor emulator mode, nobody is.
 /// </summary>
 public sealed class TeamsAuthenticator
 {
@@ -46,10 +47,21 @@ public sealed class TeamsAuthenticator
     {
         if (!_options.IsConfigured)
         {
-            return http.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote)
+            if (!_options.Emulator)
+            {
+                return TeamsAuthResult.Unauthorized(
+                    $"Teams is not set up on this host: set {TeamsOptions.SectionName}:AppId and AppPassword of the Azure Bot, or {TeamsOptions.SectionName}:Emulator to true for local emulator mode.");
+            }
+            if (http.Connection.RemoteIpAddress is not { } remote || !IPAddress.IsLoopback(remote))
+            {
+                return TeamsAuthResult.Unauthorized(
+                    $"This host runs in local emulator mode ({TeamsOptions.SectionName}:Emulator) and accepts requests from this machine only; set the app id and password of the Azure Bot to take requests from Teams.");
+            }
+            // Replies go to the serviceUrl without any check of who named it, so only this machine may be named.
+            return TeamsOptions.IsLoopbackUrl(activity.ServiceUrl)
                 ? TeamsAuthResult.Accepted
-                : TeamsAuthResult.Unauthorized(
-                    $"This host runs in local emulator mode ({TeamsOptions.SectionName}:AppId is not set) and accepts requests from this machine only; set the app id and password of the Azure Bot to take requests from Teams.");
+                : new TeamsAuthResult(StatusCodes.Status400BadRequest,
+                    $"In local emulator mode ({TeamsOptions.SectionName}:Emulator) the activity's serviceUrl must be a loopback address (localhost, 127.0.0.1, [::1]); '{activity.ServiceUrl}' is not.");
         }
 
         var header = http.Request.Headers.Authorization.ToString();

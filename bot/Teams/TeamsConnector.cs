@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using ChatFlows.Bot.Chat;
+using Microsoft.Extensions.Options;
 
 namespace ChatFlows.Bot.Teams;
 
@@ -12,9 +13,10 @@ namespace ChatFlows.Bot.Teams;
 /// update one (<c>PUT …/activities/{activityId}</c>), each with the bot's token. A 429 or a 5xx is tried again after a
 /// short wait (the Retry-After Teams asks for, or a growing backoff); a 429 that persists throws
 /// <see cref="ChatRateLimitedException"/> so that card updates wait, and other failures
-/// <see cref="TeamsConnectorException"/>.
+/// <see cref="TeamsConnectorException"/>. Without an app id nothing is sent, except in local emulator mode, and then
+/// to a loopback <c>serviceUrl</c> only.
 /// </summary>
-public sealed class TeamsConnector(HttpClient http, TeamsTokenProvider tokens, TimeProvider time)
+public sealed class TeamsConnector(HttpClient http, TeamsTokenProvider tokens, TimeProvider time, IOptions<TeamsOptions> options)
 {
     /// <summary>How many times one call is made in all before its failure is reported.</summary>
     public const int MaxAttempts = 3;
@@ -68,6 +70,14 @@ public sealed class TeamsConnector(HttpClient http, TeamsTokenProvider tokens, T
     private async Task<JsonElement?> CallAsync(string operation, HttpMethod method, string serviceUrl, string path, TeamsOutgoingActivity? activity, CancellationToken ct)
     {
         if (TeamsOptions.UrlProblem(serviceUrl) is { } problem) throw new TeamsConnectorException(operation, 0, "InvalidServiceUrl", $"the conversation's serviceUrl {problem}");
+        if (!options.Value.IsConfigured)
+        {
+            // Without the bot's token only the emulator on this machine is ever called (README §Security).
+            if (!options.Value.Emulator)
+                throw new TeamsConnectorException(operation, 0, "NotConfigured", $"Teams is not set up; set {TeamsOptions.SectionName}:AppId and AppPassword.");
+            if (!TeamsOptions.IsLoopbackUrl(serviceUrl))
+                throw new TeamsConnectorException(operation, 0, "InvalidServiceUrl", $"in local emulator mode ({TeamsOptions.SectionName}:Emulator) only a loopback serviceUrl is called, not {serviceUrl}");
+        }
         var url = new Uri(new Uri(serviceUrl.EndsWith('/') ? serviceUrl : serviceUrl + "/"), path);
         var body = activity is null ? null : JsonSerializer.SerializeToUtf8Bytes(activity, TeamsActivity.Json);
 

@@ -3,8 +3,9 @@ namespace ChatFlows.Bot.Teams;
 /// <summary>
 /// How the host talks to Microsoft Teams through the Bot Framework (<c>ChatFlows:Teams</c>). With an app id (and its
 /// password) every request to <c>/api/messages</c> must carry a Bot Framework token and replies are sent with the
-/// bot's own token; without one the endpoint runs in local emulator mode: unauthenticated requests are accepted, from
-/// loopback only, and replies go out without a token.
+/// bot's own token. With <see cref="Emulator"/> instead, the endpoint runs in local emulator mode: unauthenticated
+/// requests are accepted from loopback only, naming a loopback <c>serviceUrl</c> only, and replies go out without a
+/// token. With neither, <c>/api/messages</c> refuses every request.
 /// </summary>
 public sealed class TeamsOptions
 {
@@ -37,6 +38,12 @@ public sealed class TeamsOptions
     /// <summary>The Entra sign-in host tokens are requested from (<c>{AuthorityHost}{tenant}/oauth2/v2.0/token</c>); https only.</summary>
     public string AuthorityHost { get; set; } = DefaultAuthorityHost;
 
+    /// <summary>
+    /// Local emulator mode (the Bot Framework Emulator, or tests): no tokens either way, callers and <c>serviceUrl</c>s on
+    /// loopback only. Cannot be combined with <see cref="AppId"/>.
+    /// </summary>
+    public bool Emulator { get; set; }
+
     /// <summary>True when an app id is set: inbound tokens are required and outbound calls carry the bot's token.</summary>
     public bool IsConfigured => !string.IsNullOrWhiteSpace(AppId);
 
@@ -56,6 +63,10 @@ public sealed class TeamsOptions
             return new Uri((host.EndsWith('/') ? host : host + "/") + TokenTenant, UriKind.Absolute);
         }
     }
+
+    /// <summary>True when <paramref name="url"/> is an absolute http(s) URL to a loopback host (what emulator mode may call).</summary>
+    public static bool IsLoopbackUrl(string? url) =>
+        Uri.TryCreate(url?.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.IsLoopback;
 
     /// <summary>
     /// Why <paramref name="url"/> cannot be called: it is not an absolute http(s) URL, or it uses plain http to a host

@@ -11,7 +11,8 @@ public static class TeamsServiceCollectionExtensions
     /// <summary>
     /// Binds and checks <see cref="TeamsOptions"/> at start-up and adds the Bot Framework pieces. Teams is always served:
     /// with <c>ChatFlows:Teams:AppId</c> set every request needs a Bot Framework token and replies carry the bot's
-    /// token; without it the host runs in local emulator mode (loopback callers only, no tokens). Messages to
+    /// token; with <c>ChatFlows:Teams:Emulator</c> instead the host runs in local emulator mode (loopback callers and
+    /// serviceUrls only, no tokens); with neither, Teams requests are refused. Messages to
     /// <c>teams:</c> addresses need the bot to have been added to the conversation (its stored reference).
     /// </summary>
     public static IServiceCollection AddTeams(this IServiceCollection services)

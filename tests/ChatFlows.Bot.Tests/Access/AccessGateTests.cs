@@ -158,6 +158,5 @@ public sealed class AccessGateTests
         Assert.Contains("ChatFlows:Access:ApiKey must be at least 16 characters", validation.Message, StringComparison.Ordinal);
     }
 
-    private static Task<HttpResponseMessage> SignInAsync(HttpClient client, string key, string returnUrl) =>
-        client.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = key, ["returnUrl"] = returnUrl }));
+    private static Task<HttpResponseMessage> SignInAsync(HttpClient client, string key, string returnUrl) => SignInForm.SubmitAsync(client, key, returnUrl);
 }

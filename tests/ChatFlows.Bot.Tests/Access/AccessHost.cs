@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ChatFlows.Bot.Tests.Access;
 
@@ -15,13 +16,22 @@ namespace ChatFlows.Bot.Tests.Access;
 /// </summary>
 public sealed class AccessHost : IAsyncDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("chatflows-access-").FullName;
+    private readonly string _folder;
+    private readonly bool _ownsFolder;
     private readonly WebApplicationFactory<Program> _factory;
 
-    public AccessHost(string? apiKey)
+    /// <summary>
+    /// Starts the host. <paramref name="settings"/> are set on top; <paramref name="logs"/> receives its log; with
+    /// <paramref name="folder"/> the database and keys live there and stay after disposal (for a restart).
+    /// </summary>
+    public AccessHost(string? apiKey, IReadOnlyDictionary<string, string>? settings = null, ILoggerProvider? logs = null, string? folder = null)
     {
+        _ownsFolder = folder is null;
+        _folder = folder ?? Directory.CreateTempSubdirectory("chatflows-access-").FullName;
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
+            if (logs is not null) builder.ConfigureLogging(logging => logging.AddProvider(logs));
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
             builder
                 .UseSetting("urls", "http://127.0.0.1:0")
                 .UseSetting("ChatFlows:Storage:ConnectionString", $"Data Source={Path.Combine(_folder, "chatflows.db")}")
@@ -37,6 +47,9 @@ public sealed class AccessHost : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The host's services, for what only the host can read (its secrets).</summary>
+    public IServiceProvider Services => _factory.Services;
+
     /// <summary>A client on the host's address; with <paramref name="remote"/>, every request claims to come from it.</summary>
     public HttpClient Client(string? remote = RemoteAddressOverride.OtherMachine, bool followRedirects = false)
     {
@@ -49,7 +62,7 @@ public sealed class AccessHost : IAsyncDisposable
     {
         await _factory.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        TestFolder.Delete(_folder);
+        if (_ownsFolder) TestFolder.Delete(_folder);
     }
 
 }

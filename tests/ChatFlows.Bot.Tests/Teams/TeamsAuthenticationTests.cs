@@ -71,9 +71,75 @@ public sealed class TeamsAuthenticationTests : IAsyncLifetime
     }
 }
 
-/// <summary>Without an app id the endpoint serves the Bot Framework Emulator on this machine and nobody else.</summary>
+/// <summary>With ChatFlows:Teams:Emulator (and no app id) the endpoint serves the Bot Framework Emulator on this machine and nobody else.</summary>
 public sealed class TeamsEmulatorModeTests
 {
+    [Fact]
+    public async Task EmulatorMode_ServiceUrlElsewhere_IsRefusedAndNeverCalled()
+    {
+        await using var host = await TeamsHost.StartAsync(emulator: true);
+        var message = (Dictionary<string, object?>)host.Message("help", TeamsUser.Developer, Conversation.Personal, mention: false);
+        // A page on this machine (or a local process) names a server the host should never be made to call.
+        message["serviceUrl"] = "https://internal-admin.example/";
+
+        using var response = await host.PostActivityAsync(message, token: "");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("loopback", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var conversations = host.Services.GetRequiredService<TeamsConversations>();
+        Assert.Null(await conversations.FindAsync(Conversation.Personal.Id, CancellationToken.None));
+        // A later message from the real emulator is answered, and nothing but the emulator was ever called.
+        using var local = await host.PostActivityAsync(host.Message("help", TeamsUser.Developer, Conversation.Personal, mention: false), token: "");
+        Assert.Equal(HttpStatusCode.OK, local.StatusCode);
+        await host.Connector.WaitForAsync(c => c.Kind == "reply");
+        Assert.All(host.Outbound.All, url => Assert.True(url.IsLoopback, $"The host called {url}."));
+    }
+
+    [Fact]
+    public async Task EmulatorMode_ConnectorAskedForAnotherServiceUrl_SendsNothing()
+    {
+        await using var host = await TeamsHost.StartAsync(emulator: true);
+        var connector = host.Services.GetRequiredService<TeamsConnector>();
+
+        var refused = await Assert.ThrowsAsync<TeamsConnectorException>(() =>
+            connector.SendAsync("https://internal-admin.example/", "a:1", new TeamsOutgoingActivity { Type = "message", Text = "hi" }, CancellationToken.None));
+
+        Assert.Contains("loopback", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(host.Outbound.All);
+    }
+
+    [Fact]
+    public async Task NoAppIdNorEmulator_LoopbackActivity_IsRefusedNamingBothSettings()
+    {
+        await using var host = new Access.AccessHost(apiKey: null);
+        using var client = host.Client(remote: null);
+        var activity = new { type = "message", id = "1", serviceUrl = "http://127.0.0.1:9/", channelId = "msteams", conversation = new { id = "a:1" }, from = new { id = "29:x" }, text = "help" };
+
+        var response = await client.PostAsync("/api/messages", HostFixture.Json(JsonSerializer.Serialize(activity)));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var detail = (await HostFixture.ReadProblemAsync(response)).GetProperty("detail").GetString();
+        Assert.Contains("ChatFlows:Teams:AppId", detail, StringComparison.Ordinal);
+        Assert.Contains("ChatFlows:Teams:Emulator", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EmulatorWithAppId_StopsTheHostNamingTheSetting()
+    {
+        var failure = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var host = new Access.AccessHost(apiKey: null, new Dictionary<string, string>
+            {
+                ["ChatFlows:Teams:AppId"] = TeamsHost.AppId,
+                ["ChatFlows:Teams:AppPassword"] = TeamsHost.AppPassword,
+                ["ChatFlows:Teams:Emulator"] = "true",
+            });
+        });
+
+        var validation = failure as Microsoft.Extensions.Options.OptionsValidationException ?? failure.InnerException as Microsoft.Extensions.Options.OptionsValidationException ?? throw failure;
+        Assert.Contains("ChatFlows:Teams:Emulator is true while ChatFlows:Teams:AppId is set", validation.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task EmulatorMode_RefusesANonLoopbackCaller_AndServesALoopbackOneWithoutTokens()
     {

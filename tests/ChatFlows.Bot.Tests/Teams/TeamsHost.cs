@@ -28,8 +28,9 @@ internal sealed class TeamsHost : IAsyncDisposable
     private readonly WebApplicationFactory<Program> _factory;
     private int _nextActivity;
 
-    private TeamsHost(FakeBotConnector connector, FakeBotIdentity identity, string folder, WebApplicationFactory<Program> factory)
+    private TeamsHost(FakeBotConnector connector, FakeBotIdentity identity, string folder, WebApplicationFactory<Program> factory, CallRecorder<Uri> outbound)
     {
+        Outbound = outbound;
         Connector = connector;
         Identity = identity;
         _folder = folder;
@@ -38,6 +39,9 @@ internal sealed class TeamsHost : IAsyncDisposable
     }
 
     public FakeBotConnector Connector { get; }
+
+    /// <summary>Every URL the host's Connector client called, wherever it pointed (the fake or not).</summary>
+    public CallRecorder<Uri> Outbound { get; }
 
     public FakeBotIdentity Identity { get; }
 
@@ -51,6 +55,7 @@ internal sealed class TeamsHost : IAsyncDisposable
         var connector = await FakeBotConnector.StartAsync(requireToken: !emulator);
         var identity = await FakeBotIdentity.StartAsync(AppId, AppPassword);
         var folder = Directory.CreateTempSubdirectory("chatflows-teams-").FullName;
+        var outbound = new CallRecorder<Uri>(url => url.ToString());
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder
@@ -62,6 +67,7 @@ internal sealed class TeamsHost : IAsyncDisposable
                 .UseSetting("ChatFlows:Chat:UpdateInterval", "00:00:00.200")
                 .UseSetting("ChatFlows:Teams:AppId", emulator ? "" : AppId)
                 .UseSetting("ChatFlows:Teams:AppPassword", emulator ? "" : AppPassword)
+                .UseSetting("ChatFlows:Teams:Emulator", emulator ? "true" : "false")
                 .UseSetting("ChatFlows:Teams:TenantId", tenantId ?? "")
                 .UseSetting("ChatFlows:Teams:OpenIdMetadataUrl", identity.MetadataUrl)
                 .UseSetting("ChatFlows:Teams:AuthorityHost", identity.AuthorityHost);
@@ -75,11 +81,12 @@ internal sealed class TeamsHost : IAsyncDisposable
                     ServerCertificateCustomValidationCallback = (_, certificate, _, _) => certificate?.Thumbprint == thumbprint,
                 });
                 services.AddSingleton<IStartupFilter, RemoteAddressOverride>();
+                services.AddHttpClient<TeamsConnector>().AddHttpMessageHandler(() => new OutboundRecorder(outbound));
             });
         });
         factory.UseKestrel(0);
         factory.StartServer();
-        return new TeamsHost(connector, identity, folder, factory);
+        return new TeamsHost(connector, identity, folder, factory, outbound);
     }
 
     /// <summary>Posts an activity to <c>/api/messages</c> with <paramref name="token"/> (a valid one unless given; none when empty).</summary>
@@ -171,6 +178,15 @@ internal sealed class TeamsHost : IAsyncDisposable
         await Identity.DisposeAsync();
         SqliteConnection.ClearAllPools();
         TestFolder.Delete(_folder);
+    }
+
+    private sealed class OutboundRecorder(CallRecorder<Uri> outbound) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            outbound.Add(_ => request.RequestUri!);
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 
     private string NextActivityId() => $"1699{Interlocked.Increment(ref _nextActivity):D9}";

@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using ChatFlows.Bot.Tests.Access;
+using ChatFlows.Core.Secrets;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ChatFlows.Bot.Tests.Secrets;
+
+/// <summary>
+/// README §Security: the Data Protection keys that seal stored secrets and sign-ins can be encrypted on disk with a
+/// certificate (ChatFlows:Storage:KeysCertificate); without one the host says so at start-up.
+/// </summary>
+public sealed class KeysCertificateTests
+{
+    private const string Password = "pfx-password-for-tests";
+
+    [Fact]
+    public async Task KeysCertificate_Set_KeysOnDiskAreEncryptedAndSecretsSurviveARestart()
+    {
+        var folder = Directory.CreateTempSubdirectory("chatflows-keys-").FullName;
+        try
+        {
+            var settings = new Dictionary<string, string>
+            {
+                ["ChatFlows:Storage:KeysCertificate"] = WritePfx(folder),
+                ["ChatFlows:Storage:KeysCertificatePassword"] = Password,
+            };
+            var logs = new LogCollector();
+            await using (var host = new AccessHost(apiKey: null, settings, logs, folder))
+            {
+                using var client = host.Client(remote: null);
+                using var set = await client.PutAsync("/api/secrets/DEPLOY_TOKEN", HostFixture.Json("""{"value": "s3cret-value-kept-at-rest"}"""));
+                Assert.Equal(HttpStatusCode.Created, set.StatusCode);
+            }
+            Assert.DoesNotContain(logs.Messages, m => m.Contains("stored unencrypted", StringComparison.Ordinal));
+
+            var keyFiles = Directory.GetFiles(Path.Combine(folder, "keys"), "key-*.xml");
+            Assert.NotEmpty(keyFiles);
+            foreach (var file in keyFiles)
+            {
+                var xml = await File.ReadAllTextAsync(file);
+                Assert.Contains("<EncryptedData", xml, StringComparison.Ordinal);
+                Assert.DoesNotContain("<masterKey", xml, StringComparison.Ordinal);
+            }
+
+            await using (var restarted = new AccessHost(apiKey: null, settings, folder: folder))
+            {
+                var vault = restarted.Services.GetRequiredService<SecretVault>();
+                Assert.True(vault.TryGet("DEPLOY_TOKEN", out var value));
+                Assert.Equal("s3cret-value-kept-at-rest", value);
+            }
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            TestFolder.Delete(folder);
+        }
+    }
+
+    [Fact]
+    public async Task KeysCertificate_Unset_LogsOneWarningNamingTheSetting()
+    {
+        var logs = new LogCollector();
+        await using var host = new AccessHost(apiKey: null, logs: logs);
+
+        var warning = Assert.Single(logs.Messages, m => m.Contains("stored unencrypted", StringComparison.Ordinal));
+        Assert.Contains("set ChatFlows:Storage:KeysCertificate", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task KeysCertificate_WrongPassword_StopsTheHostNamingTheSetting()
+    {
+        var folder = Directory.CreateTempSubdirectory("chatflows-keys-").FullName;
+        try
+        {
+            var failure = await Assert.ThrowsAnyAsync<Exception>(async () =>
+            {
+                await using var host = new AccessHost(apiKey: null, new Dictionary<string, string>
+                {
+                    ["ChatFlows:Storage:KeysCertificate"] = WritePfx(folder),
+                    ["ChatFlows:Storage:KeysCertificatePassword"] = "not-the-password",
+                }, folder: folder);
+            });
+
+            var validation = failure as OptionsValidationException ?? failure.InnerException as OptionsValidationException ?? throw failure;
+            Assert.Contains("ChatFlows:Storage:KeysCertificate", validation.Message, StringComparison.Ordinal);
+            Assert.Contains("could not be opened", validation.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            TestFolder.Delete(folder);
+        }
+    }
+
+    // A self-signed RSA certificate with its private key, as an operator would export one; kept outside the keys folder.
+    private static string WritePfx(string folder)
+    {
+        using var rsa = RSA.Create(2048);
+        var request = new CertificateRequest("CN=ChatFlows keys", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        var path = Path.Combine(folder, "keys-certificate.pfx");
+        File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx, Password));
+        return path;
+    }
+
+    private sealed class LogCollector : ILoggerProvider
+    {
+        private readonly ConcurrentQueue<string> _messages = new();
+
+        public IReadOnlyList<string> Messages => _messages.ToArray();
+
+        public ILogger CreateLogger(string categoryName) => new Logger(_messages);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(ConcurrentQueue<string> messages) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (IsEnabled(logLevel)) messages.Enqueue(formatter(state, exception));
+            }
+        }
+    }
+}
