@@ -62,6 +62,7 @@ public static class WorkflowsApi
         var (document, unreadable) = await ReadDocumentAsync(request, ct);
         if (unreadable is not null) return unreadable;
         if (Invalid(engine, document!) is { } invalid) return invalid;
+        if (await TakenAsync(store, document!, ct) is { } taken) return taken;
 
         var saved = await store.CreateAsync(document!, ct);
         if (saved is null)
@@ -98,6 +99,7 @@ public static class WorkflowsApi
         }
         document = WithId(document, id);
         if (Invalid(engine, document) is { } invalid) return invalid;
+        if (await TakenAsync(store, document, ct) is { } taken) return taken;
 
         var saved = await store.UpdateAsync(document, expected.Value, ct);
         if (saved is null)
@@ -136,6 +138,21 @@ public static class WorkflowsApi
     // Every problem at once, keyed by its path (nodes/fetch/config/url), so an editor can mark each field.
     private static ValidationProblem? Invalid(WorkflowEngine engine, WorkflowDocument document) =>
         ValidationProblems.From(engine.Validate(document), InvalidTitle);
+
+    // A chat command name starts one workflow only; 409 names the field and the workflow that has it.
+    private static async Task<ProblemHttpResult?> TakenAsync(IWorkflowStore store, WorkflowDocument document, CancellationToken ct)
+    {
+        var conflicts = CommandNames.Conflicts(document, (await store.ListAsync(ct)).Select(s => s.Document));
+        if (conflicts.Count == 0) return null;
+        return TypedResults.Problem(
+            title: "The command name is already taken.",
+            detail: string.Join(" ", conflicts.Select(c => $"{c.Path}: {c.Message}")),
+            statusCode: StatusCodes.Status409Conflict,
+            extensions: new Dictionary<string, object?>
+            {
+                ["errors"] = conflicts.GroupBy(c => c.Path).ToDictionary(g => g.Key, g => g.Select(c => c.Message).ToArray()),
+            });
+    }
 
     // The first run of a version just saved need not load and compile it again.
     private static void Remember(WorkflowDocument saved, WorkflowEngine engine, WorkflowPlans plans) => plans.Remember(engine.Compile(saved));
