@@ -139,20 +139,10 @@ public static class WorkflowsApi
     private static ValidationProblem? Invalid(WorkflowEngine engine, WorkflowDocument document) =>
         ValidationProblems.From(engine.Validate(document), InvalidTitle);
 
-    // A chat command name starts one workflow only; 409 names the field and the workflow that has it.
-    private static async Task<ProblemHttpResult?> TakenAsync(IWorkflowStore store, WorkflowDocument document, CancellationToken ct)
-    {
-        var conflicts = CommandNames.Conflicts(document, (await store.ListAsync(ct)).Select(s => s.Document));
-        if (conflicts.Count == 0) return null;
-        return TypedResults.Problem(
-            title: "The command name is already taken.",
-            detail: string.Join(" ", conflicts.Select(c => $"{c.Path}: {c.Message}")),
-            statusCode: StatusCodes.Status409Conflict,
-            extensions: new Dictionary<string, object?>
-            {
-                ["errors"] = conflicts.GroupBy(c => c.Path).ToDictionary(g => g.Key, g => g.Select(c => c.Message).ToArray()),
-            });
-    }
+    // A chat command name starts one workflow only. A 400 keyed by nodes/<id>/config/command, like any other problem,
+    // so that the editor marks the field; the message names the workflow that has the name.
+    private static async Task<ValidationProblem?> TakenAsync(IWorkflowStore store, WorkflowDocument document, CancellationToken ct) =>
+        ValidationProblems.From(CommandNames.Conflicts(document, (await store.ListAsync(ct)).Select(s => s.Document)), "The command name is already taken.");
 
     // The first run of a version just saved need not load and compile it again.
     private static void Remember(WorkflowDocument saved, WorkflowEngine engine, WorkflowPlans plans) => plans.Remember(engine.Compile(saved));

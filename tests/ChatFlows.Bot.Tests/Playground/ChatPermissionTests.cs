@@ -71,7 +71,7 @@ public sealed class ChatPermissionTests(HostFixture host)
     }
 
     [Fact]
-    public async Task SaveWorkflow_CommandUsedByAnotherWorkflow_Returns409NamingFieldAndWorkflow()
+    public async Task SaveWorkflow_CommandUsedByAnotherWorkflow_Returns400NamingFieldAndWorkflow()
     {
         await host.CreateWorkflowAsync(Guarded("perm-first", "perm-shared", """{"users": ["playground:ada"]}"""));
 
@@ -81,7 +81,7 @@ public sealed class ChatPermissionTests(HostFixture host)
 
         foreach (var response in new[] { created, updated })
         {
-            Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             var errors = (await HostFixture.ReadProblemAsync(response)).GetProperty("errors");
             Assert.Equal(
                 "The command 'perm-shared' is already used by workflow 'perm-first'; pick another name, or change that workflow first.",
