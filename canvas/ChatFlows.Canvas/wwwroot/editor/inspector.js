@@ -106,7 +106,7 @@ function setConfig(nodeId, name, value, required) {
     const node = doc.nodes.find(n => n.id === nodeId);
     if ((value === undefined || value === "") && !required) delete node.config[name];
     else node.config[name] = value ?? "";
-  }, { inspector: name === "cron" || name === "timeZone" });
+  }, { inspector: name === "cron" || name === "timeZone" || name === "timestamped" });
 }
 
 function setNodeField(nodeId, name, value) {
@@ -276,7 +276,7 @@ function setAllow(nodeId, name, value) {
     else delete allow[name];
     if (Object.keys(allow).length) node.config.allow = allow;
     else delete node.config.allow;
-  });
+  }, { inspector: false });
 }
 
 function connectionsSection(node) {
