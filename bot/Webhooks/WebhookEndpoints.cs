@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace ChatFlows.Bot.Webhooks;
 
 /// <summary>
-/// <c>POST /hooks/{workflowId}</c> (docs/api.md): a signed request starts the workflow's webhook trigger with the JSON
+/// <c>POST /hooks/{workflowId}</c> (README §Webhooks): a signed request starts the workflow's webhook trigger with the JSON
 /// body, as it is, as the run's <c>trigger</c>. A workflow with a <c>respond</c> output answers with what it
 /// responded, if the run gets there within <see cref="WebhookOptions.ResponseTimeout"/>; any other answer is 202 with
 /// the run id. Whatever keeps a request from being verified gets the same 401, so the endpoint does not tell which

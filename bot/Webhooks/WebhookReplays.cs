@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace ChatFlows.Bot.Webhooks;
 
 /// <summary>
-/// The timestamped signatures seen within the signature window (README §Security): the same signature again is a
+/// The timestamped signatures seen within the signature window (README §Webhooks): the same signature again is a
 /// replay and starts nothing. Entries are forgotten once their timestamp has left the window, when the timestamp
 /// check refuses them anyway; the record is this instance's, so instances behind one address each keep their own.
 /// </summary>

@@ -8,7 +8,7 @@ namespace ChatFlows.Core.Running;
 /// The one place a run is started from a trigger: chat commands and message triggers, webhooks, Play and the runs
 /// API, schedules, sub-workflows. It finds the workflow's current plan, checks the trigger and payload, and stores
 /// and queues the run; anything that stops it comes back as <see cref="StartOutcome.Refused"/> naming each problem
-/// with its path, so that every entry point can say what to fix (docs/semantics.md) instead of failing.
+/// with its path, so that every entry point can say what to fix (README §HTTP API, §Webhooks, §The Playground and chat commands) instead of failing.
 /// </summary>
 public sealed class RunStarter(WorkflowPlans plans, IWorkflowStore workflows, RunQueue queue, IRunStore store)
 {

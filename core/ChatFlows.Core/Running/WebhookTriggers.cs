@@ -4,7 +4,7 @@ using ChatFlows.Core.Documents;
 namespace ChatFlows.Core.Running;
 
 /// <summary>
-/// What the engine knows about webhooks (docs/semantics.md): which nodes are webhook triggers, whether a workflow
+/// What the engine knows about webhooks (README §Webhooks): which nodes are webhook triggers, whether a workflow
 /// answers its caller through a <c>respond</c> output, and what that answer was.
 /// </summary>
 public static class WebhookTriggers
