@@ -1,8 +1,10 @@
 using System.Text;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Messaging;
+using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Storage;
+using Microsoft.Extensions.Options;
 
 namespace ChatFlows.Bot.Chat;
 
@@ -12,7 +14,8 @@ namespace ChatFlows.Bot.Chat;
 /// has a thread to go to from its first node on.
 /// </summary>
 public sealed partial class ChatCommands(
-    IWorkflowStore workflows, WorkflowPlans plans, RunQueue queue, IRunStore runs, ChatRunStarter starter, TimeProvider time, ILogger<ChatCommands> logger)
+    IWorkflowStore workflows, RunStarter runStarter, RunQueue queue, IRunStore runs, ChatRunStarter starter, IOptions<ChatOptions> options, TimeProvider time,
+    ILogger<ChatCommands> logger)
 {
     /// <summary>What <c>/run help</c> answers.</summary>
     public const string HelpText = """
@@ -53,23 +56,18 @@ public sealed partial class ChatCommands(
             return new ChatReply($"`{match.WorkflowId}` cannot be started from chat: it has no command or manual trigger. Add a trigger/command node to it in the canvas.");
         }
 
-        WorkflowPlan? plan;
-        try
+        if (match.Allow is { } allow && !allow.Allows(context.User, context.Channel))
         {
-            plan = await plans.GetCurrentAsync(match.WorkflowId, ct);
+            LogNotAllowed(match.WorkflowId, context.User, context.Channel);
+            return new ChatReply($"You may not run `{command.Target}`: only {allow.Describe()} may. Ask one of them, or someone who can edit `{match.WorkflowId}` in the canvas.");
         }
-        catch (WorkflowValidationException e)
-        {
-            var problems = string.Join("; ", e.Problems.Take(3).Select(p => $"{p.Path}: {p.Message}"));
-            return new ChatReply($"`{match.WorkflowId}` cannot run until its problems are fixed in the canvas: {problems}.");
-        }
-        if (plan is null) return Unknown(command.Target!, startable);
 
-        string runId;
+        var workflow = await runStarter.FindAsync(match.WorkflowId, ct);
+        StartOutcome outcome;
         try
         {
-            runId = await starter.StartAsync(
-                context.Presenter, context.Thread ?? context.Channel, plan, match.TriggerNodeId, context.User,
+            outcome = await starter.StartAsync(
+                context.Presenter, context.Thread ?? context.Channel, workflow, match.TriggerNodeId, context.User,
                 thread => command.ToTrigger(context.User, context.Channel, thread), ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -78,7 +76,8 @@ public sealed partial class ChatCommands(
             var next = e is IChatPlatformError ? "" : " Try again; if it keeps failing, the host's log names the cause.";
             return new ChatReply($"`{match.WorkflowId}` could not be started: {e.Message}{next}");
         }
-        return new ChatReply($"Started *{plan.Document.DisplayName}* (run `{runId}`); follow it in the thread.", runId);
+        if (outcome is StartOutcome.Refused refused) return new ChatReply(ChatRunStarter.Explain(match.WorkflowId, refused));
+        return new ChatReply($"Started *{workflow.Document!.DisplayName}* (run `{outcome.StartedRunId}`); follow it in the thread.", outcome.StartedRunId);
     }
 
     private static ChatReply Unknown(string typed, IReadOnlyList<Startable> startable)
@@ -118,9 +117,39 @@ public sealed partial class ChatCommands(
         var run = await FindRunAsync(typed, ct);
         if (run is null) return NoRun(typed);
         if (run.Status.IsTerminal()) return new ChatReply($"Run `{run.Id}` has already {run.Status.ToText()}; there is nothing to cancel.", run.Id);
+        var approvers = Approvers(await workflows.GetVersionAsync(run.WorkflowId, run.WorkflowVersion, ct));
+        var admins = options.Value.Admins;
+        if (context.User != run.StartedBy && !approvers.Contains(context.User) && !admins.Contains(context.User, StringComparer.Ordinal))
+        {
+            LogCancelRefused(run.Id, context.User);
+            var who = new List<string> { $"the person who started it ({run.StartedBy ?? "unknown"})" };
+            if (approvers.Count > 0) who.Add($"the workflow's approvers ({string.Join(", ", approvers)})");
+            who.Add("the ChatFlows admins");
+            return new ChatReply($"You may not cancel run `{run.Id}`: only {string.Join(", ", who)} may. Ask one of them.", run.Id);
+        }
         if (!await queue.CancelAsync(run.Id, ct)) return new ChatReply($"Run `{run.Id}` ended before it could be cancelled.", run.Id);
         LogCancelled(run.Id, context.User);
         return new ChatReply($"Cancelling run `{run.Id}` of `{run.WorkflowId}`; its card shows when it stopped.", run.Id);
+    }
+
+    // The people named by the workflow's approval nodes; "anyone" and templates name nobody in particular.
+    private static HashSet<string> Approvers(WorkflowDocument? document)
+    {
+        var approvers = new HashSet<string>(StringComparer.Ordinal);
+        if (document is null) return approvers;
+        foreach (var node in document.Nodes.Where(n => n.Type == NodeTypes.Approval))
+        {
+            if (node.Config["approvers"] is not System.Text.Json.Nodes.JsonArray list) continue;
+            foreach (var item in list)
+            {
+                if (item is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var name)
+                    && name != ApprovalRequest.Anyone && ApprovalNode.CheckApprover(name) is null)
+                {
+                    approvers.Add(name);
+                }
+            }
+        }
+        return approvers;
     }
 
     private static ChatReply NoRun(string typed) =>
@@ -143,7 +172,7 @@ public sealed partial class ChatCommands(
     }
 
     /// <summary>A way to start a workflow from chat: by its id, or by the name of one of its command triggers.</summary>
-    private sealed record Startable(string WorkflowId, string Name, string? Summary, string? Command, string? TriggerNodeId)
+    private sealed record Startable(string WorkflowId, string Name, string? Summary, string? Command, string? TriggerNodeId, CommandAllow? Allow = null)
     {
         public static IEnumerable<Startable> From(WorkflowDocument document)
         {
@@ -158,9 +187,13 @@ public sealed partial class ChatCommands(
             }
             foreach (var command in commands)
             {
-                yield return new Startable(document.Id, document.DisplayName, summary, command.Config["command"]?.GetValue<string>(), command.Id);
+                yield return new Startable(document.Id, document.DisplayName, summary, CommandName(command), command.Id, CommandAllow.Of(command));
             }
         }
+
+        // Read leniently: a stored document that no longer validates is still listed, and refused when started.
+        private static string? CommandName(WorkflowNode trigger) =>
+            trigger.Config["command"] is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var name) ? name : null;
 
         private static string FirstSentence(string text)
         {
@@ -168,6 +201,12 @@ public sealed partial class ChatCommands(
             return end < 0 ? text : text[..(end + 1)];
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{User} in {Channel} may not run {WorkflowId}: not in its command's allow list")]
+    private partial void LogNotAllowed(string workflowId, string user, string channel);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{User} may not cancel run {RunId}: not its starter, an approver or an admin")]
+    private partial void LogCancelRefused(string runId, string user);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} cancelled from chat by {User}")]
     private partial void LogCancelled(string runId, string user);

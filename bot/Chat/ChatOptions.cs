@@ -13,4 +13,10 @@ public sealed class ChatOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00", ErrorMessage = "ChatFlows:Chat:UpdateInterval must be between 00:00:00 and 00:01:00.")]
     public TimeSpan UpdateInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Chat identities (<c>slack:U012AB3CD</c>, <c>teams:…</c>, <c>playground:ada</c>) who may cancel any run from
+    /// chat, besides the run's starter and the workflow's approvers.
+    /// </summary>
+    public List<string> Admins { get; set; } = [];
 }

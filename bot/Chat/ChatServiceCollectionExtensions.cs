@@ -1,4 +1,5 @@
 using ChatFlows.Core.Messaging;
+using ChatFlows.Core.Nodes;
 
 namespace ChatFlows.Bot.Chat;
 
@@ -8,7 +9,11 @@ public static class ChatServiceCollectionExtensions
     /// <summary>Adds the chat layer; platforms add their <see cref="IChatPresenter"/> and <see cref="IChatChannel"/>.</summary>
     public static IServiceCollection AddChat(this IServiceCollection services)
     {
-        services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName).ValidateDataAnnotations()
+            .Validate(
+                o => o.Admins.All(a => a != ApprovalRequest.Anyone && ApprovalNode.CheckApprover(a) is null),
+                "ChatFlows:Chat:Admins must list chat identities, like slack:U012AB3CD, teams:<AAD object id> or playground:ada.")
+            .ValidateOnStart();
         services.AddSingleton(sp => new ChatPresenters(sp.GetServices<IChatPresenter>()));
         services.AddSingleton<ChatBackgroundWork>();
         services.AddSingleton<ChatRunStarter>();

@@ -12,7 +12,7 @@ namespace ChatFlows.Bot.Chat;
 /// expression, case-insensitive), when given, must match the text, and <c>channels</c>, when given, limits where.
 /// Each matching trigger starts one run reporting to the message's thread.
 /// </summary>
-public sealed partial class MessageTriggers(IWorkflowStore workflows, WorkflowPlans plans, ChatPresenters presenters, ChatRunStarter starter, ILogger<MessageTriggers> logger)
+public sealed partial class MessageTriggers(IWorkflowStore workflows, RunStarter runStarter, ChatPresenters presenters, ChatRunStarter starter, ILogger<MessageTriggers> logger)
 {
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(100);
 
@@ -25,20 +25,10 @@ public sealed partial class MessageTriggers(IWorkflowStore workflows, WorkflowPl
             foreach (var trigger in stored.Document.Nodes.Where(n => n.Type == NodeTypes.Trigger && n.Kind == "message"))
             {
                 if (!Matches(trigger, message)) continue;
-                WorkflowPlan? plan;
-                try
-                {
-                    plan = await plans.GetCurrentAsync(stored.Document.Id, ct);
-                }
-                catch (WorkflowValidationException e)
-                {
-                    LogInvalid(stored.Document.Id, e.Message);
-                    continue;
-                }
-                if (plan is null) continue;
                 if (presenters.For(message.Channel) is not { } presenter) continue;
+                var workflow = await runStarter.FindAsync(stored.Document.Id, ct);
                 // The progress card goes in the message's thread, and the run reports there.
-                var runId = await starter.StartAsync(presenter, message.Thread, plan, trigger.Id, message.User, thread => JsonSerializer.SerializeToElement(new
+                var outcome = await starter.StartAsync(presenter, message.Thread, workflow, trigger.Id, message.User, thread => JsonSerializer.SerializeToElement(new
                 {
                     text = message.Text,
                     user = message.User,
@@ -47,6 +37,13 @@ public sealed partial class MessageTriggers(IWorkflowStore workflows, WorkflowPl
                     ts = message.MessageId,
                     mention = message.MentionsBot,
                 }), ct);
+                if (outcome is StartOutcome.Refused refused)
+                {
+                    // Nobody typed a command to answer; the log says what to fix.
+                    LogRefused(stored.Document.Id, trigger.Id, refused.Describe());
+                    continue;
+                }
+                var runId = outcome.StartedRunId!;
                 LogStarted(runId, stored.Document.Id, trigger.Id, message.Channel);
                 started.Add(runId);
             }
@@ -78,6 +75,6 @@ public sealed partial class MessageTriggers(IWorkflowStore workflows, WorkflowPl
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} of {WorkflowId} started by message trigger {TriggerId} in {Channel}")]
     private partial void LogStarted(string runId, string workflowId, string triggerId, string channel);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Message trigger of {WorkflowId} skipped: the workflow has problems ({Problems})")]
-    private partial void LogInvalid(string workflowId, string problems);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message trigger {TriggerId} of {WorkflowId} started nothing; fix the workflow and save it again: {Problems}")]
+    private partial void LogRefused(string workflowId, string triggerId, string problems);
 }

@@ -75,15 +75,18 @@ internal static class RunCommand
         var secrets = new SecretVault(null, configuration.GetSection("ChatFlows:Secrets").GetChildren().Where(c => c.Value is not null).Select(c => new KeyValuePair<string, string>(c.Key, c.Value!)));
         var engine = new WorkflowEngine(registry, new InMemoryRunStore(), TimeProvider.System, secrets: secrets);
         subworkflows.Engine = engine;
-        WorkflowPlan plan;
-        try
+        request = request with { RunId = WorkflowEngine.NewRunId(), StartedBy = "cli", Thread = Thread };
+        // Checked as every start is (RunStarter): the document validates, the trigger exists, the payload fits.
+        var prepared = RunStarter.Prepare(document, engine.Compile);
+        if (prepared.Plan is not { } plan)
         {
-            plan = engine.Compile(document);
+            await stderr.WriteLineAsync($"chatflows run: {path} is not valid ({prepared.Problems.Count} problem{(prepared.Problems.Count == 1 ? "" : "s")}):");
+            foreach (var problem in prepared.Problems) await stderr.WriteLineAsync($"  {problem.Path}: {problem.Message}");
+            return CommandLine.Usage;
         }
-        catch (WorkflowValidationException ex)
+        if (RunStarter.Check(plan, request) is { Count: > 0 } refused)
         {
-            await stderr.WriteLineAsync($"chatflows run: {path} is not valid ({ex.Problems.Count} problem{(ex.Problems.Count == 1 ? "" : "s")}):");
-            foreach (var problem in ex.Problems) await stderr.WriteLineAsync($"  {problem.Path}: {problem.Message}");
+            foreach (var problem in refused) await stderr.WriteLineAsync($"chatflows run: {problem.Message}");
             return CommandLine.Usage;
         }
 
@@ -95,7 +98,6 @@ internal static class RunCommand
         };
 
         var progress = new ConsoleProgress(stdout, plan);
-        request = request with { RunId = WorkflowEngine.NewRunId(), StartedBy = "cli", Thread = Thread };
         var approvals = new CliApprovals(options, stdout, Console.IsInputRedirected ? null : Console.In, TimeProvider.System);
         using var subscription = engine.Events.Subscribe(request.RunId);
         var printing = progress.PrintAsync(subscription.Reader);
@@ -104,13 +106,6 @@ internal static class RunCommand
         {
             progress.Header(document, request.RunId!);
             run = await engine.RunToEndAsync(plan, request, cancel.Token, approvals.AskAsync);
-        }
-        catch (ArgumentException ex)
-        {
-            // An unknown --trigger lands here; " (Parameter 'triggerNodeId')" means nothing at the command line.
-            var message = ex.ParamName is null ? ex.Message : ex.Message.Replace($" (Parameter '{ex.ParamName}')", "", StringComparison.Ordinal);
-            await stderr.WriteLineAsync($"chatflows run: {message}");
-            return CommandLine.Usage;
         }
         finally
         {

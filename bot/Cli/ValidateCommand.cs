@@ -16,6 +16,8 @@ internal static class ValidateCommand
         var validator = new WorkflowValidator(NodeRegistry.CreateDefault());
         var problemCount = 0;
         var unreadable = 0;
+        // Files validated together are workflows of one host: a chat command name may start only one of them.
+        var earlier = new List<WorkflowDocument>();
         foreach (var path in args)
         {
             WorkflowDocument document;
@@ -29,15 +31,16 @@ internal static class ValidateCommand
                 unreadable++;
                 continue;
             }
-            var problems = validator.Validate(document);
-            if (problems.Count == 0)
+            var problems = validator.Validate(document).Concat(CommandNames.Conflicts(document, earlier)).ToArray();
+            earlier.Add(document);
+            if (problems.Length == 0)
             {
                 stdout.WriteLine($"{path}: valid ({document.Nodes.Count} nodes, {document.Edges.Count} edges)");
                 continue;
             }
-            stdout.WriteLine($"{path}: {problems.Count} problem{(problems.Count == 1 ? "" : "s")}");
+            stdout.WriteLine($"{path}: {problems.Length} problem{(problems.Length == 1 ? "" : "s")}");
             foreach (var problem in problems) stdout.WriteLine($"  {problem.Path}: {problem.Message}");
-            problemCount += problems.Count;
+            problemCount += problems.Length;
         }
         if (unreadable > 0) return CommandLine.Usage;
         return problemCount > 0 ? CommandLine.Failed : CommandLine.Success;

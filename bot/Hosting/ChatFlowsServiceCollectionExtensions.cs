@@ -60,8 +60,8 @@ public static class ChatFlowsServiceCollectionExtensions
             sp.GetRequiredService<ModelProfiles>().All.Select(p => p.Name), sp.GetRequiredService<AgentToolCatalog>().Tools.Select(t => t.Name)));
         // Chat adapters register their IChatChannel; messages to a platform without one fail with a message naming its settings.
         services.AddSingleton(sp => new ChatChannels(sp.GetServices<IChatChannel>()));
-        services.AddSingleton(sp => new QueuedSubworkflows(
-            sp.GetRequiredService<RunQueue>(), sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<WorkflowPlans>));
+        // Lazily: the starter needs the plans, which need the registry that holds this launcher.
+        services.AddSingleton(sp => new QueuedSubworkflows(sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<WorkflowPlans>, sp.GetRequiredService<RunStarter>));
         services.AddSingleton(sp => new WorkflowEngine(
             sp.GetRequiredService<NodeRegistry>(), sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<RunEventStream>(), sp.GetRequiredService<ILoggerFactory>(), secrets: sp.GetRequiredService<SecretVault>()));
@@ -70,9 +70,10 @@ public static class ChatFlowsServiceCollectionExtensions
             sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value));
         services.AddSingleton<RunWorker>();
         services.AddSingleton(sp => new Approvals(sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<RunQueue>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new RunStarter(
+            sp.GetRequiredService<WorkflowPlans>(), sp.GetRequiredService<IWorkflowStore>(), sp.GetRequiredService<RunQueue>(), sp.GetRequiredService<IRunStore>()));
         services.AddSingleton(sp => new Scheduler(
-            sp.GetRequiredService<IWorkflowStore>(), sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<WorkflowPlans>(),
-            sp.GetRequiredService<RunQueue>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<SchedulerOptions>>().Value,
+            sp.GetRequiredService<IWorkflowStore>(), sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<RunStarter>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<SchedulerOptions>>().Value,
             sp.GetRequiredService<ILogger<Scheduler>>()));
         services.AddSingleton(sp => new RunPruner(
             sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value, sp.GetRequiredService<TimeProvider>(),

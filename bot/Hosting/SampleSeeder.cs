@@ -41,6 +41,12 @@ internal sealed partial class SampleSeeder(
             await SeedAsync("workflow", file, async (json, ct) =>
             {
                 var document = WorkflowJson.Parse(json);
+                if (CommandNames.Conflicts(document, (await workflows.ListAsync(ct)).Select(s => s.Document)) is { Count: > 0 } taken)
+                {
+                    // A workflow saved meanwhile took its command: the sample is left out rather than made ambiguous.
+                    LogCommandTaken(document.Id, string.Join("; ", taken));
+                    return (document.Id, false);
+                }
                 return (document.Id, await workflows.CreateAsync(document, ct) is not null);
             }, cancellationToken);
         }
@@ -74,6 +80,9 @@ internal sealed partial class SampleSeeder(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sample {Kind} {Id} not added: one with that id exists and is kept as it is")]
     private partial void LogKept(string kind, string id);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sample workflow {Id} not added: {Problems}")]
+    private partial void LogCommandTaken(string id, string problems);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sample {Kind} in {File} skipped: it cannot be read")]
     private partial void LogUnreadable(Exception exception, string kind, string file);

@@ -1,7 +1,5 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using ChatFlows.Canvas.Api;
-using ChatFlows.Core.Documents;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Secrets;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -10,15 +8,14 @@ using Microsoft.Extensions.Options;
 namespace ChatFlows.Bot.Webhooks;
 
 /// <summary>
-/// <c>POST /hooks/{workflowId}</c> (DESIGN §6): a signed request starts the workflow's webhook trigger with the JSON
+/// <c>POST /hooks/{workflowId}</c> (README §Webhooks): a signed request starts the workflow's webhook trigger with the JSON
 /// body, as it is, as the run's <c>trigger</c>. A workflow with a <c>respond</c> output answers with what it
 /// responded, if the run gets there within <see cref="WebhookOptions.ResponseTimeout"/>; any other answer is 202 with
-/// the run id.
+/// the run id. Whatever keeps a request from being verified gets the same 401, so the endpoint does not tell which
+/// workflows exist.
 /// </summary>
 public static partial class WebhookEndpoints
 {
-    private const string RespondKind = "respond";
-
     /// <summary>Maps the webhook trigger.</summary>
     public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder app)
     {
@@ -28,68 +25,87 @@ public static partial class WebhookEndpoints
     }
 
     private static async Task<Results<Accepted<RunAccepted>, JsonHttpResult<JsonElement>, StatusCodeHttpResult, ProblemHttpResult>> ReceiveAsync(
-        string workflowId, HttpRequest request, WorkflowPlans plans, RunQueue queue, SecretVault vault, IOptions<WebhookOptions> options,
-        TimeProvider time, CancellationToken ct)
+        string workflowId, HttpRequest request, RunStarter starter, SecretVault vault, WebhookReplays replays, IOptions<WebhookOptions> options,
+        TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         var settings = options.Value;
-        var plan = await plans.GetCurrentAsync(workflowId, ct);
-        if (plan is null) return Problem(StatusCodes.Status404NotFound, "No such workflow.", $"There is no workflow '{workflowId}'.");
-        var hooks = plan.Document.Nodes.Where(n => n.Type == NodeTypes.Trigger && n.Kind == "webhook").ToArray();
-        if (hooks.Length == 0)
-        {
-            return Problem(StatusCodes.Status404NotFound, "The workflow has no webhook trigger.", $"Workflow '{workflowId}' cannot be started by a webhook; add a trigger of kind webhook to it.");
-        }
-
-        var secrets = new List<(WorkflowNode Trigger, string Secret)>();
-        foreach (var hook in hooks)
-        {
-            var configured = hook.Config["secret"]?.GetValue<string>() ?? "";
-            if (ResolveSecret(configured, vault, out var missing) is not { } secret)
-            {
-                return Problem(
-                    StatusCodes.Status500InternalServerError, "The webhook secret is not configured.",
-                    $"The secret of trigger '{hook.Id}' of workflow '{workflowId}' names the secret '{missing}', which is not set; set it with PUT /api/secrets/{missing} or the configuration key ChatFlows:Secrets:{missing} (environment variable ChatFlows__Secrets__{missing}).");
-            }
-            secrets.Add((hook, secret));
-        }
-
+        var logger = loggers.CreateLogger(typeof(WebhookEndpoints));
         var body = await RequestBody.ReadAsync(request, settings.MaxBodyBytes, ct);
         if (body is null) return RequestBody.TooLarge(settings.MaxBodyBytes, "A webhook body");
 
-        // Several webhook triggers tell themselves apart by their secrets.
+        // Looked up even when the workflow no longer validates: a caller who signs correctly is told what to fix.
+        var target = await starter.FindAsync(workflowId, ct);
         var signature = request.Headers[WebhookSignature.Header].ToString();
-        var trigger = secrets.FirstOrDefault(s => WebhookSignature.IsValid(s.Secret, body, signature)).Trigger;
-        if (trigger is null)
+        var timestampText = request.Headers[WebhookSignature.TimestampHeader].ToString();
+        DateTimeOffset? timestamp = null;
+        if (timestampText.Length > 0)
         {
-            return Problem(
-                StatusCodes.Status401Unauthorized, "The webhook signature is missing or wrong.",
-                $"Sign the raw body with the trigger's secret and send it as {WebhookSignature.Header}: sha256=<hex HMAC-SHA256>.");
+            if (!WebhookSignature.TryParseTimestamp(timestampText, out var at) || (time.GetUtcNow() - at).Duration() > settings.SignatureWindow) return Unauthorized(settings);
+            timestamp = at;
+        }
+
+        // Several webhook triggers tell themselves apart by their secrets.
+        WebhookTrigger? trigger = null;
+        foreach (var hook in WebhookTriggers.Of(target.Document))
+        {
+            if (hook.Timestamped && timestamp is null) continue;
+            if (hook.ResolveSecret(vault, out var missing) is not { } secret)
+            {
+                LogSecretNotSet(logger, hook.NodeId, workflowId, missing.Length > 0 ? missing : "(an empty secret)");
+                continue;
+            }
+            var valid = timestamp is null ? WebhookSignature.IsValid(secret, body, signature) : WebhookSignature.IsValid(secret, timestampText, body, signature);
+            if (valid)
+            {
+                trigger = hook;
+                break;
+            }
+        }
+        if (trigger is null) return Unauthorized(settings);
+        if (timestamp is { } signedAt && !replays.TryRecord(workflowId, signature, signedAt))
+        {
+            LogReplay(logger, workflowId, signedAt);
+            return Unauthorized(settings);
+        }
+
+        if (!target.CanStart)
+        {
+            return TypedResults.Problem(
+                title: "The workflow cannot run.",
+                detail: $"Workflow '{workflowId}' no longer validates; fix it in the canvas and save it again: {new StartOutcome.Refused(target.Problems).Describe()}",
+                statusCode: StatusCodes.Status409Conflict,
+                extensions: new Dictionary<string, object?> { ["problems"] = target.Problems.Select(p => new { path = p.Path, message = p.Message }).ToArray() });
         }
         if (!RequestBody.TryParseJson(body, out var payload, out var error)) return Problem(StatusCodes.Status400BadRequest, "The webhook body could not be read.", error!);
 
-        var responds = plan.Document.Nodes.Any(n => n.Type == NodeTypes.Output && n.Kind == RespondKind);
-        var runRequest = new RunRequest { Trigger = payload, TriggerNodeId = trigger.Id, StartedBy = "webhook" };
+        var runRequest = new RunRequest { Trigger = payload, TriggerNodeId = trigger.NodeId, StartedBy = "webhook" };
         // Not the request's token: once the run is stored it runs, whether or not the caller waits for the answer.
-        var queued = await queue.EnqueueAsync(plan, runRequest, observe: responds, CancellationToken.None);
-        var accepted = TypedResults.Accepted($"/api/runs/{queued.RunId}", new RunAccepted(queued.RunId));
-        if (queued.Settled is null) return accepted;
+        var outcome = await starter.StartAsync(target, runRequest, new StartOptions { AwaitResponse = WebhookTriggers.Responds(target.Document!) }, CancellationToken.None);
+        switch (outcome)
+        {
+            case StartOutcome.Refused refused:
+                return Problem(StatusCodes.Status400BadRequest, "The run cannot start.", refused.Describe());
+            case StartOutcome.Started started:
+                return Accepted(started.RunId);
+        }
+        var awaiting = (StartOutcome.AwaitingResponse)outcome;
 
         RunState run;
         try
         {
-            run = await queued.Settled.WaitAsync(settings.ResponseTimeout, time, ct);
+            run = await awaiting.Settled.WaitAsync(settings.ResponseTimeout, time, ct);
         }
         catch (TimeoutException)
         {
-            return accepted;
+            return Accepted(awaiting.RunId);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The run was interrupted; it continues from its journal, and the caller can follow it by its id.
-            return accepted;
+            return Accepted(awaiting.RunId);
         }
 
-        if (Responded(run) is { } response)
+        if (WebhookTriggers.Responded(run) is { } response)
         {
             return response.Body is { ValueKind: not JsonValueKind.Null } answer ? TypedResults.Json(answer, statusCode: response.Status) : TypedResults.StatusCode(response.Status);
         }
@@ -103,42 +119,23 @@ public static partial class WebhookEndpoints
                 extensions: new Dictionary<string, object?> { ["runId"] = run.Id, ["nodeId"] = run.Error?.NodeId });
         }
         // Waiting (an approval) or done without reaching a respond node.
-        return accepted;
+        return Accepted(awaiting.RunId);
     }
 
-    // The respond node that answered last: its output is { status, body }.
-    private static (int Status, JsonElement? Body)? Responded(RunState run)
-    {
-        var nodes = run.Plan.Document.Nodes;
-        NodeRecord? answered = null;
-        for (var i = 0; i < nodes.Count; i++)
-        {
-            var record = run.Nodes[i];
-            if (nodes[i].Type == NodeTypes.Output && nodes[i].Kind == RespondKind && record.Status == NodeStatus.Succeeded
-                && (answered is null || record.FinishedAt > answered.FinishedAt))
-            {
-                answered = record;
-            }
-        }
-        if (answered?.Output is not { ValueKind: JsonValueKind.Object } output || !output.TryGetProperty("status", out var status) || !status.TryGetInt32(out var code))
-        {
-            return null;
-        }
-        return (code, output.TryGetProperty("body", out var body) ? body : null);
-    }
+    private static Accepted<RunAccepted> Accepted(string runId) => TypedResults.Accepted($"/api/runs/{runId}", new RunAccepted(runId));
 
-    /// <summary>A plain secret as it is; <c>{{ secrets.NAME }}</c> from the secret vault.</summary>
-    private static string? ResolveSecret(string configured, SecretVault vault, out string missing)
-    {
-        missing = "";
-        var reference = SecretReference().Match(configured);
-        if (!reference.Success) return configured;
-        missing = reference.Groups[1].Value;
-        return vault.TryGet(missing, out var value) && value.Length > 0 ? value : null;
-    }
+    // One answer for an unknown workflow, one without a webhook trigger, a secret not set, and a bad, missing, stale
+    // or replayed signature: nothing in it tells them apart.
+    private static ProblemHttpResult Unauthorized(WebhookOptions settings) => Problem(
+        StatusCodes.Status401Unauthorized, "The webhook request is not authorized.",
+        $"Sign the raw body with the trigger's secret and send it as {WebhookSignature.Header}: sha256=<hex HMAC-SHA256>; or sign \"<timestamp>.<body>\" "
+        + $"and send the timestamp (Unix seconds, within {settings.SignatureWindow.TotalMinutes:0.##} minutes of now) as {WebhookSignature.TimestampHeader}.");
 
     private static ProblemHttpResult Problem(int status, string title, string detail) => TypedResults.Problem(title: title, detail: detail, statusCode: status);
 
-    [GeneratedRegex(@"^\s*\{\{\s*secrets\.([A-Za-z0-9_]+)\s*\}\}\s*\z")]
-    private static partial Regex SecretReference();
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook trigger {TriggerId} of workflow {WorkflowId} names the secret {Secret}, which is not set; set it with PUT /api/secrets/{Secret} or the configuration key ChatFlows:Secrets:{Secret}. Its requests are refused with 401")]
+    private static partial void LogSecretNotSet(ILogger logger, string triggerId, string workflowId, string secret);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook request for workflow {WorkflowId} refused: its timestamped signature of {SignedAt:O} was already used")]
+    private static partial void LogReplay(ILogger logger, string workflowId, DateTimeOffset signedAt);
 }

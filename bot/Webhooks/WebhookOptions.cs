@@ -14,4 +14,10 @@ public sealed class WebhookOptions
     /// 202 with the run id, and the run goes on.
     /// </summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How far the <c>X-ChatFlows-Timestamp</c> of a timestamped signature may be from the host's clock, either way;
+    /// a timestamped signature is taken once within it.
+    /// </summary>
+    public TimeSpan SignatureWindow { get; set; } = TimeSpan.FromMinutes(5);
 }

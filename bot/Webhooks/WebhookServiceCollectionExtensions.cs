@@ -9,7 +9,9 @@ public static class WebhookServiceCollectionExtensions
         services.AddOptions<WebhookOptions>().BindConfiguration("ChatFlows:Webhooks")
             .ValidateDataAnnotations()
             .Validate(o => o.ResponseTimeout > TimeSpan.Zero, "ChatFlows:Webhooks:ResponseTimeout must be positive, e.g. 00:00:30.")
+            .Validate(o => o.SignatureWindow > TimeSpan.Zero, "ChatFlows:Webhooks:SignatureWindow must be positive, e.g. 00:05:00.")
             .ValidateOnStart();
+        services.AddSingleton<WebhookReplays>();
         return services;
     }
 }

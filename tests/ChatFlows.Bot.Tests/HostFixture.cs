@@ -20,6 +20,9 @@ public sealed class HostFixture : IAsyncLifetime
 
     public const string HookSecret = "hook-secret-for-tests";
 
+    /// <summary>The chat identity this host lists in <c>ChatFlows:Chat:Admins</c>.</summary>
+    public const string ChatAdmin = "playground:root";
+
     /// <summary>The webhook body limit of this host, small so that oversized bodies stay cheap to send.</summary>
     public const int MaxWebhookBytes = 64 * 1024;
 
@@ -50,7 +53,8 @@ public sealed class HostFixture : IAsyncLifetime
             .UseSetting("ChatFlows:Runs:PollInterval", "00:00:00.050")
             .UseSetting($"ChatFlows:Secrets:{HookSecretName}", HookSecret)
             .UseSetting("ChatFlows:Webhooks:MaxBodyBytes", MaxWebhookBytes.ToString(CultureInfo.InvariantCulture))
-            .UseSetting("ChatFlows:Webhooks:ResponseTimeout", "00:00:10"));
+            .UseSetting("ChatFlows:Webhooks:ResponseTimeout", "00:00:10")
+            .UseSetting("ChatFlows:Chat:Admins:0", ChatAdmin));
         factory.UseKestrel(0);
         factory.StartServer();
         _factory = factory;
@@ -94,6 +98,39 @@ public sealed class HostFixture : IAsyncLifetime
         using var response = await SendAsync(HttpMethod.Post, "/api/workflows", json);
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return await ReadJsonAsync(response);
+    }
+
+    /// <summary>
+    /// Stores a workflow document as version 1 straight into SQLite, past the API's validation, as a workflow saved
+    /// before a rule it breaks existed (or whose agent was deleted since) is stored.
+    /// </summary>
+    public async Task StoreUncheckedAsync(string id, string json)
+    {
+        const string WorkflowSql = "insert into workflows (id, version, document, created_at, updated_at) values ($id, 1, $document, $now, $now)";
+        const string VersionSql = "insert into workflow_versions (workflow_id, version, document, created_at) values ($id, 1, $document, $now)";
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath}");
+        await connection.OpenAsync();
+        foreach (var sql in new[] { WorkflowSql, VersionSql })
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$document", json);
+            command.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>Posts <paramref name="text"/> as <paramref name="user"/> to a Playground channel (created if need be) and returns the bot's reply.</summary>
+    public async Task<JsonElement> ChatAsync(string channel, string user, string text)
+    {
+        using (var created = await SendAsync(HttpMethod.Post, "/playground/api/channels", JsonSerializer.Serialize(new { name = channel })))
+        {
+            Assert.True(created.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict, $"{(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
+        }
+        using var response = await SendAsync(HttpMethod.Post, $"/playground/api/channels/{channel}/messages", JsonSerializer.Serialize(new { user, text }));
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return (await ReadJsonAsync(response)).GetProperty("reply");
     }
 
     /// <summary>Starts a run with Play and returns its id.</summary>

@@ -49,6 +49,41 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public async Task Validate_TwoFilesWithTheSameCommand_ReportsItOnTheSecond()
+    {
+        var folder = Directory.CreateTempSubdirectory("chatflows-validate-").FullName;
+        try
+        {
+            var first = Path.Combine(folder, "first.json");
+            var second = Path.Combine(folder, "second.json");
+            await File.WriteAllTextAsync(first, Command("first", "ship-it"));
+            await File.WriteAllTextAsync(second, Command("second", "ship-it"));
+
+            var result = await CliProcess.RunAsync("validate", first, second);
+
+            Assert.True(result.ExitCode == 1, result.ToString());
+            Assert.StartsWith($"{first}: valid (", result.StdoutLines[0], StringComparison.Ordinal);
+            Assert.Equal(
+                [
+                    $"{second}: 1 problem",
+                    "  nodes/cmd/config/command: The command 'ship-it' is already used by workflow 'first'; pick another name, or change that workflow first.",
+                ],
+                result.StdoutLines[1..]);
+        }
+        finally
+        {
+            TestFolder.Delete(folder);
+        }
+
+        static string Command(string id, string command) => $$$"""
+            {"id": "{{{id}}}", "nodes": [
+              {"id": "cmd", "type": "trigger", "config": {"kind": "command", "command": "{{{command}}}"}},
+              {"id": "done", "type": "output", "config": {"kind": "end"}}],
+             "edges": [{"from": "cmd", "to": "done"}]}
+            """;
+    }
+
+    [Fact]
     public async Task Validate_UnknownNodeType_ExitsOneWithProblemPath()
     {
         var file = CliProcess.Fixture("unknown-node-type.json");

@@ -41,40 +41,41 @@ public static class RunsApi
     }
 
     private static async Task<Results<Accepted<RunAccepted>, ProblemHttpResult, ValidationProblem>> StartAsync(
-        string id, string? trigger, HttpRequest request, WorkflowPlans plans, RunQueue queue, CancellationToken ct)
+        string id, string? trigger, HttpRequest request, RunStarter starter, CancellationToken ct)
     {
-        WorkflowPlan? plan;
-        try
-        {
-            plan = await plans.GetCurrentAsync(id, ct);
-        }
-        catch (WorkflowValidationException ex)
-        {
-            // Saved before a rule it breaks existed; it can only be fixed by saving a valid version.
-            return TypedResults.Problem(title: "The workflow cannot run.", detail: ex.Message, statusCode: StatusCodes.Status409Conflict);
-        }
-        if (plan is null) return TypedResults.Problem(title: "No such workflow.", detail: $"There is no workflow '{id}'.", statusCode: StatusCodes.Status404NotFound);
-
-        if (trigger is not null && !plan.Document.Nodes.Any(n => n.Id == trigger && n.Type == NodeTypes.Trigger))
-        {
-            var triggers = string.Join(", ", plan.Document.Nodes.Where(n => n.Type == NodeTypes.Trigger).Select(n => n.Id));
-            return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { ["trigger"] = [$"Workflow '{id}' has no trigger '{trigger}'; its triggers are {triggers}."] },
-                title: "The run cannot start.");
-        }
+        var target = await starter.FindAsync(id, ct);
+        if (!target.CanStart) return Refused(id, new StartOutcome.Refused(target.Problems));
 
         var body = await RequestBody.ReadAsync(request, MaxPayloadBytes, ct);
         if (body is null) return RequestBody.TooLarge(MaxPayloadBytes, "A trigger payload");
         if (!RequestBody.TryParseJson(body, out var payload, out var error)) return BadPayload(error!);
-        if (payload.ValueKind != JsonValueKind.Object)
-        {
-            return BadPayload($"The trigger payload must be a JSON object (it becomes `trigger` in the run), not {Describe(payload.ValueKind)}.");
-        }
 
         // Not the request's token: once the run is stored it runs, whether or not the caller waits for the answer.
-        var queued = await queue.EnqueueAsync(plan, new RunRequest { Trigger = payload, TriggerNodeId = trigger, StartedBy = "api" }, ct: CancellationToken.None);
-        return TypedResults.Accepted(RunLocation(queued.RunId), new RunAccepted(queued.RunId));
+        var outcome = await starter.StartAsync(target, new RunRequest { Trigger = payload, TriggerNodeId = trigger, StartedBy = "api" }, ct: CancellationToken.None);
+        return outcome switch
+        {
+            StartOutcome.Refused refused => Refused(id, refused),
+            _ => TypedResults.Accepted(RunLocation(outcome.StartedRunId!), new RunAccepted(outcome.StartedRunId!)),
+        };
     }
+
+    /// <summary>
+    /// A start that was refused, as problem details: 404 for an unknown workflow, 409 with every problem and its path
+    /// for a stored workflow that no longer validates (fix it and save it again), 400 naming the field otherwise.
+    /// </summary>
+    private static Results<Accepted<RunAccepted>, ProblemHttpResult, ValidationProblem> Refused(string workflowId, StartOutcome.Refused refused) => refused.Kind switch
+    {
+        StartProblemKind.UnknownWorkflow => TypedResults.Problem(title: "No such workflow.", detail: refused.Problems[0].Message, statusCode: StatusCodes.Status404NotFound),
+        StartProblemKind.InvalidWorkflow => TypedResults.Problem(
+            title: "The workflow cannot run.",
+            detail: $"Workflow '{workflowId}' no longer validates; fix it in the canvas and save it again: {refused.Describe()}",
+            statusCode: StatusCodes.Status409Conflict,
+            extensions: new Dictionary<string, object?> { ["problems"] = refused.Problems.Select(p => new { path = p.Path, message = p.Message }).ToArray() }),
+        StartProblemKind.InvalidPayload => BadPayload(refused.Problems[0].Message),
+        _ => TypedResults.ValidationProblem(
+            refused.Problems.GroupBy(p => p.Path).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray()),
+            title: "The run cannot start."),
+    };
 
     private static async Task<Results<Ok<RunList>, ValidationProblem>> ListAsync(
         string? workflow, string? status, string? limit, string? before, IRunStore runs, CancellationToken ct)
@@ -195,13 +196,4 @@ public static class RunsApi
     private static string RunLocation(string id) => $"/api/runs/{Uri.EscapeDataString(id)}";
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
-
-    private static string Describe(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        _ => "null",
-    };
 }

@@ -61,6 +61,7 @@ public static class WorkflowsApi
         var (document, unreadable) = await ReadDocumentAsync(request, ct);
         if (unreadable is not null) return unreadable;
         if (Invalid(engine, document!) is { } invalid) return invalid;
+        if (await TakenAsync(store, document!, ct) is { } taken) return taken;
 
         var saved = await store.CreateAsync(document!, ct);
         if (saved is null)
@@ -97,6 +98,7 @@ public static class WorkflowsApi
         }
         document = WithId(document, id);
         if (Invalid(engine, document) is { } invalid) return invalid;
+        if (await TakenAsync(store, document, ct) is { } taken) return taken;
 
         var saved = await store.UpdateAsync(document, expected.Value, ct);
         if (saved is null)
@@ -135,6 +137,11 @@ public static class WorkflowsApi
     // Every problem at once, keyed by its path (nodes/fetch/config/url), so an editor can mark each field.
     private static ValidationProblem? Invalid(WorkflowEngine engine, WorkflowDocument document) =>
         ValidationProblems.From(engine.Validate(document), InvalidTitle);
+
+    // A chat command name starts one workflow only. A 400 keyed by nodes/<id>/config/command, like any other problem,
+    // so that the editor marks the field; the message names the workflow that has the name.
+    private static async Task<ValidationProblem?> TakenAsync(IWorkflowStore store, WorkflowDocument document, CancellationToken ct) =>
+        ValidationProblems.From(CommandNames.Conflicts(document, (await store.ListAsync(ct)).Select(s => s.Document)), "The command name is already taken.");
 
     // The first run of a version just saved need not load and compile it again.
     private static void Remember(WorkflowDocument saved, WorkflowEngine engine, WorkflowPlans plans) => plans.Remember(engine.Compile(saved));

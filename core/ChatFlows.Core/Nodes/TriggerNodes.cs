@@ -48,12 +48,14 @@ public static partial class TriggerNodes
         {
             setup.Problem("command", $"'{command}' is not a command name; use lower-case letters, digits and dashes, like deploy-check.");
         }
+        CommandAllow.Check(setup);
         return setup.HasProblems ? null : PassThrough.Instance;
     }
 
     private static INodeHandler? SetupWebhook(NodeSetup setup)
     {
         setup.String("secret", required: true);
+        setup.Boolean("timestamped");
         return setup.HasProblems ? null : PassThrough.Instance;
     }
 

@@ -6,7 +6,8 @@ namespace ChatFlows.Core.Running;
 
 /// <summary>
 /// Runs sub-workflows in place, to the end, as the command line does: documents come from
-/// <paramref name="resolve"/> (by workflow id) and run on <see cref="Engine"/>.
+/// <paramref name="resolve"/> (by workflow id) and run on <see cref="Engine"/>. They are checked as
+/// <see cref="RunStarter"/> checks every start.
 /// </summary>
 public sealed class InlineSubworkflows(Func<string, WorkflowDocument?> resolve) : ISubworkflowLauncher
 {
@@ -18,16 +19,11 @@ public sealed class InlineSubworkflows(Func<string, WorkflowDocument?> resolve) 
     {
         var engine = Engine ?? throw new InvalidOperationException("InlineSubworkflows.Engine is not set.");
         var document = resolve(request.WorkflowId) ?? throw new NodeException($"Workflow '{request.WorkflowId}' was not found.");
-        var plan = engine.Compile(document);
-        RunState child;
-        try
-        {
-            child = await engine.RunToEndAsync(plan, request.Run, ct);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new NodeException(ex.Message.Replace($" (Parameter '{ex.ParamName}')", "", StringComparison.Ordinal));
-        }
+        var run = request.Run with { TriggerNodeId = request.TriggerNodeId };
+        var target = RunStarter.Prepare(document, engine.Compile);
+        var problems = target.Plan is { } plan ? RunStarter.Check(plan, run) : target.Problems;
+        if (problems.Count > 0) throw new NodeException(QueuedSubworkflows.SubworkflowProblem(request.WorkflowId, new StartOutcome.Refused(problems)));
+        var child = await engine.RunToEndAsync(target.Plan!, run, ct);
         if (child.Status == RunStatus.Waiting)
         {
             throw new NodeException($"Sub-workflow '{request.WorkflowId}' (run {child.Id}) waits for a person; it cannot be continued here.");

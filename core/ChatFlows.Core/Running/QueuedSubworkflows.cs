@@ -5,11 +5,11 @@ using ChatFlows.Core.Storage;
 namespace ChatFlows.Core.Running;
 
 /// <summary>
-/// Starts sub-workflow runs through the durable queue. The child is stored with its parent's run and node, and its
-/// end is handed to the parent in the same transaction that records it, so the parent continues on whichever
-/// instance claims it, also after a restart.
+/// Starts sub-workflow runs through the durable queue, by asking <see cref="RunStarter"/>. The child is stored with
+/// its parent's run and node, and its end is handed to the parent in the same transaction that records it, so the
+/// parent continues on whichever instance claims it, also after a restart.
 /// </summary>
-public sealed class QueuedSubworkflows(RunQueue queue, IRunStore store, Func<WorkflowPlans> plans) : ISubworkflowLauncher
+public sealed class QueuedSubworkflows(IRunStore store, Func<WorkflowPlans> plans, Func<RunStarter> starter) : ISubworkflowLauncher
 {
     /// <inheritdoc />
     public async Task<JsonElement?> LaunchAsync(SubworkflowRequest request, CancellationToken ct)
@@ -23,17 +23,16 @@ public sealed class QueuedSubworkflows(RunQueue queue, IRunStore store, Func<Wor
             return ChildRuns.Outcome(RunState.Restore(version, existing));
         }
 
-        var plan = await plans().GetCurrentAsync(request.WorkflowId, ct)
-            ?? throw new NodeException($"Workflow '{request.WorkflowId}' does not exist; save it first or fix the node's 'workflow'.");
-        try
-        {
-            plan.StartingTrigger(request.TriggerNodeId);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new NodeException(ex.Message.Replace($" (Parameter '{ex.ParamName}')", "", StringComparison.Ordinal));
-        }
-        await queue.EnqueueAsync(plan, request.Run, ct: ct);
+        var outcome = await starter().StartAsync(request.WorkflowId, request.Run with { TriggerNodeId = request.TriggerNodeId }, ct: ct);
+        if (outcome is StartOutcome.Refused refused) throw new NodeException(SubworkflowProblem(request.WorkflowId, refused));
         return null;
     }
+
+    /// <summary>The node's error for a child that could not start, saying what to fix.</summary>
+    internal static string SubworkflowProblem(string workflowId, StartOutcome.Refused refused) => refused.Kind switch
+    {
+        StartProblemKind.UnknownWorkflow => $"Workflow '{workflowId}' does not exist; save it first or fix the node's 'workflow'.",
+        StartProblemKind.InvalidWorkflow => $"Sub-workflow '{workflowId}' cannot run until it is fixed in the canvas: {refused.Describe(3)}.",
+        _ => refused.Problems[0].Message,
+    };
 }

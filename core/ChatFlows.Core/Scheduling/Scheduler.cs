@@ -25,8 +25,7 @@ public sealed partial class Scheduler
 
     private readonly IWorkflowStore _workflows;
     private readonly IRunStore _runs;
-    private readonly WorkflowPlans _plans;
-    private readonly RunQueue _queue;
+    private readonly RunStarter _starter;
     private readonly TimeProvider _time;
     private readonly SchedulerOptions _options;
     private readonly ILogger _logger;
@@ -48,16 +47,14 @@ public sealed partial class Scheduler
     public Scheduler(
         IWorkflowStore workflows,
         IRunStore runs,
-        WorkflowPlans plans,
-        RunQueue queue,
+        RunStarter starter,
         TimeProvider time,
         SchedulerOptions? options = null,
         ILogger<Scheduler>? logger = null)
     {
         _workflows = workflows;
         _runs = runs;
-        _plans = plans;
-        _queue = queue;
+        _starter = starter;
         _time = time;
         _options = options ?? new SchedulerOptions();
         // The refresh bounds every wait; a zero interval would spin.
@@ -70,6 +67,9 @@ public sealed partial class Scheduler
 
     /// <summary>Raised on the scheduler's loop after this instance claimed a tick and queued its run.</summary>
     public event Action<ScheduleTick>? Fired;
+
+    /// <summary>Raised on the scheduler's loop when a due tick started nothing, with the problems that stopped it.</summary>
+    public event Action<ScheduleTick, StartOutcome.Refused>? Refused;
 
     /// <summary>Follows the stored workflows and fires their schedules until <paramref name="stoppingToken"/> is cancelled.</summary>
     public async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -200,49 +200,36 @@ public sealed partial class Scheduler
         // the ticks that passed, which fires once for all of them.
         var dueAt = (entry.Config.Schedule.Latest(now) ?? entry.Due!.Value).ToUniversalTime();
         var tick = new ScheduleTick(key.WorkflowId, key.TriggerId, dueAt);
-        if (await PlanAsync(stored.Document, tick, ct) is { } plan)
+        var request = new RunRequest
         {
-            var runId = WorkflowEngine.NewRunId();
-            var request = new RunRequest
+            Trigger = JsonSerializer.SerializeToElement(new
             {
-                RunId = runId,
-                Trigger = JsonSerializer.SerializeToElement(new
-                {
-                    scheduledAt = dueAt.UtcDateTime,
-                    firedAt = now.UtcDateTime,
-                    triggerId = key.TriggerId,
-                    channel = entry.Config.Channel,
-                }),
-                TriggerNodeId = key.TriggerId,
-                StartedBy = StartedBy,
-                Thread = entry.Config.Channel,
-            };
-            if (await _runs.EnqueueScheduledAsync(tick, new RunState(plan, request, runId), ct))
-            {
-                _queue.WakeForClaims();
-                LogFired(key.WorkflowId, key.TriggerId, dueAt, runId);
+                scheduledAt = dueAt.UtcDateTime,
+                firedAt = now.UtcDateTime,
+                triggerId = key.TriggerId,
+                channel = entry.Config.Channel,
+            }),
+            TriggerNodeId = key.TriggerId,
+            StartedBy = StartedBy,
+            Thread = entry.Config.Channel,
+        };
+        switch (await _starter.StartAsync(stored.Document.Id, request, new StartOptions { Tick = tick }, ct))
+        {
+            case StartOutcome.Started started:
+                LogFired(key.WorkflowId, key.TriggerId, dueAt, started.RunId);
                 Fired?.Invoke(tick);
-            }
-            else
-            {
+                break;
+            case StartOutcome.Refused { Kind: StartProblemKind.AlreadyStarted }:
                 LogAlreadyClaimed(key.WorkflowId, key.TriggerId, dueAt);
-            }
+                break;
+            case StartOutcome.Refused refused:
+                // Saved documents are validated, but one saved by an older version, or whose agent was deleted, may
+                // not be: the tick is skipped with the problems in the log, and the schedule goes on.
+                LogRefused(key.WorkflowId, key.TriggerId, dueAt, refused.Describe());
+                Refused?.Invoke(tick, refused);
+                break;
         }
         entry.ScheduleAt(entry.Config.Schedule.Next(now));
-    }
-
-    private async Task<WorkflowPlan?> PlanAsync(WorkflowDocument document, ScheduleTick tick, CancellationToken ct)
-    {
-        try
-        {
-            return await _plans.GetAsync(document.Id, document.Version, ct);
-        }
-        catch (WorkflowValidationException ex)
-        {
-            // Saved documents are validated, but one saved by an older version or edited in the database may not be.
-            LogInvalid(tick.WorkflowId, tick.TriggerId, tick.DueAt, ex.Message);
-            return null;
-        }
     }
 
     private ScheduledTrigger[] Snapshot() => _entries.Values
@@ -257,8 +244,8 @@ public sealed partial class Scheduler
     [LoggerMessage(Level = LogLevel.Debug, Message = "Schedule {TriggerId} of workflow {WorkflowId} for {DueAt:O} was already claimed")]
     private partial void LogAlreadyClaimed(string workflowId, string triggerId, DateTimeOffset dueAt);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule {TriggerId} of workflow {WorkflowId} skipped {DueAt:O}: the workflow no longer validates. {Problems}")]
-    private partial void LogInvalid(string workflowId, string triggerId, DateTimeOffset dueAt, string problems);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule {TriggerId} of workflow {WorkflowId} skipped {DueAt:O}: the run cannot start until the workflow is fixed and saved: {Problems}")]
+    private partial void LogRefused(string workflowId, string triggerId, DateTimeOffset dueAt, string problems);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Schedule {TriggerId} of workflow {WorkflowId} could not fire for {DueAt:O}; trying again in {Delay}")]
     private partial void LogFireFailed(Exception error, string workflowId, string triggerId, DateTimeOffset? dueAt, TimeSpan delay);

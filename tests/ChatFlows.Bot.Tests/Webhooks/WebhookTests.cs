@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -84,17 +85,97 @@ public sealed class WebhookTests(HostFixture host)
     }
 
     [Fact]
-    public async Task Post_UnknownWorkflowOrNoWebhookTrigger_Returns404()
+    public async Task Post_UnknownWorkflowNoTriggerUnsetSecretOrBadSignature_AllAnswerTheSame401()
     {
         await host.CreateWorkflowAsync(TestWorkflows.Echo("hook-none"));
+        await host.CreateWorkflowAsync(TestWorkflows.Hook("hook-unset", "{{ secrets.NOT_SET_ANYWHERE }}"));
+        await host.CreateWorkflowAsync(TestWorkflows.Hook("hook-same", SecretReference));
+        var signed = Sign(HostFixture.HookSecret, Order);
 
-        using var unknown = await PostAsync("no-such-hook", Order, Sign(HostFixture.HookSecret, Order));
-        using var noTrigger = await PostAsync("hook-none", Order, Sign(HostFixture.HookSecret, Order));
+        using var unknown = await PostAsync("no-such-hook", Order, signed);
+        using var noTrigger = await PostAsync("hook-none", Order, signed);
+        using var unsetSecret = await PostAsync("hook-unset", Order, Sign("", Order));
+        using var badSignature = await PostAsync("hook-same", Order, Sign("not-the-secret", Order));
+        var stale = DateTimeOffset.UtcNow.AddMinutes(-6).ToUnixTimeSeconds();
+        using var staleTimestamp = await PostAsync("hook-same", Order, Sign(HostFixture.HookSecret, stale, Order), stale.ToString(CultureInfo.InvariantCulture));
 
-        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
-        Assert.Equal("There is no workflow 'no-such-hook'.", (await HostFixture.ReadProblemAsync(unknown)).GetProperty("detail").GetString());
-        Assert.Equal(HttpStatusCode.NotFound, noTrigger.StatusCode);
-        Assert.Contains("add a trigger of kind webhook", (await HostFixture.ReadProblemAsync(noTrigger)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var expected = await ProblemTextAsync(badSignature);
+        Assert.Contains("X-ChatFlows-Signature: sha256=", expected, StringComparison.Ordinal);
+        foreach (var response in new[] { unknown, noTrigger, unsetSecret, staleTimestamp })
+        {
+            Assert.Equal(expected, await ProblemTextAsync(response));
+        }
+        Assert.Empty((await host.GetJsonAsync("/api/runs?workflow=hook-unset")).GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Post_TimestampedSignature_Returns202AndRuns()
+    {
+        await host.CreateWorkflowAsync(TestWorkflows.Hook("hook-stamped", SecretReference));
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+        using var response = await PostAsync("hook-stamped", Order, Sign(HostFixture.HookSecret, now, Order), now.ToString(CultureInfo.InvariantCulture));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var runId = (await HostFixture.ReadJsonAsync(response)).GetProperty("runId").GetString()!;
+        Assert.Equal("succeeded", (await host.WaitForRunAsync(runId)).GetProperty("status").GetString());
+    }
+
+    [Theory]
+    [InlineData(-301)]
+    [InlineData(301)]
+    public async Task Post_TimestampOutsideFiveMinutes_Returns401AndStartsNothing(int offsetSeconds)
+    {
+        var id = offsetSeconds < 0 ? "hook-stale-past" : "hook-stale-future";
+        await host.CreateWorkflowAsync(TestWorkflows.Hook(id, SecretReference));
+        var at = DateTimeOffset.UtcNow.ToUnixTimeSeconds() + offsetSeconds;
+
+        using var response = await PostAsync(id, Order, Sign(HostFixture.HookSecret, at, Order), at.ToString(CultureInfo.InvariantCulture));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Empty((await host.GetJsonAsync($"/api/runs?workflow={id}")).GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Post_ReplayedTimestampedSignature_Returns401AndStartsOneRun()
+    {
+        await host.CreateWorkflowAsync(TestWorkflows.Hook("hook-replay", SecretReference));
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var signature = Sign(HostFixture.HookSecret, now, Order);
+
+        using var first = await PostAsync("hook-replay", Order, signature, now.ToString(CultureInfo.InvariantCulture));
+        using var replay = await PostAsync("hook-replay", Order, signature, now.ToString(CultureInfo.InvariantCulture));
+        using var sameSignatureOtherTime = await PostAsync("hook-replay", Order, signature, (now - 1).ToString(CultureInfo.InvariantCulture));
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, replay.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, sameSignatureOtherTime.StatusCode);
+        Assert.Single((await host.GetJsonAsync("/api/runs?workflow=hook-replay")).GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Post_PlainSignatureToTimestampedTrigger_Returns401()
+    {
+        await host.CreateWorkflowAsync(TestWorkflows.Hook("hook-must-stamp", SecretReference).Replace("\"kind\": \"webhook\",", "\"kind\": \"webhook\", \"timestamped\": true,", StringComparison.Ordinal));
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+        using var plain = await PostAsync("hook-must-stamp", Order, Sign(HostFixture.HookSecret, Order));
+        using var stamped = await PostAsync("hook-must-stamp", Order, Sign(HostFixture.HookSecret, now, Order), now.ToString(CultureInfo.InvariantCulture));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, plain.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, stamped.StatusCode);
+    }
+
+    [Fact]
+    public async Task Save_TimestampedThatIsNotABoolean_Returns400NamingIt()
+    {
+        var json = TestWorkflows.Hook("hook-bad-stamp", SecretReference).Replace("\"kind\": \"webhook\",", "\"kind\": \"webhook\", \"timestamped\": \"yes\",", StringComparison.Ordinal);
+
+        using var response = await host.SendAsync(HttpMethod.Post, "/api/workflows", json);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await HostFixture.ReadProblemAsync(response)).GetProperty("errors");
+        Assert.Equal("timestamped must be true or false.", errors.GetProperty("nodes/hook/config/timestamped")[0].GetString());
     }
 
     [Fact]
@@ -125,32 +206,31 @@ public sealed class WebhookTests(HostFixture host)
         Assert.StartsWith("The body is not valid JSON at line 1, column 1:", (await HostFixture.ReadProblemAsync(response)).GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Post_SecretNotConfigured_Returns500NamingTheKeyToSet()
-    {
-        await host.CreateWorkflowAsync(TestWorkflows.Hook("hook-unset", "{{ secrets.NOT_SET_ANYWHERE }}"));
-
-        using var response = await PostAsync("hook-unset", Order, Sign("", Order));
-
-        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        var detail = (await HostFixture.ReadProblemAsync(response)).GetProperty("detail").GetString();
-        Assert.Contains("PUT /api/secrets/NOT_SET_ANYWHERE", detail, StringComparison.Ordinal);
-        Assert.Contains("the configuration key ChatFlows:Secrets:NOT_SET_ANYWHERE", detail, StringComparison.Ordinal);
-    }
-
     private static string Sign(string secret, string body) => Sign(secret, Encoding.UTF8.GetBytes(body));
 
     // Computed here rather than with the host's helper, so the test pins the wire format.
     private static string Sign(string secret, byte[] body) =>
         "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
 
-    private Task<HttpResponseMessage> PostAsync(string workflowId, string body, string? signature) =>
-        PostAsync(workflowId, HostFixture.Json(body), signature);
+    // The timestamped form signs "<timestamp>.<body>".
+    private static string Sign(string secret, long timestamp, string body) =>
+        Sign(secret, Encoding.UTF8.GetBytes($"{timestamp.ToString(CultureInfo.InvariantCulture)}.{body}"));
 
-    private async Task<HttpResponseMessage> PostAsync(string workflowId, HttpContent content, string? signature)
+    private static async Task<string> ProblemTextAsync(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    private Task<HttpResponseMessage> PostAsync(string workflowId, string body, string? signature, string? timestamp = null) =>
+        PostAsync(workflowId, HostFixture.Json(body), signature, timestamp);
+
+    private async Task<HttpResponseMessage> PostAsync(string workflowId, HttpContent content, string? signature, string? timestamp = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/hooks/{workflowId}") { Content = content };
         if (signature is not null) request.Headers.Add("X-ChatFlows-Signature", signature);
+        if (timestamp is not null) request.Headers.Add("X-ChatFlows-Timestamp", timestamp);
         return await host.Client.SendAsync(request);
     }
 }

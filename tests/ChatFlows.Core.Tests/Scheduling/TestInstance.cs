@@ -23,7 +23,7 @@ internal sealed class TestInstance : IAsyncDisposable
         Runs = new SqliteRunStore(Database, time);
         Plans = new WorkflowPlans(Workflows, Registry);
         Queue = new RunQueue(Runs, time, new RunWorkerOptions());
-        Scheduler = new Scheduler(Workflows, Runs, Plans, Queue, time, options);
+        Scheduler = new Scheduler(Workflows, Runs, new RunStarter(Plans, Workflows, Queue, Runs), time, options);
         Scheduler.Fired += tick => Fired.Enqueue(tick);
     }
 

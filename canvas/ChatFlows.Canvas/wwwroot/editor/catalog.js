@@ -19,7 +19,10 @@
         },
         {
           kind: "webhook", label: "Webhook", description: "Started by a signed POST to /hooks/{workflowId}.", config: { secret: "" },
-          fields: [{ name: "secret", label: "Secret", type: "text", required: true, hint: "Plain text or {{ secrets.NAME }}; callers sign the body with it (X-ChatFlows-Signature: sha256=…)." }],
+          fields: [
+            { name: "secret", label: "Secret", type: "text", required: true, hint: "Plain text or {{ secrets.NAME }}; callers sign the body with it (X-ChatFlows-Signature: sha256=…)." },
+            { name: "timestamped", label: "Require timestamped signatures", type: "bool", hint: "Callers send X-ChatFlows-Timestamp and sign \"<timestamp>.<body>\"; old or repeated requests are refused." },
+          ],
         },
         {
           kind: "schedule", label: "Schedule", description: "Started by a cron schedule in a time zone.", config: { cron: "0 9 * * MON-FRI", timeZone: "UTC" },

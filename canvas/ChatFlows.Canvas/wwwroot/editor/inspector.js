@@ -106,7 +106,7 @@ function setConfig(nodeId, name, value, required) {
     const node = doc.nodes.find(n => n.id === nodeId);
     if ((value === undefined || value === "") && !required) delete node.config[name];
     else node.config[name] = value ?? "";
-  }, { inspector: name === "cron" || name === "timeZone" });
+  }, { inspector: name === "cron" || name === "timeZone" || name === "timestamped" });
 }
 
 function setNodeField(nodeId, name, value) {
@@ -171,9 +171,11 @@ function nodeForm(node) {
     if (node.type === "trigger" && spec.name === "cron") form.append(cronPreview(node));
   }
   if (node.type === "trigger" && node.config.kind === "webhook") form.append(webhookInfo(node));
+  const isCommand = node.type === "trigger" && node.config.kind === "command";
+  if (isCommand) form.append(...allowFields(node, errors));
 
   // Config fields the editor has no form for are shown (read-only) so nothing is hidden from the author.
-  const known = new Set([type?.kindField, ...(kind?.fields ?? []).map(f => f.name)]);
+  const known = new Set([type?.kindField, ...(kind?.fields ?? []).map(f => f.name), ...(isCommand ? ["allow"] : [])]);
   const extra = Object.keys(node.config).filter(k => !known.has(k));
   if (extra.length) form.append(h("p", { class: "muted small" }, `Also set: ${extra.join(", ")} (kept as they are).`));
   for (const [rest, messages] of Object.entries(errors)) {
@@ -242,7 +244,39 @@ function webhookInfo(node) {
     },
   }, "New secret");
   return h("div", { class: "field" }, h("span", {}, "Webhook URL"), h("div", { class: "row" }, output, copy), h("div", { class: "row" }, generate),
-    h("span", { class: "hint" }, "POST JSON here with X-ChatFlows-Signature: sha256=<hex HMAC-SHA256 of the body with the secret>."));
+    h("span", { class: "hint" }, node.config.timestamped === true
+      ? "POST JSON here with X-ChatFlows-Timestamp: <unix seconds> and X-ChatFlows-Signature: sha256=<hex HMAC-SHA256 of \"<timestamp>.<body>\" with the secret>."
+      : "POST JSON here with X-ChatFlows-Signature: sha256=<hex HMAC-SHA256 of the body with the secret>."));
+}
+
+// Who may run a command: config.allow.users and config.allow.channels; both empty drops allow (everyone may).
+function allowFields(node, errors) {
+  const allow = node.config.allow && typeof node.config.allow === "object" && !Array.isArray(node.config.allow) ? node.config.allow : {};
+  const lists = [
+    ["users", "Allowed people", "One chat identity a line: slack:U012AB3CD, teams:<AAD object id>, playground:ada. Empty (with no channels): everyone."],
+    ["channels", "Allowed channels", "Anyone typing in these channels may run it: slack:C0123ABCD, playground:ops."],
+  ];
+  return lists.map(([name, label, hint]) => {
+    const path = `config/allow/${name}`;
+    const input = control({ type: "list" }, path, allow[name], value => setAllow(node.id, name, value));
+    const wrapper = field(path, label, input, { errors, hint });
+    for (const [rest, messages] of Object.entries(errors)) {
+      if (rest.startsWith(`${path}/`)) wrapper.append(...messages.map(m => h("p", { class: "field-error", dataset: { testid: "field-error" } }, `${rest.slice(path.length + 1)}: ${m}`)));
+    }
+    if (name === "users") wrapper.append(...(errors["config/allow"] ?? []).map(m => h("p", { class: "field-error", dataset: { testid: "field-error" } }, m)));
+    return wrapper;
+  });
+}
+
+function setAllow(nodeId, name, value) {
+  change(doc => {
+    const node = doc.nodes.find(n => n.id === nodeId);
+    const allow = node.config.allow && typeof node.config.allow === "object" && !Array.isArray(node.config.allow) ? { ...node.config.allow } : {};
+    if (value?.length) allow[name] = value;
+    else delete allow[name];
+    if (Object.keys(allow).length) node.config.allow = allow;
+    else delete node.config.allow;
+  }, { inspector: false });
 }
 
 function connectionsSection(node) {

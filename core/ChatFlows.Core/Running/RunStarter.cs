@@ -1,0 +1,120 @@
+using System.Text.Json;
+using ChatFlows.Core.Documents;
+using ChatFlows.Core.Storage;
+
+namespace ChatFlows.Core.Running;
+
+/// <summary>
+/// The one place a run is started from a trigger: chat commands and message triggers, webhooks, Play and the runs
+/// API, schedules, sub-workflows. It finds the workflow's current plan, checks the trigger and payload, and stores
+/// and queues the run; anything that stops it comes back as <see cref="StartOutcome.Refused"/> naming each problem
+/// with its path, so that every entry point can say what to fix (README §HTTP API, §Webhooks, §The Playground and chat commands) instead of failing.
+/// </summary>
+public sealed class RunStarter(WorkflowPlans plans, IWorkflowStore workflows, RunQueue queue, IRunStore store)
+{
+    /// <summary>Finds a workflow's current plan, or why it cannot start (no such workflow, no longer valid).</summary>
+    public async Task<StartTarget> FindAsync(string workflowId, CancellationToken ct = default)
+    {
+        try
+        {
+            if (await plans.GetCurrentAsync(workflowId, ct) is { } plan) return new StartTarget(workflowId, plan.Document, plan, []);
+        }
+        catch (WorkflowValidationException ex)
+        {
+            // Saved before a rule it breaks existed, or before an agent it uses was deleted.
+            var document = (await workflows.GetAsync(workflowId, ct))?.Document;
+            return new StartTarget(workflowId, document, null, Invalid(workflowId, ex.Problems));
+        }
+        return new StartTarget(workflowId, null, null, [new StartProblem(StartProblemKind.UnknownWorkflow, "workflowId", $"There is no workflow '{workflowId}'.")]);
+    }
+
+    /// <summary>Starts the current version of <paramref name="workflowId"/> with <paramref name="request"/>.</summary>
+    public async Task<StartOutcome> StartAsync(string workflowId, RunRequest request, StartOptions? options = null, CancellationToken ct = default) =>
+        await StartAsync(await FindAsync(workflowId, ct), request, options, ct);
+
+    /// <summary>Starts <paramref name="target"/> (from <see cref="FindAsync"/>) with <paramref name="request"/>.</summary>
+    public async Task<StartOutcome> StartAsync(StartTarget target, RunRequest request, StartOptions? options = null, CancellationToken ct = default)
+    {
+        options ??= StartOptions.Default;
+        if (target.Plan is not { } plan) return new StartOutcome.Refused(target.Problems);
+        if (Check(plan, request) is { Count: > 0 } problems) return new StartOutcome.Refused(problems);
+
+        var runId = request.RunId ?? WorkflowEngine.NewRunId();
+        request = request with { RunId = runId };
+        if (options.Announce is { } announce) request = await announce(new StartingRun(runId, plan, request), ct) with { RunId = runId };
+
+        if (options.Tick is { } tick)
+        {
+            if (!await store.EnqueueScheduledAsync(tick, new RunState(plan, request, runId), ct))
+            {
+                return new StartOutcome.Refused([new StartProblem(
+                    StartProblemKind.AlreadyStarted, "trigger", $"The tick of {tick.DueAt:O} of trigger '{tick.TriggerId}' was already claimed; its run is the one.")]);
+            }
+            queue.WakeForClaims();
+            return new StartOutcome.Started(runId);
+        }
+
+        var queued = await queue.EnqueueAsync(plan, request, observe: options.AwaitResponse, ct);
+        return queued.Settled is { } settled ? new StartOutcome.AwaitingResponse(queued.RunId, settled) : new StartOutcome.Started(queued.RunId);
+    }
+
+    /// <summary>
+    /// What stops <paramref name="request"/> from starting <paramref name="plan"/>: a trigger it does not have, or a
+    /// payload that is not a JSON object (webhook bodies and sub-workflow inputs are taken as they are).
+    /// </summary>
+    public static IReadOnlyList<StartProblem> Check(WorkflowPlan plan, RunRequest request)
+    {
+        var problems = new List<StartProblem>();
+        int trigger;
+        try
+        {
+            trigger = plan.StartingTrigger(request.TriggerNodeId);
+        }
+        catch (ArgumentException ex)
+        {
+            problems.Add(new StartProblem(StartProblemKind.UnknownTrigger, "trigger", ex.Message.Replace($" (Parameter '{ex.ParamName}')", "", StringComparison.Ordinal)));
+            return problems;
+        }
+        if (trigger < 0)
+        {
+            problems.Add(new StartProblem(StartProblemKind.UnknownTrigger, "trigger", $"Workflow '{plan.Document.Id}' has no trigger; add one in the canvas."));
+            return problems;
+        }
+        var takesAnything = plan.Nodes[trigger].Kind.Kind == WebhookTriggers.Kind || request.ParentRunId is not null;
+        if (!takesAnything && request.Trigger.ValueKind != JsonValueKind.Object)
+        {
+            problems.Add(new StartProblem(
+                StartProblemKind.InvalidPayload, "payload",
+                $"The trigger payload must be a JSON object (it becomes `trigger` in the run), not {Describe(request.Trigger.ValueKind)}."));
+        }
+        return problems;
+    }
+
+    /// <summary>Validates and compiles a document that is not stored (the command line); refused when it is not valid.</summary>
+    public static StartTarget Prepare(WorkflowDocument document, Func<WorkflowDocument, WorkflowPlan> compile)
+    {
+        try
+        {
+            var plan = compile(document);
+            return new StartTarget(document.Id, document, plan, []);
+        }
+        catch (WorkflowValidationException ex)
+        {
+            return new StartTarget(document.Id, document, null, Invalid(document.Id, ex.Problems));
+        }
+    }
+
+    private static StartProblem[] Invalid(string workflowId, IReadOnlyList<ValidationProblem> problems) =>
+        problems.Count == 0
+            ? [new StartProblem(StartProblemKind.InvalidWorkflow, "", $"Workflow '{workflowId}' no longer validates; open it in the canvas and save it again.")]
+            : problems.Select(p => new StartProblem(StartProblemKind.InvalidWorkflow, p.Path, p.Message)).ToArray();
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
+}
