@@ -231,6 +231,11 @@ public sealed class InputFuzzTests(HostFixture host, ITestOutputHelper output) :
     {
         var node = JsonNode.Parse(document)!.AsObject();
         node["id"] = id;
+        // A command name starts one workflow only: a copy gets its own.
+        foreach (var config in (node["nodes"] as JsonArray ?? []).Select(n => n?["config"]).OfType<JsonObject>())
+        {
+            if (config["kind"]?.GetValue<string>() == "command") config["command"] = id;
+        }
         return node.ToJsonString(Deep);
     }
 
