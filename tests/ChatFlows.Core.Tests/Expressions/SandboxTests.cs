@@ -86,7 +86,9 @@ public class SandboxTests
     [Fact]
     public void IsTrue_MemoryGrowingLoop_StoppedNamingTheMemoryLimit()
     {
-        var condition = Condition.Parse("(() => { const m = new Map(); for (let i = 0; ; i++) m.set(i, 'v' + i); })()", Label);
+        // Time and statements are generous here, so that the memory limit is the one that stops it on a slow machine too.
+        var limits = new SandboxOptions { ConditionMaxStatements = 100_000_000, ConditionTimeout = TimeSpan.FromSeconds(30) };
+        var condition = Condition.Parse("(() => { const m = new Map(); for (let i = 0; ; i++) m.set(i, 'v' + i); })()", Label, limits);
 
         var ex = Assert.Throws<ExpressionException>(() => condition.IsTrue(new TestScope()));
 
