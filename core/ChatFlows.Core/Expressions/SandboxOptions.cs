@@ -42,9 +42,12 @@ public sealed class SandboxOptions
     [Range(1_000, 100_000_000)]
     public int MaxStringLength { get; set; } = 1_000_000;
 
-    /// <summary>Longest wall time one template rendering may take.</summary>
+    /// <summary>
+    /// Longest wall time one template rendering may take; a backstop behind the step and string limits, generous
+    /// because the first rendering in a process includes compiling the template engine itself.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
-    public TimeSpan TemplateTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan TemplateTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Most steps (statements, loop iterations) one template rendering may take.</summary>
     [Range(100, 100_000_000)]

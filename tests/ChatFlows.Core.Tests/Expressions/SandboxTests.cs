@@ -167,6 +167,17 @@ public class SandboxTests
     }
 
     [Fact]
+    public async Task RenderAsync_TemplateTimeoutOption_StopsALongRendering()
+    {
+        var limits = new SandboxOptions { TemplateTimeout = TimeSpan.FromMilliseconds(1), TemplateMaxSteps = 100_000_000 };
+        var template = Template.Parse("{% for i in (1..10000000) %}{% assign x = i | plus: 1 %}{% endfor %}", "nodes/shape/config/value", limits);
+
+        var ex = await Assert.ThrowsAsync<ExpressionException>(async () => await template.RenderAsync(new TestScope()));
+
+        Assert.Contains("longer than 1 ms (ChatFlows:Sandbox:TemplateTimeout)", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RenderAsync_Secrets_AreNotAVariable()
     {
         var template = Template.Parse("[{{ secrets.API_TOKEN }}][{{ secrets.API_TOKEN | base64_encode }}][{{ secrets }}]", "nodes/shape/config/value");
