@@ -1,5 +1,6 @@
 using ChatFlows.Bot.Secrets;
 using ChatFlows.Core.Agents;
+using ChatFlows.Core.Expressions;
 using ChatFlows.Core.Http;
 using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Nodes;
@@ -29,6 +30,7 @@ public static class ChatFlowsServiceCollectionExtensions
             .Validate(o => o.RefreshInterval >= TimeSpan.FromSeconds(1) && o.RefreshInterval <= TimeSpan.FromDays(1), "ChatFlows:Schedules:RefreshInterval must be between 00:00:01 and 1.00:00:00.")
             .ValidateOnStart();
 
+        services.AddOptions<SandboxOptions>().BindConfiguration(SandboxOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<HttpToolOptions>().BindConfiguration(HttpToolOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         // A missing profile only fails agent nodes; a profile that is configured wrongly stops the host, naming the key.
         services.AddOptions<Dictionary<string, ModelProfile>>().BindConfiguration(ModelProfiles.Section).ValidateOnStart();
@@ -39,6 +41,7 @@ public static class ChatFlowsServiceCollectionExtensions
         {
             Agents = sp.GetRequiredService<IAgentStore>(),
             Http = sp.GetRequiredService<IOptions<HttpToolOptions>>().Value,
+            Sandbox = sp.GetRequiredService<IOptions<SandboxOptions>>().Value,
             AgentRunner = sp.GetRequiredService<AgentRunner>(),
             Chat = sp.GetRequiredService<ChatChannels>(),
             Subworkflows = sp.GetRequiredService<QueuedSubworkflows>(),

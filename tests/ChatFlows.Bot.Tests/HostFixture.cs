@@ -30,7 +30,16 @@ public sealed class HostFixture : IAsyncLifetime
     private static readonly string[] Ended = ["succeeded", "failed", "cancelled", "expired"];
 
     private readonly string _folder = Directory.CreateTempSubdirectory("chatflows-host-").FullName;
+    private readonly IReadOnlyDictionary<string, string> _settings;
     private WebApplicationFactory<Program>? _factory;
+
+    public HostFixture()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    /// <summary>A host with configuration keys of its own on top of the shared ones (its own tests start and stop it).</summary>
+    internal HostFixture(IReadOnlyDictionary<string, string> settings) => _settings = settings;
 
     public HttpClient Client { get; private set; } = null!;
 
@@ -46,15 +55,19 @@ public sealed class HostFixture : IAsyncLifetime
     public Task InitializeAsync()
     {
         var database = DatabasePath;
-        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
-            // A free port: without an address of its own the host takes its default, localhost:5080.
-            .UseSetting("urls", "http://127.0.0.1:0")
-            .UseSetting("ChatFlows:Storage:ConnectionString", $"Data Source={database}")
-            .UseSetting("ChatFlows:Runs:PollInterval", "00:00:00.050")
-            .UseSetting($"ChatFlows:Secrets:{HookSecretName}", HookSecret)
-            .UseSetting("ChatFlows:Webhooks:MaxBodyBytes", MaxWebhookBytes.ToString(CultureInfo.InvariantCulture))
-            .UseSetting("ChatFlows:Webhooks:ResponseTimeout", "00:00:10")
-            .UseSetting("ChatFlows:Chat:Admins:0", ChatAdmin));
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder
+                // A free port: without an address of its own the host takes its default, localhost:5080.
+                .UseSetting("urls", "http://127.0.0.1:0")
+                .UseSetting("ChatFlows:Storage:ConnectionString", $"Data Source={database}")
+                .UseSetting("ChatFlows:Runs:PollInterval", "00:00:00.050")
+                .UseSetting($"ChatFlows:Secrets:{HookSecretName}", HookSecret)
+                .UseSetting("ChatFlows:Webhooks:MaxBodyBytes", MaxWebhookBytes.ToString(CultureInfo.InvariantCulture))
+                .UseSetting("ChatFlows:Webhooks:ResponseTimeout", "00:00:10")
+                .UseSetting("ChatFlows:Chat:Admins:0", ChatAdmin);
+            foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        });
         factory.UseKestrel(0);
         factory.StartServer();
         _factory = factory;

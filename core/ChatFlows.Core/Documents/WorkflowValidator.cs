@@ -1,5 +1,8 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ChatFlows.Core.Nodes;
+using ChatFlows.Core.Secrets;
 
 namespace ChatFlows.Core.Documents;
 
@@ -89,10 +92,60 @@ public sealed partial class WorkflowValidator(NodeRegistry registry)
             problems.Add(new(registry.HasKinds(node.Type) ? $"{path}/config/{field}" : $"{path}/type", message));
             return (null, null);
         }
-        var setup = new NodeSetup(node, path, problems);
+        var setup = new NodeSetup(node, path, problems, registry.Sandbox);
         var handler = kind.Create(setup);
+        CheckSecrets(node, kind, path, problems);
         return (kind, setup.HasProblems ? null : handler);
     }
+
+    // Secrets are credentials, not data (README §Secrets): only a credential field may name one, and only as
+    // {{ secrets.NAME }} alone, which the node resolves after templating where it uses the value.
+    private static void CheckSecrets(WorkflowNode node, NodeKind kind, string path, List<ValidationProblem> problems)
+    {
+        foreach (var (field, child) in node.Config) Walk(child, field);
+
+        void Walk(JsonNode? value, string field)
+        {
+            switch (value)
+            {
+                case JsonObject obj:
+                    foreach (var (name, item) in obj) Walk(item, $"{field}/{name}");
+                    break;
+                case JsonArray array:
+                    for (var i = 0; i < array.Count; i++) Walk(array[i], $"{field}/{i}");
+                    break;
+                case JsonValue text when text.GetValueKind() == JsonValueKind.String:
+                    Check(text.GetValue<string>(), field);
+                    break;
+            }
+        }
+
+        void Check(string text, string field)
+        {
+            var fieldPath = $"{path}/config/{field}";
+            if (kind.Type == NodeTypes.Condition && SecretReferences.IsMentionedInExpression(text))
+            {
+                problems.Add(new(fieldPath, $"A condition cannot read secrets; {SecretReferences.WhereAllowed}."));
+            }
+            else if (!SecretReferences.IsMentioned(text))
+            {
+                return;
+            }
+            else if (!IsCredential(kind, field))
+            {
+                problems.Add(new(fieldPath, $"This field cannot read secrets; {SecretReferences.WhereAllowed}."));
+            }
+            else if (!SecretReferences.IsPlainOnly(text))
+            {
+                problems.Add(new(fieldPath, $"A secret cannot go through a filter or an expression, even here; {SecretReferences.WhereAllowed} (e.g. \"Bearer {{{{ secrets.API_TOKEN }}}}\")."));
+            }
+        }
+    }
+
+    private static bool IsCredential(NodeKind kind, string field) =>
+        kind.CredentialFields.Any(pattern => pattern.EndsWith("/*", StringComparison.Ordinal)
+            ? field.StartsWith(pattern[..^1], StringComparison.Ordinal) && field.IndexOf('/', pattern.Length - 1) < 0
+            : field == pattern);
 
     private static void CheckCommonFields(WorkflowNode node, string path, List<ValidationProblem> problems)
     {

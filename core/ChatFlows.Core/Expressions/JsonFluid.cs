@@ -22,19 +22,24 @@ internal static class JsonFluid
         _ => NilValue.Instance,
     };
 
-    public static JsonElement ToJson(FluidValue value, TemplateContext context)
+    public static JsonElement ToJson(FluidValue value, TemplateContext context, int maxLength = Template.MaxOutputLength)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            Write(writer, value, context, depth: 0);
+            Write(writer, value, context, depth: 0, maxLength);
         }
         return JsonElement.Parse(buffer.WrittenSpan, StrictJson.StoredOptions);
     }
 
-    private static void Write(Utf8JsonWriter writer, FluidValue value, TemplateContext context, int depth)
+    private static void Write(Utf8JsonWriter writer, FluidValue value, TemplateContext context, int depth, int maxLength)
     {
         if (depth > 64) throw new ExpressionException("the value is nested more than 64 levels deep.");
+        // A list holding one long string many times is small in memory and huge as JSON.
+        if (writer.BytesCommitted + writer.BytesPending > maxLength * 2L)
+        {
+            throw new SandboxLimitException($"the value is longer than {maxLength:N0} characters as JSON (ChatFlows:Sandbox:MaxStringLength).");
+        }
         switch (value.Type)
         {
             case FluidValues.Nil:
@@ -50,7 +55,7 @@ internal static class JsonFluid
                 break;
             case FluidValues.Array:
                 writer.WriteStartArray();
-                foreach (var item in value.Enumerate(context)) Write(writer, item, context, depth + 1);
+                foreach (var item in value.Enumerate(context)) Write(writer, item, context, depth + 1, maxLength);
                 writer.WriteEndArray();
                 break;
             case FluidValues.Dictionary when value.ToObjectValue() is IFluidIndexable dictionary:
@@ -58,7 +63,7 @@ internal static class JsonFluid
                 foreach (var key in dictionary.Keys)
                 {
                     writer.WritePropertyName(key);
-                    Write(writer, dictionary.TryGetValue(key, out var item) ? item : NilValue.Instance, context, depth + 1);
+                    Write(writer, dictionary.TryGetValue(key, out var item) ? item : NilValue.Instance, context, depth + 1, maxLength);
                 }
                 writer.WriteEndObject();
                 break;

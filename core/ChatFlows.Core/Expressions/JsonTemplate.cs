@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ChatFlows.Core.Documents;
+using ChatFlows.Core.Secrets;
 
 namespace ChatFlows.Core.Expressions;
 
@@ -24,11 +25,11 @@ public sealed class JsonTemplate
     }
 
     /// <summary>Parses every string in <paramref name="value"/>; errors name the path below <paramref name="label"/>.</summary>
-    public static JsonTemplate Parse(JsonNode? value, string label, List<ExpressionException>? errors = null)
+    public static JsonTemplate Parse(JsonNode? value, string label, List<ExpressionException>? errors = null, SandboxOptions? limits = null, bool credential = false)
     {
         var shape = value?.DeepClone();
         var templates = new Dictionary<JsonValue, Template>(ReferenceEqualityComparer.Instance);
-        Collect(shape, label, templates, errors);
+        Collect(shape, label, templates, errors, limits, credential);
         return new JsonTemplate(shape, templates);
     }
 
@@ -77,20 +78,28 @@ public sealed class JsonTemplate
         }
     }
 
-    private static void Collect(JsonNode? node, string path, Dictionary<JsonValue, Template> templates, List<ExpressionException>? errors)
+    private static void Collect(JsonNode? node, string path, Dictionary<JsonValue, Template> templates, List<ExpressionException>? errors, SandboxOptions? limits, bool credential)
     {
         switch (node)
         {
             case JsonObject obj:
-                foreach (var (name, child) in obj) Collect(child, $"{path}/{name}", templates, errors);
+                foreach (var (name, child) in obj.ToArray())
+                {
+                    if (credential && child is JsonValue text && text.GetValueKind() == JsonValueKind.String)
+                    {
+                        // The value node is replaced so that the template below is keyed by the node the shape holds.
+                        obj[name] = SecretReferences.Protect(text.GetValue<string>());
+                    }
+                    Collect(obj[name], $"{path}/{name}", templates, errors, limits, credential);
+                }
                 break;
             case JsonArray array:
-                for (var i = 0; i < array.Count; i++) Collect(array[i], $"{path}/{i}", templates, errors);
+                for (var i = 0; i < array.Count; i++) Collect(array[i], $"{path}/{i}", templates, errors, limits, credential);
                 break;
             case JsonValue value when value.GetValueKind() == JsonValueKind.String && Template.HasMarkup(value.GetValue<string>()):
                 try
                 {
-                    templates[value] = Template.Parse(value.GetValue<string>(), path);
+                    templates[value] = Template.Parse(value.GetValue<string>(), path, limits);
                 }
                 catch (ExpressionException ex) when (errors is not null)
                 {

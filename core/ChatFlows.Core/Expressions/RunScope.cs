@@ -21,8 +21,9 @@ public abstract class RunScope
     public abstract JsonElement Run { get; }
 
     /// <summary>
-    /// The value of the secret <paramref name="name"/> for <c>{{ secrets.NAME }}</c>; false when it is not set.
-    /// A run remembers the secrets it read, so that their values are redacted from what it records.
+    /// The value of the secret <paramref name="name"/>, for a credential field's <c>{{ secrets.NAME }}</c> resolved
+    /// where the node uses it (never for templates or conditions); false when it is not set. A run remembers the
+    /// secrets it read, so that their values are redacted from what it records.
     /// </summary>
     public virtual bool TryGetSecret(string name, out string value)
     {

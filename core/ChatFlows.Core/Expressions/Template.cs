@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -14,21 +15,23 @@ namespace ChatFlows.Core.Expressions;
 /// </summary>
 public sealed partial class Template
 {
-    /// <summary>Most characters a rendering may produce.</summary>
+    /// <summary>Most characters a rendering may produce by default (<see cref="SandboxOptions.MaxStringLength"/>).</summary>
     public const int MaxOutputLength = 1_000_000;
 
     private static readonly FluidParser Parser = new();
-    private static readonly TemplateOptions Options = CreateOptions();
+    private static readonly ConditionalWeakTable<SandboxOptions, TemplateOptions> OptionsByLimits = [];
 
     private readonly IFluidTemplate? _template;
     private readonly Expression? _singleExpression;
+    private readonly SandboxOptions _limits;
 
-    private Template(string source, string label, IFluidTemplate? template, Expression? singleExpression)
+    private Template(string source, string label, IFluidTemplate? template, Expression? singleExpression, SandboxOptions limits)
     {
         Source = source;
         Label = label;
         _template = template;
         _singleExpression = singleExpression;
+        _limits = limits;
     }
 
     /// <summary>The template text.</summary>
@@ -47,15 +50,16 @@ public sealed partial class Template
     public static bool HasMarkup(string text) => text.Contains("{{", StringComparison.Ordinal) || text.Contains("{%", StringComparison.Ordinal);
 
     /// <summary>Parses a template; the error, if any, names <paramref name="label"/> and the line and column.</summary>
-    public static Template Parse(string source, string label)
+    public static Template Parse(string source, string label, SandboxOptions? limits = null)
     {
-        if (!HasMarkup(source)) return new Template(source, label, null, null);
+        limits ??= SandboxOptions.Default;
+        if (!HasMarkup(source)) return new Template(source, label, null, null, limits);
         if (!Parser.TryParse(source, out var template, out var error))
         {
             throw new ExpressionException($"{label}: template does not parse: {DescribeParseError(error)}");
         }
-        template = RangeBound.Instance.VisitTemplate(template);
-        return new Template(source, label, template, SingleExpressionOf(template));
+        template = new TemplateBounds(limits).VisitTemplate(template);
+        return new Template(source, label, template, SingleExpressionOf(template), limits);
     }
 
     /// <summary>Renders the template to text.</summary>
@@ -63,12 +67,12 @@ public sealed partial class Template
     {
         if (_template is null) return Source;
         var context = CreateContext(scope);
-        var output = new BoundedStringWriter(MaxOutputLength);
+        var output = new BoundedStringWriter(_limits.MaxStringLength);
         try
         {
             await _template.RenderAsync(output, NullEncoder.Default, context);
         }
-        catch (Exception ex) when (ex is not ExpressionException)
+        catch (Exception ex) when (ex is not ExpressionException and not OperationCanceledException)
         {
             throw new ExpressionException($"{Label}: template failed: {ex.Message}", ex);
         }
@@ -86,36 +90,29 @@ public sealed partial class Template
         try
         {
             var value = await _singleExpression.EvaluateAsync(context);
-            return JsonFluid.ToJson(value, context);
+            return JsonFluid.ToJson(value, context, _limits.MaxStringLength);
         }
-        catch (Exception ex) when (ex is not ExpressionException)
+        catch (Exception ex) when (ex is not ExpressionException and not OperationCanceledException)
         {
             throw new ExpressionException($"{Label}: template failed: {ex.Message}", ex);
         }
     }
 
-    private static TemplateContext CreateContext(RunScope scope)
+    // secrets is not among the variables: a secret is a credential, substituted after templating where it is used
+    // (docs/semantics.md), so no filter, output or condition can read it.
+    private TemplateContext CreateContext(RunScope scope)
     {
-        var context = new TemplateContext(Options);
+        var context = new TemplateContext(OptionsByLimits.GetValue(_limits, TemplateBounds.CreateOptions))
+        {
+            MaxSteps = _limits.TemplateMaxSteps,
+        };
+        TemplateBounds.Start(context);
         context.SetValue("trigger", JsonFluid.ToFluid(scope.Trigger));
         context.SetValue("run", JsonFluid.ToFluid(scope.Run));
         var data = new Dictionary<string, Fluid.Values.FluidValue>();
         foreach (var (key, value) in scope.Data) data[key] = JsonFluid.ToFluid(value);
         context.SetValue("data", new Fluid.Values.DictionaryValue(new Fluid.Values.FluidValueDictionaryFluidIndexable(data)));
-        context.SetValue("secrets", new SecretsValue(scope));
         return context;
-    }
-
-    private static TemplateOptions CreateOptions()
-    {
-        var options = new TemplateOptions
-        {
-            MaxSteps = 100_000,
-            MaxRecursion = 32,
-            // Templates read JSON only; no .NET members are reachable.
-            MemberAccessStrategy = new DefaultMemberAccessStrategy(),
-        };
-        return options;
     }
 
     private static Expression? SingleExpressionOf(IFluidTemplate template) =>
@@ -132,30 +129,7 @@ public sealed partial class Template
     [GeneratedRegex(@"at \((\d+):(\d+)\)")]
     private static partial Regex PositionPattern();
 
-    // Fluid materialises a range as an array before a loop takes its first step, so (1..100000000) allocated
-    // gigabytes before MaxSteps could stop it; a range longer than the step budget is refused up front.
-    private sealed class RangeBound : AstRewriter
-    {
-        public static readonly RangeBound Instance = new();
-
-        protected override Expression VisitRangeExpression(RangeExpression rangeExpression) => new BoundedRange(rangeExpression);
-    }
-
-    private sealed class BoundedRange(RangeExpression range) : Expression
-    {
-        public override async ValueTask<FluidValue> EvaluateAsync(TemplateContext context)
-        {
-            var from = (await range.From.EvaluateAsync(context)).ToNumberValue();
-            var to = (await range.To.EvaluateAsync(context)).ToNumberValue();
-            if (context.MaxSteps > 0 && to - from >= context.MaxSteps)
-            {
-                throw new InvalidOperationException($"the range ({from}..{to}) has more than {context.MaxSteps:N0} items.");
-            }
-            return await range.EvaluateAsync(context);
-        }
-    }
-
-    private sealed class BoundedStringWriter(int limit) : StringWriter(System.Globalization.CultureInfo.InvariantCulture)
+    internal sealed class BoundedStringWriter(int limit) : StringWriter(System.Globalization.CultureInfo.InvariantCulture)
     {
         public override void Write(char value)
         {
@@ -186,7 +160,7 @@ public sealed partial class Template
             if (GetStringBuilder().Length + more > limit)
             {
                 // Not an ExpressionException, so that RenderAsync adds the label: the error must name its node.
-                throw new InvalidOperationException($"the output exceeds {limit:N0} characters.");
+                throw new SandboxLimitException($"the output exceeds {limit:N0} characters (ChatFlows:Sandbox:MaxStringLength).");
             }
         }
     }

@@ -1,4 +1,5 @@
 using ChatFlows.Core.Agents;
+using ChatFlows.Core.Expressions;
 using ChatFlows.Core.Http;
 using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Running;
@@ -13,6 +14,9 @@ public sealed class BuiltInNodeOptions
     /// holds no thread or memory while it waits.
     /// </summary>
     public TimeSpan InlineDelayLimit { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Bounds of every template and condition (<c>ChatFlows:Sandbox</c>).</summary>
+    public SandboxOptions Sandbox { get; set; } = SandboxOptions.Default;
 
     /// <summary>The agents <c>agent</c> nodes refer to; without it, agent nodes fail with a message saying so.</summary>
     public IAgentStore? Agents { get; set; }

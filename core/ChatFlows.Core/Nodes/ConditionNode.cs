@@ -19,5 +19,5 @@ public sealed class ConditionNode(Condition expression) : INodeHandler
 
     /// <inheritdoc />
     public ValueTask<NodeResult> RunAsync(NodeContext context, CancellationToken ct) =>
-        ValueTask.FromResult(expression.IsTrue(context.Scope) ? NodeResult.Success(True, "true") : NodeResult.Success(False, "false"));
+        ValueTask.FromResult(expression.IsTrue(context.Scope, ct) ? NodeResult.Success(True, "true") : NodeResult.Success(False, "false"));
 }

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Expressions;
 using ChatFlows.Core.Http;
+using ChatFlows.Core.Secrets;
 
 namespace ChatFlows.Core.Nodes;
 
@@ -39,7 +40,7 @@ public sealed class HttpNode : INodeHandler
     public static void Register(NodeRegistry registry, BuiltInNodeOptions options)
     {
         var clients = new Clients(options);
-        registry.Add(new NodeKind(NodeTypes.Tool, "http", setup => Setup(setup, clients)) { Description = "Sends an HTTP request." });
+        registry.Add(new NodeKind(NodeTypes.Tool, "http", setup => Setup(setup, clients)) { CredentialFields = ["headers/*", "query/*"], Description = "Sends an HTTP request." });
     }
 
     private static HttpNode? Setup(NodeSetup setup, Clients clients)
@@ -166,7 +167,7 @@ public sealed class HttpNode : INodeHandler
                     setup.Problem($"{field}/{name}", char.ToUpperInvariant(valueRule[0]) + valueRule[1..]);
                     fine = false;
                 }
-                var template = setup.JsonTemplate(field);
+                var template = setup.JsonTemplate(field, credential: true);
                 return fine ? template : null;
             default:
                 setup.Problem(field, $"{field} must be an object of names and values.");
@@ -203,7 +204,8 @@ public sealed class HttpNode : INodeHandler
                     // A value that renders to nothing leaves the header or parameter out.
                     continue;
                 case JsonValueKind.String:
-                    pairs.Add(new(property.Name, property.Value.GetString()!));
+                    // Secrets are substituted now, after templating, so that no filter or output ever held them.
+                    pairs.Add(new(property.Name, ResolveSecrets(property.Value.GetString()!, scope, field, property.Name)));
                     break;
                 case JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False:
                     pairs.Add(new(property.Name, property.Value.GetRawText()));
@@ -214,6 +216,18 @@ public sealed class HttpNode : INodeHandler
             }
         }
         return pairs;
+    }
+
+    private string ResolveSecrets(string rendered, RunScope scope, string field, string name)
+    {
+        try
+        {
+            return SecretReferences.Resolve(rendered, scope);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new NodeException($"{_settings.Path}/config/{field}/{name}: {ex.Message}", ex);
+        }
     }
 
     private static Uri AppendQuery(Uri url, List<KeyValuePair<string, string>> pairs)

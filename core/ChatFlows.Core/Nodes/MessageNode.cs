@@ -30,7 +30,7 @@ public sealed class MessageNode(Template? text, JsonTemplate? card, Template? ch
         {
             // A fixed address is checked now; one computed from the run is checked when it is rendered.
             if (Template.HasMarkup(address)) channel = setup.Template("channel");
-            else if (setup.Channel("channel") is not null) channel = Template.Parse(address, setup.FieldPath("channel"));
+            else if (setup.Channel("channel") is not null) channel = Template.Parse(address, setup.FieldPath("channel"), setup.Sandbox);
         }
         return setup.HasProblems ? null : new MessageNode(text, card, channel, channels);
     }

@@ -27,6 +27,12 @@ public sealed class NodeKind(string type, string? kind, Func<NodeSetup, INodeHan
     /// <summary>True when the node ends the run as it finishes (end), stopping every other branch.</summary>
     public bool EndsRun { get; init; }
 
+    /// <summary>
+    /// Config fields that hold credentials and so may contain <c>{{ secrets.NAME }}</c> (README §Secrets): a field
+    /// name, or <c>field/*</c> for every value of an object field.
+    /// </summary>
+    public IReadOnlyList<string> CredentialFields { get; init; } = [];
+
     /// <summary>One line for listings and the editor's palette.</summary>
     public string Description { get; init; } = "";
 

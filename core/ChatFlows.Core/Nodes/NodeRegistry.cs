@@ -1,4 +1,5 @@
 using ChatFlows.Core.Documents;
+using ChatFlows.Core.Expressions;
 
 namespace ChatFlows.Core.Nodes;
 
@@ -6,6 +7,9 @@ namespace ChatFlows.Core.Nodes;
 public sealed class NodeRegistry
 {
     private readonly Dictionary<string, NodeKind> _kinds = new(StringComparer.Ordinal);
+
+    /// <summary>The bounds of the templates and conditions of the nodes this registry sets up.</summary>
+    public SandboxOptions Sandbox { get; init; } = SandboxOptions.Default;
 
     /// <summary>Registers a kind; a kind with the same name is replaced.</summary>
     public NodeRegistry Add(NodeKind kind)
@@ -32,7 +36,7 @@ public sealed class NodeRegistry
     public static NodeRegistry CreateDefault(BuiltInNodeOptions? options = null)
     {
         options ??= new BuiltInNodeOptions();
-        var registry = new NodeRegistry();
+        var registry = new NodeRegistry { Sandbox = options.Sandbox };
         TriggerNodes.Register(registry);
         TransformNode.Register(registry);
         DelayNode.Register(registry, options);

@@ -14,8 +14,9 @@ public sealed class NodeSetup
     private readonly List<ValidationProblem> _problems;
     private readonly int _problemsBefore;
 
-    internal NodeSetup(WorkflowNode node, string path, List<ValidationProblem> problems)
+    internal NodeSetup(WorkflowNode node, string path, List<ValidationProblem> problems, SandboxOptions? sandbox = null)
     {
+        Sandbox = sandbox ?? SandboxOptions.Default;
         Node = node;
         Path = path;
         _problems = problems;
@@ -24,6 +25,9 @@ public sealed class NodeSetup
 
     /// <summary>The node being set up.</summary>
     public WorkflowNode Node { get; }
+
+    /// <summary>The bounds of the node's templates and conditions.</summary>
+    public SandboxOptions Sandbox { get; }
 
     /// <summary>The node's path, e.g. <c>nodes/fetch</c>.</summary>
     public string Path { get; }
@@ -61,7 +65,7 @@ public sealed class NodeSetup
         if (text is null) return null;
         try
         {
-            return Expressions.Template.Parse(text, FieldPath(field));
+            return Expressions.Template.Parse(text, FieldPath(field), Sandbox);
         }
         catch (ExpressionException ex)
         {
@@ -71,12 +75,16 @@ public sealed class NodeSetup
     }
 
     /// <summary>Any JSON field whose strings are templates.</summary>
-    public JsonTemplate? JsonTemplate(string field, bool required = false)
+    /// <remarks>
+    /// In a <paramref name="credential"/> field, <c>{{ secrets.NAME }}</c> is kept out of templating: it renders to a
+    /// reference that the node resolves with <see cref="Secrets.SecretReferences.Resolve"/> where it uses the value.
+    /// </remarks>
+    public JsonTemplate? JsonTemplate(string field, bool required = false, bool credential = false)
     {
         if (!Node.Config.ContainsKey(field) && !required) return null;
         var value = Field(field, required);
         var errors = new List<ExpressionException>();
-        var template = Expressions.JsonTemplate.Parse(value, FieldPath(field), errors);
+        var template = Expressions.JsonTemplate.Parse(value, FieldPath(field), errors, Sandbox, credential);
         foreach (var error in errors)
         {
             var colon = error.Message.IndexOf(": ", StringComparison.Ordinal);
@@ -92,7 +100,7 @@ public sealed class NodeSetup
         if (string.IsNullOrWhiteSpace(text)) return null;
         try
         {
-            return Condition.Parse(text, FieldPath(field));
+            return Condition.Parse(text, FieldPath(field), Sandbox);
         }
         catch (ExpressionException ex)
         {

@@ -15,7 +15,7 @@ public static partial class TriggerNodes
     {
         registry.Add(new NodeKind(NodeTypes.Trigger, "manual", _ => PassThrough.Instance) { Description = "Started by Play, the API or the CLI." });
         registry.Add(new NodeKind(NodeTypes.Trigger, "command", SetupCommand) { Description = "Started by /run <command> in chat." });
-        registry.Add(new NodeKind(NodeTypes.Trigger, "webhook", SetupWebhook) { Description = "Started by a signed POST to /hooks/{workflowId}." });
+        registry.Add(new NodeKind(NodeTypes.Trigger, "webhook", SetupWebhook) { CredentialFields = ["secret"], Description = "Started by a signed POST to /hooks/{workflowId}." });
         registry.Add(new NodeKind(NodeTypes.Trigger, "schedule", SetupSchedule) { Description = "Started by a cron schedule in a time zone." });
         registry.Add(new NodeKind(NodeTypes.Trigger, "message", SetupMessage) { Description = "Started by a chat message matching a pattern." });
     }

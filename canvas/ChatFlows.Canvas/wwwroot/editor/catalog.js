@@ -62,8 +62,8 @@
           fields: [
             { name: "method", label: "Method", type: "select", options: ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] },
             { name: "url", label: "URL", type: "text", required: true, hint: "Absolute http(s) URL; may use templates." },
-            { name: "headers", label: "Headers", type: "json", hint: "An object of names and values." },
-            { name: "query", label: "Query", type: "json", hint: "An object of names and values." },
+            { name: "headers", label: "Headers", type: "json", hint: "An object of names and values; credentials as {{ secrets.NAME }}, with no filter (e.g. \"Bearer {{ secrets.API_TOKEN }}\")." },
+            { name: "query", label: "Query", type: "json", hint: "An object of names and values; a value may hold {{ secrets.NAME }}, with no filter." },
             { name: "body", label: "Body", type: "json" },
             { name: "fullResponse", label: "Output the status and headers too", type: "bool" },
             { name: "requestTimeout", label: "Request timeout", type: "text", hint: "ISO-8601 duration, like PT10S." },
