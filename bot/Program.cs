@@ -20,7 +20,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 });
 // The canvas's scripts and styles ship in its Razor Class Library; serve them in every environment, not only Development.
 builder.WebHost.UseStaticWebAssets();
-builder.Services.AddChatFlowsCore(builder.Configuration).AddChat().AddWebhooks().AddPlayground().AddSlack(builder.Configuration).AddTeams().AddCanvas().AddAccess();
+builder.Services.AddChatFlowsCore(builder.Configuration).AddChat().AddWebhooks().AddPlayground().AddSlack(builder.Configuration).AddTeams().AddCanvas().AddAccess().AddSignIn(builder.Configuration);
 
 var app = builder.Build();
 // Loopback on port 5080 unless --urls, ASPNETCORE_URLS, the Urls setting or a test host names other addresses.
@@ -28,6 +28,7 @@ if (string.IsNullOrEmpty(app.Configuration[WebHostDefaults.ServerUrlsKey]) && ap
 // A reverse proxy on this machine names the real caller in X-Forwarded-For (only loopback proxies are believed).
 app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
 // Before anything is served: other machines need the API key (the chat, webhook and health endpoints check callers themselves).
+app.UseSignIn();
 app.UseAccessGate();
 app.UseStaticFiles();
 app.MapHealthEndpoints();
