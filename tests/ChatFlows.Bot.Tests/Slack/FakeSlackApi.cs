@@ -157,8 +157,16 @@ internal sealed class FakeSlackApi : IAsyncDisposable
             ["ok"] = true,
             ["user"] = new JsonObject
             {
-                ["id"] = user, ["team_id"] = "T0001", ["name"] = user.ToLowerInvariant(), ["deleted"] = false, ["real_name"] = $"Member {user}",
-                ["tz"] = "Europe/Berlin", ["is_admin"] = false, ["is_bot"] = false, ["updated"] = 1700000000, ["profile"] = profile,
+                ["id"] = user,
+                ["team_id"] = "T0001",
+                ["name"] = user.ToLowerInvariant(),
+                ["deleted"] = false,
+                ["real_name"] = $"Member {user}",
+                ["tz"] = "Europe/Berlin",
+                ["is_admin"] = false,
+                ["is_bot"] = false,
+                ["updated"] = 1700000000,
+                ["profile"] = profile,
             },
         };
     }
