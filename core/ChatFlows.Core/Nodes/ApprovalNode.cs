@@ -109,7 +109,7 @@ public sealed class ApprovalNode(Template prompt, IReadOnlyList<Template> approv
             "slack" => id.Length > 1 && id[0] is 'U' or 'W' && id.All(char.IsAsciiLetterOrDigit),
             // An Entra object id as activities carry it, or a user principal name (ada@contoso.com), which Teams looks up.
             "teams" => Guid.TryParse(id, out _) || IsUserPrincipalName(id),
-            // A person by the e-mail address their chat platform or sign-in vouches for (docs/semantics.md).
+            // A person by the e-mail address their chat platform or sign-in vouches for (README §Sharing the host).
             "email" => IsEmailAddress(id),
             "playground" => id.Length > 0 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'),
             _ => false,

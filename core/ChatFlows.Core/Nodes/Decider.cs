@@ -4,7 +4,7 @@ namespace ChatFlows.Core.Nodes;
 /// Who decides an approval, as the host established it (never as a request body claims): <see cref="Id"/> is how the
 /// decision is recorded (<c>slack:U012AB3CD</c>, <c>teams:&lt;AAD object id&gt;</c>, <c>email:ana@corp.example</c> for a
 /// signed-in person, <c>local</c> for this machine's own user); <see cref="Email"/> is the address the person's
-/// platform or sign-in vouches for, which <c>email:</c> approver entries match (see docs/semantics.md).
+/// platform or sign-in vouches for, which <c>email:</c> approver entries match (README §Sharing the host).
 /// </summary>
 /// <param name="Id">The identity the decision is recorded under.</param>
 /// <param name="Email">The verified e-mail address, when the platform gave one.</param>
