@@ -19,7 +19,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 });
 // The canvas's scripts and styles ship in its Razor Class Library; serve them in every environment, not only Development.
 builder.WebHost.UseStaticWebAssets();
-builder.Services.AddChatFlowsCore(builder.Configuration).AddChat().AddWebhooks().AddPlayground().AddSlack(builder.Configuration).AddTeams().AddCanvas().AddAccess();
+builder.Services.AddChatFlowsCore(builder.Configuration).AddChat().AddWebhooks().AddPlayground().AddSlack(builder.Configuration).AddTeams().AddCanvas().AddAccess().AddSignIn(builder.Configuration);
 
 var app = builder.Build();
 // Loopback on port 5080 unless --urls, ASPNETCORE_URLS, the Urls setting or a test host names other addresses.
@@ -29,6 +29,7 @@ app.UseForwardedClientAddress();
 // Web pages the operator opens are not trusted callers: foreign host names, cross-site writes and non-JSON bodies are refused.
 app.UseBrowserGuard();
 // Before anything is served: other machines need the API key (the chat, webhook and health endpoints check callers themselves).
+app.UseSignIn();
 app.UseAccessGate();
 app.UseStaticFiles();
 app.MapHealthEndpoints();

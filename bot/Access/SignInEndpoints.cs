@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChatFlows.Bot.Access;
@@ -58,9 +59,15 @@ public static class SignInEndpoints
         return TypedResults.Redirect(returnUrl);
     }
 
-    private static RedirectHttpResult SignOut(HttpContext http)
+    private static async Task<RedirectHttpResult> SignOut(HttpContext http, Callers callers)
     {
         http.Response.Cookies.Delete(AccessPass.CookieName, new CookieOptions { Path = "/" });
+        if (callers.SignInConfigured)
+        {
+            // Only ChatFlows' own cookie: the provider's session is the provider's.
+            await http.SignOutAsync(SignInDefaults.CookieScheme);
+            return TypedResults.Redirect("/");
+        }
         return TypedResults.Redirect(Path);
     }
 

@@ -1,4 +1,5 @@
 using ChatFlows.Bot.Chat;
+using ChatFlows.Core.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProblem;
 
@@ -13,8 +14,10 @@ public static partial class PlaygroundEndpoints
         if (unreadable is not null) return unreadable;
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var signedIn = SignedInPerson(context);
         var user = Text(json, "user", errors);
-        if (!errors.ContainsKey("user") && CheckUser(user) is { } badUser) errors["user"] = [badUser];
+        if (signedIn is not null) errors.Remove("user");
+        else if (!errors.ContainsKey("user") && CheckUser(user) is { } badUser) errors["user"] = [badUser];
         var runId = Text(json, "runId", errors);
         if (!errors.ContainsKey("runId") && string.IsNullOrWhiteSpace(runId)) errors["runId"] = ["runId must name the run the card belongs to."];
         var nodeId = Text(json, "nodeId", errors);
@@ -30,8 +33,9 @@ public static partial class PlaygroundEndpoints
         {
             return TypedResults.Problem(title: "Approvals are not available.", detail: "This host cannot decide approvals from chat.", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
+        // Signed in, a person decides as themselves; otherwise (one local user trying things) as the display name picked.
         var decided = await approvals.DecideAsync(
-            PlaygroundChannel.PlatformName + ":" + user, runId!, nodeId!, verb == "approve", NullIfBlank(comment), draft, ct);
+            signedIn?.Decider ?? new Decider(PlaygroundChannel.PlatformName + ":" + user), runId!, nodeId!, verb == "approve", NullIfBlank(comment), draft, ct);
         return TypedResults.Ok(new PlaygroundActionResult(decided.Decision.Accepted, decided.Decision.Message));
     }
 

@@ -12,7 +12,7 @@ public static partial class PlaygroundEndpoints
     // How a person mentions the bot in the Playground.
     private const string BotMention = "@ChatFlows";
 
-    // Until the Playground has sign-in (DESIGN §9) people name themselves; the host listens on loopback.
+    // Signed in, a person posts as themselves; without sign-in (one local user trying things) under the display name picked.
     private static async Task<Results<Created<PlaygroundPosted>, ProblemHttpResult, ValidationProblem>> PostMessageAsync(
         string channel, HttpContext context, PlaygroundStore store, PlaygroundFeed feed, PlaygroundChannel playground, ILoggerFactory logging,
         CancellationToken ct)
@@ -22,8 +22,14 @@ public static partial class PlaygroundEndpoints
         if (unreadable is not null) return unreadable;
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var signedIn = SignedInPerson(context);
         var user = Text(json, "user", errors);
-        if (!errors.ContainsKey("user") && CheckUser(user) is { } badUser) errors["user"] = [badUser];
+        if (signedIn is not null)
+        {
+            errors.Remove("user");
+            user = signedIn.Name;
+        }
+        else if (!errors.ContainsKey("user") && CheckUser(user) is { } badUser) errors["user"] = [badUser];
         var text = Text(json, "text", errors)?.Trim();
         if (!errors.ContainsKey("text") && (string.IsNullOrEmpty(text) || text.Length > MaxTextLength))
         {
@@ -39,13 +45,13 @@ public static partial class PlaygroundEndpoints
         if (IsCommand(text!))
         {
             var where = new ChatCommandContext(
-                playground, PlaygroundChannel.PlatformName + ":" + user, PlaygroundChannel.AddressOf(channel),
+                playground, signedIn?.Decider.Id ?? PlaygroundChannel.PlatformName + ":" + user, PlaygroundChannel.AddressOf(channel),
                 threadId is null ? null : PlaygroundChannel.AddressOf(channel, threadId));
             reply = await CommandAsync(context.RequestServices, where, text!, logging, ct);
         }
         else
         {
-            await StartMessageTriggersAsync(context.RequestServices, message, logging, ct);
+            await StartMessageTriggersAsync(context.RequestServices, message, signedIn?.Decider.Id, logging, ct);
         }
         return TypedResults.Created($"/playground/api/messages/{message.Id}/thread", new PlaygroundPosted(message, reply));
     }
@@ -72,14 +78,15 @@ public static partial class PlaygroundEndpoints
     }
 
     // Workflows with a message trigger start from what people write; "@ChatFlows" in the text is a mention of the bot.
-    private static async Task StartMessageTriggersAsync(IServiceProvider services, PlaygroundMessage message, ILoggerFactory logging, CancellationToken ct)
+    private static async Task StartMessageTriggersAsync(
+        IServiceProvider services, PlaygroundMessage message, string? user, ILoggerFactory logging, CancellationToken ct)
     {
         if (services.GetService<MessageTriggers>() is not { } triggers || message.Text is not { } text) return;
         var mentions = text.Contains(BotMention, StringComparison.OrdinalIgnoreCase);
         var incoming = new ChatIncomingMessage(
             PlaygroundChannel.AddressOf(message.Channel),
             PlaygroundChannel.AddressOf(message.Channel, message.ThreadId ?? message.Id),
-            PlaygroundChannel.PlatformName + ":" + message.Author,
+            user ?? PlaygroundChannel.PlatformName + ":" + message.Author,
             mentions ? text.Replace(BotMention, "", StringComparison.OrdinalIgnoreCase).Trim() : text,
             message.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
             mentions);

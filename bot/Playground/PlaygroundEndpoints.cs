@@ -1,8 +1,10 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ChatFlows.Bot.Access;
 using ChatFlows.Bot.Chat;
 using ChatFlows.Canvas.Api;
 using ChatFlows.Core.Documents;
+using ChatFlows.Core.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
@@ -35,6 +37,7 @@ public static partial class PlaygroundEndpoints
         api.MapGet("/messages/{id:long}/thread", GetThreadAsync);
         api.MapPost("/actions", ActAsync);
         api.MapGet("/events", Watch);
+        api.MapGet("/me", Me);
         return app;
     }
 
@@ -90,6 +93,16 @@ public static partial class PlaygroundEndpoints
             ? TypedResults.Problem(title: "No such message.", detail: $"The Playground has no message {id}.", statusCode: StatusCodes.Status404NotFound)
             : TypedResults.Ok(thread);
     }
+
+    // Who the page speaks for: the signed-in person (their name replaces the display name), or nobody in particular.
+    private static Ok<PlaygroundMe> Me(HttpContext context) =>
+        TypedResults.Ok(SignedInPerson(context) is { } person ? new PlaygroundMe(true, person.Name, person.Decider.Id) : new PlaygroundMe(false, null, null));
+
+    /// <summary>The person signed in with the provider, or null when the caller is the local user or the API key.</summary>
+    private static SignedInCaller? SignedInPerson(HttpContext context) =>
+        Callers.IsSignedIn(context.User) && Caller.Of(context) is { } decider ? new SignedInCaller(decider, Caller.NameOf(context.User) ?? decider.Id) : null;
+
+    private sealed record SignedInCaller(Decider Decider, string Name);
 
     private static PlaygroundEventsResult Watch(PlaygroundFeed feed, IOptions<JsonOptions> json, TimeProvider time, IHostApplicationLifetime lifetime) =>
         new(feed.Subscribe(), json.Value.SerializerOptions, time, lifetime.ApplicationStopping);

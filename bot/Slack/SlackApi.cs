@@ -75,6 +75,23 @@ public sealed class SlackApi(HttpClient http, IOptions<SlackOptions> options, Ti
         await SendAsync(ResponseUrl, request, ct);
     }
 
+    /// <summary>
+    /// <c>users.info</c>: the e-mail address of member <paramref name="user"/> (<c>user.profile.email</c>), or null when
+    /// Slack shows none (bots, or a workspace that hides addresses). Needs the <c>users:read.email</c> scope.
+    /// </summary>
+    public async Task<string?> GetUserEmailAsync(string user, CancellationToken ct)
+    {
+        const string Method = "users.info";
+        if (string.IsNullOrWhiteSpace(options.Value.BotToken)) throw new SlackApiException(Method, "not_authed", detail: "no bot token is set");
+        // A read method: Slack takes its arguments in the query string, not as a JSON body.
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{Method}?user={Uri.EscapeDataString(user)}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.BotToken);
+        var answer = await SendAsync(Method, request, ct);
+        if (!answer.TryGetProperty("user", out var member) || member.ValueKind != JsonValueKind.Object) throw Missing(Method, "user");
+        if (member.TryGetProperty("is_bot", out var bot) && bot.ValueKind == JsonValueKind.True) return null;
+        return member.TryGetProperty("profile", out var profile) && Text(profile, "email") is { Length: > 0 } email ? email : null;
+    }
+
     private async Task<JsonElement> CallAsync<TRequest>(string method, TRequest body, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(options.Value.BotToken)) throw new SlackApiException(method, "not_authed", detail: "no bot token is set");

@@ -35,6 +35,7 @@ public static class SlackServiceCollectionExtensions
             services.AddSingleton<SlackPresenter>();
             services.AddSingleton<IChatPresenter>(sp => sp.GetRequiredService<SlackPresenter>());
             services.AddSingleton<IChatChannel>(sp => sp.GetRequiredService<SlackPresenter>());
+            services.AddSingleton<IChatPeople, SlackPeople>();
         }
         return services;
     }

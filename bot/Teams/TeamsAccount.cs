@@ -5,4 +5,5 @@ namespace ChatFlows.Bot.Teams;
 /// <param name="Name">The display name.</param>
 /// <param name="AadObjectId">A person's Microsoft Entra object id, which approvers are written with (<c>teams:&lt;object id&gt;</c>).</param>
 /// <param name="UserPrincipalName">A person's sign-in name (<c>ada@contoso.com</c>), when Teams sends it.</param>
-public sealed record TeamsAccount(string? Id, string? Name = null, string? AadObjectId = null, string? UserPrincipalName = null);
+/// <param name="Email">A person's e-mail address, which the Connector's member lookup gives.</param>
+public sealed record TeamsAccount(string? Id, string? Name = null, string? AadObjectId = null, string? UserPrincipalName = null, string? Email = null);

@@ -64,7 +64,7 @@ public sealed class TeamsCardActions(
         return true;
     }
 
-    private async Task<TeamsInvokeResponse> ViewForAsync(string decider, Click click, string? note, CancellationToken ct)
+    private async Task<TeamsInvokeResponse> ViewForAsync(Decider decider, Click click, string? note, CancellationToken ct)
     {
         var run = await runs.GetAsync(click.RunId, ct);
         var node = run?.Nodes.FirstOrDefault(n => n.NodeId == click.NodeId);

@@ -47,6 +47,9 @@
 
   const state = {
     user: readStored(NameKey),
+    // Signed in with the host's provider: the name is the person's, and cannot be changed here.
+    signedIn: false,
+    identity: null,
     channel: null,
     channels: [],
     // The open channel's messages (not replies) by id.
@@ -784,7 +787,8 @@
 
   function renderMe() {
     ui.meName.textContent = state.user ?? "Pick a name";
-    ui.meName.title = state.user ? `Approvers know you as playground:${state.user}` : "";
+    ui.meName.title = state.signedIn ? `Signed in as ${state.identity}` : state.user ? `Approvers know you as playground:${state.user}` : "";
+    ui.nameChange.hidden = state.signedIn;
     avatar(ui.meAvatar, state.user ?? "?", false);
   }
 
@@ -822,6 +826,21 @@
     }
   }
 
+  // Signed in, the host speaks for the person; the picked display name is only for trying things without sign-in.
+  async function whoAmI() {
+    try {
+      const response = await fetch(`${Api}/me`);
+      const me = response.ok ? await response.json() : null;
+      if (me?.signedIn) {
+        state.signedIn = true;
+        state.user = me.name;
+        state.identity = me.id;
+      }
+    } catch {
+      // The display name picked before still works.
+    }
+  }
+
   // ---- Start --------------------------------------------------------------------------------------------------------
 
   async function start() {
@@ -851,6 +870,7 @@
       if (name && name !== state.channel) selectChannel(name);
     });
 
+    await whoAmI();
     renderMe();
     if (!state.user) openNamePicker();
     await connect();

@@ -117,11 +117,13 @@ public static class RunsApi
             statusCode: StatusCodes.Status409Conflict);
     }
 
-    // Until the API has sign-in (DESIGN §9) it takes the decider's identity from the body; the host listens on loopback.
+    // Decided as the caller the host established (README §Sharing the host); a "by" in the body is not believed and
+    // is ignored, so old clients still work but can only ever decide as themselves.
     private static async Task<Results<Accepted<ApprovalDecision>, ProblemHttpResult, ValidationProblem>> DecideAsync(
-        string id, HttpRequest request, Approvals approvals, CancellationToken ct)
+        string id, HttpContext http, Approvals approvals, CancellationToken ct)
     {
-        var body = await RequestBody.ReadAsync(request, 64 * 1024, ct);
+        if (Caller.Of(http) is not { } caller) return NoCaller();
+        var body = await RequestBody.ReadAsync(http.Request, 64 * 1024, ct);
         if (body is null) return RequestBody.TooLarge(64 * 1024, "A decision");
         if (!RequestBody.TryParseJson(body, out var json, out var error))
         {
@@ -130,11 +132,9 @@ public static class RunsApi
         var errors = new Dictionary<string, string[]>();
         var decision = Text(json, "decision");
         if (decision is not ("approve" or "reject")) errors["decision"] = ["decision must be \"approve\" or \"reject\"."];
-        var by = Text(json, "by");
-        if (string.IsNullOrWhiteSpace(by)) errors["by"] = ["by must name who decides, e.g. \"slack:U012AB3CD\" or \"playground:ada\"."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The decision is not valid.");
 
-        var outcome = await approvals.DecideAsync(id, Text(json, "nodeId"), by!, decision == "approve", Text(json, "comment"), Text(json, "draft"), ct);
+        var outcome = await approvals.DecideAsync(id, Text(json, "nodeId"), caller, decision == "approve", Text(json, "comment"), Text(json, "draft"), ct);
         return outcome.Outcome switch
         {
             ApprovalOutcome.Accepted => TypedResults.Accepted(RunLocation(id), outcome),
@@ -186,6 +186,10 @@ public static class RunsApi
             return await workflows.GetVersionAsync(run.WorkflowId, run.WorkflowVersion, ct);
         }
     }
+
+    // The host's access gate establishes a caller for every request that reaches the API; this is a host without it.
+    private static ProblemHttpResult NoCaller() => TypedResults.Problem(
+        title: "Sign-in needed.", detail: "Decisions are made as the signed-in person, and this request has none.", statusCode: StatusCodes.Status401Unauthorized);
 
     private static ProblemHttpResult BadPayload(string detail) =>
         TypedResults.Problem(title: "The trigger payload could not be read.", detail: detail, statusCode: StatusCodes.Status400BadRequest);

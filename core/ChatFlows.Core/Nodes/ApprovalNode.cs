@@ -9,12 +9,15 @@ namespace ChatFlows.Core.Nodes;
 /// durably, on the <see cref="Bookmark"/> bookmark. It continues on <c>approved</c> or <c>rejected</c> with the decision
 /// in data (who, when, comment, the draft as approved), or on <c>expired</c> when <c>timeout</c> passes first; an
 /// expiry with nothing connected to <c>expired</c> ends the run as expired. Who may decide is checked before a
-/// decision is accepted (<see cref="ApprovalRequest.Allows"/>), the same for every chat adapter.
+/// decision is accepted (<see cref="ApprovalRequest.Allows(Decider)"/>), the same for every chat adapter.
 /// </summary>
 public sealed class ApprovalNode(Template prompt, IReadOnlyList<Template> approvers, TimeSpan? timeout, Template? draft) : INodeHandler
 {
     /// <summary>The bookmark an approval waits on.</summary>
     public const string Bookmark = "approval";
+
+    /// <summary>The approver entry for whoever uses the host from its own machine without signing in.</summary>
+    public const string LocalUser = "local";
 
     /// <summary>Registers the kind.</summary>
     public static void Register(NodeRegistry registry) =>
@@ -97,7 +100,7 @@ public sealed class ApprovalNode(Template prompt, IReadOnlyList<Template> approv
     /// <summary>Why an approver entry is not valid, or null when it is.</summary>
     public static string? CheckApprover(string approver)
     {
-        if (approver == ApprovalRequest.Anyone) return null;
+        if (approver is ApprovalRequest.Anyone or LocalUser) return null;
         var colon = approver.IndexOf(':', StringComparison.Ordinal);
         var platform = colon > 0 ? approver[..colon] : "";
         var id = colon > 0 ? approver[(colon + 1)..] : "";
@@ -106,11 +109,15 @@ public sealed class ApprovalNode(Template prompt, IReadOnlyList<Template> approv
             "slack" => id.Length > 1 && id[0] is 'U' or 'W' && id.All(char.IsAsciiLetterOrDigit),
             // An Entra object id as activities carry it, or a user principal name (ada@contoso.com), which Teams looks up.
             "teams" => Guid.TryParse(id, out _) || IsUserPrincipalName(id),
+            // A person by the e-mail address their chat platform or sign-in vouches for (README §Sharing the host).
+            "email" => IsEmailAddress(id),
             "playground" => id.Length > 0 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'),
             _ => false,
         };
-        return valid ? null : $"'{approver}' is not an approver; write slack:<user id> (like slack:U012AB3CD), teams:<AAD object id> (or teams:<user principal name>), playground:<name> or anyone.";
+        return valid ? null : $"'{approver}' is not an approver; write slack:<user id> (like slack:U012AB3CD), teams:<AAD object id> (or teams:<user principal name>), email:<address> (like email:ana@corp.example), playground:<name>, local or anyone.";
     }
+
+    private static bool IsEmailAddress(string id) => IsUserPrincipalName(id) && id.Length <= 254 && !id.Any(c => c is ',' or ';' or '<' or '>' or '"' or '(' or ')');
 
     private static bool IsUserPrincipalName(string id)
     {

@@ -15,7 +15,7 @@ public sealed record ApprovalRequest
     [JsonPropertyName("prompt")]
     public required string Prompt { get; init; }
 
-    /// <summary><c>slack:&lt;user id&gt;</c>, <c>teams:&lt;AAD object id&gt;</c>, <c>playground:&lt;name&gt;</c> or <c>anyone</c>.</summary>
+    /// <summary><c>slack:&lt;user id&gt;</c>, <c>teams:&lt;AAD object id&gt;</c>, <c>playground:&lt;name&gt;</c>, <c>email:&lt;address&gt;</c>, <c>local</c> or <c>anyone</c>.</summary>
     [JsonPropertyName("approvers")]
     public required IReadOnlyList<string> Approvers { get; init; }
 
@@ -42,10 +42,23 @@ public sealed record ApprovalRequest
     /// <summary>The request as JSON.</summary>
     public JsonElement ToJson() => JsonSerializer.SerializeToElement(this);
 
-    /// <summary>True when <paramref name="decider"/> (e.g. <c>slack:U012</c>) is one of the approvers, or anyone may decide.</summary>
-    public bool Allows(string decider) => Approvers.Any(approver =>
+    /// <summary>
+    /// True when <paramref name="decider"/> is one of the approvers, or anyone may decide: by identity (<c>slack:U012</c>;
+    /// Teams ids and user principal names without regard to case), or by an <c>email:</c> entry matching the e-mail
+    /// address the decider's platform or sign-in vouches for (without regard to case).
+    /// </summary>
+    public bool Allows(Decider decider) => Approvers.Any(approver =>
         approver == Anyone
-        || string.Equals(approver, decider, approver.StartsWith("teams:", StringComparison.Ordinal) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal));
+        || string.Equals(approver, decider.Id, approver.StartsWith("teams:", StringComparison.Ordinal) || approver.StartsWith(Decider.EmailPrefix, StringComparison.Ordinal)
+            ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal)
+        || (decider.Email is { Length: > 0 } email && approver.StartsWith(Decider.EmailPrefix, StringComparison.Ordinal)
+            && string.Equals(approver[Decider.EmailPrefix.Length..], email.Trim(), StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>True when <paramref name="decider"/> (e.g. <c>slack:U012</c>) is one of the approvers, or anyone may decide.</summary>
+    public bool Allows(string decider) => Allows(Decider.FromEntry(decider));
+
+    /// <summary>True when an approver is named by e-mail, so a decider's address is worth looking up.</summary>
+    public bool NamesEmails => Approvers.Any(a => a.StartsWith(Decider.EmailPrefix, StringComparison.Ordinal));
 
     /// <summary>True when the request can no longer be decided at <paramref name="now"/>.</summary>
     public bool HasExpired(DateTimeOffset now) => ExpiresAt is { } expires && now >= expires;

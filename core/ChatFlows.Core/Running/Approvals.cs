@@ -14,10 +14,10 @@ public sealed class Approvals(IRunStore store, RunQueue queue, TimeProvider time
 {
     /// <summary>
     /// Decides the approval <paramref name="nodeId"/> of a run (or its only waiting approval when null) as
-    /// <paramref name="decider"/> (e.g. <c>slack:U012</c>).
+    /// <paramref name="decider"/> (e.g. <c>slack:U012</c>, with the e-mail address its platform vouches for).
     /// </summary>
     public async Task<ApprovalDecision> DecideAsync(
-        string runId, string? nodeId, string decider, bool approve, string? comment = null, string? draft = null, CancellationToken ct = default)
+        string runId, string? nodeId, Decider decider, bool approve, string? comment = null, string? draft = null, CancellationToken ct = default)
     {
         var run = await store.GetAsync(runId, ct);
         if (run is null) return new(ApprovalOutcome.RunNotFound, $"There is no run {runId}.");
@@ -52,7 +52,7 @@ public sealed class Approvals(IRunStore store, RunQueue queue, TimeProvider time
             return new(ApprovalOutcome.NotAllowed, $"Only {string.Join(", ", request.Approvers)} may decide this; nothing changed.", node.NodeId);
         }
 
-        var decision = ApprovalRequest.Decision(approve, decider, now, comment, draft);
+        var decision = ApprovalRequest.Decision(approve, decider.Id, now, comment, draft);
         var outcome = await queue.ResumeAsync(runId, new Resumption(ApprovalNode.Bookmark, decision, node.NodeId), ct);
         return outcome switch
         {

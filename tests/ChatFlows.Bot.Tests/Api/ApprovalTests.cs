@@ -28,7 +28,7 @@ public sealed class ApprovalTests(HostFixture host)
         .Replace("__EXPIRED__", expiredEdge ? ", {\"from\": \"ok\", \"port\": \"expired\", \"to\": \"late\"}" : "", StringComparison.Ordinal);
 
     [Fact]
-    public async Task Decide_UnauthorizedThenApprover_RefusesFirstAndContinuesOnApproved()
+    public async Task Decide_CallerNotAnApprover_Returns403EvenWhenTheBodyNamesAnApprover()
     {
         await host.CreateWorkflowAsync(Workflow("approve-flow", """["slack:U0APPROVER", "teams:6f1c2a9e-1111-4c4c-9d9d-0123456789ab"]"""));
         var runId = await host.StartRunAsync("approve-flow", """{"service": "api"}""");
@@ -37,20 +37,31 @@ public sealed class ApprovalTests(HostFixture host)
         Assert.Equal("Deploy api?", request.GetProperty("prompt").GetString());
         Assert.Equal("Deploying api", request.GetProperty("draft").GetString());
 
-        using var stranger = await DecideAsync(runId, "approve", "slack:U0SOMEONE");
-        Assert.Equal(HttpStatusCode.Forbidden, stranger.StatusCode);
-        Assert.Contains("Only slack:U0APPROVER", (await HostFixture.ReadProblemAsync(stranger)).GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Equal("waiting", (await host.GetJsonAsync($"/api/runs/{runId}")).GetProperty("status").GetString());
+        // The loopback caller is this machine's local user, whatever the body says.
+        using var impostor = await DecideAsync(runId, "approve", "slack:U0APPROVER");
 
-        // Teams object ids compare without regard to case.
-        using var approver = await DecideAsync(runId, "approve", "teams:6F1C2A9E-1111-4C4C-9D9D-0123456789AB", draft: "Deploying api (edited)");
-        Assert.Equal(HttpStatusCode.Accepted, approver.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, impostor.StatusCode);
+        Assert.Contains("Only slack:U0APPROVER", (await HostFixture.ReadProblemAsync(impostor)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("waiting", (await host.GetJsonAsync($"/api/runs/{runId}")).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Decide_BodyNamesSomeoneElse_DecidedAndRecordedAsTheCaller()
+    {
+        await host.CreateWorkflowAsync(Workflow("approve-local", """["slack:U0APPROVER", "local"]"""));
+        var runId = await host.StartRunAsync("approve-local", """{"service": "api"}""");
+        await host.WaitForRunAsync(runId, "waiting");
+
+        using var approver = await DecideAsync(runId, "approve", "slack:U0APPROVER", draft: "Deploying api (edited)");
         var run = await host.WaitForRunAsync(runId);
 
+        Assert.Equal(HttpStatusCode.Accepted, approver.StatusCode);
+        Assert.StartsWith("Approved by local at ", (await HostFixture.ReadJsonAsync(approver)).GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal("succeeded", run.GetProperty("status").GetString());
-        Assert.Equal("shipped: Deploying api (edited) by teams:6F1C2A9E-1111-4C4C-9D9D-0123456789AB", run.GetProperty("data").GetProperty("yes").GetString());
+        Assert.Equal("shipped: Deploying api (edited) by local", run.GetProperty("data").GetProperty("yes").GetString());
         var decided = run.GetProperty("data").GetProperty("ok");
         Assert.Equal("approved", decided.GetProperty("decision").GetString());
+        Assert.Equal("local", decided.GetProperty("by").GetString());
         Assert.Equal("Deploy api?", decided.GetProperty("prompt").GetString());
         Assert.Equal(JsonValueKind.String, decided.GetProperty("at").ValueKind);
         Assert.False(run.GetProperty("data").TryGetProperty("no", out _));
@@ -59,21 +70,21 @@ public sealed class ApprovalTests(HostFixture host)
     [Fact]
     public async Task Decide_Twice_SecondIsRefusedSayingWhoDecided()
     {
-        await host.CreateWorkflowAsync(Workflow("reject-flow", """["playground:ada", "playground:bob"]"""));
+        await host.CreateWorkflowAsync(Workflow("reject-flow", """["anyone"]"""));
         var runId = await host.StartRunAsync("reject-flow", """{"service": "web"}""");
         await host.WaitForRunAsync(runId, "waiting");
 
-        using var first = await DecideAsync(runId, "reject", "playground:ada", comment: "not on a Friday");
-        using var second = await DecideAsync(runId, "approve", "playground:bob");
+        using var first = await DecideAsync(runId, "reject", by: null, comment: "not on a Friday");
+        using var second = await DecideAsync(runId, "approve", by: null);
         var run = await host.WaitForRunAsync(runId);
-        using var third = await DecideAsync(runId, "approve", "playground:bob");
+        using var third = await DecideAsync(runId, "approve", by: null);
 
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
-        Assert.Contains("Already rejected by playground:ada", (await HostFixture.ReadProblemAsync(second)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Already rejected by local", (await HostFixture.ReadProblemAsync(second)).GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Conflict, third.StatusCode);
-        Assert.Contains("Already rejected by playground:ada", (await HostFixture.ReadProblemAsync(third)).GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Equal("stopped by playground:ada: not on a Friday", run.GetProperty("data").GetProperty("no").GetString());
+        Assert.Contains("Already rejected by local", (await HostFixture.ReadProblemAsync(third)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("stopped by local: not on a Friday", run.GetProperty("data").GetProperty("no").GetString());
     }
 
     [Fact]
@@ -83,7 +94,7 @@ public sealed class ApprovalTests(HostFixture host)
         var runId = await host.StartRunAsync("expire-flow", """{"service": "db"}""");
 
         var run = await host.WaitForRunAsync(runId);
-        using var late = await DecideAsync(runId, "approve", "playground:ada");
+        using var late = await DecideAsync(runId, "approve", by: null);
 
         Assert.Equal("expired", run.GetProperty("status").GetString());
         var ok = run.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("nodeId").GetString() == "ok");
@@ -111,7 +122,6 @@ public sealed class ApprovalTests(HostFixture host)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = (await HostFixture.ReadProblemAsync(response)).GetProperty("errors");
         Assert.True(errors.TryGetProperty("decision", out _));
-        Assert.True(errors.TryGetProperty("by", out _));
     }
 
     [Fact]
@@ -124,6 +134,6 @@ public sealed class ApprovalTests(HostFixture host)
         Assert.Contains("is not an approver", errors.GetProperty("nodes/ok/config/approvers/0")[0].GetString(), StringComparison.Ordinal);
     }
 
-    private Task<HttpResponseMessage> DecideAsync(string runId, string decision, string by, string? comment = null, string? draft = null) =>
+    private Task<HttpResponseMessage> DecideAsync(string runId, string decision, string? by, string? comment = null, string? draft = null) =>
         host.SendAsync(HttpMethod.Post, $"/api/runs/{runId}/decisions", JsonSerializer.Serialize(new { decision, by, comment, draft }));
 }

@@ -98,7 +98,7 @@ public sealed class SubworkflowTests(HostFixture host)
               "id": "sub-approve-child",
               "nodes": [
                 {"id": "play", "type": "trigger", "config": {"kind": "manual"}},
-                {"id": "ok", "type": "approval", "config": {"prompt": "Go?", "approvers": ["playground:ada"]}},
+                {"id": "ok", "type": "approval", "config": {"prompt": "Go?", "approvers": ["local"]}},
                 {"id": "done", "type": "output", "config": {"kind": "end", "value": {"doubled": "approved"}}}
               ],
               "edges": [{"from": "play", "to": "ok"}, {"from": "ok", "port": "approved", "to": "done"}]
@@ -112,7 +112,7 @@ public sealed class SubworkflowTests(HostFixture host)
         var childId = call.GetProperty("output").GetProperty("runId").GetString()!;
         await host.WaitForRunAsync(childId, "waiting");
 
-        using var decided = await host.SendAsync(HttpMethod.Post, $"/api/runs/{childId}/decisions", """{"decision": "approve", "by": "playground:ada"}""");
+        using var decided = await host.SendAsync(HttpMethod.Post, $"/api/runs/{childId}/decisions", """{"decision": "approve"}""");
         Assert.Equal(HttpStatusCode.Accepted, decided.StatusCode);
         var done = await host.WaitForRunAsync(parentId);
 

@@ -31,6 +31,7 @@ internal sealed class FakeSlackApi : IAsyncDisposable
     private readonly Dictionary<string, Queue<string>> _failures = new(StringComparer.Ordinal);
     // Messages posted so far: "channel ts" -> the last text, so chat.update can refuse a message that does not exist.
     private readonly Dictionary<string, string> _messages = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _members = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private int _rateLimited;
     private int? _retryAfterSeconds = 1;
@@ -59,6 +60,7 @@ internal sealed class FakeSlackApi : IAsyncDisposable
         var app = builder.Build();
         var fake = new FakeSlackApi(app, botToken);
         app.MapPost("/api/{method}", fake.HandleMethodAsync);
+        app.MapGet("/api/{method}", fake.HandleReadMethodAsync);
         app.MapPost("/response/{id}", fake.HandleResponseUrlAsync);
         await app.StartAsync();
         return fake;
@@ -97,6 +99,12 @@ internal sealed class FakeSlackApi : IAsyncDisposable
     public Task<SlackCall> WaitForAsync(Func<SlackCall, bool> match, TimeSpan? timeout = null) =>
         _calls.WaitForAsync(match, timeout ?? TimeSpan.FromSeconds(10), "Slack call");
 
+    /// <summary>A person of the workspace, whom <c>users.info</c> knows; <paramref name="email"/> null as when the address is hidden.</summary>
+    public void AddMember(string userId, string? email)
+    {
+        lock (_gate) _members[userId] = email;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
@@ -115,6 +123,52 @@ internal sealed class FakeSlackApi : IAsyncDisposable
             Record(method, http, body, status);
         }
         await WriteAsync(http, status, answer, retryAfter);
+    }
+
+    // Read methods (users.info) take their arguments in the query string, as Slack accepts them.
+    private async Task HandleReadMethodAsync(HttpContext http, string method)
+    {
+        var query = new JsonObject();
+        foreach (var (key, value) in http.Request.Query) query[key] = value.ToString();
+        var body = JsonElement.Parse(query.ToJsonString());
+        int status;
+        JsonObject answer;
+        lock (_gate)
+        {
+            var auth = http.Request.Headers.Authorization.FirstOrDefault();
+            (status, answer) = string.IsNullOrEmpty(auth) ? (200, Error("not_authed"))
+                : auth != $"Bearer {_botToken}" ? (200, Error("invalid_auth"))
+                : TakeFailure(method) is { } failure ? (200, Error(failure))
+                : method != "users.info" ? (200, Error("unknown_method"))
+                : Property(body, "user") is not { } user || !_members.TryGetValue(user, out var email) ? (200, Error("user_not_found"))
+                : (200, UserInfo(user, email));
+            Record(method, http, body, status);
+        }
+        await WriteAsync(http, status, answer, retryAfter: null);
+    }
+
+    // users.info as Slack answers it; the profile has "email" only when the address may be shown (users:read.email).
+    private static JsonObject UserInfo(string user, string? email)
+    {
+        var profile = new JsonObject { ["real_name"] = $"Member {user}", ["display_name"] = user.ToLowerInvariant(), ["team"] = "T0001" };
+        if (email is not null) profile["email"] = email;
+        return new JsonObject
+        {
+            ["ok"] = true,
+            ["user"] = new JsonObject
+            {
+                ["id"] = user,
+                ["team_id"] = "T0001",
+                ["name"] = user.ToLowerInvariant(),
+                ["deleted"] = false,
+                ["real_name"] = $"Member {user}",
+                ["tz"] = "Europe/Berlin",
+                ["is_admin"] = false,
+                ["is_bot"] = false,
+                ["updated"] = 1700000000,
+                ["profile"] = profile,
+            },
+        };
     }
 
     private async Task HandleResponseUrlAsync(HttpContext http, string id)

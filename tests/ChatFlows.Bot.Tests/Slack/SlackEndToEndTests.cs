@@ -109,6 +109,35 @@ public sealed partial class SlackEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Click_ByAnApproverNamedByEmail_IsLookedUpWithUsersInfoAndAccepted()
+    {
+        await _host.CreateWorkflowAsync(ShipWorkflow.Replace("\"id\": \"ship\"", "\"id\": \"ship-mail\"", StringComparison.Ordinal)
+            .Replace("\"command\": \"ship\"", "\"command\": \"ship-mail\"", StringComparison.Ordinal)
+            .Replace("[\"slack:UBOSS0001\"]", "[\"email:ana@corp.example\"]", StringComparison.Ordinal));
+        var slack = _host.Slack;
+        slack.AddMember("UANA00001", "Ana@Corp.Example");
+        slack.AddMember("UOTHER001", "someone@corp.example");
+        using var ack = await _host.SlashCommandAsync("ship-mail", "UDEV00001", Channel, "cmd-mail");
+        var started = await slack.WaitForAsync(c => c.Method == FakeSlackApi.ResponseUrlMethod && c.Path.EndsWith("/cmd-mail", StringComparison.Ordinal));
+        var runId = RunId().Match(started.Text()!).Groups[1].Value;
+        var approval = await slack.WaitForAsync(c => c.Method == "chat.postMessage" && c.ThreadTs is not null && c.Text()!.Contains("Approval needed", StringComparison.Ordinal));
+
+        using var other = await _host.ClickAsync("UOTHER001", Channel, "approval-ts", "approval.approve", ButtonValue(approval, "approval.approve"), "click-other");
+        var refusal = await slack.WaitForAsync(c => c.Method == FakeSlackApi.ResponseUrlMethod && c.Path.EndsWith("/click-other", StringComparison.Ordinal));
+        Assert.Equal("Only email:ana@corp.example may decide this; nothing changed.", refusal.Text());
+        Assert.Equal("waiting", (await RunAsync(runId)).GetProperty("status").GetString());
+
+        using var ana = await _host.ClickAsync("UANA00001", Channel, "approval-ts", "approval.approve", ButtonValue(approval, "approval.approve"), "click-ana");
+        var final = await slack.WaitForAsync(c => c.Method == "chat.update" && c.Text()!.Contains("succeeded (run", StringComparison.Ordinal));
+
+        Assert.Contains("approved by slack:UANA00001", final.Text(), StringComparison.Ordinal);
+        var lookups = slack.CallsTo("users.info");
+        Assert.Equal(["UOTHER001", "UANA00001"], lookups.Select(c => c.Text("user")));
+        Assert.All(lookups, c => Assert.Equal($"Bearer {FakeSlackApi.DefaultBotToken}", c.Authorization));
+        Assert.Equal("slack:UANA00001", (await RunAsync(runId)).GetProperty("data").GetProperty("ask").GetProperty("by").GetString());
+    }
+
+    [Fact]
     public async Task Requests_ForgedOrStale_Get401AndStartNothing()
     {
         await _host.CreateWorkflowAsync(ShipWorkflow);

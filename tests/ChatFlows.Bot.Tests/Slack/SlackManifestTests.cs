@@ -17,6 +17,8 @@ public sealed class SlackManifestTests
         Assert.Contains("- command: /run", output, StringComparison.Ordinal);
         Assert.Contains("- app_mention", output, StringComparison.Ordinal);
         Assert.Contains("- chat:write", output, StringComparison.Ordinal);
+        // email: approvers are matched with the address users.info gives.
+        Assert.Contains("- users:read.email", output, StringComparison.Ordinal);
         Assert.DoesNotContain("PUBLIC_BASE_URL", output, StringComparison.Ordinal);
     }
 

@@ -64,10 +64,13 @@ internal sealed class FakeBotConnector : IAsyncDisposable
         }
     }
 
-    /// <summary>Makes the member lookup of <paramref name="userId"/> answer with this object id and user principal name.</summary>
-    public void AddMember(string userId, string aadObjectId, string userPrincipalName)
+    /// <summary>
+    /// Makes the member lookup of <paramref name="userId"/> answer with this object id, user principal name and e-mail
+    /// address (by default the user principal name, as for most Entra users).
+    /// </summary>
+    public void AddMember(string userId, string aadObjectId, string userPrincipalName, string? email = null)
     {
-        lock (_gate) _members[userId] = new { id = userId, name = userPrincipalName, aadObjectId, userPrincipalName, email = userPrincipalName };
+        lock (_gate) _members[userId] = new { id = userId, name = userPrincipalName, aadObjectId, userPrincipalName, email = email ?? userPrincipalName };
     }
 
     /// <summary>The calls of one kind, in order.</summary>

@@ -115,6 +115,27 @@ public sealed partial class TeamsEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Invoke_ApproverListedByEmail_IsMatchedWithTheMemberLookupsAddress()
+    {
+        await _host.CreateWorkflowAsync(ShipWorkflow.Replace("APPROVER", "email:ada.lovelace@contoso.com", StringComparison.Ordinal));
+        _host.Connector.AddMember(TeamsUser.Approver.Id, TeamsUser.Approver.AadObjectId, "ada@contoso.com", email: "Ada.Lovelace@contoso.com");
+        var chat = Conversation.GroupChat;
+        var message = _host.Message("run ship service=db", TeamsUser.Developer, chat);
+        using var accepted = await _host.PostActivityAsync(message);
+        var answer = await _host.Connector.WaitForAsync(c => c.Kind == "reply" && c.ActivityId == Id(message));
+        var runId = RunId().Match(answer.Text!).Groups[1].Value;
+        var approval = await _host.Connector.WaitForAsync(c => c.Kind == "send" && c.ConversationId == chat.Id && c.CardJson.Contains("Approval needed", StringComparison.Ordinal));
+
+        var refused = await InvokeAsync("approve", new { runId, nodeId = "ask" }, TeamsUser.Developer, approval.ActivityId!, chat);
+        var approved = await InvokeAsync("approve", new { runId, nodeId = "ask" }, TeamsUser.Approver, approval.ActivityId!, chat);
+
+        Assert.Contains("Only email:ada.lovelace@contoso.com may decide this", refused.GetRawText(), StringComparison.Ordinal);
+        Assert.Contains($"Approved by teams:{TeamsUser.Approver.AadObjectId}", approved.GetRawText(), StringComparison.Ordinal);
+        await _host.Connector.WaitForAsync(c => c.Kind == "send" && c.Text == $"Shipped by teams:{TeamsUser.Approver.AadObjectId}.");
+        Assert.Contains(_host.Connector.CallsOf("member"), c => c.ActivityId == TeamsUser.Approver.Id);
+    }
+
+    [Fact]
     public async Task Submit_RejectFromAClientWithoutActionExecute_DecidesTheSameWay()
     {
         await _host.CreateWorkflowAsync(ShipWorkflow.Replace("APPROVER", $"teams:{TeamsUser.Approver.AadObjectId}", StringComparison.Ordinal));

@@ -118,7 +118,7 @@
       : []));
   }
 
-  // Decide here as anyone the approval lists; the server checks who may.
+  // Decide here as the person using the page; the server checks they are an approver.
   function renderApprovals() {
     const waiting = run.nodes.filter(n => n.status === "waiting" && n.kind === "approval");
     const panel = byTestId("run-approvals");
@@ -134,13 +134,14 @@
   }
 
   function approvalForm(node) {
-    const remembered = localStorage.getItem("chatflows.playground.name");
-    const by = element("input", { name: "by", "data-testid": "approval-by", value: remembered ? `playground:${remembered}` : "", placeholder: "slack:U012AB3CD or playground:ada", autocomplete: "off" });
+    // Who decides is the signed-in person (or this machine's local user), never a name typed here.
+    const panel = byTestId("run-approvals");
+    const decider = panel.dataset.decider || panel.dataset.deciderId || "you";
     const comment = element("input", { name: "comment", "data-testid": "approval-comment", placeholder: "optional", autocomplete: "off" });
     const error = element("p", { class: "form-error", "data-testid": "approval-error", hidden: true });
     const decide = async decision => {
       error.hidden = true;
-      const answer = await api("POST", `/api/runs/${enc(run.id)}/decisions`, { decision, by: by.value.trim(), nodeId: node.nodeId, comment: comment.value.trim() || undefined });
+      const answer = await api("POST", `/api/runs/${enc(run.id)}/decisions`, { decision, nodeId: node.nodeId, comment: comment.value.trim() || undefined });
       if (!answer.ok) {
         error.textContent = problemText(answer.problem, "The decision was not taken.");
         error.hidden = false;
@@ -151,8 +152,8 @@
     };
     return element("form", { class: "approval", "data-testid": "approval", "data-id": node.nodeId, onsubmit: event => { event.preventDefault(); decide("approve"); } },
       element("p", {}, "Node ", element("code", {}, node.nodeId), " waits for a decision", node.wakeAt ? ` (it expires ${formatTime(node.wakeAt)})` : "", "."),
+      element("p", { class: "muted" }, "You decide as ", element("strong", { "data-testid": "approval-as", title: panel.dataset.deciderId || "" }, decider), "."),
       element("div", { class: "approval-fields" },
-        element("label", { class: "field" }, element("span", {}, "Decide as"), by),
         element("label", { class: "field" }, element("span", {}, "Comment"), comment)),
       error,
       element("div", { class: "buttons" },
