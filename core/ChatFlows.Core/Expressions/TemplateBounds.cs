@@ -61,7 +61,8 @@ internal sealed class TemplateBounds(SandboxOptions limits) : AstRewriter
         return options;
     }
 
-    protected override Statement VisitAssignStatement(AssignStatement assignStatement) => new BoundedAssign(assignStatement, limits);
+    protected override Statement VisitAssignStatement(AssignStatement assignStatement) =>
+        new BoundedAssign((AssignStatement)base.VisitAssignStatement(assignStatement), limits);
 
     protected override Statement VisitCaptureStatement(CaptureStatement captureStatement) =>
         new BoundedCapture((CaptureStatement)base.VisitCaptureStatement(captureStatement), limits);
