@@ -3,7 +3,7 @@ using System.Net;
 namespace ChatFlows.Bot.Access;
 
 /// <summary>
-/// Keeps the canvas, the Playground and the JSON API to this machine unless the caller has the API key (DESIGN §9).
+/// Keeps the canvas, the Playground and the JSON API to this machine unless the caller has the API key (README §Security).
 /// The endpoints that verify their callers themselves stay open: Slack's (signatures), Teams' (JWTs), webhooks (HMAC)
 /// and the health checks. A browser without a sign-in is sent to <c>/signin</c>; a program gets a 401 saying how to
 /// authenticate; without a key configured, other machines get a 403 naming the setting. The caller it lets in is handed

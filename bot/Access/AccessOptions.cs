@@ -1,7 +1,7 @@
 namespace ChatFlows.Bot.Access;
 
 /// <summary>
-/// Who may use the canvas, the Playground and the JSON API from another machine (<c>ChatFlows:Access</c>, DESIGN §9).
+/// Who may use the canvas, the Playground and the JSON API from another machine (<c>ChatFlows:Access</c>, README §Security).
 /// Requests from this machine (loopback) are always let in; anyone else needs the API key: people sign in with it at
 /// <c>/signin</c>, programs send it as <c>Authorization: Bearer &lt;key&gt;</c>.
 /// </summary>

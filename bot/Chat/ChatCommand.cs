@@ -7,7 +7,7 @@ using ChatFlows.Core.Documents;
 namespace ChatFlows.Bot.Chat;
 
 /// <summary>
-/// A command as typed in chat (DESIGN §5): <c>/run &lt;workflow&gt; [args]</c> where args are <c>key=value</c> pairs
+/// A command as typed in chat (README §The Playground and chat commands): <c>/run &lt;workflow&gt; [args]</c> where args are <c>key=value</c> pairs
 /// (values may be quoted) or one JSON object; <c>/run list</c>, <c>/run status &lt;run&gt;</c>, <c>/run cancel &lt;run&gt;</c>,
 /// <c>/run help</c>. The leading <c>/run</c> (or Teams' <c>run</c>) is optional, as Slack sends only the text after it.
 /// </summary>

@@ -13,7 +13,7 @@ using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProble
 namespace ChatFlows.Bot.Playground;
 
 /// <summary>
-/// <c>/playground</c> (DESIGN §6): a chat channel in the browser, to try workflows without Slack or Teams. The page
+/// <c>/playground</c> (README §HTTP API): a chat channel in the browser, to try workflows without Slack or Teams. The page
 /// talks to <c>/playground/api</c>: channels, their messages and threads, posting (where <c>/run</c> commands are
 /// carried out), card button clicks, and a server-sent event stream of new and changed messages.
 /// </summary>

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace ChatFlows.Bot.Slack;
 
 /// <summary>
-/// Slack's requests to the host (DESIGN §6): the <c>/run</c> slash command, the Events API and interactivity. Every
+/// Slack's requests to the host (README §HTTP API): the <c>/run</c> slash command, the Events API and interactivity. Every
 /// request is verified by <see cref="SlackSignatureFilter"/> and answered at once (Slack waits 3 seconds); what takes
 /// longer goes on in the background and answers through Slack's Web API or the request's <c>response_url</c>.
 /// </summary>

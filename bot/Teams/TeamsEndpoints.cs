@@ -4,7 +4,7 @@ using ChatFlows.Bot.Chat;
 namespace ChatFlows.Bot.Teams;
 
 /// <summary>
-/// The Bot Framework's requests to the host (DESIGN §6): <c>POST /api/messages</c> takes every activity Teams sends.
+/// The Bot Framework's requests to the host (README §HTTP API): <c>POST /api/messages</c> takes every activity Teams sends.
 /// Each request is authenticated (<see cref="TeamsAuthenticator"/>) before anything is read from it or stored; the
 /// conversation's reference is then stored or refreshed. Messages are answered at once and carried out in the
 /// background (replies go through the Connector); an <c>adaptiveCard/action</c> invoke is answered in the response

@@ -11,7 +11,7 @@ using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProble
 namespace ChatFlows.Canvas.Api;
 
 /// <summary>
-/// <c>/api/agents</c> (DESIGN §6): the agents <c>agent</c> nodes refer to. An update may name the version it was based
+/// <c>/api/agents</c> (README §HTTP API): the agents <c>agent</c> nodes refer to. An update may name the version it was based
 /// on in <c>If-Match</c> (409 when someone saved in between); an agent a workflow uses cannot be deleted.
 /// </summary>
 public static class AgentsApi

@@ -7,7 +7,7 @@ using ChatFlows.Core.Storage;
 namespace ChatFlows.Canvas.Api;
 
 /// <summary>
-/// The run of DESIGN §6: its request, status and result, <c>data</c> as the run's nodes see it, and every node of
+/// The run of README §HTTP API: its request, status and result, <c>data</c> as the run's nodes see it, and every node of
 /// the pinned workflow version in document order. <c>usage</c> sums the model tokens and cost of its agent nodes;
 /// <c>parentRunId</c> names the run whose sub-workflow node started it; <c>chat</c> lists the chat messages that show
 /// the run, with the last error a platform gave for good (e.g. Slack's channel_not_found).

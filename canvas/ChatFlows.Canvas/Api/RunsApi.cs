@@ -14,7 +14,7 @@ using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProble
 namespace ChatFlows.Canvas.Api;
 
 /// <summary>
-/// Runs (DESIGN §6): start one with Play (<c>POST /api/workflows/{id}/runs</c>), list the history, read a run with
+/// Runs (README §HTTP API): start one with Play (<c>POST /api/workflows/{id}/runs</c>), list the history, read a run with
 /// every node, cancel it, and watch it as server-sent events.
 /// </summary>
 public static class RunsApi
@@ -50,8 +50,10 @@ public static class RunsApi
         if (body is null) return RequestBody.TooLarge(MaxPayloadBytes, "A trigger payload");
         if (!RequestBody.TryParseJson(body, out var payload, out var error)) return BadPayload(error!);
 
+        // Started by whoever the host says is calling (the signed-in person, the API key's identity, the local user).
+        var startedBy = Caller.Of(request.HttpContext)?.Id ?? "api";
         // Not the request's token: once the run is stored it runs, whether or not the caller waits for the answer.
-        var outcome = await starter.StartAsync(target, new RunRequest { Trigger = payload, TriggerNodeId = trigger, StartedBy = "api" }, ct: CancellationToken.None);
+        var outcome = await starter.StartAsync(target, new RunRequest { Trigger = payload, TriggerNodeId = trigger, StartedBy = startedBy }, ct: CancellationToken.None);
         return outcome switch
         {
             StartOutcome.Refused refused => Refused(id, refused),

@@ -9,7 +9,7 @@ using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProble
 namespace ChatFlows.Canvas.Api;
 
 /// <summary>
-/// <c>/api/secrets</c>: named secrets for <c>{{ secrets.NAME }}</c>, write-only (DESIGN §9). A value goes in with PUT and
+/// <c>/api/secrets</c>: named secrets for <c>{{ secrets.NAME }}</c>, write-only (README §Security). A value goes in with PUT and
 /// is stored encrypted; listings show names, sources and dates, never values.
 /// </summary>
 public static class SecretsApi

@@ -10,7 +10,7 @@ using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProble
 namespace ChatFlows.Canvas.Api;
 
 /// <summary>
-/// <c>/api/workflows</c> (DESIGN §6): workflow documents. Saving is optimistic: an update names the version it was
+/// <c>/api/workflows</c> (README §HTTP API): workflow documents. Saving is optimistic: an update names the version it was
 /// based on in <c>If-Match</c> and loses to any save in between, so two people editing the same workflow never
 /// silently overwrite each other. A document that fails validation is never saved.
 /// </summary>

@@ -1,7 +1,7 @@
 namespace ChatFlows.Core.Agents;
 
 /// <summary>
-/// An agent (DESIGN §3): an LLM with instructions, a model profile and the tools it may call. Agent nodes refer to
+/// An agent (docs/semantics.md): an LLM with instructions, a model profile and the tools it may call. Agent nodes refer to
 /// it by id, so editing an agent changes every workflow that uses it.
 /// </summary>
 public sealed record AgentDefinition

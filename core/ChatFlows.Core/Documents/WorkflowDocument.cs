@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace ChatFlows.Core.Documents;
 
-/// <summary>A workflow as authored: nodes, edges and canvas layout (DESIGN §3, version 1).</summary>
+/// <summary>A workflow as authored: nodes, edges and canvas layout (docs/semantics.md, version 1).</summary>
 public sealed class WorkflowDocument
 {
     /// <summary>Stable identifier, used by <c>/run &lt;id&gt;</c> and the API.</summary>

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace ChatFlows.Core.Http;
 
 /// <summary>
-/// Decides which addresses the HTTP tool may connect to (DESIGN §9). A workflow author controls the URL, so without
+/// Decides which addresses the HTTP tool may connect to (README §Security). A workflow author controls the URL, so without
 /// this a workflow could read the cloud metadata service or an internal admin page from inside the network. Loopback,
 /// private, link-local, unspecified, shared (CGNAT), multicast, reserved and cloud metadata addresses are refused,
 /// also in their IPv4-mapped IPv6 forms, unless the URL's host is listed in <see cref="HttpToolOptions.AllowedHosts"/>.

@@ -1,6 +1,6 @@
 namespace ChatFlows.Core.Messaging;
 
-/// <summary>Remembers which chat message shows which run (DESIGN §7 "chat messages"), so any instance can update it.</summary>
+/// <summary>Remembers which chat message shows which run (docs/architecture.md, storage), so any instance can update it.</summary>
 public interface IChatCardStore
 {
     /// <summary>Records a posted card; false when the run already has that card (the first one stays).</summary>

@@ -7,7 +7,7 @@ using ChatFlows.Core.Expressions;
 namespace ChatFlows.Core.Nodes;
 
 /// <summary>
-/// <c>agent</c>: asks an agent (DESIGN §3) with <c>input</c> rendered from the run, and outputs its answer as a
+/// <c>agent</c>: asks an agent (docs/semantics.md) with <c>input</c> rendered from the run, and outputs its answer as a
 /// string. Config: <c>{agent, input, maxToolRounds?}</c>. Tool calls and token usage are kept on the node record,
 /// also when the node fails.
 /// </summary>

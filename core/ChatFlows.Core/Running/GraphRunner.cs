@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace ChatFlows.Core.Running;
 
 /// <summary>
-/// Executes runs (DESIGN §4). Branches fan out and run concurrently; a join runs once every incoming edge has
+/// Executes runs (docs/semantics.md). Branches fan out and run concurrently; a join runs once every incoming edge has
 /// fired or been ruled out (dead-path elimination); failed attempts are retried with exponential backoff and
 /// jitter; timeouts cancel an attempt; onError decides between failing the run, continuing and routing to the
 /// error port. A node can wait on a bookmark; the run then parks and is resumed later with a value for it.

@@ -19,7 +19,7 @@ public interface IRunJournal
 
     /// <summary>
     /// Records durably, before returning, what a node did outside the run, so that executing the node again after a
-    /// crash does not do it twice (DESIGN §4).
+    /// crash does not do it twice (docs/semantics.md).
     /// </summary>
     ValueTask RecordEffectAsync(string runId, string nodeId, string effect, JsonElement value, CancellationToken ct);
 }

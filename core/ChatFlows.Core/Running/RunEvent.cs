@@ -54,7 +54,7 @@ public sealed class RunEvent
     public DateTimeOffset? WakeAt { get; init; }
 }
 
-/// <summary>The event names of DESIGN §6.</summary>
+/// <summary>The event names of README §HTTP API.</summary>
 public static class RunEventTypes
 {
     public const string RunStarted = "run.started";

@@ -15,8 +15,8 @@ public sealed class WorkflowEngine
     private readonly TimeProvider _time;
 
     /// <summary>
-    /// Creates an engine over a journal (in memory, SQLite or PostgreSQL); templates read <c>{{ secrets.NAME }}</c>
-    /// from <paramref name="secrets"/>.
+    /// Creates an engine over a journal (in memory or SQLite); credential fields resolve <c>{{ secrets.NAME }}</c>
+    /// from <paramref name="secrets"/> when a node uses them.
     /// </summary>
     public WorkflowEngine(
         NodeRegistry registry, IRunJournal journal, TimeProvider time, RunEventStream? events = null, ILoggerFactory? loggerFactory = null,

@@ -5,7 +5,7 @@ using ChatFlows.Core.Nodes;
 
 namespace ChatFlows.Core.Scheduling;
 
-/// <summary>A <c>trigger/schedule</c> node's config: <c>{cron, timeZone, channel, catchUp?}</c> (DESIGN §3).</summary>
+/// <summary>A <c>trigger/schedule</c> node's config: <c>{cron, timeZone, channel, catchUp?}</c> (docs/semantics.md).</summary>
 internal sealed record ScheduleConfig(string TriggerId, CronSchedule Schedule, string? Channel, bool CatchUp)
 {
     private const string Kind = "schedule";

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace ChatFlows.Core.Scheduling;
 
 /// <summary>
-/// Fires <c>trigger/schedule</c> nodes (DESIGN §3, §8). A due time is claimed by a unique (workflow, trigger, due
+/// Fires <c>trigger/schedule</c> nodes (docs/semantics.md). A due time is claimed by a unique (workflow, trigger, due
 /// time) row in the same transaction that queues its run, so a tick fires once however many instances run; the
 /// <see cref="RunWorker"/> that claims the run executes it. Ticks missed while no instance ran fire once at
 /// start-up, for the latest of them, unless the trigger says <c>catchUp: false</c>. Schedules follow edits made

@@ -1,6 +1,6 @@
 namespace ChatFlows.Core.Secrets;
 
-/// <summary>Named secrets, stored encrypted (DESIGN §7, §9). Values go in and are used by runs; they never come back out through the API.</summary>
+/// <summary>Named secrets, stored encrypted (docs/architecture.md, README §Security). Values go in and are used by runs; they never come back out through the API.</summary>
 public interface ISecretStore
 {
     /// <summary>Names and dates of the stored secrets, by name.</summary>

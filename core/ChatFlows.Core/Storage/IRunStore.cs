@@ -3,7 +3,7 @@ using ChatFlows.Core.Running;
 namespace ChatFlows.Core.Storage;
 
 /// <summary>
-/// Durable runs (DESIGN §7, §8): the queue, the node journal, leases, decisions for waiting nodes, schedule ticks
+/// Durable runs (docs/architecture.md): the queue, the node journal, leases, decisions for waiting nodes, schedule ticks
 /// and history. Workers claim runs under a lease that they renew while executing; a run whose lease lapsed
 /// (its process died) is claimed again and continued from its journal. Implemented for SQLite and designed for
 /// PostgreSQL, where claims become <c>for update skip locked</c>.

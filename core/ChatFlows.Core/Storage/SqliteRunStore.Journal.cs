@@ -11,7 +11,7 @@ namespace ChatFlows.Core.Storage;
 // commits everything queued so far in one transaction and keeps only the last change of each node and run in a
 // batch. A run waits for the commit only where durability needs it: when it is queued, and when it waits or
 // ends. A node journaled as finished but not yet committed when the process dies simply runs again, as the
-// at-least-once rule of DESIGN §4 allows.
+// at-least-once rule of docs/semantics.md allows.
 public sealed partial class SqliteRunStore
 {
     private const int MaxBatch = 4096;

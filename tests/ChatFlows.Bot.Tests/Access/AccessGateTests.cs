@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace ChatFlows.Bot.Tests.Access;
 
 /// <summary>
-/// DESIGN §9: beyond loopback the canvas, the Playground and the API need the API key; the endpoints that verify
+/// README §Security: beyond loopback the canvas, the Playground and the API need the API key; the endpoints that verify
 /// their callers themselves (Slack, Teams, webhooks) and the health checks stay reachable.
 /// </summary>
 public sealed class AccessGateTests

@@ -37,7 +37,7 @@ public sealed class RunsApiTests(HostFixture host)
         Assert.Equal("succeeded", run.GetProperty("status").GetString());
         Assert.Equal("run-order", run.GetProperty("workflowId").GetString());
         Assert.Equal(1, run.GetProperty("workflowVersion").GetInt32());
-        Assert.Equal("api", run.GetProperty("startedBy").GetString());
+        Assert.Equal("local", run.GetProperty("startedBy").GetString());
         Assert.Equal("Ada", run.GetProperty("trigger").GetProperty("customer").GetString());
         Assert.Equal(JsonValueKind.Null, run.GetProperty("error").ValueKind);
         Assert.True(run.GetProperty("finishedAt").GetDateTimeOffset() >= run.GetProperty("startedAt").GetDateTimeOffset());
@@ -186,7 +186,7 @@ public sealed class RunsApiTests(HostFixture host)
         var item = all.GetProperty("items")[0];
         Assert.Equal("run-list", item.GetProperty("workflowId").GetString());
         Assert.Equal("succeeded", item.GetProperty("status").GetString());
-        Assert.Equal("api", item.GetProperty("startedBy").GetString());
+        Assert.Equal("local", item.GetProperty("startedBy").GetString());
     }
 
     [Fact]

@@ -97,7 +97,7 @@ public sealed class RunsPageTests(HostFixture host, ChromiumFixture chromium) : 
         await Expect(page.GetByTestId("run-status")).ToHaveTextAsync("succeeded");
         await Expect(page.GetByTestId("run-cancel")).ToBeHiddenAsync();
         await Expect(page.GetByTestId("run-open-canvas")).ToHaveAttributeAsync("href", $"/workflows/runs-detail?run={runId}");
-        await Expect(page.GetByTestId("fact-started-by")).ToHaveTextAsync("api");
+        await Expect(page.GetByTestId("fact-started-by")).ToHaveTextAsync("local");
         await Expect(page.GetByTestId("run-trigger")).ToContainTextAsync("\"customer\": \"ada\"");
         await Expect(page.GetByTestId("run-data")).ToContainTextAsync("\"total\"");
 

@@ -1,4 +1,4 @@
-// The node types and kinds the editor offers (DESIGN §3, core/ChatFlows.Core/Nodes): what the palette lists, the
+// The node types and kinds the editor offers (docs/semantics.md, core/ChatFlows.Core/Nodes): what the palette lists, the
 // config a new node starts with, the ports it has and the fields its inspector form shows. Config fields not listed
 // here are kept untouched.
 (() => {
