@@ -2,12 +2,8 @@ using System.Net;
 using System.Text.Json;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Scheduling;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace ChatFlows.Bot.Tests.Scheduling;
 
@@ -40,49 +36,33 @@ public sealed class BrokenScheduleTests : IAsyncLifetime
         }
         """;
 
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 7, 58, 50, TimeSpan.Zero));
-    private readonly string _folder = Directory.CreateTempSubdirectory("chatflows-broken-schedule-").FullName;
-    private WebApplicationFactory<Program> _factory = null!;
-    private HttpClient _client = null!;
-
-    private string DatabasePath => Path.Combine(_folder, "chatflows.db");
+    private ClockedHost _host = null!;
 
     public Task InitializeAsync()
     {
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
-            .UseSetting("urls", "http://127.0.0.1:0")
-            .UseSetting("ChatFlows:Storage:ConnectionString", $"Data Source={DatabasePath}")
-            .UseSetting("ChatFlows:Storage:KeysDirectory", Path.Combine(_folder, "keys"))
-            .UseSetting("ChatFlows:Samples:Seed", "false")
-            .UseSetting("ChatFlows:Schedules:RefreshInterval", "00:00:05")
-            .ConfigureTestServices(services => services.AddSingleton<TimeProvider>(_time)));
-        _factory.UseKestrel(0);
-        _factory.StartServer();
-        _client = new HttpClient { BaseAddress = _factory.ClientOptions.BaseAddress };
+        _host = new ClockedHost(new DateTimeOffset(2026, 11, 24, 7, 58, 50, TimeSpan.Zero), new Dictionary<string, string>
+        {
+            ["ChatFlows:Samples:Seed"] = "false",
+            ["ChatFlows:Schedules:RefreshInterval"] = "00:00:05",
+        });
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        TestFolder.Delete(_folder);
-    }
+    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
     public async Task Schedule_WorkflowThatNoLongerValidates_IsRefusedNamingTheProblemAndRunsOnceFixed()
     {
-        var scheduler = _factory.Services.GetRequiredService<Scheduler>();
+        var scheduler = _host.Services.GetRequiredService<Scheduler>();
         var refusals = new List<StartOutcome.Refused>();
         scheduler.Refused += (_, refused) => refusals.Add(refused);
         await StoreUncheckedAsync(Broken);
 
         // A full refresh reads the stored workflow; then 08:00 falls due.
-        _time.Advance(TimeSpan.FromSeconds(6));
+        _host.Time.Advance(TimeSpan.FromSeconds(6));
         await scheduler.NextPassAsync();
         Assert.Contains(scheduler.Schedules, s => s.WorkflowId == "sched-broken");
-        _time.Advance(TimeSpan.FromSeconds(10));
+        _host.Time.Advance(TimeSpan.FromSeconds(10));
         await scheduler.NextPassAsync();
 
         var refused = Assert.Single(refusals);
@@ -95,7 +75,7 @@ public sealed class BrokenScheduleTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
         }
         await scheduler.NextPassAsync();
-        _time.Advance(TimeSpan.FromMinutes(1));
+        _host.Time.Advance(TimeSpan.FromMinutes(1));
         await scheduler.NextPassAsync();
 
         var run = Assert.Single(await RunsAsync());
@@ -104,27 +84,27 @@ public sealed class BrokenScheduleTests : IAsyncLifetime
     }
 
     private async Task<JsonElement[]> RunsAsync() =>
-        JsonElement.Parse(await _client.GetStringAsync("/api/runs?workflow=sched-broken")).GetProperty("items").EnumerateArray().ToArray();
+        JsonElement.Parse(await _host.Client.GetStringAsync("/api/runs?workflow=sched-broken")).GetProperty("items").EnumerateArray().ToArray();
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string json, string ifMatch)
     {
         using var request = new HttpRequestMessage(method, path) { Content = HostFixture.Json(json) };
         request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
-        return await _client.SendAsync(request);
+        return await _host.Client.SendAsync(request);
     }
 
     private async Task StoreUncheckedAsync(string json)
     {
         const string WorkflowSql = "insert into workflows (id, version, document, created_at, updated_at) values ('sched-broken', 1, $document, $now, $now)";
         const string VersionSql = "insert into workflow_versions (workflow_id, version, document, created_at) values ('sched-broken', 1, $document, $now)";
-        await using var connection = new SqliteConnection($"Data Source={DatabasePath}");
+        await using var connection = new SqliteConnection($"Data Source={_host.DatabasePath}");
         await connection.OpenAsync();
         foreach (var sql in new[] { WorkflowSql, VersionSql })
         {
             await using var command = connection.CreateCommand();
             command.CommandText = sql;
             command.Parameters.AddWithValue("$document", json);
-            command.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$now", _host.Time.GetUtcNow().ToUnixTimeMilliseconds());
             await command.ExecuteNonQueryAsync();
         }
     }
