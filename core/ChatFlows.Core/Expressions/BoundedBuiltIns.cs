@@ -49,7 +49,7 @@ internal static class BoundedBuiltIns
                     var text = TypeConverter.ToString(self);
                     var pattern = Arg(args, 0).AsString();
                     var replacement = Arg(args, 1).AsString();
-                    var count = name == "replace" ? 1 : Count(text, pattern);
+                    var count = name == "replace" ? 1 : Occurrences(text, pattern);
                     var length = text.Length + ((double)count * replacement.Length * (replacement.Contains('$', StringComparison.Ordinal) ? text.Length + 1 : 1));
                     if (length > limit) throw SandboxLimitException.StringTooLong(length, limit);
                 }
@@ -115,7 +115,8 @@ internal static class BoundedBuiltIns
         target.DefineOwnProperty(name, new PropertyDescriptor(function, writable: true, enumerable: false, configurable: true));
     }
 
-    private static int Count(string text, string pattern)
+    /// <summary>How many times replacing <paramref name="pattern"/> in <paramref name="text"/> inserts the replacement (an empty pattern matches between every character).</summary>
+    internal static int Occurrences(string text, string pattern)
     {
         if (pattern.Length == 0) return text.Length + 1;
         var count = 0;

@@ -47,7 +47,7 @@ internal sealed class TemplateBounds(SandboxOptions limits) : AstRewriter
                 var text = input.ToStringValue();
                 var pattern = arguments.At(0).ToStringValue();
                 var replacement = arguments.At(1).ToStringValue();
-                double count = name != "replace" ? 1 : pattern.Length == 0 ? text.Length + 1 : Count(text, pattern);
+                double count = name != "replace" ? 1 : BoundedBuiltIns.Occurrences(text, pattern);
                 return text.Length + (count * replacement.Length);
             });
         }
@@ -129,13 +129,6 @@ internal sealed class TemplateBounds(SandboxOptions limits) : AstRewriter
             }
         }
         return length;
-    }
-
-    private static int Count(string text, string pattern)
-    {
-        var count = 0;
-        for (var at = text.IndexOf(pattern, StringComparison.Ordinal); at >= 0; at = text.IndexOf(pattern, at + pattern.Length, StringComparison.Ordinal)) count++;
-        return count;
     }
 
     private sealed class BoundedAssign(AssignStatement assign, SandboxOptions limits) : Statement

@@ -50,6 +50,23 @@ public static partial class SecretReferences
         return result.Append(rendered, from, rendered.Length - from).ToString();
     }
 
+    /// <summary>
+    /// A credential read outside a run (a webhook trigger's secret): every plain <c>{{ secrets.NAME }}</c> replaced by its
+    /// value from <paramref name="vault"/>. Null when a named secret is not set; <paramref name="missing"/> then names it.
+    /// </summary>
+    public static string? ResolveFrom(string text, SecretVault vault, out string missing)
+    {
+        var unset = "";
+        var resolved = PlainReference().Replace(text, m =>
+        {
+            if (vault.TryGet(m.Groups[1].Value, out var value) && value.Length > 0) return value;
+            if (unset.Length == 0) unset = m.Groups[1].Value;
+            return "";
+        });
+        missing = unset;
+        return unset.Length > 0 ? null : resolved;
+    }
+
     /// <summary>True when Liquid markup in <paramref name="text"/> mentions <c>secrets</c> in any form.</summary>
     public static bool IsMentioned(string text) =>
         Template.HasMarkup(text) && Markup().Matches(text).Any(m => SecretsWord().IsMatch(m.Value));

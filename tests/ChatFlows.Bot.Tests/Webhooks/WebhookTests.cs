@@ -32,6 +32,19 @@ public sealed class WebhookTests(HostFixture host)
     }
 
     [Fact]
+    public async Task Post_SecretWrittenAroundAReference_IsCheckedWithTheWholeResolvedSecret()
+    {
+        // Validation takes text around {{ secrets.NAME }} in a credential field; the endpoint resolves it the same way.
+        await host.CreateWorkflowAsync(TestWorkflows.Hook("hook-around", "orders-" + SecretReference));
+
+        using var literal = await PostAsync("hook-around", Order, Sign("orders-" + SecretReference, Order));
+        using var resolved = await PostAsync("hook-around", Order, Sign("orders-" + HostFixture.HookSecret, Order));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, literal.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, resolved.StatusCode);
+    }
+
+    [Fact]
     public async Task Post_WorkflowWithRespond_AnswersWithItsStatusAndBody()
     {
         await host.CreateWorkflowAsync(TestWorkflows.RespondingHook("hook-respond", "plain-secret", status: 201));
