@@ -15,14 +15,18 @@ public static class TeamsApprovalCard
     /// <summary>The verb of the card's refresh action.</summary>
     public const string RefreshVerb = "refresh";
 
-    /// <summary>The card as posted to the conversation: buttons for everyone while it waits (a click is checked on the server).</summary>
-    public static AdaptiveCard Render(ApprovalView view) => WithRefresh(ApprovalCard.Render(view), view);
+    /// <summary>
+    /// The card as posted to the conversation: buttons for everyone while it waits (a click is checked on the server),
+    /// refreshed automatically for <paramref name="refreshFor"/> (Teams ids, <c>29:…</c>), or for everyone in a
+    /// conversation of up to 60 members when null (see <see cref="TeamsDeciders.RefreshUserIdsAsync"/>).
+    /// </summary>
+    public static AdaptiveCard Render(ApprovalView view, IReadOnlyList<string>? refreshFor = null) => WithRefresh(ApprovalCard.Render(view), view, refreshFor);
 
     /// <summary>
     /// The card for one person: with Approve / Reject when they may decide, else the status and who may. A
     /// <paramref name="note"/> (why a click was refused) is shown to them above the facts.
     /// </summary>
-    public static AdaptiveCard RenderFor(ApprovalView view, bool mayDecide, string? note = null)
+    public static AdaptiveCard RenderFor(ApprovalView view, bool mayDecide, string? note = null, IReadOnlyList<string>? refreshFor = null)
     {
         var card = ApprovalCard.Render(view);
         var body = card.Body.ToList();
@@ -34,10 +38,10 @@ public static class TeamsApprovalCard
             body.Add(new TextBlock { Text = $"Waiting for a decision by {Approvers(view.Request)}.", Wrap = true, IsSubtle = true, Separator = true });
         }
         if (note is not null) body.Insert(1, new TextBlock { Text = note, Wrap = true, Color = TextColor.Attention, Weight = TextWeight.Bolder });
-        return WithRefresh(new AdaptiveCard { Body = body, Actions = actions, FallbackText = card.FallbackText }, view);
+        return WithRefresh(new AdaptiveCard { Body = body, Actions = actions, FallbackText = card.FallbackText }, view, refreshFor);
     }
 
-    private static AdaptiveCard WithRefresh(AdaptiveCard card, ApprovalView view)
+    private static AdaptiveCard WithRefresh(AdaptiveCard card, ApprovalView view, IReadOnlyList<string>? refreshFor)
     {
         if (!view.IsOpen) return card;
         var data = JsonSerializer.SerializeToElement(new { runId = view.RunId, nodeId = view.NodeId });
@@ -48,10 +52,8 @@ public static class TeamsApprovalCard
             FallbackText = card.FallbackText,
             Refresh = new CardRefresh
             {
-                // No userIds: Teams then refreshes for everyone in a conversation of up to 60 members, which is what a
-                // per-person view needs. Naming people would take their Teams ids (29:…), which approvers are not
-                // written with; in larger conversations people refresh by hand, and every click is checked anyway.
                 Action = new ExecuteAction { Title = "Refresh", Verb = RefreshVerb, Data = data },
+                UserIds = refreshFor is { Count: > 0 } ids ? ids.Take(CardRefresh.MaxUserIds).ToArray() : null,
             },
         };
     }

@@ -15,30 +15,60 @@ namespace ChatFlows.Bot.Teams;
 /// A refused click changes nothing, and only the person who clicked sees why. An <c>Action.Submit</c> (a message
 /// whose <c>value</c> holds the data) is decided the same way, and a refusal is answered in the thread.
 /// </summary>
-public sealed class TeamsCardActions(
-    ChatApprovals approvals, TeamsDeciders deciders, IRunStore runs, IWorkflowStore workflows, TeamsConnector connector, TimeProvider time)
+public sealed partial class TeamsCardActions(
+    ChatApprovals approvals, TeamsDeciders deciders, IRunStore runs, IWorkflowStore workflows, TeamsConnector connector, TimeProvider time,
+    ILogger<TeamsCardActions> logger)
 {
     /// <summary>The invoke name of Universal Actions.</summary>
     public const string InvokeName = "adaptiveCard/action";
 
-    /// <summary>Answers an <c>adaptiveCard/action</c> invoke.</summary>
+    /// <summary>The <c>value.action.type</c> of an <c>adaptiveCard/action</c> invoke.</summary>
+    public const string ExecuteType = "Action.Execute";
+
+    /// <summary>
+    /// Answers an <c>adaptiveCard/action</c> invoke, always with a response body of the Universal Action Model
+    /// (https://learn.microsoft.com/adaptive-cards/authoring-cards/universal-action-model#response-format): the card
+    /// the person should now see, or an error whose <c>statusCode</c> is one the model lists — 400 for a request that
+    /// cannot be carried out (malformed, an unknown verb, an approval that does not exist), 500 for a failure here.
+    /// </summary>
     public async Task<TeamsInvokeResponse> InvokeAsync(TeamsActivity activity, CancellationToken ct)
     {
-        if (activity.Value is not { ValueKind: JsonValueKind.Object } value || !value.TryGetProperty("action", out var action) || action.ValueKind != JsonValueKind.Object)
-            return TeamsInvokeResponse.Error(StatusCodes.Status400BadRequest, "BadRequest", "The invoke has no value.action.");
+        try
+        {
+            return await AnswerAsync(activity, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            LogInvokeFailed(e, activity.Id);
+            return TeamsInvokeResponse.Error(StatusCodes.Status500InternalServerError, "InternalError", "ChatFlows could not carry out this action; try again.");
+        }
+    }
+
+    private async Task<TeamsInvokeResponse> AnswerAsync(TeamsActivity activity, CancellationToken ct)
+    {
+        // The checks, codes and messages of the Bot Framework SDK's ActivityHandler for this invoke
+        // (https://github.com/microsoft/botbuilder-dotnet/blob/main/libraries/Microsoft.Bot.Builder/ActivityHandler.cs).
+        if (activity.Value is not { ValueKind: JsonValueKind.Object } value)
+            return TeamsInvokeResponse.BadRequest("'value' is missing: an adaptiveCard/action invoke carries value.action.");
+        if (!value.TryGetProperty("action", out var action) || action.ValueKind != JsonValueKind.Object)
+            return TeamsInvokeResponse.BadRequest("'value.action' is missing.");
+        if (Text(action, "type") is var type && type != ExecuteType)
+            return TeamsInvokeResponse.NotSupported($"The action '{type}' in 'value.action.type' is not supported; ChatFlows cards use {ExecuteType}.");
         var verb = Text(action, "verb");
+        if (verb is not (ApprovalCard.ApproveVerb or ApprovalCard.RejectVerb or TeamsApprovalCard.RefreshVerb))
+            return TeamsInvokeResponse.NotSupported($"The verb '{verb}' in 'value.action.verb' is not supported; it is {ApprovalCard.ApproveVerb}, {ApprovalCard.RejectVerb} or {TeamsApprovalCard.RefreshVerb}.");
         var data = action.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Object ? d : default;
         if (Click.From(verb, data) is not { } click)
-            return TeamsInvokeResponse.Error(StatusCodes.Status400BadRequest, "BadRequest", $"value.action must have verb approve, reject or {TeamsApprovalCard.RefreshVerb} and data with runId and nodeId.");
+            return TeamsInvokeResponse.BadRequest("'value.action.data' must name the approval with runId and nodeId.");
 
         var decider = await deciders.ResolveAsync(activity, click.RunId, click.NodeId, ct);
-        if (click.Approve is not { } approve) return await ViewForAsync(decider, click, note: null, ct);
+        if (click.Approve is not { } approve) return await ViewForAsync(activity, decider, click, note: null, ct);
 
         var outcome = await approvals.DecideAsync(decider, click.RunId, click.NodeId, approve, click.Comment, click.Draft, ct);
         if (outcome.Decision.Accepted && outcome.View is { } decided) return TeamsInvokeResponse.Card(TeamsApprovalCard.Render(decided));
-        if (outcome.View is null) return TeamsInvokeResponse.Error(StatusCodes.Status404NotFound, "NotFound", outcome.Decision.Message);
+        if (outcome.View is null) return TeamsInvokeResponse.BadRequest(outcome.Decision.Message);
         // The card stays as it is for everyone else; the person who clicked sees it with the reason.
-        return await ViewForAsync(decider, click, outcome.Decision.Message, ct);
+        return await ViewForAsync(activity, decider, click, outcome.Decision.Message, ct);
     }
 
     /// <summary>
@@ -58,24 +88,28 @@ public sealed class TeamsCardActions(
         if (!outcome.Decision.Accepted)
         {
             var mention = activity.From?.Name is { Length: > 0 } name ? $"{name}: " : "";
-            await connector.ReplyAsync(activity.ServiceUrl!, activity.Conversation!.Id!, activity.ReplyToId ?? activity.Id!,
+            await connector.ReplyAsync(TeamsConversationReference.From(activity)!, activity.Conversation!.Id!, activity.ReplyToId ?? activity.Id!,
                 TeamsOutgoingActivity.Markdown($"{mention}{outcome.Decision.Message}"), ct);
         }
         return true;
     }
 
-    private async Task<TeamsInvokeResponse> ViewForAsync(Decider decider, Click click, string? note, CancellationToken ct)
+    private async Task<TeamsInvokeResponse> ViewForAsync(TeamsActivity activity, Decider decider, Click click, string? note, CancellationToken ct)
     {
         var run = await runs.GetAsync(click.RunId, ct);
         var node = run?.Nodes.FirstOrDefault(n => n.NodeId == click.NodeId);
         if (run is null || node is null)
-            return TeamsInvokeResponse.Error(StatusCodes.Status404NotFound, "NotFound", note ?? $"There is no approval {click.NodeId} in run {click.RunId}.");
+            return TeamsInvokeResponse.BadRequest(note ?? $"There is no approval {click.NodeId} in run {click.RunId} ('value.action.data').");
         var name = (await workflows.GetVersionAsync(run.WorkflowId, run.WorkflowVersion, ct))?.DisplayName ?? run.WorkflowId;
         if (ApprovalView.From(run.Id, name, node) is not { } view)
-            return TeamsInvokeResponse.Error(StatusCodes.Status404NotFound, "NotFound", note ?? $"Step {click.NodeId} of run {click.RunId} is not an approval.");
+            return TeamsInvokeResponse.BadRequest(note ?? $"Step {click.NodeId} of run {click.RunId} is not an approval ('value.action.data').");
         if (view.IsOpen && run.Status.IsTerminal()) view = view with { Closed = $"The run {run.Status.ToText()} before anyone decided." };
         var mayDecide = view.IsOpen && view.Request.Allows(decider) && !view.Request.HasExpired(time.GetUtcNow());
-        return TeamsInvokeResponse.Card(TeamsApprovalCard.RenderFor(view, mayDecide, note));
+        // The person's card keeps the refresh of the shared one, for the same people.
+        var refreshFor = view.IsOpen
+            ? await deciders.RefreshUserIdsAsync(view.Request, activity.ServiceUrl!, TeamsAddress.FromConversationId(activity.Conversation!.Id!).ConversationId, ct)
+            : null;
+        return TeamsInvokeResponse.Card(TeamsApprovalCard.RenderFor(view, mayDecide, note, refreshFor));
     }
 
     private static string? Text(JsonElement value, string property) =>
@@ -92,4 +126,7 @@ public sealed class TeamsCardActions(
             return new Click(approve, runId, nodeId, Text(data, ApprovalCard.CommentInput), Text(data, ApprovalCard.DraftInput));
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Teams: the adaptiveCard/action invoke {ActivityId} failed")]
+    private partial void LogInvokeFailed(Exception exception, string? activityId);
 }

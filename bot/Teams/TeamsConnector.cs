@@ -10,7 +10,8 @@ namespace ChatFlows.Bot.Teams;
 /// The Bot Framework Connector REST calls ChatFlows makes, at the <c>serviceUrl</c> of the conversation (the
 /// Connector differs by region, so every call names it): send to a conversation
 /// (<c>POST v3/conversations/{id}/activities</c>), reply to an activity (<c>POST …/activities/{activityId}</c>) and
-/// update one (<c>PUT …/activities/{activityId}</c>), each with the bot's token. A 429 or a 5xx is tried again after a
+/// update one (<c>PUT …/activities/{activityId}</c>), each with the bot's token and addressed from the conversation's
+/// reference (<see cref="TeamsOutgoingActivity"/>); and read its members (<c>GET …/members</c>). A 429 or a 5xx is tried again after a
 /// short wait (the Retry-After Teams asks for, or a growing backoff); a 429 that persists throws
 /// <see cref="ChatRateLimitedException"/> so that card updates wait, and other failures
 /// <see cref="TeamsConnectorException"/>. Without an app id nothing is sent, except in local emulator mode, and then
@@ -26,22 +27,40 @@ public sealed class TeamsConnector(HttpClient http, TeamsTokenProvider tokens, T
 
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Posts <paramref name="activity"/> to a conversation (or, with a <c>;messageid=</c> id, to a channel thread); returns its id.</summary>
-    public Task<string> SendAsync(string serviceUrl, string conversationId, TeamsOutgoingActivity activity, CancellationToken ct) =>
-        PostAsync($"send to {conversationId}", serviceUrl, $"v3/conversations/{Uri.EscapeDataString(conversationId)}/activities", activity, ct);
+    /// <summary>
+    /// Posts <paramref name="activity"/> to a conversation of <paramref name="reference"/> (or, with a <c>;messageid=</c>
+    /// id, to a channel thread); returns its id.
+    /// </summary>
+    public Task<string> SendAsync(TeamsConversationReference reference, string conversationId, TeamsOutgoingActivity activity, CancellationToken ct) =>
+        PostAsync(
+            $"send to {conversationId}", reference.ServiceUrl, $"v3/conversations/{Uri.EscapeDataString(conversationId)}/activities",
+            Addressed(activity, reference, conversationId), ct);
 
     /// <summary>Posts <paramref name="activity"/> as a reply to activity <paramref name="replyToId"/>, in its thread; returns its id.</summary>
-    public Task<string> ReplyAsync(string serviceUrl, string conversationId, string replyToId, TeamsOutgoingActivity activity, CancellationToken ct) =>
+    public Task<string> ReplyAsync(TeamsConversationReference reference, string conversationId, string replyToId, TeamsOutgoingActivity activity, CancellationToken ct) =>
         PostAsync(
-            $"reply in {conversationId}", serviceUrl,
+            $"reply in {conversationId}", reference.ServiceUrl,
             $"v3/conversations/{Uri.EscapeDataString(conversationId)}/activities/{Uri.EscapeDataString(replyToId)}",
-            activity with { ReplyToId = replyToId }, ct);
+            Addressed(activity, reference, conversationId) with { ReplyToId = replyToId }, ct);
 
     /// <summary>Replaces activity <paramref name="activityId"/> (a card posted by the bot) with <paramref name="activity"/>.</summary>
-    public async Task UpdateAsync(string serviceUrl, string conversationId, string activityId, TeamsOutgoingActivity activity, CancellationToken ct)
+    public async Task UpdateAsync(TeamsConversationReference reference, string conversationId, string activityId, TeamsOutgoingActivity activity, CancellationToken ct)
     {
         var path = $"v3/conversations/{Uri.EscapeDataString(conversationId)}/activities/{Uri.EscapeDataString(activityId)}";
-        await CallAsync($"update of {activityId} in {conversationId}", HttpMethod.Put, serviceUrl, path, activity with { Id = activityId }, ct);
+        await CallAsync($"update of {activityId} in {conversationId}", HttpMethod.Put, reference.ServiceUrl, path, Addressed(activity, reference, conversationId) with { Id = activityId }, ct);
+    }
+
+    /// <summary>
+    /// The members of a conversation (<c>GET v3/conversations/{id}/members</c>, for a channel its team's): each with
+    /// their Teams id (<c>29:…</c>), Entra object id, user principal name and e-mail address.
+    /// </summary>
+    public async Task<IReadOnlyList<TeamsAccount>> GetMembersAsync(string serviceUrl, string conversationId, CancellationToken ct)
+    {
+        var operation = $"member list of {conversationId}";
+        var answer = await CallAsync(operation, HttpMethod.Get, serviceUrl, $"v3/conversations/{Uri.EscapeDataString(conversationId)}/members", null, ct);
+        return answer is { ValueKind: JsonValueKind.Array } json
+            ? json.Deserialize<TeamsAccount[]>(TeamsActivity.Json)!
+            : throw new TeamsConnectorException(operation, 200, "InvalidResponse", "the answer is not a list of members");
     }
 
     /// <summary>
@@ -57,6 +76,16 @@ public sealed class TeamsConnector(HttpClient http, TeamsTokenProvider tokens, T
             ? json.Deserialize<TeamsAccount>(TeamsActivity.Json)!
             : throw new TeamsConnectorException(operation, 200, "InvalidResponse", "the answer is not a member");
     }
+
+    // The Activity schema's addressing of an activity the bot generates (see TeamsOutgoingActivity): the channel, the
+    // bot as sender (its id only) and the conversation, whatever the caller set.
+    private static TeamsOutgoingActivity Addressed(TeamsOutgoingActivity activity, TeamsConversationReference reference, string conversationId) =>
+        activity with
+        {
+            ChannelId = reference.ActivityChannelId,
+            From = new TeamsAccount(reference.BotId),
+            Conversation = new TeamsConversationAccount(conversationId),
+        };
 
     private async Task<string> PostAsync(string operation, string serviceUrl, string path, TeamsOutgoingActivity activity, CancellationToken ct)
     {

@@ -14,10 +14,14 @@ namespace ChatFlows.Bot.Teams;
 /// <param name="BotId">The bot's account there, <c>28:&lt;app id&gt;</c>.</param>
 /// <param name="Name">The team, channel or chat name, when known.</param>
 /// <param name="RetiredAt">When the bot was removed; null while it can post there.</param>
+/// <param name="ActivityChannelId">The Bot Framework channel the conversation is on, as activities name it in <c>channelId</c>: <c>msteams</c>, or <c>emulator</c>.</param>
 public sealed record TeamsConversationReference(
     string ConversationId, string ServiceUrl, string? TenantId, string Kind, string? TeamId, string? ChannelId, string BotId, string? Name,
-    DateTimeOffset? RetiredAt = null)
+    DateTimeOffset? RetiredAt = null, string ActivityChannelId = TeamsConversationReference.MsTeams)
 {
+    /// <summary>The Bot Framework's channel id of Microsoft Teams.</summary>
+    public const string MsTeams = "msteams";
+
     public const string Personal = "personal";
 
     public const string GroupChat = "groupChat";
@@ -45,6 +49,7 @@ public sealed record TeamsConversationReference(
         };
         var tenant = activity.Conversation.TenantId ?? activity.ChannelDataText("tenant", "id");
         var name = activity.ChannelDataText("channel", "name") ?? activity.ChannelDataText("team", "name") ?? activity.Conversation.Name;
-        return new TeamsConversationReference(address.ConversationId, serviceUrl, tenant, kind, teamId, channelId, botId, name);
+        var activityChannel = activity.ChannelId is { Length: > 0 } given ? given : MsTeams;
+        return new TeamsConversationReference(address.ConversationId, serviceUrl, tenant, kind, teamId, channelId, botId, name, ActivityChannelId: activityChannel);
     }
 }

@@ -14,8 +14,8 @@ public sealed class TeamsConversations(SqliteDatabase database, TimeProvider tim
     {
         const string Sql = """
             insert into teams_conversations
-                (conversation_id, service_url, tenant_id, kind, team_id, channel_id, bot_id, name, added_at, updated_at, retired_at)
-            values (@ConversationId, @ServiceUrl, @TenantId, @Kind, @TeamId, @ChannelId, @BotId, @Name, @Now, @Now, null)
+                (conversation_id, service_url, tenant_id, kind, team_id, channel_id, bot_id, name, activity_channel_id, added_at, updated_at, retired_at)
+            values (@ConversationId, @ServiceUrl, @TenantId, @Kind, @TeamId, @ChannelId, @BotId, @Name, @ActivityChannelId, @Now, @Now, null)
             on conflict (conversation_id) do update set
                 service_url = excluded.service_url,
                 tenant_id = coalesce(excluded.tenant_id, teams_conversations.tenant_id),
@@ -24,6 +24,7 @@ public sealed class TeamsConversations(SqliteDatabase database, TimeProvider tim
                 channel_id = coalesce(excluded.channel_id, teams_conversations.channel_id),
                 bot_id = excluded.bot_id,
                 name = coalesce(excluded.name, teams_conversations.name),
+                activity_channel_id = excluded.activity_channel_id,
                 updated_at = excluded.updated_at,
                 retired_at = null
             """;
@@ -38,6 +39,7 @@ public sealed class TeamsConversations(SqliteDatabase database, TimeProvider tim
             reference.ChannelId,
             reference.BotId,
             reference.Name,
+            reference.ActivityChannelId,
             Now = time.GetUtcNow().ToUnixTimeMilliseconds(),
         }, cancellationToken: ct));
     }
@@ -86,9 +88,10 @@ public sealed class TeamsConversations(SqliteDatabase database, TimeProvider tim
         public string BotId { get; init; } = "";
         public string? Name { get; init; }
         public long? RetiredAt { get; init; }
+        public string ActivityChannelId { get; init; } = TeamsConversationReference.MsTeams;
 
         public TeamsConversationReference ToReference() => new(
             ConversationId, ServiceUrl, TenantId, Kind, TeamId, ChannelId, BotId, Name,
-            RetiredAt is { } at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null);
+            RetiredAt is { } at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null, ActivityChannelId);
     }
 }

@@ -40,11 +40,59 @@ public sealed partial class TeamsDeciders(TeamsConnector connector, IRunStore ru
         return user;
     }
 
+    /// <summary>
+    /// The Teams ids (<c>29:…</c>) of the approvers of <paramref name="request"/> among the members of conversation
+    /// <paramref name="conversationId"/> (without a thread), for the approval card's <c>refresh.userIds</c>: Teams then
+    /// refreshes the card automatically for those people only (at most 60), so approvers get their buttons, while
+    /// everyone else sees the shared card and may refresh it by hand. Null (no <c>userIds</c>) when anyone may decide,
+    /// when no approver is among the members, or when the members cannot be read: Teams then refreshes the card for
+    /// everyone in a conversation of up to 60 members, as the docs advise for small conversations
+    /// (https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/universal-actions-for-adaptive-cards/work-with-universal-actions-for-adaptive-cards#user-ids-in-refresh).
+    /// An empty list would turn automatic refresh off for everybody, approvers included.
+    /// </summary>
+    public async Task<IReadOnlyList<string>?> RefreshUserIdsAsync(ApprovalRequest request, string serviceUrl, string conversationId, CancellationToken ct)
+    {
+        if (request.Approvers.Contains(ApprovalRequest.Anyone) || !request.Approvers.Any(IsTeamsApprover)) return null;
+        IReadOnlyList<TeamsAccount> members;
+        try
+        {
+            members = await connector.GetMembersAsync(serviceUrl, conversationId, ct);
+        }
+        catch (Exception e) when (e is TeamsConnectorException or Chat.ChatRateLimitedException)
+        {
+            LogMembersFailed(e, conversationId);
+            return null;
+        }
+        var ids = members
+            .Where(m => m.Id is { Length: > 0 } && IsApprover(request, m))
+            .Select(m => m.Id!)
+            .Distinct(StringComparer.Ordinal)
+            .Take(Cards.CardRefresh.MaxUserIds)
+            .ToArray();
+        return ids.Length == 0 ? null : ids;
+    }
+
+    // Approvers a Teams member can be: teams:<object id or UPN> and email:<address>.
+    private static bool IsTeamsApprover(string approver) =>
+        approver.StartsWith($"{TeamsAddress.Platform}:", StringComparison.Ordinal) || approver.StartsWith(Decider.EmailPrefix, StringComparison.Ordinal);
+
+    // The member under every name a click of theirs is judged by (ResolveAsync): object id, UPN, and e-mail (else UPN).
+    private static bool IsApprover(ApprovalRequest request, TeamsAccount member)
+    {
+        var email = member.Email is { Length: > 0 } address ? address : member.UserPrincipalName;
+        return (member.AadObjectId is { Length: > 0 } aad && request.Allows(new Decider($"{TeamsAddress.Platform}:{aad}", email)))
+            || (member.UserPrincipalName is { Length: > 0 } upn && request.Allows(new Decider($"{TeamsAddress.Platform}:{upn}", email)))
+            || request.Allows(new Decider($"{TeamsAddress.Platform}:{member.Id}", email));
+    }
+
     private async Task<ApprovalRequest?> RequestAsync(string runId, string nodeId, CancellationToken ct)
     {
         var run = await runs.GetAsync(runId, ct);
         return ApprovalRequest.From(run?.Nodes.FirstOrDefault(n => n.NodeId == nodeId)?.Output);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Teams: the members of {ConversationId} could not be read; the approval card refreshes for everyone")]
+    private partial void LogMembersFailed(Exception exception, string conversationId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Teams: the UPN of {UserId} could not be looked up for an approval of run {RunId}")]
     private partial void LogLookupFailed(Exception exception, string userId, string runId);

@@ -47,8 +47,11 @@ public static class TeamsEndpoints
             if (auth.Status == StatusCodes.Status401Unauthorized) http.Response.Headers.WWWAuthenticate = "Bearer";
             return TypedResults.Problem(title: "The request was not accepted.", detail: auth.Failure, statusCode: auth.Status);
         }
+        var isCardAction = activity.Type == TeamsActivity.Invoke && activity.Name == TeamsCardActions.InvokeName;
         if (activity.MissingField() is { } missing)
         {
+            // A Universal Actions invoke is always answered with HTTP 200 and an error body (TeamsInvokeResponse).
+            if (isCardAction) return TypedResults.Json(TeamsInvokeResponse.BadRequest($"'{missing}' is missing or empty."));
             return TypedResults.Problem(
                 title: "The activity lacks a field.", detail: $"'{missing}' is missing or empty.", statusCode: StatusCodes.Status400BadRequest,
                 extensions: new Dictionary<string, object?> { ["field"] = missing });
@@ -65,12 +68,13 @@ public static class TeamsEndpoints
                     if (!await actions.SubmitAsync(activity, c)) await messages.HandleAsync(activity, c);
                 });
                 return TypedResults.Ok();
-            case TeamsActivity.Invoke when activity.Name == TeamsCardActions.InvokeName:
-                var answer = await actions.InvokeAsync(activity, ct);
-                // A malformed click is a bad request; any other answer, an error card included, is a delivered answer.
-                return TypedResults.Json(answer, statusCode: answer.StatusCode == StatusCodes.Status400BadRequest ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK);
+            case TeamsActivity.Invoke when isCardAction:
+                // HTTP 200 whatever the outcome; the body's statusCode says how it went (TeamsInvokeResponse).
+                return TypedResults.Json(await actions.InvokeAsync(activity, ct));
             case TeamsActivity.Invoke:
-                // As the Bot Framework SDK answers invokes a bot does not handle.
+                // Invokes the bot does not handle are answered 501 Not Implemented without a body, as the Bot Framework
+                // SDK's ActivityHandler.OnInvokeActivityAsync does by default (TeamsActivityHandler passes unknown names
+                // to it): https://github.com/microsoft/botbuilder-dotnet/blob/main/libraries/Microsoft.Bot.Builder/ActivityHandler.cs
                 return TypedResults.StatusCode(StatusCodes.Status501NotImplemented);
             case TeamsActivity.ConversationUpdate or TeamsActivity.InstallationUpdate when reference is not null:
                 await installations.HandleAsync(activity, reference, ct);

@@ -42,9 +42,7 @@ public sealed class TeamsInstallations(TeamsConversations conversations, TeamsCo
         }
         if (activity.MembersAdded?.Any(m => m.Id == botId) == true)
         {
-            var serviceUrl = activity.ServiceUrl!;
-            var conversationId = reference.ConversationId;
-            work.Run($"Teams: welcome in {reference.Address}", c => connector.SendAsync(serviceUrl, conversationId, TeamsOutgoingActivity.Markdown(Welcome(reference)), c));
+            work.Run($"Teams: welcome in {reference.Address}", c => connector.SendAsync(reference, reference.ConversationId, TeamsOutgoingActivity.Markdown(Welcome(reference)), c));
         }
     }
 

@@ -45,7 +45,7 @@ public sealed class TeamsMessages(
             if (started.Count > 0) return;
             answer = $"I did not understand “{text}”.\n{ChatCommands.HelpText}";
         }
-        await connector.ReplyAsync(activity.ServiceUrl!, conversationId, activity.Id!, TeamsOutgoingActivity.Markdown(answer), ct);
+        await connector.ReplyAsync(TeamsConversationReference.From(activity)!, conversationId, activity.Id!, TeamsOutgoingActivity.Markdown(answer), ct);
     }
 
     private static bool IsCommand(string text)

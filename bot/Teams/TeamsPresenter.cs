@@ -13,7 +13,7 @@ namespace ChatFlows.Bot.Teams;
 /// <see cref="TeamsAddress"/>). Every conversation is reached through its stored conversation reference, which names
 /// its Connector (<c>serviceUrl</c>).
 /// </summary>
-public sealed class TeamsPresenter(TeamsConnector connector, TeamsConversations conversations, TimeProvider time) : IChatPresenter, IChatChannel
+public sealed class TeamsPresenter(TeamsConnector connector, TeamsConversations conversations, TeamsDeciders deciders, TimeProvider time) : IChatPresenter, IChatChannel
 {
     /// <summary>How many times a run's message waits out a rate limit before its node fails (and maybe retries).</summary>
     public const int MaxRateLimitWaits = 3;
@@ -48,12 +48,12 @@ public sealed class TeamsPresenter(TeamsConnector connector, TeamsConversations 
     }
 
     /// <inheritdoc />
-    public Task<PostedMessage> PostApprovalAsync(string thread, ApprovalView view, CancellationToken ct) =>
-        PostCardAsync(thread, TeamsApprovalCard.Render(view), ct);
+    public async Task<PostedMessage> PostApprovalAsync(string thread, ApprovalView view, CancellationToken ct) =>
+        await PostCardAsync(thread, TeamsApprovalCard.Render(view, await RefreshForAsync(thread, view, ct)), ct);
 
     /// <inheritdoc />
-    public Task UpdateApprovalAsync(PostedMessage message, ApprovalView view, CancellationToken ct) =>
-        UpdateCardAsync(message, TeamsApprovalCard.Render(view), ct);
+    public async Task UpdateApprovalAsync(PostedMessage message, ApprovalView view, CancellationToken ct) =>
+        await UpdateCardAsync(message, TeamsApprovalCard.Render(view, await RefreshForAsync(message.Target, view, ct)), ct);
 
     /// <summary>
     /// Posts a run's message: its text as Markdown and its card as an Adaptive Card, in one activity. A rate limit is
@@ -86,6 +86,15 @@ public sealed class TeamsPresenter(TeamsConnector connector, TeamsConversations 
         }
     }
 
+    // Who the waiting approval card refreshes for automatically: its approvers among the conversation's members.
+    private async Task<IReadOnlyList<string>?> RefreshForAsync(string target, ApprovalView view, CancellationToken ct)
+    {
+        if (!view.IsOpen) return null;
+        var address = Parse(target);
+        var reference = await ReferenceAsync(address, ct);
+        return await deciders.RefreshUserIdsAsync(view.Request, reference.ServiceUrl, address.ConversationId, ct);
+    }
+
     private Task<PostedMessage> PostCardAsync(string target, AdaptiveCard card, CancellationToken ct) =>
         SendAsync(target, TeamsOutgoingActivity.Card(card.ToJson()), ct);
 
@@ -93,7 +102,7 @@ public sealed class TeamsPresenter(TeamsConnector connector, TeamsConversations 
     {
         var address = Parse(target);
         var reference = await ReferenceAsync(address, ct);
-        var id = await connector.SendAsync(reference.ServiceUrl, address.ConversationIdWithThread, activity, ct);
+        var id = await connector.SendAsync(reference, address.ConversationIdWithThread, activity, ct);
         return new PostedMessage(address.ToString(), id);
     }
 
@@ -101,7 +110,7 @@ public sealed class TeamsPresenter(TeamsConnector connector, TeamsConversations 
     {
         var address = Parse(message.Target);
         var reference = await ReferenceAsync(address, ct);
-        await connector.UpdateAsync(reference.ServiceUrl, address.ConversationIdWithThread, message.MessageId, TeamsOutgoingActivity.Card(card.ToJson()), ct);
+        await connector.UpdateAsync(reference, address.ConversationIdWithThread, message.MessageId, TeamsOutgoingActivity.Card(card.ToJson()), ct);
     }
 
     private async Task<TeamsConversationReference> ReferenceAsync(TeamsAddress address, CancellationToken ct)

@@ -101,8 +101,10 @@ public sealed class TeamsEmulatorModeTests
         await using var host = await TeamsHost.StartAsync(emulator: true);
         var connector = host.Services.GetRequiredService<TeamsConnector>();
 
+        var elsewhere = new TeamsConversationReference("a:1", "https://internal-admin.example/", null, TeamsConversationReference.Personal, null, null, TeamsHost.BotId, null);
+
         var refused = await Assert.ThrowsAsync<TeamsConnectorException>(() =>
-            connector.SendAsync("https://internal-admin.example/", "a:1", new TeamsOutgoingActivity { Type = "message", Text = "hi" }, CancellationToken.None));
+            connector.SendAsync(elsewhere, "a:1", new TeamsOutgoingActivity { Type = "message", Text = "hi" }, CancellationToken.None));
 
         Assert.Contains("loopback", refused.Message, StringComparison.Ordinal);
         Assert.Empty(host.Outbound.All);
