@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace ChatFlows.Bot.Tests.Teams;
 
 /// <summary>One request the fake Connector received, and how it answered.</summary>
-/// <param name="Kind"><c>send</c>, <c>reply</c>, <c>update</c> or <c>member</c>.</param>
+/// <param name="Kind"><c>send</c>, <c>reply</c>, <c>update</c>, <c>member</c> (one) or <c>members</c> (the list).</param>
 /// <param name="ConversationId">The conversation id from the path, decoded.</param>
 /// <param name="ActivityId">The activity replied to or updated; for a send, the id given to the new activity.</param>
 /// <param name="Authorization">The Authorization header as sent.</param>

@@ -11,8 +11,9 @@ namespace ChatFlows.Bot.Tests.Teams;
 /// <summary>
 /// A Bot Framework Connector on real Kestrel (127.0.0.1, a free port) speaking its REST API: send to a conversation
 /// (<c>POST /v3/conversations/{id}/activities</c>), reply (<c>POST …/activities/{activityId}</c>), update
-/// (<c>PUT …/activities/{activityId}</c>), answered with a ResourceResponse <c>{ "id" }</c>, and one member
-/// (<c>GET /v3/conversations/{id}/members/{userId}</c>). Calls without a bearer token are refused with 401 unless it runs
+/// (<c>PUT …/activities/{activityId}</c>), answered with a ResourceResponse <c>{ "id" }</c>, one member
+/// (<c>GET /v3/conversations/{id}/members/{userId}</c>) and all of them (<c>GET /v3/conversations/{id}/members</c>, a JSON
+/// array of TeamsChannelAccount). Calls without a bearer token are refused with 401 unless it runs
 /// for the Emulator; updates of unknown activities with 404. Every request is recorded with the token it carried. It
 /// can be told to answer 429 with a Retry-After for the next calls.
 /// </summary>
@@ -50,6 +51,7 @@ internal sealed class FakeBotConnector : IAsyncDisposable
         app.MapPost("/v3/conversations/{conversationId}/activities/{activityId}", (HttpContext http, string conversationId, string activityId) => fake.HandleAsync(http, "reply", conversationId, activityId));
         app.MapPut("/v3/conversations/{conversationId}/activities/{activityId}", (HttpContext http, string conversationId, string activityId) => fake.HandleAsync(http, "update", conversationId, activityId));
         app.MapGet("/v3/conversations/{conversationId}/members/{userId}", (HttpContext http, string conversationId, string userId) => fake.HandleAsync(http, "member", conversationId, userId));
+        app.MapGet("/v3/conversations/{conversationId}/members", (HttpContext http, string conversationId) => fake.HandleAsync(http, "members", conversationId, null));
         await app.StartAsync();
         return fake;
     }
@@ -65,12 +67,45 @@ internal sealed class FakeBotConnector : IAsyncDisposable
     }
 
     /// <summary>
-    /// Makes the member lookup of <paramref name="userId"/> answer with this object id, user principal name and e-mail
-    /// address (by default the user principal name, as for most Entra users).
+    /// Makes <paramref name="userId"/> a member of every conversation, whose lookup answers with this object id, user
+    /// principal name and e-mail address (by default the user principal name, as for most Entra users).
     /// </summary>
     public void AddMember(string userId, string aadObjectId, string userPrincipalName, string? email = null)
     {
-        lock (_gate) _members[userId] = new { id = userId, name = userPrincipalName, aadObjectId, userPrincipalName, email = email ?? userPrincipalName };
+        lock (_gate)
+        {
+            _members[userId] = new
+            {
+                id = userId, name = userPrincipalName, aadObjectId, email = email ?? userPrincipalName, userPrincipalName,
+                tenantId = Conversation.TenantId, userRole = "user",
+            };
+        }
+    }
+
+    /// <summary>
+    /// Checks every activity the bot sent, replied or updated against what the Bot Framework Activity schema asks of
+    /// activities a bot generates: <c>type</c>, <c>channelId</c> (<c>msteams</c>), <c>conversation.id</c> (the one
+    /// the call was made to) and <c>from.id</c> (the bot), no <c>recipient</c> and no <c>from.name</c>; a reply names
+    /// the activity it answers in <c>replyToId</c> and an update the activity it replaces in <c>id</c>.
+    /// </summary>
+    public void AssertActivitiesAddressed(string botId)
+    {
+        var activities = Calls.Where(c => c.Kind is "send" or "reply" or "update").ToArray();
+        Assert.NotEmpty(activities);
+        Assert.All(activities, call =>
+        {
+            var body = call.Body;
+            var what = $"{call.Kind} to {call.ConversationId}: {body.GetRawText()}";
+            Assert.True(body.TryGetProperty("type", out var type) && type.GetString() == "message", what);
+            Assert.True(body.TryGetProperty("channelId", out var channel) && channel.GetString() == "msteams", what);
+            Assert.True(body.TryGetProperty("conversation", out var conversation) && conversation.TryGetProperty("id", out var id) && id.GetString() == call.ConversationId, what);
+            Assert.True(body.TryGetProperty("from", out var from) && from.TryGetProperty("id", out var fromId) && fromId.GetString() == botId, what);
+            Assert.False(from.TryGetProperty("name", out _), what);
+            Assert.False(body.TryGetProperty("recipient", out _), what);
+            if (call.Kind == "reply") Assert.True(body.TryGetProperty("replyToId", out var reply) && reply.GetString() == call.ActivityId, what);
+            if (call.Kind == "update") Assert.True(body.TryGetProperty("id", out var updated) && updated.GetString() == call.ActivityId, what);
+            if (call.Kind == "send") Assert.False(body.TryGetProperty("id", out _), what);
+        });
     }
 
     /// <summary>The calls of one kind, in order.</summary>
@@ -88,7 +123,7 @@ internal sealed class FakeBotConnector : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext http, string kind, string conversationId, string? activityId)
     {
-        var body = kind == "member" ? default : await JsonSerializer.DeserializeAsync<JsonElement>(http.Request.Body);
+        var body = kind is "member" or "members" ? default : await JsonSerializer.DeserializeAsync<JsonElement>(http.Request.Body);
         var authorization = http.Request.Headers.Authorization.FirstOrDefault();
         int status;
         object? answer;
@@ -103,6 +138,10 @@ internal sealed class FakeBotConnector : IAsyncDisposable
             else if (_requireToken && authorization?.StartsWith("Bearer bot-token-", StringComparison.Ordinal) != true)
             {
                 (status, answer) = (401, Error("Unauthorized", "Authorization has been denied for this request."));
+            }
+            else if (kind == "members")
+            {
+                (status, answer) = (200, _members.Values.ToArray());
             }
             else if (kind == "member")
             {

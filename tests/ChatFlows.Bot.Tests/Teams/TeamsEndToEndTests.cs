@@ -34,6 +34,8 @@ public sealed partial class TeamsEndToEndTests : IAsyncLifetime
     {
         await _host.CreateWorkflowAsync(ShipWorkflow.Replace("APPROVER", $"teams:{TeamsUser.Approver.AadObjectId}", StringComparison.Ordinal));
         var connector = _host.Connector;
+        connector.AddMember(TeamsUser.Approver.Id, TeamsUser.Approver.AadObjectId, "ada@contoso.com");
+        connector.AddMember(TeamsUser.Developer.Id, TeamsUser.Developer.AadObjectId, "dev@contoso.com");
         var channel = Conversation.Channel;
 
         using var added = await _host.PostActivityAsync(_host.ConversationUpdate(channel));
@@ -55,16 +57,21 @@ public sealed partial class TeamsEndToEndTests : IAsyncLifetime
         var progress = await connector.WaitForAsync(c => c.Kind == "send" && c.ConversationId == thread && c.CardJson.Contains("\"Ship\"", StringComparison.Ordinal));
         Assert.Equal("application/vnd.microsoft.card.adaptive", progress.Body.GetProperty("attachments")[0].GetProperty("contentType").GetString());
         var approval = await connector.WaitForAsync(c => c.Kind == "send" && c.ConversationId == thread && c.CardJson.Contains("Approval needed", StringComparison.Ordinal));
+        // Refreshed automatically for the approver, whose view (with the buttons) comes from the invoke below; the
+        // renderer keeps the refresh only with its action's type.
         var refresh = approval.Card.GetProperty("refresh");
+        Assert.Equal("Action.Execute", refresh.GetProperty("action").GetProperty("type").GetString());
         Assert.Equal("refresh", refresh.GetProperty("action").GetProperty("verb").GetString());
-        // Refreshed for everyone in the conversation: each person's view comes from the invoke below.
-        Assert.False(refresh.TryGetProperty("userIds", out _));
+        Assert.Equal([TeamsUser.Approver.Id], refresh.GetProperty("userIds").EnumerateArray().Select(u => u.GetString()));
+        Assert.Contains(connector.CallsOf("members"), c => c.ConversationId == channel.Id);
         await connector.WaitForAsync(c => c.Kind == "update" && c.ActivityId == progress.ActivityId && c.Fallback.Contains("waiting", StringComparison.Ordinal));
         var data = new { runId, nodeId = "ask" };
 
         // A refresh shows the approver the buttons and everyone else the status.
         var forApprover = await InvokeAsync("refresh", data, TeamsUser.Approver, approval.ActivityId!);
         Assert.Contains("Action.Execute", forApprover.GetRawText(), StringComparison.Ordinal);
+        Assert.Equal("Action.Execute", forApprover.GetProperty("refresh").GetProperty("action").GetProperty("type").GetString());
+        Assert.Equal([TeamsUser.Approver.Id], forApprover.GetProperty("refresh").GetProperty("userIds").EnumerateArray().Select(u => u.GetString()));
         var forOthers = await InvokeAsync("refresh", data, TeamsUser.Developer, approval.ActivityId!);
         Assert.DoesNotContain("Action.Execute\",\"title\":\"Approve", forOthers.GetRawText(), StringComparison.Ordinal);
         Assert.False(forOthers.TryGetProperty("actions", out _));
@@ -92,6 +99,7 @@ public sealed partial class TeamsEndToEndTests : IAsyncLifetime
         Assert.Equal("botframework.com", token.Tenant);
         Assert.Equal("client_credentials", token.Form["grant_type"]);
         Assert.Equal("https://api.botframework.com/.default", token.Form["scope"]);
+        connector.AssertActivitiesAddressed(TeamsHost.BotId);
     }
 
     [Fact]
@@ -112,6 +120,9 @@ public sealed partial class TeamsEndToEndTests : IAsyncLifetime
 
         Assert.Contains("Approved by teams:Ada@Contoso.com", approved.GetRawText(), StringComparison.Ordinal);
         await _host.Connector.WaitForAsync(c => c.Kind == "send" && c.Text == "Shipped by teams:Ada@Contoso.com.");
+        // The approver named by UPN is found among the chat's members by their Teams id.
+        Assert.Equal([TeamsUser.Approver.Id], approval.Card.GetProperty("refresh").GetProperty("userIds").EnumerateArray().Select(u => u.GetString()));
+        _host.Connector.AssertActivitiesAddressed(TeamsHost.BotId);
     }
 
     [Fact]
@@ -133,6 +144,7 @@ public sealed partial class TeamsEndToEndTests : IAsyncLifetime
         Assert.Contains($"Approved by teams:{TeamsUser.Approver.AadObjectId}", approved.GetRawText(), StringComparison.Ordinal);
         await _host.Connector.WaitForAsync(c => c.Kind == "send" && c.Text == $"Shipped by teams:{TeamsUser.Approver.AadObjectId}.");
         Assert.Contains(_host.Connector.CallsOf("member"), c => c.ActivityId == TeamsUser.Approver.Id);
+        Assert.Equal([TeamsUser.Approver.Id], approval.Card.GetProperty("refresh").GetProperty("userIds").EnumerateArray().Select(u => u.GetString()));
     }
 
     [Fact]
@@ -158,6 +170,7 @@ public sealed partial class TeamsEndToEndTests : IAsyncLifetime
         await _host.Connector.WaitForAsync(c => c.Kind == "update" && c.Fallback.StartsWith("Ship: ✅ succeeded", StringComparison.Ordinal));
         var run = await _host.RunAsync(runId);
         Assert.Equal("rejected", run.GetProperty("data").GetProperty("ask").GetProperty("decision").GetString());
+        _host.Connector.AssertActivitiesAddressed(TeamsHost.BotId);
     }
 
     [Fact]
@@ -172,6 +185,55 @@ public sealed partial class TeamsEndToEndTests : IAsyncLifetime
         Assert.Contains("I did not understand “what can you do?”", reply.Text, StringComparison.Ordinal);
         Assert.Contains("**ChatFlows commands**", reply.Text, StringComparison.Ordinal);
         Assert.Equal(429, _host.Connector.Calls[0].Status);
+        _host.Connector.AssertActivitiesAddressed(TeamsHost.BotId);
+    }
+
+    [Fact]
+    public async Task Invoke_WithoutValueAction_IsHttp200WithTheDocumentedBadRequestError()
+    {
+        var invoke = (Dictionary<string, object?>)_host.Invoke("approve", new { runId = "r", nodeId = "ask" }, TeamsUser.Approver, Conversation.Channel, "1");
+        invoke["value"] = new { trigger = "manual" };
+
+        var error = await InvokeErrorAsync(invoke);
+
+        Assert.Equal(400, error.StatusCode);
+        Assert.Equal("BadRequest", error.Code);
+        Assert.Contains("'value.action' is missing", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_UnknownVerb_IsHttp200WithNotSupportedError()
+    {
+        var error = await InvokeErrorAsync(_host.Invoke("delete", new { runId = "r", nodeId = "ask" }, TeamsUser.Approver, Conversation.Channel, "1"));
+
+        Assert.Equal(400, error.StatusCode);
+        Assert.Equal("NotSupported", error.Code);
+        Assert.Contains("The verb 'delete' in 'value.action.verb' is not supported", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_UnknownRun_IsBadRequestNot404()
+    {
+        var approve = await InvokeErrorAsync(_host.Invoke("approve", new { runId = "no-such-run", nodeId = "ask" }, TeamsUser.Approver, Conversation.Channel, "1"));
+        var refresh = await InvokeErrorAsync(_host.Invoke("refresh", new { runId = "no-such-run", nodeId = "ask" }, TeamsUser.Approver, Conversation.Channel, "1"));
+
+        Assert.Equal((400, "BadRequest"), (approve.StatusCode, approve.Code));
+        Assert.Contains("no-such-run", approve.Message, StringComparison.Ordinal);
+        Assert.Equal((400, "BadRequest"), (refresh.StatusCode, refresh.Code));
+        Assert.Contains("There is no approval ask in run no-such-run", refresh.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_LackingItsSender_IsHttp200WithBadRequestNamingTheField()
+    {
+        var invoke = (Dictionary<string, object?>)_host.Invoke("approve", new { runId = "r", nodeId = "ask" }, TeamsUser.Approver, Conversation.Channel, "1");
+        invoke.Remove("from");
+
+        var error = await InvokeErrorAsync(invoke);
+
+        Assert.Equal((400, "BadRequest"), (error.StatusCode, error.Code));
+        Assert.Contains("'from.id' is missing", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_host.Connector.Calls);
     }
 
     [Fact]
@@ -197,6 +259,19 @@ public sealed partial class TeamsEndToEndTests : IAsyncLifetime
         Assert.Equal(200, body.GetProperty("statusCode").GetInt32());
         Assert.Equal("application/vnd.microsoft.card.adaptive", body.GetProperty("type").GetString());
         return body.GetProperty("value");
+    }
+
+    // Posts an invoke expecting HTTP 200 with an error body of the Universal Action Model.
+    private async Task<(int StatusCode, string? Code, string Message)> InvokeErrorAsync(object invoke)
+    {
+        using var response = await _host.PostActivityAsync(invoke);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var body = JsonElement.Parse(text);
+        Assert.Equal("application/vnd.microsoft.error", body.GetProperty("type").GetString());
+        var value = body.GetProperty("value");
+        return (body.GetProperty("statusCode").GetInt32(), value.GetProperty("code").GetString(), value.GetProperty("message").GetString()!);
     }
 
     private static string Id(object activity) => (string)((Dictionary<string, object?>)activity)["id"]!;

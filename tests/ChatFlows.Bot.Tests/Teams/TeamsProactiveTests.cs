@@ -40,6 +40,8 @@ public sealed class TeamsProactiveTests
         Assert.Equal("**Daily digest** for 2026-11-24", digest.Text);
         Assert.Equal("markdown", digest.Body.GetProperty("textFormat").GetString());
         Assert.StartsWith("Bearer bot-token-", digest.Authorization, StringComparison.Ordinal);
+        // Posted unprompted, the digest is addressed from the stored conversation reference.
+        host.Connector.AssertActivitiesAddressed(TeamsHost.BotId);
     }
 
     [Fact]
