@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ChatFlows.Bot.Cards;
 using ChatFlows.Bot.Chat;
+using ChatFlows.Bot.Teams;
 using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Running;
 
@@ -63,6 +64,39 @@ public sealed class CardSchemaTests(HostFixture host, ChromiumFixture chromium) 
         Assert.NotEqual(0, results[0].GetProperty("problems").GetArrayLength());
     }
 
+    [Fact]
+    public async Task TeamsApprovalCard_ParsedByTheOfficialRenderer_KeepsItsRefreshForTheApprovers()
+    {
+        await using var browser = await chromium.NewPageAsync(host.BaseAddress, name: "ada");
+        await browser.OpenPlaygroundAsync();
+        var view = new ApprovalView
+        {
+            RunId = "run-1",
+            NodeId = "review",
+            WorkflowName = "Release notes",
+            Request = new ApprovalRequest { Prompt = "Ship?", Approvers = ["teams:6f1c2a9e-1111-4c4c-9d9d-0123456789ab"], RequestedAt = At },
+        };
+        var json = TeamsApprovalCard.Render(view, ["29:approver"]).ToJsonString();
+
+        var refresh = await browser.Page.EvaluateAsync<JsonElement>("""
+            json => {
+              const card = new AdaptiveCards.AdaptiveCard();
+              card.parse(JSON.parse(json));
+              const refresh = card.refresh;
+              return {
+                action: refresh && refresh.action ? refresh.action.getJsonTypeName() : null,
+                verb: refresh && refresh.action ? refresh.action.verb : null,
+                userIds: refresh && refresh.userIds ? refresh.userIds : [],
+              };
+            }
+            """, json);
+
+        Assert.Equal("Action.Execute", refresh.GetProperty("action").GetString());
+        Assert.Equal("refresh", refresh.GetProperty("verb").GetString());
+        Assert.Equal(["29:approver"], refresh.GetProperty("userIds").EnumerateArray().Select(u => u.GetString()));
+        browser.AssertNoErrors();
+    }
+
     private static IEnumerable<(string Name, AdaptiveCard Card)> ProductCards()
     {
         var asked = new ApprovalRequest
@@ -80,6 +114,8 @@ public sealed class CardSchemaTests(HostFixture host, ChromiumFixture chromium) 
         yield return ("approval rejected", ApprovalCard.Render(open with { Decision = "rejected", DecidedBy = "slack:U012AB3CD", DecidedAt = At.AddMinutes(5) }));
         yield return ("approval expired", ApprovalCard.Render(open with { Decision = "expired", DecidedAt = At.AddHours(8) }));
         yield return ("approval closed", ApprovalCard.Render(open with { Closed = "The run cancelled before anyone decided." }));
+        yield return ("teams approval open, refreshed for its approvers", TeamsApprovalCard.Render(open, ["29:approver"]));
+        yield return ("teams approval for someone who may not decide", TeamsApprovalCard.RenderFor(open, mayDecide: false, note: "Only playground:ada may decide this.", ["29:approver"]));
 
         var steps = new ProgressStep[]
         {
