@@ -45,6 +45,26 @@ public sealed class TeamsProactiveTests
     }
 
     [Fact]
+    public async Task Emulator_PostLater_NamesTheStoredChannelAndTheBot()
+    {
+        await using var host = await TeamsHost.StartAsync(emulator: true);
+        var chat = Conversation.Personal;
+        var added = (Dictionary<string, object?>)host.ConversationUpdate(chat);
+        added["channelId"] = "emulator";
+        using var response = await host.PostActivityAsync(added, token: "");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var presenter = host.Services.GetRequiredService<TeamsPresenter>();
+
+        await presenter.PostAsync(new ChatMessage { Target = $"teams:{chat.Id}", Text = "later", RunId = "r1", WorkflowId = "w", NodeId = "post" }, CancellationToken.None);
+
+        // The Activity schema requires channelId and conversation.id on what a bot sends; both come from the stored reference.
+        var later = host.Connector.CallsOf("send").Single(c => c.Text == "later");
+        Assert.Equal("emulator", later.Body.GetProperty("channelId").GetString());
+        Assert.Equal(chat.Id, later.Body.GetProperty("conversation").GetProperty("id").GetString());
+        Assert.Equal(TeamsHost.BotId, later.Body.GetProperty("from").GetProperty("id").GetString());
+    }
+
+    [Fact]
     public async Task BotRemoved_RetiresTheReference_AndAPostThereSaysWhy()
     {
         await using var host = await TeamsHost.StartAsync();
