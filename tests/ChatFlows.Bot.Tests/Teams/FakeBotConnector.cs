@@ -76,8 +76,13 @@ internal sealed class FakeBotConnector : IAsyncDisposable
         {
             _members[userId] = new
             {
-                id = userId, name = userPrincipalName, aadObjectId, email = email ?? userPrincipalName, userPrincipalName,
-                tenantId = Conversation.TenantId, userRole = "user",
+                id = userId,
+                name = userPrincipalName,
+                aadObjectId,
+                email = email ?? userPrincipalName,
+                userPrincipalName,
+                tenantId = Conversation.TenantId,
+                userRole = "user",
             };
         }
     }
