@@ -141,8 +141,15 @@ internal static partial class SlashCommandLoad
     {
         var body = string.Join('&', new Dictionary<string, string>
         {
-            ["token"] = "legacy", ["team_id"] = "T0BENCH", ["channel_id"] = Channel, ["user_id"] = "UBENCH001", ["user_name"] = "bench",
-            ["command"] = "/run", ["text"] = text, ["response_url"] = responseUrl, ["trigger_id"] = "1.2.3",
+            ["token"] = "legacy",
+            ["team_id"] = "T0BENCH",
+            ["channel_id"] = Channel,
+            ["user_id"] = "UBENCH001",
+            ["user_name"] = "bench",
+            ["command"] = "/run",
+            ["text"] = text,
+            ["response_url"] = responseUrl,
+            ["trigger_id"] = "1.2.3",
         }.Select(f => $"{f.Key}={Uri.EscapeDataString(f.Value)}"));
         var bytes = Encoding.UTF8.GetBytes(body);
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
