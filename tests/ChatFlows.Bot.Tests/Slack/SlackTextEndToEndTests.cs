@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ChatFlows.Bot.Slack;
 
@@ -122,6 +123,39 @@ public sealed partial class SlackTextEndToEndTests : IAsyncLifetime
         // The last line shown is a whole line of the list.
         var lines = answer.Split('\n');
         Assert.Matches("^`/run check-\\d\\d` or `/run check\\d\\d`: Check \\d\\d — Checks .* to the team's channel\\.$", lines[^3]);
+    }
+
+    [Fact]
+    public async Task RunStatus_RunWithManyLongSteps_AnswerIsCutAtALineUnder4000WithAPointerToTheRunPage()
+    {
+        // 45 steps in a chain, each with a long output: its status is about 8,000 characters.
+        var nodes = new JsonArray(new JsonObject { ["id"] = "cmd", ["type"] = "trigger", ["config"] = new JsonObject { ["kind"] = "command", ["command"] = "long" } });
+        var edges = new JsonArray();
+        for (var i = 1; i <= 45; i++)
+        {
+            var id = $"step-{i:D2}";
+            nodes.Add(new JsonObject { ["id"] = id, ["type"] = "tool", ["config"] = new JsonObject { ["tool"] = "transform", ["value"] = $"{id} checked <every> service & every queue of the fleet, and found nothing to report today" } });
+            edges.Add(new JsonObject { ["from"] = i == 1 ? "cmd" : $"step-{i - 1:D2}", ["to"] = id });
+        }
+        await _host.CreateWorkflowAsync(new JsonObject { ["id"] = "long", ["name"] = "Long", ["version"] = 1, ["nodes"] = nodes, ["edges"] = edges }.ToJsonString());
+        using var start = await _host.SlashCommandAsync("long", "UDEV00001", Channel, "long-1");
+        var started = await _host.Slack.WaitForAsync(c => c.Method == FakeSlackApi.ResponseUrlMethod && c.Path.EndsWith("/long-1", StringComparison.Ordinal));
+        var runId = RunId().Match(started.Text()!).Groups[1].Value;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while ((await RunAsync(runId)).GetProperty("status").GetString() != "succeeded")
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), "The run did not finish.");
+            await Task.Delay(50);
+        }
+
+        using var status = await _host.SlashCommandAsync($"status {runId}", "UDEV00001", Channel, "status-1");
+
+        var answer = (await _host.Slack.WaitForAsync(c => c.Method == FakeSlackApi.ResponseUrlMethod && c.Path.EndsWith("/status-1", StringComparison.Ordinal))).Text()!;
+        Assert.True(answer.Length <= 4000, $"{answer.Length} characters");
+        Assert.StartsWith($"*Long*: succeeded (run `{runId}`)", answer, StringComparison.Ordinal);
+        Assert.Contains("checked &lt;every&gt; service &amp; every queue", answer, StringComparison.Ordinal);
+        Assert.EndsWith($"\n…\n_Cut to Slack's 4,000 characters: run `{runId}`'s page in ChatFlows shows all of it._", answer, StringComparison.Ordinal);
+        Assert.Matches("^✓ step-\\d\\d \\(tool/transform\\) succeeded", answer.Split('\n')[^3]);
     }
 
     private Task<HttpResponseMessage> SendMessageAsync(string eventId, string text) =>
