@@ -1,11 +1,12 @@
 using BenchmarkDotNet.Running;
 using ChatFlows.Bench;
 
-// `durable` and `webhook` are load generators over the real storage and host; anything else goes to BenchmarkDotNet.
+// `durable`, `webhook` and `slash-commands` are load generators over the real storage and host; anything else goes to BenchmarkDotNet.
 return args.FirstOrDefault() switch
 {
     "durable" => await DurableThroughput.RunAsync(args[1..]),
     "webhook" => await WebhookLoad.RunAsync(args[1..]),
+    "slash-commands" => await SlashCommandLoad.RunAsync(args[1..]),
     _ => Run(args),
 };
 

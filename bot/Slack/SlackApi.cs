@@ -39,7 +39,7 @@ public sealed class SlackApi(HttpClient http, IOptions<SlackOptions> options, Ti
     public async Task<SlackPostedMessage> PostMessageAsync(string channel, SlackMessage message, string? threadTs, CancellationToken ct)
     {
         const string Method = "chat.postMessage";
-        var answer = await CallAsync(Method, new PostMessageRequest(channel, message.Text, message.Blocks, threadTs), ct);
+        var answer = await CallAsync(Method, new PostMessageRequest(channel, Fit(message.Text), message.Blocks, threadTs), ct);
         return new SlackPostedMessage(Text(answer, "channel") ?? channel, Text(answer, "ts") ?? throw Missing(Method, "ts"));
     }
 
@@ -48,7 +48,7 @@ public sealed class SlackApi(HttpClient http, IOptions<SlackOptions> options, Ti
     {
         // Without blocks Slack keeps the old ones beside the new text; an empty list clears them.
         var blocks = message.Blocks ?? EmptyBlocks;
-        await CallAsync("chat.update", new UpdateRequest(channel, ts, message.Text, blocks), ct);
+        await CallAsync("chat.update", new UpdateRequest(channel, ts, Fit(message.Text), blocks), ct);
     }
 
     /// <summary>
@@ -58,7 +58,7 @@ public sealed class SlackApi(HttpClient http, IOptions<SlackOptions> options, Ti
     public async Task<string> PostEphemeralAsync(string channel, string user, string text, string? threadTs, CancellationToken ct)
     {
         const string Method = "chat.postEphemeral";
-        var answer = await CallAsync(Method, new EphemeralRequest(channel, user, text, threadTs), ct);
+        var answer = await CallAsync(Method, new EphemeralRequest(channel, user, Fit(text), threadTs), ct);
         return Text(answer, "message_ts") ?? throw Missing(Method, "message_ts");
     }
 
@@ -70,7 +70,7 @@ public sealed class SlackApi(HttpClient http, IOptions<SlackOptions> options, Ti
     public async Task RespondAsync(string responseUrl, SlackMessage message, bool ephemeral, bool replaceOriginal, CancellationToken ct)
     {
         if (SlackOptions.UrlProblem(responseUrl) is { } problem) throw new ArgumentException($"The response URL {problem}", nameof(responseUrl));
-        var body = new ResponseUrlRequest(message.Text, message.Blocks, replaceOriginal ? null : ephemeral ? "ephemeral" : "in_channel", replaceOriginal);
+        var body = new ResponseUrlRequest(Fit(message.Text), message.Blocks, replaceOriginal ? null : ephemeral ? "ephemeral" : "in_channel", replaceOriginal);
         using var request = new HttpRequestMessage(HttpMethod.Post, responseUrl) { Content = Content(body) };
         await SendAsync(ResponseUrl, request, ct);
     }
@@ -91,6 +91,10 @@ public sealed class SlackApi(HttpClient http, IOptions<SlackOptions> options, Ti
         if (member.TryGetProperty("is_bot", out var bot) && bot.ValueKind == JsonValueKind.True) return null;
         return member.TryGetProperty("profile", out var profile) && Text(profile, "email") is { Length: > 0 } email ? email : null;
     }
+
+    // Callers cut long text where it reads best, with a pointer to the rest; this is the last resort, so that no text
+    // ChatFlows sends is over Slack's 4,000 characters (SlackText.MaxMessageText).
+    private static string Fit(string text) => SlackText.Fit(text, SlackText.CutNote);
 
     private async Task<JsonElement> CallAsync<TRequest>(string method, TRequest body, CancellationToken ct)
     {

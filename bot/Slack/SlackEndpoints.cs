@@ -14,6 +14,9 @@ namespace ChatFlows.Bot.Slack;
 /// </summary>
 public static partial class SlackEndpoints
 {
+    /// <summary>The most of a typed command the "working on it" acknowledgement quotes.</summary>
+    public const int MaxEchoedCommand = 500;
+
     /// <summary>Maps <c>POST /slack/commands</c>, <c>/slack/events</c> and <c>/slack/interactions</c>.</summary>
     public static IEndpointRouteBuilder MapSlackEndpoints(this IEndpointRouteBuilder app)
     {
@@ -32,29 +35,38 @@ public static partial class SlackEndpoints
         if (Missing(form, "user_id", "channel_id", "response_url") is { } missing) return missing;
         var user = $"slack:{form["user_id"]}";
         var channel = $"slack:{form["channel_id"]}";
-        var text = form.TryGetValue("text", out var typed) ? typed.ToString() : "";
+        // Slack escapes &, < and > in a command's text as in any text it sends (docs.slack.dev, "Formatting text for app
+        // surfaces", Escaping text); the commands see what the person typed, and every answer escapes it once again.
+        var text = form.TryGetValue("text", out var typed) ? SlackText.Unescape(typed.ToString()) : "";
         var responseUrl = form["response_url"].ToString();
         work.Run($"Slack: /run {text} from {user} in {channel}", async ct =>
         {
-            string answer;
+            ChatReply answer;
             try
             {
                 var presenter = presenters.For(channel) ?? throw new InvalidOperationException("Slack is not connected on this host.");
-                answer = (await commands.HandleAsync(new ChatCommandContext(presenter, user, channel), text, ct)).Text;
+                answer = await commands.HandleAsync(new ChatCommandContext(presenter, user, channel), text, ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // Most often the bot is not in the channel: Slack's reason says so.
-                answer = $"`/run {text}` could not be carried out: {e.Message}";
-                await api.RespondAsync(responseUrl, new SlackMessage(SlackText.Escape(answer)), ephemeral: true, replaceOriginal: true, ct);
+                answer = new ChatReply($"`/run {text}` could not be carried out: {e.Message}");
+                await api.RespondAsync(responseUrl, Answer(answer), ephemeral: true, replaceOriginal: true, ct);
                 throw;
             }
             // The answer replaces the "working on it" acknowledgement, privately.
-            await api.RespondAsync(responseUrl, new SlackMessage(SlackText.Escape(answer)), ephemeral: true, replaceOriginal: true, ct);
+            await api.RespondAsync(responseUrl, Answer(answer), ephemeral: true, replaceOriginal: true, ct);
         });
         var typedCommand = text.Length == 0 ? "/run" : $"/run {text}";
-        return TypedResults.Ok(new SlackReply("ephemeral", $"Working on `{SlackText.Escape(typedCommand)}`…"));
+        return TypedResults.Ok(new SlackReply("ephemeral", $"Working on `{SlackText.Escape(SlackText.Truncate(typedCommand, MaxEchoedCommand))}`…"));
     }
+
+    // A command's answer as Slack's text: escaped once, and within Slack's 4,000 characters with a pointer to where
+    // all of it is (a long `/run list` or `/run status` is cut at a line's end).
+    private static SlackMessage Answer(ChatReply reply) =>
+        new(SlackText.Fit(SlackText.Escape(reply.Text), reply.RunId is { } runId
+            ? $"_Cut to Slack's 4,000 characters: run `{SlackText.Escape(runId)}`'s page in ChatFlows shows all of it._"
+            : "_Cut to Slack's 4,000 characters: the ChatFlows dashboard shows all of it._"));
 
     private static async Task<IResult> HandleEventAsync(
         HttpContext http, SlackEventLog events, MessageTriggers triggers, ChatBackgroundWork work, CancellationToken ct)
@@ -129,6 +141,10 @@ public static partial class SlackEndpoints
         var text = Text(slackEvent, "text") ?? "";
         var mention = type == "app_mention";
         if (mention) text = Mention().Replace(text, "").Trim();
+        // Slack escapes &, < and > in message text (docs.slack.dev, "Formatting text for app surfaces", Escaping text);
+        // triggers and workflows see what the person typed. Slack's own tokens (<@U…>, <#C…|name>, <https://…|label>)
+        // stay as they are, so a workflow can post them back.
+        text = SlackText.Unescape(text);
         var root = Text(slackEvent, "thread_ts") ?? ts;
         return new ChatIncomingMessage($"slack:{channel}", $"slack:{channel}#{root}", $"slack:{user}", text, ts, mention);
     }

@@ -51,7 +51,9 @@ public sealed class SlackPresenter(SlackApi api, SlackApprovalToken tokens, Time
         var address = Parse(message.Target);
         var parts = new[] { message.Text, message.Card is { } card ? CardText(card) : null }.Where(p => !string.IsNullOrWhiteSpace(p)).ToArray();
         if (parts.Length == 0) throw new NodeException($"Cannot post to {message.Target}: the message has no text, and its card no text Slack can show.");
-        var text = SlackText.Truncate(SlackText.Mrkdwn(string.Join("\n\n", parts)), SlackText.MaxMessageText);
+        // Slack asks for texts under 4,000 characters; the whole message stays in the step's output on the run's page.
+        var text = SlackText.Fit(SlackText.Mrkdwn(string.Join("\n\n", parts)),
+            $"_Cut to Slack's 4,000 characters: the whole message is the output of step `{SlackText.Escape(message.NodeId)}` on run `{SlackText.Escape(message.RunId)}`'s page in ChatFlows._");
 
         for (var waits = 0; ; waits++)
         {

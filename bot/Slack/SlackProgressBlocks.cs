@@ -41,7 +41,7 @@ public static class SlackProgressBlocks
             blocks.Add(SlackBlock.Section($"*Result:* {SlackText.Escape(result)}"));
         }
 
-        var text = SlackText.Truncate(SlackText.Escape(ProgressText.Render(view)), SlackText.MaxBlockText);
+        var text = SlackText.Fit(SlackText.Escape(ProgressText.Render(view)), $"_… run `{SlackText.Escape(view.RunId)}`'s page in ChatFlows shows every step._");
         return new SlackMessage(text, SlackBlock.ToJson(blocks));
     }
 

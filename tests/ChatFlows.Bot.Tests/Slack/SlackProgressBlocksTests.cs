@@ -134,6 +134,7 @@ public sealed class SlackProgressBlocksTests
         var blocks = Blocks(message.Blocks);
         Assert.True(Text(blocks[0]).Length <= 150);
         Assert.All(OfType(message.Blocks, "section"), s => Assert.True(Text(s).Length <= 3000));
-        Assert.True(message.Text.Length <= 3000);
+        Assert.True(message.Text.Length <= SlackText.MaxMessageText);
+        Assert.EndsWith($"_… run `{view.RunId}`'s page in ChatFlows shows every step._", message.Text, StringComparison.Ordinal);
     }
 }

@@ -65,4 +65,57 @@ public sealed class SlackTextTests
 
         Assert.Equal("abcdefg…", cut);
     }
+
+    [Theory]
+    [InlineData("deploy &lt;team&gt; &amp; go", "deploy <team> & go")]
+    [InlineData("&amp;lt;b&amp;gt; stays as typed", "&lt;b&gt; stays as typed")]
+    [InlineData("ping <@U012ABC> in <#C0123ABCD|general> see <https://example.com/a?b=1&amp;c=2|docs>", "ping <@U012ABC> in <#C0123ABCD|general> see <https://example.com/a?b=1&c=2|docs>")]
+    [InlineData("&quot;quoted&quot; &#39;x&#39; &nbsp;", "&quot;quoted&quot; &#39;x&#39; &nbsp;")]
+    [InlineData("plain", "plain")]
+    public void Unescape_TextAsSlackSendsIt_GivesWhatThePersonTypedOnce(string sent, string typed)
+    {
+        Assert.Equal(typed, SlackText.Unescape(sent));
+    }
+
+    [Theory]
+    [InlineData("deploy <team> & go")]
+    [InlineData("&amp; <> &lt;")]
+    public void Unescape_OfEscape_IsTheTextItself(string typed)
+    {
+        Assert.Equal(typed, SlackText.Unescape(SlackText.Escape(typed)));
+    }
+
+    [Fact]
+    public void Fit_TextWithinTheLimit_IsUnchanged()
+    {
+        var text = new string('x', SlackText.MaxMessageText);
+        Assert.Same(text, SlackText.Fit(text, "rest"));
+    }
+
+    [Fact]
+    public void Fit_LongLines_CutsAtALineEndUnder4000AndAddsThePointer()
+    {
+        var lines = string.Join('\n', Enumerable.Range(1, 400).Select(i => $"line {i:D3} of the report"));
+
+        var fitted = SlackText.Fit(lines, "_see the run page_");
+
+        Assert.True(fitted.Length <= 4000, $"{fitted.Length} characters");
+        Assert.EndsWith("\n…\n_see the run page_", fitted, StringComparison.Ordinal);
+        Assert.Matches("line \\d{3} of the report\n…\n", fitted);
+    }
+
+    [Fact]
+    public void Fit_CutInsideALinkOrACodeBlock_CutsBeforeTheLinkAndClosesTheBlock()
+    {
+        var link = new string('a', 3960) + " <https://example.com/" + new string('p', 200) + "|label> tail";
+        var code = "```\n" + new string('c', 5000);
+
+        var fittedLink = SlackText.Fit(link, "_rest_");
+        var fittedCode = SlackText.Fit(code, "_rest_");
+
+        Assert.DoesNotContain("<https", fittedLink, StringComparison.Ordinal);
+        Assert.EndsWith("a …\n_rest_", fittedLink, StringComparison.Ordinal);
+        Assert.EndsWith("…```\n_rest_", fittedCode, StringComparison.Ordinal);
+        Assert.True(fittedCode.Length <= 4000);
+    }
 }
