@@ -32,7 +32,12 @@ public static class ProgressCard
             body.AddRange(result.Split('\n').Select(line => new TextBlock { Text = line, Wrap = true, Spacing = Spacing.None }));
         }
 
-        return new AdaptiveCard { Body = body, FallbackText = FallbackText(view) };
+        return new AdaptiveCard
+        {
+            Body = body,
+            Actions = view.RunPage is { } page ? [new OpenUrlAction { Title = "Run details", Url = page }] : [],
+            FallbackText = FallbackText(view),
+        };
     }
 
     private static ColumnSet Header(ProgressView view) => new()

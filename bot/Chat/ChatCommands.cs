@@ -112,7 +112,7 @@ public sealed partial class ChatCommands(
         if (asJson) return new ChatReply(RunJson(run), run.Id);
         var document = await workflows.GetVersionAsync(run.WorkflowId, run.WorkflowVersion, ct);
         if (document is null) return new ChatReply($"Run `{run.Id}` is {run.Status.ToText()}; its workflow `{run.WorkflowId}` v{run.WorkflowVersion} is no longer stored.");
-        return new ChatReply(ProgressText.Render(ProgressView.From(run, document, time.GetUtcNow())), run.Id);
+        return new ChatReply(ProgressText.Render(ProgressView.From(run, document, time.GetUtcNow()) with { RunPage = options.Value.RunPage(run.Id) }), run.Id);
     }
 
     /// <summary>The most JSON a <c>/run status &lt;run&gt; json</c> answer holds; the API has the rest.</summary>

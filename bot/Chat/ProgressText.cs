@@ -27,6 +27,7 @@ public static class ProgressText
         }
         if (view.Error is { } error) text.Append($"\nError: {error}");
         else if (view.Result is { } result) text.Append(result.Contains('\n', StringComparison.Ordinal) ? $"\nResult:\n{result}" : $"\nResult: {result}");
+        if (view.RunPage is { } page) text.Append($"\nRun details: {page}");
         return text.ToString();
     }
 

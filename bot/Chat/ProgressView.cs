@@ -56,6 +56,9 @@ public sealed record ProgressView
     /// </summary>
     public string? Result { get; init; }
 
+    /// <summary>The run's page on the canvas, as an absolute address, when the host knows its public URL; cards link to it.</summary>
+    public string? RunPage { get; init; }
+
     /// <summary>True once the run has ended: this is the last state a card shows.</summary>
     public bool IsFinal => Status.IsTerminal();
 

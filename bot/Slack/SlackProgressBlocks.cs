@@ -54,6 +54,7 @@ public static class SlackProgressBlocks
         if (view.StartedBy is { } by) yield return $"Started by {SlackText.Who(by)}";
         yield return $"Elapsed {ChatText.Duration(view.Elapsed)}";
         if (view.Usage is { } usage) yield return ProgressText.Usage(usage);
+        if (view.RunPage is { } page) yield return $"<{page}|Run details>";
     }
 
     private static JsonObject Step(ProgressStep step)

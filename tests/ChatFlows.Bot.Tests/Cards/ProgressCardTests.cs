@@ -243,6 +243,18 @@ public sealed class ProgressCardTests
     }
 
     [Fact]
+    public void Render_WithRunPage_EndsWithARunDetailsLink_WithoutNone()
+    {
+        var linked = ProgressCard.Render(Run() with { RunPage = "https://chatflows.example.com/runs/run-42" }).ToJson();
+        var plain = ProgressCard.Render(Run()).ToJson();
+
+        var action = Assert.Single(linked.GetProperty("actions").EnumerateArray());
+        Assert.Equal(("Action.OpenUrl", "Run details", "https://chatflows.example.com/runs/run-42"),
+            (action.GetProperty("type").GetString(), action.GetProperty("title").GetString(), action.GetProperty("url").GetString()));
+        Assert.False(plain.TryGetProperty("actions", out _));
+    }
+
+    [Fact]
     public void Render_AnyRun_WritesNoNullsOrEmptyLists()
     {
         var card = ProgressCard.Render(Run(RunStatus.Succeeded, usage: new TokenUsage(1, 2, 0.5m), result: "ok")).ToJson();
