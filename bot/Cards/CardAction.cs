@@ -6,6 +6,7 @@ namespace ChatFlows.Bot.Cards;
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
 [JsonDerivedType(typeof(ExecuteAction), "Action.Execute")]
 [JsonDerivedType(typeof(SubmitAction), "Action.Submit")]
+[JsonDerivedType(typeof(OpenUrlAction), "Action.OpenUrl")]
 public abstract class CardAction
 {
     /// <summary>The button's label.</summary>

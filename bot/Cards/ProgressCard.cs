@@ -4,18 +4,22 @@ using ChatFlows.Core.Running;
 namespace ChatFlows.Bot.Cards;
 
 /// <summary>
-/// Renders a run's progress view as an Adaptive Card: the workflow and its status, the run's facts, one row per step
-/// with a state mark, duration and attempt, and the run's error or result once it ends.
+/// Renders a run's progress view as an Adaptive Card: the workflow and its status, the run's facts, the fold line of
+/// the steps done, one row per other step with a state mark, its name, duration and attempt, and the run's error or
+/// result (as text, one line per key) once it ends.
 /// </summary>
 public static class ProgressCard
 {
     public static AdaptiveCard Render(ProgressView view)
     {
         var body = new List<CardElement> { Header(view), Facts(view) };
-        for (var i = 0; i < view.Steps.Count; i++)
+        if (view.FoldLine is { } folded)
+            body.Add(new TextBlock { Text = folded, IsSubtle = true, Wrap = true, Spacing = Spacing.Medium, Separator = true });
+        var listed = view.Listed;
+        for (var i = 0; i < listed.Count; i++)
         {
-            var step = view.Steps[i];
-            body.Add(Row(step, first: i == 0));
+            var step = listed[i];
+            body.Add(Row(step, first: i == 0 && view.FoldLine is null));
             if (Note(step) is { } note) body.Add(note);
         }
 
@@ -24,10 +28,16 @@ public static class ProgressCard
         else if (view.Result is { } result)
         {
             body.Add(new TextBlock { Text = "Result", IsSubtle = true, Size = TextSize.Small, Separator = true });
-            body.Add(new TextBlock { Text = result, Wrap = true, Spacing = Spacing.None });
+            // One block per line: hosts differ in whether a line break inside a TextBlock shows.
+            body.AddRange(result.Split('\n').Select(line => new TextBlock { Text = line, Wrap = true, Spacing = Spacing.None }));
         }
 
-        return new AdaptiveCard { Body = body, FallbackText = FallbackText(view) };
+        return new AdaptiveCard
+        {
+            Body = body,
+            Actions = view.RunPage is { } page ? [new OpenUrlAction { Title = "Run details", Url = page }] : [],
+            FallbackText = FallbackText(view),
+        };
     }
 
     private static ColumnSet Header(ProgressView view) => new()
@@ -68,7 +78,7 @@ public static class ProgressCard
         var columns = new List<Column>
         {
             new() { Width = "auto", Items = [new TextBlock { Text = ChatText.Mark(step.Status), Color = MarkColor(step.Status), IsSubtle = dim, Weight = TextWeight.Bolder }] },
-            new() { Width = "auto", Items = [new TextBlock { Text = step.NodeId, Wrap = true, IsSubtle = dim }] },
+            new() { Width = "auto", Items = [new TextBlock { Text = step.Name, Wrap = true, IsSubtle = dim }] },
             new() { Width = "stretch", Items = [new TextBlock { Text = step.Kind, IsSubtle = true, Wrap = true }] },
         };
         if (Timing(step) is { } timing)

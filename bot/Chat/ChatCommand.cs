@@ -9,7 +9,7 @@ namespace ChatFlows.Bot.Chat;
 /// <summary>
 /// A command as typed in chat (README §The Playground and chat commands): <c>/run &lt;workflow&gt; [args]</c> where args are <c>key=value</c> pairs
 /// (values may be quoted) or one JSON object; <c>/run list</c>, <c>/run status &lt;run&gt;</c>, <c>/run cancel &lt;run&gt;</c>,
-/// <c>/run help</c>. The leading <c>/run</c> (or Teams' <c>run</c>) is optional, as Slack sends only the text after it.
+/// <c>/run help</c>; <c>/run status &lt;run&gt; json</c> answers with the run's JSON. The leading <c>/run</c> (or Teams' <c>run</c>) is optional, as Slack sends only the text after it.
 /// </summary>
 /// <param name="Kind">Which command.</param>
 /// <param name="Target">The workflow of a run, the run of status and cancel; null otherwise.</param>
@@ -17,6 +17,12 @@ namespace ChatFlows.Bot.Chat;
 /// <param name="ArgsText">The arguments as typed.</param>
 public sealed record ChatCommand(ChatCommandKind Kind, string? Target, JsonObject Args, string ArgsText)
 {
+    /// <summary>The word after <c>/run status &lt;run&gt;</c> that asks for the run's JSON.</summary>
+    public const string JsonOption = "json";
+
+    /// <summary>True for <c>/run status &lt;run&gt; json</c>.</summary>
+    public bool AsJson => Kind == ChatCommandKind.Status && ArgsText == JsonOption;
+
     /// <summary>Parses a command; <paramref name="error"/> says what is wrong and how to write it otherwise.</summary>
     public static bool TryParse(string text, [NotNullWhen(true)] out ChatCommand? command, [NotNullWhen(false)] out string? error)
     {
@@ -42,12 +48,17 @@ public sealed record ChatCommand(ChatCommandKind Kind, string? Target, JsonObjec
                 return true;
             case "status" or "cancel":
                 var kind = word.Equals("status", StringComparison.OrdinalIgnoreCase) ? ChatCommandKind.Status : ChatCommandKind.Cancel;
-                if (args.Length == 0 || args.Contains(' ', StringComparison.Ordinal))
+                var parts = args.Split((char[])[' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries);
+                // "/run status <run> json" asks for the run's JSON rather than its text (README §Progress cards).
+                var asJson = kind == ChatCommandKind.Status && parts.Length == 2 && parts[1].Equals(JsonOption, StringComparison.OrdinalIgnoreCase);
+                if (parts.Length == 0 || (parts.Length > 1 && !asJson))
                 {
-                    error = $"Say which run: /run {word.ToLowerInvariant()} <run id>.";
+                    error = kind == ChatCommandKind.Status
+                        ? "Say which run: /run status <run id>, or /run status <run id> json for its JSON."
+                        : $"Say which run: /run {word.ToLowerInvariant()} <run id>.";
                     return false;
                 }
-                command = new ChatCommand(kind, args, [], args);
+                command = new ChatCommand(kind, parts[0], [], asJson ? JsonOption : "");
                 return true;
         }
         if (!TryParseArgs(args, out var parsed, out error)) return false;

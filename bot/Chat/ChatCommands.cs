@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Nodes;
@@ -23,7 +25,7 @@ public sealed partial class ChatCommands(
         `/run <workflow> [key=value …]` starts a workflow, e.g. `/run deploy-check service=api note="two words"`
         `/run <workflow> {"key": "value"}` passes the arguments as one JSON object
         `/run list` lists the workflows you can start
-        `/run status <run id>` shows where a run is
+        `/run status <run id>` shows where a run is (`/run status <run id> json` gives its result and outputs as JSON)
         `/run cancel <run id>` stops a run
         `/run help` shows this help
         """;
@@ -39,7 +41,7 @@ public sealed partial class ChatCommands(
         {
             ChatCommandKind.Help => new ChatReply(HelpText),
             ChatCommandKind.List => await ListAsync(ct),
-            ChatCommandKind.Status => await StatusAsync(command.Target!, ct),
+            ChatCommandKind.Status => await StatusAsync(command.Target!, command.AsJson, ct),
             ChatCommandKind.Cancel => await CancelAsync(command.Target!, context, ct),
             _ => await RunAsync(command, context, ct),
         };
@@ -103,14 +105,41 @@ public sealed partial class ChatCommands(
         return new ChatReply(text.ToString().TrimEnd());
     }
 
-    private async Task<ChatReply> StatusAsync(string typed, CancellationToken ct)
+    private async Task<ChatReply> StatusAsync(string typed, bool asJson, CancellationToken ct)
     {
         var run = await FindRunAsync(typed, ct);
         if (run is null) return NoRun(typed);
+        if (asJson) return new ChatReply(RunJson(run), run.Id);
         var document = await workflows.GetVersionAsync(run.WorkflowId, run.WorkflowVersion, ct);
         if (document is null) return new ChatReply($"Run `{run.Id}` is {run.Status.ToText()}; its workflow `{run.WorkflowId}` v{run.WorkflowVersion} is no longer stored.");
-        return new ChatReply(ProgressText.Render(ProgressView.From(run, document, time.GetUtcNow())), run.Id);
+        return new ChatReply(ProgressText.Render(ProgressView.From(run, document, time.GetUtcNow()) with { RunPage = options.Value.RunPage(run.Id) }), run.Id);
     }
+
+    /// <summary>The most JSON a <c>/run status &lt;run&gt; json</c> answer holds; the API has the rest.</summary>
+    public const int MaxJsonLength = 2_500;
+
+    // Cards show results as text (README §Progress cards); this is the JSON behind them: the run's status, result,
+    // error and each node's output, cut to fit a chat message.
+    private static string RunJson(StoredRun run)
+    {
+        var outputs = new JsonObject();
+        foreach (var node in run.Nodes.Where(n => n.Output is not null)) outputs[node.NodeId] = JsonSerializer.SerializeToNode(node.Output);
+        var json = new JsonObject
+        {
+            ["id"] = run.Id,
+            ["workflowId"] = run.WorkflowId,
+            ["status"] = run.Status.ToText(),
+            ["result"] = run.Result is { } result ? JsonSerializer.SerializeToNode(result) : null,
+            ["error"] = run.Error is { } error ? JsonSerializer.SerializeToNode(new { nodeId = error.NodeId, message = error.Message }) : null,
+            ["outputs"] = outputs,
+        }.ToJsonString(IndentedJson);
+        var cut = json.Length > MaxJsonLength;
+        if (cut) json = string.Concat(json.AsSpan(0, MaxJsonLength), "…");
+        var text = $"Run `{run.Id}` as JSON:\n```\n{json.Replace("```", "`\u200b``", StringComparison.Ordinal)}\n```";
+        return cut ? $"{text}\nCut at {ChatText.Count(MaxJsonLength)} characters; GET /api/runs/{run.Id} has all of it." : text;
+    }
+
+    private static readonly JsonSerializerOptions IndentedJson = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private async Task<ChatReply> CancelAsync(string typed, ChatCommandContext context, CancellationToken ct)
     {

@@ -19,4 +19,16 @@ public sealed class ChatOptions
     /// chat, besides the run's starter and the workflow's approvers.
     /// </summary>
     public List<string> Admins { get; set; } = [];
+
+    /// <summary>
+    /// Where people reach this host (<c>ChatFlows:PublicBaseUrl</c>, outside this section, checked at start-up by the
+    /// access options); progress cards link to the run's page there. No link when it is not set.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>The address of a run's page, e.g. <c>https://chatflows.example.com/runs/0199…</c>; null without <see cref="PublicBaseUrl"/>.</summary>
+    public string? RunPage(string runId) =>
+        Uri.TryCreate(PublicBaseUrl?.Trim(), UriKind.Absolute, out var root) && (root.Scheme == Uri.UriSchemeHttps || root.Scheme == Uri.UriSchemeHttp)
+            ? new Uri(root.AbsoluteUri.EndsWith('/') ? root : new Uri(root.AbsoluteUri + "/"), $"runs/{Uri.EscapeDataString(runId)}").AbsoluteUri
+            : null;
 }

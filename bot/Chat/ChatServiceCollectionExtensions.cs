@@ -9,7 +9,9 @@ public static class ChatServiceCollectionExtensions
     /// <summary>Adds the chat layer; platforms add their <see cref="IChatPresenter"/> and <see cref="IChatChannel"/>.</summary>
     public static IServiceCollection AddChat(this IServiceCollection services)
     {
-        services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName).ValidateDataAnnotations()
+        services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName)
+            .Configure<IConfiguration>((options, configuration) => options.PublicBaseUrl = configuration["ChatFlows:PublicBaseUrl"])
+            .ValidateDataAnnotations()
             .Validate(
                 o => o.Admins.All(a => a != ApprovalRequest.Anyone && ApprovalNode.CheckApprover(a) is null),
                 "ChatFlows:Chat:Admins must list chat identities, like slack:U012AB3CD, teams:<AAD object id> or playground:ada.")

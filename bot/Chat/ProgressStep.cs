@@ -10,4 +10,17 @@ namespace ChatFlows.Bot.Chat;
 /// <param name="Duration">How long it took, once it finished.</param>
 /// <param name="Summary">A short form of its output, or what it waits for; null when there is nothing to say.</param>
 /// <param name="Error">Why it failed, shortened.</param>
-public sealed record ProgressStep(string NodeId, string Kind, NodeStatus Status, int Attempts, TimeSpan? Duration, string? Summary, string? Error);
+public sealed record ProgressStep(string NodeId, string Kind, NodeStatus Status, int Attempts, TimeSpan? Duration, string? Summary, string? Error)
+{
+    /// <summary>What people read for the step: the node's name, or its id when it has none.</summary>
+    public string Name { get => field ?? NodeId; init; }
+
+    /// <summary>
+    /// True for nodes that move data along rather than do what the workflow is for (see
+    /// <see cref="ProgressView.IsPlumbing"/>): once they succeed they are folded into one "n steps done" line.
+    /// </summary>
+    public bool IsPlumbing { get; init; }
+
+    /// <summary>True when the step is counted on the fold line instead of having a line of its own.</summary>
+    public bool IsFolded => Status == NodeStatus.Skipped || (IsPlumbing && Status == NodeStatus.Succeeded);
+}

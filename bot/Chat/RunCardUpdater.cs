@@ -22,6 +22,7 @@ public sealed partial class RunCardUpdater
     private readonly IChatCardStore _cards;
     private readonly ChatPresenters _presenters;
     private readonly TimeProvider _time;
+    private readonly ChatOptions _options;
     private readonly ILogger<RunCardUpdater> _logger;
     private readonly UpdateCoalescer<bool> _progress;
 
@@ -38,6 +39,7 @@ public sealed partial class RunCardUpdater
         _cards = cards;
         _presenters = presenters;
         _time = time;
+        _options = options.Value;
         _logger = logger;
         _progress = new UpdateCoalescer<bool>(UpdateProgressAsync, options.Value.UpdateInterval, time, logger)
         {
@@ -126,7 +128,7 @@ public sealed partial class RunCardUpdater
         if (card is null || run is null || _presenters.For(card.Message.Target) is not { } presenter) return;
         var document = await _workflows.GetVersionAsync(run.WorkflowId, run.WorkflowVersion, ct);
         if (document is null) return;
-        var view = ProgressView.From(run, document, _time.GetUtcNow());
+        var view = ProgressView.From(run, document, _time.GetUtcNow()) with { RunPage = _options.RunPage(run.Id) };
         // The end is committed before run.finished is published; a store behind that (another instance) is read again.
         if (final && !view.IsFinal) throw new InvalidOperationException($"Run {runId} has ended but its stored state is still {view.Status.ToText()}.");
         await presenter.UpdateProgressAsync(card.Message, view, ct);

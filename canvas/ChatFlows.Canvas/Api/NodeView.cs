@@ -6,7 +6,8 @@ namespace ChatFlows.Canvas.Api;
 /// <summary>
 /// One node of a run as the run detail shows it; a node the run has not reached is <c>pending</c>. <c>kind</c> is the
 /// node's type and kind (<c>tool/transform</c>), null when the workflow version is not stored; <c>port</c> is the port
-/// it fired (<c>true</c>, <c>error</c>, …), null for the default one; <c>wakeAt</c> is when a timed wait ends;
+/// it fired (<c>true</c>, <c>error</c>, …), null for the default one; <c>name</c> is the node's name, null when it has
+/// none (or the workflow version is not stored); <c>wakeAt</c> is when a timed wait ends;
 /// <c>steps</c> are what an agent node did inside (its tool calls) and <c>usage</c> its model tokens and cost.
 /// </summary>
 internal sealed record NodeView(
@@ -24,7 +25,12 @@ internal sealed record NodeView(
     IReadOnlyList<NodeStep>? Steps,
     TokenUsage? Usage)
 {
-    public static NodeView From(string nodeId, string? kind, NodeRecord? record) => record is null
+    /// <summary>What people read for the node; the timeline shows it instead of the id.</summary>
+    public string? Name { get; init; }
+
+    public static NodeView From(string nodeId, string? kind, NodeRecord? record, string? name = null) => Build(nodeId, kind, record) with { Name = name };
+
+    private static NodeView Build(string nodeId, string? kind, NodeRecord? record) => record is null
         ? new(nodeId, kind, NodeStatus.Pending, 0, null, null, null, null, null, null, null, null, null)
         : new(nodeId, kind, record.Status, record.Attempts, record.StartedAt, record.FinishedAt,
             RunDetail.Milliseconds(record.StartedAt, record.FinishedAt), record.Output, record.Error, record.Port, record.WakeAt, record.Steps, record.Usage);

@@ -42,7 +42,7 @@ internal sealed record RunDetail(
         var records = run.Nodes.ToDictionary(n => n.NodeId, StringComparer.Ordinal);
         var nodes = document is null
             ? run.Nodes.Select(r => NodeView.From(r.NodeId, null, r)).ToArray()
-            : document.Nodes.Select(n => NodeView.From(n.Id, n.TypeName, records.GetValueOrDefault(n.Id))).ToArray();
+            : document.Nodes.Select(n => NodeView.From(n.Id, n.TypeName, records.GetValueOrDefault(n.Id), n.Name)).ToArray();
 
         // As RunState.Restore rebuilds it: finished nodes' outputs under their output keys (a node that failed
         // with onError continue or route left its error there).

@@ -14,7 +14,7 @@ public static class WorkflowJson
     private static readonly JsonWriterOptions WriteOptions = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static readonly HashSet<string> DocumentFields = ["id", "name", "description", "version", "nodes", "edges", "layout"];
-    private static readonly HashSet<string> NodeFields = ["id", "type", "config", "output", "retry", "timeout", "onError"];
+    private static readonly HashSet<string> NodeFields = ["id", "name", "type", "config", "output", "retry", "timeout", "onError"];
     private static readonly HashSet<string> EdgeFields = ["from", "port", "to"];
     private static readonly HashSet<string> RetryFields = ["maxAttempts", "initialDelay", "backoffFactor", "maxDelay", "jitter"];
 
@@ -63,6 +63,7 @@ public static class WorkflowJson
         return new WorkflowNode
         {
             Id = OptionalString(obj, "id", $"{path}/id") ?? "",
+            Name = OptionalString(obj, "name", $"{path}/name"),
             Type = OptionalString(obj, "type", $"{path}/type") ?? "",
             Config = obj["config"] is null ? [] : AsObject(obj["config"], $"{path}/config").DeepClone().AsObject(),
             Output = OptionalString(obj, "output", $"{path}/output"),
@@ -140,6 +141,7 @@ public static class WorkflowJson
     {
         writer.WriteStartObject();
         writer.WriteString("id", node.Id);
+        if (node.Name is not null) writer.WriteString("name", node.Name);
         writer.WriteString("type", node.Type);
         writer.WritePropertyName("config");
         node.Config.WriteTo(writer);

@@ -8,6 +8,15 @@ public sealed class WorkflowNode
     /// <summary>Unique within the workflow.</summary>
     public required string Id { get; init; }
 
+    /// <summary>
+    /// What people read for this step (progress cards, the canvas label, the run timeline); the id when it has none.
+    /// Trimmed, 1 to <see cref="WorkflowValidator.MaxNodeNameLength"/> characters, one line.
+    /// </summary>
+    public string? Name { get; init; }
+
+    /// <summary><see cref="Name"/>, or the id when there is none.</summary>
+    public string DisplayName => string.IsNullOrWhiteSpace(Name) ? Id : Name;
+
     /// <summary>trigger, agent, tool, condition, approval or output.</summary>
     public required string Type { get; init; }
 

@@ -16,6 +16,9 @@ public sealed partial class WorkflowValidator(NodeRegistry registry)
     /// <summary>Largest number of nodes a workflow may have.</summary>
     public const int MaxNodes = 1_000;
 
+    /// <summary>Longest node name, in characters: a name is read at a glance on a progress card.</summary>
+    public const int MaxNodeNameLength = 80;
+
     /// <summary>Every problem with <paramref name="document"/>; empty when it can be saved and run.</summary>
     public IReadOnlyList<ValidationProblem> Validate(WorkflowDocument document) => Check(document).Problems;
 
@@ -149,6 +152,7 @@ public sealed partial class WorkflowValidator(NodeRegistry registry)
 
     private static void CheckCommonFields(WorkflowNode node, string path, List<ValidationProblem> problems)
     {
+        if (node.Name is { } name) CheckName(name, $"{path}/name", problems);
         if (node.Output is not null && !OutputKey().IsMatch(node.Output))
         {
             problems.Add(new($"{path}/output", $"'{node.Output}' is not a data key; use letters, digits and '_', starting with a letter."));
@@ -169,6 +173,15 @@ public sealed partial class WorkflowValidator(NodeRegistry registry)
             if (retry.BackoffFactor is < 1 or > 10) problems.Add(new($"{path}/retry/backoffFactor", "backoffFactor must be from 1 to 10."));
             if (retry.Jitter is < 0 or > 1) problems.Add(new($"{path}/retry/jitter", "jitter must be from 0 to 1 (a fraction of the delay)."));
         }
+    }
+
+    // A node name is one short line people read on a card (README §Node names).
+    private static void CheckName(string name, string path, List<ValidationProblem> problems)
+    {
+        if (name.Trim().Length == 0) problems.Add(new(path, "The name is empty; leave it out to show the node's id, or give 1 to 80 characters."));
+        else if (name.Any(c => char.IsControl(c) || c is '\u2028' or '\u2029')) problems.Add(new(path, "The name must be one line, without line breaks or control characters."));
+        else if (name != name.Trim()) problems.Add(new(path, $"The name '{name}' starts or ends with spaces; remove them."));
+        else if (name.Length > MaxNodeNameLength) problems.Add(new(path, $"The name has {name.Length} characters; at most {MaxNodeNameLength} are allowed."));
     }
 
     private static void CheckDuration(string? text, string path, List<ValidationProblem> problems)

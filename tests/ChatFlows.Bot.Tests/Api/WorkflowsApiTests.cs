@@ -126,6 +126,43 @@ public sealed class WorkflowsApiTests(HostFixture host)
     }
 
     [Fact]
+    public async Task Put_NodeNames_AreKeptThroughSaveGetAndTheNextVersion()
+    {
+        const string Document = """
+            {"id": "wf-named", "nodes": [
+              {"id": "go", "name": "Start by hand", "type": "trigger", "config": {"kind": "manual"}},
+              {"id": "shape", "name": "Shape the order", "type": "tool", "config": {"tool": "transform", "value": 1}}],
+             "edges": [{"from": "go", "to": "shape"}]}
+            """;
+        using var created = await host.SendAsync(HttpMethod.Post, "/api/workflows", Document);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        using var renamed = await host.SendAsync(HttpMethod.Put, "/api/workflows/wf-named", Document.Replace("Shape the order", "Tidy the order", StringComparison.Ordinal), ifMatch: "\"1\"");
+        Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
+
+        var nodes = (await host.GetJsonAsync("/api/workflows/wf-named")).GetProperty("nodes");
+        Assert.Equal(["Start by hand", "Tidy the order"], nodes.EnumerateArray().Select(n => n.GetProperty("name").GetString()));
+        Assert.Equal(["go", "shape"], nodes.EnumerateArray().Select(n => n.GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public async Task Create_BadNodeName_Returns400NamingTheNodesNameField()
+    {
+        const string Document = """
+            {"id": "wf-bad-name", "nodes": [
+              {"id": "go", "type": "trigger", "config": {"kind": "manual"}},
+              {"id": "shape", "name": "Shape\nthe order", "type": "tool", "config": {"tool": "transform", "value": 1}}],
+             "edges": [{"from": "go", "to": "shape"}]}
+            """;
+
+        using var response = await host.SendAsync(HttpMethod.Post, "/api/workflows", Document);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await HostFixture.ReadProblemAsync(response)).GetProperty("errors");
+        Assert.Equal("The name must be one line, without line breaks or control characters.", errors.GetProperty("nodes/shape/name")[0].GetString());
+    }
+
+    [Fact]
     public async Task Create_MalformedJson_Returns400NamingThePosition()
     {
         using var response = await host.SendAsync(HttpMethod.Post, "/api/workflows", "{\n  \"id\": \"wf-bad-json\",\n  \"nodes\": [}\n}");

@@ -152,5 +152,21 @@ public sealed class CardSchemaTests(HostFixture host, ChromiumFixture chromium) 
             Elapsed = TimeSpan.Zero,
             Steps = [],
         }));
+        yield return ("progress named, folded, with a result on lines and a run page link", ProgressCard.Render(new ProgressView
+        {
+            RunId = "run-3",
+            WorkflowId = "deploy-check",
+            WorkflowName = "Deploy check",
+            Status = RunStatus.Succeeded,
+            Elapsed = TimeSpan.FromSeconds(2),
+            Steps =
+            [
+                new("target", "tool/transform", NodeStatus.Succeeded, 1, TimeSpan.FromMilliseconds(2), "service: api", null) { Name = "Read the target", IsPlumbing = true },
+                new("hold", "tool/transform", NodeStatus.Skipped, 0, null, null, null) { Name = "Hold the rollout", IsPlumbing = true },
+                new("health", "tool/http", NodeStatus.Succeeded, 1, TimeSpan.FromMilliseconds(80), "status: 200", null) { Name = "Check health" },
+            ],
+            Result = "service: api\nverdict: Rollout of api may proceed.",
+            RunPage = "https://chatflows.example.com/runs/run-3",
+        }));
     }
 }

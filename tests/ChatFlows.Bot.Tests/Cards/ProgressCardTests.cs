@@ -35,7 +35,6 @@ public sealed class ProgressCardTests
     [Theory]
     [InlineData("fetch", "✓")]
     [InlineData("summarize", "✗")]
-    [InlineData("notify", "–")]
     [InlineData("review", "⏸")]
     [InlineData("draft", "◐")]
     [InlineData("post", "○")]
@@ -54,7 +53,7 @@ public sealed class ProgressCardTests
         var fetch = CardQuery.Texts(Row(card, "fetch")).ToArray();
         Assert.Equal(["✓", "fetch", "tool/http", "1.2 s · attempt 2"], fetch);
         Assert.True(CardQuery.Text(card, "tool/http").IsSubtle);
-        Assert.Equal(6 + 1, CardQuery.OfType(card, "ColumnSet").Count()); // the header is a row too
+        Assert.Equal(5 + 1, CardQuery.OfType(card, "ColumnSet").Count()); // the header is a row too; the skipped step is folded
     }
 
     [Fact]
@@ -193,6 +192,66 @@ public sealed class ProgressCardTests
         var card = ProgressCard.Render(Run(RunStatus.Failed, error: "summarize: model answered 500")).ToJson();
 
         Assert.Equal("Release notes: ❌ failed · 3/6 steps · 3 min 4 s · summarize: model answered 500", card.GetProperty("fallbackText").GetString());
+    }
+
+    [Fact]
+    public void Render_NamedSteps_ShowNamesNotIdsAndOneFoldLine()
+    {
+        var view = Run(RunStatus.Running) with
+        {
+            Steps =
+            [
+                new ProgressStep("collect", "tool/transform", NodeStatus.Succeeded, 1, TimeSpan.FromMilliseconds(3), "a · b", null) { Name = "Collect updates", IsPlumbing = true },
+                new ProgressStep("anyUpdates", "condition", NodeStatus.Succeeded, 1, TimeSpan.FromMilliseconds(1), "true", null) { Name = "Any updates?", IsPlumbing = true },
+                new ProgressStep("quiet", "output/end", NodeStatus.Skipped, 0, null, null, null) { Name = "No updates", IsPlumbing = true },
+                new ProgressStep("write", "agent", NodeStatus.Running, 1, null, null, null) { Name = "Write the digest" },
+            ],
+        };
+
+        var card = ProgressCard.Render(view).ToJson();
+
+        var texts = CardQuery.Texts(card).ToArray();
+        Assert.Contains("✓ 2 steps done · 1 skipped", texts);
+        Assert.Equal(["◐", "Write the digest", "agent"], CardQuery.Texts(Row(card, "Write the digest")));
+        Assert.DoesNotContain(texts, t => t is "write" or "collect" or "Collect updates" or "anyUpdates" or "quiet");
+        Assert.Equal(1 + 1, CardQuery.OfType(card, "ColumnSet").Count());
+    }
+
+    [Fact]
+    public void Render_SixtySteps_KeepsTheFailedStepTheWaitingApprovalAndTheRunError()
+    {
+        var steps = Enumerable.Range(1, 60).Select(i => new ProgressStep($"step-{i}", "tool/http", NodeStatus.Pending, 0, null, null, null) { Name = $"Step {i}" }).ToArray();
+        steps[40] = steps[40] with { Status = NodeStatus.Failed, Attempts = 1, Error = "GET https://status.example answered 503." };
+        steps[55] = steps[55] with { Kind = "approval", Status = NodeStatus.Waiting, Attempts = 1, Summary = "waiting for playground:ada to approve by 2026-11-24 17:00 UTC" };
+
+        var card = ProgressCard.Render(Run(RunStatus.Failed, error: "Step 41: GET https://status.example answered 503.") with { Steps = steps }).ToJson();
+
+        var texts = CardQuery.Texts(card).ToArray();
+        Assert.Contains("Step 41", texts);
+        Assert.Equal("Attention", CardQuery.Text(card, "GET https://status.example answered 503.").Color);
+        Assert.Contains("Step 56", texts);
+        Assert.Contains("waiting for playground:ada to approve by 2026-11-24 17:00 UTC", texts);
+        Assert.Equal("Step 41: GET https://status.example answered 503.", texts[^1]);
+    }
+
+    [Fact]
+    public void Render_ResultOnSeveralLines_OneTextBlockPerLine()
+    {
+        var card = ProgressCard.Render(Run(RunStatus.Succeeded, result: "service: api\nverdict: go")).ToJson();
+
+        Assert.Equal(["Result", "service: api", "verdict: go"], CardQuery.Texts(card).TakeLast(3));
+    }
+
+    [Fact]
+    public void Render_WithRunPage_EndsWithARunDetailsLink_WithoutNone()
+    {
+        var linked = ProgressCard.Render(Run() with { RunPage = "https://chatflows.example.com/runs/run-42" }).ToJson();
+        var plain = ProgressCard.Render(Run()).ToJson();
+
+        var action = Assert.Single(linked.GetProperty("actions").EnumerateArray());
+        Assert.Equal(("Action.OpenUrl", "Run details", "https://chatflows.example.com/runs/run-42"),
+            (action.GetProperty("type").GetString(), action.GetProperty("title").GetString(), action.GetProperty("url").GetString()));
+        Assert.False(plain.TryGetProperty("actions", out _));
     }
 
     [Fact]

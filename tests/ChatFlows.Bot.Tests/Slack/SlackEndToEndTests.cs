@@ -61,7 +61,7 @@ public sealed partial class SlackEndToEndTests : IAsyncLifetime
         var approval = await slack.WaitForAsync(c => c.Method == "chat.postMessage" && c.ThreadTs is not null && c.Text()!.Contains("Approval needed", StringComparison.Ordinal));
         var progressTs = approval.ThreadTs!;
         var waiting = await slack.WaitForAsync(c => c.Method == "chat.update" && c.Ts == progressTs && c.Text()!.Contains("waiting", StringComparison.Ordinal));
-        Assert.Contains("check (tool/transform) succeeded", waiting.Text(), StringComparison.Ordinal);
+        Assert.Contains("✓ 1 step done", waiting.Text(), StringComparison.Ordinal); // the transform, folded
 
         using var click = await _host.ClickAsync(Approver, Channel, "approval-ts", "approval.approve", ButtonValue(approval, "approval.approve"), "click-1");
         Assert.Equal(HttpStatusCode.OK, click.StatusCode);
@@ -209,7 +209,7 @@ public sealed partial class SlackEndToEndTests : IAsyncLifetime
             c => c.Method == "chat.update" && c.Succeeded && c.Text()!.Contains("succeeded (run", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
 
         Assert.True(slack.CallsTo("chat.update").Count(c => c.Status == 429) >= 1, "The storm hit chat.update.");
-        Assert.Contains("three (tool/transform) succeeded", final.Text(), StringComparison.Ordinal);
+        Assert.Contains("✓ 3 steps done", final.Text(), StringComparison.Ordinal); // two delays and a transform, folded
     }
 
     [Fact]

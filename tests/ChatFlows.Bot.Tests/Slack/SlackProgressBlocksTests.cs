@@ -124,6 +124,44 @@ public sealed class SlackProgressBlocksTests
     }
 
     [Fact]
+    public void Render_NamedSteps_ShowNamesNotIdsAndOneFoldLine()
+    {
+        var view = Run(steps:
+        [
+            new ProgressStep("target", "tool/transform", NodeStatus.Succeeded, 1, TimeSpan.FromMilliseconds(2), "service: api", null) { Name = "Read the target", IsPlumbing = true },
+            new ProgressStep("budgetOk", "condition", NodeStatus.Succeeded, 1, TimeSpan.FromMilliseconds(1), "true", null) { Name = "Within budget?", IsPlumbing = true },
+            new ProgressStep("hold", "tool/transform", NodeStatus.Skipped, 0, null, null, null) { Name = "Hold the rollout", IsPlumbing = true },
+            new ProgressStep("fetch", "tool/http", NodeStatus.Running, 1, null, null, null) { Name = "Check health" },
+        ]);
+
+        var message = SlackProgressBlocks.Render(view);
+
+        var blocks = Blocks(message.Blocks);
+        Assert.Equal("✓ 2 steps done · 1 skipped", Text(blocks[3]));
+        Assert.Equal("◐ *Check health* · tool/http · running", Text(blocks[4]));
+        var all = string.Join("\n", blocks.Select(Text)) + message.Text;
+        Assert.DoesNotContain("fetch", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("Read the target", all, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_SixtyRunningSteps_StillShowsTheFailedStepAndTheWaitingApprovalWithItsDeadline()
+    {
+        var steps = Enumerable.Range(1, 60)
+            .Select(i => new ProgressStep($"step-{i}", "tool/http", i switch { 60 => NodeStatus.Failed, 59 => NodeStatus.Waiting, _ => NodeStatus.Running }, 1, null,
+                i == 59 ? "waiting for slack:U0BOSS to approve by 2026-11-24 17:00 UTC" : null, i == 60 ? "GET https://status.example answered 503." : null) { Name = $"Step {i}" })
+            .ToArray();
+
+        var blocks = Blocks(SlackProgressBlocks.Render(Run(RunStatus.Failed, error: "Step 60: GET https://status.example answered 503.", steps: steps)).Blocks);
+
+        Assert.True(blocks.Length <= 50, $"{blocks.Length} blocks");
+        var texts = blocks.Select(Text).ToArray();
+        Assert.Contains("✗ *Step 60* · tool/http · failed\n*Error:* GET https://status.example answered 503.", texts);
+        Assert.Contains("⏸ *Step 59* · tool/http · waiting\nwaiting for slack:U0BOSS to approve by 2026-11-24 17:00 UTC", texts);
+        Assert.Equal("*Error:* Step 60: GET https://status.example answered 503.", texts[^1]);
+    }
+
+    [Fact]
     public void Render_LongTexts_StayWithinSlacksLimits()
     {
         var huge = new string('x', 5000);

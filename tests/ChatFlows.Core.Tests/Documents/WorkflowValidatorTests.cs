@@ -219,6 +219,55 @@ public class WorkflowValidatorTests
         AssertMessage(problems, "nodes/call/onError", "'call'", "nothing is connected to its error port");
     }
 
+    [Theory]
+    [InlineData("\"\"", "empty")]
+    [InlineData("\"   \"", "empty")]
+    [InlineData("\" Post the digest\"", "starts or ends with spaces")]
+    [InlineData("\"Post the digest \"", "starts or ends with spaces")]
+    [InlineData("\"Post\\nthe digest\"", "one line")]
+    [InlineData("\"Post\\tthe digest\"", "one line")]
+    [InlineData("\"Post\\u2028the digest\"", "one line")]
+    [InlineData("\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"", "81 characters; at most 80")]
+    public void Validate_BadNodeName_ReportsItAtTheNodesNamePath(string name, string words)
+    {
+        var json = $$$"""
+            {"id": "named", "nodes": [
+              {"id": "go", "type": "trigger", "config": {"kind": "manual"}},
+              {"id": "post", "name": {{{name}}}, "type": "tool", "config": {"tool": "transform", "value": 1}}],
+             "edges": [{"from": "go", "to": "post"}]}
+            """;
+
+        var problems = _validator.Validate(WorkflowJson.Parse(json));
+
+        Assert.Equal(["nodes/post/name"], problems.Select(p => p.Path));
+        AssertMessage(problems, "nodes/post/name", words);
+    }
+
+    [Fact]
+    public void Validate_GoodNodeNames_ReportsNoProblemsAndKeepsThem()
+    {
+        var json = $$$"""
+            {"id": "named", "nodes": [
+              {"id": "go", "name": "/run named", "type": "trigger", "config": {"kind": "manual"}},
+              {"id": "post", "name": "{{{new string('é', 80)}}}", "type": "tool", "config": {"tool": "transform", "value": 1}}],
+             "edges": [{"from": "go", "to": "post"}]}
+            """;
+
+        var document = WorkflowJson.Parse(json);
+
+        Assert.Empty(_validator.Validate(document));
+        Assert.Equal(new string('é', 80), document.Nodes[1].DisplayName);
+        Assert.Equal("/run named", WorkflowJson.Parse(WorkflowJson.Serialize(document)).Nodes[0].Name);
+    }
+
+    [Fact]
+    public void Parse_NodeNameNotAString_SaysSoWithItsPath()
+    {
+        var e = Assert.Throws<WorkflowFormatException>(() => WorkflowJson.Parse("""{"id": "x", "nodes": [{"id": "a", "name": 3, "type": "trigger"}], "edges": []}"""));
+
+        Assert.Equal("nodes/0/name must be a string, not the number 3.", e.Message);
+    }
+
     private static void AssertMessage(IReadOnlyList<ValidationProblem> problems, string path, params string[] words)
     {
         var problem = Assert.Single(problems, p => p.Path == path);

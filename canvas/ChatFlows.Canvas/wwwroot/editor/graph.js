@@ -116,11 +116,12 @@ export function nodeLook(node) {
         "data-node-id": node.id,
         "data-type": node.type,
         "data-kind": kind ?? "",
-        "aria-label": `${type?.label ?? node.type} ${kind ?? ""} node ${node.id}`,
+        "aria-label": `${type?.label ?? node.type} ${kind ?? ""} node ${node.name ? `${node.name} (${node.id})` : node.id}`,
       },
       stripe: { fill: type?.color ?? "#64748b" },
       typeLabel: { text: `${(type?.label ?? node.type ?? "?").toUpperCase()}${kind ? ` · ${kind}` : ""}` },
-      title: { text: truncate(node.id, 24) },
+      // The name people gave the step (docs: README §Node names); the id when there is none.
+      title: { text: truncate(node.name || node.id, 24), "data-testid": "node-title" },
       detail: { text: truncate(catalog.summary(node).replace(/\s+/g, " "), outs > 1 || catalog.typeOf(node)?.ports ? 22 : 30) },
     },
   };

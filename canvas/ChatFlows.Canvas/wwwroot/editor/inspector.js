@@ -8,6 +8,7 @@ import { runPanel } from "./run-view.js";
 const { api, problemText, toast, element: h } = window.ChatFlows;
 const catalog = window.ChatFlowsCatalog;
 const NODE_ID = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+const MAX_NAME = 80;
 
 export function renderInspector() {
   const focusedField = document.activeElement?.closest?.("[data-field]")?.dataset.field;
@@ -37,10 +38,11 @@ function field(path, label, control, { hint, errors } = {}) {
 const fieldTestId = path => (path.startsWith("config/") ? `config-${path.slice(7)}` : `node-${path.replaceAll("/", "-")}`);
 
 /** An input bound to one value of the node: read() gives what it shows, write(value) applies an edit. */
-function control(spec, path, value, apply) {
+function control(spec, path, value, apply, { check } = {}) {
   const testid = fieldTestId(path);
   const commit = fn => evt => {
-    const result = fn(evt.target);
+    const read = fn(evt.target);
+    const result = check && !read.error ? check(read.value) : read;
     const key = `${state.selection?.node}:${path}`;
     if (result && result.error) {
       state.localErrors[key] = result.error;
@@ -109,12 +111,21 @@ function setConfig(nodeId, name, value, required) {
   }, { inspector: name === "cron" || name === "timeZone" || name === "timestamped" });
 }
 
+// The server's rule for a node name (trimmed, 1 to 80 characters, one line), so a slip shows before saving.
+function nameProblem(value) {
+  const name = (value ?? "").trim();
+  if (name === "") return { value: undefined };
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(name)) return { error: "The name must be one line, without line breaks or control characters." };
+  if (name.length > MAX_NAME) return { error: `The name has ${name.length} characters; at most ${MAX_NAME} are allowed.` };
+  return { value: name };
+}
+
 function setNodeField(nodeId, name, value) {
   change(doc => {
     const node = doc.nodes.find(n => n.id === nodeId);
     if (value === undefined || value === "") delete node[name];
     else node[name] = value;
-  }, { inspector: name === "onError" });
+  }, { inspector: name === "onError" || name === "name" });
 }
 
 function nodeForm(node) {
@@ -124,10 +135,13 @@ function nodeForm(node) {
   const form = h("div", { class: "inspector-form", dataset: { testid: "node-form", nodeId: node.id } });
   form.append(h("div", { class: "inspector-head" },
     h("span", { class: "inspector-type", style: `--type-color: ${type?.color ?? "#64748b"}` }, type?.label ?? node.type),
-    h("h2", {}, node.id),
+    h("h2", { dataset: { testid: "node-heading" } }, node.name || node.id),
     h("button", { type: "button", class: "small danger", dataset: { testid: "node-delete" }, onclick: deleteSelection }, "Delete")));
   if (kind?.description) form.append(h("p", { class: "muted" }, kind.description));
   if (errors[""]) form.append(...errors[""].map(m => h("p", { class: "field-error", dataset: { testid: "node-error" } }, m)));
+
+  form.append(field("name", "Name", control({ type: "text" }, "name", node.name, value => setNodeField(node.id, "name", value), { check: nameProblem }),
+    { errors, hint: "What progress cards and the canvas show for this step; the id when empty." }));
 
   const idInput = h("input", { type: "text", dataset: { testid: "node-id" }, value: node.id, autocomplete: "off", spellcheck: "false" });
   idInput.addEventListener("change", () => {

@@ -185,7 +185,7 @@
         class: `tl-bar status-${node.status}`,
         "data-testid": "timeline-bar",
         style: `left: ${percent(start - origin, span)}%; width: ${Math.max(percent(stop - start, span), 0.6)}%`,
-        title: `${node.nodeId}: +${formatDuration(start - origin)}, ${formatDuration(stop - start)}`,
+        title: `${node.name ?? node.nodeId}: +${formatDuration(start - origin)}, ${formatDuration(stop - start)}`,
       });
     const meta = [];
     if (node.durationMs !== null) meta.push(formatDuration(node.durationMs));
@@ -195,7 +195,7 @@
 
     const details = element("details", { class: "tl-node", "data-testid": "timeline-node", "data-id": node.nodeId, "data-status": node.status, open: openNodes.has(node.nodeId) },
       element("summary", { class: "tl-row" },
-        element("span", { class: "tl-name" }, element("span", { class: "tl-id" }, node.nodeId), element("span", { class: "tl-kind muted" }, node.kind ?? "")),
+        element("span", { class: "tl-name" }, element("span", { class: "tl-id", "data-testid": "timeline-name", title: node.nodeId }, node.name ?? node.nodeId), element("span", { class: "tl-kind muted" }, node.kind ?? "")),
         element("span", { class: "tl-track" }, bar),
         element("span", { class: "tl-meta" }, statusBadge(node.status), element("span", { "data-testid": "timeline-meta" }, meta.join(" · ")))),
       nodeDetails(node, origin));
@@ -205,6 +205,7 @@
 
   function nodeDetails(node, origin) {
     const facts = [];
+    if (node.name) facts.push(["Node id", element("code", { "data-testid": "node-id" }, node.nodeId)]);
     if (node.startedAt) facts.push(["Started", element("span", {}, time(node.startedAt), ` (+${formatDuration(Date.parse(node.startedAt) - origin)} into the run)`)]);
     if (node.finishedAt) facts.push(["Finished", time(node.finishedAt)]);
     if (node.attempts) facts.push(["Attempts", String(node.attempts)]);
