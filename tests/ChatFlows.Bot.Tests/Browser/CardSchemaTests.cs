@@ -37,6 +37,7 @@ public sealed class CardSchemaTests(HostFixture host, ChromiumFixture chromium) 
         await using var browser = await chromium.NewPageAsync(host.BaseAddress, name: "ada");
         await browser.OpenPlaygroundAsync();
         var cards = ProductCards().Select(c => new { name = c.Name, json = c.Card.ToJsonString() }).ToArray();
+        foreach (var card in cards) ConformanceRecorder.Record("card", card.name, "bot/Cards", JsonElement.Parse(card.json));
 
         var results = await browser.Page.EvaluateAsync<JsonElement>(CheckScript, cards);
 
