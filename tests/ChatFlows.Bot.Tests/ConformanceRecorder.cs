@@ -18,6 +18,7 @@ internal static class ConformanceRecorder
 
     private static readonly string? Folder = Environment.GetEnvironmentVariable(FolderVariable) is { Length: > 0 } folder ? folder : null;
     private static readonly string Process = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
     private static int _next;
 
     /// <summary>True when payloads are being written.</summary>
@@ -41,7 +42,7 @@ internal static class ConformanceRecorder
         var number = Interlocked.Increment(ref _next).ToString("D6", CultureInfo.InvariantCulture);
         var name = $"{source}-{Process}-{number}-{Safe(method)}.json";
         Directory.CreateDirectory(Folder);
-        File.WriteAllText(Path.Combine(Folder, name), payload.ToJsonString(), Encoding.UTF8);
+        File.WriteAllText(Path.Combine(Folder, name), payload.ToJsonString(), Utf8);
     }
 
     /// <summary>Records every Adaptive Card in a Playground answer (a message or a list of them) as <c>card</c> payloads.</summary>
