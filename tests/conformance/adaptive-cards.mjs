@@ -60,6 +60,11 @@ function schemaErrors(card) {
     seen.add(path + message);
     result.push({ path, message });
   }
+  // An element of an unknown type fails every alternative: its type is the one thing to say about it.
+  const unknown = new Set(result.filter((e) => e.message.startsWith("unknown type")).map((e) => e.path.replace(/\.type$/, "")));
+  const said = result.filter((e) => !unknown.has(e.path));
+  result.length = 0;
+  result.push(...said);
   // Alternatives without a "type" to tell them apart (a string or an object) leave only the anyOf error.
   if (result.length === 0) for (const error of validateSchema.errors ?? []) result.push({ path: pathOf(error.instancePath), message: error.message });
   return result;
