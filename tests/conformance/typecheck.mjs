@@ -22,28 +22,17 @@ type WirePartial<T> = T extends Date ? string
   : T;
 `;
 
-// Writes a value as TypeScript, one property or item per line, remembering each line's JSON path.
-function literal(value, path, indent, lines) {
+// Writes a value as TypeScript, one property or item per line, so that each error's line names one JSON path.
+function literal(value, indent = 0) {
   const pad = "  ".repeat(indent);
   if (Array.isArray(value)) {
     if (value.length === 0) return "[]";
-    const items = value.map((item, i) => {
-      const start = lines.length;
-      lines.push(null);
-      const text = literal(item, `${path}[${i}]`, indent + 1, lines);
-      lines[start] = { path: `${path}[${i}]`, text: `${pad}  ${text.split("\n")[0]}` };
-      return text;
-    });
-    return `[\n${items.map((t) => `${pad}  ${t}`).join(",\n")}\n${pad}]`;
+    return `[\n${value.map((item) => `${pad}  ${literal(item, indent + 1)}`).join(",\n")}\n${pad}]`;
   }
   if (value !== null && typeof value === "object") {
     const keys = Object.keys(value);
     if (keys.length === 0) return "{}";
-    const entries = keys.map((key) => {
-      const text = literal(value[key], `${path}.${key}`, indent + 1, lines);
-      return { key, text };
-    });
-    return `{\n${entries.map(({ key, text }) => `${pad}  ${JSON.stringify(key)}: ${text}`).join(",\n")}\n${pad}}`;
+    return `{\n${keys.map((key) => `${pad}  ${JSON.stringify(key)}: ${literal(value[key], indent + 1)}`).join(",\n")}\n${pad}}`;
   }
   return JSON.stringify(value);
 }
@@ -91,7 +80,7 @@ export function typeCheck(units) {
     const headerLines = text.split("\n").length - 1;
     for (let i = 0; i < headerLines; i++) linePaths.push("$");
     unit.checks.forEach((check, i) => {
-      const printed = literal(check.value, check.path, 0, []);
+      const printed = literal(check.value);
       const declaration = `export const value${i}: ${check.type} = ${printed};\n`;
       linePaths.push(...pathsOfLines(printed, check.path));
       text += declaration;
