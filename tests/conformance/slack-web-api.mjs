@@ -35,7 +35,22 @@ const jsonOf = (value) => (Array.isArray(value) ? "array" : value === null ? "nu
 
 // The spec types arguments as form fields; a JSON body carries the same values as JSON. A form "string" described
 // as "A JSON-based array" (blocks, attachments) is an array in a JSON body, and may still be the encoded string.
+// Arguments of read methods travel in the query string (GET), where every value is text: "true", "100".
+function acceptsText(type, value) {
+  switch (type) {
+    case "boolean":
+      return ["true", "false", "1", "0"].includes(value);
+    case "integer":
+      return /^-?\d+$/.test(value);
+    case "number":
+      return value.trim() !== "" && Number.isFinite(Number(value));
+    default:
+      return true;
+  }
+}
+
 function accepts(parameter, value) {
+  if (parameter.in === "query" && typeof value === "string") return acceptsText(parameter.type, value);
   const kind = jsonOf(value);
   switch (parameter.type) {
     case "string":
@@ -85,7 +100,8 @@ export function checkSlackCall(payload, report) {
     if (parameter) {
       if (!accepts(parameter, value)) report(`$.${name}`, `argument "${name}" of ${payload.method} must be ${parameter.type}, not ${jsonOf(value)} ${JSON.stringify(value)}`);
     } else if (added[name]) {
-      if (jsonOf(value) !== added[name]) report(`$.${name}`, `argument "${name}" of ${payload.method} must be ${added[name]}, not ${jsonOf(value)}`);
+      const fits = httpMethod === "GET" && typeof value === "string" ? acceptsText(added[name], value) : jsonOf(value) === added[name];
+      if (!fits) report(`$.${name}`, `argument "${name}" of ${payload.method} must be ${added[name]}, not ${jsonOf(value)}`);
     } else {
       report(`$.${name}`, `unknown argument "${name}" of ${payload.method}`);
     }
