@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test of ChatFlows: builds the solution, checks formatting, runs all xunit suites.
-# Usage: ./test.sh            (from the repository root; needs the .NET SDK, and installs Debian's Chromium for the
-#                              Playground's browser tests when it is missing)
+# Runs every test of ChatFlows: builds the solution, checks formatting, runs all xunit suites, then checks what the
+# tests sent to Slack and Teams against Slack's and Microsoft's own specifications (README §Conformance).
+# Usage: ./test.sh            (from the repository root; needs the .NET SDK and Node.js 20 with npm, and installs
+#                              Debian's Chromium for the Playground's browser tests when it is missing)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -35,8 +36,14 @@ echo "==> Checking code style (dotnet format)"
 dotnet format ChatFlows.sln --verify-no-changes --no-restore -v quiet \
   || { echo "Formatting differs from .editorconfig: run 'dotnet format ChatFlows.sln' and commit the result."; exit 1; }
 
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 \
+  || { echo "The conformance step needs Node.js 20 and npm (apt-get install nodejs npm), then run ./test.sh again."; exit 1; }
+
 echo "==> Running tests"
 log=$(mktemp)
+# The Slack and Teams fakes write every payload they receive here, for the conformance step below.
+export CHATFLOWS_CONFORMANCE_DIR
+CHATFLOWS_CONFORMANCE_DIR=$(mktemp -d)
 # Suites that generate their cases (the engine model, the fuzz test) append how many they checked here.
 export CHATFLOWS_TEST_SUMMARY
 CHATFLOWS_TEST_SUMMARY=$(mktemp)
@@ -48,6 +55,20 @@ set -e
 cat "$CHATFLOWS_TEST_SUMMARY"
 rm -f "$CHATFLOWS_TEST_SUMMARY"
 
+echo "==> Checking what the tests sent against the Slack and Microsoft specifications"
+conformance=0
+conformance_log=$(mktemp)
+if npm ci --prefix tests/conformance --no-audit --no-fund --loglevel=error >/dev/null; then
+  # The self-test feeds the checker known-bad payloads first, so a checker that reports nothing cannot pass.
+  node tests/conformance/self-test.mjs || conformance=1
+  node tests/conformance/check.mjs "$CHATFLOWS_CONFORMANCE_DIR" > "$conformance_log" || conformance=1
+  grep -v '^conformance: ' "$conformance_log" || true
+else
+  echo "conformance: npm ci --prefix tests/conformance failed (see above)" > "$conformance_log"
+  conformance=1
+fi
+rm -rf "$CHATFLOWS_CONFORMANCE_DIR"
+
 # One closing line over all suites, e.g. "tests: 120 passed, 0 failed, 0 skipped".
 awk '/(Passed|Failed)!/ {
        for (i = 1; i <= NF; i++) {
@@ -58,4 +79,8 @@ awk '/(Passed|Failed)!/ {
      }
      END { printf "tests: %d passed, %d failed, %d skipped\n", passed, failed, skipped }' "$log"
 rm -f "$log"
-exit "$status"
+# e.g. "conformance: 412 payloads checked (slack 180, teams 120, cards 110, manifests 2), 0 violations"
+grep '^conformance: ' "$conformance_log" | tail -1
+rm -f "$conformance_log"
+if [ "$status" -ne 0 ]; then exit "$status"; fi
+exit "$conformance"

@@ -98,7 +98,9 @@ public sealed class HostFixture : IAsyncLifetime
     {
         using var response = await Client.GetAsync(path);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return await ReadJsonAsync(response);
+        var json = await ReadJsonAsync(response);
+        if (path.StartsWith("/playground/api/", StringComparison.Ordinal)) ConformanceRecorder.RecordPlaygroundCards(path, json);
+        return json;
     }
 
     // As deep as the host may answer: a payload accepted at the input limit sits a few levels down in a run.

@@ -35,9 +35,10 @@ public sealed class CardSchemaTests(HostFixture host, ChromiumFixture chromium) 
     [Fact]
     public async Task EveryProductCard_ParsedByTheOfficialRenderer_HasNoErrorsOrWarnings()
     {
+        var cards = ProductCards().Select(c => new { name = c.Name, json = c.Card.ToJsonString() }).ToArray();
+        foreach (var card in cards) ConformanceRecorder.Record("card", card.name, "bot/Cards", JsonElement.Parse(card.json));
         await using var browser = await chromium.NewPageAsync(host.BaseAddress, name: "ada");
         await browser.OpenPlaygroundAsync();
-        var cards = ProductCards().Select(c => new { name = c.Name, json = c.Card.ToJsonString() }).ToArray();
 
         var results = await browser.Page.EvaluateAsync<JsonElement>(CheckScript, cards);
 

@@ -255,6 +255,7 @@ internal sealed class FakeSlackApi : IAsyncDisposable
     private void Record(string method, HttpContext http, JsonElement body, int status)
     {
         _calls.Add(index => new SlackCall(index, method, body, http.Request.Headers.Authorization.FirstOrDefault(), http.Request.ContentType, status, http.Request.Path));
+        ConformanceRecorder.Record("slack", method, $"{http.Request.Method} {http.Request.Path}", body);
     }
 
     private static async Task<JsonElement> ReadAsync(HttpContext http)

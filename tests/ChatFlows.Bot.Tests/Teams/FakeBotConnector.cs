@@ -164,6 +164,7 @@ internal sealed class FakeBotConnector : IAsyncDisposable
                 (status, answer) = (200, new { id });
             }
             _calls.Add(_ => new ConnectorCall(kind, conversationId, activityId, authorization, body, status));
+            ConformanceRecorder.Record("teams", kind, $"{http.Request.Method} {http.Request.Path}", body);
         }
         if (retryAfter is not null) http.Response.Headers.RetryAfter = retryAfter;
         http.Response.StatusCode = status;

@@ -99,7 +99,21 @@ internal sealed class TeamsHost : IAsyncDisposable
         token ??= Identity.CreateToken(Connector.ServiceUrl);
         if (token.Length > 0) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         if (remoteAddress is not null) request.Headers.Add(RemoteAddressOverride.Header, remoteAddress);
-        return await Client.SendAsync(request);
+        var response = await Client.SendAsync(request);
+        await RecordInvokeResponseAsync(activity, response);
+        return response;
+    }
+
+    // The answer to an invoke is what Teams shows (README §Connect Microsoft Teams); the conformance check reads it.
+    private static async Task RecordInvokeResponseAsync(object activity, HttpResponseMessage response)
+    {
+        if (!ConformanceRecorder.Enabled || !response.IsSuccessStatusCode) return;
+        var sent = JsonSerializer.SerializeToElement(activity);
+        if (sent.ValueKind != JsonValueKind.Object || !sent.TryGetProperty("type", out var type) || type.GetString() != "invoke") return;
+        var text = await response.Content.ReadAsStringAsync();
+        if (text.Length == 0) return;
+        var name = sent.TryGetProperty("name", out var invoke) ? invoke.GetString() ?? "invoke" : "invoke";
+        ConformanceRecorder.Record("teams-invoke-response", name, "POST /api/messages", JsonElement.Parse(text));
     }
 
     /// <summary>A message in <paramref name="conversation"/>, optionally @mentioning the bot before <paramref name="text"/>.</summary>
