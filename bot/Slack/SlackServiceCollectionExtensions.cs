@@ -33,7 +33,6 @@ public static class SlackServiceCollectionExtensions
         if (settings.IsConfigured)
         {
             services.AddSingleton<SlackPresenter>();
-            services.AddSingleton<IChatPresenter>(sp => sp.GetRequiredService<SlackPresenter>());
             services.AddSingleton<IChatChannel>(sp => sp.GetRequiredService<SlackPresenter>());
             services.AddSingleton<IChatPeople, SlackPeople>();
         }

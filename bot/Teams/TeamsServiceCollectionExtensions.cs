@@ -38,7 +38,6 @@ public static class TeamsServiceCollectionExtensions
         services.AddSingleton<TeamsInstallations>();
 
         services.AddSingleton<TeamsPresenter>();
-        services.AddSingleton<IChatPresenter>(sp => sp.GetRequiredService<TeamsPresenter>());
         services.AddSingleton<IChatChannel>(sp => sp.GetRequiredService<TeamsPresenter>());
         return services;
     }
