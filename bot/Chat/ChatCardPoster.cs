@@ -84,6 +84,8 @@ public sealed partial class ChatCardPoster(
             }
             catch (Exception e)
             {
+                // A 429 means nothing was posted: the next try need not look for the card first.
+                if (e is ChatRateLimitedException) current.Value = current.Value! with { AttemptedAt = null };
                 var wait = retry.WaitAfter(e, attempt);
                 if (e is not ChatRateLimitedException && time.GetUtcNow() + wait > deadline)
                 {

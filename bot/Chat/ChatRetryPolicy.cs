@@ -55,7 +55,7 @@ public sealed class ChatRetryPolicy(IOptions<ChatOptions> options, TimeProvider 
             {
                 var wait = WaitAfter(e, attempt);
                 var limited = e is ChatRateLimitedException;
-                if ((!limited || rateLimitsCount) && time.GetUtcNow() + wait > deadline) throw;
+                if ((!limited || rateLimitsCount) && time.GetUtcNow() + wait >= deadline) throw;
                 await Task.Delay(wait, time, ct);
             }
         }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Nodes;
 
@@ -14,7 +15,7 @@ public static class ChatServiceCollectionExtensions
                 o => o.Admins.All(a => a != ApprovalRequest.Anyone && ApprovalNode.CheckApprover(a) is null),
                 "ChatFlows:Chat:Admins must list chat identities, like slack:U012AB3CD, teams:<AAD object id> or playground:ada.")
             .ValidateOnStart();
-        services.AddSingleton<ChatRetryPolicy>();
+        services.TryAddSingleton<ChatRetryPolicy>();
         services.AddSingleton<ChatCardSignals>();
         services.AddSingleton<ICardThreads, ChatCardThreads>();
         services.AddSingleton<ChatBackgroundWork>();
