@@ -84,8 +84,6 @@ public sealed partial class ChatCardPoster(
             }
             catch (Exception e)
             {
-                // A 429 means nothing was posted: the next try need not look for the card first.
-                if (e is ChatRateLimitedException) current.Value = current.Value! with { AttemptedAt = null };
                 var wait = retry.WaitAfter(e, attempt);
                 if (e is not ChatRateLimitedException && time.GetUtcNow() + wait > deadline)
                 {
@@ -145,17 +143,26 @@ public sealed partial class ChatCardPoster(
         await cards.MarkAttemptedAsync(card.RunId, card.Kind, card.NodeId, now, ct);
         current.Value = card = card with { AttemptedAt = now };
         PostedMessage posted;
-        if (card.Kind == ChatCard.Progress)
+        try
         {
-            posted = await presenter.PostProgressAsync(target, ProgressView.From(run, document, now), ct);
+            if (card.Kind == ChatCard.Progress)
+            {
+                posted = await presenter.PostProgressAsync(target, ProgressView.From(run, document, now), ct);
+            }
+            else
+            {
+                var node = run.Nodes.FirstOrDefault(n => n.NodeId == card.NodeId);
+                if (node is null || ApprovalView.From(run.Id, document.DisplayName, node) is not { } view)
+                    throw new NodeException($"the run has no approval {card.NodeId} to show");
+                if (view.IsOpen && run.Status.IsTerminal()) view = view with { Closed = $"The run {run.Status.ToText()} before anyone decided." };
+                posted = await presenter.PostApprovalAsync(target, view, ct);
+            }
         }
-        else
+        catch (ChatRateLimitedException)
         {
-            var node = run.Nodes.FirstOrDefault(n => n.NodeId == card.NodeId);
-            if (node is null || ApprovalView.From(run.Id, document.DisplayName, node) is not { } view)
-                throw new NodeException($"the run has no approval {card.NodeId} to show");
-            if (view.IsOpen && run.Status.IsTerminal()) view = view with { Closed = $"The run {run.Status.ToText()} before anyone decided." };
-            posted = await presenter.PostApprovalAsync(target, view, ct);
+            // A 429 means nothing was posted: the next try need not look for the card first.
+            current.Value = card with { AttemptedAt = null };
+            throw;
         }
         await LandedAsync(card, posted);
     }
