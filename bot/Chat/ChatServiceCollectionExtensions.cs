@@ -1,6 +1,6 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Nodes;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ChatFlows.Bot.Chat;
 
