@@ -13,7 +13,7 @@ namespace ChatFlows.Bot.Chat;
 /// looked up from their platform's directory (<see cref="IChatPeople"/>), so one list works on every platform.
 /// </summary>
 public sealed partial class ChatApprovals(
-    Approvals approvals, IRunStore runs, IWorkflowStore workflows, IChatCardStore cards, ChatPresenters presenters, IEnumerable<IChatPeople> people,
+    Approvals approvals, IRunStore runs, IWorkflowStore workflows, IChatCardStore cards, ChatChannels channels, IEnumerable<IChatPeople> people,
     TimeProvider time, ILogger<ChatApprovals> logger)
 {
     /// <summary>Decides approval <paramref name="nodeId"/> of run <paramref name="runId"/> as <paramref name="decider"/>.</summary>
@@ -45,7 +45,7 @@ public sealed partial class ChatApprovals(
             Request = draft is null ? before.Request : before.Request with { Draft = draft },
         };
         // Shown at once; the run's own node.finished brings the same card again from the journal.
-        if (await cards.FindAsync(runId, ChatCard.Approval, nodeId, ct) is { } card && presenters.For(card.Message.Target) is { } presenter)
+        if (await cards.FindAsync(runId, ChatCard.Approval, nodeId, ct) is { IsPosted: true } card && channels.For<IChatPresenter>(card.Message.Target) is { } presenter)
         {
             await presenter.UpdateApprovalAsync(card.Message, decided, ct);
         }

@@ -69,7 +69,7 @@ public sealed partial class ChatCommands(
         try
         {
             outcome = await starter.StartAsync(
-                context.Presenter, context.Thread ?? context.Channel, workflow, match.TriggerNodeId, context.User,
+                context.Thread ?? context.Channel, workflow, match.TriggerNodeId, context.User,
                 thread => command.ToTrigger(context.User, context.Channel, thread), ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -79,7 +79,15 @@ public sealed partial class ChatCommands(
             return new ChatReply($"`{match.WorkflowId}` could not be started: {e.Message}{next}");
         }
         if (outcome is StartOutcome.Refused refused) return new ChatReply(ChatRunStarter.Explain(match.WorkflowId, refused));
-        return new ChatReply($"Started *{workflow.Document!.DisplayName}* (run `{outcome.StartedRunId}`); follow it in the thread.", outcome.StartedRunId);
+        var runId = outcome.StartedRunId!;
+        var name = workflow.Document!.DisplayName;
+        // The run is queued; its card is posted when the platform allows. A refusal for good is usually known at once.
+        if (await starter.CardRefusalAsync(runId, ct) is { } refusal)
+        {
+            return new ChatReply(
+                $"Started *{name}* (run `{runId}`), but its card could not be posted: {refusal} The run goes on: `/run status {runId}`, `/run cancel {runId}`.", runId);
+        }
+        return new ChatReply($"Started *{name}* (run `{runId}`); its card will appear in the thread.", runId);
     }
 
     private static ChatReply Unknown(string typed, IReadOnlyList<Startable> startable)

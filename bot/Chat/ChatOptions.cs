@@ -15,6 +15,29 @@ public sealed class ChatOptions
     public TimeSpan UpdateInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// How long a card (a run's progress card, an approval card) keeps being tried while the platform fails (5xx, no
+    /// answer) before it is given up; waits a platform asks for (429 with Retry-After) are always waited out. Messages
+    /// the run posts in the card's thread wait for the card as long.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "ChatFlows:Chat:CardPostTimeout must be between 00:00:01 and 1.00:00:00.")]
+    public TimeSpan CardPostTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// How long a message a run posts (<c>output/message</c>) keeps being tried while the platform fails or asks to
+    /// wait, before its node fails (and may be retried by the node's retry policy).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "ChatFlows:Chat:MessagePostTimeout must be between 00:00:01 and 01:00:00.")]
+    public TimeSpan MessagePostTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The first wait after a platform failure (5xx, no answer); each next wait doubles, up to <see cref="MaxRetryBackoff"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00", ErrorMessage = "ChatFlows:Chat:FirstRetryBackoff must be between 00:00:00.010 and 00:01:00.")]
+    public TimeSpan FirstRetryBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The longest wait between two tries after platform failures.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00", ErrorMessage = "ChatFlows:Chat:MaxRetryBackoff must be between 00:00:00.010 and 00:10:00.")]
+    public TimeSpan MaxRetryBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Chat identities (<c>slack:U012AB3CD</c>, <c>teams:…</c>, <c>playground:ada</c>) who may cancel any run from
     /// chat, besides the run's starter and the workflow's approvers.
     /// </summary>

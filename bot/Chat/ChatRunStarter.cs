@@ -6,46 +6,70 @@ namespace ChatFlows.Bot.Chat;
 
 /// <summary>
 /// What starting a run from chat adds to <see cref="RunStarter"/>, the same for commands and message triggers: once
-/// the start is known to be possible, the progress card is posted (to the channel, or to the thread it was started
-/// from), so that everything the run says has a thread from its first node on; the run is then queued with that
-/// thread. A run that cannot be queued turns its card into the error.
+/// the start is known to be possible, the run's progress card is recorded to be posted (to the channel, or to the
+/// thread it was started from) and the run is queued at once, its thread being <c>card:&lt;run id&gt;</c>, the
+/// thread of that card. Nothing is posted here: the <see cref="ChatCardPoster"/> posts the card when the platform
+/// allows, and everything the run says waits for it (README, Chat cards).
 /// </summary>
-public sealed partial class ChatRunStarter(RunStarter starter, IChatCardStore cards, ILogger<ChatRunStarter> logger)
+public sealed partial class ChatRunStarter(RunStarter starter, IChatCardStore cards, ChatCardSignals signals, TimeProvider time, ILogger<ChatRunStarter> logger)
 {
-    /// <summary>Starts <paramref name="workflow"/> from <paramref name="triggerNodeId"/>, posting its progress card to <paramref name="target"/>.</summary>
-    /// <param name="presenter">The platform the card is posted on.</param>
+    /// <summary>How long a chat answer waits to learn that the card was refused for good (the bot is not in the channel).</summary>
+    public static readonly TimeSpan RefusalWait = TimeSpan.FromMilliseconds(1500);
+
+    /// <summary>Starts <paramref name="workflow"/> from <paramref name="triggerNodeId"/>; its progress card is to go to <paramref name="target"/>.</summary>
     /// <param name="target">The channel or thread the card goes to.</param>
     /// <param name="workflow">The workflow, as <see cref="RunStarter.FindAsync"/> found it.</param>
     /// <param name="triggerNodeId">The trigger that fires.</param>
     /// <param name="startedBy">The chat identity starting it.</param>
     /// <param name="trigger">The trigger payload, given the run's thread.</param>
-    /// <param name="ct">Cancels posting and queueing.</param>
+    /// <param name="ct">Cancels queueing.</param>
     /// <returns>Started, or refused with what to fix.</returns>
     public async Task<StartOutcome> StartAsync(
-        IChatPresenter presenter, string target, StartTarget workflow, string triggerNodeId, string startedBy, Func<string, JsonElement> trigger, CancellationToken ct)
+        string target, StartTarget workflow, string triggerNodeId, string startedBy, Func<string, JsonElement> trigger, CancellationToken ct)
     {
-        PostedMessage? progress = null;
-        ProgressView? queued = null;
+        string? recorded = null;
         var options = new StartOptions
         {
             Announce = async (starting, token) =>
             {
-                queued = ProgressView.Queued(starting.RunId, starting.Plan.Document, startedBy);
-                progress = await presenter.PostProgressAsync(target, queued, token);
-                var thread = presenter.ThreadOf(progress);
-                await cards.AddAsync(new ChatCard(starting.RunId, ChatCard.Progress, "", progress), token);
+                var thread = ChatChannels.CardThreadOf(starting.RunId);
+                await cards.AddIntentAsync(ChatCard.Intent(starting.RunId, ChatCard.Progress, "", target), token);
+                recorded = starting.RunId;
                 return starting.Request with { Trigger = trigger(thread), Thread = thread };
             },
         };
+        StartOutcome outcome;
         try
         {
-            return await starter.StartAsync(workflow, new RunRequest { TriggerNodeId = triggerNodeId, StartedBy = startedBy }, options, ct);
+            outcome = await starter.StartAsync(workflow, new RunRequest { TriggerNodeId = triggerNodeId, StartedBy = startedBy }, options, ct);
         }
-        catch (Exception e) when (e is not OperationCanceledException && progress is not null)
+        catch (Exception e) when (recorded is not null)
         {
-            LogNotQueued(e, queued!.RunId, workflow.WorkflowId);
-            await presenter.UpdateProgressAsync(progress, queued with { Status = RunStatus.Failed, Error = $"The run could not be queued: {e.Message}" }, ct);
+            LogNotQueued(e, recorded, workflow.WorkflowId);
+            await cards.DeleteAsync(recorded, ChatCard.Progress, "", CancellationToken.None);
             throw;
+        }
+        if (outcome is StartOutcome.Refused && recorded is not null) await cards.DeleteAsync(recorded, ChatCard.Progress, "", CancellationToken.None);
+        else signals.Wake();
+        return outcome;
+    }
+
+    /// <summary>
+    /// Why run <paramref name="runId"/>'s progress card was refused for good, when that is known within
+    /// <see cref="RefusalWait"/>; null when it landed or is still on its way.
+    /// </summary>
+    public async Task<string?> CardRefusalAsync(string runId, CancellationToken ct)
+    {
+        var until = time.GetUtcNow() + RefusalWait;
+        var poll = TimeSpan.FromMilliseconds(25);
+        while (true)
+        {
+            var card = await cards.FindAsync(runId, ChatCard.Progress, "", ct);
+            if (card is null || card.IsPosted) return null;
+            if (card.IsFailed) return card.LastError;
+            if (time.GetUtcNow() >= until) return null;
+            await Task.Delay(poll, time, ct);
+            poll *= 2;
         }
     }
 

@@ -1,12 +1,13 @@
 using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Nodes;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ChatFlows.Bot.Chat;
 
 /// <summary>Registers the chat layer every platform shares: commands, approvals, and the cards kept up to date.</summary>
 public static class ChatServiceCollectionExtensions
 {
-    /// <summary>Adds the chat layer; platforms add their <see cref="IChatPresenter"/> and <see cref="IChatChannel"/>.</summary>
+    /// <summary>Adds the chat layer; each platform registers itself once, as an <see cref="IChatChannel"/> (most as an <see cref="IChatPresenter"/>).</summary>
     public static IServiceCollection AddChat(this IServiceCollection services)
     {
         services.AddOptions<ChatOptions>().BindConfiguration(ChatOptions.SectionName)
@@ -16,7 +17,9 @@ public static class ChatServiceCollectionExtensions
                 o => o.Admins.All(a => a != ApprovalRequest.Anyone && ApprovalNode.CheckApprover(a) is null),
                 "ChatFlows:Chat:Admins must list chat identities, like slack:U012AB3CD, teams:<AAD object id> or playground:ada.")
             .ValidateOnStart();
-        services.AddSingleton(sp => new ChatPresenters(sp.GetServices<IChatPresenter>()));
+        services.TryAddSingleton<ChatRetryPolicy>();
+        services.AddSingleton<ChatCardSignals>();
+        services.AddSingleton<ICardThreads, ChatCardThreads>();
         services.AddSingleton<ChatBackgroundWork>();
         services.AddSingleton<ChatRunStarter>();
         services.AddSingleton<ChatCommands>();
@@ -24,6 +27,7 @@ public static class ChatServiceCollectionExtensions
         services.AddSingleton<MessageTriggers>();
         services.AddSingleton<RunCardUpdater>();
         services.AddHostedService<RunCardService>();
+        services.AddHostedService<ChatCardPoster>();
         return services;
     }
 }

@@ -4,13 +4,11 @@ namespace ChatFlows.Bot.Chat;
 
 /// <summary>
 /// How one chat platform (Playground, Slack, Teams) shows runs: it renders the channel-neutral progress and approval
-/// views its own way and posts or updates them. The chat layer decides what to show and when.
+/// views its own way and posts or updates them. The chat layer decides what to show and when. Each platform registers
+/// itself once, as an <see cref="IChatChannel"/>; <see cref="ChatChannels.For{T}"/> finds it by address.
 /// </summary>
-public interface IChatPresenter
+public interface IChatPresenter : IChatChannel
 {
-    /// <summary>The platform prefix of the addresses it serves: <c>playground</c>, <c>slack</c> or <c>teams</c>.</summary>
-    string Platform { get; }
-
     /// <summary>Posts a run's progress card to a channel or a thread (an address of this platform).</summary>
     Task<PostedMessage> PostProgressAsync(string target, ProgressView view, CancellationToken ct);
 
@@ -25,4 +23,11 @@ public interface IChatPresenter
 
     /// <summary>Replaces a posted approval card, e.g. to show who decided.</summary>
     Task UpdateApprovalAsync(PostedMessage message, ApprovalView view, CancellationToken ct);
+
+    /// <summary>
+    /// Looks for <paramref name="card"/> in <paramref name="target"/>, posted at or after <paramref name="since"/> by an
+    /// attempt whose answer was lost (a crash, a timeout): the message, or null when it is not there or the platform
+    /// cannot tell (then it is posted again).
+    /// </summary>
+    Task<PostedMessage?> FindCardAsync(string target, ChatCard card, DateTimeOffset since, CancellationToken ct);
 }

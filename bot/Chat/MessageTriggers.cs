@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ChatFlows.Core.Documents;
+using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Storage;
 
@@ -12,7 +13,7 @@ namespace ChatFlows.Bot.Chat;
 /// expression, case-insensitive), when given, must match the text, and <c>channels</c>, when given, limits where.
 /// Each matching trigger starts one run reporting to the message's thread.
 /// </summary>
-public sealed partial class MessageTriggers(IWorkflowStore workflows, RunStarter runStarter, ChatPresenters presenters, ChatRunStarter starter, ILogger<MessageTriggers> logger)
+public sealed partial class MessageTriggers(IWorkflowStore workflows, RunStarter runStarter, ChatChannels channels, ChatRunStarter starter, ILogger<MessageTriggers> logger)
 {
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(100);
 
@@ -25,10 +26,10 @@ public sealed partial class MessageTriggers(IWorkflowStore workflows, RunStarter
             foreach (var trigger in stored.Document.Nodes.Where(n => n.Type == NodeTypes.Trigger && n.Kind == "message"))
             {
                 if (!Matches(trigger, message)) continue;
-                if (presenters.For(message.Channel) is not { } presenter) continue;
+                if (channels.For<IChatPresenter>(message.Channel) is null) continue;
                 var workflow = await runStarter.FindAsync(stored.Document.Id, ct);
                 // The progress card goes in the message's thread, and the run reports there.
-                var outcome = await starter.StartAsync(presenter, message.Thread, workflow, trigger.Id, message.User, thread => JsonSerializer.SerializeToElement(new
+                var outcome = await starter.StartAsync(message.Thread, workflow, trigger.Id, message.User, thread => JsonSerializer.SerializeToElement(new
                 {
                     text = message.Text,
                     user = message.User,

@@ -9,9 +9,9 @@ namespace ChatFlows.Bot.Chat;
 
 /// <summary>
 /// Keeps the chat cards of runs up to date from the run events of this process: the progress card of a run started
-/// from chat (through the <see cref="UpdateCoalescer{TState}"/>, final state always delivered), an approval card in
-/// the run's thread when an approval starts waiting, and that card again once it is decided, expires, or the run
-/// ends without a decision. Which message shows what is stored (<see cref="IChatCardStore"/>), so the instance that
+/// from chat (through the <see cref="UpdateCoalescer{TState}"/>, final state always delivered, once the card is
+/// posted), an approval card recorded to be posted in the run's thread (by the <see cref="ChatCardPoster"/>) when an
+/// approval starts waiting, and that card again once it is decided, expires, or the run ends without a decision. Which message shows what is stored (<see cref="IChatCardStore"/>), so the instance that
 /// continues a run after a restart updates the same cards.
 /// </summary>
 public sealed partial class RunCardUpdater
@@ -20,7 +20,8 @@ public sealed partial class RunCardUpdater
     private readonly IRunStore _runs;
     private readonly IWorkflowStore _workflows;
     private readonly IChatCardStore _cards;
-    private readonly ChatPresenters _presenters;
+    private readonly ChatChannels _channels;
+    private readonly ChatCardSignals _signals;
     private readonly TimeProvider _time;
     private readonly ChatOptions _options;
     private readonly ILogger<RunCardUpdater> _logger;
@@ -30,14 +31,15 @@ public sealed partial class RunCardUpdater
     private readonly ConcurrentDictionary<string, IReadOnlyList<ChatCard>> _known = new(StringComparer.Ordinal);
 
     public RunCardUpdater(
-        RunEventStream events, IRunStore runs, IWorkflowStore workflows, IChatCardStore cards, ChatPresenters presenters,
-        TimeProvider time, IOptions<ChatOptions> options, ILogger<RunCardUpdater> logger)
+        RunEventStream events, IRunStore runs, IWorkflowStore workflows, IChatCardStore cards, ChatChannels channels, ChatCardSignals signals,
+        ChatRetryPolicy retry, TimeProvider time, IOptions<ChatOptions> options, ILogger<RunCardUpdater> logger)
     {
         _events = events;
         _runs = runs;
         _workflows = workflows;
         _cards = cards;
-        _presenters = presenters;
+        _channels = channels;
+        _signals = signals;
         _time = time;
         _options = options.Value;
         _logger = logger;
@@ -45,8 +47,12 @@ public sealed partial class RunCardUpdater
         {
             OnGaveUp = (runId, e) => _cards.SetErrorAsync(runId, ChatCard.Progress, "", $"The progress card could not be updated: {e.Message}"),
             IsPermanent = e => e is IChatPlatformError { IsRetryable: false },
+            Retry = retry,
         };
     }
+
+    /// <summary>Brings the run's progress card up to date with its stored state (after the card landed late).</summary>
+    public void Refresh(string runId) => _progress.Submit(runId, false);
 
     /// <summary>Listens from now on; the returned subscription is what <see cref="RunAsync"/> reads.</summary>
     public RunEventSubscription Subscribe() => _events.Subscribe();
@@ -89,20 +95,24 @@ public sealed partial class RunCardUpdater
         }
     }
 
-    // Each waiting approval without a card gets one, in the run's thread (a scheduled run's thread is its channel).
+    // Each waiting approval without a card gets one, recorded to be posted in the run's thread (a scheduled run's
+    // thread is its channel; a chat run's is card:<run id>, its progress card's thread, known once that card landed).
     private async Task PostApprovalsAsync(string runId, IReadOnlyList<ChatCard> cards, CancellationToken ct)
     {
         var run = await _runs.GetAsync(runId, ct);
-        if (run?.Thread is not { } thread || _presenters.For(thread) is not { } presenter) return;
-        var name = await WorkflowNameAsync(run, ct);
+        if (run?.Thread is not { } thread) return;
+        if (ChatChannels.CardRunOf(thread) is null && _channels.For<IChatPresenter>(thread) is null) return;
+        var added = false;
         foreach (var node in run.Nodes.Where(n => n.Status == NodeStatus.Waiting && n.Bookmark == ApprovalNode.Bookmark))
         {
             if (cards.Any(c => c.Kind == ChatCard.Approval && c.NodeId == node.NodeId)) continue;
-            if (ApprovalView.From(run.Id, name, node) is not { } view) continue;
-            var posted = await presenter.PostApprovalAsync(thread, view, ct);
-            await _cards.AddAsync(new ChatCard(run.Id, ChatCard.Approval, node.NodeId, posted), ct);
-            LogApprovalPosted(run.Id, node.NodeId, posted.Target);
+            if (await _cards.AddIntentAsync(ChatCard.Intent(run.Id, ChatCard.Approval, node.NodeId, thread), ct))
+            {
+                added = true;
+                LogApprovalRecorded(run.Id, node.NodeId, thread);
+            }
         }
+        if (added) _signals.Wake();
     }
 
     private async Task UpdateApprovalsAsync(string runId, CancellationToken ct)
@@ -112,8 +122,8 @@ public sealed partial class RunCardUpdater
         var name = await WorkflowNameAsync(run, ct);
         foreach (var card in await _cards.ListAsync(runId, ct))
         {
-            if (card.Kind != ChatCard.Approval || run.Nodes.FirstOrDefault(n => n.NodeId == card.NodeId) is not { } node) continue;
-            if (_presenters.For(card.Message.Target) is not { } presenter) continue;
+            if (card.Kind != ChatCard.Approval || !card.IsPosted || run.Nodes.FirstOrDefault(n => n.NodeId == card.NodeId) is not { } node) continue;
+            if (_channels.For<IChatPresenter>(card.Message.Target) is not { } presenter) continue;
             var view = ApprovalView.From(run.Id, name, node);
             if (view is { IsOpen: true } && run.Status.IsTerminal()) view = view with { Closed = $"The run {run.Status.ToText()} before anyone decided." };
             if (view is null || view.IsOpen) continue;
@@ -125,7 +135,8 @@ public sealed partial class RunCardUpdater
     {
         var card = await _cards.FindAsync(runId, ChatCard.Progress, "", ct);
         var run = await _runs.GetAsync(runId, ct);
-        if (card is null || run is null || _presenters.For(card.Message.Target) is not { } presenter) return;
+        // A card not posted yet is posted with the run's state of then (ChatCardPoster).
+        if (card is not { IsPosted: true } || run is null || _channels.For<IChatPresenter>(card.Message.Target) is not { } presenter) return;
         var document = await _workflows.GetVersionAsync(run.WorkflowId, run.WorkflowVersion, ct);
         if (document is null) return;
         var view = ProgressView.From(run, document, _time.GetUtcNow()) with { RunPage = _options.RunPage(run.Id) };
@@ -141,6 +152,6 @@ public sealed partial class RunCardUpdater
     [LoggerMessage(Level = LogLevel.Error, Message = "Chat cards of run {RunId} not updated for {EventType}")]
     private partial void LogEventFailed(Exception exception, string runId, string eventType);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} asks for approval at {NodeId}: card posted to {Target}")]
-    private partial void LogApprovalPosted(string runId, string nodeId, string target);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} asks for approval at {NodeId}: card to be posted to {Target}")]
+    private partial void LogApprovalRecorded(string runId, string nodeId, string target);
 }

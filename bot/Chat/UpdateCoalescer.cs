@@ -26,6 +26,9 @@ public sealed partial class UpdateCoalescer<TState>(
     /// <summary>Failures that no retry can mend (a deleted channel, a revoked token): given up at the first one.</summary>
     public Func<Exception, bool>? IsPermanent { get; init; }
 
+    /// <summary>The chat platforms' retry policy: its backoff spaces the tries after a failure (else the interval, doubling).</summary>
+    public ChatRetryPolicy? Retry { get; init; }
+
     /// <summary>How long a message refused for good takes no new states (then one more try is made).</summary>
     public TimeSpan RefusedFor { get; init; } = TimeSpan.FromHours(1);
 
@@ -77,11 +80,12 @@ public sealed partial class UpdateCoalescer<TState>(
             catch (ChatRateLimitedException e)
             {
                 LogRateLimited(key, e.RetryAfter.TotalMilliseconds);
-                Retry(entry, state, Max(e.RetryAfter, interval), countsAsAttempt: false);
+                Requeue(entry, state, Max(e.RetryAfter, interval), countsAsAttempt: false);
             }
             catch (Exception e)
             {
-                var attempts = Retry(entry, state, interval * (1 << Math.Min(entry.Attempts, 5)), countsAsAttempt: true);
+                var backoff = Retry is { } policy ? Max(policy.WaitAfter(e, entry.Attempts + 1), interval) : interval * (1 << Math.Min(entry.Attempts, 5));
+                var attempts = Requeue(entry, state, backoff, countsAsAttempt: true);
                 if (IsPermanent?.Invoke(e) == true)
                 {
                     lock (_gate)
@@ -118,7 +122,7 @@ public sealed partial class UpdateCoalescer<TState>(
     }
 
     // Puts a state that did not land back, unless a newer one is already waiting.
-    private int Retry(Entry entry, TState state, TimeSpan after, bool countsAsAttempt)
+    private int Requeue(Entry entry, TState state, TimeSpan after, bool countsAsAttempt)
     {
         lock (_gate)
         {

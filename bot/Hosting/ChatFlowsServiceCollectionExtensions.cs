@@ -62,7 +62,7 @@ public static class ChatFlowsServiceCollectionExtensions
         services.AddSingleton(sp => new AgentValidator(
             sp.GetRequiredService<ModelProfiles>().All.Select(p => p.Name), sp.GetRequiredService<AgentToolCatalog>().Tools.Select(t => t.Name)));
         // Chat adapters register their IChatChannel; messages to a platform without one fail with a message naming its settings.
-        services.AddSingleton(sp => new ChatChannels(sp.GetServices<IChatChannel>()));
+        services.AddSingleton(sp => new ChatChannels(sp.GetServices<IChatChannel>(), cardThreads: sp.GetService<ICardThreads>()));
         // Lazily: the starter needs the plans, which need the registry that holds this launcher.
         services.AddSingleton(sp => new QueuedSubworkflows(sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<WorkflowPlans>, sp.GetRequiredService<RunStarter>));
         services.AddSingleton(sp => new WorkflowEngine(

@@ -13,7 +13,7 @@ namespace ChatFlows.Bot.Playground;
 /// messages and pushed live to every open page. Channels are <c>playground:&lt;name&gt;</c>, threads
 /// <c>playground:&lt;name&gt;#&lt;root message id&gt;</c>.
 /// </summary>
-public sealed class PlaygroundChannel(PlaygroundStore store, PlaygroundFeed feed) : IChatChannel, IChatPresenter
+public sealed class PlaygroundChannel(PlaygroundStore store, PlaygroundFeed feed) : IChatPresenter
 {
     /// <summary>The platform prefix of Playground addresses.</summary>
     public const string PlatformName = "playground";
@@ -56,6 +56,18 @@ public sealed class PlaygroundChannel(PlaygroundStore store, PlaygroundFeed feed
     /// <inheritdoc />
     public Task UpdateApprovalAsync(PostedMessage message, ApprovalView view, CancellationToken ct) =>
         UpdateCardAsync(message, ApprovalCard.Render(view).ToJson(), ct);
+
+    /// <summary>
+    /// A progress card is the first card of its run in its channel or thread, so one stored before a crash is found
+    /// by the run's id; an approval card is posted again (its post and record are a moment apart on one database).
+    /// </summary>
+    public async Task<PostedMessage?> FindCardAsync(string target, ChatCard card, DateTimeOffset since, CancellationToken ct)
+    {
+        if (card.Kind != ChatCard.Progress) return null;
+        var (channel, threadId) = Parse(target);
+        var id = await store.FindRunCardAsync(channel, threadId, card.RunId, since - TimeSpan.FromSeconds(1), ct);
+        return id is { } found ? new PostedMessage(target, found.ToString(CultureInfo.InvariantCulture)) : null;
+    }
 
     private async Task<PostedMessage> AddAsync(string target, string? text, JsonElement? card, string? runId, CancellationToken ct)
     {

@@ -16,7 +16,6 @@ public static class PlaygroundServiceCollectionExtensions
         services.AddSingleton<PlaygroundFeed>();
         services.AddSingleton<PlaygroundChannel>();
         services.AddSingleton<IChatChannel>(sp => sp.GetRequiredService<PlaygroundChannel>());
-        services.AddSingleton<IChatPresenter>(sp => sp.GetRequiredService<PlaygroundChannel>());
         return services;
     }
 }

@@ -42,6 +42,22 @@ public sealed class PlaygroundStore(SqliteDatabase database, TimeProvider time)
         return await connection.ExecuteAsync(new CommandDefinition(Sql, row, cancellationToken: ct)) == 1;
     }
 
+    /// <summary>
+    /// The id of the first card the bot posted for run <paramref name="runId"/> in <paramref name="channel"/> (or in the
+    /// thread of <paramref name="threadId"/>) since <paramref name="since"/>, or null.
+    /// </summary>
+    public async Task<long?> FindRunCardAsync(string channel, long? threadId, string runId, DateTimeOffset since, CancellationToken ct)
+    {
+        const string Sql = """
+            select id from playground_messages
+            where channel = @Channel and thread_id is @ThreadId and run_id = @RunId and from_bot = 1 and card is not null and created_at >= @Since
+            order by id limit 1
+            """;
+        await using var connection = database.Open();
+        var row = new { Channel = channel, ThreadId = threadId, RunId = runId, Since = since.ToUnixTimeMilliseconds() };
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(Sql, row, cancellationToken: ct));
+    }
+
     /// <summary>Stores a message in <paramref name="channel"/>, or in the thread of <paramref name="threadId"/>.</summary>
     public async Task<PlaygroundMessage> AddAsync(
         string channel, long? threadId, string author, bool fromBot, string? text, JsonElement? card, string? runId, CancellationToken ct)

@@ -36,10 +36,17 @@ public sealed class SlackApi(HttpClient http, IOptions<SlackOptions> options, Ti
     /// <c>chat.postMessage</c>: posts <paramref name="message"/> to <paramref name="channel"/>, as a reply in the thread
     /// of <paramref name="threadTs"/> when given. Returns where Slack put it.
     /// </summary>
-    public async Task<SlackPostedMessage> PostMessageAsync(string channel, SlackMessage message, string? threadTs, CancellationToken ct)
+    public Task<SlackPostedMessage> PostMessageAsync(string channel, SlackMessage message, string? threadTs, CancellationToken ct) =>
+        PostMessageAsync(channel, message, threadTs, null, ct);
+
+    /// <summary>
+    /// <c>chat.postMessage</c> with <paramref name="metadata"/> (Slack's message metadata: an <c>event_type</c> and an
+    /// <c>event_payload</c> object), which <see cref="FindMessageAsync"/> finds the message by.
+    /// </summary>
+    public async Task<SlackPostedMessage> PostMessageAsync(string channel, SlackMessage message, string? threadTs, SlackMetadata? metadata, CancellationToken ct)
     {
         const string Method = "chat.postMessage";
-        var answer = await CallAsync(Method, new PostMessageRequest(channel, Fit(message.Text), message.Blocks, threadTs), ct);
+        var answer = await CallAsync(Method, new PostMessageRequest(channel, Fit(message.Text), message.Blocks, threadTs, metadata), ct);
         return new SlackPostedMessage(Text(answer, "channel") ?? channel, Text(answer, "ts") ?? throw Missing(Method, "ts"));
     }
 
@@ -82,11 +89,7 @@ public sealed class SlackApi(HttpClient http, IOptions<SlackOptions> options, Ti
     public async Task<string?> GetUserEmailAsync(string user, CancellationToken ct)
     {
         const string Method = "users.info";
-        if (string.IsNullOrWhiteSpace(options.Value.BotToken)) throw new SlackApiException(Method, "not_authed", detail: "no bot token is set");
-        // A read method: Slack takes its arguments in the query string, not as a JSON body.
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{Method}?user={Uri.EscapeDataString(user)}");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.BotToken);
-        var answer = await SendAsync(Method, request, ct);
+        var answer = await ReadAsync(Method, $"{Method}?user={Uri.EscapeDataString(user)}", ct);
         if (!answer.TryGetProperty("user", out var member) || member.ValueKind != JsonValueKind.Object) throw Missing(Method, "user");
         if (member.TryGetProperty("is_bot", out var bot) && bot.ValueKind == JsonValueKind.True) return null;
         return member.TryGetProperty("profile", out var profile) && Text(profile, "email") is { Length: > 0 } email ? email : null;
@@ -95,6 +98,47 @@ public sealed class SlackApi(HttpClient http, IOptions<SlackOptions> options, Ti
     // Callers cut long text where it reads best, with a pointer to the rest; this is the last resort, so that no text
     // ChatFlows sends is over Slack's 4,000 characters (SlackText.MaxMessageText).
     private static string Fit(string text) => SlackText.Fit(text, SlackText.CutNote);
+
+    /// <summary>
+    /// Finds a message in <paramref name="channel"/> (or, with <paramref name="threadTs"/>, in that thread) posted at or
+    /// after <paramref name="oldest"/> whose metadata satisfies <paramref name="match"/>: <c>conversations.history</c>
+    /// (or <c>conversations.replies</c>) with <c>include_all_metadata=true</c>, page by page. Returns its ts, or null.
+    /// Needs the <c>channels:history</c>, <c>groups:history</c>, <c>im:history</c> and <c>mpim:history</c> scopes.
+    /// </summary>
+    public async Task<string?> FindMessageAsync(string channel, string? threadTs, DateTimeOffset oldest, Func<SlackMetadata, bool> match, CancellationToken ct)
+    {
+        var method = threadTs is null ? "conversations.history" : "conversations.replies";
+        var since = (oldest.ToUnixTimeMilliseconds() / 1000.0).ToString("0.000000", System.Globalization.CultureInfo.InvariantCulture);
+        string? cursor = null;
+        for (var page = 0; page < 10; page++)
+        {
+            var query = $"{method}?channel={Uri.EscapeDataString(channel)}&oldest={since}&include_all_metadata=true&limit=200"
+                + (threadTs is null ? "" : $"&ts={Uri.EscapeDataString(threadTs)}")
+                + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}");
+            var answer = await ReadAsync(method, query, ct);
+            if (answer.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var message in messages.EnumerateArray())
+                {
+                    if (!message.TryGetProperty("metadata", out var found) || found.ValueKind != JsonValueKind.Object) continue;
+                    var metadata = found.Deserialize<SlackMetadata>(Json);
+                    if (metadata is not null && match(metadata) && Text(message, "ts") is { } ts) return ts;
+                }
+            }
+            cursor = answer.TryGetProperty("response_metadata", out var paging) ? Text(paging, "next_cursor") : null;
+            if (string.IsNullOrEmpty(cursor)) return null;
+        }
+        return null;
+    }
+
+    // A read method: Slack takes its arguments in the query string, not as a JSON body.
+    private async Task<JsonElement> ReadAsync(string method, string pathAndQuery, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(options.Value.BotToken)) throw new SlackApiException(method, "not_authed", detail: "no bot token is set");
+        using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.BotToken);
+        return await SendAsync(method, request, ct);
+    }
 
     private async Task<JsonElement> CallAsync<TRequest>(string method, TRequest body, CancellationToken ct)
     {
@@ -176,7 +220,7 @@ public sealed class SlackApi(HttpClient http, IOptions<SlackOptions> options, Ti
     private static SlackApiException Missing(string method, string property) =>
         new(method, "invalid_response", detail: $"the answer has no '{property}'");
 
-    private sealed record PostMessageRequest(string Channel, string Text, JsonElement? Blocks, string? ThreadTs);
+    private sealed record PostMessageRequest(string Channel, string Text, JsonElement? Blocks, string? ThreadTs, SlackMetadata? Metadata);
 
     private sealed record UpdateRequest(string Channel, string Ts, string Text, JsonElement Blocks);
 

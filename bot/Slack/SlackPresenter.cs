@@ -10,20 +10,17 @@ namespace ChatFlows.Bot.Slack;
 /// <c>chat.update</c>, and what runs post (<c>output/message</c>, digests) as mrkdwn. Addresses are
 /// <c>slack:&lt;channel id&gt;</c> and <c>slack:&lt;channel id&gt;#&lt;thread ts&gt;</c> (see <see cref="SlackAddress"/>).
 /// </summary>
-public sealed class SlackPresenter(SlackApi api, SlackApprovalToken tokens, TimeProvider time) : IChatPresenter, IChatChannel
+public sealed class SlackPresenter(SlackApi api, SlackApprovalToken tokens, ChatRetryPolicy retry) : IChatPresenter
 {
-    /// <summary>How many times a run's message waits out a rate limit before its node fails (and maybe retries).</summary>
-    public const int MaxRateLimitWaits = 3;
+    // How far before a lost attempt a card is looked for: clocks of this host and Slack's may differ a little.
+    private static readonly TimeSpan LookBack = TimeSpan.FromMinutes(2);
 
-    /// <summary>The longest Retry-After a run's message waits out; a longer one fails the node at once.</summary>
-    public static readonly TimeSpan MaxRateLimitWait = TimeSpan.FromSeconds(30);
-
-    /// <inheritdoc cref="IChatPresenter.Platform" />
+    /// <inheritdoc cref="IChatChannel.Platform" />
     public string Platform => SlackAddress.Platform;
 
     /// <inheritdoc />
     public Task<PostedMessage> PostProgressAsync(string target, ProgressView view, CancellationToken ct) =>
-        PostBlocksAsync(target, SlackProgressBlocks.Render(view), ct);
+        PostBlocksAsync(target, SlackProgressBlocks.Render(view), SlackMetadata.Card(view.RunId, ChatCard.Progress, ""), ct);
 
     /// <inheritdoc />
     public Task UpdateProgressAsync(PostedMessage message, ProgressView view, CancellationToken ct) =>
@@ -35,16 +32,30 @@ public sealed class SlackPresenter(SlackApi api, SlackApprovalToken tokens, Time
 
     /// <inheritdoc />
     public Task<PostedMessage> PostApprovalAsync(string thread, ApprovalView view, CancellationToken ct) =>
-        PostBlocksAsync(thread, SlackApprovalBlocks.Render(view, tokens), ct);
+        PostBlocksAsync(thread, SlackApprovalBlocks.Render(view, tokens), SlackMetadata.Card(view.RunId, ChatCard.Approval, view.NodeId), ct);
 
     /// <inheritdoc />
     public Task UpdateApprovalAsync(PostedMessage message, ApprovalView view, CancellationToken ct) =>
         api.UpdateMessageAsync(Parse(message.Target).Channel, message.MessageId, SlackApprovalBlocks.Render(view, tokens), ct);
 
     /// <summary>
+    /// Finds a card by the metadata every card is posted with (<c>chatflows_card</c>, run id, kind, node id) in the
+    /// channel's history, or in the thread's replies, from a little before <paramref name="since"/> on.
+    /// </summary>
+    public async Task<PostedMessage?> FindCardAsync(string target, ChatCard card, DateTimeOffset since, CancellationToken ct)
+    {
+        var address = Parse(target);
+        // A direct message to U… lands in the D… channel Slack opens for it.
+        var channel = address.Channel.StartsWith('U') ? "D" + address.Channel[1..] : address.Channel;
+        var ts = await api.FindMessageAsync(channel, address.ThreadTs, since - LookBack, m => m.IsCard(card.RunId, card.Kind, card.NodeId), ct);
+        return ts is null ? null : new PostedMessage((address with { Channel = channel }).ToString(), ts);
+    }
+
+    /// <summary>
     /// Posts a run's message as mrkdwn. Slack cannot show Adaptive Cards, so a card is posted as its
-    /// <c>fallbackText</c>, or else the text of its TextBlocks and facts. A rate limit is waited out a few times;
-    /// any other refusal fails the node with Slack's reason.
+    /// <c>fallbackText</c>, or else the text of its TextBlocks and facts. Rate limits and Slack's own troubles are
+    /// waited out (<see cref="ChatRetryPolicy"/>, up to <see cref="ChatOptions.MessagePostTimeout"/>); any other
+    /// refusal fails the node with Slack's reason.
     /// </summary>
     public async Task<PostedMessage> PostAsync(ChatMessage message, CancellationToken ct)
     {
@@ -55,32 +66,26 @@ public sealed class SlackPresenter(SlackApi api, SlackApprovalToken tokens, Time
         var text = SlackText.Fit(SlackText.Mrkdwn(string.Join("\n\n", parts)),
             $"_Cut to Slack's 4,000 characters: the whole message is the output of step `{SlackText.Escape(message.NodeId)}` on run `{SlackText.Escape(message.RunId)}`'s page in ChatFlows._");
 
-        for (var waits = 0; ; waits++)
+        try
         {
-            try
-            {
-                return Posted(address, await api.PostMessageAsync(address.Channel, new SlackMessage(text), address.ThreadTs, ct));
-            }
-            catch (ChatRateLimitedException e) when (waits < MaxRateLimitWaits && e.RetryAfter <= MaxRateLimitWait)
-            {
-                // Nothing was posted, so trying again cannot post twice.
-                await Task.Delay(e.RetryAfter, time, ct);
-            }
-            catch (Exception e) when (e is ChatRateLimitedException or SlackApiException)
-            {
-                throw new NodeException($"Cannot post to {message.Target}: {e.Message}", e);
-            }
-            catch (HttpRequestException e)
-            {
-                throw new NodeException($"Cannot post to {message.Target}: Slack could not be reached ({e.Message}).", e);
-            }
+            return await retry.RunAsync(
+                async token => Posted(address, await api.PostMessageAsync(address.Channel, new SlackMessage(text), address.ThreadTs, token)),
+                retry.MessagePostTimeout, rateLimitsCount: true, ct);
+        }
+        catch (Exception e) when (e is ChatRateLimitedException or SlackApiException)
+        {
+            throw new NodeException($"Cannot post to {message.Target}: {e.Message}", e);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new NodeException($"Cannot post to {message.Target}: Slack could not be reached ({e.Message}).", e);
         }
     }
 
-    private async Task<PostedMessage> PostBlocksAsync(string target, SlackMessage message, CancellationToken ct)
+    private async Task<PostedMessage> PostBlocksAsync(string target, SlackMessage message, SlackMetadata metadata, CancellationToken ct)
     {
         var address = Parse(target);
-        return Posted(address, await api.PostMessageAsync(address.Channel, message, address.ThreadTs, ct));
+        return Posted(address, await api.PostMessageAsync(address.Channel, message, address.ThreadTs, metadata, ct));
     }
 
     // Slack answers with the channel the message is really in: a direct message to U… lands in a D… channel, and

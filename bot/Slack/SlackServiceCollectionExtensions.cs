@@ -20,6 +20,9 @@ public static class SlackServiceCollectionExtensions
         services.AddOptions<SlackOptions>().BindConfiguration(SlackOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SlackOptions>, SlackOptionsValidation>();
         services.TryAddSingleton(TimeProvider.System);
+        // The one retry policy of every chat platform; AddChat binds its options.
+        services.AddOptions<ChatOptions>();
+        services.TryAddSingleton<ChatRetryPolicy>();
 
         services.AddHttpClient<SlackApi>((sp, http) => http.BaseAddress = sp.GetRequiredService<IOptions<SlackOptions>>().Value.ApiBaseUri)
             // The presenter is a singleton holding its client for good, so connections are recycled instead (DNS changes).
@@ -33,7 +36,6 @@ public static class SlackServiceCollectionExtensions
         if (settings.IsConfigured)
         {
             services.AddSingleton<SlackPresenter>();
-            services.AddSingleton<IChatPresenter>(sp => sp.GetRequiredService<SlackPresenter>());
             services.AddSingleton<IChatChannel>(sp => sp.GetRequiredService<SlackPresenter>());
             services.AddSingleton<IChatPeople, SlackPeople>();
         }

@@ -11,21 +11,17 @@ namespace ChatFlows.Bot.Teams;
 /// Connector differs by region, so every call names it): send to a conversation
 /// (<c>POST v3/conversations/{id}/activities</c>), reply to an activity (<c>POST …/activities/{activityId}</c>) and
 /// update one (<c>PUT …/activities/{activityId}</c>), each with the bot's token and addressed from the conversation's
-/// reference (<see cref="TeamsOutgoingActivity"/>); and read its members (<c>GET …/members</c>). A 429 or a 5xx is tried again after a
-/// short wait (the Retry-After Teams asks for, or a growing backoff); a 429 that persists throws
-/// <see cref="ChatRateLimitedException"/> so that card updates wait, and other failures
-/// <see cref="TeamsConnectorException"/>. Without an app id nothing is sent, except in local emulator mode, and then
-/// to a loopback <c>serviceUrl</c> only.
+/// reference (<see cref="TeamsOutgoingActivity"/>); and read its members (<c>GET …/members</c>). A 429 throws
+/// <see cref="ChatRateLimitedException"/> with the Retry-After Teams asks for, other failures
+/// <see cref="TeamsConnectorException"/> (retryable for 5xx and no answer). Sends and updates are tried once: their
+/// callers retry with the one <see cref="ChatRetryPolicy"/> (the card poster, the update coalescer, a run's
+/// messages); replies to a person and member lookups are retried here with the same policy for a short while.
+/// Without an app id nothing is sent, except in local emulator mode, and then to a loopback <c>serviceUrl</c> only.
 /// </summary>
-public sealed class TeamsConnector(HttpClient http, TeamsTokenProvider tokens, TimeProvider time, IOptions<TeamsOptions> options)
+public sealed class TeamsConnector(HttpClient http, TeamsTokenProvider tokens, TimeProvider time, IOptions<TeamsOptions> options, ChatRetryPolicy retry)
 {
-    /// <summary>How many times one call is made in all before its failure is reported.</summary>
-    public const int MaxAttempts = 3;
-
-    /// <summary>The longest Retry-After waited out inside a call; a longer one is passed on to the caller.</summary>
-    public static readonly TimeSpan MaxInlineWait = TimeSpan.FromSeconds(5);
-
-    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(500);
+    /// <summary>How long a reply to a person or a member lookup is retried while Teams fails or asks to wait.</summary>
+    public static readonly TimeSpan InlineRetryBudget = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Posts <paramref name="activity"/> to a conversation of <paramref name="reference"/> (or, with a <c>;messageid=</c>
@@ -38,10 +34,12 @@ public sealed class TeamsConnector(HttpClient http, TeamsTokenProvider tokens, T
 
     /// <summary>Posts <paramref name="activity"/> as a reply to activity <paramref name="replyToId"/>, in its thread; returns its id.</summary>
     public Task<string> ReplyAsync(TeamsConversationReference reference, string conversationId, string replyToId, TeamsOutgoingActivity activity, CancellationToken ct) =>
-        PostAsync(
-            $"reply in {conversationId}", reference.ServiceUrl,
-            $"v3/conversations/{Uri.EscapeDataString(conversationId)}/activities/{Uri.EscapeDataString(replyToId)}",
-            Addressed(activity, reference, conversationId) with { ReplyToId = replyToId }, ct);
+        retry.RunAsync(
+            token => PostAsync(
+                $"reply in {conversationId}", reference.ServiceUrl,
+                $"v3/conversations/{Uri.EscapeDataString(conversationId)}/activities/{Uri.EscapeDataString(replyToId)}",
+                Addressed(activity, reference, conversationId) with { ReplyToId = replyToId }, token),
+            InlineRetryBudget, rateLimitsCount: true, ct);
 
     /// <summary>Replaces activity <paramref name="activityId"/> (a card posted by the bot) with <paramref name="activity"/>.</summary>
     public async Task UpdateAsync(TeamsConversationReference reference, string conversationId, string activityId, TeamsOutgoingActivity activity, CancellationToken ct)
@@ -57,7 +55,8 @@ public sealed class TeamsConnector(HttpClient http, TeamsTokenProvider tokens, T
     public async Task<IReadOnlyList<TeamsAccount>> GetMembersAsync(string serviceUrl, string conversationId, CancellationToken ct)
     {
         var operation = $"member list of {conversationId}";
-        var answer = await CallAsync(operation, HttpMethod.Get, serviceUrl, $"v3/conversations/{Uri.EscapeDataString(conversationId)}/members", null, ct);
+        var path = $"v3/conversations/{Uri.EscapeDataString(conversationId)}/members";
+        var answer = await retry.RunAsync(token => CallAsync(operation, HttpMethod.Get, serviceUrl, path, null, token), InlineRetryBudget, rateLimitsCount: true, ct);
         return answer is { ValueKind: JsonValueKind.Array } json
             ? json.Deserialize<TeamsAccount[]>(TeamsActivity.Json)!
             : throw new TeamsConnectorException(operation, 200, "InvalidResponse", "the answer is not a list of members");
@@ -71,7 +70,7 @@ public sealed class TeamsConnector(HttpClient http, TeamsTokenProvider tokens, T
     {
         var operation = $"member lookup of {userId} in {conversationId}";
         var path = $"v3/conversations/{Uri.EscapeDataString(conversationId)}/members/{Uri.EscapeDataString(userId)}";
-        var answer = await CallAsync(operation, HttpMethod.Get, serviceUrl, path, null, ct);
+        var answer = await retry.RunAsync(token => CallAsync(operation, HttpMethod.Get, serviceUrl, path, null, token), InlineRetryBudget, rateLimitsCount: true, ct);
         return answer is { ValueKind: JsonValueKind.Object } json
             ? json.Deserialize<TeamsAccount>(TeamsActivity.Json)!
             : throw new TeamsConnectorException(operation, 200, "InvalidResponse", "the answer is not a member");
@@ -110,70 +109,51 @@ public sealed class TeamsConnector(HttpClient http, TeamsTokenProvider tokens, T
         var url = new Uri(new Uri(serviceUrl.EndsWith('/') ? serviceUrl : serviceUrl + "/"), path);
         var body = activity is null ? null : JsonSerializer.SerializeToUtf8Bytes(activity, TeamsActivity.Json);
 
-        for (var attempt = 1; ; attempt++)
+        var token = await tokens.GetTokenAsync(ct);
+        using var request = new HttpRequestMessage(method, url);
+        if (body is not null)
         {
-            var token = await tokens.GetTokenAsync(ct);
-            using var request = new HttpRequestMessage(method, url);
-            if (body is not null)
-            {
-                request.Content = new ByteArrayContent(body);
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-            }
-            if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        }
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
-            HttpResponseMessage response;
-            try
-            {
-                response = await http.SendAsync(request, ct);
-            }
-            catch (HttpRequestException e)
-            {
-                if (attempt < MaxAttempts)
-                {
-                    await Task.Delay(Backoff(attempt), time, ct);
-                    continue;
-                }
-                throw new TeamsConnectorException(operation, 0, null, e.Message, e);
-            }
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, ct);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new TeamsConnectorException(operation, 0, null, e.Message, e);
+        }
 
-            using (response)
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(ct);
+            if (response.IsSuccessStatusCode) return Parse(text);
+            var status = (int)response.StatusCode;
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
-                var text = await response.Content.ReadAsStringAsync(ct);
-                if (response.IsSuccessStatusCode) return Parse(text);
-                var status = (int)response.StatusCode;
-                if (response.StatusCode == HttpStatusCode.TooManyRequests)
-                {
-                    var wait = RetryAfter(response.Headers.RetryAfter, attempt);
-                    if (attempt < MaxAttempts && wait <= MaxInlineWait)
-                    {
-                        await Task.Delay(wait, time, ct);
-                        continue;
-                    }
-                    throw new ChatRateLimitedException(wait, $"Teams {operation} was rate limited (HTTP 429); Teams asks to wait {wait.TotalSeconds:0.#} s.");
-                }
-                if (status >= 500 && attempt < MaxAttempts)
-                {
-                    await Task.Delay(Backoff(attempt), time, ct);
-                    continue;
-                }
-                var (code, message) = Error(Parse(text));
-                throw new TeamsConnectorException(operation, status, code, message);
+                var wait = RetryAfter(response.Headers.RetryAfter);
+                throw new ChatRateLimitedException(wait, $"Teams {operation} was rate limited (HTTP 429); Teams asks to wait {wait.TotalSeconds:0.#} s.");
             }
+            var (code, message) = Error(Parse(text));
+            throw new TeamsConnectorException(operation, status, code, message);
         }
     }
 
-    private TimeSpan RetryAfter(RetryConditionHeaderValue? header, int attempt)
+    // Without a Retry-After, the policy's first backoff.
+    private TimeSpan RetryAfter(RetryConditionHeaderValue? header)
     {
         var wait = header switch
         {
             { Delta: { } delta } => delta,
             { Date: { } date } => date - time.GetUtcNow(),
-            _ => Backoff(attempt),
+            _ => retry.Backoff(1),
         };
         return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
     }
-
-    private static TimeSpan Backoff(int attempt) => FirstBackoff * (1 << (attempt - 1));
 
     private static JsonElement? Parse(string text)
     {

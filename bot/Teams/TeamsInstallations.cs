@@ -7,7 +7,7 @@ namespace ChatFlows.Bot.Teams;
 /// in its teams, and retires the references of conversations it was removed from, of deleted channels and of
 /// uninstalled apps, so nothing is posted there again.
 /// </summary>
-public sealed class TeamsInstallations(TeamsConversations conversations, TeamsConnector connector, ChatBackgroundWork work)
+public sealed class TeamsInstallations(TeamsConversations conversations, TeamsConnector connector, ChatBackgroundWork work, ChatRetryPolicy retry)
 {
     /// <summary>Handles a <c>conversationUpdate</c> or an <c>installationUpdate</c>.</summary>
     public async Task HandleAsync(TeamsActivity activity, TeamsConversationReference reference, CancellationToken ct)
@@ -42,7 +42,8 @@ public sealed class TeamsInstallations(TeamsConversations conversations, TeamsCo
         }
         if (activity.MembersAdded?.Any(m => m.Id == botId) == true)
         {
-            work.Run($"Teams: welcome in {reference.Address}", c => connector.SendAsync(reference, reference.ConversationId, TeamsOutgoingActivity.Markdown(Welcome(reference)), c));
+            work.Run($"Teams: welcome in {reference.Address}", c => retry.RunAsync(
+                t => connector.SendAsync(reference, reference.ConversationId, TeamsOutgoingActivity.Markdown(Welcome(reference)), t), retry.MessagePostTimeout, rateLimitsCount: true, c));
         }
     }
 

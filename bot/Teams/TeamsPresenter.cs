@@ -13,18 +13,12 @@ namespace ChatFlows.Bot.Teams;
 /// <see cref="TeamsAddress"/>). Every conversation is reached through its stored conversation reference, which names
 /// its Connector (<c>serviceUrl</c>).
 /// </summary>
-public sealed class TeamsPresenter(TeamsConnector connector, TeamsConversations conversations, TeamsDeciders deciders, TimeProvider time) : IChatPresenter, IChatChannel
+public sealed class TeamsPresenter(TeamsConnector connector, TeamsConversations conversations, TeamsDeciders deciders, ChatRetryPolicy retry) : IChatPresenter
 {
-    /// <summary>How many times a run's message waits out a rate limit before its node fails (and maybe retries).</summary>
-    public const int MaxRateLimitWaits = 3;
-
-    /// <summary>The longest Retry-After a run's message waits out; a longer one fails the node at once.</summary>
-    public static readonly TimeSpan MaxRateLimitWait = TimeSpan.FromSeconds(30);
-
     // The kind of each conversation looked up, so ThreadOf knows a channel (threads) from a chat (none) without a query.
     private readonly ConcurrentDictionary<string, string> _kinds = new(StringComparer.Ordinal);
 
-    /// <inheritdoc cref="IChatPresenter.Platform" />
+    /// <inheritdoc cref="IChatChannel.Platform" />
     public string Platform => TeamsAddress.Platform;
 
     /// <inheritdoc />
@@ -56,8 +50,16 @@ public sealed class TeamsPresenter(TeamsConnector connector, TeamsConversations 
         await UpdateCardAsync(message, TeamsApprovalCard.Render(view, await RefreshForAsync(message.Target, view, ct)), ct);
 
     /// <summary>
-    /// Posts a run's message: its text as Markdown and its card as an Adaptive Card, in one activity. A rate limit is
-    /// waited out a few times; any other refusal fails the node with the reason.
+    /// The Bot Connector cannot read messages back (it has no "list activities"; reading a channel needs Microsoft
+    /// Graph with ChannelMessage.Read.Group, which this bot does not ask for), so a card whose post answer was lost
+    /// cannot be found: null, and it is posted again (README, Chat cards).
+    /// </summary>
+    public Task<PostedMessage?> FindCardAsync(string target, ChatCard card, DateTimeOffset since, CancellationToken ct) => Task.FromResult<PostedMessage?>(null);
+
+    /// <summary>
+    /// Posts a run's message: its text as Markdown and its card as an Adaptive Card, in one activity. Rate limits and
+    /// the Connector's own troubles are waited out (<see cref="ChatRetryPolicy"/>, up to
+    /// <see cref="ChatOptions.MessagePostTimeout"/>); any other refusal fails the node with the reason.
     /// </summary>
     public async Task<PostedMessage> PostAsync(ChatMessage message, CancellationToken ct)
     {
@@ -68,21 +70,13 @@ public sealed class TeamsPresenter(TeamsConnector connector, TeamsConversations 
             TextFormat = string.IsNullOrWhiteSpace(message.Text) ? null : "markdown",
             Attachments = message.Card is { } card ? [TeamsAttachment.AdaptiveCard(card)] : null,
         };
-        for (var waits = 0; ; waits++)
+        try
         {
-            try
-            {
-                return await SendAsync(message.Target, activity, ct);
-            }
-            catch (ChatRateLimitedException e) when (waits < MaxRateLimitWaits && e.RetryAfter <= MaxRateLimitWait)
-            {
-                // Nothing was posted, so trying again cannot post twice.
-                await Task.Delay(e.RetryAfter, time, ct);
-            }
-            catch (Exception e) when (e is ChatRateLimitedException or TeamsConnectorException or TeamsConversationNotFoundException)
-            {
-                throw new NodeException($"Cannot post to {message.Target}: {e.Message}", e);
-            }
+            return await retry.RunAsync(token => SendAsync(message.Target, activity, token), retry.MessagePostTimeout, rateLimitsCount: true, ct);
+        }
+        catch (Exception e) when (e is ChatRateLimitedException or TeamsConnectorException or TeamsConversationNotFoundException)
+        {
+            throw new NodeException($"Cannot post to {message.Target}: {e.Message}", e);
         }
     }
 

@@ -20,6 +20,9 @@ public static class TeamsServiceCollectionExtensions
         services.AddOptions<TeamsOptions>().BindConfiguration(TeamsOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TeamsOptions>, TeamsOptionsValidation>();
         services.TryAddSingleton(TimeProvider.System);
+        // The one retry policy of every chat platform; AddChat binds its options.
+        services.AddOptions<ChatOptions>();
+        services.TryAddSingleton<ChatRetryPolicy>();
 
         services.AddHttpClient(TeamsAuthenticator.MetadataClientName);
         services.AddHttpClient(TeamsMsalHttpClientFactory.ClientName);
@@ -38,7 +41,6 @@ public static class TeamsServiceCollectionExtensions
         services.AddSingleton<TeamsInstallations>();
 
         services.AddSingleton<TeamsPresenter>();
-        services.AddSingleton<IChatPresenter>(sp => sp.GetRequiredService<TeamsPresenter>());
         services.AddSingleton<IChatChannel>(sp => sp.GetRequiredService<TeamsPresenter>());
         return services;
     }

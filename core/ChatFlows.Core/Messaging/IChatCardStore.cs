@@ -1,10 +1,31 @@
 namespace ChatFlows.Core.Messaging;
 
-/// <summary>Remembers which chat message shows which run (docs/architecture.md, storage), so any instance can update it.</summary>
+/// <summary>
+/// Remembers which chat message shows which run (docs/architecture.md, storage), so any instance can update it; and
+/// is the outbox of cards not yet posted: a card is recorded as an intent first, then posted, then its id recorded.
+/// </summary>
 public interface IChatCardStore
 {
     /// <summary>Records a posted card; false when the run already has that card (the first one stays).</summary>
     Task<bool> AddAsync(ChatCard card, CancellationToken ct = default);
+
+    /// <summary>Records a card to be posted (<see cref="ChatCard.Intent"/>); false when the run already has that card.</summary>
+    Task<bool> AddIntentAsync(ChatCard intent, CancellationToken ct = default);
+
+    /// <summary>Every card not yet posted and not given up, oldest first.</summary>
+    Task<IReadOnlyList<ChatCard>> ListPendingAsync(CancellationToken ct = default);
+
+    /// <summary>Records that a post of the card is about to be attempted (before the call).</summary>
+    Task MarkAttemptedAsync(string runId, string kind, string nodeId, DateTimeOffset at, CancellationToken ct = default);
+
+    /// <summary>Records where the card was posted and the platform's id for it.</summary>
+    Task RecordPostedAsync(string runId, string kind, string nodeId, PostedMessage message, CancellationToken ct = default);
+
+    /// <summary>Records that the card will not be posted, and why (the platform's reason).</summary>
+    Task RecordFailedAsync(string runId, string kind, string nodeId, string error, CancellationToken ct = default);
+
+    /// <summary>Forgets a card that was never posted (its run was never queued).</summary>
+    Task DeleteAsync(string runId, string kind, string nodeId, CancellationToken ct = default);
 
     /// <summary>The run's card of <paramref name="kind"/> (for approvals, of node <paramref name="nodeId"/>), or null.</summary>
     Task<ChatCard?> FindAsync(string runId, string kind, string nodeId = "", CancellationToken ct = default);

@@ -6,25 +6,47 @@ namespace ChatFlows.Core.Messaging;
 /// <summary>Chat cards in SQLite's <c>chat_messages</c> table.</summary>
 public sealed class SqliteChatCardStore(SqliteDatabase database, TimeProvider time) : IChatCardStore
 {
-    private const string Columns = "run_id, kind, node_id, target, message_id, last_error";
+    private const string Columns = "run_id, kind, node_id, target, message_id, last_error, attempted_at, failed_at, created_at";
+
+    private const string Key = "run_id = @RunId and kind = @Kind and node_id = @NodeId";
 
     /// <inheritdoc />
-    public async Task<bool> AddAsync(ChatCard card, CancellationToken ct = default)
+    public Task<bool> AddAsync(ChatCard card, CancellationToken ct = default) => InsertAsync(card, card.Message.MessageId, ct);
+
+    /// <inheritdoc />
+    public Task<bool> AddIntentAsync(ChatCard intent, CancellationToken ct = default) => InsertAsync(intent, null, ct);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ChatCard>> ListPendingAsync(CancellationToken ct = default)
     {
-        const string Sql = """
-            insert into chat_messages (run_id, kind, node_id, target, message_id, created_at, updated_at)
-            values (@RunId, @Kind, @NodeId, @Target, @MessageId, @Now, @Now)
-            on conflict (run_id, kind, node_id) do nothing
-            """;
+        const string Sql = $"select {Columns} from chat_messages where message_id is null and failed_at is null order by created_at, run_id, kind desc, node_id";
         await using var connection = database.Open();
-        var row = new { card.RunId, card.Kind, card.NodeId, card.Message.Target, card.Message.MessageId, Now = UnixTime.From(time.GetUtcNow()) };
-        return await connection.ExecuteAsync(new CommandDefinition(Sql, row, cancellationToken: ct)) == 1;
+        var rows = await connection.QueryAsync<CardRow>(new CommandDefinition(Sql, cancellationToken: ct));
+        return rows.Select(r => r.ToCard()).ToArray();
     }
+
+    /// <inheritdoc />
+    public Task MarkAttemptedAsync(string runId, string kind, string nodeId, DateTimeOffset at, CancellationToken ct = default) =>
+        UpdateAsync($"update chat_messages set attempted_at = @At, attempts = attempts + 1, updated_at = @Now where {Key}", runId, kind, nodeId, new { At = UnixTime.From(at) }, ct);
+
+    /// <inheritdoc />
+    public Task RecordPostedAsync(string runId, string kind, string nodeId, PostedMessage message, CancellationToken ct = default) =>
+        UpdateAsync(
+            $"update chat_messages set target = @Target, message_id = @MessageId, failed_at = null, last_error = null, updated_at = @Now where {Key}",
+            runId, kind, nodeId, new { message.Target, message.MessageId }, ct);
+
+    /// <inheritdoc />
+    public Task RecordFailedAsync(string runId, string kind, string nodeId, string error, CancellationToken ct = default) =>
+        UpdateAsync($"update chat_messages set failed_at = @Now, last_error = @Error, updated_at = @Now where {Key} and message_id is null", runId, kind, nodeId, new { Error = error }, ct);
+
+    /// <inheritdoc />
+    public Task DeleteAsync(string runId, string kind, string nodeId, CancellationToken ct = default) =>
+        UpdateAsync($"delete from chat_messages where {Key} and message_id is null", runId, kind, nodeId, new { }, ct);
 
     /// <inheritdoc />
     public async Task<ChatCard?> FindAsync(string runId, string kind, string nodeId = "", CancellationToken ct = default)
     {
-        const string Sql = $"select {Columns} from chat_messages where run_id = @RunId and kind = @Kind and node_id = @NodeId";
+        const string Sql = $"select {Columns} from chat_messages where {Key}";
         await using var connection = database.Open();
         var row = await connection.QuerySingleOrDefaultAsync<CardRow>(new CommandDefinition(Sql, new { RunId = runId, Kind = kind, NodeId = nodeId }, cancellationToken: ct));
         return row?.ToCard();
@@ -40,16 +62,36 @@ public sealed class SqliteChatCardStore(SqliteDatabase database, TimeProvider ti
     }
 
     /// <inheritdoc />
-    public async Task SetErrorAsync(string runId, string kind, string nodeId, string? error, CancellationToken ct = default)
+    public Task SetErrorAsync(string runId, string kind, string nodeId, string? error, CancellationToken ct = default) =>
+        UpdateAsync($"update chat_messages set last_error = @Error, updated_at = @Now where {Key}", runId, kind, nodeId, new { Error = error }, ct);
+
+    private async Task<bool> InsertAsync(ChatCard card, string? messageId, CancellationToken ct)
     {
-        const string Sql = "update chat_messages set last_error = @Error, updated_at = @Now where run_id = @RunId and kind = @Kind and node_id = @NodeId";
+        const string Sql = """
+            insert into chat_messages (run_id, kind, node_id, target, message_id, created_at, updated_at)
+            values (@RunId, @Kind, @NodeId, @Target, @MessageId, @Now, @Now)
+            on conflict (run_id, kind, node_id) do nothing
+            """;
         await using var connection = database.Open();
-        await connection.ExecuteAsync(new CommandDefinition(
-            Sql, new { RunId = runId, Kind = kind, NodeId = nodeId, Error = error, Now = UnixTime.From(time.GetUtcNow()) }, cancellationToken: ct));
+        var row = new { card.RunId, card.Kind, card.NodeId, card.Message.Target, MessageId = messageId, Now = UnixTime.From(time.GetUtcNow()) };
+        return await connection.ExecuteAsync(new CommandDefinition(Sql, row, cancellationToken: ct)) == 1;
     }
 
-    private sealed record CardRow(string RunId, string Kind, string NodeId, string Target, string MessageId, string? LastError)
+    private async Task UpdateAsync(string sql, string runId, string kind, string nodeId, object values, CancellationToken ct)
     {
-        public ChatCard ToCard() => new(RunId, Kind, NodeId, new PostedMessage(Target, MessageId), LastError);
+        var parameters = new DynamicParameters(values);
+        parameters.AddDynamicParams(new { RunId = runId, Kind = kind, NodeId = nodeId, Now = UnixTime.From(time.GetUtcNow()) });
+        await using var connection = database.Open();
+        await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: ct));
+    }
+
+    private sealed record CardRow(string RunId, string Kind, string NodeId, string Target, string? MessageId, string? LastError, long? AttemptedAt, long? FailedAt, long CreatedAt)
+    {
+        public ChatCard ToCard() => new(RunId, Kind, NodeId, new PostedMessage(Target, MessageId ?? ""), LastError)
+        {
+            AttemptedAt = UnixTime.To(AttemptedAt),
+            FailedAt = UnixTime.To(FailedAt),
+            CreatedAt = UnixTime.To(CreatedAt),
+        };
     }
 }

@@ -64,6 +64,8 @@ public sealed class MessageNode(Template? text, JsonTemplate? card, Template? ch
     {
         if (channel is null) return context.Request.Thread;
         var address = await channel.RenderAsync(context.Scope);
+        // A computed address may be a chat run's own thread (trigger.thread: card:<run id>, resolved when posting).
+        if (ChatChannels.CardRunOf(address) is not null) return address;
         if (!ChannelAddress.TryParse(address, out _, out var error)) throw new NodeException($"channel: {error}");
         return address;
     }

@@ -20,7 +20,7 @@ public sealed class PlaygroundChannelTests(HostFixture host)
     public void Host_RegistersThePlaygroundAsChannelAndPresenter()
     {
         Assert.Same(Channel, host.Services.GetServices<IChatChannel>().Single(c => c.Platform == "playground"));
-        Assert.Same(Channel, host.Services.GetServices<IChatPresenter>().Single(p => p.Platform == "playground"));
+        Assert.Same(Channel, host.Services.GetRequiredService<ChatChannels>().For<IChatPresenter>("playground:general"));
     }
 
     [Fact]

@@ -15,7 +15,11 @@ namespace ChatFlows.Bot.Tests.Slack;
 /// bot token as bearer token, answered <c>{ "ok": true, … }</c> with increasing <c>ts</c> values, or
 /// <c>{ "ok": false, "error": … }</c> as Slack would (bad token, unknown message, missing text). Response URLs live at
 /// <c>POST /response/{id}</c> and answer <c>ok</c>. Every request is recorded in order. It can be told to answer 429
-/// with a Retry-After for the next calls, or a given error for a method.
+/// with a Retry-After for the next calls or for a while (a storm), a given error for a method, HTTP 503 for the next
+/// calls, or to carry out the next call of a method and lose its answer (HTTP 500, as a proxy that timed out). Posted
+/// messages keep their <c>metadata</c>; <c>GET /api/conversations.history</c> and <c>conversations.replies</c> answer
+/// with them as Slack does (metadata only with <c>include_all_metadata=true</c>). The fake's ts values do not follow
+/// the clock, so <c>oldest</c> is compared with the time each message was really posted.
 /// </summary>
 internal sealed class FakeSlackApi : IAsyncDisposable
 {
@@ -32,6 +36,10 @@ internal sealed class FakeSlackApi : IAsyncDisposable
     // Messages posted so far: "channel ts" -> the last text, so chat.update can refuse a message that does not exist.
     private readonly Dictionary<string, string> _messages = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> _members = new(StringComparer.Ordinal);
+    private readonly List<Posted> _posted = [];
+    private readonly HashSet<string> _loseAnswer = new(StringComparer.Ordinal);
+    private DateTimeOffset _stormUntil = DateTimeOffset.MinValue;
+    private int _serverErrors;
     private readonly Lock _gate = new();
     private int _rateLimited;
     private int? _retryAfterSeconds = 1;
@@ -85,6 +93,58 @@ internal sealed class FakeSlackApi : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Answers every Web API call (not response URLs, which Slack limits apart) with HTTP 429 and
+    /// <c>Retry-After: <paramref name="retryAfterSeconds"/></c> for <paramref name="duration"/> from now.
+    /// </summary>
+    public void RateLimitFor(TimeSpan duration, int retryAfterSeconds = 1)
+    {
+        lock (_gate)
+        {
+            _stormUntil = DateTimeOffset.UtcNow + duration;
+            _retryAfterSeconds = retryAfterSeconds;
+        }
+    }
+
+    /// <summary>When the storm started by <see cref="RateLimitFor"/> ends.</summary>
+    public DateTimeOffset StormUntil
+    {
+        get
+        {
+            lock (_gate) return _stormUntil;
+        }
+    }
+
+    /// <summary>Answers the next <paramref name="calls"/> Web API calls with HTTP 503 and an HTML page, as Slack's edge does when it is down.</summary>
+    public void ServerErrorNext(int calls)
+    {
+        lock (_gate) _serverErrors = calls;
+    }
+
+    /// <summary>Carries out the next call of <paramref name="method"/> but answers it with HTTP 500, as if the answer was lost.</summary>
+    public void LoseAnswerNext(string method)
+    {
+        lock (_gate) _loseAnswer.Add(method);
+    }
+
+    /// <summary>The messages posted with ChatFlows' card metadata for run <paramref name="runId"/>, in order: (channel, ts, thread ts, kind).</summary>
+    public IReadOnlyList<(string Channel, string Ts, string? ThreadTs, string Kind)> CardsOf(string runId)
+    {
+        lock (_gate)
+        {
+            return _posted
+                .Where(p => p.Metadata?["event_type"]?.GetValue<string>() == "chatflows_card" && p.Metadata?["event_payload"]?["run_id"]?.GetValue<string>() == runId)
+                .Select(p => (p.Channel, p.Ts, p.ThreadTs, p.Metadata!["event_payload"]!["kind"]!.GetValue<string>()))
+                .ToArray();
+        }
+    }
+
+    /// <summary>Every message posted to <paramref name="channel"/> so far, in order: (ts, thread ts, text).</summary>
+    public IReadOnlyList<(string Ts, string? ThreadTs, string? Text)> MessagesIn(string channel)
+    {
+        lock (_gate) return _posted.Where(p => p.Channel == channel).Select(p => (p.Ts, p.ThreadTs, p.Text)).ToArray();
+    }
+
     /// <summary>Answers the next <paramref name="times"/> calls of <paramref name="method"/> with <c>{ "ok": false, "error": <paramref name="error"/> }</c>.</summary>
     public void Fail(string method, string error, int times = 1)
     {
@@ -120,6 +180,7 @@ internal sealed class FakeSlackApi : IAsyncDisposable
         lock (_gate)
         {
             (status, answer, retryAfter) = Answer(method, http, body);
+            if (status == 200 && _loseAnswer.Remove(method)) (status, answer) = (StatusCodes.Status500InternalServerError, Error("internal_error"));
             Record(method, http, body, status);
         }
         await WriteAsync(http, status, answer, retryAfter);
@@ -133,18 +194,55 @@ internal sealed class FakeSlackApi : IAsyncDisposable
         var body = JsonElement.Parse(query.ToJsonString());
         int status;
         JsonObject answer;
+        string? retryAfter = null;
         lock (_gate)
         {
             var auth = http.Request.Headers.Authorization.FirstOrDefault();
-            (status, answer) = string.IsNullOrEmpty(auth) ? (200, Error("not_authed"))
+            var storm = DateTimeOffset.UtcNow < _stormUntil;
+            if (storm) retryAfter = RetryAfter();
+            (status, answer) = storm ? (StatusCodes.Status429TooManyRequests, Error("ratelimited"))
+                : string.IsNullOrEmpty(auth) ? (200, Error("not_authed"))
                 : auth != $"Bearer {_botToken}" ? (200, Error("invalid_auth"))
                 : TakeFailure(method) is { } failure ? (200, Error(failure))
+                : method is "conversations.history" or "conversations.replies" ? (200, History(method, body))
                 : method != "users.info" ? (200, Error("unknown_method"))
                 : Property(body, "user") is not { } user || !_members.TryGetValue(user, out var email) ? (200, Error("user_not_found"))
                 : (200, UserInfo(user, email));
             Record(method, http, body, status);
         }
-        await WriteAsync(http, status, answer, retryAfter: null);
+        await WriteAsync(http, status, answer, retryAfter);
+    }
+
+    // conversations.history (newest first) or conversations.replies (the parent, then its replies, oldest first), as
+    // Slack answers them; metadata only when asked for with include_all_metadata.
+    private JsonObject History(string method, JsonElement query)
+    {
+        var channel = Property(query, "channel");
+        if (string.IsNullOrEmpty(channel)) return Error("channel_not_found");
+        var withMetadata = Property(query, "include_all_metadata") is "true" or "1";
+        var oldest = Property(query, "oldest") is { } o && double.TryParse(o, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000))
+            : DateTimeOffset.MinValue;
+        IEnumerable<Posted> found;
+        if (method == "conversations.replies")
+        {
+            var ts = Property(query, "ts");
+            if (ts is null) return Error("thread_not_found");
+            found = _posted.Where(p => p.Channel == channel && (p.Ts == ts || p.ThreadTs == ts) && (p.Ts == ts || p.PostedAt >= oldest));
+        }
+        else
+        {
+            found = _posted.Where(p => p.Channel == channel && p.ThreadTs is null && p.PostedAt >= oldest).Reverse();
+        }
+        var messages = new JsonArray();
+        foreach (var p in found)
+        {
+            var message = new JsonObject { ["type"] = "message", ["text"] = p.Text, ["ts"] = p.Ts, ["bot_id"] = "B0FAKE" };
+            if (p.ThreadTs is not null) message["thread_ts"] = p.ThreadTs;
+            if (withMetadata && p.Metadata is not null) message["metadata"] = p.Metadata.DeepClone();
+            messages.Add(message);
+        }
+        return new JsonObject { ["ok"] = true, ["messages"] = messages, ["has_more"] = false, ["response_metadata"] = new JsonObject { ["next_cursor"] = "" } };
     }
 
     // users.info as Slack answers it; the profile has "email" only when the address may be shown (users:read.email).
@@ -199,6 +297,12 @@ internal sealed class FakeSlackApi : IAsyncDisposable
     // Decides the answer as Slack would, in this order: rate limit, token, scripted failure, the method's own checks.
     private (int Status, JsonObject Answer, string? RetryAfter) Answer(string method, HttpContext http, JsonElement body)
     {
+        if (DateTimeOffset.UtcNow < _stormUntil) return (StatusCodes.Status429TooManyRequests, Error("ratelimited"), RetryAfter());
+        if (_serverErrors > 0)
+        {
+            _serverErrors--;
+            return (StatusCodes.Status503ServiceUnavailable, Error("service_unavailable"), null);
+        }
         if (_rateLimited > 0)
         {
             _rateLimited--;
@@ -226,6 +330,8 @@ internal sealed class FakeSlackApi : IAsyncDisposable
                     _messages[$"{stored} {ts}"] = text ?? "";
                     var message = new JsonObject { ["type"] = "message", ["text"] = text, ["ts"] = ts, ["bot_id"] = "B0FAKE" };
                     if (Property(body, "thread_ts") is { } thread) message["thread_ts"] = thread;
+                    var metadata = body.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object ? JsonNode.Parse(m.GetRawText()) : null;
+                    _posted.Add(new Posted(stored, ts, Property(body, "thread_ts"), text, metadata, DateTimeOffset.UtcNow));
                     return (200, new JsonObject { ["ok"] = true, ["channel"] = stored, ["ts"] = ts, ["message"] = message }, null);
                 }
             case "chat.update":
@@ -279,6 +385,8 @@ internal sealed class FakeSlackApi : IAsyncDisposable
         http.Response.ContentType = "application/json; charset=utf-8";
         await http.Response.WriteAsync(answer.ToJsonString(), http.RequestAborted);
     }
+
+    private sealed record Posted(string Channel, string Ts, string? ThreadTs, string? Text, JsonNode? Metadata, DateTimeOffset PostedAt);
 
     private static JsonObject Error(string error) => new() { ["ok"] = false, ["error"] = error };
 

@@ -26,8 +26,9 @@ public sealed class SlackServiceCollectionExtensionsTests
         using var services = SlackTestServices.Create(Settings());
 
         var presenter = services.GetRequiredService<SlackPresenter>();
-        Assert.Same(presenter, services.GetServices<IChatPresenter>().Single(p => p.Platform == "slack"));
+        // Registered once, as a channel; the one registry finds it as the presenter of slack: addresses.
         Assert.Same(presenter, services.GetServices<IChatChannel>().Single(c => c.Platform == "slack"));
+        Assert.Same(presenter, new ChatChannels(services.GetServices<IChatChannel>()).For<IChatPresenter>("slack:C0123ABCD"));
     }
 
     [Fact]
@@ -35,7 +36,6 @@ public sealed class SlackServiceCollectionExtensionsTests
     {
         using var services = SlackTestServices.Create(Settings(botToken: ""));
 
-        Assert.Empty(services.GetServices<IChatPresenter>());
         Assert.Empty(services.GetServices<IChatChannel>());
         Assert.NotNull(services.GetRequiredService<SlackApi>());
         var channels = new ChatChannels(services.GetServices<IChatChannel>());

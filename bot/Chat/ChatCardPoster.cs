@@ -1,0 +1,208 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using ChatFlows.Core.Messaging;
+using ChatFlows.Core.Nodes;
+using ChatFlows.Core.Running;
+using ChatFlows.Core.Storage;
+
+namespace ChatFlows.Bot.Chat;
+
+/// <summary>
+/// Posts the cards recorded to be posted (the outbox of <see cref="IChatCardStore"/>; README, Chat cards): progress
+/// cards rendered from the run's current stored state, approval cards once the run's progress card has landed (in its
+/// thread). A platform's 429 is waited out as long as its Retry-After asks; its own troubles (5xx, no answer) are
+/// tried again with the backoff of <see cref="ChatRetryPolicy"/> for <see cref="ChatOptions.CardPostTimeout"/>; a
+/// refusal for good (not_in_channel, a Teams conversation the bot was never added to) is recorded with the platform's
+/// reason. A card whose earlier attempt may have posted it (after a crash or a lost answer) is first looked for on
+/// the platform, so it is not posted twice. On start-up every pending card is resumed.
+/// </summary>
+public sealed partial class ChatCardPoster(
+    IChatCardStore cards, IRunStore runs, IWorkflowStore workflows, ChatChannels channels, ChatRetryPolicy retry, ChatCardSignals signals,
+    RunCardUpdater updater, TimeProvider time, ILogger<ChatCardPoster> logger) : BackgroundService
+{
+    /// <summary>How often the outbox is looked at without being woken.</summary>
+    public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a card whose run does not exist is kept (its run was being queued); then it is dropped.</summary>
+    public static readonly TimeSpan OrphanGrace = TimeSpan.FromMinutes(1);
+
+    // The cards being posted now, so a sweep does not start a second poster for one.
+    private readonly ConcurrentDictionary<string, Task> _posting = new(StringComparer.Ordinal);
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await SweepAsync(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogSweepFailed(e);
+            }
+            await signals.WaitAsync(SweepInterval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        await Task.WhenAll(_posting.Values).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task SweepAsync(CancellationToken ct)
+    {
+        foreach (var card in await cards.ListPendingAsync(ct))
+        {
+            var key = $"{card.RunId}/{card.Kind}/{card.NodeId}";
+            if (_posting.ContainsKey(key)) continue;
+            var task = Task.Run(() => PostAsync(card, ct), CancellationToken.None);
+            if (!_posting.TryAdd(key, task)) continue;
+            _ = task.ContinueWith(_ => _posting.TryRemove(key, out var _), TaskScheduler.Default);
+        }
+    }
+
+    // Posts one card until it lands, is refused for good, or fails for too long. Returns early (to be tried by a later
+    // sweep) when it has to wait for something else: the run's progress card, or the run itself to be stored.
+    private async Task PostAsync(ChatCard card, CancellationToken ct)
+    {
+        var deadline = time.GetUtcNow() + retry.CardPostTimeout;
+        var current = new StrongBox<ChatCard>(card);
+        for (var attempt = 1; ; attempt++)
+        {
+            card = current.Value!;
+            try
+            {
+                await PostOnceAsync(current, ct);
+                return;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NodeException or IChatPlatformError { IsRetryable: false })
+            {
+                await FailAsync(card, e.Message, e);
+                return;
+            }
+            catch (Exception e)
+            {
+                var wait = retry.WaitAfter(e, attempt);
+                if (e is not ChatRateLimitedException && time.GetUtcNow() + wait > deadline)
+                {
+                    await FailAsync(card, $"{e.Message} (still failing after {retry.CardPostTimeout}, {ChatOptions.SectionName}:CardPostTimeout)", e);
+                    return;
+                }
+                LogRetrying(card.RunId, card.Kind, card.NodeId, wait.TotalMilliseconds, e.Message);
+                try
+                {
+                    await Task.Delay(wait, time, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    // One try; returns when done (posted, found, dropped, or waiting for something else), throws to be tried again.
+    // The box holds the card as it is now (with the time of the attempt), so the next try looks for it first.
+    private async Task PostOnceAsync(StrongBox<ChatCard> current, CancellationToken ct)
+    {
+        var card = current.Value!;
+        var target = card.Message.Target;
+        if (ChatChannels.CardRunOf(target) is { } cardRun)
+        {
+            var progress = await cards.FindAsync(cardRun, ChatCard.Progress, "", ct);
+            if (progress is null) throw new NodeException($"run {cardRun} has no progress card to post in the thread of");
+            if (progress.IsFailed) throw new NodeException($"the run's progress card could not be posted: {progress.LastError}");
+            if (!progress.IsPosted) return;
+            target = Presenter(progress.Message.Target).ThreadOf(progress.Message);
+        }
+        var presenter = Presenter(target);
+
+        var run = await runs.GetAsync(card.RunId, ct);
+        if (run is null)
+        {
+            if (time.GetUtcNow() - card.CreatedAt > OrphanGrace)
+            {
+                LogOrphanDropped(card.RunId, card.Kind);
+                await cards.DeleteAsync(card.RunId, card.Kind, card.NodeId, ct);
+            }
+            return;
+        }
+        var document = await workflows.GetVersionAsync(run.WorkflowId, run.WorkflowVersion, ct)
+            ?? throw new NodeException($"version {run.WorkflowVersion} of workflow {run.WorkflowId} is gone");
+
+        if (card.AttemptedAt is { } attempted && await presenter.FindCardAsync(target, card, attempted, ct) is { } found)
+        {
+            LogFound(card.RunId, card.Kind, found.Target, found.MessageId);
+            await LandedAsync(card, found);
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        await cards.MarkAttemptedAsync(card.RunId, card.Kind, card.NodeId, now, ct);
+        current.Value = card = card with { AttemptedAt = now };
+        PostedMessage posted;
+        try
+        {
+            if (card.Kind == ChatCard.Progress)
+            {
+                posted = await presenter.PostProgressAsync(target, ProgressView.From(run, document, now), ct);
+            }
+            else
+            {
+                var node = run.Nodes.FirstOrDefault(n => n.NodeId == card.NodeId);
+                if (node is null || ApprovalView.From(run.Id, document.DisplayName, node) is not { } view)
+                    throw new NodeException($"the run has no approval {card.NodeId} to show");
+                if (view.IsOpen && run.Status.IsTerminal()) view = view with { Closed = $"The run {run.Status.ToText()} before anyone decided." };
+                posted = await presenter.PostApprovalAsync(target, view, ct);
+            }
+        }
+        catch (ChatRateLimitedException)
+        {
+            // A 429 means nothing was posted: the next try need not look for the card first.
+            current.Value = card with { AttemptedAt = null };
+            throw;
+        }
+        await LandedAsync(card, posted);
+    }
+
+    private async Task LandedAsync(ChatCard card, PostedMessage posted)
+    {
+        await cards.RecordPostedAsync(card.RunId, card.Kind, card.NodeId, posted, CancellationToken.None);
+        LogPosted(card.RunId, card.Kind, posted.Target, posted.MessageId);
+        if (card.Kind != ChatCard.Progress) return;
+        // The run may have moved on while its card waited; and its approvals wait for the card's thread.
+        updater.Refresh(card.RunId);
+        signals.Wake();
+    }
+
+    private async Task FailAsync(ChatCard card, string reason, Exception e)
+    {
+        LogFailed(e, card.RunId, card.Kind, card.Message.Target);
+        await cards.RecordFailedAsync(card.RunId, card.Kind, card.NodeId, reason, CancellationToken.None);
+        // Approval cards waiting for this progress card fail with it.
+        if (card.Kind == ChatCard.Progress) signals.Wake();
+    }
+
+    private IChatPresenter Presenter(string target) =>
+        channels.For<IChatPresenter>(target) ?? throw new NodeException($"no chat adapter serves {target} on this host");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The {Kind} card of run {RunId} was posted to {Target} as {MessageId}")]
+    private partial void LogPosted(string runId, string kind, string target, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The {Kind} card of run {RunId} was already posted to {Target} as {MessageId}; it is not posted again")]
+    private partial void LogFound(string runId, string kind, string target, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The {Kind} card of run {RunId}{NodeId} is tried again in {WaitMs} ms: {Reason}")]
+    private partial void LogRetrying(string runId, string kind, string nodeId, double waitMs, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Kind} card of run {RunId} could not be posted to {Target}")]
+    private partial void LogFailed(Exception exception, string runId, string kind, string target);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Kind} card of run {RunId} is dropped: the run was never queued")]
+    private partial void LogOrphanDropped(string runId, string kind);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Looking for chat cards to post failed")]
+    private partial void LogSweepFailed(Exception exception);
+}
