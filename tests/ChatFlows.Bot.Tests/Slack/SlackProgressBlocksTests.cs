@@ -149,7 +149,8 @@ public sealed class SlackProgressBlocksTests
     {
         var steps = Enumerable.Range(1, 60)
             .Select(i => new ProgressStep($"step-{i}", "tool/http", i switch { 60 => NodeStatus.Failed, 59 => NodeStatus.Waiting, _ => NodeStatus.Running }, 1, null,
-                i == 59 ? "waiting for slack:U0BOSS to approve by 2026-11-24 17:00 UTC" : null, i == 60 ? "GET https://status.example answered 503." : null) { Name = $"Step {i}" })
+                i == 59 ? "waiting for slack:U0BOSS to approve by 2026-11-24 17:00 UTC" : null, i == 60 ? "GET https://status.example answered 503." : null)
+            { Name = $"Step {i}" })
             .ToArray();
 
         var blocks = Blocks(SlackProgressBlocks.Render(Run(RunStatus.Failed, error: "Step 60: GET https://status.example answered 503.", steps: steps)).Blocks);
