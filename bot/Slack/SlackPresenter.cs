@@ -45,10 +45,11 @@ public sealed class SlackPresenter(SlackApi api, SlackApprovalToken tokens, Chat
     public async Task<PostedMessage?> FindCardAsync(string target, ChatCard card, DateTimeOffset since, CancellationToken ct)
     {
         var address = Parse(target);
-        // A direct message to U… lands in the D… channel Slack opens for it.
-        var channel = address.Channel.StartsWith('U') ? "D" + address.Channel[1..] : address.Channel;
-        var ts = await api.FindMessageAsync(channel, address.ThreadTs, since - LookBack, m => m.IsCard(card.RunId, card.Kind, card.NodeId), ct);
-        return ts is null ? null : new PostedMessage((address with { Channel = channel }).ToString(), ts);
+        // A card sent to a person (U…/W…) lands in a direct-message channel whose id only conversations.open tells, which
+        // needs a scope the app does not ask for: such a card cannot be looked for, and is posted again (README, Chat cards).
+        if (address.Channel[0] is 'U' or 'W') return null;
+        var ts = await api.FindMessageAsync(address.Channel, address.ThreadTs, since - LookBack, m => m.IsCard(card.RunId, card.Kind, card.NodeId), ct);
+        return ts is null ? null : new PostedMessage(address.ToString(), ts);
     }
 
     /// <summary>

@@ -38,6 +38,7 @@ internal sealed class FakeSlackApi : IAsyncDisposable
     private readonly Dictionary<string, string?> _members = new(StringComparer.Ordinal);
     private readonly List<Posted> _posted = [];
     private readonly HashSet<string> _loseAnswer = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _holdAnswer = new(StringComparer.Ordinal);
     private DateTimeOffset _stormUntil = DateTimeOffset.MinValue;
     private int _serverErrors;
     private readonly Lock _gate = new();
@@ -127,6 +128,15 @@ internal sealed class FakeSlackApi : IAsyncDisposable
         lock (_gate) _loseAnswer.Add(method);
     }
 
+    /// <summary>
+    /// Carries out the next call of <paramref name="method"/> and never answers it (until the caller goes away), as when
+    /// the host dies between Slack storing a message and the answer arriving.
+    /// </summary>
+    public void HoldAnswerNext(string method)
+    {
+        lock (_gate) _holdAnswer.Add(method);
+    }
+
     /// <summary>The messages posted with ChatFlows' card metadata for run <paramref name="runId"/>, in order: (channel, ts, thread ts, kind).</summary>
     public IReadOnlyList<(string Channel, string Ts, string? ThreadTs, string Kind)> CardsOf(string runId)
     {
@@ -177,11 +187,18 @@ internal sealed class FakeSlackApi : IAsyncDisposable
         int status;
         JsonObject answer;
         string? retryAfter;
+        bool hold;
         lock (_gate)
         {
             (status, answer, retryAfter) = Answer(method, http, body);
             if (status == 200 && _loseAnswer.Remove(method)) (status, answer) = (StatusCodes.Status500InternalServerError, Error("internal_error"));
             Record(method, http, body, status);
+            hold = status == 200 && _holdAnswer.Remove(method);
+        }
+        if (hold)
+        {
+            await Task.Delay(Timeout.Infinite, http.RequestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            return;
         }
         await WriteAsync(http, status, answer, retryAfter);
     }
