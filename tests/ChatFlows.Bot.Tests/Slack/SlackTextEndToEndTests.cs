@@ -128,13 +128,14 @@ public sealed partial class SlackTextEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task RunStatus_RunWithManyLongSteps_AnswerIsCutAtALineUnder4000WithAPointerToTheRunPage()
     {
-        // 45 steps in a chain, each with a long output: its status is about 8,000 characters.
+        // 45 steps in a chain, each with a long output: its status is about 8,000 characters. Messages, not transforms:
+        // succeeded plumbing folds into one line.
         var nodes = new JsonArray(new JsonObject { ["id"] = "cmd", ["type"] = "trigger", ["config"] = new JsonObject { ["kind"] = "command", ["command"] = "long" } });
         var edges = new JsonArray();
         for (var i = 1; i <= 45; i++)
         {
             var id = $"step-{i:D2}";
-            nodes.Add(new JsonObject { ["id"] = id, ["type"] = "tool", ["config"] = new JsonObject { ["tool"] = "transform", ["value"] = $"{id} checked <every> service & every queue of the fleet, and found nothing to report today" } });
+            nodes.Add(new JsonObject { ["id"] = id, ["type"] = "output", ["config"] = new JsonObject { ["kind"] = "message", ["text"] = $"{id} checked <every> service & every queue of the fleet, and found nothing to report today" } });
             edges.Add(new JsonObject { ["from"] = i == 1 ? "cmd" : $"step-{i - 1:D2}", ["to"] = id });
         }
         await _host.CreateWorkflowAsync(new JsonObject { ["id"] = "long", ["name"] = "Long", ["version"] = 1, ["nodes"] = nodes, ["edges"] = edges }.ToJsonString());
@@ -155,7 +156,7 @@ public sealed partial class SlackTextEndToEndTests : IAsyncLifetime
         Assert.StartsWith($"*Long*: succeeded (run `{runId}`)", answer, StringComparison.Ordinal);
         Assert.Contains("checked &lt;every&gt; service &amp; every queue", answer, StringComparison.Ordinal);
         Assert.EndsWith($"\n…\n_Cut to Slack's 4,000 characters: run `{runId}`'s page in ChatFlows shows all of it._", answer, StringComparison.Ordinal);
-        Assert.Matches("^✓ step-\\d\\d \\(tool/transform\\) succeeded", answer.Split('\n')[^3]);
+        Assert.Matches("^✓ step-\\d\\d \\(output/message\\) succeeded", answer.Split('\n')[^3]);
     }
 
     private Task<HttpResponseMessage> SendMessageAsync(string eventId, string text) =>
