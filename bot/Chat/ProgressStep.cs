@@ -21,6 +21,9 @@ public sealed record ProgressStep(string NodeId, string Kind, NodeStatus Status,
     /// </summary>
     public bool IsPlumbing { get; init; }
 
-    /// <summary>True when the step is counted on the fold line instead of having a line of its own.</summary>
-    public bool IsFolded => Status == NodeStatus.Skipped || (IsPlumbing && Status == NodeStatus.Succeeded);
+    /// <summary>
+    /// True when the step has no line of its own: skipped steps and succeeded plumbing are counted on the fold line;
+    /// plumbing still to come is left out until it runs (a person waits for the steps that do something).
+    /// </summary>
+    public bool IsFolded => Status == NodeStatus.Skipped || (IsPlumbing && Status is NodeStatus.Succeeded or NodeStatus.Pending);
 }
