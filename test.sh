@@ -1,33 +1,42 @@
 #!/usr/bin/env bash
 # Runs every test of ChatFlows: builds the solution, checks formatting, runs all xunit suites, then checks what the
 # tests sent to Slack and Teams against Slack's and Microsoft's own specifications (README §Conformance).
-# Usage: ./test.sh            (from the repository root; needs the .NET SDK and Node.js 20 with npm, and installs
-#                              Debian's Chromium for the Playground's browser tests when it is missing)
+# Usage: ./test.sh            (from the repository root; needs the .NET SDK, and installs Debian's Chromium, Node.js
+#                              and npm when they are missing)
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# The browser tests drive Debian's Chromium through Playwright; no browser is ever downloaded by the tests themselves.
-chromium=/usr/bin/chromium
-if [ ! -x "$chromium" ]; then
-  echo "==> Installing Chromium for the browser tests ($chromium is missing)"
-  if [ "$(id -u)" -eq 0 ]; then
-    as_root=()
-  elif command -v sudo >/dev/null 2>&1; then
-    # Without a terminal to type a password into (CI), sudo must not wait for one.
+# Installs Debian packages the tests need when <command> is missing: apt-get as root, or through sudo (never waiting
+# for a password when there is no terminal to type it into, as in CI).
+# Usage: require <command> <why> <package>…
+require() {
+  local command=$1 why=$2
+  shift 2
+  command -v "$command" >/dev/null 2>&1 && return 0
+  echo "==> Installing $* for $why ($command is missing)"
+  local as_root=()
+  if [ "$(id -u)" -ne 0 ]; then
+    if ! command -v sudo >/dev/null 2>&1; then
+      echo "Cannot install $*: not root and sudo is missing. Install with 'apt-get install $*' as root, then run ./test.sh again."
+      exit 1
+    fi
     if [ -t 0 ]; then as_root=(sudo); else as_root=(sudo -n); fi
-  else
-    echo "Cannot install Chromium: not root and sudo is missing. Install it with 'apt-get install chromium' as root, then run ./test.sh again."
-    exit 1
   fi
-  prefix="${as_root[*]:+${as_root[*]} }"
+  local prefix="${as_root[*]:+${as_root[*]} }"
   echo "+ ${prefix}apt-get update"
-  echo "+ ${prefix}apt-get install -y chromium"
-  if ! "${as_root[@]}" apt-get update -q || ! "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; then
-    echo "Could not install Chromium with apt-get (see above); install the Debian package 'chromium' by hand, then run ./test.sh again."
+  echo "+ ${prefix}apt-get install -y $*"
+  if ! "${as_root[@]}" apt-get update -q || ! "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"; then
+    echo "Could not install $* with apt-get (see above); install the Debian package(s) by hand, then run ./test.sh again."
     exit 1
   fi
-  [ -x "$chromium" ] || { echo "apt-get installed chromium, but $chromium is still missing."; exit 1; }
-fi
+  command -v "$command" >/dev/null 2>&1 || { echo "apt-get installed $*, but $command is still missing."; exit 1; }
+}
+
+# The browser tests drive Debian's Chromium through Playwright; no browser is ever downloaded by the tests themselves.
+require chromium "the browser tests" chromium
+# The conformance step runs the platforms' own validators (npm packages) under Node.js.
+require node "the conformance step" nodejs
+require npm "the conformance step" npm
 
 echo "==> Restoring and building (Release)"
 dotnet build ChatFlows.sln -c Release --nologo -v quiet
@@ -35,9 +44,6 @@ dotnet build ChatFlows.sln -c Release --nologo -v quiet
 echo "==> Checking code style (dotnet format)"
 dotnet format ChatFlows.sln --verify-no-changes --no-restore -v quiet \
   || { echo "Formatting differs from .editorconfig: run 'dotnet format ChatFlows.sln' and commit the result."; exit 1; }
-
-command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 \
-  || { echo "The conformance step needs Node.js 20 and npm (apt-get install nodejs npm), then run ./test.sh again."; exit 1; }
 
 echo "==> Running tests"
 log=$(mktemp)
