@@ -14,7 +14,7 @@ public static partial class PlaygroundEndpoints
 
     // Signed in, a person posts as themselves; without sign-in (one local user trying things) under the display name picked.
     private static async Task<Results<Created<PlaygroundPosted>, ProblemHttpResult, ValidationProblem>> PostMessageAsync(
-        string channel, HttpContext context, PlaygroundStore store, PlaygroundFeed feed, PlaygroundChannel playground, ILoggerFactory logging,
+        string channel, HttpContext context, PlaygroundStore store, PlaygroundFeed feed, ILoggerFactory logging,
         CancellationToken ct)
     {
         if (!await store.ChannelExistsAsync(channel, ct)) return NoSuchChannel(channel);
@@ -45,7 +45,7 @@ public static partial class PlaygroundEndpoints
         if (IsCommand(text!))
         {
             var where = new ChatCommandContext(
-                playground, signedIn?.Decider.Id ?? PlaygroundChannel.PlatformName + ":" + user, PlaygroundChannel.AddressOf(channel),
+                signedIn?.Decider.Id ?? PlaygroundChannel.PlatformName + ":" + user, PlaygroundChannel.AddressOf(channel),
                 threadId is null ? null : PlaygroundChannel.AddressOf(channel, threadId));
             reply = await CommandAsync(context.RequestServices, where, text!, logging, ct);
         }

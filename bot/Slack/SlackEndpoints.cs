@@ -30,7 +30,7 @@ public static partial class SlackEndpoints
 
     // A slash command: acknowledged with a private "working on it", then carried out; its answer replaces the ack.
     private static Results<Ok<SlackReply>, ProblemHttpResult> HandleCommand(
-        HttpContext http, ChatCommands commands, ChatChannels channels, SlackApi api, ChatBackgroundWork work)
+        HttpContext http, ChatCommands commands, SlackApi api, ChatBackgroundWork work)
     {
         var form = Form(http);
         if (Missing(form, "user_id", "channel_id", "response_url") is { } missing) return missing;
@@ -45,8 +45,7 @@ public static partial class SlackEndpoints
             ChatReply answer;
             try
             {
-                var presenter = channels.For<IChatPresenter>(channel) ?? throw new InvalidOperationException("Slack is not connected on this host.");
-                answer = await commands.HandleAsync(new ChatCommandContext(presenter, user, channel), text, ct);
+                answer = await commands.HandleAsync(new ChatCommandContext(user, channel), text, ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

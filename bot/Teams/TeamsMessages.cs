@@ -10,7 +10,7 @@ namespace ChatFlows.Bot.Teams;
 /// none takes it the answer is the help. A message that does not address the bot only reaches message triggers.
 /// </summary>
 public sealed class TeamsMessages(
-    ChatCommands commands, MessageTriggers triggers, ChatChannels channels, TeamsConnector connector, TeamsConversations conversations)
+    ChatCommands commands, MessageTriggers triggers, TeamsConnector connector, TeamsConversations conversations)
 {
     private static readonly string[] CommandWords = ["run", "/run", "list", "status", "cancel", "help"];
 
@@ -37,8 +37,7 @@ public sealed class TeamsMessages(
         string answer;
         if (IsCommand(text))
         {
-            var presenter = channels.For<IChatPresenter>(channel) ?? throw new InvalidOperationException("Teams is not served on this host.");
-            answer = (await commands.HandleAsync(new ChatCommandContext(presenter, user, channel, thread), text, ct)).Text;
+            answer = (await commands.HandleAsync(new ChatCommandContext(user, channel, thread), text, ct)).Text;
         }
         else
         {

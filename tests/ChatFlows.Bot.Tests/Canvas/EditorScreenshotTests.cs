@@ -6,7 +6,8 @@ namespace ChatFlows.Bot.Tests.Canvas;
 
 /// <summary>
 /// The README's pictures of the editor, taken from a sample workflow at 1280×800: with a node selected, and with a
-/// finished run on the canvas. They land in the test output's screenshots folder; docs/ holds the committed copies.
+/// finished run on the canvas. They land in the test output's screenshots folder, or in <c>CHATFLOWS_SCREENSHOTS</c>
+/// when that is set (e.g. to docs/ to refresh the committed copies).
 /// </summary>
 [Collection(HostCollection.Name)]
 public sealed class EditorScreenshotTests(HostFixture host, ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
@@ -14,7 +15,8 @@ public sealed class EditorScreenshotTests(HostFixture host, ChromiumFixture chro
     [Fact]
     public async Task SampleWorkflow_EditorAndLiveRun_RenderForTheReadme()
     {
-        var folder = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
+        var folder = Directory.CreateDirectory(Environment.GetEnvironmentVariable("CHATFLOWS_SCREENSHOTS") is { Length: > 0 } wanted
+            ? wanted : Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
         await using var browser = await chromium.NewPageAsync(host.BaseAddress);
         var page = browser.Page;
         await browser.OpenCanvasAsync("/workflows/deploy-check");

@@ -49,6 +49,10 @@ public sealed partial class SlackCardOutboxTests : IAsyncLifetime
         var checkedAt = await WaitForNodeAsync(runId, "check", "succeeded");
         Assert.True(checkedAt < slack.StormUntil, "The run's first node ran during the storm.");
         Assert.Empty(slack.CardsOf(runId));
+        // The run detail says the card waits to be posted, rather than naming an empty message id.
+        var waiting = (await RunAsync(runId)).GetProperty("chat")[0];
+        Assert.Equal(JsonValueKind.Null, waiting.GetProperty("messageId").ValueKind);
+        Assert.Equal(JsonValueKind.Null, waiting.GetProperty("error").ValueKind);
 
         var said = await slack.WaitForAsync(c => c.Method == "chat.postMessage" && c.Succeeded && c.Text() == "Told in the thread.", TimeSpan.FromSeconds(30));
         Assert.True(DateTimeOffset.UtcNow >= slack.StormUntil);

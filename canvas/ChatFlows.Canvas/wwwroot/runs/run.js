@@ -230,7 +230,9 @@
       element("td", {}, card.kind),
       element("td", {}, card.nodeId ?? element("span", { class: "muted" }, "—")),
       element("td", {}, element("code", {}, card.target)),
-      element("td", {}, element("code", {}, card.messageId)),
+      element("td", {}, card.messageId
+        ? element("code", {}, card.messageId)
+        : element("span", { class: "muted" }, card.error ? "not posted" : "waiting to be posted")),
       element("td", { class: card.error ? "bad" : "" }, card.error ?? "")));
     byTestId("run-chat").tBodies[0].replaceChildren(...rows);
     byTestId("run-chat").hidden = rows.length === 0;
