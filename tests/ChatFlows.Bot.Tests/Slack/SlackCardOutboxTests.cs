@@ -37,7 +37,8 @@ public sealed partial class SlackCardOutboxTests : IAsyncLifetime
     public async Task SlashCommand_DuringA429Storm_StartsTheRunAtOnceAndItsCardLandsWhenSlackAllows()
     {
         var slack = _host.Slack;
-        slack.RateLimitFor(TimeSpan.FromSeconds(8), retryAfterSeconds: 1);
+        // A ten-second storm: every call is answered 429 with Retry-After: 1 until it passes.
+        slack.RateLimitFor(TimeSpan.FromSeconds(10), retryAfterSeconds: 1);
 
         using var ack = await _host.SlashCommandAsync("tell", "UDEV00001", Channel, "storm-1");
         Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
