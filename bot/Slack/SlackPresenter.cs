@@ -10,7 +10,7 @@ namespace ChatFlows.Bot.Slack;
 /// <c>chat.update</c>, and what runs post (<c>output/message</c>, digests) as mrkdwn. Addresses are
 /// <c>slack:&lt;channel id&gt;</c> and <c>slack:&lt;channel id&gt;#&lt;thread ts&gt;</c> (see <see cref="SlackAddress"/>).
 /// </summary>
-public sealed class SlackPresenter(SlackApi api, SlackApprovalToken tokens, ChatRetryPolicy retry) : IChatPresenter
+public sealed class SlackPresenter(SlackApi api, SlackApprovalToken tokens, ChatRetryPolicy retry, TimeProvider time) : IChatPresenter
 {
     // How far before a lost attempt a card is looked for: clocks of this host and Slack's may differ a little.
     private static readonly TimeSpan LookBack = TimeSpan.FromMinutes(2);
@@ -45,12 +45,16 @@ public sealed class SlackPresenter(SlackApi api, SlackApprovalToken tokens, Chat
     public async Task<PostedMessage?> FindCardAsync(string target, ChatCard card, DateTimeOffset since, CancellationToken ct)
     {
         var address = Parse(target);
-        // A card sent to a person (U…/W…) lands in a direct-message channel whose id only conversations.open tells, which
-        // needs a scope the app does not ask for: such a card cannot be looked for, and is posted again (README, Chat cards).
-        if (address.Channel[0] is 'U' or 'W') return null;
-        var ts = await api.FindMessageAsync(address.Channel, address.ThreadTs, since - LookBack, m => m.IsCard(card.RunId, card.Kind, card.NodeId), ct);
+        var ts = await FindAsync(address, since, m => m.IsCard(card.RunId, card.Kind, card.NodeId), ct);
         return ts is null ? null : new PostedMessage(address.ToString(), ts);
     }
+
+    // A message sent to a person (U…/W…) lands in a direct-message channel whose id only conversations.open tells, which
+    // needs a scope the app does not ask for: it cannot be looked for, and is posted again (README, Chat cards).
+    private Task<string?> FindAsync(SlackAddress address, DateTimeOffset since, Func<SlackMetadata, bool> match, CancellationToken ct) =>
+        address.Channel[0] is 'U' or 'W'
+            ? Task.FromResult<string?>(null)
+            : api.FindMessageAsync(address.Channel, address.ThreadTs, since - LookBack, match, ct);
 
     /// <summary>
     /// Posts a run's message as mrkdwn. Slack cannot show Adaptive Cards, so a card is posted as its
@@ -67,10 +71,28 @@ public sealed class SlackPresenter(SlackApi api, SlackApprovalToken tokens, Chat
         var text = SlackText.Fit(SlackText.Mrkdwn(string.Join("\n\n", parts)),
             $"_Cut to Slack's 4,000 characters: the whole message is the output of step `{SlackText.Escape(message.NodeId)}` on run `{SlackText.Escape(message.RunId)}`'s page in ChatFlows._");
 
+        // Tagged with the run and node, so that after a failure that may have posted it (a 5xx, no answer) Slack is
+        // asked before it is posted again; a 429 means nothing was posted.
+        var metadata = SlackMetadata.Message(message.RunId, message.NodeId);
+        DateTimeOffset? mayHavePosted = null;
         try
         {
             return await retry.RunAsync(
-                async token => Posted(address, await api.PostMessageAsync(address.Channel, new SlackMessage(text), address.ThreadTs, token)),
+                async token =>
+                {
+                    if (mayHavePosted is { } since && await FindAsync(address, since, m => m.IsMessage(message.RunId, message.NodeId), token) is { } found)
+                        return new PostedMessage(address.ToString(), found);
+                    mayHavePosted = time.GetUtcNow();
+                    try
+                    {
+                        return Posted(address, await api.PostMessageAsync(address.Channel, new SlackMessage(text), address.ThreadTs, metadata, token));
+                    }
+                    catch (ChatRateLimitedException)
+                    {
+                        mayHavePosted = null;
+                        throw;
+                    }
+                },
                 retry.MessagePostTimeout, rateLimitsCount: true, ct);
         }
         catch (Exception e) when (e is ChatRateLimitedException or SlackApiException)

@@ -37,7 +37,8 @@ internal sealed class FakeSlackApi : IAsyncDisposable
     private readonly Dictionary<string, string> _messages = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> _members = new(StringComparer.Ordinal);
     private readonly List<Posted> _posted = [];
-    private readonly HashSet<string> _loseAnswer = new(StringComparer.Ordinal);
+    // Calls whose answer is lost: the method, and the text the call must carry (null for any).
+    private readonly List<(string Method, string? Text)> _loseAnswer = [];
     private readonly HashSet<string> _holdAnswer = new(StringComparer.Ordinal);
     private DateTimeOffset _stormUntil = DateTimeOffset.MinValue;
     private int _serverErrors;
@@ -122,10 +123,13 @@ internal sealed class FakeSlackApi : IAsyncDisposable
         lock (_gate) _serverErrors = calls;
     }
 
-    /// <summary>Carries out the next call of <paramref name="method"/> but answers it with HTTP 500, as if the answer was lost.</summary>
-    public void LoseAnswerNext(string method)
+    /// <summary>
+    /// Carries out the next call of <paramref name="method"/> (whose <c>text</c> is <paramref name="text"/>, when given)
+    /// but answers it with HTTP 500, as if the answer was lost.
+    /// </summary>
+    public void LoseAnswerNext(string method, string? text = null)
     {
-        lock (_gate) _loseAnswer.Add(method);
+        lock (_gate) _loseAnswer.Add((method, text));
     }
 
     /// <summary>
@@ -191,7 +195,12 @@ internal sealed class FakeSlackApi : IAsyncDisposable
         lock (_gate)
         {
             (status, answer, retryAfter) = Answer(method, http, body);
-            if (status == 200 && _loseAnswer.Remove(method)) (status, answer) = (StatusCodes.Status500InternalServerError, Error("internal_error"));
+            var lost = _loseAnswer.FindIndex(l => l.Method == method && (l.Text is null || l.Text == Property(body, "text")));
+            if (status == 200 && lost >= 0)
+            {
+                _loseAnswer.RemoveAt(lost);
+                (status, answer) = (StatusCodes.Status500InternalServerError, Error("internal_error"));
+            }
             Record(method, http, body, status);
             hold = status == 200 && _holdAnswer.Remove(method);
         }

@@ -107,6 +107,28 @@ public sealed partial class SlackCardOutboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunMessage_AnswerLost_IsFoundByItsMetadataInsteadOfPostedTwice()
+    {
+        var slack = _host.Slack;
+        // Slack posts the run's message, but answers 500: the host cannot know it landed.
+        slack.LoseAnswerNext("chat.postMessage", "Told in the thread.");
+
+        using var ack = await _host.SlashCommandAsync("tell", "UDEV00001", Channel, "lost-2");
+        var answer = await slack.WaitForAsync(c => c.Method == FakeSlackApi.ResponseUrlMethod && c.Path.EndsWith("/lost-2", StringComparison.Ordinal));
+        var runId = RunId().Match(answer.Text()!).Groups[1].Value;
+
+        Assert.Equal("succeeded", await StatusWhenEndedAsync(runId));
+        var card = Assert.Single(slack.CardsOf(runId));
+        var said = Assert.Single(slack.MessagesIn(Channel), m => m.Text == "Told in the thread.");
+        Assert.Equal(card.Ts, said.ThreadTs);
+        // The step's output names the message Slack kept, found in the thread's replies by its metadata.
+        var lookup = Assert.Single(slack.CallsTo("conversations.replies"));
+        Assert.Equal(card.Ts, lookup.Text("ts"));
+        var node = (await RunAsync(runId)).GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("nodeId").GetString() == "say");
+        Assert.Equal(said.Ts, node.GetProperty("output").GetProperty("messageId").GetString());
+    }
+
+    [Fact]
     public async Task SlashCommand_BotNotInTheChannel_SaysWhatToDoAndTheRunsMessagesFailWithTheReason()
     {
         var slack = _host.Slack;
