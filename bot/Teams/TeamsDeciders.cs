@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Storage;
 
@@ -9,8 +10,14 @@ namespace ChatFlows.Bot.Teams;
 /// is looked up from the conversation's members; or <c>email:&lt;address&gt;</c>, matched against the e-mail address (else
 /// the UPN) of that same member lookup.
 /// </summary>
-public sealed partial class TeamsDeciders(TeamsConnector connector, IRunStore runs, ILogger<TeamsDeciders> logger)
+public sealed partial class TeamsDeciders(TeamsConnector connector, IRunStore runs, TimeProvider time, ILogger<TeamsDeciders> logger)
 {
+    /// <summary>How long a conversation's member list is reused: every refresh of an open card asks for it.</summary>
+    public static readonly TimeSpan MembersFor = TimeSpan.FromMinutes(1);
+
+    // Member lists by conversation, with when they were read.
+    private readonly ConcurrentDictionary<string, (DateTimeOffset ReadAt, IReadOnlyList<TeamsAccount> Members)> _members = new(StringComparer.Ordinal);
+
     /// <summary>
     /// <c>teams:&lt;AAD object id&gt;</c> of the activity's sender (<c>teams:&lt;channel account id&gt;</c> when there is
     /// none, as from the Emulator).
@@ -56,7 +63,7 @@ public sealed partial class TeamsDeciders(TeamsConnector connector, IRunStore ru
         IReadOnlyList<TeamsAccount> members;
         try
         {
-            members = await connector.GetMembersAsync(serviceUrl, conversationId, ct);
+            members = await MembersAsync(serviceUrl, conversationId, ct);
         }
         catch (Exception e) when (e is TeamsConnectorException or Chat.ChatRateLimitedException)
         {
@@ -70,6 +77,18 @@ public sealed partial class TeamsDeciders(TeamsConnector connector, IRunStore ru
             .Take(Cards.CardRefresh.MaxUserIds)
             .ToArray();
         return ids.Length == 0 ? null : ids;
+    }
+
+    // The conversation's members, read again once MembersFor has passed: an open card is refreshed by each approver's
+    // client and on every refused click, which would otherwise cost one Connector call each.
+    private async Task<IReadOnlyList<TeamsAccount>> MembersAsync(string serviceUrl, string conversationId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (_members.TryGetValue(conversationId, out var known) && now - known.ReadAt < MembersFor) return known.Members;
+        var members = await connector.GetMembersAsync(serviceUrl, conversationId, ct);
+        foreach (var stale in _members.Where(m => now - m.Value.ReadAt >= MembersFor).Select(m => m.Key).ToArray()) _members.TryRemove(stale, out _);
+        _members[conversationId] = (now, members);
+        return members;
     }
 
     // Approvers a Teams member can be: teams:<object id or UPN> and email:<address>.

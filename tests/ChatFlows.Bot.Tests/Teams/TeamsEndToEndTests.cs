@@ -82,6 +82,8 @@ public sealed partial class TeamsEndToEndTests : IAsyncLifetime
         Assert.Contains($"Only teams:{TeamsUser.Approver.AadObjectId} may decide this", refused.GetRawText(), StringComparison.Ordinal);
         Assert.Equal("waiting", (await _host.RunAsync(runId)).GetProperty("status").GetString());
         Assert.DoesNotContain(connector.CallsOf("update"), c => c.ActivityId == approval.ActivityId);
+        // The card was posted, refreshed twice and clicked once: the members were read once and reused.
+        Assert.Single(connector.CallsOf("members"), c => c.ConversationId == channel.Id);
 
         var approved = await InvokeAsync("approve", new { runId, nodeId = "ask", comment = "go" }, TeamsUser.Approver, approval.ActivityId!);
         Assert.Contains($"Approved by teams:{TeamsUser.Approver.AadObjectId}", approved.GetRawText(), StringComparison.Ordinal);
