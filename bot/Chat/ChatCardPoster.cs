@@ -17,7 +17,7 @@ namespace ChatFlows.Bot.Chat;
 /// the platform, so it is not posted twice. On start-up every pending card is resumed.
 /// </summary>
 public sealed partial class ChatCardPoster(
-    IChatCardStore cards, IRunStore runs, IWorkflowStore workflows, ChatChannels channels, ChatRetryPolicy retry, ChatCardSignals signals,
+    IChatCardStore cards, IRunStore runs, IWorkflowStore workflows, ChatChannels channels, ChatCardThreads threads, ChatRetryPolicy retry, ChatCardSignals signals,
     RunCardUpdater updater, TimeProvider time, ILogger<ChatCardPoster> logger) : BackgroundService
 {
     /// <summary>How often the outbox is looked at without being woken.</summary>
@@ -111,11 +111,9 @@ public sealed partial class ChatCardPoster(
         var target = card.Message.Target;
         if (ChatChannels.CardRunOf(target) is { } cardRun)
         {
-            var progress = await cards.FindAsync(cardRun, ChatCard.Progress, "", ct);
-            if (progress is null) throw new NodeException($"run {cardRun} has no progress card to post in the thread of");
-            if (progress.IsFailed) throw new NodeException($"the run's progress card could not be posted: {progress.LastError}");
-            if (!progress.IsPosted) return;
-            target = Presenter(progress.Message.Target).ThreadOf(progress.Message);
+            // An approval card waits for the run's progress card, and goes into its thread.
+            if (await threads.ThreadIfPostedAsync(cardRun, channels, ct) is not { } thread) return;
+            target = thread;
         }
         var presenter = Presenter(target);
 

@@ -19,7 +19,8 @@ public static class ChatServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton<ChatRetryPolicy>();
         services.AddSingleton<ChatCardSignals>();
-        services.AddSingleton<ICardThreads, ChatCardThreads>();
+        services.AddSingleton<ChatCardThreads>();
+        services.AddSingleton<ICardThreads>(sp => sp.GetRequiredService<ChatCardThreads>());
         services.AddSingleton<ChatBackgroundWork>();
         services.AddSingleton<ChatRunStarter>();
         services.AddSingleton<ChatCommands>();
