@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ChatFlows.Bot.Connections;
 using ChatFlows.Core.Agents;
+using ChatFlows.Core.Connections;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Http;
 using ChatFlows.Core.Messaging;
@@ -70,6 +72,7 @@ internal static class RunCommand
             Http = http,
             AgentRunner = agentRunner,
             Chat = new ChatChannels([], new ConsoleChatChannel(stdout)),
+            Connections = new ConnectionRegistry(ConfiguredConnections.Read(configuration)),
             Subworkflows = subworkflows,
         });
         var secrets = new SecretVault(null, configuration.GetSection("ChatFlows:Secrets").GetChildren().Where(c => c.Value is not null).Select(c => new KeyValuePair<string, string>(c.Key, c.Value!)));

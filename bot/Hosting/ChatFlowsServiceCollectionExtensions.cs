@@ -1,5 +1,7 @@
+using ChatFlows.Bot.Connections;
 using ChatFlows.Bot.Secrets;
 using ChatFlows.Core.Agents;
+using ChatFlows.Core.Connections;
 using ChatFlows.Core.Expressions;
 using ChatFlows.Core.Http;
 using ChatFlows.Core.Messaging;
@@ -44,6 +46,7 @@ public static class ChatFlowsServiceCollectionExtensions
             Sandbox = sp.GetRequiredService<IOptions<SandboxOptions>>().Value,
             AgentRunner = sp.GetRequiredService<AgentRunner>(),
             Chat = sp.GetRequiredService<ChatChannels>(),
+            Connections = sp.GetRequiredService<ConnectionRegistry>(),
             Subworkflows = sp.GetRequiredService<QueuedSubworkflows>(),
             MaxSubworkflowDepth = sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value.MaxSubworkflowDepth,
         }));
@@ -60,7 +63,9 @@ public static class ChatFlowsServiceCollectionExtensions
         services.AddSingleton(sp => new AgentRunner(
             sp.GetRequiredService<ModelProfiles>(), sp.GetRequiredService<AgentToolCatalog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new AgentValidator(
-            sp.GetRequiredService<ModelProfiles>().All.Select(p => p.Name), sp.GetRequiredService<AgentToolCatalog>().Tools.Select(t => t.Name)));
+            sp.GetRequiredService<ModelProfiles>().All.Select(p => p.Name), sp.GetRequiredService<AgentToolCatalog>().Tools.Select(t => t.Name),
+            sp.GetRequiredService<ConnectionRegistry>()));
+        services.AddSingleton(sp => new ConnectionRegistry(ConfiguredConnections.Read(sp.GetRequiredService<IConfiguration>())));
         // Chat adapters register their IChatChannel; messages to a platform without one fail with a message naming its settings.
         services.AddSingleton(sp => new ChatChannels(sp.GetServices<IChatChannel>(), cardThreads: sp.GetService<ICardThreads>()));
         // Lazily: the starter needs the plans, which need the registry that holds this launcher.

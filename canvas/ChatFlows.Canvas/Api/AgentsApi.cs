@@ -119,7 +119,7 @@ public static class AgentsApi
         var body = await RequestBody.ReadAsync(request, MaxAgentBytes, ct);
         if (body is null) return (null, RequestBody.TooLarge(MaxAgentBytes, "An agent"));
         if (!RequestBody.TryParseJson(body, out var json, out var error)) return (null, Unreadable(error!));
-        if (json.ValueKind != JsonValueKind.Object) return (null, Unreadable("The body must be a JSON object: {\"id\", \"name\", \"instructions\", \"model\", \"temperature\", \"maxOutputTokens\", \"tools\"}."));
+        if (json.ValueKind != JsonValueKind.Object) return (null, Unreadable("The body must be a JSON object: {\"id\", \"name\", \"instructions\", \"model\", \"temperature\", \"maxOutputTokens\", \"tools\", \"connections\"}."));
         try
         {
             var input = json.Deserialize<AgentInput>(InputJson)!;
@@ -132,6 +132,7 @@ public static class AgentsApi
                 Temperature = input.Temperature,
                 MaxOutputTokens = input.MaxOutputTokens,
                 Tools = input.Tools ?? [],
+                Connections = input.Connections ?? [],
             }, null);
         }
         catch (JsonException ex)
@@ -151,5 +152,5 @@ public static class AgentsApi
         TypedResults.Problem(title: "No such agent.", detail: $"There is no agent '{id}'.", statusCode: StatusCodes.Status404NotFound);
 
 
-    private sealed record AgentInput(string? Id, string? Name, string? Instructions, string? Model, double? Temperature, int? MaxOutputTokens, IReadOnlyList<string>? Tools);
+    private sealed record AgentInput(string? Id, string? Name, string? Instructions, string? Model, double? Temperature, int? MaxOutputTokens, IReadOnlyList<string>? Tools, IReadOnlyList<string>? Connections);
 }

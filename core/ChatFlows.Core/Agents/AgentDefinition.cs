@@ -27,6 +27,12 @@ public sealed record AgentDefinition
     /// <summary>Names of the tools the model may call (see the agent tool catalog).</summary>
     public IReadOnlyList<string> Tools { get; init; } = [];
 
+    /// <summary>
+    /// Names of the connections (README §Connections) its tools may use; a connection must also allow the workflow the
+    /// agent runs in.
+    /// </summary>
+    public IReadOnlyList<string> Connections { get; init; } = [];
+
     /// <summary>Starts at 1 and grows with every save.</summary>
     public int Version { get; init; }
 

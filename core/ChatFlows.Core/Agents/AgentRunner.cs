@@ -51,7 +51,9 @@ public sealed partial class AgentRunner : IDisposable
     /// Runs <paramref name="agent"/> on <paramref name="input"/>. Throws <see cref="NodeException"/> with a message for
     /// people (and the steps and usage so far) when the profile is missing or the model fails.
     /// </summary>
-    public async Task<AgentAnswer> RunAsync(AgentDefinition agent, string input, int maxToolRounds = DefaultMaxToolRounds, CancellationToken ct = default)
+    /// <remarks><paramref name="context"/> is the run the tools are called in; tools that use connections or record effects need it.</remarks>
+    public async Task<AgentAnswer> RunAsync(
+        AgentDefinition agent, string input, int maxToolRounds = DefaultMaxToolRounds, AgentToolContext? context = null, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxToolRounds, 1);
         if (!Profiles.TryResolve(agent, out var profile, out var error)) throw new NodeException(error);
@@ -60,6 +62,7 @@ public sealed partial class AgentRunner : IDisposable
         // The cached kernel holds the profile's chat service; each run gets a clone with its own tools and recorder.
         var kernel = ClientFor(profile).Kernel.Clone();
         var recorder = new ToolRecorder(_time, maxToolRounds);
+        context?.AttachTo(kernel);
         if (functions.Count > 0)
         {
             kernel.Plugins.Add(new AgentToolPlugin(functions));

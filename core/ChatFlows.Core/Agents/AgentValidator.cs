@@ -1,10 +1,11 @@
 using System.Text.RegularExpressions;
+using ChatFlows.Core.Connections;
 using ChatFlows.Core.Documents;
 
 namespace ChatFlows.Core.Agents;
 
 /// <summary>Checks an agent before it is saved; every problem names its field.</summary>
-public sealed partial class AgentValidator(IEnumerable<string> modelProfiles, IEnumerable<string> tools)
+public sealed partial class AgentValidator(IEnumerable<string> modelProfiles, IEnumerable<string> tools, ConnectionRegistry? connections = null)
 {
     private readonly string[] _profiles = modelProfiles.Order(StringComparer.Ordinal).ToArray();
     private readonly string[] _tools = tools.Order(StringComparer.Ordinal).ToArray();
@@ -31,6 +32,16 @@ public sealed partial class AgentValidator(IEnumerable<string> modelProfiles, IE
         {
             if (!_tools.Contains(tools[i], StringComparer.Ordinal)) problems.Add(new($"tools/{i}", $"'{tools[i]}' is not a tool; the tools are {string.Join(", ", _tools)}."));
             else if (tools.Take(i).Contains(tools[i], StringComparer.Ordinal)) problems.Add(new($"tools/{i}", $"'{tools[i]}' is listed twice."));
+        }
+        var names = agent.Connections ?? [];
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (!ConnectionRegistry.IsValidName(names[i])) problems.Add(new($"connections/{i}", $"'{names[i]}' is not a connection name; {ConnectionRegistry.NameRule}."));
+            else if (connections is not null && connections.Find(names[i]) is null)
+            {
+                problems.Add(new($"connections/{i}", $"There is no connection '{names[i]}'; add it in the dashboard (Connections) or under ChatFlows:Connections:{names[i]}."));
+            }
+            else if (names.Take(i).Contains(names[i], StringComparer.Ordinal)) problems.Add(new($"connections/{i}", $"'{names[i]}' is listed twice."));
         }
         return problems;
     }

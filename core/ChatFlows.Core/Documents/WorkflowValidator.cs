@@ -51,7 +51,7 @@ public sealed partial class WorkflowValidator(NodeRegistry registry)
 
         for (var i = 0; i < document.Nodes.Count; i++)
         {
-            (kinds[i], handlers[i]) = CheckNode(document.Nodes[i], paths[i], problems);
+            (kinds[i], handlers[i]) = CheckNode(document.Nodes[i], paths[i], document.Id ?? "", problems);
         }
 
         var edges = CheckEdges(document, indexById, kinds, problems);
@@ -69,7 +69,7 @@ public sealed partial class WorkflowValidator(NodeRegistry registry)
         return new Checked(problems, kinds, handlers);
     }
 
-    private (NodeKind?, INodeHandler?) CheckNode(WorkflowNode node, string path, List<ValidationProblem> problems)
+    private (NodeKind?, INodeHandler?) CheckNode(WorkflowNode node, string path, string workflowId, List<ValidationProblem> problems)
     {
         CheckCommonFields(node, path, problems);
         if (string.IsNullOrEmpty(node.Type))
@@ -95,7 +95,7 @@ public sealed partial class WorkflowValidator(NodeRegistry registry)
             problems.Add(new(registry.HasKinds(node.Type) ? $"{path}/config/{field}" : $"{path}/type", message));
             return (null, null);
         }
-        var setup = new NodeSetup(node, path, problems, registry.Sandbox);
+        var setup = new NodeSetup(node, path, problems, registry.Sandbox, workflowId, registry.Connections);
         var handler = kind.Create(setup);
         CheckSecrets(node, kind, path, problems);
         return (kind, setup.HasProblems ? null : handler);

@@ -30,4 +30,12 @@ public abstract class RunScope
         value = "";
         return false;
     }
+
+    /// <summary>
+    /// Tells the run that a node is about to use a credential that is not a named secret (a connection's password or
+    /// token), so that its value is redacted from what the run records as <c>[secret LABEL]</c>.
+    /// </summary>
+    public virtual void Redacts(string label, string value)
+    {
+    }
 }

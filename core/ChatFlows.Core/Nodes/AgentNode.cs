@@ -40,7 +40,7 @@ public sealed partial class AgentNode(string agentId, Template input, int maxToo
         // A single {{ expression }} may yield an object or array; the model gets it as JSON text.
         var value = await input.EvaluateAsync(context.Scope);
         var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
-        var answer = await runner.RunAsync(agent, text, maxToolRounds, ct);
+        var answer = await runner.RunAsync(agent, text, maxToolRounds, new AgentToolContext(agent, context), ct);
         return NodeResult.Success(JsonSerializer.SerializeToElement(answer.Text))
             .WithDetails(answer.Steps.Count > 0 ? answer.Steps : null, answer.Usage);
     }

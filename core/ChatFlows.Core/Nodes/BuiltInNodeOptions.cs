@@ -1,4 +1,5 @@
 using ChatFlows.Core.Agents;
+using ChatFlows.Core.Connections;
 using ChatFlows.Core.Expressions;
 using ChatFlows.Core.Http;
 using ChatFlows.Core.Messaging;
@@ -38,4 +39,10 @@ public sealed class BuiltInNodeOptions
     /// message saying which configuration keys to set. Other nodes never need it.
     /// </summary>
     public AgentRunner? AgentRunner { get; set; }
+
+    /// <summary>
+    /// The connections that nodes reaching mail servers, databases and GitHub name (README §Connections); without it,
+    /// those nodes fail with a message saying so.
+    /// </summary>
+    public ConnectionRegistry? Connections { get; set; }
 }

@@ -1,3 +1,4 @@
+using ChatFlows.Core.Connections;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Expressions;
 
@@ -10,6 +11,9 @@ public sealed class NodeRegistry
 
     /// <summary>The bounds of the templates and conditions of the nodes this registry sets up.</summary>
     public SandboxOptions Sandbox { get; init; } = SandboxOptions.Default;
+
+    /// <summary>The connections node configs may name; null where there are none to check against (the CLI's validate).</summary>
+    public ConnectionRegistry? Connections { get; init; }
 
     /// <summary>Registers a kind; a kind with the same name is replaced.</summary>
     public NodeRegistry Add(NodeKind kind)
@@ -36,7 +40,7 @@ public sealed class NodeRegistry
     public static NodeRegistry CreateDefault(BuiltInNodeOptions? options = null)
     {
         options ??= new BuiltInNodeOptions();
-        var registry = new NodeRegistry { Sandbox = options.Sandbox };
+        var registry = new NodeRegistry { Sandbox = options.Sandbox, Connections = options.Connections };
         TriggerNodes.Register(registry);
         TransformNode.Register(registry);
         DelayNode.Register(registry, options);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ChatFlows.Core.Connections;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Expressions;
 
@@ -13,10 +14,13 @@ public sealed class NodeSetup
 {
     private readonly List<ValidationProblem> _problems;
     private readonly int _problemsBefore;
+    private readonly ConnectionRegistry? _connections;
 
-    internal NodeSetup(WorkflowNode node, string path, List<ValidationProblem> problems, SandboxOptions? sandbox = null)
+    internal NodeSetup(WorkflowNode node, string path, List<ValidationProblem> problems, SandboxOptions? sandbox = null, string workflowId = "", ConnectionRegistry? connections = null)
     {
         Sandbox = sandbox ?? SandboxOptions.Default;
+        WorkflowId = workflowId;
+        _connections = connections;
         Node = node;
         Path = path;
         _problems = problems;
@@ -28,6 +32,9 @@ public sealed class NodeSetup
 
     /// <summary>The bounds of the node's templates and conditions.</summary>
     public SandboxOptions Sandbox { get; }
+
+    /// <summary>The id of the workflow the node belongs to.</summary>
+    public string WorkflowId { get; }
 
     /// <summary>The node's path, e.g. <c>nodes/fetch</c>.</summary>
     public string Path { get; }
@@ -127,6 +134,21 @@ public sealed class NodeSetup
         if (ChannelAddress.TryParse(text, out var address, out var error)) return address;
         Problem(field, error);
         return null;
+    }
+
+    /// <summary>
+    /// A field naming a connection of <paramref name="type"/> (README §Connections): it must exist, be of that type and
+    /// list this workflow. Where no connections are known (the CLI's validate), only the name's form is checked.
+    /// </summary>
+    public string? Connection(string field, string type, bool required = true)
+    {
+        var name = String(field, required);
+        if (string.IsNullOrWhiteSpace(name)) return null;
+        var problem = _connections is null
+            ? ConnectionRegistry.IsValidName(name) ? null : $"'{name}' is not a connection name; {ConnectionRegistry.NameRule}."
+            : _connections.Problem(name, type, WorkflowId);
+        if (problem is not null) Problem(field, problem);
+        return name;
     }
 
     /// <summary>A boolean field.</summary>

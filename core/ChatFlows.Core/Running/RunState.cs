@@ -103,14 +103,21 @@ public sealed class RunState : RunScope
             value = "";
             return false;
         }
-        var used = new KeyValuePair<string, string>(name, value);
+        Redacts(name, value);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public override void Redacts(string label, string value)
+    {
+        if (value.Length == 0) return;
+        var used = new KeyValuePair<string, string>(label, value);
         // Concurrent branches render templates at the same time.
         lock (_slots)
         {
             _usedSecrets ??= [];
             if (!_usedSecrets.Contains(used)) _usedSecrets.Add(used);
         }
-        return true;
     }
 
     /// <summary>The text with the values of secrets this run has read replaced by <c>[secret NAME]</c>.</summary>
