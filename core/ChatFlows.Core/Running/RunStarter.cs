@@ -54,6 +54,17 @@ public sealed class RunStarter(WorkflowPlans plans, IWorkflowStore workflows, Ru
             return new StartOutcome.Started(runId);
         }
 
+        if (options.Claim is { } claim)
+        {
+            if (!await store.EnqueueClaimedAsync(claim, new RunState(plan, request, runId), ct))
+            {
+                return new StartOutcome.Refused([new StartProblem(
+                    StartProblemKind.AlreadyStarted, "trigger", $"The event '{claim.Key}' of {claim.Source} already started a run; its run is the one.")]);
+            }
+            queue.WakeForClaims();
+            return new StartOutcome.Started(runId);
+        }
+
         var queued = await queue.EnqueueAsync(plan, request, observe: options.AwaitResponse, ct);
         return queued.Settled is { } settled ? new StartOutcome.AwaitingResponse(queued.RunId, settled) : new StartOutcome.Started(queued.RunId);
     }

@@ -19,4 +19,7 @@ public sealed record StartOptions
 
     /// <summary>The schedule tick this run fires; it is claimed in the same transaction that stores the run.</summary>
     public ScheduleTick? Tick { get; init; }
+
+    /// <summary>The outside event this run is for (a mail message, a GitHub delivery); claimed in the same transaction that stores the run.</summary>
+    public StartClaim? Claim { get; init; }
 }

@@ -22,6 +22,15 @@ public interface IRunStore : IRunJournal
     /// </summary>
     Task<bool> EnqueueScheduledAsync(ScheduleTick tick, RunState run, CancellationToken ct = default);
 
+    /// <summary>
+    /// Claims an outside event and queues its run in one step; false, and nothing queued, when the event was already
+    /// claimed (by this or another instance, before or after a restart).
+    /// </summary>
+    Task<bool> EnqueueClaimedAsync(StartClaim claim, RunState run, CancellationToken ct = default);
+
+    /// <summary>The run an outside event started, or null when it has not been claimed.</summary>
+    Task<string?> ClaimedRunAsync(StartClaim claim, CancellationToken ct = default);
+
     /// <summary>The latest claimed tick of a schedule trigger, if any.</summary>
     Task<DateTimeOffset?> LastTickAsync(string workflowId, string triggerId, CancellationToken ct = default);
 

@@ -55,6 +55,30 @@ public sealed partial class SqliteRunStore : IRunStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    public async Task<bool> EnqueueClaimedAsync(StartClaim claim, RunState run, CancellationToken ct = default)
+    {
+        const string ClaimSql = "insert into start_claims (source, key, run_id, claimed_at) values (@Source, @Key, @RunId, @Now) on conflict do nothing";
+        var now = _time.GetUtcNow();
+        var row = RunRow.Queued(run, now, null, null);
+        await using var connection = _database.Open();
+        await using var transaction = connection.BeginTransaction();
+        var claimed = await connection.ExecuteAsync(new CommandDefinition(
+            ClaimSql, new { claim.Source, claim.Key, RunId = run.Id, Now = UnixTime.From(now) }, transaction, cancellationToken: ct));
+        if (claimed != 1) return false;
+        await connection.ExecuteAsync(new CommandDefinition(InsertRunSql, row, transaction, cancellationToken: ct));
+        await transaction.CommitAsync(ct);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public async Task<string?> ClaimedRunAsync(StartClaim claim, CancellationToken ct = default)
+    {
+        const string Sql = "select run_id from start_claims where source = @Source and key = @Key";
+        await using var connection = _database.Open();
+        return await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(Sql, new { claim.Source, claim.Key }, cancellationToken: ct));
+    }
+
+    /// <inheritdoc />
     public async Task<DateTimeOffset?> LastTickAsync(string workflowId, string triggerId, CancellationToken ct = default)
     {
         const string Sql = "select max(due_at) from schedule_ticks where workflow_id = @WorkflowId and trigger_id = @TriggerId";
@@ -202,6 +226,7 @@ public sealed partial class SqliteRunStore : IRunStore, IAsyncDisposable
                 select 1 from schedule_ticks later
                 where later.workflow_id = schedule_ticks.workflow_id and later.trigger_id = schedule_ticks.trigger_id
                   and later.due_at > schedule_ticks.due_at);
+            delete from start_claims where claimed_at < @Before;
             select count(*) from pruned;
             """;
         await using var connection = _database.Open();
