@@ -39,6 +39,7 @@ public static class ConfiguredConnections
                     throw new InvalidOperationException(
                         $"{key}:{setting.Key} is not a setting of a {type} connection; its settings are {string.Join(", ", ConnectionTypes.Settings[type!])}.");
                 }
+                if (ConnectionTypes.ValueProblem(type!, setting.Key, setting.Value) is { } problem) throw new InvalidOperationException($"{key}:{setting.Key}: {problem}");
                 settings[setting.Key] = setting.Value;
             }
             connections.Add(new Connection(child.Key, type!, workflows, settings, ConnectionRegistry.ConfiguredSource));

@@ -65,7 +65,9 @@ public static class ChatFlowsServiceCollectionExtensions
         services.AddSingleton(sp => new AgentValidator(
             sp.GetRequiredService<ModelProfiles>().All.Select(p => p.Name), sp.GetRequiredService<AgentToolCatalog>().Tools.Select(t => t.Name),
             sp.GetRequiredService<ConnectionRegistry>()));
-        services.AddSingleton(sp => new ConnectionRegistry(ConfiguredConnections.Read(sp.GetRequiredService<IConfiguration>())));
+        services.AddSingleton<IConnectionStore, SqliteConnectionStore>();
+        // Loaded at start-up and refreshed with the stored secrets (SecretsRefreshService).
+        services.AddSingleton(sp => new ConnectionRegistry(ConfiguredConnections.Read(sp.GetRequiredService<IConfiguration>()), sp.GetRequiredService<IConnectionStore>()));
         // Chat adapters register their IChatChannel; messages to a platform without one fail with a message naming its settings.
         services.AddSingleton(sp => new ChatChannels(sp.GetServices<IChatChannel>(), cardThreads: sp.GetService<ICardThreads>()));
         // Lazily: the starter needs the plans, which need the registry that holds this launcher.

@@ -47,7 +47,16 @@ public sealed partial class ConnectionRegistry
     public async Task LoadAsync(CancellationToken ct = default)
     {
         if (_store is null) return;
-        _stored = (await _store.LoadAsync(ct)).ToFrozenDictionary(c => c.Name, StringComparer.Ordinal);
+        // Under the write lock, so a reload that read the table before a save cannot put back what the save replaced.
+        await _writes.WaitAsync(ct);
+        try
+        {
+            _stored = (await _store.LoadAsync(ct)).ToFrozenDictionary(c => c.Name, StringComparer.Ordinal);
+        }
+        finally
+        {
+            _writes.Release();
+        }
     }
 
     /// <summary>Saves (credentials encrypted) or replaces a connection; true when it is new.</summary>

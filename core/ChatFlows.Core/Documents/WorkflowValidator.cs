@@ -361,6 +361,9 @@ public sealed partial class WorkflowValidator(NodeRegistry registry)
         return 0;
     }
 
+    /// <summary>True when <paramref name="id"/> has the form of a workflow id.</summary>
+    public static bool IsValidWorkflowId(string? id) => id is not null && WorkflowId().IsMatch(id);
+
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}\\z")]
     private static partial Regex WorkflowId();
 

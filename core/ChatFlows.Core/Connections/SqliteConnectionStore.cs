@@ -1,0 +1,74 @@
+using System.Text.Json;
+using ChatFlows.Core.Secrets;
+using ChatFlows.Core.Storage;
+using Dapper;
+
+namespace ChatFlows.Core.Connections;
+
+/// <summary>
+/// Connections in SQLite (README §Connections): the credential settings are encrypted together by an
+/// <see cref="ISecretProtector"/> before they are written; the other settings are kept in clear.
+/// </summary>
+public sealed class SqliteConnectionStore(SqliteDatabase database, ISecretProtector protector, TimeProvider time) : IConnectionStore
+{
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Connection>> LoadAsync(CancellationToken ct)
+    {
+        const string Sql = "select name, type, workflows, settings, credentials from connections order by name";
+        await using var connection = database.Open();
+        var rows = await connection.QueryAsync<(string Name, string Type, string Workflows, string Settings, string? Credentials)>(new CommandDefinition(Sql, cancellationToken: ct));
+        var connections = new List<Connection>();
+        foreach (var row in rows)
+        {
+            var settings = new Dictionary<string, string>(JsonSerializer.Deserialize<Dictionary<string, string>>(row.Settings) ?? [], StringComparer.OrdinalIgnoreCase);
+            if (row.Credentials is not null)
+            {
+                string clear;
+                try
+                {
+                    clear = protector.Unprotect(row.Credentials);
+                }
+                catch (Exception ex)
+                {
+                    throw new InvalidOperationException(
+                        $"The credentials of connection '{row.Name}' cannot be decrypted: the data protection keys they were stored with are missing. Restore the keys directory or save the connection again.", ex);
+                }
+                foreach (var (key, value) in JsonSerializer.Deserialize<Dictionary<string, string>>(clear) ?? []) settings[key] = value;
+            }
+            connections.Add(new Connection(row.Name, row.Type, JsonSerializer.Deserialize<string[]>(row.Workflows) ?? [], settings, ConnectionRegistry.StoredSource));
+        }
+        return connections;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> SetAsync(Connection connection, CancellationToken ct)
+    {
+        const string Sql = """
+            insert into connections (name, type, workflows, settings, credentials, created_at, updated_at)
+            values (@Name, @Type, @Workflows, @Settings, @Credentials, @Now, @Now)
+            on conflict (name) do update set type = excluded.type, workflows = excluded.workflows, settings = excluded.settings,
+                credentials = excluded.credentials, updated_at = excluded.updated_at
+            returning created_at = updated_at
+            """;
+        var clear = connection.Settings.Where(p => !ConnectionTypes.IsCredential(connection.Type, p.Key)).ToDictionary(p => p.Key, p => p.Value);
+        var credentials = connection.Settings.Where(p => ConnectionTypes.IsCredential(connection.Type, p.Key)).ToDictionary(p => p.Key, p => p.Value);
+        await using var db = database.Open();
+        return await db.ExecuteScalarAsync<bool>(new CommandDefinition(Sql, new
+        {
+            connection.Name,
+            connection.Type,
+            Workflows = JsonSerializer.Serialize(connection.Workflows),
+            Settings = JsonSerializer.Serialize(clear),
+            Credentials = credentials.Count == 0 ? null : protector.Protect(JsonSerializer.Serialize(credentials)),
+            Now = UnixTime.From(time.GetUtcNow()),
+        }, cancellationToken: ct));
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> DeleteAsync(string name, CancellationToken ct)
+    {
+        const string Sql = "delete from connections where name = @Name";
+        await using var db = database.Open();
+        return await db.ExecuteAsync(new CommandDefinition(Sql, new { Name = name }, cancellationToken: ct)) == 1;
+    }
+}
