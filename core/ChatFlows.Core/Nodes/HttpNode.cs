@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ChatFlows.Core.Connections;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Expressions;
 using ChatFlows.Core.Http;
@@ -14,6 +15,8 @@ namespace ChatFlows.Core.Nodes;
 /// <c>tool/http</c>: sends an HTTP request through the <see cref="GuardedHttpClient"/> and outputs the answer's body
 /// (parsed when it is JSON), or <c>{status, headers, body}</c> with <c>fullResponse</c>. Requests other than GET and
 /// HEAD are recorded as node effects, so that running the node again after a crash does not send them twice.
+/// With an http <c>connection</c> (README §Connections), <c>url</c> may be relative to the connection's <c>BaseUrl</c>
+/// and the connection's headers are sent too; their values are credentials, redacted from whatever the run records.
 /// </summary>
 public sealed class HttpNode : INodeHandler
 {
@@ -29,27 +32,31 @@ public sealed class HttpNode : INodeHandler
 
     private readonly Settings _settings;
     private readonly Clients _clients;
+    private readonly ConnectionRegistry? _connections;
 
-    private HttpNode(Settings settings, Clients clients)
+    private HttpNode(Settings settings, Clients clients, ConnectionRegistry? connections)
     {
         _settings = settings;
         _clients = clients;
+        _connections = connections;
     }
 
     /// <summary>Registers the kind; its nodes share one client per clock, created from <c>options.Http</c> on first use.</summary>
     public static void Register(NodeRegistry registry, BuiltInNodeOptions options)
     {
         var clients = new Clients(options);
-        registry.Add(new NodeKind(NodeTypes.Tool, "http", setup => Setup(setup, clients)) { CredentialFields = ["headers/*", "query/*"], Description = "Sends an HTTP request." });
+        registry.Add(new NodeKind(NodeTypes.Tool, "http", setup => Setup(setup, clients, options.Connections)) { CredentialFields = ["headers/*", "query/*"], Description = "Sends an HTTP request." });
     }
 
-    private static HttpNode? Setup(NodeSetup setup, Clients clients)
+    private static HttpNode? Setup(NodeSetup setup, Clients clients, ConnectionRegistry? connections)
     {
         var method = ReadMethod(setup);
+        var connection = setup.Connection("connection", ConnectionTypes.Http, required: false);
         var url = setup.Template("url", required: true);
-        if (url is { IsStatic: true } && !TryHttpUrl(url.Source, out _))
+        // With a connection the URL may be relative to its BaseUrl, which is only known when the node runs.
+        if (url is { IsStatic: true } && connection is null && !TryHttpUrl(url.Source, out _))
         {
-            setup.Problem("url", $"'{url.Source}' is not an absolute http:// or https:// URL.");
+            setup.Problem("url", $"'{url.Source}' is not an absolute http:// or https:// URL; give one, or choose an http connection whose BaseUrl it is relative to.");
         }
         var headers = ReadPairs(setup, "headers", "a header value must be text.", allowScalars: false);
         if (setup.Node.Config["headers"] is JsonObject names)
@@ -64,11 +71,12 @@ public sealed class HttpNode : INodeHandler
         }
         var settings = new Settings(setup.Path, method ?? HttpMethod.Get, url!, headers, query, body)
         {
+            Connection = connection,
             FullResponse = setup.Boolean("fullResponse") ?? false,
             Timeout = setup.Duration("requestTimeout"),
             Retries = setup.Integer("retries", 0, 10),
         };
-        return setup.HasProblems ? null : new HttpNode(settings, clients);
+        return setup.HasProblems ? null : new HttpNode(settings, clients, connections);
     }
 
     /// <inheritdoc />
@@ -77,7 +85,8 @@ public sealed class HttpNode : INodeHandler
         var sends = _settings.Method != HttpMethod.Get && _settings.Method != HttpMethod.Head;
         if (sends && await context.Effects.FindAsync(ResponseEffect, ct) is { } recorded) return NodeResult.Success(recorded);
 
-        var request = await BuildRequestAsync(context.Scope, sends ? IdempotencyKey.For(context.RunId, context.Node.Id) : null);
+        var connection = UseConnection(context);
+        var request = await BuildRequestAsync(context.Scope, connection, sends ? IdempotencyKey.For(context.RunId, context.Node.Id) : null);
         HttpToolResponse response;
         try
         {
@@ -94,20 +103,29 @@ public sealed class HttpNode : INodeHandler
         return NodeResult.Success(output);
     }
 
-    private async ValueTask<HttpToolRequest> BuildRequestAsync(RunScope scope, string? idempotencyKey)
+    // The connection is checked again as the node runs: it may have changed, or stopped allowing this workflow, since the save.
+    private Connection? UseConnection(NodeContext context)
+    {
+        if (_settings.Connection is not { } name) return null;
+        if (_connections is null) throw new NodeException($"{_settings.Path}/config/connection names connection '{name}', but connections are not available here.");
+        return _connections.Use(name, ConnectionTypes.Http, context);
+    }
+
+    private async ValueTask<HttpToolRequest> BuildRequestAsync(RunScope scope, Connection? connection, string? idempotencyKey)
     {
         var urlText = await _settings.Url.RenderAsync(scope);
-        if (!TryHttpUrl(urlText, out var url))
-        {
-            var shown = urlText.Length > 100 ? urlText[..100] + "…" : urlText;
-            throw new NodeException($"{_settings.Url.Label} rendered to '{shown}', which is not an absolute http:// or https:// URL.");
-        }
+        var url = ResolveUrl(urlText, connection);
         if (_settings.Query is { } queryTemplate)
         {
             var pairs = await EvaluatePairsAsync(queryTemplate, scope, "query");
             url = AppendQuery(url, pairs);
         }
         var headers = _settings.Headers is { } headerTemplate ? await EvaluatePairsAsync(headerTemplate, scope, "headers") : [];
+        // The connection's headers go along; a header the node sets itself wins.
+        foreach (var (name, value) in connection?.Group("Headers") ?? [])
+        {
+            if (!headers.Any(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase))) headers.Add(new(name, value));
+        }
         foreach (var (name, value) in headers)
         {
             if (value.Contains('\r', StringComparison.Ordinal) || value.Contains('\n', StringComparison.Ordinal))
@@ -140,6 +158,36 @@ public sealed class HttpNode : INodeHandler
             MaxRetries = _settings.Retries,
             Timeout = _settings.Timeout,
         };
+    }
+
+    /// <summary>
+    /// The rendered URL as an absolute http(s) URL. With a connection that has a <c>BaseUrl</c>, a relative URL is
+    /// appended to it (<c>items</c> and <c>/items</c> both go to <c>BaseUrl/items</c>), and the result must stay on
+    /// the BaseUrl's host, so the connection's headers never go to another server.
+    /// </summary>
+    private Uri ResolveUrl(string urlText, Connection? connection)
+    {
+        var shown = urlText.Length > 100 ? urlText[..100] + "…" : urlText;
+        if (connection?.Setting("BaseUrl") is not { } baseText)
+        {
+            if (TryHttpUrl(urlText, out var absolute)) return absolute;
+            var why = connection is null ? "" : $" (connection '{connection.Name}' has no BaseUrl to resolve it against)";
+            throw new NodeException($"{_settings.Url.Label} rendered to '{shown}', which is not an absolute http:// or https:// URL{why}.");
+        }
+        var baseUrl = new Uri(baseText.EndsWith('/') ? baseText : baseText + "/", UriKind.Absolute);
+        var trimmed = urlText.Trim();
+        var resolved = Uri.TryCreate(trimmed, UriKind.Absolute, out var given) && given.Scheme is "http" or "https" ? given
+            : Uri.TryCreate(baseUrl, trimmed.TrimStart('/'), out var relative) ? relative : null;
+        if (resolved is null || !GuardedHttpClient.IsHttpUrl(resolved))
+        {
+            throw new NodeException($"{_settings.Url.Label} rendered to '{shown}', which is not a URL relative to {baseUrl} or an absolute http(s) URL.");
+        }
+        if (Uri.Compare(resolved, baseUrl, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
+        {
+            throw new NodeException(
+                $"{_settings.Url.Label} rendered to '{shown}', which is not on {baseUrl.GetLeftPart(UriPartial.Authority)}, the BaseUrl of connection '{connection.Name}'; its headers are only sent there.");
+        }
+        return resolved;
     }
 
     private static HttpMethod? ReadMethod(NodeSetup setup)
@@ -280,6 +328,8 @@ public sealed class HttpNode : INodeHandler
     /// <summary>The compiled config of one node.</summary>
     private sealed record Settings(string Path, HttpMethod Method, Template Url, JsonTemplate? Headers, JsonTemplate? Query, JsonTemplate? Body)
     {
+        public string? Connection { get; init; }
+
         public bool FullResponse { get; init; }
 
         public TimeSpan? Timeout { get; init; }

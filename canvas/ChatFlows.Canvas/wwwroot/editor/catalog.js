@@ -61,7 +61,8 @@
           kind: "http", label: "HTTP request", description: "Sends an HTTP request.", config: { method: "GET", url: "" },
           fields: [
             { name: "method", label: "Method", type: "select", options: ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] },
-            { name: "url", label: "URL", type: "text", required: true, hint: "Absolute http(s) URL; may use templates." },
+            { name: "connection", label: "Connection", type: "connection", connectionType: "http", hint: "Optional: an http connection whose BaseUrl the URL is relative to and whose headers (credentials) are sent too." },
+            { name: "url", label: "URL", type: "text", required: true, hint: "Absolute http(s) URL, or relative to the connection's BaseUrl; may use templates." },
             { name: "headers", label: "Headers", type: "json", hint: "An object of names and values; credentials as {{ secrets.NAME }}, with no filter (e.g. \"Bearer {{ secrets.API_TOKEN }}\")." },
             { name: "query", label: "Query", type: "json", hint: "An object of names and values; a value may hold {{ secrets.NAME }}, with no filter." },
             { name: "body", label: "Body", type: "json" },
