@@ -1,4 +1,4 @@
-// The dashboard: workflows (Play, Duplicate, Export, Import, Delete) and agents (create, edit, delete). Every change
+// The dashboard: workflows (Play, Duplicate, Export, Import, Delete), agents and connections (create, edit, delete). Every change
 // goes through the JSON API, and whatever the server refuses is shown in its own words, next to the field it names.
 (() => {
   "use strict";
@@ -7,7 +7,7 @@
   const byTestId = id => document.querySelector(`[data-testid="${id}"]`);
   const enc = encodeURIComponent;
 
-  const state = { workflows: [], agents: [], models: [], tools: [] };
+  const state = { workflows: [], agents: [], models: [], tools: [], connections: [] };
   let refreshTimer = null;
   let workflowsShown = false;
 
@@ -35,6 +35,16 @@
     }
     state.agents = answer.data.items;
     renderAgents();
+  }
+
+  async function loadConnections() {
+    const answer = await api("GET", "/api/connections");
+    if (!answer.ok) {
+      toast(problemText(answer.problem, "The connections could not be loaded."), "error");
+      return;
+    }
+    state.connections = answer.data.items;
+    renderConnections();
   }
 
   async function loadChoices() {
@@ -336,6 +346,16 @@
         element("input", { type: "checkbox", value: tool.name, checked: chosen.has(tool.name), "data-testid": `agent-tool-${tool.name}` }),
         element("span", {}, element("code", {}, tool.name), " ", element("span", { class: "muted" }, tool.description)))));
     if (tools.length === 0) byTestId("agent-tools").replaceChildren(element("span", { class: "muted" }, "This host offers no tools."));
+
+    // README §Connections: the connections the agent's tools may use (each must also allow the workflow).
+    const linked = new Set(agent?.connections ?? []);
+    const connections = state.connections.map(c => ({ name: c.name, description: `${c.type} · ${c.workflows.join(", ") || "no workflows"}` }));
+    for (const name of linked) if (!connections.some(c => c.name === name)) connections.push({ name, description: "not found" });
+    byTestId("agent-connections").replaceChildren(...connections.map(connection =>
+      element("label", { class: "tool-choice" },
+        element("input", { type: "checkbox", value: connection.name, checked: linked.has(connection.name), "data-testid": `agent-connection-${connection.name}` }),
+        element("span", {}, element("code", {}, connection.name), " ", element("span", { class: "muted" }, connection.description)))));
+    if (connections.length === 0) byTestId("agent-connections").replaceChildren(element("span", { class: "muted" }, "No connections yet; add one under Connections."));
     clearFieldErrors(form);
 
     form.onsubmit = async event => {
@@ -354,6 +374,7 @@
         temperature: number(fields.temperature, "temperature"),
         maxOutputTokens: number(fields.maxOutputTokens, "maxOutputTokens"),
         tools: [...byTestId("agent-tools").querySelectorAll("input:checked")].map(c => c.value),
+        connections: [...byTestId("agent-connections").querySelectorAll("input:checked")].map(c => c.value),
       };
       if (Object.keys(local).length) {
         showFieldErrors(form, { errors: local }, "agent-error");
@@ -388,6 +409,174 @@
       done: async () => {
         toast(`Deleted ${agent.id}.`, "success");
         await loadAgents();
+      },
+    });
+  }
+
+  // ---- Connections (README §Connections) -------------------------------------------------------------------------
+
+  // The form of each type; credentials are write-only: their inputs start empty, and empty keeps the stored value.
+  const connectionFields = {
+    mail: [
+      { key: "ImapHost", label: "IMAP host" }, { key: "ImapPort", label: "IMAP port", input: "number" },
+      { key: "SmtpHost", label: "SMTP host" }, { key: "SmtpPort", label: "SMTP port", input: "number" },
+      { key: "UserName", label: "User name" }, { key: "Password", label: "Password", credential: true },
+      { key: "Security", label: "Security", options: ["", "auto", "ssl", "starttls", "none"] }, { key: "From", label: "From address" },
+    ],
+    database: [
+      { key: "Provider", label: "Provider", options: ["sqlite", "postgres"] },
+      { key: "ReadOnly", label: "Read only", options: ["", "true", "false"] },
+      { key: "ConnectionString", label: "Connection string", credential: true, wide: true },
+    ],
+    github: [
+      { key: "Token", label: "Token", credential: true },
+      { key: "ApiBaseUrl", label: "API base URL", placeholder: "https://api.github.com/" },
+    ],
+    http: [
+      { key: "BaseUrl", label: "Base URL", placeholder: "https://api.example.com/v1/", wide: true },
+      { key: "Headers", label: "Headers", group: true, wide: true },
+    ],
+  };
+
+  function renderConnections() {
+    const body = byTestId("connection-list").tBodies[0];
+    body.replaceChildren(...state.connections.map(connectionRow));
+    byTestId("connection-empty").hidden = state.connections.length > 0;
+    byTestId("connection-list").hidden = state.connections.length === 0;
+  }
+
+  function connectionRow(connection) {
+    const configured = connection.source !== "stored";
+    return element("tr", { "data-testid": "connection-row", "data-id": connection.name },
+      element("td", {},
+        element("span", { class: "row-title" }, connection.name),
+        element("div", { class: "muted row-sub", "data-testid": "connection-source" }, configured ? "from configuration (read-only)" : "saved here")),
+      element("td", { "data-testid": "connection-type-cell" }, element("span", { class: "chip" }, connection.type)),
+      element("td", { "data-testid": "connection-workflows-cell" }, connection.workflows.length
+        ? connection.workflows.map(w => element("span", { class: "chip" }, w === "*" ? "* (all)" : w))
+        : element("span", { class: "muted" }, "none")),
+      element("td", { "data-testid": "connection-credentials" }, connection.credentials.length
+        ? connection.credentials.map(c => element("span", { class: "chip", title: "set (never shown)" }, `${c} ✓`))
+        : element("span", { class: "muted" }, "none set")),
+      element("td", { class: "actions" }, configured
+        ? element("span", { class: "muted small" }, `ChatFlows:Connections:${connection.name}`)
+        : [element("button", { type: "button", class: "small", "data-testid": "connection-edit", onclick: () => openConnection(connection) }, "Edit"),
+          element("button", { type: "button", class: "small danger", "data-testid": "connection-delete", onclick: () => confirmDeleteConnection(connection) }, "Delete")]));
+  }
+
+  // New when connection is null.
+  function openConnection(connection) {
+    const dialog = byTestId("connection-dialog");
+    const form = dialog.querySelector("form");
+    const name = byTestId("connection-name");
+    const type = byTestId("connection-type");
+    const workflows = byTestId("connection-workflows");
+    dialog.querySelector("h2").textContent = connection ? `Edit ${connection.name}` : "New connection";
+    name.value = connection?.name ?? "";
+    name.readOnly = Boolean(connection);
+    type.value = connection?.type ?? "http";
+    workflows.value = connection ? connection.workflows.join("\n") : "*";
+    const draw = () => renderConnectionSettings(type.value, connection?.type === type.value ? connection : null);
+    type.onchange = draw;
+    draw();
+    clearFieldErrors(form);
+
+    form.onsubmit = async event => {
+      event.preventDefault();
+      clearFieldErrors(form);
+      const wanted = name.value.trim();
+      const local = {};
+      if (!wanted) local.name = ["Give the connection a name, like orders-api."];
+      else if (!connection && state.connections.some(c => c.name === wanted && c.source === "stored")) local.name = [`A connection '${wanted}' already exists; edit it instead.`];
+      if (Object.keys(local).length) {
+        showFieldErrors(form, { errors: local }, "connection-error");
+        return;
+      }
+      const body = {
+        type: type.value,
+        workflows: workflows.value.split(/[\n,]/).map(w => w.trim()).filter(Boolean),
+        settings: readConnectionSettings(type.value),
+      };
+      const answer = await busy("connection-save", () => api("PUT", `/api/connections/${enc(wanted)}`, body));
+      if (!answer.ok) {
+        showFieldErrors(form, answer.problem, "connection-error");
+        return;
+      }
+      dialog.close();
+      toast(connection ? `Saved ${wanted}.` : `Created ${wanted}.`, "success");
+      await loadConnections();
+    };
+    dialog.showModal();
+    (connection ? workflows : name).focus();
+  }
+
+  function renderConnectionSettings(type, connection) {
+    const box = byTestId("connection-settings");
+    const set = new Set(connection?.credentials ?? []);
+    const grid = element("div", { class: "connection-settings-grid" });
+    for (const spec of connectionFields[type] ?? []) {
+      const testid = `connection-setting-${spec.key}`;
+      let input;
+      let hint = null;
+      if (spec.group) {
+        const names = [...set].filter(c => c.startsWith(`${spec.key}:`)).map(c => c.slice(spec.key.length + 1));
+        input = element("textarea", { rows: 3, spellcheck: "false", "data-testid": testid, placeholder: "Authorization: Bearer …" });
+        hint = names.length
+          ? `Set: ${names.join(", ")} (values never shown; left out, they are kept). One "Name: value" a line adds or replaces one; "Name:" with nothing after it removes it.`
+          : `One "Name: value" a line, e.g. Authorization: Bearer …; the values are credentials, never shown again.`;
+      } else if (spec.options) {
+        input = element("select", { "data-testid": testid }, spec.options.map(o => element("option", { value: o }, o || "(default)")));
+        input.value = connection?.settings?.[spec.key] ?? spec.options[0];
+      } else if (spec.credential) {
+        input = element("input", { type: "password", autocomplete: "new-password", "data-testid": testid, placeholder: set.has(spec.key) ? "set — leave empty to keep" : "" });
+      } else {
+        input = element("input", { type: spec.input ?? "text", autocomplete: "off", spellcheck: "false", "data-testid": testid, placeholder: spec.placeholder ?? "", value: connection?.settings?.[spec.key] ?? "" });
+      }
+      input.dataset.setting = spec.key;
+      const clear = spec.credential && set.has(spec.key)
+        ? element("label", { class: "credential-clear" }, element("input", { type: "checkbox", "data-testid": `${testid}-clear`, "data-clear": spec.key }), "clear it")
+        : null;
+      grid.append(element("label", { class: `field${spec.wide ? " wide" : ""}`, "data-field": `settings.${spec.key}` },
+        element("span", {}, spec.label, spec.credential || spec.group ? element("span", { class: "muted" }, " (credential)") : null), input,
+        clear, hint ? element("span", { class: "hint" }, hint) : null));
+    }
+    box.replaceChildren(grid);
+  }
+
+  // Empty settings are sent as "" (unset); an empty credential is left out, so the stored one is kept.
+  function readConnectionSettings(type) {
+    const box = byTestId("connection-settings");
+    const settings = {};
+    for (const spec of connectionFields[type] ?? []) {
+      const input = box.querySelector(`[data-setting="${spec.key}"]`);
+      if (spec.group) {
+        const headers = {};
+        for (const line of input.value.split("\n")) {
+          if (!line.trim()) continue;
+          const colon = line.indexOf(":");
+          // A line without a colon is sent as a name, so the server's sentence about it shows at the field.
+          if (colon < 0) headers[line.trim()] = "";
+          else headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+        }
+        if (Object.keys(headers).length) settings[spec.key] = headers;
+      } else if (spec.credential) {
+        if (box.querySelector(`[data-clear="${spec.key}"]`)?.checked) settings[spec.key] = "";
+        else if (input.value !== "") settings[spec.key] = input.value;
+      } else {
+        settings[spec.key] = input.value.trim();
+      }
+    }
+    return settings;
+  }
+
+  function confirmDeleteConnection(connection) {
+    openConfirm({
+      title: `Delete ${connection.name}?`,
+      text: `Connection ${connection.name} and its credentials are deleted at once; nodes and agents naming it fail until it exists again.`,
+      action: () => api("DELETE", `/api/connections/${enc(connection.name)}`),
+      done: async () => {
+        toast(`Deleted ${connection.name}.`, "success");
+        await loadConnections();
       },
     });
   }
@@ -502,10 +691,11 @@
   });
 
   byTestId("agent-new").addEventListener("click", () => openAgent(null));
+  byTestId("connection-new").addEventListener("click", () => openConnection(null));
   byTestId("workflow-import").addEventListener("click", openImport);
 
   async function start() {
-    await Promise.all([loadChoices(), loadWorkflows(), loadAgents()]);
+    await Promise.all([loadChoices(), loadWorkflows(), loadAgents(), loadConnections()]);
     renderAgents();
     const wanted = new URLSearchParams(location.search).get("agent");
     if (wanted === "new") openAgent(null);

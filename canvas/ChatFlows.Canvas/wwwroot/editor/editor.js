@@ -34,12 +34,14 @@ async function start() {
   wireKeyboard();
   // The selector's list does not hold up drawing the workflow: on a busy host it is the slowest of the three.
   const listed = loadWorkflowList();
-  const [loaded, agents] = await Promise.all([
+  const [loaded, agents, connections] = await Promise.all([
     state.id ? api("GET", `/api/workflows/${encodeURIComponent(state.id)}`) : Promise.resolve({ ok: true, data: { id: "", version: 0, nodes: [], edges: [], layout: {} } }),
     api("GET", "/api/agents"),
+    api("GET", "/api/connections"),
   ]);
   const fetched = performance.now();
   state.agents = agents.ok ? agents.data.items ?? [] : [];
+  state.connections = connections.ok ? connections.data.items ?? [] : [];
   if (!loaded.ok) {
     toast(problemText(loaded.problem, `Workflow '${state.id}' could not be loaded.`), "error");
     state.id = null;

@@ -95,6 +95,18 @@ function control(spec, path, value, apply, { check } = {}) {
       select.addEventListener("change", commit(el => ({ value: el.value })));
       return select;
     }
+    case "connection": {
+      // Connections of the field's type; a name the host does not know stays selectable, so saving shows the
+      // server's problem with it instead of the document changing behind the author's back.
+      const usable = c => c.workflows.includes("*") || (state.id && c.workflows.includes(state.id));
+      const choices = state.connections.filter(c => c.type === spec.connectionType);
+      const select = h("select", { dataset: { testid } }, h("option", { value: "" }, spec.required ? "Choose a connection…" : "None"),
+        choices.map(c => h("option", { value: c.name }, usable(c) ? c.name : `${c.name} (not allowed for this workflow)`)));
+      if (value && !choices.some(c => c.name === value)) select.append(h("option", { value }, `${value} (not found)`));
+      select.value = value ?? "";
+      select.addEventListener("change", commit(el => ({ value: el.value || undefined })));
+      return select;
+    }
     default: {
       const input = h("input", { type: "text", dataset: { testid }, value: value ?? "", list: spec.list, autocomplete: "off", spellcheck: "false" });
       input.addEventListener("change", commit(el => ({ value: el.value })));
@@ -180,6 +192,11 @@ function nodeForm(node) {
     }
     if (spec.type === "agent") {
       wrapper.append(h("a", { class: "hint", href: "/?agent=new", dataset: { testid: "agent-create" } }, "Create a new agent"));
+    }
+    if (spec.type === "connection") {
+      const none = !state.connections.some(c => c.type === spec.connectionType);
+      wrapper.append(h("a", { class: "hint", href: "/#connections-title", dataset: { testid: "connection-create" } },
+        none ? `Add a ${spec.connectionType} connection in the dashboard` : "Manage connections in the dashboard"));
     }
     form.append(wrapper);
     if (node.type === "trigger" && spec.name === "cron") form.append(cronPreview(node));

@@ -19,6 +19,7 @@ export const state = {
   errors: {}, // server problems: path -> messages
   localErrors: {}, // fields whose input could not be read: path -> message
   agents: [],
+  connections: [], // GET /api/connections: named credentials (README §Connections), for connection fields
   workflows: [],
   run: null, // { id, status, statuses, detail, source }
   saving: false,
