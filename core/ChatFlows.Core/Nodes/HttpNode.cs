@@ -121,10 +121,10 @@ public sealed class HttpNode : INodeHandler
             url = AppendQuery(url, pairs);
         }
         var headers = _settings.Headers is { } headerTemplate ? await EvaluatePairsAsync(headerTemplate, scope, "headers") : [];
-        // The connection's headers go along; a header the node sets itself wins.
+        // The connection's headers go along (an empty one is unset); a header the node sets itself wins.
         foreach (var (name, value) in connection?.Group("Headers") ?? [])
         {
-            if (!headers.Any(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase))) headers.Add(new(name, value));
+            if (value.Length > 0 && !headers.Any(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase))) headers.Add(new(name, value));
         }
         foreach (var (name, value) in headers)
         {

@@ -1,0 +1,38 @@
+using ChatFlows.Bot.Connections;
+using ChatFlows.Core.Connections;
+using Microsoft.Extensions.Configuration;
+
+namespace ChatFlows.Bot.Tests.Connections;
+
+/// <summary>README §Connections: connections given in configuration, as the sample settings file gives them.</summary>
+public sealed class ConfiguredConnectionsTests
+{
+    [Fact]
+    public void Read_SampleSettingsFile_GivesAConnectionOfEveryType()
+    {
+        var configuration = new ConfigurationBuilder().AddJsonFile(Path.Combine(CliProcess.RepositoryRoot, "appsettings.sample.json")).Build();
+
+        var connections = ConfiguredConnections.Read(configuration);
+
+        Assert.Equal(ConnectionTypes.All.Order(StringComparer.Ordinal), connections.Select(c => c.Type).Order(StringComparer.Ordinal));
+        Assert.All(connections, c => Assert.True(c.Allows("any-workflow")));
+        Assert.Equal("587", connections.Single(c => c.Name == "team-mail").Setting("SmtpPort"));
+        Assert.Empty(connections.Single(c => c.Name == "example-api").Credentials);
+    }
+
+    [Theory]
+    [InlineData("SmtpPort", "70000", "ChatFlows:Connections:bad-mail:SmtpPort")]
+    [InlineData("Security", "tls", "ChatFlows:Connections:bad-mail:Security")]
+    public void Read_BadValue_StopsNamingTheKey(string key, string value, string named)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ChatFlows:Connections:bad-mail:Type"] = "mail",
+            [$"ChatFlows:Connections:bad-mail:{key}"] = value,
+        }).Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => ConfiguredConnections.Read(configuration));
+
+        Assert.StartsWith(named, error.Message, StringComparison.Ordinal);
+    }
+}
