@@ -56,7 +56,7 @@ public sealed class HttpNode : INodeHandler
         // With a connection the URL may be relative to its BaseUrl, which is only known when the node runs.
         if (url is { IsStatic: true } && connection is null && !TryHttpUrl(url.Source, out _))
         {
-            setup.Problem("url", $"'{url.Source}' is not an absolute http:// or https:// URL; give one, or choose an http connection whose BaseUrl it is relative to.");
+            setup.Problem("url", $"'{url.Source}' is not an absolute http:// or https:// URL.");
         }
         var headers = ReadPairs(setup, "headers", "a header value must be text.", allowScalars: false);
         if (setup.Node.Config["headers"] is JsonObject names)
