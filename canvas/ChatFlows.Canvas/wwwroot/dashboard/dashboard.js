@@ -464,8 +464,8 @@
           element("button", { type: "button", class: "small danger", "data-testid": "connection-delete", onclick: () => confirmDeleteConnection(connection) }, "Delete")]));
   }
 
-  // New when connection is null.
-  function openConnection(connection) {
+  // New when connection is null (of type, when given).
+  function openConnection(connection, type_) {
     const dialog = byTestId("connection-dialog");
     const form = dialog.querySelector("form");
     const name = byTestId("connection-name");
@@ -474,7 +474,7 @@
     dialog.querySelector("h2").textContent = connection ? `Edit ${connection.name}` : "New connection";
     name.value = connection?.name ?? "";
     name.readOnly = Boolean(connection);
-    type.value = connection?.type ?? "http";
+    type.value = connection?.type ?? (["mail", "database", "github", "http"].includes(type_) ? type_ : "http");
     workflows.value = connection ? connection.workflows.join("\n") : "*";
     const draw = () => renderConnectionSettings(type.value, connection?.type === type.value ? connection : null);
     type.onchange = draw;
@@ -692,12 +692,24 @@
 
   byTestId("agent-new").addEventListener("click", () => openAgent(null));
   byTestId("connection-new").addEventListener("click", () => openConnection(null));
+
+  // /?connection=new&type=http opens the connection form (the inspector's connection fields link here); closing it forgets that.
+  byTestId("connection-dialog").addEventListener("close", () => {
+    const url = new URL(location.href);
+    if (url.searchParams.has("connection")) {
+      url.searchParams.delete("connection");
+      url.searchParams.delete("type");
+      history.replaceState(null, "", url.pathname + url.search + url.hash);
+    }
+  });
   byTestId("workflow-import").addEventListener("click", openImport);
 
   async function start() {
     await Promise.all([loadChoices(), loadWorkflows(), loadAgents(), loadConnections()]);
     renderAgents();
-    const wanted = new URLSearchParams(location.search).get("agent");
+    const query = new URLSearchParams(location.search);
+    if (query.get("connection") === "new") openConnection(null, query.get("type"));
+    const wanted = query.get("agent");
     if (wanted === "new") openAgent(null);
     else if (wanted) {
       const agent = state.agents.find(a => a.id === wanted);
