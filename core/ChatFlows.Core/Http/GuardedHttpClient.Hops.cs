@@ -43,7 +43,10 @@ public sealed partial class GuardedHttpClient
         }
         var headers = hop.Headers;
         // Credentials were given for the origin the workflow named, not for wherever it redirects to.
-        if (!SameOrigin(hop.Url, next)) headers = headers.Where(h => !Credentials.Contains(h.Key, StringComparer.OrdinalIgnoreCase)).ToArray();
+        if (!SameOrigin(hop.Url, next))
+        {
+            headers = headers.Where(h => !Credentials.Contains(h.Key, StringComparer.OrdinalIgnoreCase) && !hop.Request.CredentialHeaders.Contains(h.Key, StringComparer.OrdinalIgnoreCase)).ToArray();
+        }
         return new Hop(hop.Request, method, next, headers, body, hop.Url) { MaxRetries = hop.MaxRetries, Timeout = hop.Timeout };
     }
 

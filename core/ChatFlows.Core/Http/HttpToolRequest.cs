@@ -12,6 +12,12 @@ public sealed class HttpToolRequest(HttpMethod method, Uri url)
     /// <summary>Request headers; <c>Content-Type</c> belongs in <see cref="ContentType"/>.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
 
+    /// <summary>
+    /// Further headers that carry credentials (an http connection's, README §Connections): like <c>Authorization</c>,
+    /// they are dropped when a redirect leaves the origin.
+    /// </summary>
+    public IReadOnlyList<string> CredentialHeaders { get; init; } = [];
+
     /// <summary>The body, or null to send none.</summary>
     public byte[]? Body { get; init; }
 

@@ -122,9 +122,12 @@ public sealed class HttpNode : INodeHandler
         }
         var headers = _settings.Headers is { } headerTemplate ? await EvaluatePairsAsync(headerTemplate, scope, "headers") : [];
         // The connection's headers go along (an empty one is unset); a header the node sets itself wins.
+        var credentialHeaders = new List<string>();
         foreach (var (name, value) in connection?.Group("Headers") ?? [])
         {
-            if (value.Length > 0 && !headers.Any(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase))) headers.Add(new(name, value));
+            if (value.Length == 0 || headers.Any(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase))) continue;
+            headers.Add(new(name, value));
+            credentialHeaders.Add(name);
         }
         foreach (var (name, value) in headers)
         {
@@ -153,6 +156,7 @@ public sealed class HttpNode : INodeHandler
         return new HttpToolRequest(_settings.Method, url)
         {
             Headers = headers,
+            CredentialHeaders = credentialHeaders,
             Body = body,
             ContentType = body is null ? null : contentType,
             MaxRetries = _settings.Retries,

@@ -101,6 +101,43 @@ public sealed class HttpConnectionTests : IAsyncLifetime
         Assert.Empty(_server.Received("/elsewhere"));
     }
 
+    [Fact]
+    public async Task HttpNode_RedirectedToAnotherOrigin_DropsTheConnectionsHeaders()
+    {
+        await using var other = await HttpTestServer.StartAsync();
+        other.Map("/landing", 200, "{}");
+        _server.Map("/base/jump", (context, _) =>
+        {
+            context.Response.StatusCode = StatusCodes.Status302Found;
+            context.Response.Headers.Location = other.Url("/landing");
+            return Task.CompletedTask;
+        });
+        await PutConnectionAsync("jumpy-api", JsonSerializer.Serialize(new
+        {
+            type = "http",
+            workflows = new[] { "conn-jump" },
+            settings = new { BaseUrl = _server.Url("/base/"), Headers = new Dictionary<string, string> { ["X-Api-Key"] = "jump-key-81d2" } },
+        }));
+        await _host.CreateWorkflowAsync("""
+            {
+              "id": "conn-jump",
+              "nodes": [
+                {"id": "play", "type": "trigger", "config": {"kind": "manual"}},
+                {"id": "call", "type": "tool", "config": {"tool": "http", "connection": "jumpy-api", "url": "jump", "headers": {"X-Node": "kept"}}}
+              ],
+              "edges": [{"from": "play", "to": "call"}]
+            }
+            """);
+
+        var run = await _host.WaitForRunAsync(await _host.StartRunAsync("conn-jump"));
+
+        Assert.Equal("succeeded", run.GetProperty("status").GetString());
+        Assert.Equal("jump-key-81d2", Assert.Single(_server.Received("/base/jump")).Header("X-Api-Key"));
+        var landed = Assert.Single(other.Received("/landing"));
+        Assert.Null(landed.Header("X-Api-Key"));
+        Assert.Equal("kept", landed.Header("X-Node"));
+    }
+
     private async Task PutConnectionAsync(string name, string json)
     {
         using var response = await _host.SendAsync(HttpMethod.Put, $"/api/connections/{name}", json);
