@@ -14,7 +14,7 @@ import { graph, paper } from "./graph.js";
 import { fitToView, wireViewport } from "./viewport.js";
 import { wireCanvas } from "./interaction.js";
 import { renderPalette } from "./palette.js";
-import { timeZoneList } from "./inspector.js";
+import { renderInspector, timeZoneList } from "./inspector.js";
 import { showRun, wirePlay } from "./run-view.js";
 import { layoutMs, open, loadWorkflowList, wirePersistence } from "./persistence.js";
 import { wireToolbar } from "./toolbar.js";
@@ -34,14 +34,17 @@ async function start() {
   wireKeyboard();
   // The selector's list does not hold up drawing the workflow: on a busy host it is the slowest of the three.
   const listed = loadWorkflowList();
-  const [loaded, agents, connections] = await Promise.all([
+  // Connections only fill the inspector's connection fields: they do not hold up drawing either.
+  const connected = api("GET", "/api/connections").then(connections => {
+    state.connections = connections.ok ? connections.data.items ?? [] : [];
+    if (state.selection?.node) renderInspector();
+  });
+  const [loaded, agents] = await Promise.all([
     state.id ? api("GET", `/api/workflows/${encodeURIComponent(state.id)}`) : Promise.resolve({ ok: true, data: { id: "", version: 0, nodes: [], edges: [], layout: {} } }),
     api("GET", "/api/agents"),
-    api("GET", "/api/connections"),
   ]);
   const fetched = performance.now();
   state.agents = agents.ok ? agents.data.items ?? [] : [];
-  state.connections = connections.ok ? connections.data.items ?? [] : [];
   if (!loaded.ok) {
     toast(problemText(loaded.problem, `Workflow '${state.id}' could not be loaded.`), "error");
     state.id = null;
@@ -57,7 +60,7 @@ async function start() {
     window.editorLoadMs = performance.now() - started;
     window.editorTimings = { fetchMs: fetched - started, openMs: drawStart - fetched, layoutMs, drawMs: window.editorDrawMs };
     window.editorDocument = () => JSON.parse(serialize());
-    await listed;
+    await Promise.all([listed, connected]);
     ready();
     const run = new URLSearchParams(location.search).get("run");
     if (run && state.id) showRun(run);
