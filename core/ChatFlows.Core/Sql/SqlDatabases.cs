@@ -92,8 +92,8 @@ public sealed partial class SqlDatabases : IAsyncDisposable
         }
         catch (ArgumentException ex)
         {
-            // The builders quote the bad keyword, never a value; the connection string itself stays out of the message.
-            throw new NodeException($"Connection '{connection.Name}' has a ConnectionString that {provider} does not accept: {ex.Message}", ex);
+            // The provider's message may quote a value of the connection string, which can hold a password: it stays out.
+            throw new NodeException($"Connection '{connection.Name}' has a ConnectionString that {provider} cannot read; check its keywords and values.", ex);
         }
     }
 
