@@ -106,6 +106,11 @@ public sealed partial class SqlDatabases : IAsyncDisposable
         var builder = new SqliteConnectionStringBuilder(connectionString);
         // A read-only open has its own pool, so a writable pooled connection is never handed out for a read-only query.
         if (readOnly) builder.Mode = SqliteOpenMode.ReadOnly;
+        else if (builder.Mode != SqliteOpenMode.Memory && builder.DataSource is { Length: > 0 } file && file != ":memory:" && Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder)
+        {
+            // A file under a data folder that does not exist yet (a fresh install) is created with its folder.
+            Directory.CreateDirectory(folder);
+        }
         await using var db = new SqliteConnection(builder.ConnectionString);
         await db.OpenAsync(ct);
         if (readOnly) await db.ExecuteAsync("pragma query_only = 1");
