@@ -169,6 +169,20 @@ public sealed class SqlNodeTests(PostgresServer postgres) : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task StartAsync_SecondStatementOnAReadOnlyConnection_IsRefusedAndNothingIsWritten(string provider)
+    {
+        var database = await DatabaseAsync(provider);
+        await database.SeedOrdersAsync();
+
+        var run = await RunAsync(Engine(database.Connection(readOnly: true)), [SqlNode("q", "select 1; commit; delete from orders")]);
+
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.Equal("Connection 'orders-db' is read-only, and a query on it must be one statement; run the statements one at a time.", run.Node("q").Error);
+        Assert.Equal(2L, await database.ScalarAsync<long>("select count(*) from orders"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task StartAsync_SelectOnAReadOnlyConnection_Succeeds(string provider)
     {
         var database = await DatabaseAsync(provider);

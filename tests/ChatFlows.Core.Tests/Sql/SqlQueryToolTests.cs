@@ -74,6 +74,20 @@ public sealed class SqlQueryToolTests(PostgresServer postgres) : IAsyncLifetime
         Assert.Equal(1, await database.ExecuteAsync("insert into orders (id, customer) values (10, 'node')"));
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task StartAsync_AgentEndsTheReadOnlyTransactionWithASecondStatement_IsRefusedAndNothingIsWritten(string provider)
+    {
+        var database = await SqlTestDatabase.CreateAsync(provider, _folder, postgres);
+        await database.SeedOrdersAsync();
+
+        var run = await AgentQueriesAsync(database, new { connection = "orders-db", query = "commit; insert into orders (id, customer) values (9, 'agent')" }, "orders-db");
+
+        var step = Assert.Single(run.Node("sum").Steps!);
+        Assert.Equal("Queries here run read-only and must be one statement; send the statements on connection 'orders-db' one at a time.", step.Error);
+        Assert.Equal(2L, await database.ScalarAsync<long>("select count(*) from orders"));
+    }
+
     [Fact]
     public async Task StartAsync_AgentWithoutTheConnectionInItsList_IsRefused()
     {
