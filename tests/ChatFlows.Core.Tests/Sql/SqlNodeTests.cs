@@ -60,6 +60,23 @@ public sealed class SqlNodeTests(PostgresServer postgres) : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData(SqlDatabases.Sqlite,
+        "select x'00ff10' as blob, 12.5 as amount, 3 as whole, 'text' as words, null as missing",
+        """{"blob":"AP8Q","amount":12.5,"whole":3,"words":"text","missing":null}""")]
+    [InlineData(SqlDatabases.Postgres,
+        "select decode('00ff10', 'hex') as blob, 12.50::numeric(10, 2) as amount, true as flag, date '2026-12-05' as day, timestamptz '2026-12-05 06:30:00+00' as at, timestamp '2026-12-05 06:30:00.25' as local, '{\"a\": [1, 2]}'::jsonb as doc, array[1, 2] as list",
+        """{"blob":"AP8Q","amount":12.50,"flag":true,"day":"2026-12-05","at":"2026-12-05T06:30:00Z","local":"2026-12-05T06:30:00.25","doc":{"a":[1,2]},"list":[1,2]}""")]
+    public async Task StartAsync_ValuesOfEachType_BecomeJsonBlobsAsBase64DatesAsIsoText(string provider, string query, string expected)
+    {
+        var database = await DatabaseAsync(provider);
+
+        var run = await RunAsync(Engine(database.Connection()), [SqlNode("q", query, """, "mode": "one" """)]);
+
+        Assert.True(run.Status == RunStatus.Succeeded, run.Node("q").Error);
+        Assert.Equal(expected, run.Node("q").Output!.Value.GetRawText());
+    }
+
+    [Theory]
     [MemberData(nameof(Providers))]
     public async Task StartAsync_OneMode_OutputsTheRowOrNullWhenThereIsNone(string provider)
     {
