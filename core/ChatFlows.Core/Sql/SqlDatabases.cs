@@ -51,6 +51,12 @@ public sealed partial class SqlDatabases : IAsyncDisposable
         var connectionString = connection.Setting("ConnectionString")
             ?? throw new NodeException($"Connection '{connection.Name}' has no ConnectionString; set ChatFlows:Connections:{connection.Name}:ConnectionString.");
         var readOnly = IsReadOnly(connection) || statement.ForceReadOnly;
+        if (readOnly && SqlText.HasSeveralStatements(statement.Query))
+        {
+            throw new NodeException(statement.ForceReadOnly && !IsReadOnly(connection)
+                ? $"Queries here run read-only and must be one statement; send the statements on connection '{connection.Name}' one at a time."
+                : $"Connection '{connection.Name}' is read-only, and a query on it must be one statement; run the statements one at a time.");
+        }
 
         using var timeout = new CancellationTokenSource(statement.Timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
