@@ -36,6 +36,7 @@ public sealed partial class SqlDatabases : IAsyncDisposable
 
     private const int SqliteReadOnlyError = 8;
     private const string PostgresReadOnlyState = "25006";
+    private const string ConnectionStringError = "chatflows.connection-string";
 
     private readonly ConcurrentDictionary<string, Lazy<NpgsqlDataSource>> _postgres = new(StringComparer.Ordinal);
 
@@ -96,7 +97,7 @@ public sealed partial class SqlDatabases : IAsyncDisposable
         {
             throw new NodeException($"Connection '{connection.Name}' could not reach its PostgreSQL server: {ex.Message}", ex);
         }
-        catch (ArgumentException ex)
+        catch (ArgumentException ex) when (ex.Data.Contains(ConnectionStringError))
         {
             // The provider's message may quote a value of the connection string, which can hold a password: it stays out.
             throw new NodeException($"Connection '{connection.Name}' has a ConnectionString that {provider} cannot read; check its keywords and values.", ex);
@@ -109,7 +110,7 @@ public sealed partial class SqlDatabases : IAsyncDisposable
 
     private static async Task<SqlResult> RunSqliteAsync(string connectionString, bool readOnly, SqlStatement statement, CancellationToken ct)
     {
-        var builder = new SqliteConnectionStringBuilder(connectionString);
+        var builder = ReadConnectionString(() => new SqliteConnectionStringBuilder(connectionString));
         // A read-only open has its own pool, so a writable pooled connection is never handed out for a read-only query.
         if (readOnly) builder.Mode = SqliteOpenMode.ReadOnly;
         else if (builder.Mode != SqliteOpenMode.Memory && builder.DataSource is { Length: > 0 } file && file != ":memory:" && Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder)
@@ -127,7 +128,7 @@ public sealed partial class SqlDatabases : IAsyncDisposable
 
     private async Task<SqlResult> RunPostgresAsync(string connectionString, bool readOnly, SqlStatement statement, CancellationToken ct)
     {
-        var source = _postgres.GetOrAdd(connectionString, cs => new Lazy<NpgsqlDataSource>(() => NpgsqlDataSource.Create(cs))).Value;
+        var source = _postgres.GetOrAdd(connectionString, cs => new Lazy<NpgsqlDataSource>(() => ReadConnectionString(() => NpgsqlDataSource.Create(cs)))).Value;
         await using var db = await source.OpenConnectionAsync(ct);
         if (!readOnly) return await ExecuteAsync(db, null, statement, ct);
         await using var transaction = await db.BeginTransactionAsync(ct);
@@ -169,6 +170,20 @@ public sealed partial class SqlDatabases : IAsyncDisposable
             writer.WriteEndArray();
         }
         return new SqlResult(JsonElement.Parse(buffer.WrittenSpan), truncated, 0);
+    }
+
+    // Marks a provider's refusal of the connection string itself, as opposed to an argument problem elsewhere.
+    private static T ReadConnectionString<T>(Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (ArgumentException ex)
+        {
+            ex.Data[ConnectionStringError] = true;
+            throw;
+        }
     }
 
     private static DynamicParameters Bind(IReadOnlyList<KeyValuePair<string, JsonElement>> parameters)
