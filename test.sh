@@ -37,6 +37,19 @@ require chromium "the browser tests" chromium
 # The conformance step runs the platforms' own validators (npm packages) under Node.js.
 require node "the conformance step" nodejs
 require npm "the conformance step" npm
+# tool/sql tests start a private PostgreSQL server with initdb and pg_ctl (README §Tests); Debian keeps them under
+# /usr/lib/postgresql/<version>/bin, off the PATH, and its package postgresql brings them with pg_ctlcluster.
+has_postgres() {
+  local bin
+  for bin in /usr/lib/postgresql/*/bin; do
+    if [ -x "$bin/initdb" ] && [ -x "$bin/pg_ctl" ]; then return 0; fi
+  done
+  command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1
+}
+if ! has_postgres; then
+  require pg_ctlcluster "the PostgreSQL tests" postgresql
+  has_postgres || { echo "The postgresql package is installed, but initdb and pg_ctl are not under /usr/lib/postgresql/*/bin."; exit 1; }
+fi
 
 echo "==> Restoring and building (Release)"
 dotnet build ChatFlows.sln -c Release --nologo -v quiet

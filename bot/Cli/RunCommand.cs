@@ -9,6 +9,7 @@ using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Secrets;
+using ChatFlows.Core.Sql;
 
 namespace ChatFlows.Bot.Cli;
 
@@ -63,7 +64,10 @@ internal static class RunCommand
         }
         var http = configuration.GetSection(HttpToolOptions.SectionName).Get<HttpToolOptions>() ?? new HttpToolOptions();
         using var httpClient = new GuardedHttpClient(http, TimeProvider.System);
-        using var agentRunner = new AgentRunner(profiles, new AgentToolCatalog(TimeProvider.System).AddHttpGet(httpClient), TimeProvider.System);
+        var connections = new ConnectionRegistry(ConfiguredConnections.Read(configuration));
+        await using var databases = new SqlDatabases();
+        using var agentRunner = new AgentRunner(
+            profiles, new AgentToolCatalog(TimeProvider.System).AddHttpGet(httpClient).AddSqlQuery(connections, databases), TimeProvider.System);
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var subworkflows = new InlineSubworkflows(id => WorkflowFiles.FindById(id, folder));
         var registry = NodeRegistry.CreateDefault(new BuiltInNodeOptions
@@ -72,7 +76,8 @@ internal static class RunCommand
             Http = http,
             AgentRunner = agentRunner,
             Chat = new ChatChannels([], new ConsoleChatChannel(stdout)),
-            Connections = new ConnectionRegistry(ConfiguredConnections.Read(configuration)),
+            Connections = connections,
+            Databases = databases,
             Subworkflows = subworkflows,
         });
         var secrets = new SecretVault(null, configuration.GetSection("ChatFlows:Secrets").GetChildren().Where(c => c.Value is not null).Select(c => new KeyValuePair<string, string>(c.Key, c.Value!)));

@@ -9,6 +9,7 @@ using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Scheduling;
 using ChatFlows.Core.Secrets;
+using ChatFlows.Core.Sql;
 using ChatFlows.Core.Storage;
 using Microsoft.Extensions.Options;
 
@@ -47,6 +48,7 @@ public static class ChatFlowsServiceCollectionExtensions
             AgentRunner = sp.GetRequiredService<AgentRunner>(),
             Chat = sp.GetRequiredService<ChatChannels>(),
             Connections = sp.GetRequiredService<ConnectionRegistry>(),
+            Databases = sp.GetRequiredService<SqlDatabases>(),
             Subworkflows = sp.GetRequiredService<QueuedSubworkflows>(),
             MaxSubworkflowDepth = sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value.MaxSubworkflowDepth,
         }));
@@ -59,7 +61,11 @@ public static class ChatFlowsServiceCollectionExtensions
         services.AddSingleton<IChatCardStore, SqliteChatCardStore>();
         services.AddSingleton(sp => new ModelProfiles(sp.GetRequiredService<IOptions<Dictionary<string, ModelProfile>>>().Value));
         services.AddSingleton(sp => new GuardedHttpClient(sp.GetRequiredService<IOptions<HttpToolOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new AgentToolCatalog(sp.GetRequiredService<TimeProvider>()).AddHttpGet(sp.GetRequiredService<GuardedHttpClient>()));
+        // One pool of database connections for tool/sql nodes and the sql_query tool.
+        services.AddSingleton<SqlDatabases>();
+        services.AddSingleton(sp => new AgentToolCatalog(sp.GetRequiredService<TimeProvider>())
+            .AddHttpGet(sp.GetRequiredService<GuardedHttpClient>())
+            .AddSqlQuery(sp.GetRequiredService<ConnectionRegistry>(), sp.GetRequiredService<SqlDatabases>()));
         services.AddSingleton(sp => new AgentRunner(
             sp.GetRequiredService<ModelProfiles>(), sp.GetRequiredService<AgentToolCatalog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new AgentValidator(

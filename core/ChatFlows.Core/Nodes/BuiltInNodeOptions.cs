@@ -4,6 +4,7 @@ using ChatFlows.Core.Expressions;
 using ChatFlows.Core.Http;
 using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Running;
+using ChatFlows.Core.Sql;
 
 namespace ChatFlows.Core.Nodes;
 
@@ -45,4 +46,7 @@ public sealed class BuiltInNodeOptions
     /// those nodes fail with a message saying so.
     /// </summary>
     public ConnectionRegistry? Connections { get; set; }
+
+    /// <summary>Runs the statements of <c>tool/sql</c> nodes; the host shares one with the agent tool <c>sql_query</c>.</summary>
+    public SqlDatabases Databases { get; set; } = new();
 }

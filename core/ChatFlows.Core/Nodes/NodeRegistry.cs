@@ -1,6 +1,7 @@
 using ChatFlows.Core.Connections;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Expressions;
+using ChatFlows.Core.Sql;
 
 namespace ChatFlows.Core.Nodes;
 
@@ -51,6 +52,7 @@ public sealed class NodeRegistry
         ApprovalNode.Register(registry);
         SubworkflowNode.Register(registry, options);
         HttpNode.Register(registry, options);
+        SqlNode.Register(registry, options);
         AgentNode.Register(registry, options);
         return registry;
     }

@@ -72,6 +72,17 @@
           ],
         },
         {
+          kind: "sql", label: "SQL query", description: "Runs a SQL query on a database connection.", config: { connection: "", query: "", mode: "rows" },
+          fields: [
+            { name: "connection", label: "Connection", type: "connection", connectionType: "database", required: true },
+            { name: "query", label: "Query", type: "textarea", required: true, hint: "Never templated; use @name for values, like select * from orders where id = @id." },
+            { name: "parameters", label: "Parameters", type: "json", hint: "An object of the query's @names and their values; values are templates, like {\"id\": \"{{ trigger.id }}\"}." },
+            { name: "mode", label: "Mode", type: "select", options: ["rows", "one", "execute"], hint: "rows: every row; one: the single row or null; execute: {affected}, run once per run." },
+            { name: "maxRows", label: "Max rows", type: "number", hint: "1 to 10000 (default 1000); more rows fail the node." },
+            { name: "timeout", label: "Timeout", type: "text", hint: "ISO-8601 duration, like PT30S (the default)." },
+          ],
+        },
+        {
           kind: "transform", label: "Transform", description: "Builds a value from templates.", config: { value: {} },
           fields: [{ name: "value", label: "Value", type: "json", required: true, hint: "Any JSON; its strings are templates." }],
         },
@@ -186,6 +197,7 @@
       case "tool":
         switch (c.tool) {
           case "http": return `${text(c.method ?? "GET")} ${text(c.url)}`;
+          case "sql": return `${text(c.mode ?? "rows")} on ${text(c.connection)}`;
           case "delay": return `wait ${text(c.duration)}`;
           case "subworkflow": return `runs ${text(c.workflow)}`;
           default: return text(c.value);
