@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using ChatFlows.Bot.Connections;
 using ChatFlows.Core.Agents;
 using ChatFlows.Core.Connections;
+using ChatFlows.Core.Github;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Http;
 using ChatFlows.Core.Messaging;
@@ -63,7 +64,9 @@ internal static class RunCommand
         }
         var http = configuration.GetSection(HttpToolOptions.SectionName).Get<HttpToolOptions>() ?? new HttpToolOptions();
         using var httpClient = new GuardedHttpClient(http, TimeProvider.System);
-        using var agentRunner = new AgentRunner(profiles, new AgentToolCatalog(TimeProvider.System).AddHttpGet(httpClient), TimeProvider.System);
+        var connections = new ConnectionRegistry(ConfiguredConnections.Read(configuration));
+        var github = new GithubApi();
+        using var agentRunner = new AgentRunner(profiles, new AgentToolCatalog(TimeProvider.System).AddHttpGet(httpClient).AddGithub(connections, github), TimeProvider.System);
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var subworkflows = new InlineSubworkflows(id => WorkflowFiles.FindById(id, folder));
         var registry = NodeRegistry.CreateDefault(new BuiltInNodeOptions
@@ -72,7 +75,8 @@ internal static class RunCommand
             Http = http,
             AgentRunner = agentRunner,
             Chat = new ChatChannels([], new ConsoleChatChannel(stdout)),
-            Connections = new ConnectionRegistry(ConfiguredConnections.Read(configuration)),
+            Connections = connections,
+            Github = github,
             Subworkflows = subworkflows,
         });
         var secrets = new SecretVault(null, configuration.GetSection("ChatFlows:Secrets").GetChildren().Where(c => c.Value is not null).Select(c => new KeyValuePair<string, string>(c.Key, c.Value!)));

@@ -2,6 +2,7 @@ using ChatFlows.Bot.Connections;
 using ChatFlows.Bot.Secrets;
 using ChatFlows.Core.Agents;
 using ChatFlows.Core.Connections;
+using ChatFlows.Core.Github;
 using ChatFlows.Core.Expressions;
 using ChatFlows.Core.Http;
 using ChatFlows.Core.Messaging;
@@ -47,6 +48,7 @@ public static class ChatFlowsServiceCollectionExtensions
             AgentRunner = sp.GetRequiredService<AgentRunner>(),
             Chat = sp.GetRequiredService<ChatChannels>(),
             Connections = sp.GetRequiredService<ConnectionRegistry>(),
+            Github = sp.GetRequiredService<GithubApi>(),
             Subworkflows = sp.GetRequiredService<QueuedSubworkflows>(),
             MaxSubworkflowDepth = sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value.MaxSubworkflowDepth,
         }));
@@ -59,7 +61,10 @@ public static class ChatFlowsServiceCollectionExtensions
         services.AddSingleton<IChatCardStore, SqliteChatCardStore>();
         services.AddSingleton(sp => new ModelProfiles(sp.GetRequiredService<IOptions<Dictionary<string, ModelProfile>>>().Value));
         services.AddSingleton(sp => new GuardedHttpClient(sp.GetRequiredService<IOptions<HttpToolOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new AgentToolCatalog(sp.GetRequiredService<TimeProvider>()).AddHttpGet(sp.GetRequiredService<GuardedHttpClient>()));
+        services.AddSingleton<GithubApi>();
+        services.AddSingleton(sp => new AgentToolCatalog(sp.GetRequiredService<TimeProvider>())
+            .AddHttpGet(sp.GetRequiredService<GuardedHttpClient>())
+            .AddGithub(sp.GetRequiredService<ConnectionRegistry>(), sp.GetRequiredService<GithubApi>()));
         services.AddSingleton(sp => new AgentRunner(
             sp.GetRequiredService<ModelProfiles>(), sp.GetRequiredService<AgentToolCatalog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new AgentValidator(

@@ -1,6 +1,7 @@
 using ChatFlows.Core.Agents;
 using ChatFlows.Core.Connections;
 using ChatFlows.Core.Expressions;
+using ChatFlows.Core.Github;
 using ChatFlows.Core.Http;
 using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Running;
@@ -45,4 +46,7 @@ public sealed class BuiltInNodeOptions
     /// those nodes fail with a message saying so.
     /// </summary>
     public ConnectionRegistry? Connections { get; set; }
+
+    /// <summary>Talks to GitHub for <c>tool/github</c>; shared with the <c>github_*</c> agent tools so both reuse its clients.</summary>
+    public GithubApi Github { get; set; } = new();
 }

@@ -52,6 +52,7 @@ public sealed class NodeRegistry
         SubworkflowNode.Register(registry, options);
         HttpNode.Register(registry, options);
         AgentNode.Register(registry, options);
+        Github.GithubNode.Register(registry, options);
         return registry;
     }
 }
