@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace ChatFlows.Bot.Tests;
 
@@ -31,6 +32,7 @@ public sealed class HostFixture : IAsyncLifetime
 
     private readonly string _folder = Directory.CreateTempSubdirectory("chatflows-host-").FullName;
     private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly ILoggerProvider? _logs;
     private WebApplicationFactory<Program>? _factory;
 
     public HostFixture()
@@ -38,8 +40,15 @@ public sealed class HostFixture : IAsyncLifetime
     {
     }
 
-    /// <summary>A host with configuration keys of its own on top of the shared ones (its own tests start and stop it).</summary>
-    internal HostFixture(IReadOnlyDictionary<string, string> settings) => _settings = settings;
+    /// <summary>
+    /// A host with configuration keys of its own on top of the shared ones (its own tests start and stop it);
+    /// <paramref name="logs"/>, when given, receives its log.
+    /// </summary>
+    internal HostFixture(IReadOnlyDictionary<string, string> settings, ILoggerProvider? logs = null)
+    {
+        _settings = settings;
+        _logs = logs;
+    }
 
     public HttpClient Client { get; private set; } = null!;
 
@@ -67,6 +76,7 @@ public sealed class HostFixture : IAsyncLifetime
                 .UseSetting("ChatFlows:Webhooks:ResponseTimeout", "00:00:10")
                 .UseSetting("ChatFlows:Chat:Admins:0", ChatAdmin);
             foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+            if (_logs is not null) builder.ConfigureLogging(logging => logging.AddProvider(_logs));
         });
         factory.UseKestrel(0);
         factory.StartServer();
