@@ -57,9 +57,9 @@ public static partial class TriggerNodes
         setup.String("secret", required: true);
         var provider = setup.String("provider");
         var github = provider == Running.WebhookTriggers.GithubProvider;
-        if (provider is not null && !github)
+        if (provider is not null && !github && provider != Running.WebhookTriggers.ChatFlowsProvider)
         {
-            setup.Problem("provider", $"'{provider}' is not a webhook provider; leave it out for ChatFlows-signed requests, or use github for GitHub's deliveries.");
+            setup.Problem("provider", $"'{provider}' is not a webhook provider; use chatflows (the default) for ChatFlows-signed requests, or github for GitHub's deliveries.");
         }
         if (setup.Boolean("timestamped") == true && github)
         {
@@ -67,7 +67,7 @@ public static partial class TriggerNodes
         }
         if (setup.StringList("events", required: github) is { } events)
         {
-            if (!github && provider is null) setup.Problem("events", "events filter GitHub's deliveries; set provider to github, or leave events out.");
+            if (provider is null or Running.WebhookTriggers.ChatFlowsProvider) setup.Problem("events", "events filter GitHub's deliveries; set provider to github, or leave events out.");
             if (github && events.Count == 0) setup.Problem("events", "List the GitHub events that start a run, like [\"issues\"], or [\"*\"] for every event.");
             for (var i = 0; i < events.Count; i++)
             {

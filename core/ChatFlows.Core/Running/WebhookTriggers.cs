@@ -12,6 +12,9 @@ public static class WebhookTriggers
     /// <summary>The trigger kind started by <c>POST /hooks/{workflowId}</c>.</summary>
     public const string Kind = "webhook";
 
+    /// <summary>The <c>provider</c> of a webhook trigger that takes ChatFlows-signed requests, the default.</summary>
+    public const string ChatFlowsProvider = "chatflows";
+
     /// <summary>The <c>provider</c> of a webhook trigger that takes GitHub's deliveries.</summary>
     public const string GithubProvider = "github";
 
