@@ -25,9 +25,9 @@ public sealed class GithubNodeTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _github.DisposeAsync();
 
-    private ConnectionRegistry Connections(string token = FakeGitHub.Token) => new(
+    private ConnectionRegistry Connections(string token = FakeGitHub.Token, string? apiBaseUrl = null) => new(
     [
-        new Connection("github", ConnectionTypes.Github, ["*"], new Dictionary<string, string> { ["Token"] = token, ["ApiBaseUrl"] = _github.BaseUrl }, ConnectionRegistry.ConfiguredSource),
+        new Connection("github", ConnectionTypes.Github, ["*"], new Dictionary<string, string> { ["Token"] = token, ["ApiBaseUrl"] = apiBaseUrl ?? _github.BaseUrl }, ConnectionRegistry.ConfiguredSource),
         new Connection("other-team", ConnectionTypes.Github, ["reports"], new Dictionary<string, string> { ["Token"] = token }, ConnectionRegistry.ConfiguredSource),
     ]);
 
@@ -148,6 +148,21 @@ public sealed class GithubNodeTests : IAsyncLifetime
         Assert.Contains("state=all", request.Query, StringComparison.Ordinal);
         Assert.Contains("labels=bug", request.Query, StringComparison.Ordinal);
         Assert.Equal(["Closed bug", "Open bug"], output.EnumerateArray().Select(i => i.GetProperty("title").GetString()));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("api/v3")]
+    [InlineData("api/v3/")]
+    public async Task StartAsync_EnterpriseAddressWithOrWithoutApiV3_ReachesTheSameApi(string suffix)
+    {
+        _github.AddIssue(Repo, "Enterprise issue");
+        var engine = new WorkflowEngine(NodeRegistry.CreateDefault(new BuiltInNodeOptions { Connections = Connections(apiBaseUrl: _github.BaseUrl + suffix) }), _store, TimeProvider.System);
+
+        var run = await engine.StartAsync(engine.Compile(Workflows.Build([Node(""" "action": "get-issue", "number": 1 """)], ["start->gh"])), new RunRequest()).WaitAsync(Patience);
+
+        Assert.Equal("Enterprise issue", Output(run).GetProperty("title").GetString());
+        Assert.Equal("/api/v3/repos/octo-org/website/issues/1", Assert.Single(_github.Requests).Path);
     }
 
     [Fact]
