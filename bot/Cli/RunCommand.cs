@@ -4,6 +4,7 @@ using ChatFlows.Bot.Connections;
 using ChatFlows.Core.Agents;
 using ChatFlows.Core.Connections;
 using ChatFlows.Core.Documents;
+using ChatFlows.Core.Github;
 using ChatFlows.Core.Http;
 using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Nodes;
@@ -66,8 +67,9 @@ internal static class RunCommand
         using var httpClient = new GuardedHttpClient(http, TimeProvider.System);
         var connections = new ConnectionRegistry(ConfiguredConnections.Read(configuration));
         await using var databases = new SqlDatabases();
+        var github = new GithubApi();
         using var agentRunner = new AgentRunner(
-            profiles, new AgentToolCatalog(TimeProvider.System).AddHttpGet(httpClient).AddSqlQuery(connections, databases), TimeProvider.System);
+            profiles, new AgentToolCatalog(TimeProvider.System).AddHttpGet(httpClient).AddSqlQuery(connections, databases).AddGithub(connections, github), TimeProvider.System);
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var subworkflows = new InlineSubworkflows(id => WorkflowFiles.FindById(id, folder));
         var registry = NodeRegistry.CreateDefault(new BuiltInNodeOptions
@@ -77,7 +79,10 @@ internal static class RunCommand
             AgentRunner = agentRunner,
             Chat = new ChatChannels([], new ConsoleChatChannel(stdout)),
             Connections = connections,
-            Databases = databases,
+        await using var databases = new SqlDatabases();
+        var github = new GithubApi();
+        using var agentRunner = new AgentRunner(
+            profiles, new AgentToolCatalog(TimeProvider.System).AddHttpGet(httpClient).AddSqlQuery(connections, databases).AddGithub(connections, github), TimeProvider.System);
             Subworkflows = subworkflows,
         });
         var secrets = new SecretVault(null, configuration.GetSection("ChatFlows:Secrets").GetChildren().Where(c => c.Value is not null).Select(c => new KeyValuePair<string, string>(c.Key, c.Value!)));

@@ -3,6 +3,7 @@ using ChatFlows.Bot.Secrets;
 using ChatFlows.Core.Agents;
 using ChatFlows.Core.Connections;
 using ChatFlows.Core.Expressions;
+using ChatFlows.Core.Github;
 using ChatFlows.Core.Http;
 using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Nodes;
@@ -49,6 +50,7 @@ public static class ChatFlowsServiceCollectionExtensions
             Chat = sp.GetRequiredService<ChatChannels>(),
             Connections = sp.GetRequiredService<ConnectionRegistry>(),
             Databases = sp.GetRequiredService<SqlDatabases>(),
+            Github = sp.GetRequiredService<GithubApi>(),
             Subworkflows = sp.GetRequiredService<QueuedSubworkflows>(),
             MaxSubworkflowDepth = sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value.MaxSubworkflowDepth,
         }));
@@ -63,9 +65,11 @@ public static class ChatFlowsServiceCollectionExtensions
         services.AddSingleton(sp => new GuardedHttpClient(sp.GetRequiredService<IOptions<HttpToolOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         // One pool of database connections for tool/sql nodes and the sql_query tool.
         services.AddSingleton<SqlDatabases>();
+        services.AddSingleton<GithubApi>();
         services.AddSingleton(sp => new AgentToolCatalog(sp.GetRequiredService<TimeProvider>())
             .AddHttpGet(sp.GetRequiredService<GuardedHttpClient>())
-            .AddSqlQuery(sp.GetRequiredService<ConnectionRegistry>(), sp.GetRequiredService<SqlDatabases>()));
+            .AddSqlQuery(sp.GetRequiredService<ConnectionRegistry>(), sp.GetRequiredService<SqlDatabases>())
+            .AddGithub(sp.GetRequiredService<ConnectionRegistry>(), sp.GetRequiredService<GithubApi>()));
         services.AddSingleton(sp => new AgentRunner(
             sp.GetRequiredService<ModelProfiles>(), sp.GetRequiredService<AgentToolCatalog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new AgentValidator(

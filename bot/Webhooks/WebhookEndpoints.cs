@@ -2,6 +2,7 @@ using System.Text.Json;
 using ChatFlows.Canvas.Api;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Secrets;
+using ChatFlows.Core.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -21,11 +22,13 @@ public static partial class WebhookEndpoints
     {
         var hooks = app.MapGroup("/hooks");
         hooks.MapPost("/{workflowId}", ReceiveAsync);
+        // One address for a repository's or organisation's webhook: every workflow whose GitHub trigger it is for.
+        hooks.MapPost("/github", ReceiveGithubAsync);
         return app;
     }
 
-    private static async Task<Results<Accepted<RunAccepted>, JsonHttpResult<JsonElement>, StatusCodeHttpResult, ProblemHttpResult>> ReceiveAsync(
-        string workflowId, HttpRequest request, RunStarter starter, SecretVault vault, WebhookReplays replays, IOptions<WebhookOptions> options,
+    private static async Task<Results<Accepted<RunAccepted>, JsonHttpResult<JsonElement>, StatusCodeHttpResult, ProblemHttpResult, Ok<GithubDeliveryAnswer>, ContentHttpResult>> ReceiveAsync(
+        string workflowId, HttpRequest request, RunStarter starter, IRunStore runs, SecretVault vault, WebhookReplays replays, IOptions<WebhookOptions> options,
         TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         var settings = options.Value;
@@ -48,13 +51,14 @@ public static partial class WebhookEndpoints
         WebhookTrigger? trigger = null;
         foreach (var hook in WebhookTriggers.Of(target.Document))
         {
-            if (hook.Timestamped && timestamp is null) continue;
+            if (hook.Timestamped && timestamp is null && !hook.IsGithub) continue;
             if (hook.ResolveSecret(vault, out var missing) is not { } secret)
             {
                 LogSecretNotSet(logger, hook.NodeId, workflowId, missing.Length > 0 ? missing : "(an empty secret)");
                 continue;
             }
-            var valid = timestamp is null ? WebhookSignature.IsValid(secret, body, signature) : WebhookSignature.IsValid(secret, timestampText, body, signature);
+            var valid = hook.IsGithub ? GithubDeliveries.IsSigned(request, secret, body)
+                : timestamp is null ? WebhookSignature.IsValid(secret, body, signature) : WebhookSignature.IsValid(secret, timestampText, body, signature);
             if (valid)
             {
                 trigger = hook;
@@ -62,10 +66,21 @@ public static partial class WebhookEndpoints
             }
         }
         if (trigger is null) return Unauthorized(settings);
-        if (timestamp is { } signedAt && !replays.TryRecord(workflowId, signature, signedAt))
+        if (!trigger.IsGithub && timestamp is { } signedAt && !replays.TryRecord(workflowId, signature, signedAt))
         {
             LogReplay(logger, workflowId, signedAt);
             return Unauthorized(settings);
+        }
+
+        GithubDeliveries.Delivery? delivery = null;
+        if (trigger.IsGithub)
+        {
+            if (!GithubDeliveries.TryRead(request, body, out delivery, out var unreadable)) return Problem(StatusCodes.Status400BadRequest, "The GitHub delivery could not be read.", unreadable);
+            if (delivery.Event == GithubDeliveries.Ping) return TypedResults.Text("pong");
+            if (!trigger.Takes(delivery.Event))
+            {
+                return TypedResults.Ok(new GithubDeliveryAnswer(null, false, $"Trigger '{trigger.NodeId}' does not take {delivery.Event} events ({string.Join(", ", trigger.Events)}); nothing was started."));
+            }
         }
 
         if (!target.CanStart)
@@ -75,6 +90,13 @@ public static partial class WebhookEndpoints
                 detail: $"Workflow '{workflowId}' no longer validates; fix it in the canvas and save it again: {new StartOutcome.Refused(target.Problems).Describe()}",
                 statusCode: StatusCodes.Status409Conflict,
                 extensions: new Dictionary<string, object?> { ["problems"] = target.Problems.Select(p => new { path = p.Path, message = p.Message }).ToArray() });
+        }
+        if (delivery is not null)
+        {
+            var started = await GithubDeliveries.StartAsync(target, trigger, delivery, starter, runs, CancellationToken.None);
+            if (started.Problem is { } problem) return Problem(StatusCodes.Status400BadRequest, "The run cannot start.", problem);
+            if (!started.Duplicate) return Accepted(started.RunId!);
+            return TypedResults.Ok(new GithubDeliveryAnswer(started.RunId, true, $"Delivery {delivery.Id} already started run {started.RunId}; nothing was started again."));
         }
         if (!RequestBody.TryParseJson(body, out var payload, out var error)) return Problem(StatusCodes.Status400BadRequest, "The webhook body could not be read.", error!);
 
@@ -122,6 +144,48 @@ public static partial class WebhookEndpoints
         return Accepted(awaiting.RunId);
     }
 
+    private static async Task<Results<Accepted<GithubFanOutAnswer>, Ok<GithubFanOutAnswer>, ContentHttpResult, ProblemHttpResult>> ReceiveGithubAsync(
+        HttpRequest request, IWorkflowStore workflows, RunStarter starter, IRunStore runs, SecretVault vault, IOptions<WebhookOptions> options,
+        ILoggerFactory loggers, CancellationToken ct)
+    {
+        var settings = options.Value;
+        var logger = loggers.CreateLogger(typeof(WebhookEndpoints));
+        var body = await RequestBody.ReadAsync(request, settings.MaxBodyBytes, ct);
+        if (body is null) return RequestBody.TooLarge(settings.MaxBodyBytes, "A webhook body");
+
+        // Every workflow with a GitHub trigger whose secret signs this body; the first such trigger of each.
+        var verified = new List<(string WorkflowId, WebhookTrigger Trigger)>();
+        foreach (var stored in await workflows.ListAsync(ct))
+        {
+            foreach (var hook in WebhookTriggers.Of(stored.Document).Where(h => h.IsGithub))
+            {
+                if (hook.ResolveSecret(vault, out var missing) is not { } secret)
+                {
+                    LogSecretNotSet(logger, hook.NodeId, stored.Document.Id, missing.Length > 0 ? missing : "(an empty secret)");
+                    continue;
+                }
+                if (!GithubDeliveries.IsSigned(request, secret, body)) continue;
+                verified.Add((stored.Document.Id, hook));
+                break;
+            }
+        }
+        if (verified.Count == 0) return Unauthorized(settings);
+        if (!GithubDeliveries.TryRead(request, body, out var delivery, out var unreadable)) return Problem(StatusCodes.Status400BadRequest, "The GitHub delivery could not be read.", unreadable);
+        if (delivery.Event == GithubDeliveries.Ping) return TypedResults.Text("pong");
+
+        var started = new List<GithubDeliveries.Started>();
+        foreach (var (workflowId, trigger) in verified.Where(v => v.Trigger.Takes(delivery.Event)))
+        {
+            var target = await starter.FindAsync(workflowId, ct);
+            // Not the request's token: once a run is stored it runs, whether or not GitHub waits for the answer.
+            started.Add(target.CanStart
+                ? await GithubDeliveries.StartAsync(target, trigger, delivery, starter, runs, CancellationToken.None)
+                : new GithubDeliveries.Started(workflowId, null, false, new StartOutcome.Refused(target.Problems).Describe()));
+        }
+        var answer = new GithubFanOutAnswer(started.Where(s => s.RunId is not null).Select(s => s.RunId!).ToArray(), started);
+        return started.Any(s => s.RunId is not null && !s.Duplicate) ? TypedResults.Accepted((string?)null, answer) : TypedResults.Ok(answer);
+    }
+
     private static Accepted<RunAccepted> Accepted(string runId) => TypedResults.Accepted($"/api/runs/{runId}", new RunAccepted(runId));
 
     // One answer for an unknown workflow, one without a webhook trigger, a secret not set, and a bad, missing, stale
@@ -129,7 +193,8 @@ public static partial class WebhookEndpoints
     private static ProblemHttpResult Unauthorized(WebhookOptions settings) => Problem(
         StatusCodes.Status401Unauthorized, "The webhook request is not authorized.",
         $"Sign the raw body with the trigger's secret and send it as {WebhookSignature.Header}: sha256=<hex HMAC-SHA256>; or sign \"<timestamp>.<body>\" "
-        + $"and send the timestamp (Unix seconds, within {settings.SignatureWindow.TotalMinutes:0.##} minutes of now) as {WebhookSignature.TimestampHeader}.");
+        + $"and send the timestamp (Unix seconds, within {settings.SignatureWindow.TotalMinutes:0.##} minutes of now) as {WebhookSignature.TimestampHeader}. "
+        + $"GitHub signs its deliveries as {GithubDeliveries.SignatureHeader} with the webhook's secret, which must be the trigger's.");
 
     private static ProblemHttpResult Problem(int status, string title, string detail) => TypedResults.Problem(title: title, detail: detail, statusCode: status);
 

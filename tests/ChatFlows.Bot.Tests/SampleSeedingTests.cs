@@ -20,8 +20,9 @@ public sealed class SampleSeedingTests : IDisposable
         var workflows = await GetIdsAsync(client, "/api/workflows");
         var agents = await GetIdsAsync(client, "/api/agents");
 
-        Assert.Equal(["approved-orders", "deploy-check", "order-webhook", "release-notes", "standup-digest"], workflows.Order());
+        Assert.Equal(["approved-orders", "deploy-check", "github-triage", "order-webhook", "release-notes", "standup-digest"], workflows.Order());
         Assert.Contains("release-writer", agents);
+        Assert.Contains("issue-triager", agents);
     }
 
     [Fact]

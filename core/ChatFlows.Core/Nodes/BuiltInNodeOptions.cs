@@ -1,6 +1,7 @@
 using ChatFlows.Core.Agents;
 using ChatFlows.Core.Connections;
 using ChatFlows.Core.Expressions;
+using ChatFlows.Core.Github;
 using ChatFlows.Core.Http;
 using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Running;
@@ -49,4 +50,7 @@ public sealed class BuiltInNodeOptions
 
     /// <summary>Runs the statements of <c>tool/sql</c> nodes; the host shares one with the agent tool <c>sql_query</c>.</summary>
     public SqlDatabases Databases { get; set; } = new();
+
+    /// <summary>Talks to GitHub for <c>tool/github</c>; shared with the <c>github_*</c> agent tools so both reuse its clients.</summary>
+    public GithubApi Github { get; set; } = new();
 }

@@ -54,6 +54,7 @@ public sealed class NodeRegistry
         HttpNode.Register(registry, options);
         SqlNode.Register(registry, options);
         AgentNode.Register(registry, options);
+        Github.GithubNode.Register(registry, options);
         return registry;
     }
 }

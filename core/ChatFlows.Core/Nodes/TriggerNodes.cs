@@ -15,7 +15,7 @@ public static partial class TriggerNodes
     {
         registry.Add(new NodeKind(NodeTypes.Trigger, "manual", _ => PassThrough.Instance) { Description = "Started by Play, the API or the CLI." });
         registry.Add(new NodeKind(NodeTypes.Trigger, "command", SetupCommand) { Description = "Started by /run <command> in chat." });
-        registry.Add(new NodeKind(NodeTypes.Trigger, "webhook", SetupWebhook) { CredentialFields = ["secret"], Description = "Started by a signed POST to /hooks/{workflowId}." });
+        registry.Add(new NodeKind(NodeTypes.Trigger, "webhook", SetupWebhook) { CredentialFields = ["secret"], Description = "Started by a signed POST to /hooks/{workflowId}, or by GitHub's deliveries (provider github)." });
         registry.Add(new NodeKind(NodeTypes.Trigger, "schedule", SetupSchedule) { Description = "Started by a cron schedule in a time zone." });
         registry.Add(new NodeKind(NodeTypes.Trigger, "message", SetupMessage) { Description = "Started by a chat message matching a pattern." });
     }
@@ -55,7 +55,25 @@ public static partial class TriggerNodes
     private static INodeHandler? SetupWebhook(NodeSetup setup)
     {
         setup.String("secret", required: true);
-        setup.Boolean("timestamped");
+        var provider = setup.String("provider");
+        var github = provider == Running.WebhookTriggers.GithubProvider;
+        if (provider is not null && !github && provider != Running.WebhookTriggers.ChatFlowsProvider)
+        {
+            setup.Problem("provider", $"'{provider}' is not a webhook provider; use chatflows (the default) for ChatFlows-signed requests, or github for GitHub's deliveries.");
+        }
+        if (setup.Boolean("timestamped") == true && github)
+        {
+            setup.Problem("timestamped", "GitHub does not timestamp its signatures; leave timestamped out (deliveries are deduplicated by X-GitHub-Delivery instead).");
+        }
+        if (setup.StringList("events", required: github) is { } events)
+        {
+            if (provider is null or Running.WebhookTriggers.ChatFlowsProvider) setup.Problem("events", "events filter GitHub's deliveries; set provider to github, or leave events out.");
+            if (github && events.Count == 0) setup.Problem("events", "List the GitHub events that start a run, like [\"issues\"], or [\"*\"] for every event.");
+            for (var i = 0; i < events.Count; i++)
+            {
+                if (events[i] != "*" && !GithubEvent().IsMatch(events[i])) setup.Problem($"events/{i}", $"'{events[i]}' is not a GitHub event name; use names like issues, pull_request or push, or * for all.");
+            }
+        }
         return setup.HasProblems ? null : PassThrough.Instance;
     }
 
@@ -101,6 +119,9 @@ public static partial class TriggerNodes
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}\\z")]
     private static partial Regex CommandName();
+
+    [GeneratedRegex("^[a-z][a-z_]{0,63}\\z")]
+    private static partial Regex GithubEvent();
 
     private sealed class PassThrough : INodeHandler
     {

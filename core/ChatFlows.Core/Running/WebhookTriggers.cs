@@ -12,13 +12,25 @@ public static class WebhookTriggers
     /// <summary>The trigger kind started by <c>POST /hooks/{workflowId}</c>.</summary>
     public const string Kind = "webhook";
 
+    /// <summary>The <c>provider</c> of a webhook trigger that takes ChatFlows-signed requests, the default.</summary>
+    public const string ChatFlowsProvider = "chatflows";
+
+    /// <summary>The <c>provider</c> of a webhook trigger that takes GitHub's deliveries.</summary>
+    public const string GithubProvider = "github";
+
     /// <summary>The output kind whose <c>{ status, body }</c> answers the webhook's caller.</summary>
     public const string RespondKind = "respond";
 
     /// <summary>The webhook triggers of <paramref name="document"/>, in document order.</summary>
     public static IReadOnlyList<WebhookTrigger> Of(WorkflowDocument? document) => document is null ? [] : document.Nodes
         .Where(n => n.Type == NodeTypes.Trigger && n.Kind == Kind)
-        .Select(n => new WebhookTrigger(n.Id, Text(n, "secret"), Flag(n, "timestamped")))
+        .Select(n => new WebhookTrigger(n.Id, Text(n, "secret"), Flag(n, "timestamped"))
+        {
+            Provider = Text(n, "provider") is { Length: > 0 } provider ? provider : null,
+            Events = n.Config["events"] is System.Text.Json.Nodes.JsonArray events
+                ? events.OfType<System.Text.Json.Nodes.JsonValue>().Select(e => e.TryGetValue<string>(out var name) ? name : "").Where(e => e.Length > 0).ToArray()
+                : [],
+        })
         .ToArray();
 
     /// <summary>True when a run of <paramref name="document"/> can answer its caller: it has a respond output.</summary>

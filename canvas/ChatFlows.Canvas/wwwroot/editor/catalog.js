@@ -21,7 +21,9 @@
           kind: "webhook", label: "Webhook", description: "Started by a signed POST to /hooks/{workflowId}.", config: { secret: "" },
           fields: [
             { name: "secret", label: "Secret", type: "text", required: true, hint: "Plain text or {{ secrets.NAME }}; callers sign the body with it (X-ChatFlows-Signature: sha256=…)." },
-            { name: "timestamped", label: "Require timestamped signatures", type: "bool", hint: "Callers send X-ChatFlows-Timestamp and sign \"<timestamp>.<body>\"; old or repeated requests are refused." },
+            { name: "timestamped", label: "Require timestamped signatures", type: "bool", hint: "Callers send X-ChatFlows-Timestamp and sign \"<timestamp>.<body>\"; old or repeated requests are refused. Not with GitHub." },
+            { name: "provider", label: "Sender", type: "select", options: ["chatflows", "github"], hint: "github: GitHub's deliveries, signed as X-Hub-Signature-256, one run per X-GitHub-Delivery; payload is GitHub's body plus event and delivery." },
+            { name: "events", label: "GitHub events", type: "list", hint: "With github: one event a line (issues, pull_request, push…), or * for all; others answer 200 without a run." },
           ],
         },
         {
@@ -80,6 +82,21 @@
             { name: "mode", label: "Mode", type: "select", options: ["rows", "one", "execute"], hint: "rows: every row; one: the single row or null; execute: {affected}, run once per run." },
             { name: "maxRows", label: "Max rows", type: "number", hint: "1 to 10000 (default 1000); more rows fail the node." },
             { name: "timeout", label: "Timeout", type: "text", hint: "ISO-8601 duration, like PT30S (the default)." },
+          ],
+        },
+        {
+          kind: "github", label: "GitHub", description: "Creates, comments on, labels, closes, reads and lists GitHub issues and pull requests.",
+          config: { connection: "github", action: "create-issue", repository: "", title: "" },
+          fields: [
+            { name: "connection", label: "Connection", type: "connection", connectionType: "github", required: true },
+            { name: "action", label: "Action", type: "select", required: true, options: ["create-issue", "comment", "close-issue", "add-labels", "get-issue", "get-pull-request", "list-issues"] },
+            { name: "repository", label: "Repository", type: "text", required: true, hint: "owner/name, like octo-org/website; may use templates ({{ trigger.repository.full_name }})." },
+            { name: "number", label: "Issue or PR number", type: "text", actions: ["comment", "close-issue", "add-labels", "get-issue", "get-pull-request"], hint: "A number or a template, like {{ trigger.issue.number }}." },
+            { name: "title", label: "Title", type: "text", actions: ["create-issue"], hint: "A template." },
+            { name: "body", label: "Body", type: "textarea", actions: ["create-issue", "comment"], hint: "Markdown; a template." },
+            { name: "labels", label: "Labels", type: "list", actions: ["create-issue", "add-labels", "list-issues"], hint: "One a line; each a template. Text with commas (an agent's \"bug, ui\") gives several labels." },
+            { name: "assignees", label: "Assignees", type: "list", actions: ["create-issue"], hint: "GitHub logins, one a line." },
+            { name: "state", label: "State", type: "select", actions: ["list-issues"], options: ["open", "closed", "all"] },
           ],
         },
         {
@@ -189,7 +206,7 @@
         switch (c.kind) {
           case "command": return c.command ? `/run ${c.command}` : "/run <workflow id>";
           case "schedule": return text(c.cron);
-          case "webhook": return "POST /hooks/…";
+          case "webhook": return c.provider === "github" ? `GitHub ${Array.isArray(c.events) ? c.events.join(", ") : ""}` : "POST /hooks/…";
           case "message": return c.pattern ? `matches ${text(c.pattern)}` : "any message";
           default: return "Play or API";
         }
@@ -200,6 +217,7 @@
           case "sql": return `${text(c.mode ?? "rows")} on ${text(c.connection)}`;
           case "delay": return `wait ${text(c.duration)}`;
           case "subworkflow": return `runs ${text(c.workflow)}`;
+          case "github": return `${text(c.action)} ${text(c.repository)}${c.number !== undefined ? ` #${text(c.number)}` : ""}`;
           default: return text(c.value);
         }
       case "condition": return text(c.expression);

@@ -120,7 +120,7 @@ function setConfig(nodeId, name, value, required) {
     const node = doc.nodes.find(n => n.id === nodeId);
     if ((value === undefined || value === "") && !required) delete node.config[name];
     else node.config[name] = value ?? "";
-  }, { inspector: name === "cron" || name === "timeZone" || name === "timestamped" });
+  }, { inspector: name === "cron" || name === "timeZone" || name === "timestamped" || name === "action" || name === "provider" });
 }
 
 // The server's rule for a node name (trimmed, 1 to 80 characters, one line), so a slip shows before saving.
@@ -182,7 +182,9 @@ function nodeForm(node) {
     form.append(field(`config/${type.kindField}`, "Kind", select, { errors }));
   }
 
-  for (const spec of kind?.fields ?? []) {
+  // A field with `actions` belongs to those values of config.action only (tool/github); set fields of other actions are listed below.
+  const fields = (kind?.fields ?? []).filter(spec => !spec.actions || spec.actions.includes(node.config.action));
+  for (const spec of fields) {
     const path = `config/${spec.name}`;
     const input = control(spec, path, node.config[spec.name], value => setConfig(node.id, spec.name, value, spec.required));
     const wrapper = field(path, spec.label, input, { errors, hint: spec.hint });
@@ -206,7 +208,7 @@ function nodeForm(node) {
   if (isCommand) form.append(...allowFields(node, errors));
 
   // Config fields the editor has no form for are shown (read-only) so nothing is hidden from the author.
-  const known = new Set([type?.kindField, ...(kind?.fields ?? []).map(f => f.name), ...(isCommand ? ["allow"] : [])]);
+  const known = new Set([type?.kindField, ...fields.map(f => f.name), ...(isCommand ? ["allow"] : [])]);
   const extra = Object.keys(node.config).filter(k => !known.has(k));
   if (extra.length) form.append(h("p", { class: "muted small" }, `Also set: ${extra.join(", ")} (kept as they are).`));
   for (const [rest, messages] of Object.entries(errors)) {
@@ -263,7 +265,8 @@ function formatZoned(iso, zone) {
 }
 
 function webhookInfo(node) {
-  const url = state.id ? `${location.origin}/hooks/${state.id}` : `${location.origin}/hooks/<id once saved>`;
+  const github = node.config.provider === "github";
+  const url = github ? `${location.origin}/hooks/github` : state.id ? `${location.origin}/hooks/${state.id}` : `${location.origin}/hooks/<id once saved>`;
   const output = h("input", { type: "text", readonly: true, value: url, dataset: { testid: "webhook-url" } });
   const copy = h("button", { type: "button", class: "small", onclick: () => navigator.clipboard?.writeText(url).then(() => toast("Webhook URL copied.", "success")) }, "Copy");
   const generate = h("button", {
@@ -275,7 +278,9 @@ function webhookInfo(node) {
     },
   }, "New secret");
   return h("div", { class: "field" }, h("span", {}, "Webhook URL"), h("div", { class: "row" }, output, copy), h("div", { class: "row" }, generate),
-    h("span", { class: "hint" }, node.config.timestamped === true
+    h("span", { class: "hint" }, github
+      ? "Give this URL and the secret to the repository's or organisation's webhook (Settings → Webhooks, content type application/json); /hooks/<workflow id> works too."
+      : node.config.timestamped === true
       ? "POST JSON here with X-ChatFlows-Timestamp: <unix seconds> and X-ChatFlows-Signature: sha256=<hex HMAC-SHA256 of \"<timestamp>.<body>\" with the secret>."
       : "POST JSON here with X-ChatFlows-Signature: sha256=<hex HMAC-SHA256 of the body with the secret>."));
 }
