@@ -79,10 +79,8 @@ internal static class RunCommand
             AgentRunner = agentRunner,
             Chat = new ChatChannels([], new ConsoleChatChannel(stdout)),
             Connections = connections,
-        await using var databases = new SqlDatabases();
-        var github = new GithubApi();
-        using var agentRunner = new AgentRunner(
-            profiles, new AgentToolCatalog(TimeProvider.System).AddHttpGet(httpClient).AddSqlQuery(connections, databases).AddGithub(connections, github), TimeProvider.System);
+            Databases = databases,
+            Github = github,
             Subworkflows = subworkflows,
         });
         var secrets = new SecretVault(null, configuration.GetSection("ChatFlows:Secrets").GetChildren().Where(c => c.Value is not null).Select(c => new KeyValuePair<string, string>(c.Key, c.Value!)));
