@@ -30,6 +30,8 @@ public sealed partial class WorkflowValidator(NodeRegistry registry)
 
         if (string.IsNullOrWhiteSpace(document.Id)) problems.Add(new("id", "The workflow needs an id."));
         else if (!WorkflowId().IsMatch(document.Id)) problems.Add(new("id", $"'{document.Id}' is not a workflow id; use lower-case letters, digits, '-' and '_', starting with a letter or digit."));
+        // POST /hooks/github is the one address of GitHub deliveries for every workflow (README §GitHub webhooks).
+        else if (document.Id == ReservedGithubHookId) problems.Add(new("id", $"'{document.Id}' is reserved: /hooks/{document.Id} receives GitHub's deliveries for every workflow; choose another id, like {document.Id}-events."));
         if (document.Nodes.Count == 0) problems.Add(new("nodes", "The workflow has no nodes; it needs at least a trigger."));
         if (document.Nodes.Count > MaxNodes) problems.Add(new("nodes", $"The workflow has {document.Nodes.Count} nodes; at most {MaxNodes} are allowed."));
 
@@ -362,7 +364,10 @@ public sealed partial class WorkflowValidator(NodeRegistry registry)
     }
 
     /// <summary>True when <paramref name="id"/> has the form of a workflow id.</summary>
-    public static bool IsValidWorkflowId(string? id) => id is not null && WorkflowId().IsMatch(id);
+    public static bool IsValidWorkflowId(string? id) => id is not null && WorkflowId().IsMatch(id) && id != ReservedGithubHookId;
+
+    /// <summary>The id no workflow may take, because its webhook address is GitHub's shared one.</summary>
+    public const string ReservedGithubHookId = "github";
 
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}\\z")]
     private static partial Regex WorkflowId();

@@ -187,6 +187,18 @@ public class WorkflowValidatorTests
     }
 
     [Fact]
+    public void Validate_WorkflowIdGithub_IsReservedForGitHubsSharedHookAddress()
+    {
+        const string json = """
+            {"id": "github", "nodes": [{"id": "start", "type": "trigger", "config": {"kind": "manual"}}], "edges": []}
+            """;
+
+        var problems = _validator.Validate(WorkflowJson.Parse(json));
+
+        AssertMessage(problems, "id", "reserved", "/hooks/github");
+    }
+
+    [Fact]
     public void Validate_BadWorkflowIdAndMissingRequiredConfig_ReportsBoth()
     {
         const string json = """
