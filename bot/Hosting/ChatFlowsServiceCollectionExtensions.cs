@@ -1,4 +1,5 @@
 using ChatFlows.Bot.Connections;
+using ChatFlows.Bot.Mail;
 using ChatFlows.Bot.Secrets;
 using ChatFlows.Core.Agents;
 using ChatFlows.Core.Connections;
@@ -59,7 +60,8 @@ public static class ChatFlowsServiceCollectionExtensions
         services.AddSingleton<IChatCardStore, SqliteChatCardStore>();
         services.AddSingleton(sp => new ModelProfiles(sp.GetRequiredService<IOptions<Dictionary<string, ModelProfile>>>().Value));
         services.AddSingleton(sp => new GuardedHttpClient(sp.GetRequiredService<IOptions<HttpToolOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new AgentToolCatalog(sp.GetRequiredService<TimeProvider>()).AddHttpGet(sp.GetRequiredService<GuardedHttpClient>()));
+        services.AddSingleton(sp => new AgentToolCatalog(sp.GetRequiredService<TimeProvider>()).AddHttpGet(sp.GetRequiredService<GuardedHttpClient>())
+            .AddSendEmail(sp.GetRequiredService<ConnectionRegistry>()));
         services.AddSingleton(sp => new AgentRunner(
             sp.GetRequiredService<ModelProfiles>(), sp.GetRequiredService<AgentToolCatalog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new AgentValidator(
@@ -94,6 +96,7 @@ public static class ChatFlowsServiceCollectionExtensions
         services.AddHostedService<SampleSeeder>();
         services.AddHostedService<RunWorkerService>();
         services.AddHostedService<SchedulerService>();
+        services.AddMail();
         services.AddHostedService<RetentionService>();
         services.AddHostedService<StartupBanner>();
         return services;

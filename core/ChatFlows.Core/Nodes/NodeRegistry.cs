@@ -42,6 +42,7 @@ public sealed class NodeRegistry
         options ??= new BuiltInNodeOptions();
         var registry = new NodeRegistry { Sandbox = options.Sandbox, Connections = options.Connections };
         TriggerNodes.Register(registry);
+        EmailTriggerNode.Register(registry);
         TransformNode.Register(registry);
         DelayNode.Register(registry, options);
         ConditionNode.Register(registry);
@@ -51,6 +52,7 @@ public sealed class NodeRegistry
         ApprovalNode.Register(registry);
         SubworkflowNode.Register(registry, options);
         HttpNode.Register(registry, options);
+        EmailOutputNode.Register(registry, options);
         AgentNode.Register(registry, options);
         return registry;
     }
