@@ -6,12 +6,15 @@ using ChatFlows.Core.Nodes;
 namespace ChatFlows.Core.Mail;
 
 /// <summary>
-/// A <c>trigger/email</c> node's config, <c>{connection, folder?: "INBOX", from?, subject?}</c>: new mail in the
+/// A <c>trigger/email</c> node's config, <c>{connection, folder?: "INBOX", from?, subject?, channel?}</c>: new mail in the
 /// folder starts a run when its sender matches <c>from</c> and its subject matches <c>subject</c> (regular
 /// expressions, ignoring case; each left out matches everything).
 /// </summary>
 public sealed record EmailTrigger(string WorkflowId, string TriggerId, string Connection, string Folder, Regex? From, Regex? Subject)
 {
+    /// <summary>The chat channel its runs post their progress and approvals to (the run's thread), or null.</summary>
+    public string? Channel { get; init; }
+
     /// <summary>The node kind.</summary>
     public const string Kind = "email";
 
@@ -56,7 +59,7 @@ public sealed record EmailTrigger(string WorkflowId, string TriggerId, string Co
                 problem(node.Id, error);
                 continue;
             }
-            triggers.Add(new EmailTrigger(document.Id, node.Id, connection, Text(node.Config, "folder") ?? DefaultFolder, from, subject));
+            triggers.Add(new EmailTrigger(document.Id, node.Id, connection, Text(node.Config, "folder") ?? DefaultFolder, from, subject) { Channel = Text(node.Config, "channel") });
         }
         return triggers;
     }

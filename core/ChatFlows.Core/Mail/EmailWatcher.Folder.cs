@@ -144,7 +144,7 @@ public sealed partial class EmailWatcher
 
     private async Task StartAsync(EmailTrigger trigger, JsonElement payload, uint uidValidity, uint uid, CancellationToken ct)
     {
-        var request = new RunRequest { Trigger = payload, TriggerNodeId = trigger.TriggerId, StartedBy = StartedBy };
+        var request = new RunRequest { Trigger = payload, TriggerNodeId = trigger.TriggerId, StartedBy = StartedBy, Thread = trigger.Channel };
         var claim = new StartClaim($"email:{trigger.WorkflowId}:{trigger.TriggerId}", $"{uidValidity}:{uid}");
         switch (await _starter.StartAsync(trigger.WorkflowId, request, new StartOptions { Claim = claim }, ct))
         {

@@ -28,6 +28,7 @@ public sealed class EmailTriggerNode : INodeHandler
         {
             if (EmailTrigger.Pattern(setup.String(field), out var error) is null && error is not null) setup.Problem(field, error);
         }
+        setup.Channel("channel");
         return setup.HasProblems ? null : Instance;
     }
 
