@@ -20,7 +20,7 @@ public sealed class SampleSeedingTests : IDisposable
         var workflows = await GetIdsAsync(client, "/api/workflows");
         var agents = await GetIdsAsync(client, "/api/agents");
 
-        Assert.Equal(["deploy-check", "order-webhook", "release-notes", "standup-digest"], workflows.Order());
+        Assert.Equal(["deploy-check", "mail-summary", "order-webhook", "release-notes", "standup-digest"], workflows.Order());
         Assert.Contains("release-writer", agents);
     }
 

@@ -26,6 +26,8 @@ public sealed partial class EmailWatcher
     private readonly ILogger _logger;
     private readonly Dictionary<(string Connection, string Folder), FolderWatch> _watches = new();
     private readonly SemaphoreSlim _wake = new(0);
+    // Triggers already reported as naming no mail connection, so that each refresh does not repeat it.
+    private readonly HashSet<(string WorkflowId, string TriggerId)> _reported = [];
 
     /// <summary>Creates the watcher of one instance.</summary>
     public EmailWatcher(
@@ -103,7 +105,22 @@ public sealed partial class EmailWatcher
         {
             triggers.AddRange(EmailTrigger.Read(stored.Document, (triggerId, error) => LogUnreadable(stored.Document.Id, triggerId, error)));
         }
-        var wanted = triggers.GroupBy(t => (t.Connection, t.Folder)).ToDictionary(g => g.Key, g => g.ToArray());
+        // A trigger whose connection is missing (a seeded sample before its connection is set up) is not watched
+        // until the connection appears; saving the workflow or adding the connection is picked up at a refresh.
+        var usable = new List<EmailTrigger>();
+        foreach (var trigger in triggers)
+        {
+            if (_connections.Find(trigger.Connection) is { Type: ConnectionTypes.Mail })
+            {
+                usable.Add(trigger);
+                _reported.Remove((trigger.WorkflowId, trigger.TriggerId));
+            }
+            else if (_reported.Add((trigger.WorkflowId, trigger.TriggerId)))
+            {
+                LogNoConnection(trigger.WorkflowId, trigger.TriggerId, trigger.Connection);
+            }
+        }
+        var wanted = usable.GroupBy(t => (t.Connection, t.Folder)).ToDictionary(g => g.Key, g => g.ToArray());
         var stopped = new List<FolderWatch>();
         lock (_watches)
         {
@@ -129,6 +146,9 @@ public sealed partial class EmailWatcher
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Email trigger {TriggerId} of workflow {WorkflowId} is not followed: {Error}")]
     private partial void LogUnreadable(string workflowId, string triggerId, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Email trigger {TriggerId} of workflow {WorkflowId} is not watched: there is no mail connection '{Connection}'; add one of that name to start it")]
+    private partial void LogNoConnection(string workflowId, string triggerId, string connection);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading workflows for their email triggers failed; trying again at the next refresh")]
     private partial void LogReadFailed(Exception error);
