@@ -93,6 +93,26 @@ public sealed class EmailTriggerRestartTests : IDisposable
         Assert.DoesNotContain(MailServers.Password, output + restarted.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task EmailTrigger_ServerRefusesThePassword_LogsWhatToCheckWithoutThePassword()
+    {
+        const string WrongPassword = "Wrong-Pass-93c1d";
+        await SaveWorkflowAsync();
+        _settings["ChatFlows:Connections:team-inbox:Password"] = WrongPassword;
+        using var host = HostProcess.Start(_folder, _settings);
+
+        var clock = Stopwatch.StartNew();
+        while (!host.Output.Contains("check its ImapHost, ImapPort, Security, UserName and Password", StringComparison.Ordinal))
+        {
+            Assert.True(clock.Elapsed < Patience, $"The host logged no failed login within {Patience.TotalSeconds:0} s:\n{host.Output}");
+            await Task.Delay(50);
+        }
+
+        Assert.Contains($"Watching folder INBOX of mail connection team-inbox at 127.0.0.1:{_servers.ImapPort} failed (AuthenticationException", host.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(WrongPassword, host.Output, StringComparison.Ordinal);
+        Assert.Null(await MailHostRuns.LastUidAsync(_database.FilePath, "team-inbox"));
+    }
+
     private async Task SaveWorkflowAsync()
     {
         var document = WorkflowJson.Parse("""
