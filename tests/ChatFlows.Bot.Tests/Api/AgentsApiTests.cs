@@ -33,7 +33,7 @@ public sealed class AgentsApiTests(HostFixture host)
     {
         var tools = (await host.GetJsonAsync("/api/agent-tools")).GetProperty("items").EnumerateArray().ToArray();
 
-        Assert.Equal(["current_time", "http_get"], tools.Select(t => t.GetProperty("name").GetString()));
+        Assert.Equal(["current_time", "http_get", "send_email"], tools.Select(t => t.GetProperty("name").GetString()));
         Assert.All(tools, t => Assert.False(string.IsNullOrWhiteSpace(t.GetProperty("description").GetString())));
     }
 
