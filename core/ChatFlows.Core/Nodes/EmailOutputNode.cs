@@ -19,6 +19,8 @@ public sealed class EmailOutputNode : INodeHandler
     private readonly Template _text;
     private readonly ConnectionRegistry? _connections;
 
+    private string _path = "";
+
     private EmailOutputNode(string connection, Template to, Template? cc, Template subject, Template text, ConnectionRegistry? connections)
     {
         _connection = connection;
@@ -52,7 +54,7 @@ public sealed class EmailOutputNode : INodeHandler
                 setup.Problem(field, ex.Message[(field.Length + 2)..]);
             }
         }
-        return setup.HasProblems ? null : new EmailOutputNode(connection!, to!, cc, subject!, text!, connections);
+        return setup.HasProblems ? null : new EmailOutputNode(connection!, to!, cc, subject!, text!, connections) { _path = setup.Path + "/config" };
     }
 
     /// <inheritdoc />
@@ -60,7 +62,7 @@ public sealed class EmailOutputNode : INodeHandler
     {
         var registry = _connections ?? throw new NodeException("output/email cannot send here: this host has no connections set up.");
         var connection = registry.Use(_connection, ConnectionTypes.Mail, context);
-        var path = $"{context.Node.Id}/config";
+        var path = _path;
         try
         {
             var server = MailServer.Of(connection);

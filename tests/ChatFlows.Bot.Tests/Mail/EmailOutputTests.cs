@@ -130,6 +130,6 @@ public sealed class EmailOutputTests(MailServers servers)
         var run = await engine.StartAsync(plan, Request(new { to = "not an address" }));
 
         Assert.Equal(RunStatus.Failed, run.Status);
-        Assert.Equal("mail/config/to: 'not an address' is not a list of e-mail addresses (write them like a@example.com, B <b@example.com>).", run.Error!.Message);
+        Assert.Equal("nodes/mail/config/to: 'not an address' is not a list of e-mail addresses (write them like a@example.com, B <b@example.com>).", run.Error!.Message);
     }
 }
