@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of ChatFlows: builds the solution, checks formatting, runs all xunit suites, then checks what the
 # tests sent to Slack and Teams against Slack's and Microsoft's own specifications (README §Conformance).
-# Usage: ./test.sh            (from the repository root; needs the .NET SDK, and installs Debian's Chromium, Node.js
-#                              and npm when they are missing)
+# Usage: ./test.sh            (from the repository root; needs the .NET SDK, and installs Debian's Chromium, Node.js,
+#                              npm, Dovecot and Postfix when they are missing)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -50,6 +50,11 @@ if ! has_postgres; then
   require pg_ctlcluster "the PostgreSQL tests" postgresql
   has_postgres || { echo "The postgresql package is installed, but initdb and pg_ctl are not under /usr/lib/postgresql/*/bin."; exit 1; }
 fi
+# The mail tests start a private Dovecot (IMAP, and LMTP for delivery) and Postfix (SMTP, delivering into Dovecot) on
+# free loopback ports with configuration in a temporary folder; the system's own mail services are never used.
+require /usr/lib/dovecot/imap "the mail tests (IMAP server)" dovecot-imapd
+require /usr/lib/dovecot/lmtp "the mail tests (local delivery)" dovecot-lmtpd
+require /usr/sbin/postfix "the mail tests (SMTP server)" postfix
 
 echo "==> Restoring and building (Release)"
 dotnet build ChatFlows.sln -c Release --nologo -v quiet

@@ -69,7 +69,8 @@ internal static class RunCommand
         await using var databases = new SqlDatabases();
         var github = new GithubApi();
         using var agentRunner = new AgentRunner(
-            profiles, new AgentToolCatalog(TimeProvider.System).AddHttpGet(httpClient).AddSqlQuery(connections, databases).AddGithub(connections, github), TimeProvider.System);
+            profiles, new AgentToolCatalog(TimeProvider.System).AddHttpGet(httpClient).AddSqlQuery(connections, databases).AddGithub(connections, github).AddSendEmail(connections),
+            TimeProvider.System);
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var subworkflows = new InlineSubworkflows(id => WorkflowFiles.FindById(id, folder));
         var registry = NodeRegistry.CreateDefault(new BuiltInNodeOptions

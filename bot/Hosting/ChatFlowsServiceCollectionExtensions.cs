@@ -1,4 +1,5 @@
 using ChatFlows.Bot.Connections;
+using ChatFlows.Bot.Mail;
 using ChatFlows.Bot.Secrets;
 using ChatFlows.Core.Agents;
 using ChatFlows.Core.Connections;
@@ -69,7 +70,8 @@ public static class ChatFlowsServiceCollectionExtensions
         services.AddSingleton(sp => new AgentToolCatalog(sp.GetRequiredService<TimeProvider>())
             .AddHttpGet(sp.GetRequiredService<GuardedHttpClient>())
             .AddSqlQuery(sp.GetRequiredService<ConnectionRegistry>(), sp.GetRequiredService<SqlDatabases>())
-            .AddGithub(sp.GetRequiredService<ConnectionRegistry>(), sp.GetRequiredService<GithubApi>()));
+            .AddGithub(sp.GetRequiredService<ConnectionRegistry>(), sp.GetRequiredService<GithubApi>())
+            .AddSendEmail(sp.GetRequiredService<ConnectionRegistry>()));
         services.AddSingleton(sp => new AgentRunner(
             sp.GetRequiredService<ModelProfiles>(), sp.GetRequiredService<AgentToolCatalog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new AgentValidator(
@@ -106,6 +108,7 @@ public static class ChatFlowsServiceCollectionExtensions
         services.AddHostedService<SampleSeeder>();
         services.AddHostedService<RunWorkerService>();
         services.AddHostedService<SchedulerService>();
+        services.AddMail();
         services.AddHostedService<RetentionService>();
         services.AddHostedService<StartupBanner>();
         return services;

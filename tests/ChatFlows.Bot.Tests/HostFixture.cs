@@ -27,6 +27,18 @@ public sealed class HostFixture : IAsyncLifetime
     /// <summary>The webhook body limit of this host, small so that oversized bodies stay cheap to send.</summary>
     public const int MaxWebhookBytes = 64 * 1024;
 
+    // The seeded samples name these connections; servers that are never there keep the samples valid.
+    private static readonly Dictionary<string, string> SampleConnections = new()
+    {
+        ["ChatFlows:Connections:team-mail:Type"] = "mail",
+        ["ChatFlows:Connections:team-mail:Workflows"] = "*",
+        ["ChatFlows:Connections:team-mail:ImapHost"] = "127.0.0.1",
+        ["ChatFlows:Connections:team-mail:ImapPort"] = "1",
+        ["ChatFlows:Connections:team-mail:SmtpHost"] = "127.0.0.1",
+        ["ChatFlows:Connections:team-mail:SmtpPort"] = "1",
+        ["ChatFlows:Connections:team-mail:UserName"] = "team@example.test",
+    };
+
     private static readonly TimeSpan RunDeadline = TimeSpan.FromSeconds(15);
     private static readonly string[] Ended = ["succeeded", "failed", "cancelled", "expired"];
 
@@ -36,7 +48,7 @@ public sealed class HostFixture : IAsyncLifetime
     private WebApplicationFactory<Program>? _factory;
 
     public HostFixture()
-        : this(new Dictionary<string, string>())
+        : this(SampleConnections)
     {
     }
 

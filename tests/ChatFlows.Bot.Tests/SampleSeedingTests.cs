@@ -20,7 +20,7 @@ public sealed class SampleSeedingTests : IDisposable
         var workflows = await GetIdsAsync(client, "/api/workflows");
         var agents = await GetIdsAsync(client, "/api/agents");
 
-        Assert.Equal(["approved-orders", "deploy-check", "github-triage", "order-webhook", "release-notes", "standup-digest"], workflows.Order());
+        Assert.Equal(["approved-orders", "deploy-check", "github-triage", "mail-summary", "order-webhook", "release-notes", "standup-digest"], workflows.Order());
         Assert.Contains("release-writer", agents);
         Assert.Contains("issue-triager", agents);
     }

@@ -43,6 +43,7 @@ public sealed class NodeRegistry
         options ??= new BuiltInNodeOptions();
         var registry = new NodeRegistry { Sandbox = options.Sandbox, Connections = options.Connections };
         TriggerNodes.Register(registry);
+        EmailTriggerNode.Register(registry);
         TransformNode.Register(registry);
         DelayNode.Register(registry, options);
         ConditionNode.Register(registry);
@@ -53,6 +54,7 @@ public sealed class NodeRegistry
         SubworkflowNode.Register(registry, options);
         HttpNode.Register(registry, options);
         SqlNode.Register(registry, options);
+        EmailOutputNode.Register(registry, options);
         AgentNode.Register(registry, options);
         Github.GithubNode.Register(registry, options);
         return registry;

@@ -30,10 +30,13 @@ internal sealed class ModelHost : IAsyncDisposable
     /// <summary>A plain client on the host's address.</summary>
     public HttpClient Client { get; }
 
+    /// <summary>The host's SQLite file.</summary>
+    public string DatabasePath => Path.Combine(_folder, "chatflows.db");
+
     /// <summary>Where Kestrel listens, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress { get; }
 
-    public static async Task<ModelHost> StartAsync()
+    public static async Task<ModelHost> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
         var folder = Directory.CreateTempSubdirectory("chatflows-model-").FullName;
         var model = await FakeModelServer.StartAsync();
@@ -47,7 +50,8 @@ internal sealed class ModelHost : IAsyncDisposable
             .UseSetting("ChatFlows:Models:fake:Model", "fake-model")
             .UseSetting("ChatFlows:Models:fake:Endpoint", model.Endpoint)
             .UseSetting("ChatFlows:Models:fake:InputPricePerMillionTokens", 2.5m.ToString(CultureInfo.InvariantCulture))
-            .UseSetting("ChatFlows:Models:fake:OutputPricePerMillionTokens", "10"));
+            .UseSetting("ChatFlows:Models:fake:OutputPricePerMillionTokens", "10")
+            .UseSettings(settings ?? new Dictionary<string, string>()));
         factory.UseKestrel(0);
         factory.StartServer();
         return new ModelHost(folder, model, factory);

@@ -34,7 +34,7 @@ public sealed class AgentsApiTests(HostFixture host)
         var tools = (await host.GetJsonAsync("/api/agent-tools")).GetProperty("items").EnumerateArray().ToArray();
 
         Assert.Equal(
-            ["current_time", "github_add_labels", "github_comment", "github_create_issue", "github_get_issue", "github_list_issues", "http_get", "sql_query"],
+            ["current_time", "github_add_labels", "github_comment", "github_create_issue", "github_get_issue", "github_list_issues", "http_get", "send_email", "sql_query"],
             tools.Select(t => t.GetProperty("name").GetString()));
         Assert.All(tools, t => Assert.False(string.IsNullOrWhiteSpace(t.GetProperty("description").GetString())));
     }

@@ -43,6 +43,16 @@
             { name: "mention", label: "Only when the bot is mentioned", type: "bool" },
           ],
         },
+        {
+          kind: "email", label: "Email", description: "Started by new mail in a folder of a mail connection (IMAP).", config: { connection: "", folder: "INBOX" },
+          fields: [
+            { name: "connection", label: "Connection", type: "connection", connectionType: "mail", required: true, hint: "The mail connection whose mailbox is watched." },
+            { name: "folder", label: "Folder", type: "text", hint: "The IMAP folder; empty: INBOX. Only mail that arrives after the workflow is saved starts runs." },
+            { name: "from", label: "From", type: "text", hint: "A regular expression the sender must match (ignoring case), like @example\\.com$; empty: anyone." },
+            { name: "subject", label: "Subject", type: "text", hint: "A regular expression the subject must match (ignoring case); empty: any subject." },
+            { name: "channel", label: "Channel", type: "text", hint: "Where its runs post progress and approvals: slack:C0123, teams:…, playground:name." },
+          ],
+        },
       ],
     },
     {
@@ -152,6 +162,17 @@
           fields: [
             { name: "body", label: "Body", type: "json" },
             { name: "status", label: "Status", type: "number" },
+          ],
+        },
+        {
+          kind: "email", label: "Email", description: "Sends an e-mail (Markdown text) through a mail connection.",
+          config: { connection: "", to: "", subject: "", text: "" },
+          fields: [
+            { name: "connection", label: "Connection", type: "connection", connectionType: "mail", required: true, hint: "The mail connection whose SMTP server sends it." },
+            { name: "to", label: "To", type: "text", required: true, hint: "Comma-separated addresses; a template, like {{ trigger.from }}." },
+            { name: "cc", label: "Cc", type: "text", hint: "Comma-separated addresses; empty: none." },
+            { name: "subject", label: "Subject", type: "text", required: true, hint: "A template, like Re: {{ trigger.subject }}." },
+            { name: "text", label: "Text", type: "textarea", required: true, hint: "Markdown (a template); sent as plain text and as HTML. Sent once per run." },
           ],
         },
         { kind: "end", label: "End", description: "Ends the run with a result.", config: {}, fields: [{ name: "value", label: "Result", type: "json" }] },
