@@ -37,6 +37,9 @@ public sealed class HostFixture : IAsyncLifetime
         ["ChatFlows:Connections:team-mail:SmtpHost"] = "127.0.0.1",
         ["ChatFlows:Connections:team-mail:SmtpPort"] = "1",
         ["ChatFlows:Connections:team-mail:UserName"] = "team@example.test",
+        ["ChatFlows:Connections:github:Type"] = "github",
+        ["ChatFlows:Connections:github:Workflows"] = "*",
+        ["ChatFlows:Connections:github:ApiBaseUrl"] = "http://127.0.0.1:1/",
     };
 
     private static readonly TimeSpan RunDeadline = TimeSpan.FromSeconds(15);

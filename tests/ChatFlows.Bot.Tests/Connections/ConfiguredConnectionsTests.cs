@@ -15,7 +15,10 @@ public sealed class ConfiguredConnectionsTests
         var connections = ConfiguredConnections.Read(configuration);
 
         Assert.Equal(ConnectionTypes.All.Order(StringComparer.Ordinal), connections.Select(c => c.Type).Order(StringComparer.Ordinal));
-        Assert.All(connections, c => Assert.True(c.Allows("any-workflow")));
+        // The samples' connections are open only to the sample that uses each; the example API to every workflow.
+        Assert.True(connections.Single(c => c.Name == "orders-db").Allows("approved-orders"));
+        Assert.False(connections.Single(c => c.Name == "orders-db").Allows("any-workflow"));
+        Assert.True(connections.Single(c => c.Name == "example-api").Allows("any-workflow"));
         Assert.Equal("587", connections.Single(c => c.Name == "team-mail").Setting("SmtpPort"));
         Assert.Empty(connections.Single(c => c.Name == "example-api").Credentials);
     }
