@@ -17,6 +17,10 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     // wwwroot is copied beside the executable, so pages are served whatever the working directory (see the csproj).
     WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
 });
+// Started from the repository root (dotnet run --project bot) or any other folder, the content root has no
+// appsettings.json: the host's own, copied beside the executable, is read in its place, below the environment and
+// the command line as usual.
+HostSettings.ReadOwnSettingsWhenMissing(builder);
 // The canvas's scripts and styles ship in its Razor Class Library; serve them in every environment, not only Development.
 builder.WebHost.UseStaticWebAssets();
 builder.Services.AddChatFlowsCore(builder.Configuration).AddChat().AddWebhooks().AddPlayground().AddSlack(builder.Configuration).AddTeams().AddCanvas().AddAccess().AddSignIn(builder.Configuration);

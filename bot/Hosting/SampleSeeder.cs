@@ -96,7 +96,7 @@ internal sealed partial class SampleSeeder(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sample workflow {Id} not added: {Problems}")]
     private partial void LogCommandTaken(string id, string problems);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Sample workflow {Id} not added yet: {Problems}. It is added at the next start once this is fixed")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sample workflow {Id} not added yet; it is added at the first start after this is fixed: {Problems}")]
     private partial void LogNotValidHere(string id, string problems);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sample {Kind} in {File} skipped: it cannot be read")]

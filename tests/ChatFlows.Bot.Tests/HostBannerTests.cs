@@ -36,6 +36,14 @@ public sealed partial class HostBannerTests : IDisposable
             Assert.Contains("<title>", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
         Assert.Contains("/run standup-digest", host.Output, StringComparison.Ordinal);
+
+        // Started in a folder without appsettings.json (like the repository root), the host reads its own: the sample
+        // connection it configures is there, and the sample that writes orders with it was added.
+        var dashboard = new Uri(pages[0]);
+        var connections = await client.GetStringAsync(new Uri(dashboard, "/api/connections"));
+        var workflows = await client.GetStringAsync(new Uri(dashboard, "/api/workflows"));
+        Assert.Contains("\"orders-db\"", connections, StringComparison.Ordinal);
+        Assert.Contains("\"approved-orders\"", workflows, StringComparison.Ordinal);
     }
 
     public void Dispose()

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
+
+namespace ChatFlows.Bot.Hosting;
+
+/// <summary>Where the host's own <c>appsettings.json</c> comes from when it is not started in the bot's folder.</summary>
+internal static class HostSettings
+{
+    private const string FileName = "appsettings.json";
+
+    /// <summary>
+    /// When the content root (the working directory) has no <c>appsettings.json</c>, reads the one beside the
+    /// executable instead, at the same place among the sources: environment variables and the command line still win.
+    /// </summary>
+    public static void ReadOwnSettingsWhenMissing(WebApplicationBuilder builder)
+    {
+        if (File.Exists(Path.Combine(builder.Environment.ContentRootPath, FileName))) return;
+        if (!File.Exists(Path.Combine(AppContext.BaseDirectory, FileName))) return;
+        var sources = builder.Configuration.Sources;
+        var at = sources.Select((source, index) => (source, index))
+            .FirstOrDefault(p => p.source is JsonConfigurationSource { Path: FileName }).index;
+        sources.Insert(at, new JsonConfigurationSource
+        {
+            Path = FileName,
+            Optional = true,
+            ReloadOnChange = false,
+            FileProvider = new PhysicalFileProvider(AppContext.BaseDirectory),
+        });
+    }
+}
