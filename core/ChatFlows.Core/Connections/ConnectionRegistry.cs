@@ -103,9 +103,9 @@ public sealed partial class ConnectionRegistry
         if (!IsValidName(name)) return $"'{name}' is not a connection name; {NameRule}.";
         if (Find(name) is not { } connection)
         {
-            return $"There is no connection '{name}'; add a {type} connection of that name in the dashboard (Connections) or under ChatFlows:Connections:{name}.";
+            return $"There is no connection '{name}'; add {ConnectionTypes.WithArticle(type)} connection of that name in the dashboard (Connections) or under ChatFlows:Connections:{name}.";
         }
-        if (connection.Type != type) return $"Connection '{name}' is a {connection.Type} connection; this field needs a {type} connection.";
+        if (connection.Type != type) return $"Connection '{name}' is {ConnectionTypes.WithArticle(connection.Type)} connection; this field needs {ConnectionTypes.WithArticle(type)} connection.";
         if (!connection.Allows(workflowId))
         {
             return $"Connection '{name}' may not be used by workflow '{workflowId}'; add '{workflowId}' (or *) to the connection's workflows.";

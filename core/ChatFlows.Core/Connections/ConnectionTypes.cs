@@ -23,6 +23,9 @@ public static class ConnectionTypes
         [Http] = ["BaseUrl", "Headers"],
     };
 
+    /// <summary>The type with its indefinite article, for sentences: "a mail", "an http".</summary>
+    public static string WithArticle(string type) => (type == Http ? "an " : "a ") + type;
+
     /// <summary>True for a known type.</summary>
     public static bool IsKnown(string? type) => type is not null && Settings.ContainsKey(type);
 

@@ -53,6 +53,6 @@ public sealed class ConnectionTypesTests
         var problems = new WorkflowValidator(registry).Validate(document);
 
         Assert.Equal(["nodes/bare/config/url", "nodes/wrong/config/connection"], problems.Select(p => p.Path).Order(StringComparer.Ordinal));
-        Assert.Contains("is a mail connection; this field needs a http connection", problems.Single(p => p.Path == "nodes/wrong/config/connection").Message, StringComparison.Ordinal);
+        Assert.Contains("is a mail connection; this field needs an http connection", problems.Single(p => p.Path == "nodes/wrong/config/connection").Message, StringComparison.Ordinal);
     }
 }

@@ -198,7 +198,7 @@ function nodeForm(node) {
     if (spec.type === "connection") {
       const none = !state.connections.some(c => c.type === spec.connectionType);
       wrapper.append(h("a", { class: "hint", href: none ? `/?connection=new&type=${encodeURIComponent(spec.connectionType)}` : "/#connections-title", dataset: { testid: "connection-create" } },
-        none ? `Add a ${spec.connectionType} connection in the dashboard` : "Manage connections in the dashboard"));
+        none ? `Add ${spec.connectionType === "http" ? "an" : "a"} ${spec.connectionType} connection in the dashboard` : "Manage connections in the dashboard"));
     }
     form.append(wrapper);
     if (node.type === "trigger" && spec.name === "cron") form.append(cronPreview(node));
