@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using ChatFlows.Bot.Tests.Webhooks;
@@ -168,29 +167,4 @@ public sealed class GithubTriageSampleTests : IAsyncLifetime
           {"id": "ask", "type": "agent", "config": {"agent": "{{{agent}}}", "input": "Search takes ten seconds; file it."}}],
          "edges": [{"from": "play", "to": "ask"}]}
         """;
-
-    private sealed class LogCollector : ILoggerProvider
-    {
-        private readonly ConcurrentQueue<string> _messages = new();
-
-        public IReadOnlyList<string> Messages => _messages.ToArray();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(_messages);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(ConcurrentQueue<string> messages) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Debug;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                if (IsEnabled(logLevel)) messages.Enqueue(formatter(state, exception) + exception);
-            }
-        }
-    }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -30,7 +29,7 @@ public sealed class KeysCertificateTests
                 ["ChatFlows:Storage:KeysCertificate"] = WritePfx(folder),
                 ["ChatFlows:Storage:KeysCertificatePassword"] = Password,
             };
-            var logs = new LogCollector();
+            var logs = new LogCollector(LogLevel.Warning);
             await using (var host = new AccessHost(apiKey: null, settings, logs, folder))
             {
                 using var client = host.Client(remote: null);
@@ -65,7 +64,7 @@ public sealed class KeysCertificateTests
     [Fact]
     public async Task KeysCertificate_Unset_LogsOneWarningNamingTheSetting()
     {
-        var logs = new LogCollector();
+        var logs = new LogCollector(LogLevel.Warning);
         await using var host = new AccessHost(apiKey: null, logs: logs);
 
         var warning = Assert.Single(logs.Messages, m => m.Contains("stored unencrypted", StringComparison.Ordinal));
@@ -107,30 +106,5 @@ public sealed class KeysCertificateTests
         var path = Path.Combine(folder, "keys-certificate.pfx");
         File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx, Password));
         return path;
-    }
-
-    private sealed class LogCollector : ILoggerProvider
-    {
-        private readonly ConcurrentQueue<string> _messages = new();
-
-        public IReadOnlyList<string> Messages => _messages.ToArray();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(_messages);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(ConcurrentQueue<string> messages) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                if (IsEnabled(logLevel)) messages.Enqueue(formatter(state, exception));
-            }
-        }
     }
 }

@@ -10,7 +10,7 @@ public sealed class SqlToolHostTests : IAsyncLifetime
     private const string Password = "pg-pass-3141";
     private const string BrokenConnectionString = $"Host=127.0.0.1;Port=1;Username=orders;Password={Password};Timeout=2";
     private readonly string _folder = Directory.CreateTempSubdirectory("chatflows-sql-").FullName;
-    private readonly CapturedLogs _logs = new();
+    private readonly LogCollector _logs = new();
     private HostFixture _host = null!;
 
     // A folder the host has not created yet: the SQLite file of orders-db is made with its folder on first use.
