@@ -39,9 +39,9 @@ public sealed class ApprovalNode(Template prompt, IReadOnlyList<Template> approv
             for (var i = 0; i < list.Count; i++)
             {
                 var field = $"approvers/{i}";
-                if (Template.HasMarkup(list[i])) approvers.Add(Template.Parse(list[i], setup.FieldPath(field), setup.Sandbox));
-                else if (CheckApprover(list[i]) is { } problem) setup.Problem(field, problem);
-                else approvers.Add(Template.Parse(list[i], setup.FieldPath(field), setup.Sandbox));
+                // A template is checked when it renders; a fixed approver now.
+                if (!Template.HasMarkup(list[i]) && CheckApprover(list[i]) is { } problem) setup.Problem(field, problem);
+                else if (setup.TemplateOf(list[i], field) is { } approver) approvers.Add(approver);
             }
         }
         return setup.HasProblems ? null : new ApprovalNode(prompt!, approvers, timeout, draft);

@@ -69,7 +69,15 @@ public sealed class NodeSetup
     public Template? Template(string field, bool required = false)
     {
         var text = String(field, required);
-        if (text is null) return null;
+        return text is null ? null : TemplateOf(text, field);
+    }
+
+    /// <summary>
+    /// Text read from <paramref name="field"/> (e.g. one item of a list, <c>approvers/0</c>) parsed as a Liquid
+    /// template; null, with the problem reported at the field, when it does not parse.
+    /// </summary>
+    public Template? TemplateOf(string text, string field)
+    {
         try
         {
             return Expressions.Template.Parse(text, FieldPath(field), Sandbox);

@@ -187,6 +187,21 @@ public class WorkflowValidatorTests
     }
 
     [Fact]
+    public void Validate_ApproverTemplateThatDoesNotParse_IsAProblemAtThatApprover()
+    {
+        // Found by the input fuzz test: this threw, and saving the workflow answered 500.
+        const string json = """
+            {"id": "ask", "nodes": [{"id": "start", "type": "trigger", "config": {"kind": "manual"}},
+              {"id": "ok", "type": "approval", "config": {"prompt": "Ship?", "approvers": ["{% for", "anyone"]}}],
+             "edges": [{"from": "start", "to": "ok"}]}
+            """;
+
+        var problems = _validator.Validate(WorkflowJson.Parse(json));
+
+        AssertMessage(problems, "nodes/ok/config/approvers/0", "does not parse");
+    }
+
+    [Fact]
     public void Validate_WorkflowIdGithub_IsReservedForGitHubsSharedHookAddress()
     {
         const string json = """
