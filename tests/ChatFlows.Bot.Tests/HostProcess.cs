@@ -47,6 +47,14 @@ internal sealed class HostProcess : IDisposable
         return new HostProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start."));
     }
 
+    /// <summary>Waits for the process to end by itself; its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan patience)
+    {
+        using var timeout = new CancellationTokenSource(patience);
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
     /// <summary>Kills the process at once, as <c>kill -9</c> does.</summary>
     public async Task KillAsync()
     {

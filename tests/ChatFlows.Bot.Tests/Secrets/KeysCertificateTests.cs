@@ -77,18 +77,20 @@ public sealed class KeysCertificateTests
         var folder = Directory.CreateTempSubdirectory("chatflows-keys-").FullName;
         try
         {
-            var failure = await Assert.ThrowsAnyAsync<Exception>(async () =>
+            // The real executable, as an operator starts it: it must stop, and say which setting to fix.
+            using var host = HostProcess.Start(folder, new Dictionary<string, string>
             {
-                await using var host = new AccessHost(apiKey: null, new Dictionary<string, string>
-                {
-                    ["ChatFlows:Storage:KeysCertificate"] = WritePfx(folder),
-                    ["ChatFlows:Storage:KeysCertificatePassword"] = "not-the-password",
-                }, folder: folder);
+                ["ChatFlows:Storage:ConnectionString"] = $"Data Source={Path.Combine(folder, "chatflows.db")}",
+                ["ChatFlows:Storage:KeysDirectory"] = Path.Combine(folder, "keys"),
+                ["ChatFlows:Storage:KeysCertificate"] = WritePfx(folder),
+                ["ChatFlows:Storage:KeysCertificatePassword"] = "not-the-password",
             });
 
-            var validation = failure as OptionsValidationException ?? failure.InnerException as OptionsValidationException ?? throw failure;
-            Assert.Contains("ChatFlows:Storage:KeysCertificate", validation.Message, StringComparison.Ordinal);
-            Assert.Contains("could not be opened", validation.Message, StringComparison.Ordinal);
+            var exitCode = await host.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+            Assert.NotEqual(0, exitCode);
+            Assert.Contains("ChatFlows:Storage:KeysCertificate", host.Output, StringComparison.Ordinal);
+            Assert.Contains("could not be opened", host.Output, StringComparison.Ordinal);
         }
         finally
         {
