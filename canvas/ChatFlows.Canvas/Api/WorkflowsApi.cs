@@ -96,7 +96,7 @@ public static class WorkflowsApi
                 new Dictionary<string, string[]> { ["id"] = [$"The document's id '{document.Id}' differs from '{id}' in the URL; a workflow cannot be renamed by saving it. Leave id out or make it '{id}'."] },
                 title: InvalidTitle);
         }
-        document = WithId(document, id);
+        document = document with { Id = id };
         if (Invalid(engine, document) is { } invalid) return invalid;
         if (await TakenAsync(store, document, ct) is { } taken) return taken;
 
@@ -155,17 +155,6 @@ public static class WorkflowsApi
 
     private static ProblemHttpResult NoSuchWorkflow(string id) =>
         TypedResults.Problem(title: "No such workflow.", detail: $"There is no workflow '{id}'.", statusCode: StatusCodes.Status404NotFound);
-
-    private static WorkflowDocument WithId(WorkflowDocument document, string id) => new()
-    {
-        Id = id,
-        Name = document.Name,
-        Description = document.Description,
-        Version = document.Version,
-        Nodes = document.Nodes,
-        Edges = document.Edges,
-        Layout = document.Layout,
-    };
 
 
     private static string Location(string id) => $"/api/workflows/{Uri.EscapeDataString(id)}";

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace ChatFlows.Core.Documents;
 
 /// <summary>A workflow as authored: nodes, edges and canvas layout (docs/semantics.md, version 1).</summary>
-public sealed class WorkflowDocument
+public sealed record WorkflowDocument
 {
     /// <summary>Stable identifier, used by <c>/run &lt;id&gt;</c> and the API.</summary>
     public required string Id { get; init; }
@@ -25,6 +25,18 @@ public sealed class WorkflowDocument
 
     /// <summary>Canvas positions; never read by the engine.</summary>
     public JsonObject? Layout { get; init; }
+
+    /// <summary>
+    /// Sample data pinned by its authors for testing single nodes (README §Test a node): <c>{ "trigger": …,
+    /// "nodes": { "&lt;node id&gt;": output } }</c>. Saved with the workflow, never with its runs; never read by a run.
+    /// </summary>
+    public JsonObject? Pinned { get; init; }
+
+    /// <summary>
+    /// The workflow's own tests (README §Workflow tests): each a trigger payload, mocked node outputs and expectations.
+    /// Never read by a run.
+    /// </summary>
+    public JsonArray? Tests { get; init; }
 
     /// <summary>The display name: <see cref="Name"/> or else the id.</summary>
     public string DisplayName => string.IsNullOrWhiteSpace(Name) ? Id : Name;

@@ -13,7 +13,7 @@ public static class WorkflowJson
 {
     private static readonly JsonWriterOptions WriteOptions = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private static readonly HashSet<string> DocumentFields = ["id", "name", "description", "version", "nodes", "edges", "layout"];
+    private static readonly HashSet<string> DocumentFields = ["id", "name", "description", "version", "nodes", "edges", "layout", "pinned", "tests"];
     private static readonly HashSet<string> NodeFields = ["id", "name", "type", "config", "output", "retry", "timeout", "onError"];
     private static readonly HashSet<string> EdgeFields = ["from", "port", "to"];
     private static readonly HashSet<string> RetryFields = ["maxAttempts", "initialDelay", "backoffFactor", "maxDelay", "jitter"];
@@ -53,6 +53,8 @@ public static class WorkflowJson
             Nodes = nodes?.Select((n, i) => ReadNode(n, $"nodes/{i}")).ToArray() ?? [],
             Edges = edges?.Select((e, i) => ReadEdge(e, $"edges/{i}")).ToArray() ?? [],
             Layout = doc["layout"] is null ? null : AsObject(doc["layout"], "layout").DeepClone().AsObject(),
+            Pinned = doc["pinned"] is null ? null : AsObject(doc["pinned"], "pinned").DeepClone().AsObject(),
+            Tests = doc["tests"] is null ? null : OptionalArray(doc, "tests", "tests")!.DeepClone().AsArray(),
         };
     }
 
@@ -133,6 +135,16 @@ public static class WorkflowJson
         {
             writer.WritePropertyName("layout");
             document.Layout.WriteTo(writer);
+        }
+        if (document.Pinned is not null)
+        {
+            writer.WritePropertyName("pinned");
+            document.Pinned.WriteTo(writer);
+        }
+        if (document.Tests is not null)
+        {
+            writer.WritePropertyName("tests");
+            document.Tests.WriteTo(writer);
         }
         writer.WriteEndObject();
     }

@@ -15,7 +15,7 @@ public sealed partial class AgentNode(string agentId, Template input, int maxToo
 {
     /// <summary>Registers the kind.</summary>
     public static void Register(NodeRegistry registry, BuiltInNodeOptions options) =>
-        registry.Add(new NodeKind(NodeTypes.Agent, null, setup => Setup(setup, options)) { Description = "Asks an agent: a model with instructions and tools." });
+        registry.Add(new NodeKind(NodeTypes.Agent, null, setup => Setup(setup, options)) { SideEffect = "calls a model, whose tools may act", Description = "Asks an agent: a model with instructions and tools." });
 
     private static AgentNode? Setup(NodeSetup setup, BuiltInNodeOptions options)
     {

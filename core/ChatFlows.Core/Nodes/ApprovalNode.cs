@@ -24,6 +24,7 @@ public sealed class ApprovalNode(Template prompt, IReadOnlyList<Template> approv
         registry.Add(new NodeKind(NodeTypes.Approval, null, Setup)
         {
             Ports = ["approved", "rejected", NodeResult.ExpiredPort],
+            SideEffect = "posts an approval card to chat and waits for a person",
             Description = "Waits for a person to approve or reject.",
         });
 

@@ -45,7 +45,7 @@ public sealed class HttpNode : INodeHandler
     public static void Register(NodeRegistry registry, BuiltInNodeOptions options)
     {
         var clients = new Clients(options);
-        registry.Add(new NodeKind(NodeTypes.Tool, "http", setup => Setup(setup, clients, options.Connections)) { CredentialFields = ["headers/*", "query/*"], Description = "Sends an HTTP request." });
+        registry.Add(new NodeKind(NodeTypes.Tool, "http", setup => Setup(setup, clients, options.Connections)) { CredentialFields = ["headers/*", "query/*"], SideEffect = "sends an HTTP request", Description = "Sends an HTTP request." });
     }
 
     private static HttpNode? Setup(NodeSetup setup, Clients clients, ConnectionRegistry? connections)

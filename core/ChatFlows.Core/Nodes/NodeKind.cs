@@ -33,6 +33,12 @@ public sealed class NodeKind(string type, string? kind, Func<NodeSetup, INodeHan
     /// </summary>
     public IReadOnlyList<string> CredentialFields { get; init; } = [];
 
+    /// <summary>
+    /// What running the node does outside the run, as a phrase ("posts a message to chat"); null when it does nothing
+    /// outside. Testing a single node asks before doing it (README §Test a node).
+    /// </summary>
+    public string? SideEffect { get; init; }
+
     /// <summary>One line for listings and the editor's palette.</summary>
     public string Description { get; init; } = "";
 

@@ -54,7 +54,7 @@ public sealed class SqliteWorkflowStore(SqliteDatabase database, TimeProvider ti
             // An id used before and deleted continues its numbering: runs of the old workflow stay pinned to their
             // versions, and a plan cached for an old version is never mistaken for the new document.
             var last = await connection.ExecuteScalarAsync<int>(new CommandDefinition(LastVersionSql, new { document.Id }, transaction, cancellationToken: ct));
-            saved = WithVersion(document, last + 1);
+            saved = document with { Version = last + 1 };
             var args = new { document.Id, Document = WorkflowJson.Serialize(saved), Now = UnixTime.From(now), saved.Version };
             if (await connection.ExecuteAsync(new CommandDefinition(InsertSql, args, transaction, cancellationToken: ct)) != 1) return null;
             await connection.ExecuteAsync(new CommandDefinition(InsertVersionSql, args, transaction, cancellationToken: ct));
@@ -68,7 +68,7 @@ public sealed class SqliteWorkflowStore(SqliteDatabase database, TimeProvider ti
     public async Task<StoredWorkflow?> UpdateAsync(WorkflowDocument document, int expectedVersion, CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
-        var saved = WithVersion(document, expectedVersion + 1);
+        var saved = document with { Version = expectedVersion + 1 };
         var json = WorkflowJson.Serialize(saved);
         var args = new { document.Id, Document = json, Now = UnixTime.From(now), Expected = expectedVersion, saved.Version };
         DateTimeOffset createdAt;
@@ -94,17 +94,6 @@ public sealed class SqliteWorkflowStore(SqliteDatabase database, TimeProvider ti
         Changed?.Invoke(new WorkflowChange(id, null));
         return true;
     }
-
-    private static WorkflowDocument WithVersion(WorkflowDocument document, int version) => new()
-    {
-        Id = document.Id,
-        Name = document.Name,
-        Description = document.Description,
-        Version = version,
-        Nodes = document.Nodes,
-        Edges = document.Edges,
-        Layout = document.Layout,
-    };
 
     private sealed class WorkflowRow
     {
