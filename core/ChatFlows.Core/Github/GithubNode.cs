@@ -30,7 +30,35 @@ public sealed class GithubNode : INodeHandler
 
     /// <summary>Registers the kind.</summary>
     public static void Register(NodeRegistry registry, BuiltInNodeOptions options) =>
-        registry.Add(new NodeKind(NodeTypes.Tool, "github", setup => Setup(setup, options)) { SideEffect = "calls GitHub's API (creating, commenting on, labelling or closing issues)", Description = "Creates, comments on, labels, closes, reads and lists GitHub issues and pull requests." });
+        registry.Add(new NodeKind(NodeTypes.Tool, "github", setup => Setup(setup, options)) 
+        {
+            SideEffect = "calls GitHub's API (creating, commenting on, labelling or closing issues)",
+            Label = "GitHub",
+            Description = "Creates, comments on, labels, closes, reads and lists GitHub issues and pull requests.",
+            Config = new() { ["connection"] = "github", ["action"] = GithubActions.CreateIssue, ["repository"] = "", ["title"] = "" },
+            Fields =
+            [
+                new("connection", "Connection", NodeFieldTypes.Connection) { ConnectionType = ConnectionTypes.Github, Required = true },
+                new("action", "Action", NodeFieldTypes.Select) { Required = true, Options = GithubActions.All },
+                new("repository", "Repository") { Required = true, Template = true, Hint = "owner/name, like octo-org/website; may use templates ({{ trigger.repository.full_name }})." },
+                new("number", "Issue or PR number")
+                {
+                    Template = true,
+                    Actions = [GithubActions.Comment, GithubActions.CloseIssue, GithubActions.AddLabels, GithubActions.GetIssue, GithubActions.GetPullRequest],
+                    Hint = "A number or a template, like {{ trigger.issue.number }}.",
+                },
+                new("title", "Title") { Template = true, Actions = [GithubActions.CreateIssue], Hint = "A template." },
+                new("body", "Body", NodeFieldTypes.Textarea) { Template = true, Actions = [GithubActions.CreateIssue, GithubActions.Comment], Hint = "Markdown; a template." },
+                new("labels", "Labels", NodeFieldTypes.List)
+                {
+                    Template = true,
+                    Actions = [GithubActions.CreateIssue, GithubActions.AddLabels, GithubActions.ListIssues],
+                    Hint = "One a line; each a template. Text with commas (an agent's \"bug, ui\") gives several labels.",
+                },
+                new("assignees", "Assignees", NodeFieldTypes.List) { Template = true, Actions = [GithubActions.CreateIssue], Hint = "GitHub logins, one a line." },
+                new("state", "State", NodeFieldTypes.Select) { Actions = [GithubActions.ListIssues], Options = ["open", "closed", "all"] },
+            ],
+        });
 
     private static GithubNode? Setup(NodeSetup setup, BuiltInNodeOptions options)
     {

@@ -15,7 +15,19 @@ public sealed partial class AgentNode(string agentId, Template input, int maxToo
 {
     /// <summary>Registers the kind.</summary>
     public static void Register(NodeRegistry registry, BuiltInNodeOptions options) =>
-        registry.Add(new NodeKind(NodeTypes.Agent, null, setup => Setup(setup, options)) { SideEffect = "calls a model, whose tools may act", Description = "Asks an agent: a model with instructions and tools." });
+        registry.Add(new NodeKind(NodeTypes.Agent, null, setup => Setup(setup, options)) 
+        {
+            SideEffect = "calls a model, whose tools may act",
+            Label = "Agent",
+            Description = "Asks an agent: a model with instructions and tools.",
+            Config = new() { ["agent"] = "", ["input"] = "{{ trigger }}" },
+            Fields =
+            [
+                new("agent", "Agent", NodeFieldTypes.Agent) { Required = true },
+                new("input", "Input", NodeFieldTypes.Textarea) { Required = true, Template = true, Hint = "A template, like {{ data.items }}." },
+                new("maxToolRounds", "Max tool rounds", NodeFieldTypes.Number),
+            ],
+        });
 
     private static AgentNode? Setup(NodeSetup setup, BuiltInNodeOptions options)
     {

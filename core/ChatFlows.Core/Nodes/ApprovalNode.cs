@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Expressions;
 
@@ -25,7 +26,16 @@ public sealed class ApprovalNode(Template prompt, IReadOnlyList<Template> approv
         {
             Ports = ["approved", "rejected", NodeResult.ExpiredPort],
             SideEffect = "posts an approval card to chat and waits for a person",
+            Label = "Approval",
             Description = "Waits for a person to approve or reject.",
+            Config = new() { ["prompt"] = "", ["approvers"] = new JsonArray("anyone"), ["timeout"] = "PT4H" },
+            Fields =
+            [
+                new("prompt", "Prompt", NodeFieldTypes.Textarea) { Required = true, Template = true },
+                new("approvers", "Approvers", NodeFieldTypes.List) { Required = true, Template = true, Hint = "One a line: slack:U012…, teams:<AAD id>, playground:name, or anyone." },
+                new("timeout", "Timeout") { Hint = "ISO-8601 duration, like PT4H; then the expired port fires." },
+                new("draft", "Draft", NodeFieldTypes.Textarea) { Template = true, Hint = "Text the approver may edit before approving." },
+            ],
         });
 
     private static ApprovalNode? Setup(NodeSetup setup)

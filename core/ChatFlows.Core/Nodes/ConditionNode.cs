@@ -12,7 +12,22 @@ public sealed class ConditionNode(Condition expression) : INodeHandler
 
     /// <summary>Registers the kind.</summary>
     public static void Register(NodeRegistry registry) =>
-        registry.Add(new NodeKind(NodeTypes.Condition, null, Setup) { Ports = ["true", "false"], Description = "Branches on a JavaScript expression." });
+        registry.Add(new NodeKind(NodeTypes.Condition, null, Setup) 
+        {
+            Ports = ["true", "false"],
+            Label = "Condition",
+            Description = "Branches on a JavaScript expression.",
+            Config = new() { ["expression"] = "" },
+            Fields =
+            [
+                new("expression", "Expression", NodeFieldTypes.Textarea)
+                {
+                    Required = true,
+                    Expression = true,
+                    Hint = "JavaScript over trigger, data and run, like data.items.length > 0.",
+                },
+            ],
+        });
 
     private static ConditionNode? Setup(NodeSetup setup) =>
         setup.Expression("expression", required: true) is { } expression && !setup.HasProblems ? new ConditionNode(expression) : null;

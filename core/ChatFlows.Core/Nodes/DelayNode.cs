@@ -14,7 +14,13 @@ public sealed class DelayNode(TimeSpan duration, TimeSpan inlineLimit) : INodeHa
 
     /// <summary>Registers the kind.</summary>
     public static void Register(NodeRegistry registry, BuiltInNodeOptions options) =>
-        registry.Add(new NodeKind(NodeTypes.Tool, "delay", setup => Setup(setup, options)) { Description = "Waits for a duration." });
+        registry.Add(new NodeKind(NodeTypes.Tool, "delay", setup => Setup(setup, options)) 
+        {
+            Label = "Delay",
+            Description = "Waits for a duration.",
+            Config = new() { ["duration"] = "PT5S" },
+            Fields = [new("duration", "Duration") { Required = true, Hint = "ISO-8601 duration, like PT30S or PT2H." }],
+        });
 
     private static DelayNode? Setup(NodeSetup setup, BuiltInNodeOptions options) =>
         setup.Duration("duration", required: true) is { } duration && !setup.HasProblems ? new DelayNode(duration, options.InlineDelayLimit) : null;

@@ -33,7 +33,21 @@ public sealed class EmailOutputNode : INodeHandler
 
     /// <summary>Registers the kind; it sends through the connections of <paramref name="options"/>.</summary>
     public static void Register(NodeRegistry registry, BuiltInNodeOptions options) =>
-        registry.Add(new NodeKind(NodeTypes.Output, "email", setup => Setup(setup, options.Connections)) { SideEffect = "sends an e-mail", Description = "Sends an e-mail (Markdown text) through a mail connection." });
+        registry.Add(new NodeKind(NodeTypes.Output, "email", setup => Setup(setup, options.Connections)) 
+        {
+            SideEffect = "sends an e-mail",
+            Label = "Email",
+            Description = "Sends an e-mail (Markdown text) through a mail connection.",
+            Config = new() { ["connection"] = "", ["to"] = "", ["subject"] = "", ["text"] = "" },
+            Fields =
+            [
+                new("connection", "Connection", NodeFieldTypes.Connection) { ConnectionType = ConnectionTypes.Mail, Required = true, Hint = "The mail connection whose SMTP server sends it." },
+                new("to", "To") { Required = true, Template = true, Hint = "Comma-separated addresses; a template, like {{ trigger.from }}." },
+                new("cc", "Cc") { Template = true, Hint = "Comma-separated addresses; empty: none." },
+                new("subject", "Subject") { Required = true, Template = true, Hint = "A template, like Re: {{ trigger.subject }}." },
+                new("text", "Text", NodeFieldTypes.Textarea) { Required = true, Template = true, Hint = "Markdown (a template); sent as plain text and as HTML. Sent once per run." },
+            ],
+        });
 
     private static EmailOutputNode? Setup(NodeSetup setup, ConnectionRegistry? connections)
     {

@@ -18,7 +18,20 @@ public sealed class EmailTriggerNode : INodeHandler
 
     /// <summary>Registers the kind.</summary>
     public static void Register(NodeRegistry registry) =>
-        registry.Add(new NodeKind(NodeTypes.Trigger, EmailTrigger.Kind, Setup) { Description = "Started by new mail in a folder of a mail connection (IMAP)." });
+        registry.Add(new NodeKind(NodeTypes.Trigger, EmailTrigger.Kind, Setup)
+        {
+            Label = "Email",
+            Description = "Started by new mail in a folder of a mail connection (IMAP).",
+            Config = new() { ["connection"] = "", ["folder"] = "INBOX" },
+            Fields =
+            [
+                new("connection", "Connection", NodeFieldTypes.Connection) { ConnectionType = ConnectionTypes.Mail, Required = true, Hint = "The mail connection whose mailbox is watched." },
+                new("folder", "Folder") { Hint = "The IMAP folder; empty: INBOX. Only mail that arrives after the workflow is saved starts runs." },
+                new("from", "From") { Hint = "A regular expression the sender must match (ignoring case), like @example\\.com$; empty: anyone." },
+                new("subject", "Subject") { Hint = "A regular expression the subject must match (ignoring case); empty: any subject." },
+                new("channel", "Channel") { Hint = "Where its runs post progress and approvals: slack:C0123, teams:…, playground:name." },
+            ],
+        });
 
     private static EmailTriggerNode? Setup(NodeSetup setup)
     {

@@ -11,7 +11,14 @@ public sealed class EndNode(JsonTemplate? value) : INodeHandler
 {
     /// <summary>Registers the kind.</summary>
     public static void Register(NodeRegistry registry) =>
-        registry.Add(new NodeKind(NodeTypes.Output, "end", Setup) { ProducesRunResult = true, EndsRun = true, Description = "Ends the run with a result." });
+        registry.Add(new NodeKind(NodeTypes.Output, "end", Setup) 
+        {
+            ProducesRunResult = true,
+            EndsRun = true,
+            Label = "End",
+            Description = "Ends the run with a result.",
+            Fields = [new("value", "Result", NodeFieldTypes.Json) { Template = true }],
+        });
 
     private static EndNode? Setup(NodeSetup setup)
     {

@@ -45,7 +45,34 @@ public sealed class HttpNode : INodeHandler
     public static void Register(NodeRegistry registry, BuiltInNodeOptions options)
     {
         var clients = new Clients(options);
-        registry.Add(new NodeKind(NodeTypes.Tool, "http", setup => Setup(setup, clients, options.Connections)) { CredentialFields = ["headers/*", "query/*"], SideEffect = "sends an HTTP request", Description = "Sends an HTTP request." });
+        registry.Add(new NodeKind(NodeTypes.Tool, "http", setup => Setup(setup, clients, options.Connections)) 
+        {
+            CredentialFields = ["headers/*", "query/*"],
+            SideEffect = "sends an HTTP request",
+            Label = "HTTP request",
+            Description = "Sends an HTTP request.",
+            Config = new() { ["method"] = "GET", ["url"] = "" },
+            Fields =
+            [
+                new("method", "Method", NodeFieldTypes.Select) { Options = [.. Methods.Select(m => m.Method)] },
+                new("connection", "Connection", NodeFieldTypes.Connection)
+                {
+                    ConnectionType = ConnectionTypes.Http,
+                    Hint = "Optional: an http connection whose BaseUrl the URL is relative to and whose headers (credentials) are sent too.",
+                },
+                new("url", "URL") { Required = true, Template = true, Hint = "Absolute http(s) URL, or relative to the connection's BaseUrl; may use templates." },
+                new("headers", "Headers", NodeFieldTypes.Map)
+                {
+                    Template = true,
+                    Hint = "Names and values; credentials as {{ secrets.NAME }}, with no filter (e.g. \"Bearer {{ secrets.API_TOKEN }}\").",
+                },
+                new("query", "Query", NodeFieldTypes.Map) { Template = true, Hint = "Names and values; a value may hold {{ secrets.NAME }}, with no filter." },
+                new("body", "Body", NodeFieldTypes.Json) { Template = true },
+                new("fullResponse", "Output the status and headers too", NodeFieldTypes.Bool),
+                new("requestTimeout", "Request timeout") { Hint = "ISO-8601 duration, like PT10S." },
+                new("retries", "Retries", NodeFieldTypes.Number),
+            ],
+        });
     }
 
     private static HttpNode? Setup(NodeSetup setup, Clients clients, ConnectionRegistry? connections)

@@ -17,7 +17,19 @@ public sealed class MessageNode(Template? text, JsonTemplate? card, Template? ch
 
     /// <summary>Registers the kind; messages are posted through <paramref name="channels"/>.</summary>
     public static void Register(NodeRegistry registry, ChatChannels? channels) =>
-        registry.Add(new NodeKind(NodeTypes.Output, "message", setup => Setup(setup, channels)) { SideEffect = "posts a message to chat", Description = "Posts a message or card to the thread or a channel." });
+        registry.Add(new NodeKind(NodeTypes.Output, "message", setup => Setup(setup, channels)) 
+        {
+            SideEffect = "posts a message to chat",
+            Label = "Message",
+            Description = "Posts a message or card to the thread or a channel.",
+            Config = new() { ["text"] = "" },
+            Fields =
+            [
+                new("text", "Text", NodeFieldTypes.Textarea) { Template = true, Hint = "A template." },
+                new("card", "Card", NodeFieldTypes.Json) { Template = true, Hint = "An Adaptive Card object." },
+                new("channel", "Channel") { Template = true, Hint = "Empty: the run's thread." },
+            ],
+        });
 
     private static MessageNode? Setup(NodeSetup setup, ChatChannels? channels)
     {

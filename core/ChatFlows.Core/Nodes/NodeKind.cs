@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using ChatFlows.Core.Documents;
 
 namespace ChatFlows.Core.Nodes;
@@ -41,6 +42,28 @@ public sealed class NodeKind(string type, string? kind, Func<NodeSetup, INodeHan
 
     /// <summary>One line for listings and the editor's palette.</summary>
     public string Description { get; init; } = "";
+
+    /// <summary>What the palette and the kind picker call it ("HTTP request"); the kind or type when not given.</summary>
+    public string Label
+    {
+        get => field ?? Kind ?? Type;
+        init;
+    }
+
+    /// <summary>The config fields the editor's form shows, in order; config rules live in the factory beside them.</summary>
+    public IReadOnlyList<NodeField> Fields { get; init; } = [];
+
+    /// <summary>What a new node's config starts with, without the kind field (see <see cref="NewConfig"/>).</summary>
+    public JsonObject Config { get; init; } = [];
+
+    /// <summary>A new node's config: the kind field first (<c>kind</c> or <c>tool</c>), as documents write it, then <see cref="Config"/>.</summary>
+    public JsonObject NewConfig()
+    {
+        var config = new JsonObject();
+        if (Kind is not null && NodeTypeInfo.Of(Type)?.KindField is { } field) config[field] = Kind;
+        foreach (var (name, value) in Config) config[name] = value?.DeepClone();
+        return config;
+    }
 
     /// <summary>Reads the config; returns a handler, or null when the config has problems (reported to the setup).</summary>
     public INodeHandler? Create(NodeSetup setup) => create(setup);

@@ -9,6 +9,7 @@ namespace ChatFlows.Core.Nodes;
 public sealed class NodeRegistry
 {
     private readonly Dictionary<string, NodeKind> _kinds = new(StringComparer.Ordinal);
+    private readonly List<NodeKind> _order = [];
 
     /// <summary>The bounds of the templates and conditions of the nodes this registry sets up.</summary>
     public SandboxOptions Sandbox { get; init; } = SandboxOptions.Default;
@@ -19,12 +20,14 @@ public sealed class NodeRegistry
     /// <summary>Registers a kind; a kind with the same name is replaced.</summary>
     public NodeRegistry Add(NodeKind kind)
     {
+        if (_kinds.TryGetValue(kind.Name, out var old)) _order[_order.IndexOf(old)] = kind;
+        else _order.Add(kind);
         _kinds[kind.Name] = kind;
         return this;
     }
 
-    /// <summary>Every registered kind.</summary>
-    public IEnumerable<NodeKind> Kinds => _kinds.Values;
+    /// <summary>Every registered kind, in the order registered (a replaced kind keeps its place).</summary>
+    public IEnumerable<NodeKind> Kinds => _order;
 
     /// <summary>The kind for a node, or null when its type or kind is unknown.</summary>
     public NodeKind? Find(WorkflowNode node) =>
@@ -42,21 +45,22 @@ public sealed class NodeRegistry
     {
         options ??= new BuiltInNodeOptions();
         var registry = new NodeRegistry { Sandbox = options.Sandbox, Connections = options.Connections };
+        // In the palette's order: kinds of a type are listed as they are registered.
         TriggerNodes.Register(registry);
         EmailTriggerNode.Register(registry);
-        TransformNode.Register(registry);
-        DelayNode.Register(registry, options);
-        ConditionNode.Register(registry);
-        EndNode.Register(registry);
-        RespondNode.Register(registry);
-        MessageNode.Register(registry, options.Chat);
-        ApprovalNode.Register(registry);
-        SubworkflowNode.Register(registry, options);
+        AgentNode.Register(registry, options);
         HttpNode.Register(registry, options);
         SqlNode.Register(registry, options);
-        EmailOutputNode.Register(registry, options);
-        AgentNode.Register(registry, options);
         Github.GithubNode.Register(registry, options);
+        TransformNode.Register(registry);
+        DelayNode.Register(registry, options);
+        SubworkflowNode.Register(registry, options);
+        ConditionNode.Register(registry);
+        ApprovalNode.Register(registry);
+        MessageNode.Register(registry, options.Chat);
+        RespondNode.Register(registry);
+        EmailOutputNode.Register(registry, options);
+        EndNode.Register(registry);
         return registry;
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Expressions;
 
@@ -13,7 +14,18 @@ public sealed class RespondNode(JsonTemplate? body, int status) : INodeHandler
 {
     /// <summary>Registers the kind.</summary>
     public static void Register(NodeRegistry registry) =>
-        registry.Add(new NodeKind(NodeTypes.Output, "respond", Setup) { ProducesRunResult = true, Description = "Answers the webhook request." });
+        registry.Add(new NodeKind(NodeTypes.Output, "respond", Setup) 
+        {
+            ProducesRunResult = true,
+            Label = "Respond",
+            Description = "Answers the webhook request.",
+            Config = new() { ["body"] = new JsonObject(), ["status"] = 200 },
+            Fields =
+            [
+                new("body", "Body", NodeFieldTypes.Json) { Template = true },
+                new("status", "Status", NodeFieldTypes.Number),
+            ],
+        });
 
     private static RespondNode? Setup(NodeSetup setup)
     {

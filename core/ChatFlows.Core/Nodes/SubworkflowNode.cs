@@ -17,7 +17,19 @@ public sealed class SubworkflowNode(string workflowId, JsonTemplate? input, stri
 
     /// <summary>Registers the kind.</summary>
     public static void Register(NodeRegistry registry, BuiltInNodeOptions options) =>
-        registry.Add(new NodeKind(NodeTypes.Tool, "subworkflow", setup => Setup(setup, options)) { SideEffect = "starts a run of another workflow", Description = "Runs another workflow and waits for its result." });
+        registry.Add(new NodeKind(NodeTypes.Tool, "subworkflow", setup => Setup(setup, options)) 
+        {
+            SideEffect = "starts a run of another workflow",
+            Label = "Sub-workflow",
+            Description = "Runs another workflow and waits for its result.",
+            Config = new() { ["workflow"] = "" },
+            Fields =
+            [
+                new("workflow", "Workflow") { Required = true, List = "workflow-ids" },
+                new("input", "Input", NodeFieldTypes.Json) { Template = true },
+                new("trigger", "Trigger node"),
+            ],
+        });
 
     private static SubworkflowNode? Setup(NodeSetup setup, BuiltInNodeOptions options)
     {

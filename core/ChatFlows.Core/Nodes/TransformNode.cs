@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Expressions;
 
@@ -8,7 +9,13 @@ public sealed class TransformNode(JsonTemplate value) : INodeHandler
 {
     /// <summary>Registers the kind.</summary>
     public static void Register(NodeRegistry registry) =>
-        registry.Add(new NodeKind(NodeTypes.Tool, "transform", Setup) { Description = "Builds a value from templates." });
+        registry.Add(new NodeKind(NodeTypes.Tool, "transform", Setup) 
+        {
+            Label = "Transform",
+            Description = "Builds a value from templates.",
+            Config = new() { ["value"] = new JsonObject() },
+            Fields = [new("value", "Value", NodeFieldTypes.Json) { Required = true, Template = true, Hint = "Any JSON; its strings are templates." }],
+        });
 
     private static TransformNode? Setup(NodeSetup setup) =>
         setup.JsonTemplate("value", required: true) is { } value && !setup.HasProblems ? new TransformNode(value) : null;

@@ -13,11 +13,57 @@ public static partial class TriggerNodes
     /// <summary>Registers manual, command, webhook, schedule and message triggers.</summary>
     public static void Register(NodeRegistry registry)
     {
-        registry.Add(new NodeKind(NodeTypes.Trigger, "manual", _ => PassThrough.Instance) { Description = "Started by Play, the API or the CLI." });
-        registry.Add(new NodeKind(NodeTypes.Trigger, "command", SetupCommand) { Description = "Started by /run <command> in chat." });
-        registry.Add(new NodeKind(NodeTypes.Trigger, "webhook", SetupWebhook) { CredentialFields = ["secret"], Description = "Started by a signed POST to /hooks/{workflowId}, or by GitHub's deliveries (provider github)." });
-        registry.Add(new NodeKind(NodeTypes.Trigger, "schedule", SetupSchedule) { Description = "Started by a cron schedule in a time zone." });
-        registry.Add(new NodeKind(NodeTypes.Trigger, "message", SetupMessage) { Description = "Started by a chat message matching a pattern." });
+        registry.Add(new NodeKind(NodeTypes.Trigger, "manual", _ => PassThrough.Instance) { Label = "Manual", Description = "Started by Play, the API or the CLI." });
+        registry.Add(new NodeKind(NodeTypes.Trigger, "command", SetupCommand)
+        {
+            Label = "Command",
+            Description = "Started by /run <command> in chat.",
+            Config = new() { ["command"] = "" },
+            Fields = [new("command", "Command name") { Hint = "/run <command> in Slack or Teams; empty: the workflow's id." }],
+        });
+        registry.Add(new NodeKind(NodeTypes.Trigger, "webhook", SetupWebhook)
+        {
+            CredentialFields = ["secret"],
+            Label = "Webhook",
+            Description = "Started by a signed POST to /hooks/{workflowId}, or by GitHub's deliveries (provider github).",
+            Config = new() { ["secret"] = "" },
+            Fields =
+            [
+                new("secret", "Secret") { Required = true, Hint = "Plain text or {{ secrets.NAME }}; callers sign the body with it (X-ChatFlows-Signature: sha256=…)." },
+                new("timestamped", "Require timestamped signatures", NodeFieldTypes.Bool) { Hint = "Callers send X-ChatFlows-Timestamp and sign \"<timestamp>.<body>\"; old or repeated requests are refused. Not with GitHub." },
+                new("provider", "Sender", NodeFieldTypes.Select)
+                {
+                    Options = [Running.WebhookTriggers.ChatFlowsProvider, Running.WebhookTriggers.GithubProvider],
+                    Hint = "github: GitHub's deliveries, signed as X-Hub-Signature-256, one run per X-GitHub-Delivery; payload is GitHub's body plus event and delivery.",
+                },
+                new("events", "GitHub events", NodeFieldTypes.List) { Hint = "With github: one event a line (issues, pull_request, push…), or * for all; others answer 200 without a run." },
+            ],
+        });
+        registry.Add(new NodeKind(NodeTypes.Trigger, "schedule", SetupSchedule)
+        {
+            Label = "Schedule",
+            Description = "Started by a cron schedule in a time zone.",
+            Config = new() { ["cron"] = "0 9 * * MON-FRI", ["timeZone"] = "UTC" },
+            Fields =
+            [
+                new("cron", "Cron") { Required = true, Hint = "Five fields (minute hour day month weekday), or six with seconds first." },
+                new("timeZone", "Time zone") { Hint = "IANA name, like Europe/Berlin; empty: UTC.", List = "time-zones" },
+                new("channel", "Channel") { Hint = "Where its output goes: slack:C0123, teams:…, playground:name." },
+                new("catchUp", "Catch up missed runs after downtime", NodeFieldTypes.Bool),
+            ],
+        });
+        registry.Add(new NodeKind(NodeTypes.Trigger, "message", SetupMessage)
+        {
+            Label = "Message",
+            Description = "Started by a chat message matching a pattern.",
+            Config = new() { ["pattern"] = "" },
+            Fields =
+            [
+                new("pattern", "Pattern") { Hint = "A regular expression the message must match." },
+                new("channels", "Channels", NodeFieldTypes.List) { Hint = "One channel a line (slack:C0123); empty: every channel." },
+                new("mention", "Only when the bot is mentioned", NodeFieldTypes.Bool),
+            ],
+        });
     }
 
     /// <summary>Parses a cron expression of five fields, or six with seconds first.</summary>

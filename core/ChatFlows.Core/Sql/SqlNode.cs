@@ -32,7 +32,26 @@ public sealed partial class SqlNode : INodeHandler
 
     /// <summary>Registers the kind; its nodes run on <c>options.Databases</c> with connections from <c>options.Connections</c>.</summary>
     public static void Register(NodeRegistry registry, BuiltInNodeOptions options) =>
-        registry.Add(new NodeKind(NodeTypes.Tool, "sql", setup => Setup(setup, options)) { SideEffect = "runs SQL on a database", Description = "Runs a SQL query on a database connection." });
+        registry.Add(new NodeKind(NodeTypes.Tool, "sql", setup => Setup(setup, options)) 
+        {
+            SideEffect = "runs SQL on a database",
+            Label = "SQL query",
+            Description = "Runs a SQL query on a database connection.",
+            Config = new() { ["connection"] = "", ["query"] = "", ["mode"] = "rows" },
+            Fields =
+            [
+                new("connection", "Connection", NodeFieldTypes.Connection) { ConnectionType = ConnectionTypes.Database, Required = true },
+                new("query", "Query", NodeFieldTypes.Textarea) { Required = true, Hint = "Never templated; use @name for values, like select * from orders where id = @id." },
+                new("parameters", "Parameters", NodeFieldTypes.Json)
+                {
+                    Template = true,
+                    Hint = "An object of the query's @names and their values; values are templates, like {\"id\": \"{{ trigger.id }}\"}.",
+                },
+                new("mode", "Mode", NodeFieldTypes.Select) { Options = ["rows", "one", "execute"], Hint = "rows: every row; one: the single row or null; execute: {affected}, run once per run." },
+                new("maxRows", "Max rows", NodeFieldTypes.Number) { Hint = "1 to 10000 (default 1000); more rows fail the node." },
+                new("timeout", "Timeout") { Hint = "ISO-8601 duration, like PT30S (the default)." },
+            ],
+        });
 
     private static SqlNode? Setup(NodeSetup setup, BuiltInNodeOptions options)
     {
