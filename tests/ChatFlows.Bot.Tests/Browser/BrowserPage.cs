@@ -44,7 +44,18 @@ public sealed class BrowserPage : IAsyncDisposable
     }
 
     /// <summary>Waits for a canvas page's first load, e.g. after a reload.</summary>
-    public Task WaitUntilCanvasReadyAsync() => Page.WaitForFunctionAsync("() => window.canvasReady === true");
+    public async Task WaitUntilCanvasReadyAsync()
+    {
+        try
+        {
+            await Page.WaitForFunctionAsync("() => window.canvasReady === true");
+        }
+        catch (TimeoutException ex)
+        {
+            // A page that never gets ready has usually thrown: say what.
+            throw new TimeoutException($"{ex.Message} The page logged: {string.Join(Environment.NewLine, _errors)}", ex);
+        }
+    }
 
     public void AssertNoErrors() => Assert.True(_errors.IsEmpty, string.Join(Environment.NewLine, _errors));
 

@@ -1,11 +1,10 @@
 // The drawing: the JointJS node shape and paper, and syncing the graph from the document (looks, ports and the
-// selected, invalid and run-status flags).
+// selected, invalid and run-status flags). It follows the document's events (wireGraph); nothing calls it to redraw.
 
 import { $, NODE_WIDTH, NODE_HEIGHT, state } from "./state.js";
-import { nodeById, edgeKey, layoutOf } from "./document.js";
-import { nodeOfPath } from "./problems.js";
-
-const catalog = window.ChatFlowsCatalog;
+import { on } from "./events.js";
+import { nodeById, edgeKey, layoutOf, nodeOfPath } from "./document.js";
+import { typeOf, kindName, hasNamedPorts, outputPorts } from "./kinds.js";
 
 export const graph = new joint.dia.Graph({}, { cellNamespace: joint.shapes });
 
@@ -92,7 +91,7 @@ const truncate = (text, length) => (text.length > length ? `${text.slice(0, leng
 function portsOf(node) {
   const items = [];
   if (node.type !== "trigger") items.push({ id: "in", group: "in" });
-  const named = catalog.typeOf(node)?.ports ? [...catalog.outputPorts(node)] : ["", ...catalog.outputPorts(node)];
+  const named = hasNamedPorts(node) ? outputPorts(node) : ["", ...outputPorts(node)];
   // A port an edge uses stays drawn even when the node no longer offers it, so the edge shows (and fails validation).
   for (const edge of state.doc.edges) if (edge.from === node.id && !named.includes(edge.port ?? "")) named.push(edge.port ?? "");
   for (const port of named) {
@@ -103,9 +102,39 @@ function portsOf(node) {
   return items;
 }
 
+/** A few words on what the node does, for its box on the canvas. */
+function summary(node) {
+  const c = node.config ?? {};
+  const text = value => (typeof value === "string" ? value : value === undefined ? "" : JSON.stringify(value));
+  switch (node.type) {
+    case "trigger":
+      switch (c.kind) {
+        case "command": return c.command ? `/run ${c.command}` : "/run <workflow id>";
+        case "schedule": return text(c.cron);
+        case "webhook": return c.provider === "github" ? `GitHub ${Array.isArray(c.events) ? c.events.join(", ") : ""}` : "POST /hooks/…";
+        case "message": return c.pattern ? `matches ${text(c.pattern)}` : "any message";
+        default: return "Play or API";
+      }
+    case "agent": return c.agent ? `agent ${text(c.agent)}` : "no agent chosen";
+    case "tool":
+      switch (c.tool) {
+        case "http": return `${text(c.method ?? "GET")} ${text(c.url)}`;
+        case "sql": return `${text(c.mode ?? "rows")} on ${text(c.connection)}`;
+        case "delay": return `wait ${text(c.duration)}`;
+        case "subworkflow": return `runs ${text(c.workflow)}`;
+        case "github": return `${text(c.action)} ${text(c.repository)}${c.number !== undefined ? ` #${text(c.number)}` : ""}`;
+        default: return text(c.value);
+      }
+    case "condition": return text(c.expression);
+    case "approval": return text(c.prompt);
+    case "output": return c.kind === "message" ? text(c.text ?? c.channel ?? "card") : c.kind === "respond" ? `HTTP ${text(c.status ?? 200)}` : "end the run";
+    default: return "";
+  }
+}
+
 export function nodeLook(node) {
-  const type = catalog.typeOf(node);
-  const kind = catalog.kindName(node);
+  const type = typeOf(node);
+  const kind = kindName(node);
   const ports = portsOf(node);
   const outs = ports.filter(p => p.group !== "in").length;
   return {
@@ -122,7 +151,7 @@ export function nodeLook(node) {
       typeLabel: { text: `${(type?.label ?? node.type ?? "?").toUpperCase()}${kind ? ` · ${kind}` : ""}` },
       // The name people gave the step (docs: README §Node names); the id when there is none.
       title: { text: truncate(node.name || node.id, 24), "data-testid": "node-title" },
-      detail: { text: truncate(catalog.summary(node).replace(/\s+/g, " "), outs > 1 || catalog.typeOf(node)?.ports ? 22 : 30) },
+      detail: { text: truncate(summary(node).replace(/\s+/g, " "), outs > 1 || hasNamedPorts(node) ? 22 : 30) },
     },
   };
 }
@@ -160,7 +189,7 @@ function edgeLook(edge, index) {
 const lookCache = new Map();
 
 /** Brings the graph in line with the document: adds, updates and removes only what differs. */
-export function syncGraph() {
+function syncGraph() {
   const doc = state.doc;
   const added = [];
   const wanted = new Set();
@@ -220,13 +249,13 @@ export function syncGraph() {
   $("canvas-hint").hidden = doc.nodes.length > 0;
 }
 
-export function setFlags(cell, flags) {
+function setFlags(cell, flags) {
   const current = cell.attr("root") ?? {};
   const changed = Object.entries(flags).filter(([name, value]) => (current[name] ?? null) !== value);
   if (changed.length) cell.attr({ root: Object.fromEntries(changed) });
 }
 
-export function refreshFlags() {
+function refreshFlags() {
   for (const node of state.doc.nodes) {
     const cell = graph.getCell(node.id);
     if (cell && !cell.isLink()) setFlags(cell, nodeFlags(node.id));
@@ -237,5 +266,17 @@ export function refreshFlags() {
       const root = edgeLook(edge, index).attrs.root;
       setFlags(link, { "data-selected": root["data-selected"], "data-invalid": root["data-invalid"] });
     }
+  });
+}
+
+/** Redraws on the document's and the run's events. */
+export function wireGraph() {
+  on("change", syncGraph);
+  on("selection", refreshFlags);
+  on("problems", refreshFlags);
+  on("run", refreshFlags);
+  on("run-status", ({ nodeId, status }) => {
+    const cell = graph.getCell(nodeId);
+    if (cell && !cell.isLink()) setFlags(cell, { "data-status": status });
   });
 }

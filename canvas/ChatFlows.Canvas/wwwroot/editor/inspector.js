@@ -1,23 +1,41 @@
-// The inspector: the form for the selected node (fields per type and kind, with their errors), connection or workflow.
+// The inspector: the form for the selected node (fields per type and kind, as the server describes them, with their
+// errors), connection or workflow. It redraws itself on the document's events (wireInspector). Two extension points:
+// registerInspectorSection adds a section to every node's form (the run view's "In this run" is one), and
+// registerFieldControl gives a field type its input (one function per type, fieldControls below).
 
 import { root, inspector, state } from "./state.js";
-import { nodeById, edgeKey, change, deleteSelection, renameNode, connect } from "./document.js";
-import { nodeErrors, clearError } from "./problems.js";
-import { runPanel } from "./run-view.js";
+import { on } from "./events.js";
+import { nodeById, edgeKey, change, deleteSelection, renameNode, connect, nodeErrors, clearError } from "./document.js";
+import { typeOf, kindOf, kindName, newConfig, hasNamedPorts, outputPorts } from "./kinds.js";
 
 const { api, problemText, toast, element: h } = window.ChatFlows;
-const catalog = window.ChatFlowsCatalog;
 const NODE_ID = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 const MAX_NAME = 80;
 
-export function renderInspector() {
+const sections = { top: [], bottom: [] };
+
+/**
+ * Adds a section to the selected node's form: render(node, { errors, kind }) returns an element, or null for none.
+ * "top" sections come before the form's fields (the run's view of the node), "bottom" ones after its connections and
+ * common settings (a Test section, say). Sections are drawn in the order they were registered.
+ */
+export function registerInspectorSection(render, { position = "bottom" } = {}) {
+  sections[position].push(render);
+}
+
+function renderSections(position, node, context) {
+  return sections[position].map(render => render(node, context)).filter(Boolean);
+}
+
+function renderInspector() {
   const focusedField = document.activeElement?.closest?.("[data-field]")?.dataset.field;
   inspector.replaceChildren();
   const node = state.selection?.node && nodeById(state.selection.node);
   const edgeIndex = state.selection?.edge ? state.doc.edges.findIndex(e => edgeKey(e) === state.selection.edge) : -1;
   if (node) {
-    if (state.run) inspector.append(runPanel(node));
-    inspector.append(nodeForm(node));
+    const context = { errors: nodeErrors(node.id), kind: kindOf(node) };
+    inspector.append(...renderSections("top", node, context));
+    inspector.append(nodeForm(node, context));
   } else if (edgeIndex >= 0) {
     inspector.append(edgePanel(state.doc.edges[edgeIndex], edgeIndex));
   } else {
@@ -37,7 +55,81 @@ function field(path, label, control, { hint, errors } = {}) {
 
 const fieldTestId = path => (path.startsWith("config/") ? `config-${path.slice(7)}` : `node-${path.replaceAll("/", "-")}`);
 
-/** An input bound to one value of the node: read() gives what it shows, write(value) applies an edit. */
+/**
+ * The input of each field type: (spec, value, commit, testid) => element, where commit(read) makes a change handler
+ * from read(element) => { value } or { error }. map is shown as JSON until it has rows of its own.
+ */
+const fieldControls = {
+  text(spec, value, commit, testid) {
+    const input = h("input", { type: "text", dataset: { testid }, value: value ?? "", list: spec.list, autocomplete: "off", spellcheck: "false" });
+    input.addEventListener("change", commit(el => ({ value: el.value })));
+    return input;
+  },
+  textarea(spec, value, commit, testid) {
+    return h("textarea", { rows: 3, dataset: { testid }, onchange: commit(el => ({ value: el.value })) }, value ?? "");
+  },
+  number(spec, value, commit, testid) {
+    const input = h("input", { type: "number", dataset: { testid }, value: value ?? "" });
+    input.addEventListener("change", commit(el => (el.value === "" ? { value: undefined } : Number.isFinite(Number(el.value)) ? { value: Number(el.value) } : { error: "Enter a number." })));
+    return input;
+  },
+  bool(spec, value, commit, testid) {
+    const input = h("input", { type: "checkbox", dataset: { testid } });
+    input.checked = value === true;
+    input.addEventListener("change", commit(el => ({ value: el.checked ? true : undefined })));
+    return input;
+  },
+  select(spec, value, commit, testid) {
+    const select = h("select", { dataset: { testid } }, spec.options.map(o => h("option", { value: o }, o)));
+    if (value !== undefined && !spec.options.includes(value)) select.append(h("option", { value }, String(value)));
+    select.value = value ?? spec.options[0];
+    select.addEventListener("change", commit(el => ({ value: el.value })));
+    return select;
+  },
+  list(spec, value, commit, testid) {
+    return h("textarea", { rows: 3, dataset: { testid }, onchange: commit(el => ({ value: el.value.split(/[\n,]/).map(s => s.trim()).filter(Boolean) })) },
+      Array.isArray(value) ? value.join("\n") : value === undefined ? "" : JSON.stringify(value));
+  },
+  json(spec, value, commit, testid) {
+    return h("textarea", {
+      rows: 4, class: "json", spellcheck: "false", dataset: { testid },
+      onchange: commit(el => {
+        if (el.value.trim() === "") return { value: undefined };
+        try { return { value: JSON.parse(el.value) }; } catch (error) { return { error: `Not valid JSON: ${error.message}` }; }
+      }),
+    }, value === undefined ? "" : JSON.stringify(value, null, 2));
+  },
+  map(spec, value, commit, testid) {
+    return fieldControls.json(spec, value, commit, testid);
+  },
+  agent(spec, value, commit, testid) {
+    const select = h("select", { dataset: { testid } }, h("option", { value: "" }, "Choose an agent…"),
+      state.agents.map(a => h("option", { value: a.id }, a.name && a.name !== a.id ? `${a.name} (${a.id})` : a.id)));
+    if (value && !state.agents.some(a => a.id === value)) select.append(h("option", { value }, `${value} (not found)`));
+    select.value = value ?? "";
+    select.addEventListener("change", commit(el => ({ value: el.value })));
+    return select;
+  },
+  connection(spec, value, commit, testid) {
+    // Connections of the field's type; a name the host does not know stays selectable, so saving shows the
+    // server's problem with it instead of the document changing behind the author's back.
+    const usable = c => c.workflows.includes("*") || (state.id && c.workflows.includes(state.id));
+    const choices = state.connections.filter(c => c.type === spec.connectionType);
+    const select = h("select", { dataset: { testid } }, h("option", { value: "" }, spec.required ? "Choose a connection…" : "None"),
+      choices.map(c => h("option", { value: c.name }, usable(c) ? c.name : `${c.name} (not allowed for this workflow)`)));
+    if (value && !choices.some(c => c.name === value)) select.append(h("option", { value }, `${value} (not found)`));
+    select.value = value ?? "";
+    select.addEventListener("change", commit(el => ({ value: el.value || undefined })));
+    return select;
+  },
+};
+
+/** Gives a field type its input (replacing the built-in one): fn(spec, value, commit, testid) => element. */
+export function registerFieldControl(type, fn) {
+  fieldControls[type] = fn;
+}
+
+/** An input bound to one value of the node: what it shows, and apply(value) for an edit. */
 function control(spec, path, value, apply, { check } = {}) {
   const testid = fieldTestId(path);
   const commit = fn => evt => {
@@ -55,64 +147,7 @@ function control(spec, path, value, apply, { check } = {}) {
     apply(result.value);
     if (hadLocal) renderInspector();
   };
-  switch (spec.type) {
-    case "textarea":
-      return h("textarea", { rows: 3, dataset: { testid }, onchange: commit(el => ({ value: el.value })) }, value ?? "");
-    case "number": {
-      const input = h("input", { type: "number", dataset: { testid }, value: value ?? "" });
-      input.addEventListener("change", commit(el => (el.value === "" ? { value: undefined } : Number.isFinite(Number(el.value)) ? { value: Number(el.value) } : { error: "Enter a number." })));
-      return input;
-    }
-    case "bool": {
-      const input = h("input", { type: "checkbox", dataset: { testid } });
-      input.checked = value === true;
-      input.addEventListener("change", commit(el => ({ value: el.checked ? true : undefined })));
-      return input;
-    }
-    case "select": {
-      const select = h("select", { dataset: { testid } }, spec.options.map(o => h("option", { value: o }, o)));
-      if (value !== undefined && !spec.options.includes(value)) select.append(h("option", { value }, String(value)));
-      select.value = value ?? spec.options[0];
-      select.addEventListener("change", commit(el => ({ value: el.value })));
-      return select;
-    }
-    case "list":
-      return h("textarea", { rows: 3, dataset: { testid }, onchange: commit(el => ({ value: el.value.split(/[\n,]/).map(s => s.trim()).filter(Boolean) })) },
-        Array.isArray(value) ? value.join("\n") : value === undefined ? "" : JSON.stringify(value));
-    case "json":
-      return h("textarea", {
-        rows: 4, class: "json", spellcheck: "false", dataset: { testid },
-        onchange: commit(el => {
-          if (el.value.trim() === "") return { value: undefined };
-          try { return { value: JSON.parse(el.value) }; } catch (error) { return { error: `Not valid JSON: ${error.message}` }; }
-        }),
-      }, value === undefined ? "" : JSON.stringify(value, null, 2));
-    case "agent": {
-      const select = h("select", { dataset: { testid } }, h("option", { value: "" }, "Choose an agent…"),
-        state.agents.map(a => h("option", { value: a.id }, a.name && a.name !== a.id ? `${a.name} (${a.id})` : a.id)));
-      if (value && !state.agents.some(a => a.id === value)) select.append(h("option", { value }, `${value} (not found)`));
-      select.value = value ?? "";
-      select.addEventListener("change", commit(el => ({ value: el.value })));
-      return select;
-    }
-    case "connection": {
-      // Connections of the field's type; a name the host does not know stays selectable, so saving shows the
-      // server's problem with it instead of the document changing behind the author's back.
-      const usable = c => c.workflows.includes("*") || (state.id && c.workflows.includes(state.id));
-      const choices = state.connections.filter(c => c.type === spec.connectionType);
-      const select = h("select", { dataset: { testid } }, h("option", { value: "" }, spec.required ? "Choose a connection…" : "None"),
-        choices.map(c => h("option", { value: c.name }, usable(c) ? c.name : `${c.name} (not allowed for this workflow)`)));
-      if (value && !choices.some(c => c.name === value)) select.append(h("option", { value }, `${value} (not found)`));
-      select.value = value ?? "";
-      select.addEventListener("change", commit(el => ({ value: el.value || undefined })));
-      return select;
-    }
-    default: {
-      const input = h("input", { type: "text", dataset: { testid }, value: value ?? "", list: spec.list, autocomplete: "off", spellcheck: "false" });
-      input.addEventListener("change", commit(el => ({ value: el.value })));
-      return input;
-    }
-  }
+  return (fieldControls[spec.type] ?? fieldControls.text)(spec, value, commit, testid);
 }
 
 function setConfig(nodeId, name, value, required) {
@@ -140,10 +175,9 @@ function setNodeField(nodeId, name, value) {
   }, { inspector: name === "onError" || name === "name" });
 }
 
-function nodeForm(node) {
-  const type = catalog.typeOf(node);
-  const kind = catalog.kindOf(node);
-  const errors = nodeErrors(node.id);
+function nodeForm(node, context) {
+  const type = typeOf(node);
+  const { kind, errors } = context;
   const form = h("div", { class: "inspector-form", dataset: { testid: "node-form", nodeId: node.id } });
   form.append(h("div", { class: "inspector-head" },
     h("span", { class: "inspector-type", style: `--type-color: ${type?.color ?? "#64748b"}` }, type?.label ?? node.type),
@@ -174,7 +208,7 @@ function nodeForm(node) {
 
   if (type?.kindField) {
     const kinds = type.kinds.map(k => k.kind);
-    const current = catalog.kindName(node);
+    const current = kindName(node);
     const select = h("select", { dataset: { testid: "node-kind" } }, type.kinds.map(k => h("option", { value: k.kind }, k.label)));
     if (!kinds.includes(current)) select.append(h("option", { value: current ?? "" }, current ?? "(none)"));
     select.value = current ?? "";
@@ -217,16 +251,17 @@ function nodeForm(node) {
 
   form.append(connectionsSection(node));
   form.append(commonSection(node, errors));
+  form.append(...renderSections("bottom", node, context));
   return form;
 }
 
 function changeKind(nodeId, kind) {
   change(doc => {
     const node = doc.nodes.find(n => n.id === nodeId);
-    const type = catalog.typeOf(node);
-    const old = catalog.kindOf(node);
-    const fresh = catalog.newConfig(node.type, kind);
-    const next = catalog.typeOf({ type: node.type }).kinds.find(k => k.kind === kind);
+    const type = typeOf(node);
+    const old = kindOf(node);
+    const fresh = newConfig(node.type, kind);
+    const next = type.kinds.find(k => k.kind === kind);
     const keep = new Set(next?.fields.map(f => f.name) ?? []);
     // Fields of the old kind the new one does not have are dropped; fields nobody here knows are kept.
     for (const f of old?.fields ?? []) if (!keep.has(f.name)) delete node.config[f.name];
@@ -317,7 +352,7 @@ function setAllow(nodeId, name, value) {
 
 function connectionsSection(node) {
   const section = h("details", { class: "inspector-section", open: true, dataset: { testid: "connections" } }, h("summary", {}, "Connections"));
-  const ports = catalog.typeOf(node)?.ports ? catalog.outputPorts(node) : ["", ...catalog.outputPorts(node)];
+  const ports = hasNamedPorts(node) ? outputPorts(node) : ["", ...outputPorts(node)];
   const candidates = state.doc.nodes.filter(n => n.id !== node.id && n.type !== "trigger");
   for (const port of ports) {
     const targets = state.doc.edges.filter(e => e.from === node.id && (e.port ?? "") === port);
@@ -399,4 +434,13 @@ export function commitActiveField() {
 export function timeZoneList() {
   const zones = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
   root.append(h("datalist", { id: "time-zones" }, ["UTC", ...zones].map(z => h("option", { value: z }))));
+}
+
+/** Redraws on the events that change what the form shows. */
+export function wireInspector() {
+  on("change", ({ inspector: redraw }) => { if (redraw) renderInspector(); });
+  on("selection", renderInspector);
+  on("problems", ({ inspector: redraw }) => { if (redraw) renderInspector(); });
+  on("run", ({ inspector: redraw = true }) => { if (redraw && state.selection?.node) renderInspector(); });
+  on("context", () => { if (state.selection?.node) renderInspector(); });
 }

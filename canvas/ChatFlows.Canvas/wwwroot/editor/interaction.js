@@ -1,11 +1,10 @@
 // Working on the canvas: selecting, dragging nodes, drawing connections, keyboard focus and drops from the palette.
+// Input only: it edits the document and the selection, and the views follow their events.
 
 import { canvasEl, NODE_WIDTH, NODE_HEIGHT, state } from "./state.js";
-import { serialize, layoutOf, pushUndo, setLayout, addNode, connect } from "./document.js";
-import { graph, paper, refreshFlags } from "./graph.js";
-import { renderInspector } from "./inspector.js";
-import { refreshRunDetail } from "./run-view.js";
-import { updateToolbar } from "./toolbar.js";
+import { emit } from "./events.js";
+import { serialize, layoutOf, pushUndo, setLayout, addNode, connect, select } from "./document.js";
+import { graph, paper } from "./graph.js";
 
 let drag = null;
 
@@ -22,7 +21,8 @@ export function wireCanvas() {
     if (!was || was.x !== at.x || was.y !== at.y) {
       pushUndo(drag.before);
       setLayout(state.doc, drag.id, at);
-      updateToolbar();
+      // The graph already shows the move; only what depends on the undo stack and dirtiness changes.
+      emit("dirty");
     }
     drag = null;
   });
@@ -65,14 +65,4 @@ export function focusNode(id) {
     const view = graph.getCell(id)?.findView(paper);
     view?.el.focus({ preventScroll: true });
   });
-}
-
-export function select(selection) {
-  const same = JSON.stringify(selection) === JSON.stringify(state.selection);
-  state.selection = selection;
-  if (same) return;
-  refreshFlags();
-  renderInspector();
-  updateToolbar();
-  if (selection?.node && state.run) refreshRunDetail();
 }

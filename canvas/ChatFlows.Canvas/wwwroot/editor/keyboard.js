@@ -1,10 +1,9 @@
 // Keyboard shortcuts: save, play, undo and redo anywhere; the rest on the canvas.
 
 import { inspector, canvasEl, state } from "./state.js";
-import { layoutOf, change, undo, redo, setLayout, deleteSelection, duplicateSelection } from "./document.js";
+import { layoutOf, change, undo, redo, setLayout, deleteSelection, duplicateSelection, select } from "./document.js";
 import { autoLayout } from "./layout.js";
-import { panBy, zoomCentre, fitToView } from "./viewport.js";
-import { select } from "./interaction.js";
+import { panBy, zoomAtPointer, fitToView } from "./viewport.js";
 import { play } from "./run-view.js";
 import { save } from "./persistence.js";
 
@@ -34,8 +33,8 @@ function onKey(evt) {
     case "Delete":
     case "Backspace": evt.preventDefault(); deleteSelection(); canvasEl.focus(); break;
     case "Escape": select(null); canvasEl.focus(); break;
-    case "+": case "=": zoomCentre(1.2); break;
-    case "-": case "_": zoomCentre(1 / 1.2); break;
+    case "+": case "=": zoomAtPointer(1.2); break;
+    case "-": case "_": zoomAtPointer(1 / 1.2); break;
     case "0": fitToView(); break;
     case "L": if (evt.shiftKey) autoLayout(); break;
     case "Enter": if (state.selection?.node) inspector.querySelector("input, textarea, select")?.focus(); break;

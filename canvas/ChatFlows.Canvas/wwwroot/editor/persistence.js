@@ -2,13 +2,10 @@
 // and the list behind the workflow selector.
 
 import { root, $, state } from "./state.js";
-import { serialize, isDirty, nodeById, normalize } from "./document.js";
-import { syncGraph } from "./graph.js";
+import { emit } from "./events.js";
+import { serialize, isDirty, nodeById, normalize, announce, select, nodeOfPath, nodeErrors, setErrors } from "./document.js";
 import { placeMissing } from "./layout.js";
-import { select } from "./interaction.js";
-import { nodeOfPath, nodeErrors, showProblems, setErrors } from "./problems.js";
-import { renderInspector, commitActiveField } from "./inspector.js";
-import { updateToolbar } from "./toolbar.js";
+import { commitActiveField } from "./inspector.js";
 
 const { api, problemText, toast, element: h } = window.ChatFlows;
 const WORKFLOW_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -20,25 +17,25 @@ export async function save() {
   if (state.saving) return false;
   if (!state.id) return askForId();
   state.saving = true;
-  updateToolbar();
+  emit("dirty");
   try {
     const result = await api("PUT", `/api/workflows/${encodeURIComponent(state.id)}`, state.doc, { ifMatch: state.doc.version });
     return handleSaved(result);
   } finally {
     state.saving = false;
-    updateToolbar();
+    emit("dirty");
   }
 }
 
 function handleSaved(result) {
   if (result.ok) {
     const selected = state.selection;
+    const before = state.doc;
     state.doc = normalize(result.data);
     state.savedJson = serialize();
     state.selection = selected?.node && !nodeById(selected.node) ? null : selected;
+    announce(before, { inspector: false, cause: "saved" });
     setErrors({});
-    syncGraph();
-    updateToolbar();
     toast(`Saved version ${state.doc.version}.`, "success");
     return true;
   }
@@ -120,6 +117,7 @@ async function reload() {
 
 export let layoutMs = 0;
 export function open(doc) {
+  const before = state.doc;
   state.doc = normalize(doc);
   const layoutStart = performance.now();
   placeMissing(state.doc);
@@ -130,10 +128,8 @@ export function open(doc) {
   state.errors = {};
   state.localErrors = {};
   if (state.selection?.node && !nodeById(state.selection.node)) state.selection = null;
-  showProblems();
-  syncGraph();
-  renderInspector();
-  updateToolbar();
+  announce(before, { cause: "open" });
+  emit("problems", { inspector: false });
 }
 
 export async function loadWorkflowList() {

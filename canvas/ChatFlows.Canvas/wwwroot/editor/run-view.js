@@ -1,19 +1,21 @@
 // Runs on the canvas: playing the workflow, following its run live (server-sent events) as node states, the run bar,
-// and the selected node's part in the run.
+// and the selected node's part in the run (a section of the inspector). It keeps state.run and announces its changes
+// (run, run-status events); the graph and the inspector follow them.
 
 import { $, state } from "./state.js";
+import { on, emit } from "./events.js";
 import { isDirty, nodeById } from "./document.js";
-import { graph, setFlags, refreshFlags } from "./graph.js";
-import { renderInspector, commitActiveField } from "./inspector.js";
+import { kindName } from "./kinds.js";
+import { registerInspectorSection, commitActiveField } from "./inspector.js";
 import { save } from "./persistence.js";
 
 const { api, problemText, toast, formatDuration, formatTime, statusBadge, element: h } = window.ChatFlows;
-const catalog = window.ChatFlowsCatalog;
 const TERMINAL = ["succeeded", "failed", "cancelled", "expired"];
 
 window.editorRunLog = [];
 
-export function runPanel(node) {
+function runPanel(node) {
+  if (!state.run) return null;
   const detail = state.run.detail;
   const view = detail?.nodes?.find(n => n.nodeId === node.id);
   const status = state.run.statuses[node.id] ?? view?.status ?? "pending";
@@ -59,9 +61,11 @@ function setStatus(nodeId, status) {
   if (state.run.statuses[nodeId] === status) return;
   state.run.statuses[nodeId] = status;
   window.editorRunLog.push({ nodeId, status });
-  const cell = graph.getCell(nodeId);
-  if (cell && !cell.isLink()) setFlags(cell, { "data-status": status });
+  emit("run-status", { nodeId, status });
 }
+
+// The run bar changed, not what a node's form shows.
+const barChanged = () => emit("run", { inspector: false });
 
 function renderRunBar() {
   const bar = $("run-bar");
@@ -91,9 +95,7 @@ function closeRun() {
   const url = new URL(location.href);
   url.searchParams.delete("run");
   history.replaceState(null, "", url);
-  refreshFlags();
-  renderRunBar();
-  renderInspector();
+  emit("run");
 }
 
 export async function showRun(runId) {
@@ -103,9 +105,7 @@ export async function showRun(runId) {
   const url = new URL(location.href);
   url.searchParams.set("run", runId);
   history.replaceState(null, "", url);
-  refreshFlags();
-  renderRunBar();
-  renderInspector();
+  emit("run");
 
   const result = await api("GET", `/api/runs/${encodeURIComponent(runId)}`);
   if (state.run?.id !== runId) return;
@@ -121,7 +121,7 @@ export async function showRun(runId) {
   // The event stream replays what happened so far, in order, then follows the run live.
   state.run.detail = result.data;
   state.run.status = result.data.status;
-  renderRunBar();
+  barChanged();
   watch(runId);
 }
 
@@ -131,33 +131,32 @@ function applyDetail(detail) {
   state.run.status = detail.status;
   // While the run goes on its events set the states; a snapshot could be older than the last event.
   if (TERMINAL.includes(detail.status)) for (const node of detail.nodes ?? []) setStatus(node.nodeId, node.status);
-  renderRunBar();
-  if (state.selection?.node) renderInspector();
+  emit("run");
 }
 
 function watch(runId) {
   const source = new EventSource(`/api/runs/${encodeURIComponent(runId)}/events`);
   state.run.source = source;
-  const on = (name, handle) => source.addEventListener(name, evt => {
+  const listen = (name, handle) => source.addEventListener(name, evt => {
     if (state.run?.id !== runId) return;
     let data;
     try { data = JSON.parse(evt.data); } catch { return; }
     handle(data);
   });
-  on("run.started", () => { state.run.status = "running"; renderRunBar(); });
-  on("node.started", d => setStatus(d.nodeId, "running"));
-  on("node.finished", d => { setStatus(d.nodeId, d.status || "succeeded"); scheduleDetail(); });
-  on("node.failed", d => { setStatus(d.nodeId, d.willRetry ? "running" : "failed"); scheduleDetail(); });
-  on("run.waiting", d => {
+  listen("run.started", () => { state.run.status = "running"; barChanged(); });
+  listen("node.started", d => setStatus(d.nodeId, "running"));
+  listen("node.finished", d => { setStatus(d.nodeId, d.status || "succeeded"); scheduleDetail(); });
+  listen("node.failed", d => { setStatus(d.nodeId, d.willRetry ? "running" : "failed"); scheduleDetail(); });
+  listen("run.waiting", d => {
     if (d.nodeId) setStatus(d.nodeId, "waiting");
     state.run.status = "waiting";
-    renderRunBar();
+    barChanged();
     scheduleDetail();
   });
-  on("run.finished", d => {
+  listen("run.finished", d => {
     source.close();
     state.run.status = d.status ?? state.run.status;
-    renderRunBar();
+    barChanged();
     refreshRunDetail();
   });
 }
@@ -169,7 +168,7 @@ function scheduleDetail() {
   detailTimer = setTimeout(refreshRunDetail, 300);
 }
 
-export async function refreshRunDetail() {
+async function refreshRunDetail() {
   const run = state.run;
   if (!run) return;
   const result = await api("GET", `/api/runs/${encodeURIComponent(run.id)}`);
@@ -186,7 +185,7 @@ export async function play() {
   const dialog = $("play-dialog");
   const triggers = state.doc.nodes.filter(n => n.type === "trigger");
   const select = $("play-trigger");
-  select.replaceChildren(h("option", { value: "" }, "Default (manual trigger, or the first)"), ...triggers.map(t => h("option", { value: t.id }, `${t.id} (${catalog.kindName(t) ?? "?"})`)));
+  select.replaceChildren(h("option", { value: "" }, "Default (manual trigger, or the first)"), ...triggers.map(t => h("option", { value: t.id }, `${t.id} (${kindName(t) ?? "?"})`)));
   $("play-trigger-field").hidden = triggers.length < 2;
   $("play-error").hidden = true;
   dialog.showModal();
@@ -224,4 +223,7 @@ async function startRun(evt) {
 export function wirePlay() {
   $("play-cancel").addEventListener("click", () => $("play-dialog").close());
   $("play-dialog").addEventListener("submit", startRun);
+  registerInspectorSection(runPanel, { position: "top" });
+  on("run", renderRunBar);
+  on("selection", () => { if (state.selection?.node && state.run) refreshRunDetail(); });
 }

@@ -1,13 +1,11 @@
-// The toolbar: its buttons, and what it shows (unsaved changes, undo and redo, title and version).
+// The toolbar: its buttons, what it shows (unsaved changes, undo and redo, title and version), and room for more.
+// It follows the change, selection and dirty events; its buttons call the actions editor.js hands it.
 
 import { root, $, state } from "./state.js";
-import { isDirty, undo, redo, deleteSelection } from "./document.js";
-import { autoLayout } from "./layout.js";
-import { fitToView } from "./viewport.js";
-import { play } from "./run-view.js";
-import { save } from "./persistence.js";
+import { on } from "./events.js";
+import { isDirty } from "./document.js";
 
-export function updateToolbar() {
+function updateToolbar() {
   const dirty = isDirty();
   $("dirty").hidden = !dirty;
   $("undo").disabled = state.undo.length === 0;
@@ -19,14 +17,29 @@ export function updateToolbar() {
   root.dataset.dirty = String(dirty);
 }
 
-export function wireToolbar() {
-  $("undo").addEventListener("click", undo);
-  $("redo").addEventListener("click", redo);
-  $("layout").addEventListener("click", autoLayout);
-  $("fit").addEventListener("click", () => fitToView());
-  $("delete").addEventListener("click", deleteSelection);
-  $("save").addEventListener("click", () => save());
-  $("play").addEventListener("click", play);
+/**
+ * Adds an element to the toolbar (a status or a button of another feature), before Undo, after what was added before.
+ * Returns the element.
+ */
+export function addToolbarItem(element) {
+  $("toolbar-extra").append(element);
+  return element;
+}
+
+/** Wires the buttons to { undo, redo, autoLayout, fitToView, deleteSelection, save, play } and follows the events. */
+export function wireToolbar(actions) {
+  $("undo").addEventListener("click", actions.undo);
+  $("redo").addEventListener("click", actions.redo);
+  $("layout").addEventListener("click", actions.autoLayout);
+  $("fit").addEventListener("click", () => actions.fitToView());
+  $("zoom-in").addEventListener("click", () => actions.zoomCentre(1.2));
+  $("zoom-out").addEventListener("click", () => actions.zoomCentre(1 / 1.2));
+  $("delete").addEventListener("click", actions.deleteSelection);
+  $("save").addEventListener("click", () => actions.save());
+  $("play").addEventListener("click", actions.play);
   $("new-workflow").addEventListener("click", () => location.assign("/workflows/new"));
   $("workflow-select").addEventListener("change", evt => { if (evt.target.value) location.assign(`/workflows/${encodeURIComponent(evt.target.value)}`); });
+  on("change", updateToolbar);
+  on("selection", updateToolbar);
+  on("dirty", updateToolbar);
 }
