@@ -15,6 +15,7 @@ public sealed class NodeSetup
     private readonly List<ValidationProblem> _problems;
     private readonly int _problemsBefore;
     private readonly ConnectionRegistry? _connections;
+    private readonly HashSet<string> _read = new(StringComparer.Ordinal);
 
     internal NodeSetup(WorkflowNode node, string path, List<ValidationProblem> problems, SandboxOptions? sandbox = null, string workflowId = "", ConnectionRegistry? connections = null)
     {
@@ -204,8 +205,12 @@ public sealed class NodeSetup
         }
     }
 
+    /// <summary>The config fields the factory has read so far: what a kind's form must describe (tests hold the two together).</summary>
+    internal IReadOnlyCollection<string> FieldsRead => _read;
+
     private JsonNode? Field(string field, bool required)
     {
+        _read.Add(field);
         if (Node.Config.TryGetPropertyValue(field, out var value) && value is not null) return value;
         if (required) Problem(field, $"{Node.TypeName} needs '{field}'.");
         return null;

@@ -18,7 +18,6 @@ public static partial class TriggerNodes
         {
             Label = "Command",
             Description = "Started by /run <command> in chat.",
-            Config = new() { ["command"] = "" },
             Fields = [new("command", "Command name") { Hint = "/run <command> in Slack or Teams; empty: the workflow's id." }],
         });
         registry.Add(new NodeKind(NodeTypes.Trigger, "webhook", SetupWebhook)
@@ -56,7 +55,8 @@ public static partial class TriggerNodes
         {
             Label = "Message",
             Description = "Started by a chat message matching a pattern.",
-            Config = new() { ["pattern"] = "" },
+            // It needs a pattern or a mention: a new one answers when the bot is mentioned, until it is given a pattern.
+            Config = new() { ["mention"] = true },
             Fields =
             [
                 new("pattern", "Pattern") { Hint = "A regular expression the message must match." },
