@@ -28,7 +28,7 @@ public sealed class AccessGateTests
         await using var host = new AccessHost(apiKey: null);
         using var client = host.Client();
 
-        foreach (var path in new[] { "/api/workflows", "/playground", "/", "/api/runs" })
+        foreach (var path in new[] { "/api/workflows", "/playground", "/", "/api/runs", "/api/node-kinds" })
         {
             var response = await client.GetAsync(path);
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
