@@ -6,6 +6,7 @@ import { autoLayout } from "./layout.js";
 import { fitToView } from "./viewport.js";
 import { play } from "./run-view.js";
 import { save } from "./persistence.js";
+import { noteSavedVersion, wireWorkflowTests } from "./workflow-tests.js";
 
 export function updateToolbar() {
   const dirty = isDirty();
@@ -17,9 +18,11 @@ export function updateToolbar() {
   $("workflow-title").textContent = state.doc?.name || state.id || "New workflow";
   $("workflow-version").textContent = state.id ? `version ${state.doc?.version ?? ""}` : "not saved";
   root.dataset.dirty = String(dirty);
+  noteSavedVersion();
 }
 
 export function wireToolbar() {
+  wireWorkflowTests();
   $("undo").addEventListener("click", undo);
   $("redo").addEventListener("click", redo);
   $("layout").addEventListener("click", autoLayout);
