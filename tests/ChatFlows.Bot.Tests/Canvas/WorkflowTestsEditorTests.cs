@@ -36,6 +36,8 @@ public sealed class WorkflowTestsEditorTests(HostFixture host, ChromiumFixture c
         await Expect(failing).ToContainTextAsync("✗ expects a healthy fetch");
         await Expect(failing.GetByTestId("test-mismatch")).ToHaveTextAsync("outputs.fetch.status: expected 200, got 503");
         await Expect(panel.Locator("[data-testid=test-result][data-name='says the status']")).ToContainTextAsync("✓ says the status");
+        await Expect(panel.GetByTestId("tests-summary")).ToHaveTextAsync("1 passed, 1 failed.");
+        await Expect(panel).Not.ToContainTextAsync("null");
 
         // Edited in the panel: the unsaved tests run at once.
         await panel.GetByTestId("tests-json").FillAsync($"[{Passing}, {Fixed}]");

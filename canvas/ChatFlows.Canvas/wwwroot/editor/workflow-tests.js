@@ -90,7 +90,8 @@ function renderPanel() {
     change(doc => { if (tests.length > 0) doc.tests = tests; else delete doc.tests; });
     runTests();
   };
-  panel.replaceChildren(
+  // replaceChildren writes null as text, unlike element().
+  panel.replaceChildren(...[
     h("h2", {}, "Workflow tests"),
     h("p", { class: "muted", dataset: { testid: "tests-summary" } },
       running ? "Running…" : outcome?.tests ? `${outcome.passed} passed, ${outcome.failed} failed.` : outcome?.problems ? "The server refused the tests:" : "No results yet."),
@@ -101,7 +102,8 @@ function renderPanel() {
     h("div", { class: "buttons" },
       h("button", { type: "button", dataset: { testid: "tests-close" }, onclick: () => panel.close() }, "Close"),
       h("button", { type: "button", dataset: { testid: "tests-apply" }, onclick: apply }, "Apply and run"),
-      h("button", { type: "button", class: "primary", dataset: { testid: "tests-run" }, disabled: running, onclick: runTests }, "Run tests")));
+      h("button", { type: "button", class: "primary", dataset: { testid: "tests-run" }, disabled: running, onclick: runTests }, "Run tests")),
+  ].filter(Boolean));
 }
 
 function showError(box, text) {
