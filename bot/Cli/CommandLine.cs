@@ -19,6 +19,8 @@ internal static class CommandLine
                 return await RunCommand.ExecuteAsync(args[1..], stdout, stderr);
             case "validate":
                 return ValidateCommand.Execute(args[1..], stdout, stderr);
+            case "test":
+                return await TestCommand.ExecuteAsync(args[1..], stdout, stderr);
             case "help" or "--help" or "-h":
                 await stdout.WriteAsync(Help);
                 return Success;
@@ -45,8 +47,15 @@ internal static class CommandLine
               or at the prompt on a terminal. Sub-workflows are read from the workflow's folder.
           chatflows validate <file> [<file> ...]
               Lists every problem in each workflow file, with its path.
+          chatflows test <file> [<file> ...] [--agents <file or folder>]
+              Runs the workflows' own tests offline, with mocked nodes: a workflow file's "tests" and
+              those of <name>.tests.json beside it, or a .tests.json file ({"workflow": "<file>",
+              "tests": [...]}; without "workflow", the <name>.json beside it). One line per test, each
+              mismatch below it. Nothing is posted or sent. Agent nodes must name agents in --agents
+              (default: the agents/ folder beside the workflow, when there is one).
 
-        Exit codes: 0 succeeded / valid, 1 run failed or problems found, 2 bad usage or unreadable file,
+        Exit codes: 0 succeeded / valid / tests passed, 1 run failed, problems found or a test failed,
+        2 bad usage or unreadable file,
         3 run is waiting on a person (an approval).
 
         """;

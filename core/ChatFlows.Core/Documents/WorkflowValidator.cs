@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Secrets;
+using ChatFlows.Core.Testing;
 
 namespace ChatFlows.Core.Documents;
 
@@ -68,6 +69,8 @@ public sealed partial class WorkflowValidator(NodeRegistry registry)
             CheckReachable(document, edges, triggers, paths, problems);
         }
         CheckCycles(document, edges, problems);
+        // The workflow's own tests (README §Workflow tests) must name its nodes, so a rename is caught on save.
+        WorkflowTests.Read(document.Tests, document, registry, problems);
         return new Checked(problems, kinds, handlers);
     }
 

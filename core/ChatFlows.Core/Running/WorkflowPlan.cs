@@ -64,6 +64,22 @@ public sealed class WorkflowPlan
         return new WorkflowPlan(document, nodes, [.. dataKeys], slotByKey, indexById);
     }
 
+    /// <summary>
+    /// The same plan with each node's handler replaced by <paramref name="handlerOf"/>'s, and no timeouts or retry
+    /// delays, for workflow tests that run offline on a clock that does not tick (README §Workflow tests).
+    /// </summary>
+    internal WorkflowPlan ForOfflineTests(Func<WorkflowNode, NodeKind, INodeHandler, INodeHandler> handlerOf) => new(
+        Document,
+        Nodes.Select(n => n with
+        {
+            Handler = handlerOf(n.Node, n.Kind, n.Handler),
+            Timeout = null,
+            Retry = n.Retry with { InitialDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero },
+        }).ToArray(),
+        DataKeys,
+        SlotByKey,
+        IndexById);
+
     /// <summary>The trigger a run starts from: the named one, else the first manual trigger, else the first trigger.</summary>
     internal int StartingTrigger(string? triggerNodeId)
     {

@@ -33,6 +33,7 @@ import { layoutMs, open, save, loadWorkflowList, wirePersistence } from "./persi
 import { autoLayout } from "./layout.js";
 import { wireToolbar } from "./toolbar.js";
 import { wireKeyboard } from "./keyboard.js";
+import { wireWorkflowTests } from "./workflow-tests.js";
 
 const { api, problemText, toast, ready } = window.ChatFlows;
 const started = window.editorStarted;
@@ -43,6 +44,7 @@ async function start() {
   wireProblems();
   wireInspector();
   wireToolbar({ undo, redo, autoLayout, fitToView, zoomCentre, deleteSelection, save, play });
+  wireWorkflowTests();
   wirePlay();
   timeZoneList();
   wireViewport();
