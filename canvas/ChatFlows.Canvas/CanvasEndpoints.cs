@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace ChatFlows.Canvas;
 
-/// <summary>Maps the canvas: its JSON API (workflows, runs, agents, models, secrets, connections, schedule previews) and its pages (dashboard, editor, runs).</summary>
+/// <summary>Maps the canvas: its JSON API (workflows, runs, agents, models, secrets, connections, schedule previews, templates) and its pages (dashboard, editor, runs).</summary>
 public static class CanvasEndpoints
 {
     /// <summary>Maps every canvas route.</summary>
@@ -17,6 +17,7 @@ public static class CanvasEndpoints
         app.MapSecretsApi();
         app.MapConnectionsApi();
         app.MapSchedulesApi();
+        app.MapTemplatesApi();
         app.MapRazorPages();
         return app;
     }
