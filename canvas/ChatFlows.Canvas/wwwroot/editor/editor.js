@@ -8,7 +8,7 @@
 // exports except state.js's, which imports nothing; listeners are wired and everything else runs from start(). Modules
 // run deferred, so the page marks window.editorStarted inline where the editor's single script used to start.
 
-import { state } from "./state.js";
+import { root, state } from "./state.js";
 import { serialize } from "./document.js";
 import { graph, paper } from "./graph.js";
 import { fitToView, wireViewport } from "./viewport.js";
@@ -17,13 +17,16 @@ import { renderPalette } from "./palette.js";
 import { renderInspector, timeZoneList } from "./inspector.js";
 import { showRun, wirePlay } from "./run-view.js";
 import { layoutMs, open, loadWorkflowList, wirePersistence } from "./persistence.js";
-import { wireToolbar } from "./toolbar.js";
+import { updateToolbar, wireToolbar } from "./toolbar.js";
 import { wireKeyboard } from "./keyboard.js";
+import { newDocument, templateId } from "../templates/setup.js";
 
 const { api, problemText, toast, ready } = window.ChatFlows;
 const started = window.editorStarted;
 
 async function start() {
+  // /workflows/new without a template shows the gallery (templates/gallery.js) instead of the editor.
+  if (document.body.classList.contains("gallery-open")) return;
   renderPalette();
   timeZoneList();
   wireViewport();
@@ -40,7 +43,7 @@ async function start() {
     if (state.selection?.node) renderInspector();
   });
   const [loaded, agents] = await Promise.all([
-    state.id ? api("GET", `/api/workflows/${encodeURIComponent(state.id)}`) : Promise.resolve({ ok: true, data: { id: "", version: 0, nodes: [], edges: [], layout: {} } }),
+    state.id ? api("GET", `/api/workflows/${encodeURIComponent(state.id)}`) : newDocument(root, state).then(doc => ({ ok: true, data: doc })),
     api("GET", "/api/agents"),
   ]);
   const fetched = performance.now();
@@ -51,6 +54,11 @@ async function start() {
     open({ id: "", version: 0, nodes: [], edges: [], layout: {} });
   } else {
     open(loaded.data);
+    // A template opens as a new workflow that is not saved yet.
+    if (!state.id && templateId()) {
+      state.savedJson = "";
+      updateToolbar();
+    }
   }
   const drawStart = performance.now();
   const finish = async () => {

@@ -86,6 +86,8 @@ function askForId() {
       if (nameInput.value.trim()) doc.name = nameInput.value.trim();
       // Keep id first, as documents are written.
       const ordered = { id, ...doc };
+      // A workflow started from a template creates the agents it brings first: its agent nodes need them.
+      if (state.beforeCreate) await state.beforeCreate();
       const result = await api("POST", "/api/workflows", ordered);
       if (result.status === 409) {
         $("save-error").textContent = problemText(result.problem, `A workflow '${id}' already exists.`);
