@@ -61,16 +61,19 @@ public sealed class TemplateHost : IAsyncLifetime
             ["ChatFlows:Connections:reports-db:Provider"] = "sqlite",
             ["ChatFlows:Connections:reports-db:ConnectionString"] = $"Data Source={ReportsPath}",
         };
-        foreach (var (name, path) in new[] { ("deploy-api", "/deploy/"), ("tickets-api", "/tickets/"), ("jobs-api", "/jobs-api/") })
+        foreach (var (name, path) in new[] { ("tickets-api", "/tickets/"), ("jobs-api", "/jobs-api/") })
         {
             settings[$"ChatFlows:Connections:{name}:Type"] = "http";
             settings[$"ChatFlows:Connections:{name}:Workflows"] = "*";
             settings[$"ChatFlows:Connections:{name}:BaseUrl"] = Server.Url(path);
         }
-        settings["ChatFlows:Connections:deploy-api:Headers:Authorization"] = DeployToken;
         foreach (var (name, value) in HookSecrets) settings[$"ChatFlows:Secrets:{name}"] = value;
         Host = new HostFixture(settings);
         await Host.InitializeAsync();
+        // Saved through the API, as a person would from the dashboard: its Authorization header is a credential.
+        var deployApi = JsonSerializer.Serialize(new { type = "http", workflows = new[] { "*" }, settings = new { BaseUrl = Server.Url("/deploy/"), Headers = new { Authorization = DeployToken } } });
+        using var saved = await Host.SendAsync(HttpMethod.Put, "/api/connections/deploy-api", deployApi);
+        Assert.True(saved.IsSuccessStatusCode, $"{(int)saved.StatusCode} {await saved.Content.ReadAsStringAsync()}");
     }
 
     public async Task DisposeAsync()
@@ -102,6 +105,6 @@ public sealed class TemplateHost : IAsyncLifetime
     {
         await Host.WaitForRunAsync(runId, "waiting");
         using var decided = await Host.SendAsync(HttpMethod.Post, $"/api/runs/{runId}/decisions", """{"decision": "approve"}""");
-        Assert.True(decided.StatusCode == HttpStatusCode.OK, $"{(int)decided.StatusCode} {await decided.Content.ReadAsStringAsync()}");
+        Assert.True(decided.StatusCode == HttpStatusCode.Accepted, $"{(int)decided.StatusCode} {await decided.Content.ReadAsStringAsync()}");
     }
 }
