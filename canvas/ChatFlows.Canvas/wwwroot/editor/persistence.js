@@ -99,7 +99,11 @@ function askForId() {
       if (result.ok) {
         state.id = id;
         root.dataset.workflowId = id;
-        history.replaceState(null, "", `/workflows/${encodeURIComponent(id)}${location.search}`);
+        // What opened the new workflow (a template, the blank canvas) is no part of the saved one's address.
+        const search = new URLSearchParams(location.search);
+        search.delete("template");
+        search.delete("blank");
+        history.replaceState(null, "", `/workflows/${encodeURIComponent(id)}${search.size ? `?${search}` : ""}`);
         document.title = `${id} · ChatFlows`;
         loadWorkflowList();
       }
