@@ -37,7 +37,8 @@ public sealed class TemplateGalleryPageTests(HostFixture host, ChromiumFixture c
         await Expect(card).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("Enter");
 
-        await page.WaitForURLAsync(new Regex("/workflows/new\\?template=uptime-check$"));
+        // The address first, then the editor's own readiness: a busy host may take a while to finish the page's load.
+        await Expect(page).ToHaveURLAsync(new Regex("/workflows/new\\?template=uptime-check$"));
         await browser.WaitUntilCanvasReadyAsync();
         await Expect(EditorPage.Nodes(page)).ToHaveCountAsync(5);
         await Expect(EditorPage.Node(page, "check")).ToContainTextAsync("Check the URL");
