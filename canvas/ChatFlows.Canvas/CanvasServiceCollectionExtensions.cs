@@ -1,4 +1,5 @@
 using ChatFlows.Canvas.Api;
+using ChatFlows.Canvas.Templates;
 using ChatFlows.Core.Documents;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,6 +12,8 @@ public static class CanvasServiceCollectionExtensions
     public static IServiceCollection AddCanvas(this IServiceCollection services)
     {
         services.AddRazorPages();
+        services.AddOptions<TemplateOptions>().BindConfiguration(TemplateOptions.SectionName);
+        services.AddSingleton<TemplateLibrary>();
         services.ConfigureHttpJsonOptions(options =>
         {
             options.SerializerOptions.Converters.Add(new WorkflowDocumentJsonConverter());

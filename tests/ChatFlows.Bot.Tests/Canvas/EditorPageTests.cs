@@ -16,7 +16,7 @@ public sealed class EditorPageTests(HostFixture host, ChromiumFixture chromium) 
     {
         await using var browser = await chromium.NewPageAsync(host.BaseAddress);
         var page = browser.Page;
-        await browser.OpenCanvasAsync("/workflows/new");
+        await browser.OpenCanvasAsync("/workflows/new?blank");
 
         await EditorPage.DropAsync(page, "trigger", "manual", 130, 120);
         await EditorPage.DropAsync(page, "tool", "transform", 430, 120);
@@ -176,7 +176,7 @@ public sealed class EditorPageTests(HostFixture host, ChromiumFixture chromium) 
     {
         await using var browser = await chromium.NewPageAsync(host.BaseAddress);
         var page = browser.Page;
-        await browser.OpenCanvasAsync("/workflows/new");
+        await browser.OpenCanvasAsync("/workflows/new?blank");
 
         await page.Locator("[data-testid=palette-item][data-type=trigger][data-kind=schedule]").PressAsync("Enter");
         await Expect(page.GetByTestId("cron-next")).ToHaveCountAsync(3);

@@ -38,7 +38,7 @@ public sealed class IntegrationNodesEditorTests : IClassFixture<ChromiumFixture>
     {
         await using var browser = await _chromium.NewPageAsync(_host.BaseAddress);
         var page = browser.Page;
-        await browser.OpenCanvasAsync("/workflows/new");
+        await browser.OpenCanvasAsync("/workflows/new?blank");
 
         await EditorPage.DropAsync(page, "trigger", "email", 130, 120);
         await EditorPage.DropAsync(page, "tool", "sql", 430, 120);

@@ -18,7 +18,7 @@
 // everything else runs from start(). Modules run deferred, so the page marks window.editorStarted inline where the
 // editor's single script used to start.
 
-import { state } from "./state.js";
+import { root, state } from "./state.js";
 import { emit } from "./events.js";
 import { loadKinds } from "./kinds.js";
 import { serialize, undo, redo, deleteSelection } from "./document.js";
@@ -34,11 +34,14 @@ import { autoLayout } from "./layout.js";
 import { wireToolbar } from "./toolbar.js";
 import { wireKeyboard } from "./keyboard.js";
 import { wireWorkflowTests } from "./workflow-tests.js";
+import { newDocument, templateId } from "../templates/setup.js";
 
 const { api, problemText, toast, ready } = window.ChatFlows;
 const started = window.editorStarted;
 
 async function start() {
+  // /workflows/new without a template shows the gallery (templates/gallery.js) instead of the editor.
+  if (document.body.classList.contains("gallery-open")) return;
   // Views subscribe first, in drawing order: the graph before the forms that point into it.
   wireGraph();
   wireProblems();
@@ -60,7 +63,7 @@ async function start() {
   });
   const [kinds, loaded, agents] = await Promise.all([
     loadKinds(),
-    state.id ? api("GET", `/api/workflows/${encodeURIComponent(state.id)}`) : Promise.resolve({ ok: true, data: { id: "", version: 0, nodes: [], edges: [], layout: {} } }),
+    state.id ? api("GET", `/api/workflows/${encodeURIComponent(state.id)}`) : newDocument(root, state).then(doc => ({ ok: true, data: doc })),
     api("GET", "/api/agents"),
   ]);
   const fetched = performance.now();
@@ -73,6 +76,11 @@ async function start() {
     open({ id: "", version: 0, nodes: [], edges: [], layout: {} });
   } else {
     open(loaded.data);
+    // A template opens as a new workflow that is not saved yet.
+    if (!state.id && templateId()) {
+      state.savedJson = "";
+      emit("dirty");
+    }
   }
   const drawStart = performance.now();
   const finish = async () => {

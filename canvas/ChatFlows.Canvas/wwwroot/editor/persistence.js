@@ -83,6 +83,8 @@ function askForId() {
       if (nameInput.value.trim()) doc.name = nameInput.value.trim();
       // Keep id first, as documents are written.
       const ordered = { id, ...doc };
+      // A workflow started from a template creates the agents it brings first: its agent nodes need them.
+      if (state.beforeCreate) await state.beforeCreate();
       const result = await api("POST", "/api/workflows", ordered);
       if (result.status === 409) {
         $("save-error").textContent = problemText(result.problem, `A workflow '${id}' already exists.`);
@@ -94,7 +96,11 @@ function askForId() {
       if (result.ok) {
         state.id = id;
         root.dataset.workflowId = id;
-        history.replaceState(null, "", `/workflows/${encodeURIComponent(id)}${location.search}`);
+        // What opened the new workflow (a template, the blank canvas) is no part of the saved one's address.
+        const search = new URLSearchParams(location.search);
+        search.delete("template");
+        search.delete("blank");
+        history.replaceState(null, "", `/workflows/${encodeURIComponent(id)}${search.size ? `?${search}` : ""}`);
         document.title = `${id} · ChatFlows`;
         loadWorkflowList();
       }
