@@ -12,6 +12,7 @@ public static class CanvasEndpoints
     {
         app.MapWorkflowsApi();
         app.MapRunsApi();
+        app.MapNodeTestApi();
         app.MapAgentsApi();
         app.MapModelsApi();
         app.MapSecretsApi();
