@@ -4,6 +4,7 @@ import { root, inspector, state } from "./state.js";
 import { nodeById, edgeKey, change, deleteSelection, renameNode, connect } from "./document.js";
 import { nodeErrors, clearError } from "./problems.js";
 import { runPanel } from "./run-view.js";
+import { nodeTestPanel } from "./node-test.js";
 
 const { api, problemText, toast, element: h } = window.ChatFlows;
 const catalog = window.ChatFlowsCatalog;
@@ -18,6 +19,7 @@ export function renderInspector() {
   if (node) {
     if (state.run) inspector.append(runPanel(node));
     inspector.append(nodeForm(node));
+    inspector.append(nodeTestPanel(node));
   } else if (edgeIndex >= 0) {
     inspector.append(edgePanel(state.doc.edges[edgeIndex], edgeIndex));
   } else {
