@@ -13,6 +13,7 @@ using ChatFlows.Core.Scheduling;
 using ChatFlows.Core.Secrets;
 using ChatFlows.Core.Sql;
 using ChatFlows.Core.Storage;
+using ChatFlows.Core.Testing;
 using Microsoft.Extensions.Options;
 
 namespace ChatFlows.Bot.Hosting;
@@ -88,6 +89,9 @@ public static class ChatFlowsServiceCollectionExtensions
             sp.GetRequiredService<NodeRegistry>(), sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<RunEventStream>(), sp.GetRequiredService<ILoggerFactory>(), secrets: sp.GetRequiredService<SecretVault>()));
         services.AddSingleton<WorkflowPlans>();
+        // README §Test a node and §Replay a run.
+        services.AddSingleton(sp => new NodeTester(sp.GetRequiredService<NodeRegistry>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<SecretVault>()));
+        services.AddSingleton(sp => new RunReplays(sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<WorkflowPlans>(), sp.GetRequiredService<RunQueue>()));
         services.AddSingleton(sp => new RunQueue(
             sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value));
         services.AddSingleton<RunWorker>();

@@ -13,6 +13,7 @@ public static class CanvasEndpoints
         app.MapWorkflowsApi();
         app.MapWorkflowTestsApi();
         app.MapRunsApi();
+        app.MapNodeTestApi();
         app.MapAgentsApi();
         app.MapModelsApi();
         app.MapSecretsApi();

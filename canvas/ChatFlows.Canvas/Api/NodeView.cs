@@ -28,7 +28,11 @@ internal sealed record NodeView(
     /// <summary>What people read for the node; the timeline shows it instead of the id.</summary>
     public string? Name { get; init; }
 
-    public static NodeView From(string nodeId, string? kind, NodeRecord? record, string? name = null) => Build(nodeId, kind, record) with { Name = name };
+    /// <summary>In a replay, the run whose recorded result this node reuses (README §Replay a run); null when this run executed it.</summary>
+    public string? ReusedFrom { get; init; }
+
+    public static NodeView From(string nodeId, string? kind, NodeRecord? record, string? name = null) =>
+        Build(nodeId, kind, record) with { Name = name, ReusedFrom = record?.ReusedFrom };
 
     private static NodeView Build(string nodeId, string? kind, NodeRecord? record) => record is null
         ? new(nodeId, kind, NodeStatus.Pending, 0, null, null, null, null, null, null, null, null, null)

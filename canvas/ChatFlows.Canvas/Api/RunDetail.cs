@@ -36,8 +36,14 @@ internal sealed record RunDetail(
     IReadOnlyList<NodeView> Nodes,
     IReadOnlyList<ChatCardView> Chat)
 {
+    /// <summary>For a replay: the run it replays and the node it replays from (README §Replay a run).</summary>
+    public ReplayLink? ReplayOf { get; init; }
+
+    /// <summary>The replays of this run, oldest first.</summary>
+    public IReadOnlyList<ReplaySummary> Replays { get; init; } = [];
+
     /// <summary>Builds the view; without the document (a version no longer stored) it shows the journal's rows only.</summary>
-    public static RunDetail From(StoredRun run, WorkflowDocument? document, IReadOnlyList<ChatCard>? cards = null)
+    public static RunDetail From(StoredRun run, WorkflowDocument? document, IReadOnlyList<ChatCard>? cards = null, IReadOnlyList<StoredRun>? replays = null)
     {
         var records = run.Nodes.ToDictionary(n => n.NodeId, StringComparer.Ordinal);
         var nodes = document is null
@@ -59,8 +65,15 @@ internal sealed record RunDetail(
             run.Id, run.WorkflowId, run.WorkflowVersion, run.Status, run.TriggerNodeId, run.StartedBy, run.Thread, run.Trigger, data,
             run.CreatedAt, run.StartedAt, run.FinishedAt, Milliseconds(run.StartedAt, run.FinishedAt), run.Error, run.Result, run.CancelRequested,
             TokenUsage.Sum(run.Nodes.Select(n => n.Usage)), run.ParentRunId, run.ParentNodeId, run.Depth, nodes,
-            (cards ?? []).Select(ChatCardView.From).ToArray());
+            (cards ?? []).Select(ChatCardView.From).ToArray())
+        {
+            ReplayOf = run.ReplayOf is { } of ? new ReplayLink(of, run.ReplayFrom ?? "", NameOf(document, run.ReplayFrom)) : null,
+            Replays = (replays ?? []).Select(r => new ReplaySummary(r.Id, r.ReplayFrom ?? "", NameOf(document, r.ReplayFrom), r.Status, r.CreatedAt)).ToArray(),
+        };
     }
+
+    private static string? NameOf(WorkflowDocument? document, string? nodeId) =>
+        document?.Nodes.FirstOrDefault(n => n.Id == nodeId)?.DisplayName;
 
     internal static double? Milliseconds(DateTimeOffset? start, DateTimeOffset? end) =>
         start is { } s && end is { } e ? (e - s).TotalMilliseconds : null;

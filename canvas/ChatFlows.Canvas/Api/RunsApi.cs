@@ -37,6 +37,7 @@ public static class RunsApi
         runs.MapPost("/{id}/cancel", CancelAsync);
         runs.MapPost("/{id}/decisions", DecideAsync);
         runs.MapGet("/{id}/events", WatchAsync);
+        runs.MapPost("/{id}/replay", ReplayAsync);
         return runs;
     }
 
@@ -105,7 +106,37 @@ public static class RunsApi
     {
         var stored = await runs.GetAsync(id, ct);
         if (stored is null) return NoSuchRun(id);
-        return TypedResults.Ok(RunDetail.From(stored, await PinnedDocumentAsync(stored, plans, workflows, ct), await cards.ListAsync(id, ct)));
+        return TypedResults.Ok(RunDetail.From(
+            stored, await PinnedDocumentAsync(stored, plans, workflows, ct), await cards.ListAsync(id, ct), await runs.ListReplaysAsync(id, ct)));
+    }
+
+    // README §Replay a run: a new run of the workflow that reuses what the nodes before fromNode recorded.
+    private static async Task<Results<Accepted<RunAccepted>, ProblemHttpResult, ValidationProblem>> ReplayAsync(
+        string id, HttpRequest request, RunReplays replays, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadAsync(request, 64 * 1024, ct);
+        if (body is null) return RequestBody.TooLarge(64 * 1024, "A replay request");
+        if (!RequestBody.TryParseJson(body, out var json, out var error))
+        {
+            return TypedResults.Problem(title: "The replay request could not be read.", detail: error, statusCode: StatusCodes.Status400BadRequest);
+        }
+        if (json.ValueKind != JsonValueKind.Object || !json.TryGetProperty("fromNode", out var from) || from.ValueKind != JsonValueKind.String || from.GetString() is not { Length: > 0 } fromNode)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["fromNode"] = ["fromNode must name the node to replay from, like {\"fromNode\": \"summarize\"}."] },
+                title: "The replay request is not valid.");
+        }
+        // Not the request's token: once the replay is stored it runs.
+        var outcome = await replays.StartAsync(id, fromNode, Caller.Of(request.HttpContext)?.Id ?? "api", CancellationToken.None);
+        return outcome.Kind switch
+        {
+            ReplayOutcomeKind.Started => TypedResults.Accepted(RunLocation(outcome.RunId!), new RunAccepted(outcome.RunId!)),
+            ReplayOutcomeKind.RunNotFound => NoSuchRun(id),
+            ReplayOutcomeKind.BadNode => TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["fromNode"] = [outcome.Message!] }, title: "The run cannot be replayed from that node."),
+            ReplayOutcomeKind.NotFinished => TypedResults.Problem(title: "The run has not finished.", detail: outcome.Message, statusCode: StatusCodes.Status409Conflict),
+            _ => TypedResults.Problem(title: "The run cannot be replayed.", detail: outcome.Message, statusCode: StatusCodes.Status409Conflict),
+        };
     }
 
     private static async Task<Results<Accepted<RunAccepted>, ProblemHttpResult>> CancelAsync(string id, RunQueue queue, IRunStore runs, CancellationToken ct)

@@ -28,7 +28,8 @@ public sealed class DelayNode(TimeSpan duration, TimeSpan inlineLimit) : INodeHa
     /// <inheritdoc />
     public async ValueTask<NodeResult> RunAsync(NodeContext context, CancellationToken ct)
     {
-        if (context.IsResumed) return NodeResult.Success();
+        // Resumed, or tested on its own (README §Test a node): nothing to wait for.
+        if (context.IsResumed || context.IsTest) return NodeResult.Success();
         if (duration <= inlineLimit)
         {
             await Task.Delay(duration, context.Time, ct);

@@ -53,6 +53,8 @@ public sealed class MessageNode(Template? text, JsonTemplate? card, Template? ch
         var body = text is null ? null : await text.RenderAsync(context.Scope);
         var cardValue = card is null ? (JsonElement?)null : await card.EvaluateAsync(context.Scope);
         var target = await TargetAsync(context);
+        // A test of the node shows the message and where it would go; nothing is ever posted (README §Test a node).
+        if (context.IsTest) return NodeResult.Success(JsonSerializer.SerializeToElement(new { text = body, card = cardValue, wouldPostTo = target ?? "the run's thread" }));
         if (target is null) return NodeResult.Success(Output(body, cardValue, null, null));
 
         if (await context.Effects.FindAsync(PostedEffect, ct) is { } posted) return NodeResult.Success(posted);

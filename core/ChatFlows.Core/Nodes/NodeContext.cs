@@ -45,6 +45,12 @@ public sealed class NodeContext
     public NodeEffects Effects => _effects ??= new NodeEffects(
         Journal ?? throw new InvalidOperationException("This node context has no journal to record effects in."), RunId, Node.Id);
 
+    /// <summary>
+    /// True when the node is tested on its own rather than run (README §Test a node): nothing is posted to chat, delays
+    /// do not wait and no sub-workflow is started; the node returns what it would have done instead.
+    /// </summary>
+    public bool IsTest { get; init; }
+
     /// <summary>The run's journal, where <see cref="Effects"/> are kept.</summary>
     public IRunJournal? Journal { get; init; }
 

@@ -51,9 +51,10 @@ public sealed class SubworkflowNode(string workflowId, JsonTemplate? input, stri
                 $"Sub-workflow depth limit reached: starting '{workflowId}' from '{context.WorkflowId}' would nest {depth} runs deep (limit {maxDepth}). " +
                 "A workflow that calls itself, directly or through others, needs a condition that stops it.");
         }
-        var start = launcher ?? throw new NodeException("Sub-workflows cannot be started in this process.");
-
         var payload = input is null ? JsonSerializer.SerializeToElement(new { }) : await input.EvaluateAsync(context.Scope);
+        // A test of the node shows the run it would start; the other workflow is tested on its own (README §Test a node).
+        if (context.IsTest) return NodeResult.Success(JsonSerializer.SerializeToElement(new { wouldStart = workflowId, trigger, input = payload }));
+        var start = launcher ?? throw new NodeException("Sub-workflows cannot be started in this process.");
         JsonElement? outcome = null;
         string? childId = null;
         if (await context.Effects.FindAsync(ChildEffect, ct) is { } recorded)

@@ -71,7 +71,8 @@ public sealed partial class GraphRunner(
             run.Secrets = runner._secrets;
             try
             {
-                if (run.Status == RunStatus.Queued) await StartAsync();
+                if (run.Status == RunStatus.Queued && run.Request.ReplayOf is null) await StartAsync();
+                else if (run.Status == RunStatus.Queued) await StartReplayAsync();
                 else await RestoreAsync(resume);
                 await LoopAsync();
             }
@@ -106,6 +107,23 @@ public sealed partial class GraphRunner(
             _ready.Enqueue((trigger, null));
         }
 
+        // A replay (README §Replay a run) starts with the nodes it reuses already journaled as finished. It starts as a
+        // run does and then goes on as a restored run does: only the nodes left pending (the replayed node and what
+        // follows it) execute; the reused ones fire their recorded ports.
+        private async ValueTask StartReplayAsync()
+        {
+            run.Status = RunStatus.Running;
+            run.StartedAt = runner._time.GetUtcNow();
+            await runner._journal.RunChangedAsync(run, ct);
+            Publish(RunEventTypes.RunStarted, status: "running");
+            if (EndedBeforeTheCrash())
+            {
+                Stop();
+                return;
+            }
+            await QueueFromJournalAsync(-1, null);
+        }
+
         // Rebuilds the join counters from the journal, then queues what can run.
         private async ValueTask RestoreAsync(Resumption? resume)
         {
@@ -124,6 +142,11 @@ public sealed partial class GraphRunner(
                 Stop();
                 return;
             }
+            await QueueFromJournalAsync(target, resume);
+        }
+
+        private async ValueTask QueueFromJournalAsync(int target, Resumption? resume)
+        {
             for (var i = 0; i < _nodes.Length; i++) _remaining[i] = _nodes[i].IncomingCount;
             for (var i = 0; i < _nodes.Length; i++)
             {

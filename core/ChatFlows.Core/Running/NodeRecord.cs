@@ -41,6 +41,12 @@ public sealed class NodeRecord(string nodeId)
     /// <summary>Model tokens (and cost) of its last execution, if it called a model.</summary>
     public TokenUsage? Usage { get; set; }
 
+    /// <summary>
+    /// In a replay, the run whose recorded result this node reuses instead of executing (README §Replay a run); null
+    /// for a node this run executed.
+    /// </summary>
+    public string? ReusedFrom { get; set; }
+
     /// <summary>Time from start to finish.</summary>
     public TimeSpan? Duration => StartedAt is { } start && FinishedAt is { } end ? end - start : null;
 }

@@ -41,9 +41,12 @@ public sealed class RunQueue
     /// Stores a new run and queues it on this instance. With <paramref name="observe"/>, the returned
     /// <see cref="QueuedRun.Settled"/> completes when the run first ends or waits here.
     /// </summary>
-    public async Task<QueuedRun> EnqueueAsync(WorkflowPlan plan, RunRequest request, bool observe = false, CancellationToken ct = default)
+    public Task<QueuedRun> EnqueueAsync(WorkflowPlan plan, RunRequest request, bool observe = false, CancellationToken ct = default) =>
+        EnqueueAsync(new RunState(plan, request, request.RunId ?? WorkflowEngine.NewRunId()), observe, ct);
+
+    /// <summary>Stores a prepared run (a replay, with the nodes it reuses already finished) and queues it on this instance.</summary>
+    public async Task<QueuedRun> EnqueueAsync(RunState run, bool observe = false, CancellationToken ct = default)
     {
-        var run = new RunState(plan, request, request.RunId ?? WorkflowEngine.NewRunId());
         TaskCompletionSource<RunState>? settled = null;
         if (observe)
         {

@@ -30,4 +30,13 @@ public sealed record RunRequest
 
     /// <summary>How many sub-workflow calls deep this run is; 0 for a run started by a trigger.</summary>
     public int Depth { get; init; }
+
+    /// <summary>
+    /// For a replay (README §Replay a run): the run it replays. The nodes before <see cref="ReplayFrom"/> are journaled
+    /// already, reused from that run, and only that node and what follows it execute.
+    /// </summary>
+    public string? ReplayOf { get; init; }
+
+    /// <summary>For a replay: the node it replays from.</summary>
+    public string? ReplayFrom { get; init; }
 }

@@ -185,6 +185,7 @@ public sealed class RunState : RunScope
             node.WakeAt = saved.WakeAt;
             node.Steps = saved.Steps;
             node.Usage = saved.Usage;
+            node.ReusedFrom = saved.ReusedFrom;
             // Finished nodes' outputs are the run's data; a node that failed with onError continue/route left its error there.
             if (saved.Output is { } output && (saved.Status == NodeStatus.Succeeded || saved.Status == NodeStatus.Failed))
             {

@@ -11,7 +11,7 @@ namespace ChatFlows.Core.Storage;
 public interface IRunStore : IRunJournal
 {
     /// <summary>
-    /// Stores a new queued run durably. With an <paramref name="owner"/> the run is leased to that worker until
+    /// Stores a new queued run durably, with the node records it already holds (a replay's reused nodes). With an <paramref name="owner"/> the run is leased to that worker until
     /// <paramref name="leaseUntil"/>, so it can execute at once without a claim.
     /// </summary>
     Task EnqueueAsync(RunState run, string? owner, DateTimeOffset leaseUntil, CancellationToken ct = default);
@@ -48,6 +48,9 @@ public interface IRunStore : IRunJournal
 
     /// <summary>A run with its node journal and pending decisions, or null.</summary>
     Task<StoredRun?> GetAsync(string runId, CancellationToken ct = default);
+
+    /// <summary>The replays of a run (README §Replay a run), oldest first, without node details.</summary>
+    Task<IReadOnlyList<StoredRun>> ListReplaysAsync(string runId, CancellationToken ct = default);
 
     /// <summary>Run history, newest first, without node details.</summary>
     Task<RunPage> ListAsync(RunQuery query, CancellationToken ct = default);

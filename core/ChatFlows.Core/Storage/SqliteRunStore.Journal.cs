@@ -18,9 +18,9 @@ public sealed partial class SqliteRunStore
 
     private const string InsertRunSql = """
         insert into runs (id, workflow_id, workflow_version, status, trigger_node_id, trigger, started_by, thread, created_at, lease_owner, lease_expires_at,
-            parent_run_id, parent_node_id, depth)
+            parent_run_id, parent_node_id, depth, replay_of, replay_from)
         values (@Id, @WorkflowId, @WorkflowVersion, @Status, @TriggerNodeId, @Trigger, @StartedBy, @Thread, @CreatedAt, @LeaseOwner, @LeaseExpiresAt,
-            @ParentRunId, @ParentNodeId, @Depth)
+            @ParentRunId, @ParentNodeId, @Depth, @ReplayOf, @ReplayFrom)
         """;
 
     private const string UpdateRunSql = """
@@ -31,14 +31,15 @@ public sealed partial class SqliteRunStore
 
     private const string UpsertNodeSql = """
         insert into node_runs (run_id, node_id, status, attempts, started_at, finished_at, output, error, port, bookmark, wake_at,
-            steps, prompt_tokens, completion_tokens, cost)
+            steps, prompt_tokens, completion_tokens, cost, reused_from)
         values (@RunId, @NodeId, @Status, @Attempts, @StartedAt, @FinishedAt, @Output, @Error, @Port, @Bookmark, @WakeAt,
-            @Steps, @PromptTokens, @CompletionTokens, @Cost)
+            @Steps, @PromptTokens, @CompletionTokens, @Cost, @ReusedFrom)
         on conflict (run_id, node_id) do update set
             status = excluded.status, attempts = excluded.attempts, started_at = excluded.started_at,
             finished_at = excluded.finished_at, output = excluded.output, error = excluded.error, port = excluded.port,
             bookmark = excluded.bookmark, wake_at = excluded.wake_at, steps = excluded.steps,
-            prompt_tokens = excluded.prompt_tokens, completion_tokens = excluded.completion_tokens, cost = excluded.cost
+            prompt_tokens = excluded.prompt_tokens, completion_tokens = excluded.completion_tokens, cost = excluded.cost,
+            reused_from = excluded.reused_from
         """;
 
     private const string InsertEffectSql = """
@@ -172,7 +173,7 @@ public sealed partial class SqliteRunStore
             {
                 var row = insert.Row;
                 rows += statements.Run(statements.InsertRun, row.Id, row.WorkflowId, row.WorkflowVersion, row.Status, row.TriggerNodeId, row.Trigger,
-                    row.StartedBy, row.Thread, row.CreatedAt, row.LeaseOwner, row.LeaseExpiresAt, row.ParentRunId, row.ParentNodeId, row.Depth);
+                    row.StartedBy, row.Thread, row.CreatedAt, row.LeaseOwner, row.LeaseExpiresAt, row.ParentRunId, row.ParentNodeId, row.Depth, row.ReplayOf, row.ReplayFrom);
             }
         }
         foreach (var run in runs.Values)
@@ -186,7 +187,7 @@ public sealed partial class SqliteRunStore
         foreach (var node in nodes.Values)
         {
             rows += statements.Run(statements.UpsertNode, node.RunId, node.NodeId, node.Status, node.Attempts, node.StartedAt, node.FinishedAt,
-                node.Output?.GetRawText(), node.Error, node.Port, node.Bookmark, node.WakeAt, node.Steps, node.PromptTokens, node.CompletionTokens, node.Cost);
+                node.Output?.GetRawText(), node.Error, node.Port, node.Bookmark, node.WakeAt, node.Steps, node.PromptTokens, node.CompletionTokens, node.Cost, node.ReusedFrom);
         }
         foreach (var write in batch)
         {
@@ -222,10 +223,10 @@ public sealed partial class SqliteRunStore
         public Statements(SqliteConnection connection)
         {
             InsertRun = Prepare(connection, InsertRunSql, "@Id", "@WorkflowId", "@WorkflowVersion", "@Status", "@TriggerNodeId", "@Trigger", "@StartedBy", "@Thread", "@CreatedAt", "@LeaseOwner", "@LeaseExpiresAt",
-                "@ParentRunId", "@ParentNodeId", "@Depth");
+                "@ParentRunId", "@ParentNodeId", "@Depth", "@ReplayOf", "@ReplayFrom");
             UpdateRun = Prepare(connection, UpdateRunSql, "@Id", "@Status", "@StartedAt", "@FinishedAt", "@ErrorNodeId", "@Error", "@Result", "@WakeAt");
             UpsertNode = Prepare(connection, UpsertNodeSql, "@RunId", "@NodeId", "@Status", "@Attempts", "@StartedAt", "@FinishedAt", "@Output", "@Error", "@Port", "@Bookmark", "@WakeAt",
-                "@Steps", "@PromptTokens", "@CompletionTokens", "@Cost");
+                "@Steps", "@PromptTokens", "@CompletionTokens", "@Cost", "@ReusedFrom");
             InsertEffect = Prepare(connection, InsertEffectSql, "@RunId", "@NodeId", "@Effect", "@Value", "@CreatedAt");
             ResumeParent = Prepare(connection, ResumeParentSql, "@ParentRunId", "@Bookmark", "@ParentNodeId", "@Value", "@CreatedAt");
             Release = Prepare(connection, ReleaseSql, "@Id", "@Owner");
@@ -390,6 +391,8 @@ public sealed partial class SqliteRunStore
         public long? CompletionTokens { get; } = node.Usage?.CompletionTokens;
 
         public string? Cost { get; } = node.Usage?.Cost?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        public string? ReusedFrom { get; } = node.ReusedFrom;
     }
 
     private sealed class RunRow
@@ -434,6 +437,10 @@ public sealed partial class SqliteRunStore
 
         public int Depth { get; init; }
 
+        public string? ReplayOf { get; init; }
+
+        public string? ReplayFrom { get; init; }
+
         public static RunRow Queued(RunState run, DateTimeOffset now, string? owner, DateTimeOffset? leaseUntil) => new()
         {
             Id = run.Id,
@@ -450,6 +457,8 @@ public sealed partial class SqliteRunStore
             ParentRunId = run.Request.ParentRunId,
             ParentNodeId = run.Request.ParentNodeId,
             Depth = run.Request.Depth,
+            ReplayOf = run.Request.ReplayOf,
+            ReplayFrom = run.Request.ReplayFrom,
         };
 
         public StoredRun ToStored() => new()
@@ -471,6 +480,8 @@ public sealed partial class SqliteRunStore
             ParentRunId = ParentRunId,
             ParentNodeId = ParentNodeId,
             Depth = Depth,
+            ReplayOf = ReplayOf,
+            ReplayFrom = ReplayFrom,
         };
     }
 
@@ -504,6 +515,8 @@ public sealed partial class SqliteRunStore
 
         public string? Cost { get; init; }
 
+        public string? ReusedFrom { get; init; }
+
         public NodeRecord ToRecord() => new(NodeId)
         {
             Status = Enum.Parse<NodeStatus>(Status, ignoreCase: true),
@@ -518,6 +531,7 @@ public sealed partial class SqliteRunStore
             Steps = Steps is null ? null : JsonSerializer.Deserialize<NodeStep[]>(Steps, JournalJson.Options),
             Usage = PromptTokens is null && CompletionTokens is null ? null
                 : new TokenUsage(PromptTokens ?? 0, CompletionTokens ?? 0, Cost is null ? null : decimal.Parse(Cost, System.Globalization.CultureInfo.InvariantCulture)),
+            ReusedFrom = ReusedFrom,
         };
     }
 }

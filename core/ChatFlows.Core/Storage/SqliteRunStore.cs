@@ -15,7 +15,7 @@ namespace ChatFlows.Core.Storage;
 public sealed partial class SqliteRunStore : IRunStore, IAsyncDisposable
 {
     private const string RunColumns =
-        "id, workflow_id, workflow_version, status, trigger_node_id, trigger, started_by, thread, created_at, started_at, finished_at, error_node_id, error, result, cancel_requested, parent_run_id, parent_node_id, depth";
+        "id, workflow_id, workflow_version, status, trigger_node_id, trigger, started_by, thread, created_at, started_at, finished_at, error_node_id, error, result, cancel_requested, parent_run_id, parent_node_id, depth, replay_of, replay_from";
 
     private readonly SqliteDatabase _database;
     private readonly TimeProvider _time;
@@ -31,8 +31,24 @@ public sealed partial class SqliteRunStore : IRunStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public Task EnqueueAsync(RunState run, string? owner, DateTimeOffset leaseUntil, CancellationToken ct = default) =>
-        WriteAsync(new InsertRun(RunRow.Queued(run, _time.GetUtcNow(), owner, owner is null ? null : leaseUntil)));
+    public Task EnqueueAsync(RunState run, string? owner, DateTimeOffset leaseUntil, CancellationToken ct = default)
+    {
+        // A replay's reused nodes are queued before its run row, so they are committed no later than the run.
+        foreach (var node in run.Nodes)
+        {
+            if (node.Status != NodeStatus.Pending) _writes.Writer.TryWrite(new UpsertNode(run.Id, node));
+        }
+        return WriteAsync(new InsertRun(RunRow.Queued(run, _time.GetUtcNow(), owner, owner is null ? null : leaseUntil)));
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<StoredRun>> ListReplaysAsync(string runId, CancellationToken ct = default)
+    {
+        const string Sql = $"select {RunColumns} from runs where replay_of = @Id order by id";
+        await using var connection = _database.Open();
+        var rows = await connection.QueryAsync<RunRow>(new CommandDefinition(Sql, new { Id = runId }, cancellationToken: ct));
+        return rows.Select(r => r.ToStored()).ToArray();
+    }
 
     /// <inheritdoc />
     public async Task<bool> EnqueueScheduledAsync(ScheduleTick tick, RunState run, CancellationToken ct = default)
@@ -135,7 +151,7 @@ public sealed partial class SqliteRunStore : IRunStore, IAsyncDisposable
     {
         const string RunSql = $"select {RunColumns} from runs where id = @Id";
         const string NodesSql = """
-            select node_id, status, attempts, started_at, finished_at, output, error, port, bookmark, wake_at, steps, prompt_tokens, completion_tokens, cost
+            select node_id, status, attempts, started_at, finished_at, output, error, port, bookmark, wake_at, steps, prompt_tokens, completion_tokens, cost, reused_from
             from node_runs where run_id = @Id
             """;
         const string ResumesSql = "select bookmark, node_id, value from run_resumes where run_id = @Id order by created_at";

@@ -54,6 +54,12 @@ public sealed record StoredRun
     /// <summary>Sub-workflow nesting depth; 0 for a run started by a trigger.</summary>
     public int Depth { get; init; }
 
+    /// <summary>For a replay: the run it replays (README §Replay a run).</summary>
+    public string? ReplayOf { get; init; }
+
+    /// <summary>For a replay: the node it replays from.</summary>
+    public string? ReplayFrom { get; init; }
+
     /// <summary>The request the run was started with.</summary>
     public RunRequest ToRequest() => new()
     {
@@ -65,5 +71,7 @@ public sealed record StoredRun
         ParentRunId = ParentRunId,
         ParentNodeId = ParentNodeId,
         Depth = Depth,
+        ReplayOf = ReplayOf,
+        ReplayFrom = ReplayFrom,
     };
 }

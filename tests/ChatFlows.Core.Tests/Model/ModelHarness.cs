@@ -14,6 +14,9 @@ namespace ChatFlows.Core.Tests.Model;
 internal sealed record EngineOutcome(string Status, int Attempts, string? Label, string? Error);
 
 /// <summary>What the engine did with a generated workflow: the run as the store has it, and the side effects seen outside.</summary>
+/// <summary>A finished run and its replay from <see cref="From"/>, with the nodes that had side effects in each.</summary>
+internal sealed record ReplayCase(StoredRun Old, StoredRun Replay, string From, IReadOnlySet<string> OldEffects, IReadOnlySet<string> ReplayEffects);
+
 internal sealed record EngineRun(
     string Status, string? FailedAt, IReadOnlyDictionary<string, EngineOutcome> Nodes, IReadOnlySet<string> Effects,
     IReadOnlyDictionary<string, string?[]> IdempotencyKeys, bool Crashed);
@@ -50,7 +53,52 @@ internal sealed class ModelHarness : IAsyncDisposable
         await _store.EnqueueAsync(new RunState(plan, request, runId), "model", _time.GetUtcNow().AddDays(1));
         var process = new Process(this, plan, runId, workflow.CrashAfterWrites);
 
-        var run = await process.StepAsync((engine, ct) => engine.StartAsync(plan, request, ct));
+        await DriveAsync(workflow, plan, runId, process, (engine, ct) => engine.StartAsync(plan, request, ct));
+        await _store.FlushAsync();
+        return Observe(workflow, RunState.Restore(plan, (await _store.GetAsync(runId))!), process.Crashed);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="workflow"/> (without a crash) to its end, then replays that run (README §Replay a run) from
+    /// one of the nodes it reached, chosen by <paramref name="pick"/>, and runs the replay to its end.
+    /// </summary>
+    public async Task<ReplayCase> RunAndReplayAsync(GeneratedWorkflow workflow, int pick)
+    {
+        workflow = workflow with { CrashAfterWrites = null };
+        var plan = WorkflowPlan.Compile(workflow.ToDocument(_server.Url("/effects")), _registry);
+        var oldId = $"case-{Interlocked.Increment(ref _cases)}";
+        var request = new RunRequest { RunId = oldId, StartedBy = "model" };
+        await _store.EnqueueAsync(new RunState(plan, request, oldId), "model", _time.GetUtcNow().AddDays(1));
+        await DriveAsync(workflow, plan, oldId, new Process(this, plan, oldId, null), (engine, ct) => engine.StartAsync(plan, request, ct));
+        await _store.FlushAsync();
+        var old = (await _store.GetAsync(oldId))!;
+
+        var reached = old.Nodes.Where(n => n.Attempts > 0).Select(n => n.NodeId).Order(StringComparer.Ordinal).ToArray();
+        var from = reached[pick % reached.Length];
+        var newId = $"case-{Interlocked.Increment(ref _cases)}";
+        var replay = RunReplays.Prepare(plan, old, from, newId, "model");
+        await _store.EnqueueAsync(replay, "model", _time.GetUtcNow().AddDays(1));
+        await DriveAsync(workflow, plan, newId, new Process(this, plan, newId, null), (engine, ct) => engine.ContinueAsync(replay, ct));
+        await _store.FlushAsync();
+        return new ReplayCase(old, (await _store.GetAsync(newId))!, from, EffectsOf(oldId), EffectsOf(newId));
+    }
+
+    // The nodes that posted to chat or sent a request in a run.
+    private HashSet<string> EffectsOf(string runId)
+    {
+        var effects = new HashSet<string>(_chat.Messages.Where(m => m.RunId == runId).Select(m => m.NodeId!));
+        foreach (var request in _server.Received("/effects").Where(r => r.Query.Contains($"run={runId}&", StringComparison.Ordinal)))
+        {
+            effects.Add(request.Query[(request.Query.IndexOf("node=", StringComparison.Ordinal) + "node=".Length)..]);
+        }
+        return effects;
+    }
+
+    // Runs until the run ends, answering every wait (approvals, delays) from the run as the store has it.
+    private async Task DriveAsync(
+        GeneratedWorkflow workflow, WorkflowPlan plan, string runId, Process process, Func<WorkflowEngine, CancellationToken, Task<RunState>> first)
+    {
+        var run = await process.StepAsync(first);
         while (run.Status == RunStatus.Waiting)
         {
             // A waiting run holds nothing in memory: it is answered as the store has it.
@@ -59,8 +107,6 @@ internal sealed class ModelHarness : IAsyncDisposable
             var resumption = Answer(workflow.Nodes.Single(n => n.Id == waiting.NodeId), waiting);
             run = await process.StepAsync((engine, ct) => engine.ResumeAsync(stored, resumption, ct));
         }
-        await _store.FlushAsync();
-        return Observe(workflow, RunState.Restore(plan, (await _store.GetAsync(runId))!), process.Crashed);
     }
 
     private static Resumption Answer(ModelNode node, NodeRecord waiting)

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace ChatFlows.Core.Tests.Storage;
 
-public sealed class SqliteRunStoreTests : IAsyncLifetime
+public sealed partial class SqliteRunStoreTests : IAsyncLifetime
 {
     private readonly TestDatabase _db = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));

@@ -34,6 +34,7 @@ import { autoLayout } from "./layout.js";
 import { wireToolbar } from "./toolbar.js";
 import { wireKeyboard } from "./keyboard.js";
 import { wireWorkflowTests } from "./workflow-tests.js";
+import { wireNodeTest } from "./node-test.js";
 import { newDocument, templateId } from "../templates/setup.js";
 
 const { api, problemText, toast, ready } = window.ChatFlows;
@@ -48,6 +49,7 @@ async function start() {
   wireInspector();
   wireToolbar({ undo, redo, autoLayout, fitToView, zoomCentre, deleteSelection, save, play });
   wireWorkflowTests();
+  wireNodeTest();
   wirePlay();
   timeZoneList();
   wireViewport();

@@ -82,6 +82,7 @@
     byTestId("run-cancel").hidden = !going(run.status);
     byTestId("run-body").hidden = false;
     renderFacts();
+    renderReplays();
     renderApprovals();
     renderTimeline();
     byTestId("run-trigger").textContent = json(run.trigger);
@@ -116,6 +117,33 @@
     error.replaceChildren(...(run.error
       ? [run.error.nodeId ? element("strong", {}, `Node ${run.error.nodeId} failed: `) : element("strong", {}, "Failed: "), run.error.message]
       : []));
+  }
+
+  // README §Replay a run: which run this one replays and from where, and the replays of this one.
+  function renderReplays() {
+    const of = byTestId("run-replay-of");
+    of.hidden = !run.replayOf;
+    of.replaceChildren(...(run.replayOf
+      ? ["Replay of ", element("a", { href: `/runs/${enc(run.replayOf.runId)}`, "data-testid": "replay-of-link" }, shortId(run.replayOf.runId)),
+        " from ", element("strong", { "data-testid": "replay-of-node" }, run.replayOf.fromNodeName ?? run.replayOf.fromNode)]
+      : []));
+    const replays = run.replays ?? [];
+    byTestId("run-replays").hidden = replays.length === 0;
+    byTestId("replay-list").replaceChildren(...replays.map(r => element("li", { "data-testid": "replay" },
+      element("a", { href: `/runs/${enc(r.runId)}` }, shortId(r.runId)), " from ", element("strong", {}, r.fromNodeName ?? r.fromNode), " · ",
+      statusBadge(r.status), " · ", time(r.createdAt))));
+  }
+
+  // Starts a new run that reuses what the nodes before this one recorded, and opens it.
+  async function replayFrom(node, button) {
+    button.disabled = true;
+    const answer = await api("POST", `/api/runs/${enc(run.id)}/replay`, { fromNode: node.nodeId });
+    button.disabled = false;
+    if (!answer.ok) {
+      toast(problemText(answer.problem, "The run could not be replayed."), "error");
+      return;
+    }
+    location.href = `/runs/${enc(answer.data.runId)}`;
   }
 
   // Decide here as the person using the page; the server checks they are an approver.
@@ -197,7 +225,9 @@
       element("summary", { class: "tl-row" },
         element("span", { class: "tl-name" }, element("span", { class: "tl-id", "data-testid": "timeline-name", title: node.nodeId }, node.name ?? node.nodeId), element("span", { class: "tl-kind muted" }, node.kind ?? "")),
         element("span", { class: "tl-track" }, bar),
-        element("span", { class: "tl-meta" }, statusBadge(node.status), element("span", { "data-testid": "timeline-meta" }, meta.join(" · ")))),
+        element("span", { class: "tl-meta" }, statusBadge(node.status), element("span", { "data-testid": "timeline-meta" }, meta.join(" · ")),
+          node.reusedFrom ? element("span", { class: "muted", "data-testid": "timeline-reused" }, "reused from ",
+            element("a", { href: `/runs/${enc(node.reusedFrom)}`, onclick: event => event.stopPropagation() }, shortId(node.reusedFrom))) : null)),
       nodeDetails(node, origin));
     details.addEventListener("toggle", () => { if (details.open) openNodes.add(node.nodeId); else openNodes.delete(node.nodeId); });
     return details;
@@ -212,7 +242,12 @@
     if (node.port) facts.push(["Port", node.port]);
     if (node.wakeAt) facts.push(["Wakes", time(node.wakeAt)]);
     if (node.usage) facts.push(["Model usage", usageText(node.usage)]);
+    // A finished run can be replayed from any node it reached (README §Replay a run).
+    const replay = !going(run.status) && node.attempts > 0
+      ? element("button", { type: "button", class: "small", "data-testid": "replay-from-here", onclick: event => replayFrom(node, event.currentTarget) }, "Replay from here")
+      : null;
     return element("div", { class: "tl-details", "data-testid": "node-details" },
+      replay,
       facts.length ? element("dl", { class: "facts compact" }, facts.flatMap(([k, v]) => [element("dt", {}, k), element("dd", {}, v)])) : null,
       node.error ? element("div", { class: "form-error", "data-testid": "node-error" }, node.error) : null,
       node.steps?.length ? element("div", { class: "steps" }, element("h3", {}, "Steps"),
@@ -244,6 +279,7 @@
     return usage.cost !== null && usage.cost !== undefined ? `${tokens}, cost ${Number(usage.cost).toFixed(4)}` : tokens;
   }
 
+  const shortId = id => id.length > 12 ? `${id.slice(0, 8)}…${id.slice(-4)}` : id;
   const percent = (part, whole) => Math.min(Math.max((part / whole) * 100, 0), 100);
   const time = iso => iso ? element("time", { datetime: iso, title: new Date(iso).toString() }, formatTime(iso)) : "—";
   const json = value => value === undefined ? "" : JSON.stringify(value, null, 2);
