@@ -17,6 +17,7 @@ public static class CanvasEndpoints
         app.MapSecretsApi();
         app.MapConnectionsApi();
         app.MapSchedulesApi();
+        app.MapDataPickerApi();
         app.MapRazorPages();
         return app;
     }
