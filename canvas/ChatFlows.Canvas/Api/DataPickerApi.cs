@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Expressions;
 using ChatFlows.Core.Nodes;
@@ -76,6 +77,12 @@ public static class DataPickerApi
             {
                 value = Condition.Parse(text, label, sandbox.Value).EvaluateToJson(sample.Scope, ct);
             }
+            else if (input.Json)
+            {
+                // A JSON field whose strings are templates (a transform's value, a request body), rendered string by string as runs do.
+                if (!StrictJson.TryParse(text, out var json, out var notJson)) return Invalid(label, $"{label}: the value is {notJson}");
+                value = await JsonTemplate.Parse(JsonNode.Parse(json.GetRawText()), label, null, sandbox.Value).EvaluateAsync(sample.Scope);
+            }
             else
             {
                 var template = Template.Parse(SecretReferences.Mask(text, SecretMask), label, sandbox.Value);
@@ -140,7 +147,7 @@ public static class DataPickerApi
         if (field.Length > MaxFieldLength || field.Any(char.IsControl)) return Refuse("field", $"field is a config field's name, like url or headers/Authorization: one line of at most {MaxFieldLength} characters.");
 
         var syntax = StringOf(root, "syntax");
-        if (syntax is not (null or "template" or "expression")) return Refuse("syntax", $"'{syntax}' is not a syntax; use template (Liquid, {{{{ … }}}}) or expression (a condition's JavaScript).");
+        if (syntax is not (null or "template" or "expression" or "json")) return Refuse("syntax", $"'{syntax}' is not a syntax; use template (Liquid, {{{{ … }}}}), json (JSON whose strings are templates) or expression (a condition's JavaScript).");
         var expression = syntax == "expression" || (syntax is null && node.Type == NodeTypes.Condition && field == "expression");
 
         string? text = null;
@@ -153,7 +160,7 @@ public static class DataPickerApi
         // A credential field may read secrets.NAME (headers/* covers every header); no other field may.
         var credentials = registry.Find(node)?.CredentialFields ?? [];
         var credential = field.Length > 0 && credentials.Any(c => c == field || (c.EndsWith("/*", StringComparison.Ordinal) && field.StartsWith(c[..^1], StringComparison.Ordinal) && field.Length > c.Length - 1));
-        return new(new PickerInput(document, node, field, expression, credential, text), null, null);
+        return new(new PickerInput(document, node, field, expression, syntax == "json", credential && syntax != "json", text), null, null);
     }
 
     private static string? StringOf(JsonElement root, string name) =>
@@ -186,5 +193,5 @@ public static class DataPickerApi
 
     private sealed record PickerRead(PickerInput? Input, ValidationProblem? Invalid, ProblemHttpResult? Refused);
 
-    private sealed record PickerInput(WorkflowDocument Document, WorkflowNode Node, string Field, bool Expression, bool Credential, string? Text);
+    private sealed record PickerInput(WorkflowDocument Document, WorkflowNode Node, string Field, bool Expression, bool Json, bool Credential, string? Text);
 }

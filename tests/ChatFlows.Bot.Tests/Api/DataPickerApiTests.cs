@@ -113,6 +113,9 @@ public sealed class DataPickerApiTests(HostFixture host)
         Assert.Equal(rendered, preview.GetProperty("text").GetString());
         Assert.Equal(runId, preview.GetProperty("runId").GetString());
 
+        var json = await PreviewAsync(document, "after", "value", """{"line": "{{ data.check.status | upcase }}", "n": "{{ data.check.count }}"}""", "json");
+        Assert.Equal("""{"line":"OK","n":2}""", json.GetProperty("text").GetString());
+
         var condition = await PreviewAsync(document, "gate", "expression", "data.check.items.filter(i => i.name != 'db').length");
         Assert.Equal("1", condition.GetProperty("text").GetString());
         Assert.True(condition.GetProperty("truthy").GetBoolean());
@@ -150,6 +153,8 @@ public sealed class DataPickerApiTests(HostFixture host)
     [InlineData("after", "value/line", "template", "{{ data.check.status | }}", "nodes/after/config/value/line: template does not parse: line 1, column")]
     [InlineData("gate", "expression", "expression", "data.nothing.status == 'ok'", "nodes/gate/config/expression: line 1, column 14: Cannot read properties of undefined")]
     [InlineData("gate", "expression", "expression", "while (true) {}", "nodes/gate/config/expression: expression does not parse")]
+    [InlineData("after", "value", "json", "{\"line\": \"{{ data.check.status | }}\"}", "nodes/after/config/value/line: template does not parse")]
+    [InlineData("after", "value", "json", "{\"line\": ", "nodes/after/config/value: the value is")]
     [InlineData("after", "value/line", "template", "{% for i in (1..100000) %}{% for j in (1..100000) %}x{% endfor %}{% endfor %}", "nodes/after/config/value/line: template failed")]
     public async Task Preview_ABadTemplateOrExpression_Is400WithTheSandboxMessage(string node, string field, string syntax, string text, string message)
     {
@@ -200,9 +205,9 @@ public sealed class DataPickerApiTests(HostFixture host)
         return await HostFixture.ReadJsonAsync(response);
     }
 
-    private async Task<JsonElement> PreviewAsync(JsonElement document, string nodeId, string field, string text)
+    private async Task<JsonElement> PreviewAsync(JsonElement document, string nodeId, string field, string text, string? syntax = null)
     {
-        using var response = await host.SendAsync(HttpMethod.Post, "/api/workflows/preview", Request(document, nodeId, field, text));
+        using var response = await host.SendAsync(HttpMethod.Post, "/api/workflows/preview", Request(document, nodeId, field, text, syntax));
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return await HostFixture.ReadJsonAsync(response);
     }

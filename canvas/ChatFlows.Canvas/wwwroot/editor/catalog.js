@@ -6,7 +6,9 @@
 
   /**
    * Field kinds: text, textarea (templates), number, bool, select (options), list (one value a line), json (any JSON
-   * value). `required` fields are never removed from config; optional ones are removed when emptied.
+   * value), map (names → values, edited as rows). `required` fields are never removed from config; optional ones are
+   * removed when emptied. `template: true` marks a Liquid template (strings of a json field, values of a map) and
+   * `expression: true` a condition's JavaScript: the inspector offers the data picker and a preview on both.
    */
   const types = [
     {
@@ -61,7 +63,7 @@
         kind: null, label: "Agent", description: "Asks an agent (a model with instructions and tools).", config: { agent: "", input: "{{ trigger }}" },
         fields: [
           { name: "agent", label: "Agent", type: "agent", required: true },
-          { name: "input", label: "Input", type: "textarea", required: true, hint: "A template, like {{ data.items }}." },
+          { name: "input", label: "Input", type: "textarea", template: true, required: true, hint: "A template, like {{ data.items }}." },
           { name: "maxToolRounds", label: "Max tool rounds", type: "number" },
         ],
       }],
@@ -74,10 +76,10 @@
           fields: [
             { name: "method", label: "Method", type: "select", options: ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] },
             { name: "connection", label: "Connection", type: "connection", connectionType: "http", hint: "Optional: an http connection whose BaseUrl the URL is relative to and whose headers (credentials) are sent too." },
-            { name: "url", label: "URL", type: "text", required: true, hint: "Absolute http(s) URL, or relative to the connection's BaseUrl; may use templates." },
-            { name: "headers", label: "Headers", type: "json", hint: "An object of names and values; credentials as {{ secrets.NAME }}, with no filter (e.g. \"Bearer {{ secrets.API_TOKEN }}\")." },
-            { name: "query", label: "Query", type: "json", hint: "An object of names and values; a value may hold {{ secrets.NAME }}, with no filter." },
-            { name: "body", label: "Body", type: "json" },
+            { name: "url", label: "URL", type: "text", template: true, required: true, hint: "Absolute http(s) URL, or relative to the connection's BaseUrl; may use templates." },
+            { name: "headers", label: "Headers", type: "map", template: true, hint: "An object of names and values; credentials as {{ secrets.NAME }}, with no filter (e.g. \"Bearer {{ secrets.API_TOKEN }}\")." },
+            { name: "query", label: "Query", type: "map", template: true, hint: "An object of names and values; a value may hold {{ secrets.NAME }}, with no filter." },
+            { name: "body", label: "Body", type: "json", template: true },
             { name: "fullResponse", label: "Output the status and headers too", type: "bool" },
             { name: "requestTimeout", label: "Request timeout", type: "text", hint: "ISO-8601 duration, like PT10S." },
             { name: "retries", label: "Retries", type: "number" },
@@ -88,7 +90,7 @@
           fields: [
             { name: "connection", label: "Connection", type: "connection", connectionType: "database", required: true },
             { name: "query", label: "Query", type: "textarea", required: true, hint: "Never templated; use @name for values, like select * from orders where id = @id." },
-            { name: "parameters", label: "Parameters", type: "json", hint: "An object of the query's @names and their values; values are templates, like {\"id\": \"{{ trigger.id }}\"}." },
+            { name: "parameters", label: "Parameters", type: "json", template: true, hint: "An object of the query's @names and their values; values are templates, like {\"id\": \"{{ trigger.id }}\"}." },
             { name: "mode", label: "Mode", type: "select", options: ["rows", "one", "execute"], hint: "rows: every row; one: the single row or null; execute: {affected}, run once per run." },
             { name: "maxRows", label: "Max rows", type: "number", hint: "1 to 10000 (default 1000); more rows fail the node." },
             { name: "timeout", label: "Timeout", type: "text", hint: "ISO-8601 duration, like PT30S (the default)." },
@@ -100,18 +102,18 @@
           fields: [
             { name: "connection", label: "Connection", type: "connection", connectionType: "github", required: true },
             { name: "action", label: "Action", type: "select", required: true, options: ["create-issue", "comment", "close-issue", "add-labels", "get-issue", "get-pull-request", "list-issues"] },
-            { name: "repository", label: "Repository", type: "text", required: true, hint: "owner/name, like octo-org/website; may use templates ({{ trigger.repository.full_name }})." },
-            { name: "number", label: "Issue or PR number", type: "text", actions: ["comment", "close-issue", "add-labels", "get-issue", "get-pull-request"], hint: "A number or a template, like {{ trigger.issue.number }}." },
-            { name: "title", label: "Title", type: "text", actions: ["create-issue"], hint: "A template." },
-            { name: "body", label: "Body", type: "textarea", actions: ["create-issue", "comment"], hint: "Markdown; a template." },
-            { name: "labels", label: "Labels", type: "list", actions: ["create-issue", "add-labels", "list-issues"], hint: "One a line; each a template. Text with commas (an agent's \"bug, ui\") gives several labels." },
+            { name: "repository", label: "Repository", type: "text", template: true, required: true, hint: "owner/name, like octo-org/website; may use templates ({{ trigger.repository.full_name }})." },
+            { name: "number", label: "Issue or PR number", type: "text", template: true, actions: ["comment", "close-issue", "add-labels", "get-issue", "get-pull-request"], hint: "A number or a template, like {{ trigger.issue.number }}." },
+            { name: "title", label: "Title", type: "text", template: true, actions: ["create-issue"], hint: "A template." },
+            { name: "body", label: "Body", type: "textarea", template: true, actions: ["create-issue", "comment"], hint: "Markdown; a template." },
+            { name: "labels", label: "Labels", type: "list", template: true, actions: ["create-issue", "add-labels", "list-issues"], hint: "One a line; each a template. Text with commas (an agent's \"bug, ui\") gives several labels." },
             { name: "assignees", label: "Assignees", type: "list", actions: ["create-issue"], hint: "GitHub logins, one a line." },
             { name: "state", label: "State", type: "select", actions: ["list-issues"], options: ["open", "closed", "all"] },
           ],
         },
         {
           kind: "transform", label: "Transform", description: "Builds a value from templates.", config: { value: {} },
-          fields: [{ name: "value", label: "Value", type: "json", required: true, hint: "Any JSON; its strings are templates." }],
+          fields: [{ name: "value", label: "Value", type: "json", template: true, required: true, hint: "Any JSON; its strings are templates." }],
         },
         {
           kind: "delay", label: "Delay", description: "Waits for a duration.", config: { duration: "PT5S" },
@@ -121,7 +123,7 @@
           kind: "subworkflow", label: "Sub-workflow", description: "Runs another workflow and waits for its result.", config: { workflow: "" },
           fields: [
             { name: "workflow", label: "Workflow", type: "text", required: true, list: "workflow-ids" },
-            { name: "input", label: "Input", type: "json" },
+            { name: "input", label: "Input", type: "json", template: true },
             { name: "trigger", label: "Trigger node", type: "text" },
           ],
         },
@@ -131,7 +133,7 @@
       type: "condition", label: "Condition", color: "#d97706", ports: ["true", "false"],
       kinds: [{
         kind: null, label: "Condition", description: "Branches on a JavaScript expression.", config: { expression: "" },
-        fields: [{ name: "expression", label: "Expression", type: "textarea", required: true, hint: "JavaScript over trigger, data and run, like data.items.length > 0." }],
+        fields: [{ name: "expression", label: "Expression", type: "textarea", expression: true, required: true, hint: "JavaScript over trigger, data and run, like data.items.length > 0." }],
       }],
     },
     {
@@ -139,10 +141,10 @@
       kinds: [{
         kind: null, label: "Approval", description: "Waits until an approver decides in chat.", config: { prompt: "", approvers: ["anyone"], timeout: "PT4H" },
         fields: [
-          { name: "prompt", label: "Prompt", type: "textarea", required: true },
+          { name: "prompt", label: "Prompt", type: "textarea", template: true, required: true },
           { name: "approvers", label: "Approvers", type: "list", required: true, hint: "One a line: slack:U012…, teams:<AAD id>, playground:name, or anyone." },
           { name: "timeout", label: "Timeout", type: "text", hint: "ISO-8601 duration, like PT4H; then the expired port fires." },
-          { name: "draft", label: "Draft", type: "textarea", hint: "Text the approver may edit before approving." },
+          { name: "draft", label: "Draft", type: "textarea", template: true, hint: "Text the approver may edit before approving." },
         ],
       }],
     },
@@ -152,15 +154,15 @@
         {
           kind: "message", label: "Message", description: "Posts a message or card to the thread or a channel.", config: { text: "" },
           fields: [
-            { name: "text", label: "Text", type: "textarea", hint: "A template." },
-            { name: "card", label: "Card", type: "json", hint: "An Adaptive Card object." },
-            { name: "channel", label: "Channel", type: "text", hint: "Empty: the run's thread." },
+            { name: "text", label: "Text", type: "textarea", template: true, hint: "A template." },
+            { name: "card", label: "Card", type: "json", template: true, hint: "An Adaptive Card object." },
+            { name: "channel", label: "Channel", type: "text", template: true, hint: "Empty: the run's thread." },
           ],
         },
         {
           kind: "respond", label: "Respond", description: "Answers the webhook request.", config: { body: {}, status: 200 },
           fields: [
-            { name: "body", label: "Body", type: "json" },
+            { name: "body", label: "Body", type: "json", template: true },
             { name: "status", label: "Status", type: "number" },
           ],
         },
@@ -169,13 +171,13 @@
           config: { connection: "", to: "", subject: "", text: "" },
           fields: [
             { name: "connection", label: "Connection", type: "connection", connectionType: "mail", required: true, hint: "The mail connection whose SMTP server sends it." },
-            { name: "to", label: "To", type: "text", required: true, hint: "Comma-separated addresses; a template, like {{ trigger.from }}." },
-            { name: "cc", label: "Cc", type: "text", hint: "Comma-separated addresses; empty: none." },
-            { name: "subject", label: "Subject", type: "text", required: true, hint: "A template, like Re: {{ trigger.subject }}." },
-            { name: "text", label: "Text", type: "textarea", required: true, hint: "Markdown (a template); sent as plain text and as HTML. Sent once per run." },
+            { name: "to", label: "To", type: "text", template: true, required: true, hint: "Comma-separated addresses; a template, like {{ trigger.from }}." },
+            { name: "cc", label: "Cc", type: "text", template: true, hint: "Comma-separated addresses; empty: none." },
+            { name: "subject", label: "Subject", type: "text", template: true, required: true, hint: "A template, like Re: {{ trigger.subject }}." },
+            { name: "text", label: "Text", type: "textarea", template: true, required: true, hint: "Markdown (a template); sent as plain text and as HTML. Sent once per run." },
           ],
         },
-        { kind: "end", label: "End", description: "Ends the run with a result.", config: {}, fields: [{ name: "value", label: "Result", type: "json" }] },
+        { kind: "end", label: "End", description: "Ends the run with a result.", config: {}, fields: [{ name: "value", label: "Result", type: "json", template: true }] },
       ],
     },
   ];

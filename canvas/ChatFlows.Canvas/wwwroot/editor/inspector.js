@@ -4,6 +4,8 @@ import { root, inspector, state } from "./state.js";
 import { nodeById, edgeKey, change, deleteSelection, renameNode, connect } from "./document.js";
 import { nodeErrors, clearError } from "./problems.js";
 import { runPanel } from "./run-view.js";
+import { attachDataPicker } from "./picker.js";
+import { mapControl } from "./map-field.js";
 
 const { api, problemText, toast, element: h } = window.ChatFlows;
 const catalog = window.ChatFlowsCatalog;
@@ -87,6 +89,8 @@ function control(spec, path, value, apply, { check } = {}) {
           try { return { value: JSON.parse(el.value) }; } catch (error) { return { error: `Not valid JSON: ${error.message}` }; }
         }),
       }, value === undefined ? "" : JSON.stringify(value, null, 2));
+    case "map":
+      return mapControl(spec, value, apply, { testid, nodeId: state.selection?.node, template: spec.template });
     case "agent": {
       const select = h("select", { dataset: { testid } }, h("option", { value: "" }, "Choose an agent…"),
         state.agents.map(a => h("option", { value: a.id }, a.name && a.name !== a.id ? `${a.name} (${a.id})` : a.id)));
@@ -188,6 +192,10 @@ function nodeForm(node) {
     const path = `config/${spec.name}`;
     const input = control(spec, path, node.config[spec.name], value => setConfig(node.id, spec.name, value, spec.required));
     const wrapper = field(path, spec.label, input, { errors, hint: spec.hint });
+    // Templates and expressions offer the data the node can read, with a live preview (map rows attach their own).
+    if ((spec.template || spec.expression) && spec.type !== "map") {
+      attachDataPicker(wrapper, input, { nodeId: node.id, field: spec.name, syntax: spec.expression ? "expression" : spec.type === "json" ? "json" : "template", preview: spec.type !== "list" });
+    }
     // Nested problems (config/headers/X-Token, config/approvers/0) belong to the field they are under.
     for (const [rest, messages] of Object.entries(errors)) {
       if (rest.startsWith(`${path}/`)) wrapper.append(...messages.map(m => h("p", { class: "field-error", dataset: { testid: "field-error" } }, `${rest.slice(path.length + 1)}: ${m}`)));
