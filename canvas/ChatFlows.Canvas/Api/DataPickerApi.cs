@@ -71,6 +71,16 @@ public static class DataPickerApi
         }
         var sample = DataSample.For(input.Document, input.Node.Id, await LastRunAsync(runs, input.Document.Id, ct));
         JsonElement value;
+        // Parsing first: a template or expression that does not parse is wrong whatever the data.
+        try
+        {
+            if (input.Expression) Condition.Parse(text, label, sandbox.Value);
+            else if (!input.Json) Template.Parse(SecretReferences.Mask(text, SecretMask), label, sandbox.Value);
+        }
+        catch (ExpressionException ex)
+        {
+            return Invalid(label, ex.Message);
+        }
         try
         {
             if (input.Expression)
@@ -89,6 +99,13 @@ public static class DataPickerApi
                 value = await template.EvaluateAsync(sample.Scope);
             }
         }
+        catch (ExpressionException ex) when (sample.Missing.Count > 0)
+        {
+            // Upstream nodes that never ran have no value to preview with; that is not the text's fault.
+            var keys = string.Join(", ", sample.Missing.Select(k => $"data.{k}"));
+            return TypedResults.Ok(new DataPreview("", "null", null, false, sample.RunId, sample.TriggerSource,
+                $"No value yet: {keys} {(sample.Missing.Count == 1 ? "has" : "have")} no output to preview with. Run the workflow (Play) or pin sample data. ({ex.Message})"));
+        }
         catch (ExpressionException ex)
         {
             return Invalid(label, ex.Message);
@@ -101,7 +118,8 @@ public static class DataPickerApi
             input.Expression ? Truthy(value) : null,
             truncated,
             sample.RunId,
-            sample.TriggerSource));
+            sample.TriggerSource,
+            null));
     }
 
     private static async Task<StoredRun?> LastRunAsync(IRunStore runs, string workflowId, CancellationToken ct)

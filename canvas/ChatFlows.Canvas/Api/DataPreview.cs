@@ -7,4 +7,8 @@ namespace ChatFlows.Canvas.Api;
 /// <param name="Truncated">True when <paramref name="Text"/> was cut to <see cref="DataPickerApi.MaxPreviewChars"/>.</param>
 /// <param name="RunId">The run whose data it was rendered against; null when there was none.</param>
 /// <param name="TriggerSource">Where <c>trigger</c> came from: <c>pinned</c>, <c>run</c> or <c>shape</c>.</param>
-internal sealed record DataPreview(string Text, string Type, bool? Truthy, bool Truncated, string? RunId, string TriggerSource);
+/// <param name="Pending">
+/// Set instead of a value when the text failed only for want of data: upstream nodes that have not run (nor been
+/// pinned); says which, and the error it gave.
+/// </param>
+internal sealed record DataPreview(string Text, string Type, bool? Truthy, bool Truncated, string? RunId, string TriggerSource, string? Pending);

@@ -16,8 +16,9 @@ public sealed class DataSample
 {
     private static readonly JsonElement EmptyObject = JsonElement.Parse("{}");
 
-    private DataSample(JsonElement trigger, string triggerSource, IReadOnlyList<KeyValuePair<string, (JsonElement Value, string Source)>> data, JsonElement run, string runSource, string? runId)
+    private DataSample(JsonElement trigger, string triggerSource, IReadOnlyList<KeyValuePair<string, (JsonElement Value, string Source)>> data, JsonElement run, string runSource, string? runId, IReadOnlyList<string> missing)
     {
+        Missing = missing;
         Trigger = trigger;
         TriggerSource = triggerSource;
         Data = data;
@@ -44,6 +45,12 @@ public sealed class DataSample
     /// <summary>The run the sample comes from, if any.</summary>
     public string? RunId { get; }
 
+    /// <summary>
+    /// Output keys of upstream nodes with no sample (not pinned, and not run in the last run): a preview that fails may
+    /// only lack their values.
+    /// </summary>
+    public IReadOnlyList<string> Missing { get; }
+
     /// <summary>The sample as templates and conditions see it.</summary>
     public RunScope Scope => new SampleScope(this);
 
@@ -62,18 +69,24 @@ public sealed class DataSample
             if (record.Output is { } output && record.Status is NodeStatus.Succeeded or NodeStatus.Failed) runOutputs[record.NodeId] = output;
         }
 
+        var (trigger, triggerSource) = document.Pinned?["trigger"] is { } pinnedTrigger
+            ? (JsonSerializer.SerializeToElement(pinnedTrigger), "pinned")
+            : lastRun is not null ? (lastRun.Trigger, "run") : (ShapeOf(document, upstream), "shape");
+        // A trigger's output is the payload; without a run, the first trigger upstream stands for the one that fires.
+        var firstTrigger = lastRun is null ? document.Nodes.FirstOrDefault(n => n.Type == NodeTypes.Trigger && upstream.Contains(n.Id))?.Id : null;
+
         var data = new List<KeyValuePair<string, (JsonElement, string)>>();
+        var missing = new List<string>();
         var keys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var node in document.Nodes)
         {
             if (!upstream.Contains(node.Id) || !keys.Add(node.OutputKey)) continue;
             if (pinnedNodes?[node.Id] is { } pinned) data.Add(new(node.OutputKey, (JsonSerializer.SerializeToElement(pinned), "pinned")));
             else if (runOutputs.TryGetValue(node.Id, out var output)) data.Add(new(node.OutputKey, (output, "run")));
+            else if (node.Id == firstTrigger) data.Add(new(node.OutputKey, (trigger, triggerSource)));
+            else if (node.Type != NodeTypes.Trigger) missing.Add(node.OutputKey);
         }
 
-        var (trigger, triggerSource) = document.Pinned?["trigger"] is { } pinnedTrigger
-            ? (JsonSerializer.SerializeToElement(pinnedTrigger), "pinned")
-            : lastRun is not null ? (lastRun.Trigger, "run") : (ShapeOf(document, upstream), "shape");
         var run = JsonSerializer.SerializeToElement(new
         {
             id = lastRun?.Id ?? "0190f0c1d2e34f5a8b6c7d8e9fa0b1c2",
@@ -81,7 +94,7 @@ public sealed class DataSample
             startedBy = lastRun is null ? "playground:ada" : lastRun.StartedBy,
             thread = lastRun is null ? "card:0190f0c1d2e34f5a8b6c7d8e9fa0b1c2" : lastRun.Thread,
         });
-        return new DataSample(trigger, triggerSource, data, run, lastRun is null ? "shape" : "run", lastRun?.Id);
+        return new DataSample(trigger, triggerSource, data, run, lastRun is null ? "shape" : "run", lastRun?.Id, missing);
     }
 
     /// <summary>The ids of the nodes with a path of edges to <paramref name="nodeId"/> (its ancestors).</summary>

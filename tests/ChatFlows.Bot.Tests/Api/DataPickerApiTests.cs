@@ -151,7 +151,7 @@ public sealed class DataPickerApiTests(HostFixture host)
 
     [Theory]
     [InlineData("after", "value/line", "template", "{{ data.check.status | }}", "nodes/after/config/value/line: template does not parse: line 1, column")]
-    [InlineData("gate", "expression", "expression", "data.nothing.status == 'ok'", "nodes/gate/config/expression: line 1, column 14: Cannot read properties of undefined")]
+    [InlineData("check", "value/ok", "expression", "trigger.nothing.status == 'ok'", "nodes/check/config/value/ok: line 1, column 17: Cannot read properties of undefined")]
     [InlineData("gate", "expression", "expression", "while (true) {}", "nodes/gate/config/expression: expression does not parse")]
     [InlineData("after", "value", "json", "{\"line\": \"{{ data.check.status | }}\"}", "nodes/after/config/value/line: template does not parse")]
     [InlineData("after", "value", "json", "{\"line\": ", "nodes/after/config/value: the value is")]
@@ -164,6 +164,18 @@ public sealed class DataPickerApiTests(HostFixture host)
         var problem = await HostFixture.ReadProblemAsync(response);
         var errors = problem.GetProperty("errors").GetProperty($"nodes/{node}/config/{field}");
         Assert.StartsWith(message, errors[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Preview_WhenUpstreamNodesNeverRan_SaysWhichInsteadOfAnError()
+    {
+        var preview = await PreviewAsync(JsonElement.Parse(Checked("")), "gate", "expression", "data.check.count > 1");
+
+        Assert.StartsWith("No value yet: data.check has no output to preview with.", preview.GetProperty("pending").GetString(), StringComparison.Ordinal);
+
+        // A text that does not parse is wrong whatever the data.
+        using var response = await host.SendAsync(HttpMethod.Post, "/api/workflows/preview", Request(JsonElement.Parse(Checked("")), "gate", "expression", "data.check.count >"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
     [Theory]

@@ -27,7 +27,10 @@ export function attachPreview(input, options) {
     // An older answer arriving after a newer one would show a stale value.
     if (ticket !== asked) return;
     box.hidden = false;
-    if (result.ok) {
+    if (result.ok && result.data.pending) {
+      box.className = "field-preview pending";
+      box.replaceChildren(h("span", { class: "muted", dataset: { testid: "preview-pending" } }, result.data.pending));
+    } else if (result.ok) {
       const data = result.data;
       const from = data.runId ? `last run ${data.runId.slice(0, 8)}` : data.triggerSource === "pinned" ? "pinned data" : "no run yet";
       box.className = "field-preview";
