@@ -32,6 +32,8 @@ public static class DataPickerApi
 
     private const int MaxFieldLength = 200;
 
+    private const string SandboxLimitKey = "(" + SandboxOptions.SectionName + ":";
+
     private const string InvalidTitle = "The preview request is not valid.";
 
     // How many recent runs to look through for one that got as far as running a node.
@@ -69,39 +71,44 @@ public static class DataPickerApi
         {
             return Invalid(label, $"{label}: {SecretReferences.WhereAllowed}.");
         }
-        var sample = DataSample.For(input.Document, input.Node.Id, await LastRunAsync(runs, input.Document.Id, ct));
-        JsonElement value;
         // Parsing first: a template or expression that does not parse is wrong whatever the data.
-        try
-        {
-            if (input.Expression) Condition.Parse(text, label, sandbox.Value);
-            else if (!input.Json) Template.Parse(SecretReferences.Mask(text, SecretMask), label, sandbox.Value);
-        }
-        catch (ExpressionException ex)
-        {
-            return Invalid(label, ex.Message);
-        }
+        Condition? condition = null;
+        Template? template = null;
+        JsonTemplate? jsonTemplate = null;
         try
         {
             if (input.Expression)
             {
-                value = Condition.Parse(text, label, sandbox.Value).EvaluateToJson(sample.Scope, ct);
+                condition = Condition.Parse(text, label, sandbox.Value);
             }
             else if (input.Json)
             {
                 // A JSON field whose strings are templates (a transform's value, a request body), rendered string by string as runs do.
                 if (!StrictJson.TryParse(text, out var json, out var notJson)) return Invalid(label, $"{label}: the value is {notJson}");
-                value = await JsonTemplate.Parse(JsonNode.Parse(json.GetRawText()), label, null, sandbox.Value).EvaluateAsync(sample.Scope);
+                jsonTemplate = JsonTemplate.Parse(JsonNode.Parse(json.GetRawText()), label, null, sandbox.Value);
             }
             else
             {
-                var template = Template.Parse(SecretReferences.Mask(text, SecretMask), label, sandbox.Value);
-                value = await template.EvaluateAsync(sample.Scope);
+                template = Template.Parse(SecretReferences.Mask(text, SecretMask), label, sandbox.Value);
             }
         }
-        catch (ExpressionException ex) when (sample.Missing.Count > 0)
+        catch (ExpressionException ex)
         {
-            // Upstream nodes that never ran have no value to preview with; that is not the text's fault.
+            return Invalid(label, ex.Message);
+        }
+
+        var sample = DataSample.For(input.Document, input.Node.Id, await LastRunAsync(runs, input.Document.Id, ct));
+        JsonElement value;
+        try
+        {
+            value = condition is not null ? condition.EvaluateToJson(sample.Scope, ct)
+                : jsonTemplate is not null ? await jsonTemplate.EvaluateAsync(sample.Scope)
+                : await template!.EvaluateAsync(sample.Scope);
+        }
+        catch (ExpressionException ex) when (sample.Missing.Count > 0 && !ex.Message.Contains(SandboxLimitKey, StringComparison.Ordinal))
+        {
+            // Upstream nodes that never ran have no value to preview with; that is not the text's fault. A sandbox
+            // limit (its message names its ChatFlows:Sandbox key) is, whatever the data.
             var keys = string.Join(", ", sample.Missing.Select(k => $"data.{k}"));
             return TypedResults.Ok(new DataPreview("", "null", null, false, sample.RunId, sample.TriggerSource,
                 $"No value yet: {keys} {(sample.Missing.Count == 1 ? "has" : "have")} no output to preview with. Run the workflow (Play) or pin sample data. ({ex.Message})"));

@@ -155,7 +155,7 @@ public sealed class DataPickerApiTests(HostFixture host)
     [InlineData("gate", "expression", "expression", "while (true) {}", "nodes/gate/config/expression: expression does not parse")]
     [InlineData("after", "value", "json", "{\"line\": \"{{ data.check.status | }}\"}", "nodes/after/config/value/line: template does not parse")]
     [InlineData("after", "value", "json", "{\"line\": ", "nodes/after/config/value: the value is")]
-    [InlineData("after", "value/line", "template", "{% for i in (1..100000) %}{% for j in (1..100000) %}x{% endfor %}{% endfor %}", "nodes/after/config/value/line: template failed")]
+    [InlineData("after", "value/line", "template", "{% for i in (1..10000000) %}x{% endfor %}", "nodes/after/config/value/line: template failed: the range (1..10000000) has more than 100,000 items (ChatFlows:Sandbox:TemplateMaxSteps).")]
     public async Task Preview_ABadTemplateOrExpression_Is400WithTheSandboxMessage(string node, string field, string syntax, string text, string message)
     {
         using var response = await host.SendAsync(HttpMethod.Post, "/api/workflows/preview", Request(JsonElement.Parse(Checked("")), node, field, text, syntax));
