@@ -67,6 +67,12 @@ public static partial class SecretReferences
         return unset.Length > 0 ? null : resolved;
     }
 
+    /// <summary>
+    /// The text with every plain <c>{{ secrets.NAME }}</c> replaced by <paramref name="mask"/>: what the editor's preview
+    /// shows, so that a preview never reads a secret.
+    /// </summary>
+    public static string Mask(string source, string mask) => PlainReference().Replace(source, mask.Replace("$", "$$", StringComparison.Ordinal));
+
     /// <summary>True when Liquid markup in <paramref name="text"/> mentions <c>secrets</c> in any form.</summary>
     public static bool IsMentioned(string text) =>
         Template.HasMarkup(text) && Markup().Matches(text).Any(m => SecretsWord().IsMatch(m.Value));

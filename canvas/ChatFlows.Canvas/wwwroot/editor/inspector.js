@@ -7,6 +7,8 @@ import { root, inspector, state } from "./state.js";
 import { on } from "./events.js";
 import { nodeById, edgeKey, change, deleteSelection, renameNode, connect, nodeErrors, clearError } from "./document.js";
 import { typeOf, kindOf, kindName, newConfig, hasNamedPorts, outputPorts } from "./kinds.js";
+import { attachDataPicker } from "./picker.js";
+import { mapControl } from "./map-field.js";
 
 const { api, problemText, toast, element: h } = window.ChatFlows;
 const NODE_ID = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
@@ -99,8 +101,8 @@ const fieldControls = {
       }),
     }, value === undefined ? "" : JSON.stringify(value, null, 2));
   },
-  map(spec, value, commit, testid) {
-    return fieldControls.json(spec, value, commit, testid);
+  map(spec, value, commit, testid, apply) {
+    return mapControl(spec, value, apply, { testid, nodeId: state.selection?.node, template: spec.template });
   },
   agent(spec, value, commit, testid) {
     const select = h("select", { dataset: { testid } }, h("option", { value: "" }, "Choose an agent…"),
@@ -124,7 +126,10 @@ const fieldControls = {
   },
 };
 
-/** Gives a field type its input (replacing the built-in one): fn(spec, value, commit, testid) => element. */
+/**
+ * Gives a field type its input (replacing the built-in one): fn(spec, value, commit, testid, apply) => element, where
+ * commit(read) makes a change handler from read(element) => { value } | { error }, and apply(value) saves a value.
+ */
 export function registerFieldControl(type, fn) {
   fieldControls[type] = fn;
 }
@@ -147,7 +152,7 @@ function control(spec, path, value, apply, { check } = {}) {
     apply(result.value);
     if (hadLocal) renderInspector();
   };
-  return (fieldControls[spec.type] ?? fieldControls.text)(spec, value, commit, testid);
+  return (fieldControls[spec.type] ?? fieldControls.text)(spec, value, commit, testid, apply);
 }
 
 function setConfig(nodeId, name, value, required) {
@@ -222,6 +227,10 @@ function nodeForm(node, context) {
     const path = `config/${spec.name}`;
     const input = control(spec, path, node.config[spec.name], value => setConfig(node.id, spec.name, value, spec.required));
     const wrapper = field(path, spec.label, input, { errors, hint: spec.hint });
+    // Templates and expressions offer the data the node can read, with a live preview (map rows attach their own).
+    if ((spec.template || spec.expression) && spec.type !== "map") {
+      attachDataPicker(wrapper, input, { nodeId: node.id, field: spec.name, syntax: spec.expression ? "expression" : spec.type === "json" ? "json" : "template", preview: spec.type !== "list" });
+    }
     // Nested problems (config/headers/X-Token, config/approvers/0) belong to the field they are under.
     for (const [rest, messages] of Object.entries(errors)) {
       if (rest.startsWith(`${path}/`)) wrapper.append(...messages.map(m => h("p", { class: "field-error", dataset: { testid: "field-error" } }, `${rest.slice(path.length + 1)}: ${m}`)));
