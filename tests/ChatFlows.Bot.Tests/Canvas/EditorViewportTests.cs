@@ -171,7 +171,7 @@ public sealed class EditorViewportTests(HostFixture host, ChromiumFixture chromi
             .Select(k => $"{k.GetProperty("type").GetString()}/{k.GetProperty("kind").GetString()}:{k.GetProperty("label").GetString()}").ToArray();
         await using var browser = await chromium.NewPageAsync(host.BaseAddress);
         var page = browser.Page;
-        await browser.OpenCanvasAsync("/workflows/new");
+        await browser.OpenCanvasAsync("/workflows/new?blank");
 
         var listed = await page.Locator("[data-testid=palette-item]").EvaluateAllAsync<string[]>(
             "items => items.map(i => `${i.dataset.type}/${i.dataset.kind}:${i.textContent.trim()}`)");
