@@ -30,7 +30,7 @@ public sealed class GithubNode : INodeHandler
 
     /// <summary>Registers the kind.</summary>
     public static void Register(NodeRegistry registry, BuiltInNodeOptions options) =>
-        registry.Add(new NodeKind(NodeTypes.Tool, "github", setup => Setup(setup, options)) 
+        registry.Add(new NodeKind(NodeTypes.Tool, "github", setup => Setup(setup, options))
         {
             SideEffect = "calls GitHub's API (creating, commenting on, labelling or closing issues)",
             Label = "GitHub",

@@ -15,7 +15,7 @@ public sealed partial class AgentNode(string agentId, Template input, int maxToo
 {
     /// <summary>Registers the kind.</summary>
     public static void Register(NodeRegistry registry, BuiltInNodeOptions options) =>
-        registry.Add(new NodeKind(NodeTypes.Agent, null, setup => Setup(setup, options)) 
+        registry.Add(new NodeKind(NodeTypes.Agent, null, setup => Setup(setup, options))
         {
             SideEffect = "calls a model, whose tools may act",
             Label = "Agent",

@@ -12,7 +12,7 @@ public sealed class ConditionNode(Condition expression) : INodeHandler
 
     /// <summary>Registers the kind.</summary>
     public static void Register(NodeRegistry registry) =>
-        registry.Add(new NodeKind(NodeTypes.Condition, null, Setup) 
+        registry.Add(new NodeKind(NodeTypes.Condition, null, Setup)
         {
             Ports = ["true", "false"],
             Label = "Condition",

@@ -14,7 +14,7 @@ public sealed class DelayNode(TimeSpan duration, TimeSpan inlineLimit) : INodeHa
 
     /// <summary>Registers the kind.</summary>
     public static void Register(NodeRegistry registry, BuiltInNodeOptions options) =>
-        registry.Add(new NodeKind(NodeTypes.Tool, "delay", setup => Setup(setup, options)) 
+        registry.Add(new NodeKind(NodeTypes.Tool, "delay", setup => Setup(setup, options))
         {
             Label = "Delay",
             Description = "Waits for a duration.",

@@ -33,7 +33,7 @@ public sealed class EmailOutputNode : INodeHandler
 
     /// <summary>Registers the kind; it sends through the connections of <paramref name="options"/>.</summary>
     public static void Register(NodeRegistry registry, BuiltInNodeOptions options) =>
-        registry.Add(new NodeKind(NodeTypes.Output, "email", setup => Setup(setup, options.Connections)) 
+        registry.Add(new NodeKind(NodeTypes.Output, "email", setup => Setup(setup, options.Connections))
         {
             SideEffect = "sends an e-mail",
             Label = "Email",

@@ -11,7 +11,7 @@ public sealed class EndNode(JsonTemplate? value) : INodeHandler
 {
     /// <summary>Registers the kind.</summary>
     public static void Register(NodeRegistry registry) =>
-        registry.Add(new NodeKind(NodeTypes.Output, "end", Setup) 
+        registry.Add(new NodeKind(NodeTypes.Output, "end", Setup)
         {
             ProducesRunResult = true,
             EndsRun = true,

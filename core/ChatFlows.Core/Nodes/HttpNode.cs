@@ -45,7 +45,7 @@ public sealed class HttpNode : INodeHandler
     public static void Register(NodeRegistry registry, BuiltInNodeOptions options)
     {
         var clients = new Clients(options);
-        registry.Add(new NodeKind(NodeTypes.Tool, "http", setup => Setup(setup, clients, options.Connections)) 
+        registry.Add(new NodeKind(NodeTypes.Tool, "http", setup => Setup(setup, clients, options.Connections))
         {
             CredentialFields = ["headers/*", "query/*"],
             SideEffect = "sends an HTTP request",

@@ -17,7 +17,7 @@ public sealed class MessageNode(Template? text, JsonTemplate? card, Template? ch
 
     /// <summary>Registers the kind; messages are posted through <paramref name="channels"/>.</summary>
     public static void Register(NodeRegistry registry, ChatChannels? channels) =>
-        registry.Add(new NodeKind(NodeTypes.Output, "message", setup => Setup(setup, channels)) 
+        registry.Add(new NodeKind(NodeTypes.Output, "message", setup => Setup(setup, channels))
         {
             SideEffect = "posts a message to chat",
             Label = "Message",

@@ -14,7 +14,7 @@ public sealed class RespondNode(JsonTemplate? body, int status) : INodeHandler
 {
     /// <summary>Registers the kind.</summary>
     public static void Register(NodeRegistry registry) =>
-        registry.Add(new NodeKind(NodeTypes.Output, "respond", Setup) 
+        registry.Add(new NodeKind(NodeTypes.Output, "respond", Setup)
         {
             ProducesRunResult = true,
             Label = "Respond",

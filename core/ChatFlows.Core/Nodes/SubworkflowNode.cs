@@ -17,7 +17,7 @@ public sealed class SubworkflowNode(string workflowId, JsonTemplate? input, stri
 
     /// <summary>Registers the kind.</summary>
     public static void Register(NodeRegistry registry, BuiltInNodeOptions options) =>
-        registry.Add(new NodeKind(NodeTypes.Tool, "subworkflow", setup => Setup(setup, options)) 
+        registry.Add(new NodeKind(NodeTypes.Tool, "subworkflow", setup => Setup(setup, options))
         {
             SideEffect = "starts a run of another workflow",
             Label = "Sub-workflow",

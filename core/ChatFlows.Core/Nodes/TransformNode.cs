@@ -9,7 +9,7 @@ public sealed class TransformNode(JsonTemplate value) : INodeHandler
 {
     /// <summary>Registers the kind.</summary>
     public static void Register(NodeRegistry registry) =>
-        registry.Add(new NodeKind(NodeTypes.Tool, "transform", Setup) 
+        registry.Add(new NodeKind(NodeTypes.Tool, "transform", Setup)
         {
             Label = "Transform",
             Description = "Builds a value from templates.",

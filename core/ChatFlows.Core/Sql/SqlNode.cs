@@ -32,7 +32,7 @@ public sealed partial class SqlNode : INodeHandler
 
     /// <summary>Registers the kind; its nodes run on <c>options.Databases</c> with connections from <c>options.Connections</c>.</summary>
     public static void Register(NodeRegistry registry, BuiltInNodeOptions options) =>
-        registry.Add(new NodeKind(NodeTypes.Tool, "sql", setup => Setup(setup, options)) 
+        registry.Add(new NodeKind(NodeTypes.Tool, "sql", setup => Setup(setup, options))
         {
             SideEffect = "runs SQL on a database",
             Label = "SQL query",
