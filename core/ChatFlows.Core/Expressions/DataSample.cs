@@ -126,9 +126,17 @@ public sealed class DataSample
             "schedule" => new { scheduledAt = "2026-12-07T09:00:00Z", firedAt = "2026-12-07T09:00:00Z", triggerId = trigger.Id, channel = trigger.Config["channel"] is null ? null : channel },
             "email" => new
             {
-                from = "ana@example.com", fromName = "Ana", to = new[] { "team@example.com" }, cc = Array.Empty<string>(), subject = "Hello",
-                text = "The message text.", html = (string?)null, date = "2026-12-07T09:00:00Z", messageId = "<1@example.com>",
-                attachments = new[] { new { name = "report.pdf", contentType = "application/pdf", size = 1024 } }, truncated = false,
+                from = "ana@example.com",
+                fromName = "Ana",
+                to = new[] { "team@example.com" },
+                cc = Array.Empty<string>(),
+                subject = "Hello",
+                text = "The message text.",
+                html = (string?)null,
+                date = "2026-12-07T09:00:00Z",
+                messageId = "<1@example.com>",
+                attachments = new[] { new { name = "report.pdf", contentType = "application/pdf", size = 1024 } },
+                truncated = false,
             },
             "webhook" when trigger.Config["provider"] is JsonValue p && p.TryGetValue<string>(out var provider) && provider == WebhookTriggers.GithubProvider =>
                 new { @event = "issues", delivery = "72d3162e-cc78-11e3-81ab-4c9367dc0958" },
