@@ -88,6 +88,8 @@ public static class ChatFlowsServiceCollectionExtensions
             sp.GetRequiredService<NodeRegistry>(), sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<RunEventStream>(), sp.GetRequiredService<ILoggerFactory>(), secrets: sp.GetRequiredService<SecretVault>()));
         services.AddSingleton<WorkflowPlans>();
+        services.AddSingleton(sp => new WorkflowSetup(
+            sp.GetRequiredService<WorkflowEngine>(), sp.GetRequiredService<IAgentStore>(), sp.GetRequiredService<ModelProfiles>(), sp.GetRequiredService<SecretVault>()));
         services.AddSingleton(sp => new RunQueue(
             sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value));
         services.AddSingleton<RunWorker>();

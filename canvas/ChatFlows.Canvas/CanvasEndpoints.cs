@@ -11,6 +11,7 @@ public static class CanvasEndpoints
     public static IEndpointRouteBuilder MapCanvas(this IEndpointRouteBuilder app)
     {
         app.MapWorkflowsApi();
+        app.MapWorkflowSetupApi();
         app.MapRunsApi();
         app.MapAgentsApi();
         app.MapModelsApi();
