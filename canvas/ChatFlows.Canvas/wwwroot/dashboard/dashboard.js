@@ -3,7 +3,7 @@
 (() => {
   "use strict";
 
-  const { api, problemText, toast, formatTime, statusBadge, element, ready } = window.ChatFlows;
+  const { api, problemText, toast, timeElement, statusBadge, element, ready } = window.ChatFlows;
   const byTestId = id => document.querySelector(`[data-testid="${id}"]`);
   const enc = encodeURIComponent;
 
@@ -80,16 +80,17 @@
     return element("tr", { "data-testid": "workflow-row", "data-id": workflow.id },
       element("td", {},
         element("a", { href: `/workflows/${enc(workflow.id)}`, class: "row-title", "data-testid": "workflow-edit", title: workflow.description ?? undefined }, workflow.name),
-        element("div", { class: "muted row-sub" }, workflow.id)),
+        element("div", { class: "muted row-sub", title: workflow.id }, workflow.id),
+        setupNeeds(workflow)),
       element("td", { "data-testid": "workflow-triggers" }, workflow.triggers.length ? workflow.triggers.map(triggerChip) : element("span", { class: "muted" }, "none")),
       element("td", { "data-testid": "workflow-next" },
         workflow.nextRunAt
-          ? element("time", { datetime: workflow.nextRunAt, title: new Date(workflow.nextRunAt).toString() }, formatTime(workflow.nextRunAt))
+          ? timeElement(workflow.nextRunAt)
           : element("span", { class: "muted" }, "—")),
       element("td", { "data-testid": "workflow-last" },
         last
           ? element("a", { href: `/runs/${enc(last.id)}`, class: "last-run", "data-testid": "workflow-last-run", "data-status": last.status },
-            statusBadge(last.status), " ", element("time", { datetime: lastAt }, formatTime(lastAt)))
+            statusBadge(last.status), " ", timeElement(lastAt))
           : element("span", { class: "muted" }, "never run")),
       element("td", { class: "actions" },
         element("button", { type: "button", class: "small primary", "data-testid": "workflow-play", title: `Start ${workflow.name}`, disabled: workflow.triggers.length === 0, onclick: () => openPlay(workflow) }, "▶ Play"),
@@ -97,6 +98,24 @@
         element("button", { type: "button", class: "small", "data-testid": "workflow-duplicate", onclick: () => openDuplicate(workflow) }, "Duplicate"),
         element("button", { type: "button", class: "small", "data-testid": "workflow-export", onclick: () => exportWorkflow(workflow) }, "Export"),
         element("button", { type: "button", class: "small danger", "data-testid": "workflow-delete", onclick: () => confirmDeleteWorkflow(workflow) }, "Delete")));
+  }
+
+  // "Needs set-up": what the workflow needs before it can run (an agent, a model profile, a secret, a connection),
+  // each with where to set it; the server decides, the page only shows it (README §Workflows that need set-up).
+  function setupNeeds(workflow) {
+    const needs = workflow.setup ?? [];
+    if (needs.length === 0) return null;
+    const summary = needs.map(n => `${n.path}: ${n.message}`).join("\n");
+    return element("details", { class: "setup-needs", "data-testid": "workflow-setup" },
+      element("summary", { class: "setup-badge", title: summary, "data-testid": "workflow-setup-badge" }, `Needs set-up (${needs.length})`),
+      element("ul", {}, needs.map(need => element("li", { "data-testid": "workflow-setup-item", "data-path": need.path },
+        element("code", {}, need.path.replace(/^nodes\//, "")), " ", need.message, " ", setupLink(workflow, need)))));
+  }
+
+  function setupLink(workflow, need) {
+    if (/\/config\/connection$/.test(need.path)) return element("a", { href: "#connections-title", "data-testid": "workflow-setup-fix" }, "Connections");
+    if (/\/config\/agent$/.test(need.path)) return element("a", { href: "#agents-title", "data-testid": "workflow-setup-fix" }, "Agents");
+    return null; // a secret: the message says where to set it
   }
 
   function triggerChip(trigger) {
