@@ -84,7 +84,7 @@
     const going = ["queued", "running", "waiting"].includes(run.status);
     const duration = run.durationMs ?? (going && run.startedAt ? Date.now() - Date.parse(run.startedAt) : null);
     return element("tr", { "data-testid": "run-row", "data-id": run.id, "data-status": run.status, "data-workflow": run.workflowId },
-      element("td", {}, element("a", { href: `/runs/${enc(run.id)}`, class: "run-id", "data-testid": "run-link" }, run.id)),
+      element("td", {}, element("a", { href: `/runs/${enc(run.id)}`, class: "run-id", "data-testid": "run-link", title: run.id }, run.id)),
       element("td", {}, element("a", { href: `/workflows/${enc(run.workflowId)}` }, run.workflowId), element("span", { class: "muted" }, ` v${run.workflowVersion}`)),
       element("td", {}, statusBadge(run.status)),
       element("td", {}, run.startedBy ?? element("span", { class: "muted" }, "—")),
