@@ -21,11 +21,15 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 // appsettings.json: the host's own, copied beside the executable, is read in its place, below the environment and
 // the command line as usual.
 HostSettings.ReadOwnSettingsWhenMissing(builder);
+// A start that fails for a known reason (port in use, database locked, wrong setting) is one line on stderr, not a stack trace.
+var started = false;
+StartupFailure.QuietUntilStarted(builder, () => started);
 // The canvas's scripts and styles ship in its Razor Class Library; serve them in every environment, not only Development.
 builder.WebHost.UseStaticWebAssets();
 builder.Services.AddChatFlowsCore(builder.Configuration).AddChat().AddWebhooks().AddPlayground().AddSlack(builder.Configuration).AddTeams().AddCanvas().AddAccess().AddSignIn(builder.Configuration);
 
 var app = builder.Build();
+app.Lifetime.ApplicationStarted.Register(() => started = true);
 // Loopback on port 5080 unless --urls, ASPNETCORE_URLS, the Urls setting or a test host names other addresses.
 if (string.IsNullOrEmpty(app.Configuration[WebHostDefaults.ServerUrlsKey]) && app.Urls.Count == 0) app.Urls.Add("http://localhost:5080");
 // A reverse proxy on this machine names the real caller in X-Forwarded-For (only loopback proxies are believed).
@@ -43,7 +47,17 @@ app.MapPlaygroundEndpoints();
 app.MapSlackEndpoints();
 app.MapTeamsEndpoints();
 app.MapCanvas();
-await app.RunAsync();
+var databasePath = StartupFailure.DatabasePath(app.Configuration);
+try
+{
+    await app.RunAsync();
+}
+catch (Exception error) when (!started && StartupFailure.Describe(error, databasePath) is { } line)
+{
+    app.Logger.LogDebug(error, "The host could not start");
+    await Console.Error.WriteLineAsync(line);
+    return 1;
+}
 return 0;
 
 /// <summary>The host's entry point, visible to the tests' WebApplicationFactory.</summary>

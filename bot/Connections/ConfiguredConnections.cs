@@ -1,3 +1,4 @@
+using ChatFlows.Bot.Hosting;
 using ChatFlows.Core.Connections;
 
 namespace ChatFlows.Bot.Connections;
@@ -13,18 +14,18 @@ public static class ConfiguredConnections
     public const string Section = "ChatFlows:Connections";
 
     /// <summary>The connections under <see cref="Section"/> of <paramref name="configuration"/>.</summary>
-    /// <exception cref="InvalidOperationException">A connection has a bad name, type, workflow list or setting.</exception>
+    /// <exception cref="BadSettingException">A connection has a bad name, type, workflow list or setting.</exception>
     public static IReadOnlyList<Connection> Read(IConfiguration configuration)
     {
         var connections = new List<Connection>();
         foreach (var child in configuration.GetSection(Section).GetChildren())
         {
             var key = $"{Section}:{child.Key}";
-            if (!ConnectionRegistry.IsValidName(child.Key)) throw new InvalidOperationException($"{key}: '{child.Key}' is not a connection name; {ConnectionRegistry.NameRule}.");
+            if (!ConnectionRegistry.IsValidName(child.Key)) throw new BadSettingException($"{key}: '{child.Key}' is not a connection name; {ConnectionRegistry.NameRule}.");
             var type = child["Type"];
             if (!ConnectionTypes.IsKnown(type))
             {
-                throw new InvalidOperationException($"{key}:Type must be one of {string.Join(", ", ConnectionTypes.All)}{(string.IsNullOrEmpty(type) ? "" : $", not '{type}'")}.");
+                throw new BadSettingException($"{key}:Type must be one of {string.Join(", ", ConnectionTypes.All)}{(string.IsNullOrEmpty(type) ? "" : $", not '{type}'")}.");
             }
             var workflowsSection = child.GetSection("Workflows");
             var workflows = (workflowsSection.Value is { Length: > 0 } list ? list.Split(',') : workflowsSection.GetChildren().Select(w => w.Value ?? ""))
@@ -36,10 +37,10 @@ public static class ConfiguredConnections
                 if (setting.Key.Equals("Workflows", StringComparison.OrdinalIgnoreCase) || setting.Key.StartsWith("Workflows:", StringComparison.OrdinalIgnoreCase)) continue;
                 if (!ConnectionTypes.IsSetting(type!, setting.Key))
                 {
-                    throw new InvalidOperationException(
+                    throw new BadSettingException(
                         $"{key}:{setting.Key} is not a setting of a {type} connection; its settings are {string.Join(", ", ConnectionTypes.Settings[type!])}.");
                 }
-                if (ConnectionTypes.ValueProblem(type!, setting.Key, setting.Value) is { } problem) throw new InvalidOperationException($"{key}:{setting.Key}: {problem}");
+                if (ConnectionTypes.ValueProblem(type!, setting.Key, setting.Value) is { } problem) throw new BadSettingException($"{key}:{setting.Key}: {problem}");
                 settings[setting.Key] = setting.Value;
             }
             connections.Add(new Connection(child.Key, type!, workflows, settings, ConnectionRegistry.ConfiguredSource));

@@ -92,6 +92,8 @@ public static class ChatFlowsServiceCollectionExtensions
         // README §Test a node and §Replay a run.
         services.AddSingleton(sp => new NodeTester(sp.GetRequiredService<NodeRegistry>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<SecretVault>()));
         services.AddSingleton(sp => new RunReplays(sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<WorkflowPlans>(), sp.GetRequiredService<RunQueue>()));
+        services.AddSingleton(sp => new WorkflowSetup(
+            sp.GetRequiredService<WorkflowEngine>(), sp.GetRequiredService<IAgentStore>(), sp.GetRequiredService<ModelProfiles>(), sp.GetRequiredService<SecretVault>()));
         services.AddSingleton(sp => new RunQueue(
             sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value));
         services.AddSingleton<RunWorker>();

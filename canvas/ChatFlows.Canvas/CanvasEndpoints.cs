@@ -12,6 +12,7 @@ public static class CanvasEndpoints
     {
         app.MapWorkflowsApi();
         app.MapWorkflowTestsApi();
+        app.MapWorkflowSetupApi();
         app.MapRunsApi();
         app.MapNodeTestApi();
         app.MapAgentsApi();

@@ -11,12 +11,17 @@ internal sealed class HostProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly StringBuilder _errors = new();
 
     private HostProcess(Process process)
     {
         _process = process;
         process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) =>
+        {
+            Append(e.Data);
+            if (e.Data is not null) lock (_errors) _errors.AppendLine(e.Data);
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
@@ -30,8 +35,20 @@ internal sealed class HostProcess : IDisposable
         }
     }
 
-    /// <summary>Starts the host on a free loopback port with the given settings (as <c>ChatFlows__…</c> environment variables).</summary>
-    public static HostProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> settings)
+    /// <summary>What the host printed to stderr so far.</summary>
+    public string Errors
+    {
+        get
+        {
+            lock (_errors) return _errors.ToString();
+        }
+    }
+
+    /// <summary>
+    /// Starts the host on <paramref name="urls"/> (default: a free loopback port) with the given settings (as
+    /// <c>ChatFlows__…</c> environment variables).
+    /// </summary>
+    public static HostProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> settings, string urls = "http://127.0.0.1:0")
     {
         var start = new ProcessStartInfo(CliProcess.DotnetHost())
         {
@@ -42,7 +59,7 @@ internal sealed class HostProcess : IDisposable
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "chatflows.dll"));
         start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add("http://127.0.0.1:0");
+        start.ArgumentList.Add(urls);
         foreach (var (key, value) in settings) start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         return new HostProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start."));
     }

@@ -266,9 +266,22 @@
     element.style.background = fromBot ? "#1D2125" : `hsl(${hue(name)} 55% 45%)`;
   }
 
-  function time(iso) {
-    const date = new Date(iso);
-    return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+  // The Playground's one format of times: "14:02" today, "3 Dec 14:02" this year, "3 Dec 2025 14:02" otherwise.
+  function time(iso, now = new Date()) {
+    const at = new Date(iso);
+    if (Number.isNaN(at.getTime())) return String(iso ?? "");
+    const clock = `${String(at.getHours()).padStart(2, "0")}:${String(at.getMinutes()).padStart(2, "0")}`;
+    if (at.toDateString() === now.toDateString()) return clock;
+    const day = `${at.getDate()} ${months[at.getMonth()]}`;
+    return at.getFullYear() === now.getFullYear() ? `${day} ${clock}` : `${day} ${at.getFullYear()} ${clock}`;
+  }
+
+  // The full ISO timestamp, for a time's tooltip.
+  function fullTime(iso) {
+    const at = new Date(iso);
+    return Number.isNaN(at.getTime()) ? String(iso ?? "") : at.toISOString();
   }
 
   function messageElement(message, where) {
@@ -307,7 +320,7 @@
     }
     const when = document.createElement("time");
     when.dateTime = message.createdAt;
-    when.title = new Date(message.createdAt).toLocaleString();
+    when.title = fullTime(message.createdAt);
     when.textContent = time(message.createdAt);
     head.append(when);
     body.append(head);

@@ -1,11 +1,13 @@
 using ChatFlows.Core.Documents;
+using ChatFlows.Core.Running;
 using ChatFlows.Core.Storage;
 
 namespace ChatFlows.Canvas.Api;
 
 /// <summary>
 /// A workflow in the list: enough to show it and to start it from one of its triggers. <c>nextRunAt</c> is the
-/// earliest next fire time of its schedule triggers (null without one); <c>lastRun</c> its newest run, if any.
+/// earliest next fire time of its schedule triggers (null without one); <c>lastRun</c> its newest run, if any;
+/// <c>setup</c> what it needs before it can run (<see cref="WorkflowSetup"/>), empty when it is ready.
 /// </summary>
 internal sealed record WorkflowSummary(
     string Id,
@@ -16,9 +18,10 @@ internal sealed record WorkflowSummary(
     DateTimeOffset UpdatedAt,
     IReadOnlyList<TriggerSummary> Triggers,
     DateTimeOffset? NextRunAt,
-    LastRunSummary? LastRun)
+    LastRunSummary? LastRun,
+    IReadOnlyList<ValidationProblem> Setup)
 {
-    public static WorkflowSummary From(StoredWorkflow stored, StoredRun? lastRun, DateTimeOffset now)
+    public static WorkflowSummary From(StoredWorkflow stored, StoredRun? lastRun, DateTimeOffset now, IReadOnlyList<ValidationProblem> setup)
     {
         var document = stored.Document;
         var triggers = document.Nodes
@@ -27,6 +30,6 @@ internal sealed record WorkflowSummary(
             .ToArray();
         var next = triggers.Where(t => t.NextFireAt is not null).Select(t => t.NextFireAt).Min();
         return new(document.Id, document.DisplayName, document.Description, document.Version, stored.CreatedAt, stored.UpdatedAt, triggers,
-            next, lastRun is null ? null : LastRunSummary.From(lastRun));
+            next, lastRun is null ? null : LastRunSummary.From(lastRun), setup);
     }
 }

@@ -33,7 +33,7 @@ public static class WorkflowsApi
         return workflows;
     }
 
-    private static async Task<Ok<WorkflowList>> ListAsync(IWorkflowStore store, IRunStore runs, TimeProvider time, CancellationToken ct)
+    private static async Task<Ok<WorkflowList>> ListAsync(IWorkflowStore store, IRunStore runs, WorkflowSetup setup, TimeProvider time, CancellationToken ct)
     {
         var stored = await store.ListAsync(ct);
         var now = time.GetUtcNow();
@@ -42,7 +42,7 @@ public static class WorkflowsApi
         {
             // One indexed lookup per workflow (runs_by_workflow): the newest run is the first of its history.
             var last = await runs.ListAsync(new RunQuery(workflow.Document.Id, Limit: 1), ct);
-            items.Add(WorkflowSummary.From(workflow, last.Items.FirstOrDefault(), now));
+            items.Add(WorkflowSummary.From(workflow, last.Items.FirstOrDefault(), now, await setup.NeedsAsync(workflow.Document, ct)));
         }
         return TypedResults.Ok(new WorkflowList(items));
     }

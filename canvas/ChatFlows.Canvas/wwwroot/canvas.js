@@ -72,15 +72,28 @@
     return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
   }
 
-  /** A time in the reader's zone: "14:03:07" today, "24 Nov 14:03" otherwise. */
-  function formatTime(iso) {
+  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+  /**
+   * A time in the reader's zone, with the date when it is not today: "14:02" today, "3 Dec 14:02" this year,
+   * "3 Dec 2025 14:02" otherwise. The one format of times on every canvas page.
+   */
+  function formatTime(iso, now = new Date()) {
     if (!iso) return "";
     const at = new Date(iso);
-    const today = new Date();
-    const sameDay = at.toDateString() === today.toDateString();
-    return sameDay
-      ? at.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" })
-      : at.toLocaleString(undefined, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+    if (Number.isNaN(at.getTime())) return String(iso);
+    const clock = `${String(at.getHours()).padStart(2, "0")}:${String(at.getMinutes()).padStart(2, "0")}`;
+    if (at.toDateString() === now.toDateString()) return clock;
+    const day = `${at.getDate()} ${months[at.getMonth()]}`;
+    return at.getFullYear() === now.getFullYear() ? `${day} ${clock}` : `${day} ${at.getFullYear()} ${clock}`;
+  }
+
+  /** A <time> showing formatTime, with the full ISO timestamp as its tooltip; "—" for no time. */
+  function timeElement(iso) {
+    if (!iso) return document.createTextNode("—");
+    const at = new Date(iso);
+    const full = Number.isNaN(at.getTime()) ? String(iso) : at.toISOString();
+    return element("time", { datetime: full, title: full, "data-testid": "time" }, formatTime(iso));
   }
 
   /** A run or node status as a coloured badge element. */
@@ -115,5 +128,5 @@
     document.body.dataset.ready = "true";
   }
 
-  window.ChatFlows = { api, problemText, toast, formatDuration, formatTime, statusBadge, element, ready };
+  window.ChatFlows = { api, problemText, toast, formatDuration, formatTime, timeElement, statusBadge, element, ready };
 })();

@@ -73,6 +73,9 @@ public static partial class SecretReferences
     /// </summary>
     public static string Mask(string source, string mask) => PlainReference().Replace(source, mask.Replace("$", "$$", StringComparison.Ordinal));
 
+    /// <summary>The names of the secrets <paramref name="text"/> references as <c>{{ secrets.NAME }}</c>, each once.</summary>
+    public static IEnumerable<string> Names(string text) => PlainReference().Matches(text).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal);
+
     /// <summary>True when Liquid markup in <paramref name="text"/> mentions <c>secrets</c> in any form.</summary>
     public static bool IsMentioned(string text) =>
         Template.HasMarkup(text) && Markup().Matches(text).Any(m => SecretsWord().IsMatch(m.Value));

@@ -1,4 +1,5 @@
 using ChatFlows.Bot.Connections;
+using ChatFlows.Bot.Hosting;
 using ChatFlows.Core.Connections;
 using Microsoft.Extensions.Configuration;
 
@@ -34,7 +35,7 @@ public sealed class ConfiguredConnectionsTests
             [$"ChatFlows:Connections:bad-mail:{key}"] = value,
         }).Build();
 
-        var error = Assert.Throws<InvalidOperationException>(() => ConfiguredConnections.Read(configuration));
+        var error = Assert.Throws<BadSettingException>(() => ConfiguredConnections.Read(configuration));
 
         Assert.StartsWith(named, error.Message, StringComparison.Ordinal);
     }

@@ -4,7 +4,7 @@
 (() => {
   "use strict";
 
-  const { api, problemText, toast, formatDuration, formatTime, statusBadge, element, ready } = window.ChatFlows;
+  const { api, problemText, toast, formatDuration, formatTime, timeElement, statusBadge, element, ready } = window.ChatFlows;
   const byTestId = id => document.querySelector(`[data-testid="${id}"]`);
   const enc = encodeURIComponent;
   const going = status => status === "queued" || status === "running" || status === "waiting";
@@ -281,7 +281,7 @@
 
   const shortId = id => id.length > 12 ? `${id.slice(0, 8)}…${id.slice(-4)}` : id;
   const percent = (part, whole) => Math.min(Math.max((part / whole) * 100, 0), 100);
-  const time = iso => iso ? element("time", { datetime: iso, title: new Date(iso).toString() }, formatTime(iso)) : "—";
+  const time = iso => iso ? timeElement(iso) : "—";
   const json = value => value === undefined ? "" : JSON.stringify(value, null, 2);
 
   byTestId("run-cancel").addEventListener("click", async () => {

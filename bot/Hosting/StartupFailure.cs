@@ -1,0 +1,139 @@
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using ChatFlows.Core.Storage;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace ChatFlows.Bot.Hosting;
+
+/// <summary>
+/// Why the host could not start, as the one line the person who started it reads (README §Start-up problems): a port
+/// in use, a database that is locked or cannot be opened, a wrong setting — each saying what to do. The stack trace
+/// is for the log (at Debug), never for the terminal.
+/// </summary>
+internal static partial class StartupFailure
+{
+    private const string Prefix = "chatflows: ";
+    private const string StorageKey = "ChatFlows:Storage:ConnectionString";
+
+    // The host's own "Hosting failed to start" error carries the whole stack trace; the one line replaces it.
+    private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
+
+    /// <summary>
+    /// Keeps the generic host's start-up errors out of the console until the host has started, so that a failed start
+    /// shows only <see cref="Describe"/>'s line; after the start every error is logged as usual.
+    /// </summary>
+    public static void QuietUntilStarted(WebApplicationBuilder builder, Func<bool> started) =>
+        builder.Logging.AddFilter(HostCategory, level => level >= LogLevel.Information && (level < LogLevel.Error || started()));
+
+    /// <summary>The one line for a start that failed with <paramref name="error"/>, or null when it is not one of the known causes.</summary>
+    public static string? Describe(Exception error, string? databasePath)
+    {
+        var chain = Chain(error).ToList();
+        if (chain.OfType<AddressInUseException>().Any() || chain.OfType<SocketException>().Any(s => s.SocketErrorCode == SocketError.AddressAlreadyInUse))
+        {
+            var address = BindAddress(chain);
+            return address is null
+                ? $"{Prefix}the address to listen on is in use by another program; stop it or start with another port, e.g. --urls http://localhost:5081."
+                : $"{Prefix}{address} is in use by another program; stop it or start with --urls {NextPort(address)}.";
+        }
+        if (chain.OfType<SocketException>().FirstOrDefault(s => s.SocketErrorCode == SocketError.AccessDenied) is not null)
+        {
+            var address = BindAddress(chain) ?? "the address";
+            return $"{Prefix}this user may not listen on {address}; start with a port above 1023, e.g. --urls http://localhost:5080.";
+        }
+        if (chain.OfType<OptionsValidationException>().FirstOrDefault() is { } invalid)
+        {
+            var problems = invalid.Failures.Select(CleanFailure).Where(f => f.Length > 0).Distinct();
+            return $"{Prefix}a setting is wrong: {OneLine(string.Join("; ", problems))}. Fix it in appsettings.json, an environment variable or the command line.";
+        }
+        if (chain.OfType<BadSettingException>().FirstOrDefault() is { } bad)
+        {
+            return $"{Prefix}a setting is wrong: {OneLine(bad.Message).TrimEnd('.')}. Fix it in appsettings.json, an environment variable or the command line.";
+        }
+        if (chain.OfType<SqliteException>().FirstOrDefault() is { } sqlite)
+        {
+            var database = databasePath is null ? "the database" : $"the database {databasePath}";
+            // SQLITE_BUSY (5) and SQLITE_LOCKED (6): another process holds the file.
+            if (sqlite.SqliteErrorCode is 5 or 6)
+            {
+                return $"{Prefix}{database} is locked by another program (is another chatflows using it?); stop that program, or set {StorageKey} to another file.";
+            }
+            return $"{Prefix}{database} cannot be opened ({OneLine(SqliteMessage(sqlite))}); check that it is a ChatFlows database and that this user may read and write it and its folder, or set {StorageKey} to another file.";
+        }
+        if (databasePath is not null && chain.OfType<UnauthorizedAccessException>().FirstOrDefault() is { } denied && denied.Message.Contains(Path.GetDirectoryName(databasePath)!, StringComparison.Ordinal))
+        {
+            return $"{Prefix}the database folder {Path.GetDirectoryName(databasePath)} cannot be created or written ({OneLine(denied.Message).TrimEnd('.')}); give this user access to it, or set {StorageKey} to another file.";
+        }
+        return null;
+    }
+
+    /// <summary>The database file <c>ChatFlows:Storage:ConnectionString</c> names, as an absolute path; null when it names none.</summary>
+    public static string? DatabasePath(IConfiguration configuration)
+    {
+        try
+        {
+            var source = new SqliteConnectionStringBuilder(configuration[StorageKey] ?? SqliteDatabase.DefaultConnectionString).DataSource;
+            return string.IsNullOrEmpty(source) ? null : Path.GetFullPath(source);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private static IEnumerable<Exception> Chain(Exception error)
+    {
+        var pending = new Stack<Exception>([error]);
+        while (pending.TryPop(out var current))
+        {
+            yield return current;
+            if (current is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions) pending.Push(inner);
+            }
+            else if (current.InnerException is { } inner)
+            {
+                pending.Push(inner);
+            }
+        }
+    }
+
+    // Kestrel: "Failed to bind to address http://127.0.0.1:5080: address already in use."
+    private static string? BindAddress(IEnumerable<Exception> chain) =>
+        chain.Select(e => BindMessage().Match(e.Message)).FirstOrDefault(m => m.Success)?.Groups[1].Value;
+
+    private static string NextPort(string address) =>
+        Uri.TryCreate(address, UriKind.Absolute, out var url) && !url.IsDefaultPort && url.Port < 65535
+            ? new UriBuilder(url) { Port = url.Port + 1 }.Uri.GetLeftPart(UriPartial.Authority)
+            : "http://localhost:5081";
+
+    // Data annotations say "DataAnnotation validation failed for 'X' members: 'Y' with the error: 'message'."; keep the message.
+    private static string CleanFailure(string failure)
+    {
+        var annotation = AnnotationFailure().Match(failure);
+        return OneLine(annotation.Success ? annotation.Groups[1].Value : failure).TrimEnd('.');
+    }
+
+    private static string SqliteMessage(SqliteException error)
+    {
+        // "SQLite Error 26: 'file is not a database'." → "file is not a database"
+        var quoted = QuotedSqliteMessage().Match(error.Message);
+        return quoted.Success ? quoted.Groups[1].Value : error.Message.TrimEnd('.');
+    }
+
+    private static string OneLine(string text) => WhiteSpace().Replace(text, " ").Trim();
+
+    [GeneratedRegex(@"Failed to bind to address (\S+?):\s", RegexOptions.IgnoreCase)]
+    private static partial Regex BindMessage();
+
+    [GeneratedRegex(@"with the error: '(.*)'\.?$", RegexOptions.Singleline)]
+    private static partial Regex AnnotationFailure();
+
+    [GeneratedRegex(@"SQLite Error \d+: '(.*)'", RegexOptions.Singleline)]
+    private static partial Regex QuotedSqliteMessage();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex WhiteSpace();
+}

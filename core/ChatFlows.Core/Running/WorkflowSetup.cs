@@ -1,0 +1,73 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ChatFlows.Core.Agents;
+using ChatFlows.Core.Documents;
+using ChatFlows.Core.Nodes;
+using ChatFlows.Core.Secrets;
+
+namespace ChatFlows.Core.Running;
+
+/// <summary>
+/// What a saved workflow needs before it can run (README §Workflows that need set-up): an agent that does not exist or
+/// has no model profile, a <c>{{ secrets.NAME }}</c> that is not set, a connection that is missing or does not allow
+/// the workflow. Each need has the field's path and a sentence saying what to set and where. The checks are the ones
+/// the run itself makes (connections as validation checks them, models as the agent runner resolves them).
+/// </summary>
+public sealed class WorkflowSetup(WorkflowEngine engine, IAgentStore agents, ModelProfiles profiles, SecretVault secrets)
+{
+    /// <summary>Every need of <paramref name="document"/>, in node order; empty when it is ready to run.</summary>
+    public async Task<IReadOnlyList<ValidationProblem>> NeedsAsync(WorkflowDocument document, CancellationToken ct = default)
+    {
+        var needs = new List<ValidationProblem>();
+        // Connections: the validator's own check (NodeSetup.Connection), which knows each field's connection type.
+        var connectionProblems = engine.Validate(document).Where(p => p.Path.EndsWith("/config/connection", StringComparison.Ordinal)).ToList();
+        foreach (var node in document.Nodes)
+        {
+            var path = $"nodes/{node.Id}";
+            needs.AddRange(connectionProblems.Where(p => p.Path.StartsWith(path + "/", StringComparison.Ordinal)));
+            if (node.Type == NodeTypes.Agent && node.Config["agent"] is JsonValue value && value.GetValueKind() == JsonValueKind.String
+                && await AgentNeedAsync(value.GetValue<string>(), ct) is { } agentNeed)
+            {
+                needs.Add(new($"{path}/config/agent", agentNeed));
+            }
+            foreach (var (field, name) in SecretNames(node.Config))
+            {
+                if (secrets.TryGet(name, out var secret) && secret.Length > 0) continue;
+                needs.Add(new($"{path}/config/{field}",
+                    $"Secret '{name}' is not set; add it in the dashboard (Secrets), with PUT /api/secrets/{name} or under the configuration key ChatFlows:Secrets:{name}."));
+            }
+        }
+        return needs;
+    }
+
+    private async Task<string?> AgentNeedAsync(string agentId, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(agentId)) return null;
+        var agent = await agents.GetAsync(agentId, ct);
+        if (agent is null) return $"Agent '{agentId}' does not exist; create it in the dashboard (Agents) or with POST /api/agents.";
+        return profiles.TryResolve(agent, out _, out var error) ? null : error;
+    }
+
+    private static IEnumerable<(string Field, string Name)> SecretNames(JsonObject config)
+    {
+        var found = new List<(string, string)>();
+        foreach (var (field, child) in config) Walk(child, field);
+        return found;
+
+        void Walk(JsonNode? value, string field)
+        {
+            switch (value)
+            {
+                case JsonObject obj:
+                    foreach (var (name, item) in obj) Walk(item, $"{field}/{name}");
+                    break;
+                case JsonArray array:
+                    for (var i = 0; i < array.Count; i++) Walk(array[i], $"{field}/{i}");
+                    break;
+                case JsonValue text when text.GetValueKind() == JsonValueKind.String:
+                    found.AddRange(SecretReferences.Names(text.GetValue<string>()).Select(name => (field, name)));
+                    break;
+            }
+        }
+    }
+}
