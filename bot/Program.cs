@@ -1,3 +1,4 @@
+using System.Reflection;
 using ChatFlows.Bot.Access;
 using ChatFlows.Bot.Chat;
 using ChatFlows.Bot.Cli;
@@ -52,7 +53,8 @@ try
 {
     await app.RunAsync();
 }
-catch (Exception error) when (!started && StartupFailure.Describe(error, databasePath) is { } line)
+// Only as its own executable: a test host that runs this entry point in its own process needs the exception itself.
+catch (Exception error) when (!started && Assembly.GetEntryAssembly() == typeof(Program).Assembly && StartupFailure.Describe(error, databasePath) is { } line)
 {
     app.Logger.LogDebug(error, "The host could not start");
     await Console.Error.WriteLineAsync(line);

@@ -35,6 +35,8 @@ public static class ConfiguredConnections
             {
                 if (setting.Value is null || setting.Key.Equals("Type", StringComparison.OrdinalIgnoreCase)) continue;
                 if (setting.Key.Equals("Workflows", StringComparison.OrdinalIgnoreCase) || setting.Key.StartsWith("Workflows:", StringComparison.OrdinalIgnoreCase)) continue;
+                // An empty group ("Headers": {} in a settings file) reads as the group's own key with an empty value.
+                if (setting.Value.Length == 0 && ConnectionTypes.IsGroupKey(type!, setting.Key)) continue;
                 if (!ConnectionTypes.IsSetting(type!, setting.Key))
                 {
                     throw new BadSettingException(

@@ -54,4 +54,28 @@ public sealed class WorkflowNode
 
     private string? ConfigString(string name) =>
         Config.TryGetPropertyValue(name, out var value) && value is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    /// <summary>Every string in <see cref="Config"/> with its path below it (<c>headers/Authorization</c>, <c>approvers/0</c>).</summary>
+    public IEnumerable<(string Field, string Text)> ConfigStrings()
+    {
+        var found = new List<(string, string)>();
+        foreach (var (field, child) in Config) Walk(child, field);
+        return found;
+
+        void Walk(JsonNode? value, string field)
+        {
+            switch (value)
+            {
+                case JsonObject obj:
+                    foreach (var (name, item) in obj) Walk(item, $"{field}/{name}");
+                    break;
+                case JsonArray array:
+                    for (var i = 0; i < array.Count; i++) Walk(array[i], $"{field}/{i}");
+                    break;
+                case JsonValue text when text.GetValueKind() == System.Text.Json.JsonValueKind.String:
+                    found.Add((field, text.GetValue<string>()));
+                    break;
+            }
+        }
+    }
 }

@@ -110,23 +110,7 @@ public sealed partial class WorkflowValidator(NodeRegistry registry)
     // {{ secrets.NAME }} alone, which the node resolves after templating where it uses the value.
     private static void CheckSecrets(WorkflowNode node, NodeKind kind, string path, List<ValidationProblem> problems)
     {
-        foreach (var (field, child) in node.Config) Walk(child, field);
-
-        void Walk(JsonNode? value, string field)
-        {
-            switch (value)
-            {
-                case JsonObject obj:
-                    foreach (var (name, item) in obj) Walk(item, $"{field}/{name}");
-                    break;
-                case JsonArray array:
-                    for (var i = 0; i < array.Count; i++) Walk(array[i], $"{field}/{i}");
-                    break;
-                case JsonValue text when text.GetValueKind() == JsonValueKind.String:
-                    Check(text.GetValue<string>(), field);
-                    break;
-            }
-        }
+        foreach (var (field, text) in node.ConfigStrings()) Check(text, field);
 
         void Check(string text, string field)
         {

@@ -68,7 +68,7 @@ public sealed partial class GraphRunner(
 
         public async Task<RunState> RunAsync(Resumption? resume)
         {
-            run.Secrets = runner._secrets;
+            run.Secrets.Vault = runner._secrets;
             try
             {
                 if (run.Status == RunStatus.Queued && run.Request.ReplayOf is null) await StartAsync();

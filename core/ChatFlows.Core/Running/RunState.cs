@@ -13,7 +13,6 @@ public sealed class RunState : RunScope
 {
     private readonly object?[] _slots;
     private JsonElement? _run;
-    private List<KeyValuePair<string, string>>? _usedSecrets;
 
     /// <summary>Creates a queued run of <paramref name="plan"/>.</summary>
     public RunState(WorkflowPlan plan, RunRequest request, string id)
@@ -92,52 +91,25 @@ public sealed class RunState : RunScope
         thread = Request.Thread,
     });
 
-    /// <summary>Where <c>{{ secrets.NAME }}</c> is read from; set by the engine that executes the run.</summary>
-    internal SecretVault? Secrets { get; set; }
+    /// <summary>The secrets and credentials this run has read; the engine that executes the run sets their vault.</summary>
+    internal SecretsInUse Secrets { get; } = new();
 
     /// <inheritdoc />
-    public override bool TryGetSecret(string name, out string value)
-    {
-        if (Secrets is null || !Secrets.TryGet(name, out value))
-        {
-            value = "";
-            return false;
-        }
-        Redacts(name, value);
-        return true;
-    }
+    public override bool TryGetSecret(string name, out string value) => Secrets.TryGet(name, out value);
 
     /// <inheritdoc />
-    public override void Redacts(string label, string value)
-    {
-        if (value.Length == 0) return;
-        var used = new KeyValuePair<string, string>(label, value);
-        // Concurrent branches render templates at the same time.
-        lock (_slots)
-        {
-            _usedSecrets ??= [];
-            if (!_usedSecrets.Contains(used)) _usedSecrets.Add(used);
-        }
-    }
+    public override void Redacts(string label, string value) => Secrets.Add(label, value);
 
     /// <summary>The text with the values of secrets this run has read replaced by <c>[secret NAME]</c>.</summary>
-    internal string Redact(string text)
-    {
-        var used = UsedSecrets();
-        return used is null ? text : SecretRedactor.Redact(text, used);
-    }
+    internal string Redact(string text) => Secrets.Redact(text);
 
     /// <summary>The value with the values of secrets this run has read replaced.</summary>
-    internal JsonElement? Redact(JsonElement? value)
-    {
-        var used = UsedSecrets();
-        return used is null || value is not { } element ? value : SecretRedactor.Redact(element, used);
-    }
+    internal JsonElement? Redact(JsonElement? value) => Secrets.Redact(value);
 
     /// <summary>The steps with the values of secrets this run has read replaced.</summary>
     internal IReadOnlyList<NodeStep>? Redact(IReadOnlyList<NodeStep>? steps)
     {
-        var used = UsedSecrets();
+        var used = Secrets.Used();
         if (used is null || steps is null) return steps;
         return steps.Select(step => step with
         {
@@ -145,12 +117,6 @@ public sealed class RunState : RunScope
             Result = Redact(step.Result),
             Error = step.Error is null ? null : SecretRedactor.Redact(step.Error, used),
         }).ToArray();
-    }
-
-    private KeyValuePair<string, string>[]? UsedSecrets()
-    {
-        if (Volatile.Read(ref _usedSecrets) is null) return null;
-        lock (_slots) return _usedSecrets!.ToArray();
     }
 
     // Values are boxed so that a reader on another thread sees either the old or the new value, never a torn one.

@@ -30,7 +30,7 @@ public sealed class WorkflowSetup(WorkflowEngine engine, IAgentStore agents, Mod
             {
                 needs.Add(new($"{path}/config/agent", agentNeed));
             }
-            foreach (var (field, name) in SecretNames(node.Config))
+            foreach (var (field, name) in node.ConfigStrings().SelectMany(s => SecretReferences.Names(s.Text).Select(name => (s.Field, name))))
             {
                 if (secrets.TryGet(name, out var secret) && secret.Length > 0) continue;
                 needs.Add(new($"{path}/config/{field}",
@@ -46,28 +46,5 @@ public sealed class WorkflowSetup(WorkflowEngine engine, IAgentStore agents, Mod
         var agent = await agents.GetAsync(agentId, ct);
         if (agent is null) return $"Agent '{agentId}' does not exist; create it in the dashboard (Agents) or with POST /api/agents.";
         return profiles.TryResolve(agent, out _, out var error) ? null : error;
-    }
-
-    private static IEnumerable<(string Field, string Name)> SecretNames(JsonObject config)
-    {
-        var found = new List<(string, string)>();
-        foreach (var (field, child) in config) Walk(child, field);
-        return found;
-
-        void Walk(JsonNode? value, string field)
-        {
-            switch (value)
-            {
-                case JsonObject obj:
-                    foreach (var (name, item) in obj) Walk(item, $"{field}/{name}");
-                    break;
-                case JsonArray array:
-                    for (var i = 0; i < array.Count; i++) Walk(array[i], $"{field}/{i}");
-                    break;
-                case JsonValue text when text.GetValueKind() == JsonValueKind.String:
-                    found.AddRange(SecretReferences.Names(text.GetValue<string>()).Select(name => (field, name)));
-                    break;
-            }
-        }
     }
 }

@@ -7,7 +7,8 @@ namespace ChatFlows.Core.Testing;
 // trigger, data and run for one tested node; secrets resolve from the same vault as in a run and are redacted the same way.
 internal sealed class NodeTestScope(JsonElement trigger, IReadOnlyDictionary<string, JsonElement> data, JsonElement run, SecretVault? secrets) : RunScope
 {
-    private readonly List<KeyValuePair<string, string>> _used = [];
+    /// <summary>The secrets the node read, redacted from its output and error.</summary>
+    public SecretsInUse Secrets { get; } = new() { Vault = secrets };
 
     public override JsonElement Trigger => trigger;
 
@@ -17,34 +18,7 @@ internal sealed class NodeTestScope(JsonElement trigger, IReadOnlyDictionary<str
 
     public override bool TryGetData(string key, out JsonElement value) => data.TryGetValue(key, out value);
 
-    public override bool TryGetSecret(string name, out string value)
-    {
-        if (secrets is null || !secrets.TryGet(name, out value))
-        {
-            value = "";
-            return false;
-        }
-        Redacts(name, value);
-        return true;
-    }
+    public override bool TryGetSecret(string name, out string value) => Secrets.TryGet(name, out value);
 
-    public override void Redacts(string label, string value)
-    {
-        if (value.Length == 0) return;
-        lock (_used)
-        {
-            var used = new KeyValuePair<string, string>(label, value);
-            if (!_used.Contains(used)) _used.Add(used);
-        }
-    }
-
-    public string Redact(string text)
-    {
-        lock (_used) return _used.Count == 0 ? text : SecretRedactor.Redact(text, _used.ToArray());
-    }
-
-    public JsonElement? Redact(JsonElement? value)
-    {
-        lock (_used) return _used.Count == 0 || value is not { } element ? value : SecretRedactor.Redact(element, _used.ToArray());
-    }
+    public override void Redacts(string label, string value) => Secrets.Add(label, value);
 }

@@ -77,14 +77,14 @@ public sealed class NodeTester(NodeRegistry registry, TimeProvider time, SecretV
                 throw new NodeException($"Timed out after {GraphRunner.Describe(timeout)}.");
             }
             var elapsed = time.GetElapsedTime(started).TotalMilliseconds;
-            var output = scope.Redact(result.Output);
+            var output = scope.Secrets.Redact(result.Output);
             return result.Outcome == NodeOutcome.Waiting
                 ? new NodeTestResult(nodeId, kind.Name, "waiting", output, null, null, elapsed, result.Bookmark)
                 : new NodeTestResult(nodeId, kind.Name, "succeeded", output, result.Port, null, elapsed, null);
         }
         catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested))
         {
-            return new NodeTestResult(nodeId, kind.Name, "failed", null, null, scope.Redact(GraphRunner.Describe(ex)), time.GetElapsedTime(started).TotalMilliseconds, null);
+            return new NodeTestResult(nodeId, kind.Name, "failed", null, null, scope.Secrets.Redact(GraphRunner.Describe(ex)), time.GetElapsedTime(started).TotalMilliseconds, null);
         }
     }
 

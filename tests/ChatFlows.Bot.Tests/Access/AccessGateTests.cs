@@ -28,9 +28,16 @@ public sealed class AccessGateTests
         await using var host = new AccessHost(apiKey: null);
         using var client = host.Client();
 
-        foreach (var path in new[] { "/api/workflows", "/playground", "/", "/api/runs", "/api/node-kinds" })
+        foreach (var path in new[] { "/api/workflows", "/playground", "/", "/api/runs", "/api/node-kinds", "/api/templates", "/api/workflows/any/setup" })
         {
             var response = await client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.Contains("ChatFlows:Access:ApiKey", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        // Trying things out reads runs and may act: the picker, the preview, a node's test, workflow tests and replays.
+        foreach (var path in new[] { "/api/workflows/paths", "/api/workflows/preview", "/api/workflows/any/nodes/any/test", "/api/workflows/any/tests", "/api/runs/any/replay" })
+        {
+            var response = await client.PostAsync(path, new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
             Assert.Contains("ChatFlows:Access:ApiKey", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }

@@ -24,6 +24,25 @@ public sealed class ConfiguredConnectionsTests
         Assert.Empty(connections.Single(c => c.Name == "example-api").Credentials);
     }
 
+    [Fact]
+    public void Read_HttpHeadersFromSettingsAndAnEmptyHeadersObject_ReadsTheHeaders()
+    {
+        var json = new MemoryStream("""
+            {"ChatFlows": {"Connections": {
+              "status-api": {"Type": "http", "Workflows": "*", "BaseUrl": "https://status.example.com/", "Headers": {}},
+              "deploy-api": {"Type": "http", "Workflows": "*", "BaseUrl": "https://deploy.example.com/"}}}}
+            """u8.ToArray());
+        var configuration = new ConfigurationBuilder()
+            .AddJsonStream(json)
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["ChatFlows:Connections:deploy-api:Headers:Authorization"] = "Bearer t0ken" })
+            .Build();
+
+        var connections = ConfiguredConnections.Read(configuration);
+
+        Assert.Empty(connections.Single(c => c.Name == "status-api").Group("Headers"));
+        Assert.Equal([new KeyValuePair<string, string>("Authorization", "Bearer t0ken")], connections.Single(c => c.Name == "deploy-api").Group("Headers"));
+    }
+
     [Theory]
     [InlineData("SmtpPort", "70000", "ChatFlows:Connections:bad-mail:SmtpPort")]
     [InlineData("Security", "tls", "ChatFlows:Connections:bad-mail:Security")]
