@@ -9,8 +9,8 @@
 //   thread.open      (rootId)             messages, channel (a click on a message or its replies) → thread
 //   thread.opened    (rootId)             thread → channel (marks the root selected)
 //   thread.closed    ()                   thread → channel (clears the selection)
-//   channel.select   (name)              channels (a click, a new channel) → channel
-//   channel.selected (name)              channel → channels, composer, thread (closes)
+//   channel.select   (name)               channels (a click, a new channel) → channel
+//   channel.selected (name)               channel → channels, composer, thread (closes)
 //   channel.shown    ()                   channel, once a selected channel's history is shown → composer (focus)
 //   note             (key, text, runId)   cards, composer → channel, thread (an answer only this person sees)
 //   name.needed      ()                   cards, composer (nobody picked a name yet) → me
