@@ -85,13 +85,15 @@ public sealed class NewcomerWalkthroughTests(NewcomerWalkthroughTests.Host fixtu
 
         // 5. The run's page, and a replay from the middle node: the check is reused, the rest runs again.
         await page.GetByTestId("run-link").ClickAsync();
-        await page.WaitForURLAsync(new Regex("/runs/[0-9a-f]+$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/runs/[0-9a-f]+$"));
         await browser.WaitUntilCanvasReadyAsync();
+        // As the newcomer sees it: the run has finished (the page follows it live until then).
+        await Expect(page.GetByTestId("run-status")).ToHaveTextAsync("succeeded");
         var oldRun = page.Url.Split('/').Last();
         var middle = page.Locator("[data-testid=timeline-node][data-id=isUp]");
         await middle.Locator("summary").ClickAsync();
         await middle.GetByTestId("replay-from-here").ClickAsync();
-        await page.WaitForURLAsync(new Regex(@"/runs/(?!" + oldRun + ")[0-9a-f]+$"));
+        await Expect(page).ToHaveURLAsync(new Regex(@"/runs/(?!" + oldRun + ")[0-9a-f]+$"), new() { Timeout = 30_000 });
         await browser.WaitUntilCanvasReadyAsync();
         await Expect(page.GetByTestId("replay-of-link")).ToHaveAttributeAsync("href", $"/runs/{oldRun}");
         await Expect(page.GetByTestId("run-status")).ToHaveTextAsync("succeeded");
