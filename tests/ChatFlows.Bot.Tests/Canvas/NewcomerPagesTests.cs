@@ -15,6 +15,41 @@ namespace ChatFlows.Bot.Tests.Canvas;
 public sealed class NewcomerPagesTests(HostFixture host, ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
     [Fact]
+    public async Task Editor_WorkflowWithUnsetSecret_SaysWhatItNeedsAndSelectsTheNodeUntilTheSecretIsSet()
+    {
+        await host.CreateWorkflowAsync("""
+            {
+              "id": "editor-needs-secret",
+              "nodes": [
+                {"id": "play", "type": "trigger", "config": {"kind": "manual"}},
+                {"id": "call", "name": "Call the API", "type": "tool", "config": {"tool": "http", "url": "http://127.0.0.1:1/",
+                                                          "headers": {"Authorization": "Bearer {{ secrets.EDITOR_NEVER_SET }}"}}}
+              ],
+              "edges": [{"from": "play", "to": "call"}]
+            }
+            """);
+        await using var browser = await chromium.NewPageAsync(host.BaseAddress);
+        var page = browser.Page;
+
+        await browser.OpenCanvasAsync("/workflows/editor-needs-secret");
+
+        var needs = page.GetByTestId("setup-needs");
+        await Expect(needs).ToContainTextAsync("Needs set-up before it can run (1)");
+        await Expect(needs.GetByTestId("setup-need")).ToContainTextAsync("Secret 'EDITOR_NEVER_SET' is not set");
+        await needs.GetByTestId("setup-need-node").ClickAsync();
+        await Expect(page.GetByTestId("config-url")).ToHaveValueAsync("http://127.0.0.1:1/");
+
+        // Set, and the next save says nothing is missing.
+        using (var put = await host.SendAsync(HttpMethod.Put, "/api/secrets/EDITOR_NEVER_SET", """{"value": "t0ken"}""")) { Assert.True(put.IsSuccessStatusCode); }
+        await page.GetByTestId("config-url").FillAsync("http://127.0.0.1:2/");
+        await page.GetByTestId("config-url").PressAsync("Tab");
+        await page.GetByTestId("save").ClickAsync();
+        await Expect(page.GetByTestId("toast-success")).ToContainTextAsync("Saved version 2");
+        await Expect(needs).ToHaveCountAsync(0);
+        browser.AssertNoErrors();
+    }
+
+    [Fact]
     public async Task Dashboard_WorkflowWithUnsetSecret_ShowsNeedsSetUpNamingTheSecret()
     {
         await host.CreateWorkflowAsync("""

@@ -7,7 +7,7 @@
 //   kinds.js                the node kinds the server describes (GET /api/node-kinds)
 //   document.js             the store: the document, its edits and undo, the selection and the server's problems; every
 //                           change is announced as an event (change, selection, problems, dirty)
-//   graph.js, inspector.js, problems.js, toolbar.js, palette.js, run-view.js
+//   graph.js, inspector.js, problems.js, toolbar.js, palette.js, run-view.js, setup-needs.js
 //                           views: each subscribes to the events and redraws itself; none calls another to redraw it
 //   viewport.js, interaction.js, keyboard.js, layout.js, persistence.js
 //                           input and I/O: they edit through document.js (and run-view.js keeps state.run, announcing run
@@ -35,6 +35,7 @@ import { wireToolbar } from "./toolbar.js";
 import { wireKeyboard } from "./keyboard.js";
 import { wireWorkflowTests } from "./workflow-tests.js";
 import { wireNodeTest } from "./node-test.js";
+import { wireSetupNeeds } from "./setup-needs.js";
 import { newDocument, templateId } from "../templates/setup.js";
 
 const { api, problemText, toast, ready } = window.ChatFlows;
@@ -50,6 +51,7 @@ async function start() {
   wireToolbar({ undo, redo, autoLayout, fitToView, zoomCentre, deleteSelection, save, play });
   wireWorkflowTests();
   wireNodeTest();
+  wireSetupNeeds();
   wirePlay();
   timeZoneList();
   wireViewport();
