@@ -152,15 +152,7 @@ public static class DataPickerApi
         {
             return Refuse("document", "Send the workflow document (as the editor holds it, saved or not) as document.");
         }
-        WorkflowDocument document;
-        try
-        {
-            document = WorkflowJson.Read(documentJson);
-        }
-        catch (WorkflowFormatException ex)
-        {
-            return Refuse("document", ex.Message);
-        }
+        if (!RequestBody.TryReadDocument(documentJson, out var document, out var documentError)) return Refuse("document", documentError);
 
         var nodeId = StringOf(root, "nodeId");
         if (string.IsNullOrEmpty(nodeId)) return Refuse("nodeId", "Name the node being edited as nodeId.");

@@ -60,14 +60,8 @@ public static class NodeTestApi
         if (json.TryGetProperty("document", out var sent) && sent.ValueKind != JsonValueKind.Null)
         {
             if (sent.ValueKind != JsonValueKind.Object) return Invalid("document", "document must be a workflow document (a JSON object).");
-            try
-            {
-                document = WorkflowJson.Parse(sent.GetRawText());
-            }
-            catch (WorkflowFormatException ex)
-            {
-                return Invalid("document", ex.Message);
-            }
+            if (!RequestBody.TryReadDocument(sent, out var read, out var documentError)) return Invalid("document", documentError);
+            document = read;
             if (string.IsNullOrEmpty(document.Id)) document = document with { Id = id };
         }
         else if (await workflows.GetAsync(id, ct) is { } stored)

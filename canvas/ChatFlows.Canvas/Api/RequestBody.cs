@@ -57,6 +57,26 @@ public static class RequestBody
         return false;
     }
 
+    /// <summary>
+    /// A workflow document sent inside a request (the editor's version, saved or not); false with the first shape error,
+    /// said as a sentence with its path, when it is not one.
+    /// </summary>
+    public static bool TryReadDocument(JsonElement sent, [NotNullWhen(true)] out WorkflowDocument? document, [NotNullWhen(false)] out string? error)
+    {
+        try
+        {
+            document = WorkflowJson.Read(sent);
+            error = null;
+            return true;
+        }
+        catch (WorkflowFormatException ex)
+        {
+            document = null;
+            error = ex.Message;
+            return false;
+        }
+    }
+
     /// <summary>The 413 answer for a body over <paramref name="maxBytes"/>.</summary>
     public static ProblemHttpResult TooLarge(long maxBytes, string what) => TypedResults.Problem(
         title: "The request body is too large.",

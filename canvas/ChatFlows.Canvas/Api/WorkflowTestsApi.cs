@@ -39,14 +39,8 @@ public static class WorkflowTestsApi
         WorkflowDocument document;
         if (json.TryGetProperty("document", out var given))
         {
-            try
-            {
-                document = WorkflowJson.Read(given);
-            }
-            catch (WorkflowFormatException ex)
-            {
-                return Field("document", ex.Message);
-            }
+            if (!RequestBody.TryReadDocument(given, out var read, out var documentError)) return Field("document", documentError);
+            document = read;
             if (!string.IsNullOrEmpty(document.Id) && document.Id != id)
             {
                 return Field("document/id", $"The document's id '{document.Id}' differs from '{id}' in the URL; leave id out or make it '{id}'.");
