@@ -18,13 +18,13 @@ using Microsoft.Extensions.Options;
 
 namespace ChatFlows.Bot.Hosting;
 
-/// <summary>Registers the engine, the SQLite stores, the run queue and the background services that drive them.</summary>
+/// <summary>Registers the engine, the stores, the run queue and the background services that drive them.</summary>
 public static class ChatFlowsServiceCollectionExtensions
 {
     /// <summary>Adds everything runs need: storage (migrated at start-up), engine, queue, worker, scheduler, retention.</summary>
     public static IServiceCollection AddChatFlowsCore(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<StorageOptions>().BindConfiguration("ChatFlows:Storage").ValidateDataAnnotations().ValidateOnStart();
+        services.AddStorage();
         services.AddOptions<RunWorkerOptions>().BindConfiguration("ChatFlows:Runs")
             .Validate(o => o.Concurrency > 0, "ChatFlows:Runs:Concurrency must be at least 1.")
             .Validate(o => o.LeaseDuration >= TimeSpan.FromSeconds(1), "ChatFlows:Runs:LeaseDuration must be at least 00:00:01.")
@@ -57,12 +57,6 @@ public static class ChatFlowsServiceCollectionExtensions
             MaxSubworkflowDepth = sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value.MaxSubworkflowDepth,
         }));
         services.AddSingleton<RunEventStream>();
-        services.AddSingleton(sp => new SqliteDatabase(
-            sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString, sp.GetRequiredService<ILogger<SqliteDatabase>>()));
-        services.AddSingleton<IWorkflowStore, SqliteWorkflowStore>();
-        services.AddSingleton<IRunStore, SqliteRunStore>();
-        services.AddSingleton<IAgentStore, SqliteAgentStore>();
-        services.AddSingleton<IChatCardStore, SqliteChatCardStore>();
         services.AddSingleton(sp => new ModelProfiles(sp.GetRequiredService<IOptions<Dictionary<string, ModelProfile>>>().Value));
         services.AddSingleton(sp => new GuardedHttpClient(sp.GetRequiredService<IOptions<HttpToolOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         // One pool of database connections for tool/sql nodes and the sql_query tool.
@@ -78,7 +72,6 @@ public static class ChatFlowsServiceCollectionExtensions
         services.AddSingleton(sp => new AgentValidator(
             sp.GetRequiredService<ModelProfiles>().All.Select(p => p.Name), sp.GetRequiredService<AgentToolCatalog>().Tools.Select(t => t.Name),
             sp.GetRequiredService<ConnectionRegistry>()));
-        services.AddSingleton<IConnectionStore, SqliteConnectionStore>();
         // Loaded at start-up and refreshed with the stored secrets (SecretsRefreshService).
         services.AddSingleton(sp => new ConnectionRegistry(ConfiguredConnections.Read(sp.GetRequiredService<IConfiguration>()), sp.GetRequiredService<IConnectionStore>()));
         // Chat adapters register their IChatChannel; messages to a platform without one fail with a message naming its settings.

@@ -13,7 +13,7 @@ public static class HealthEndpoints
         return app;
     }
 
-    private static IResult IsReady(SqliteDatabase database)
+    private static IResult IsReady(StoreDatabase database)
     {
         try
         {
@@ -23,7 +23,7 @@ public static class HealthEndpoints
             command.ExecuteScalar();
             return TypedResults.Text("ready");
         }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
         {
             return TypedResults.Problem($"The database is not ready: {ex.Message}", statusCode: StatusCodes.Status503ServiceUnavailable);
         }

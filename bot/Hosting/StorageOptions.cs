@@ -6,14 +6,20 @@ namespace ChatFlows.Bot.Hosting;
 /// <summary>Where runs and workflows are kept (<c>ChatFlows:Storage</c>).</summary>
 public sealed class StorageOptions
 {
-    /// <summary><c>sqlite</c> (the default, one machine); <c>postgres</c> is planned for several instances.</summary>
+    /// <summary><c>sqlite</c> (the default, one machine) or <c>postgres</c> (one database shared by several instances).</summary>
     [Required]
-    [RegularExpression("^sqlite$", ErrorMessage = "ChatFlows:Storage:Provider must be 'sqlite'; PostgreSQL is not available in this version.")]
+    [RegularExpression("^(sqlite|postgres)$", ErrorMessage = "ChatFlows:Storage:Provider must be 'sqlite' or 'postgres'.")]
     public string Provider { get; set; } = "sqlite";
 
-    /// <summary>For SQLite, <c>Data Source=path/to/chatflows.db</c>.</summary>
+    /// <summary>
+    /// For SQLite, <c>Data Source=path/to/chatflows.db</c>; for PostgreSQL,
+    /// <c>Host=db;Database=chatflows;Username=chatflows;Password=…</c>.
+    /// </summary>
     [Required(ErrorMessage = "ChatFlows:Storage:ConnectionString is empty; set it to e.g. 'Data Source=./data/chatflows.db'.")]
     public string ConnectionString { get; set; } = SqliteDatabase.DefaultConnectionString;
+
+    /// <summary>The provider as a value (validated by <see cref="Provider"/>'s pattern).</summary>
+    internal StorageProvider StorageProvider => Provider == "postgres" ? Core.Storage.StorageProvider.Postgres : Core.Storage.StorageProvider.Sqlite;
 
     /// <summary>
     /// Where the Data Protection keys that encrypt stored secrets are kept; default <c>keys</c> beside the database.

@@ -1,7 +1,5 @@
-using System.Reflection;
-using Dapper;
+using System.Data.Common;
 using DbUp;
-using DbUp.Engine.Output;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -12,15 +10,12 @@ namespace ChatFlows.Core.Storage;
 /// One SQLite database file: opens connections set up for concurrent use (WAL, a busy timeout, normal sync)
 /// and brings the schema up to date with the embedded, numbered scripts under <c>Migrations/sqlite</c>.
 /// </summary>
-public sealed class SqliteDatabase
+public sealed class SqliteDatabase : StoreDatabase
 {
     /// <summary>The default connection string: <c>./data/chatflows.db</c>.</summary>
     public const string DefaultConnectionString = "Data Source=./data/chatflows.db";
 
     private readonly ILogger _logger;
-
-    // Columns are snake_case; row classes are PascalCase.
-    static SqliteDatabase() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
     /// <summary>Uses the database named by <paramref name="connectionString"/>, creating its folder when needed.</summary>
     public SqliteDatabase(string connectionString, ILogger<SqliteDatabase>? logger = null)
@@ -42,8 +37,14 @@ public sealed class SqliteDatabase
     /// <summary>The database file.</summary>
     public string FilePath { get; }
 
-    /// <summary>Creates the folder and file if needed and applies every script not applied yet.</summary>
-    public void Migrate()
+    /// <inheritdoc />
+    public override StorageProvider Provider => StorageProvider.Sqlite;
+
+    /// <inheritdoc />
+    public override string Description => $"SQLite at {FilePath}";
+
+    /// <summary>Creates the folder and file if needed and applies every script of <paramref name="area"/> not applied yet.</summary>
+    public override void Migrate(MigrationArea area)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
         using (var connection = Open())
@@ -52,19 +53,20 @@ public sealed class SqliteDatabase
             Execute(connection, "pragma journal_mode = wal");
         }
         var upgrade = DeployChanges.To.SqliteDatabase(ConnectionString)
-            .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.Contains(".Migrations.sqlite.", StringComparison.Ordinal))
+            .WithScriptsEmbeddedInAssembly(area.Assembly, name => area.IsScript(name, StorageProvider.Sqlite))
+            .JournalToSqliteTable(area.JournalTable)
             .WithTransactionPerScript()
             .LogTo(new MigrationLog(_logger))
             .Build()
             .PerformUpgrade();
         if (!upgrade.Successful)
         {
-            throw new InvalidOperationException($"Could not bring the database {FilePath} up to date at script {upgrade.ErrorScript?.Name}: {upgrade.Error?.Message}", upgrade.Error);
+            throw new InvalidOperationException($"Could not bring the {area.Name} tables of the database {FilePath} up to date at script {upgrade.ErrorScript?.Name}: {upgrade.Error?.Message}", upgrade.Error);
         }
     }
 
-    /// <summary>Opens a pooled connection with this store's settings.</summary>
-    public SqliteConnection Open()
+    /// <inheritdoc />
+    public override SqliteConnection Open()
     {
         var connection = new SqliteConnection(ConnectionString);
         connection.Open();
@@ -73,25 +75,13 @@ public sealed class SqliteDatabase
         return connection;
     }
 
+    /// <inheritdoc />
+    public override ValueTask<DbConnection> OpenAsync(CancellationToken ct = default) => ValueTask.FromResult<DbConnection>(Open());
+
     private static void Execute(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
-    }
-
-    private sealed class MigrationLog(ILogger logger) : IUpgradeLog
-    {
-        public void LogTrace(string format, params object[] args) { }
-
-        public void LogDebug(string format, params object[] args) { }
-
-        public void LogInformation(string format, params object[] args) => logger.LogDebug("{Migration}", string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args));
-
-        public void LogWarning(string format, params object[] args) => logger.LogWarning("{Migration}", string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args));
-
-        public void LogError(string format, params object[] args) => logger.LogError("{Migration}", string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args));
-
-        public void LogError(Exception ex, string format, params object[] args) => logger.LogError(ex, "{Migration}", string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args));
     }
 }

@@ -1,0 +1,41 @@
+using Npgsql;
+
+namespace ChatFlows.Core.Tests.Fixtures;
+
+/// <summary>
+/// Where the tests' databases come from (README §Tests). PostgreSQL: the server <c>./test.sh</c> starts and names in
+/// <c>CHATFLOWS_TEST_POSTGRES</c> (the superuser's connection string), or, when the tests run without it, a private
+/// server this test process starts once and stops when it exits. Every caller gets an empty database of its own.
+/// </summary>
+public static class TestDatabases
+{
+    /// <summary>The variable <c>./test.sh</c> sets to the connection string of its PostgreSQL server.</summary>
+    public const string PostgresVariable = "CHATFLOWS_TEST_POSTGRES";
+
+    private static readonly Lazy<Task<string>> Admin = new(StartAsync);
+
+    /// <summary>Creates an empty PostgreSQL database and returns its connection string.</summary>
+    public static async Task<string> CreatePostgresAsync()
+    {
+        var admin = new NpgsqlConnectionStringBuilder(await Admin.Value);
+        var name = $"test_{Guid.NewGuid():N}";
+        await using (var connection = new NpgsqlConnection(admin.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"create database {name}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        admin.Database = name;
+        admin.Pooling = true;
+        return admin.ConnectionString;
+    }
+
+    private static async Task<string> StartAsync()
+    {
+        if (Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } given) return given;
+        var server = new PostgresServer();
+        await server.InitializeAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().GetAwaiter().GetResult();
+        return server.AdminConnectionString;
+    }
+}
