@@ -146,10 +146,15 @@ public sealed class RunWorkerLeaseTests : IAsyncLifetime
 
         public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        // The clock goes on in one-second ticks, as a real one would, so that a claim that found nothing polls again.
         public async Task FinishedAsync(string runId)
         {
             using var deadline = new CancellationTokenSource(Patience);
-            while ((await Store.GetAsync(runId, deadline.Token))?.Status != RunStatus.Succeeded) await Task.Delay(20, deadline.Token);
+            while ((await Store.GetAsync(runId, deadline.Token))?.Status != RunStatus.Succeeded)
+            {
+                Clock.Advance(TimeSpan.FromSeconds(1));
+                await Task.Delay(20, deadline.Token);
+            }
         }
 
         public async Task IdleAsync()
