@@ -34,9 +34,11 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IClusterBus>(sp => new LocalClusterBus(sp.GetRequiredService<RunQueue>().Owner));
         services.AddSingleton<IWorkflowStore, SqliteWorkflowStore>();
         services.AddSingleton<IRunStore, SqliteRunStore>();
-        services.AddSingleton<IAgentStore, SqliteAgentStore>();
-        services.AddSingleton<IChatCardStore, SqliteChatCardStore>();
-        services.AddSingleton<IConnectionStore, SqliteConnectionStore>();
+        services.AddSingleton<IAgentStore, DatabaseAgentStore>();
+        services.AddSingleton<IChatCardStore, DatabaseChatCardStore>();
+        services.AddSingleton<IConnectionStore, DatabaseConnectionStore>();
+        // The bot's own tables (Slack, Teams, Playground, samples, key ring), migrated after core's.
+        services.AddSingleton(BotMigrations.Area);
         return services;
     }
 }

@@ -6,16 +6,16 @@ using Dapper;
 namespace ChatFlows.Core.Connections;
 
 /// <summary>
-/// Connections in SQLite (README §Connections): the credential settings are encrypted together by an
+/// Connections in the database, SQLite or PostgreSQL with one SQL text for both (README §Connections): the credential settings are encrypted together by an
 /// <see cref="ISecretProtector"/> before they are written; the other settings are kept in clear.
 /// </summary>
-public sealed class SqliteConnectionStore(SqliteDatabase database, ISecretProtector protector, TimeProvider time) : IConnectionStore
+public sealed class DatabaseConnectionStore(StoreDatabase database, ISecretProtector protector, TimeProvider time) : IConnectionStore
 {
     /// <inheritdoc />
     public async Task<IReadOnlyList<Connection>> LoadAsync(CancellationToken ct)
     {
         const string Sql = "select name, type, workflows, settings, credentials from connections order by name";
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<(string Name, string Type, string Workflows, string Settings, string? Credentials)>(new CommandDefinition(Sql, cancellationToken: ct));
         var connections = new List<Connection>();
         foreach (var row in rows)
@@ -52,7 +52,7 @@ public sealed class SqliteConnectionStore(SqliteDatabase database, ISecretProtec
             """;
         var clear = connection.Settings.Where(p => !ConnectionTypes.IsCredential(connection.Type, p.Key)).ToDictionary(p => p.Key, p => p.Value);
         var credentials = connection.Settings.Where(p => ConnectionTypes.IsCredential(connection.Type, p.Key)).ToDictionary(p => p.Key, p => p.Value);
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync(ct);
         return await db.ExecuteScalarAsync<bool>(new CommandDefinition(Sql, new
         {
             connection.Name,
@@ -68,7 +68,7 @@ public sealed class SqliteConnectionStore(SqliteDatabase database, ISecretProtec
     public async Task<bool> DeleteAsync(string name, CancellationToken ct)
     {
         const string Sql = "delete from connections where name = @Name";
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync(ct);
         return await db.ExecuteAsync(new CommandDefinition(Sql, new { Name = name }, cancellationToken: ct)) == 1;
     }
 }
