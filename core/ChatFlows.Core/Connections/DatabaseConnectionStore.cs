@@ -43,17 +43,20 @@ public sealed class DatabaseConnectionStore(StoreDatabase database, ISecretProte
     /// <inheritdoc />
     public async Task<bool> SetAsync(Connection connection, CancellationToken ct)
     {
-        const string Sql = """
+        // Insert first and update when the name is taken: the affected rows say whether the connection is new, even
+        // when two saves fall in the same millisecond.
+        const string InsertSql = """
             insert into connections (name, type, workflows, settings, credentials, created_at, updated_at)
             values (@Name, @Type, @Workflows, @Settings, @Credentials, @Now, @Now)
-            on conflict (name) do update set type = excluded.type, workflows = excluded.workflows, settings = excluded.settings,
-                credentials = excluded.credentials, updated_at = excluded.updated_at
-            returning created_at = updated_at
+            on conflict (name) do nothing
+            """;
+        const string UpdateSql = """
+            update connections set type = @Type, workflows = @Workflows, settings = @Settings, credentials = @Credentials, updated_at = @Now
+            where name = @Name
             """;
         var clear = connection.Settings.Where(p => !ConnectionTypes.IsCredential(connection.Type, p.Key)).ToDictionary(p => p.Key, p => p.Value);
         var credentials = connection.Settings.Where(p => ConnectionTypes.IsCredential(connection.Type, p.Key)).ToDictionary(p => p.Key, p => p.Value);
-        await using var db = await database.OpenAsync(ct);
-        return await db.ExecuteScalarAsync<bool>(new CommandDefinition(Sql, new
+        var row = new
         {
             connection.Name,
             connection.Type,
@@ -61,7 +64,11 @@ public sealed class DatabaseConnectionStore(StoreDatabase database, ISecretProte
             Settings = JsonSerializer.Serialize(clear),
             Credentials = credentials.Count == 0 ? null : protector.Protect(JsonSerializer.Serialize(credentials)),
             Now = UnixTime.From(time.GetUtcNow()),
-        }, cancellationToken: ct));
+        };
+        await using var db = await database.OpenAsync(ct);
+        if (await db.ExecuteAsync(new CommandDefinition(InsertSql, row, cancellationToken: ct)) == 1) return true;
+        await db.ExecuteAsync(new CommandDefinition(UpdateSql, row, cancellationToken: ct));
+        return false;
     }
 
     /// <inheritdoc />

@@ -40,14 +40,15 @@ public sealed class DatabaseSecretStore(StoreDatabase database, ISecretProtector
     /// <inheritdoc />
     public async Task<bool> SetAsync(string name, string value, CancellationToken ct = default)
     {
-        const string Sql = """
-            insert into secrets (name, value, created_at, updated_at) values (@Name, @Value, @Now, @Now)
-            on conflict (name) do update set value = excluded.value, updated_at = excluded.updated_at
-            returning created_at = updated_at
-            """;
+        // Insert first and update when the name is taken: the affected rows say whether the secret is new, even when
+        // two saves fall in the same millisecond (comparing created_at with updated_at could not tell).
+        const string InsertSql = "insert into secrets (name, value, created_at, updated_at) values (@Name, @Value, @Now, @Now) on conflict (name) do nothing";
+        const string UpdateSql = "update secrets set value = @Value, updated_at = @Now where name = @Name";
+        var row = new { Name = name, Value = protector.Protect(value), Now = UnixTime.From(time.GetUtcNow()) };
         await using var connection = await database.OpenAsync(ct);
-        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            Sql, new { Name = name, Value = protector.Protect(value), Now = UnixTime.From(time.GetUtcNow()) }, cancellationToken: ct));
+        if (await connection.ExecuteAsync(new CommandDefinition(InsertSql, row, cancellationToken: ct)) == 1) return true;
+        await connection.ExecuteAsync(new CommandDefinition(UpdateSql, row, cancellationToken: ct));
+        return false;
     }
 
     /// <inheritdoc />
