@@ -28,20 +28,36 @@ public static class StorageServiceCollectionExtensions
                 _ => new SqliteDatabase(options.ConnectionString, sp.GetRequiredService<ILogger<SqliteDatabase>>()),
             };
         });
-        // Stores written for SQLite alone take the SQLite database directly until they share the neutral core.
-        services.AddSingleton(sp => sp.GetRequiredService<StoreDatabase>() as SqliteDatabase
-            ?? throw new InvalidOperationException("This store is not available on PostgreSQL yet."));
-        services.AddSingleton<IClusterBus>(sp => new LocalClusterBus(sp.GetRequiredService<RunQueue>().Owner));
-        services.AddSingleton<IWorkflowStore>(sp => sp.GetRequiredService<StoreDatabase>() switch
+        // One name per process, for its run leases and the notices it signs.
+        services.AddSingleton<IClusterBus>(sp =>
         {
-            PostgresDatabase postgres => new PostgresWorkflowStore(postgres, sp.GetRequiredService<TimeProvider>()),
-            var database => new SqliteWorkflowStore((SqliteDatabase)database, sp.GetRequiredService<TimeProvider>()),
+            var instanceId = ClusterInstance.Name(sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value.InstanceId);
+            return sp.GetRequiredService<StoreDatabase>() is PostgresDatabase postgres
+                ? new PostgresClusterBus(postgres, instanceId, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PostgresClusterBus>>())
+                : new LocalClusterBus(instanceId);
         });
+        services.AddSingleton<ClusterRunEvents>();
+        services.AddHostedService<ClusterRunEventsService>();
+
+        // The run and workflow stores share one relational core; only claims and list parameters differ by dialect.
         services.AddSingleton<IRunStore>(sp => sp.GetRequiredService<StoreDatabase>() switch
         {
             PostgresDatabase postgres => new PostgresRunStore(postgres, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PostgresRunStore>>()),
-            var database => new SqliteRunStore((SqliteDatabase)database, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SqliteRunStore>>()),
+            var sqlite => new SqliteRunStore((SqliteDatabase)sqlite, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SqliteRunStore>>()),
         });
+        // Saves reach every instance: when the bus is shared, the store tells the others and hears from them.
+        services.AddSingleton<IWorkflowStore>(sp =>
+        {
+            var time = sp.GetRequiredService<TimeProvider>();
+            IWorkflowStore store = sp.GetRequiredService<StoreDatabase>() switch
+            {
+                PostgresDatabase postgres => new PostgresWorkflowStore(postgres, time),
+                var sqlite => new SqliteWorkflowStore((SqliteDatabase)sqlite, time),
+            };
+            var bus = sp.GetRequiredService<IClusterBus>();
+            return bus.IsShared ? new ClusteredWorkflowStore(store, bus) : store;
+        });
+        // The other stores' SQL is the same on both databases.
         services.AddSingleton<IAgentStore, DatabaseAgentStore>();
         services.AddSingleton<IChatCardStore, DatabaseChatCardStore>();
         services.AddSingleton<IConnectionStore, DatabaseConnectionStore>();
