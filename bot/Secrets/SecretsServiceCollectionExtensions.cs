@@ -36,12 +36,25 @@ public static class SecretsServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The keys directory: configured, or <c>keys</c> in the folder of the SQLite database.</summary>
+    /// <summary>
+    /// The keys directory: configured, or <c>keys</c> in the folder of the SQLite database. A PostgreSQL connection
+    /// string names no folder: there the default is <c>./data/keys</c>.
+    /// </summary>
     internal static string KeysDirectory(IConfiguration configuration)
     {
         if (configuration["ChatFlows:Storage:KeysDirectory"] is { Length: > 0 } configured) return Path.GetFullPath(configured);
+        if (configuration["ChatFlows:Storage:Provider"] == "postgres") return Path.GetFullPath(Path.Combine("data", "keys"));
         var connectionString = configuration["ChatFlows:Storage:ConnectionString"] is { Length: > 0 } text ? text : SqliteDatabase.DefaultConnectionString;
-        var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        string file;
+        try
+        {
+            file = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        }
+        catch (ArgumentException)
+        {
+            // Not a SQLite connection string: StorageOptions' validation stops the start with one line naming it.
+            file = "";
+        }
         var folder = Path.GetDirectoryName(Path.GetFullPath(string.IsNullOrEmpty(file) || file == ":memory:" ? "./data/x" : file))!;
         return Path.Combine(folder, "keys");
     }
