@@ -48,12 +48,13 @@ app.MapPlaygroundEndpoints();
 app.MapSlackEndpoints();
 app.MapTeamsEndpoints();
 app.MapCanvas();
+var storage = StartupFailure.Storage(app.Configuration);
 try
 {
     await app.RunAsync();
 }
 // Only as its own executable: a test host that runs this entry point in its own process needs the exception itself.
-catch (Exception error) when (!started && Assembly.GetEntryAssembly() == typeof(Program).Assembly && StartupFailure.Describe(error, app.Configuration) is { } line)
+catch (Exception error) when (!started && Assembly.GetEntryAssembly() == typeof(Program).Assembly && StartupFailure.Describe(error, storage) is { } line)
 {
     app.Logger.LogDebug(error, "The host could not start");
     await Console.Error.WriteLineAsync(line);

@@ -30,13 +30,20 @@ internal static partial class StartupFailure
         builder.Logging.AddFilter(HostCategory, level => level >= LogLevel.Information && (level < LogLevel.Error || started()));
 
     /// <summary>
-    /// The one line for a start that failed with <paramref name="error"/>, or null when it is not one of the known
-    /// causes; <paramref name="configuration"/> says which database the host was to use.
+    /// The storage settings the host starts with, read before it runs: a host that failed to start has disposed of
+    /// its configuration by the time <see cref="Describe"/> is called.
     /// </summary>
-    public static string? Describe(Exception error, IConfiguration configuration)
+    public static StorageSettings Storage(IConfiguration configuration) =>
+        new(configuration["ChatFlows:Storage:Provider"], configuration[StorageKey]);
+
+    /// <summary>
+    /// The one line for a start that failed with <paramref name="error"/>, or null when it is not one of the known
+    /// causes; <paramref name="storage"/> says which database the host was to use.
+    /// </summary>
+    public static string? Describe(Exception error, StorageSettings storage)
     {
         var chain = Chain(error).ToList();
-        var databasePath = DatabasePath(configuration);
+        var databasePath = DatabasePath(storage);
         if (chain.OfType<AddressInUseException>().Any() || chain.OfType<SocketException>().Any(s => s.SocketErrorCode == SocketError.AddressAlreadyInUse))
         {
             var address = BindAddress(chain);
@@ -58,7 +65,7 @@ internal static partial class StartupFailure
         {
             return $"{Prefix}a setting is wrong: {OneLine(bad.Message).TrimEnd('.')}. Fix it in appsettings.json, an environment variable or the command line.";
         }
-        if (chain.OfType<NpgsqlException>().FirstOrDefault() is { } postgres && Postgres(configuration) is { } server)
+        if (chain.OfType<NpgsqlException>().FirstOrDefault() is { } postgres && Postgres(storage) is { } server)
         {
             return DescribePostgres(postgres, server);
         }
@@ -80,12 +87,12 @@ internal static partial class StartupFailure
     }
 
     /// <summary>The database file <c>ChatFlows:Storage:ConnectionString</c> names, as an absolute path; null when it names none (or PostgreSQL is used).</summary>
-    private static string? DatabasePath(IConfiguration configuration)
+    private static string? DatabasePath(StorageSettings storage)
     {
-        if (IsPostgres(configuration)) return null;
+        if (IsPostgres(storage)) return null;
         try
         {
-            var source = new SqliteConnectionStringBuilder(configuration[StorageKey] ?? SqliteDatabase.DefaultConnectionString).DataSource;
+            var source = new SqliteConnectionStringBuilder(storage.ConnectionString ?? SqliteDatabase.DefaultConnectionString).DataSource;
             return string.IsNullOrEmpty(source) ? null : Path.GetFullPath(source);
         }
         catch (ArgumentException)
@@ -94,16 +101,16 @@ internal static partial class StartupFailure
         }
     }
 
-    private static bool IsPostgres(IConfiguration configuration) => configuration["ChatFlows:Storage:Provider"] == "postgres";
+    private static bool IsPostgres(StorageSettings storage) => storage.Provider == "postgres";
 
     // The server and database the connection string names, without its password; null when it cannot be read (the
     // settings check says so first).
-    private static NpgsqlConnectionStringBuilder? Postgres(IConfiguration configuration)
+    private static NpgsqlConnectionStringBuilder? Postgres(StorageSettings storage)
     {
-        if (!IsPostgres(configuration)) return null;
+        if (!IsPostgres(storage)) return null;
         try
         {
-            return new NpgsqlConnectionStringBuilder(configuration[StorageKey] ?? "");
+            return new NpgsqlConnectionStringBuilder(storage.ConnectionString ?? "");
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException)
         {
@@ -182,6 +189,9 @@ internal static partial class StartupFailure
     }
 
     private static string OneLine(string text) => WhiteSpace().Replace(text, " ").Trim();
+
+    /// <summary><c>ChatFlows:Storage:Provider</c> and <c>ConnectionString</c> as configured (either may be missing).</summary>
+    public readonly record struct StorageSettings(string? Provider, string? ConnectionString);
 
     [GeneratedRegex(@"Failed to bind to address (\S+?):\s", RegexOptions.IgnoreCase)]
     private static partial Regex BindMessage();
