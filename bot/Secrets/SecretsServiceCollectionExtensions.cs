@@ -36,13 +36,11 @@ public static class SecretsServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>
-    /// The keys directory: configured, or <c>keys</c> in the folder of the SQLite database. A PostgreSQL connection
-    /// string names no folder: there the default is <c>./data/keys</c>.
-    /// </summary>
+    /// <summary>The keys directory: configured, or <c>keys</c> in the folder of the SQLite database.</summary>
     internal static string KeysDirectory(IConfiguration configuration)
     {
         if (configuration["ChatFlows:Storage:KeysDirectory"] is { Length: > 0 } configured) return Path.GetFullPath(configured);
+        // A PostgreSQL connection string names no folder.
         if (configuration["ChatFlows:Storage:Provider"] == "postgres") return Path.GetFullPath(Path.Combine("data", "keys"));
         var connectionString = configuration["ChatFlows:Storage:ConnectionString"] is { Length: > 0 } text ? text : SqliteDatabase.DefaultConnectionString;
         string file;

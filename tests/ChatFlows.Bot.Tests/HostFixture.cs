@@ -98,7 +98,6 @@ public sealed class HostFixture : IAsyncLifetime
             {
                 ["ChatFlows:Storage:Provider"] = "postgres",
                 ["ChatFlows:Storage:ConnectionString"] = await TestDatabases.CreatePostgresAsync(),
-                ["ChatFlows:Storage:KeysDirectory"] = Path.Combine(_folder, "keys"),
             }
             : new Dictionary<string, string> { ["ChatFlows:Storage:ConnectionString"] = $"Data Source={DatabasePath}" };
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
