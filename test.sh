@@ -100,8 +100,8 @@ start_postgres() {
     cat "$postgres_folder/initdb.log"
     exit 1
   fi
-  local attempt port
-  for attempt in 1 2 3 4 5; do
+  local port
+  for _ in 1 2 3 4 5; do
     # A port nothing answers on; should another program take it first, the start fails and the next one is tried.
     port=$((20000 + RANDOM % 40000))
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then continue; fi

@@ -42,6 +42,8 @@ public static class TestDatabases
         }
         admin.Database = name;
         admin.Pooling = true;
+        // Suites create hundreds of databases on one server: a pool whose test has ended gives its connections back soon.
+        admin.ConnectionIdleLifetime = 15;
         return admin.ConnectionString;
     }
 
