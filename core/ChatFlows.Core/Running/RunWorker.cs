@@ -226,12 +226,16 @@ public sealed partial class RunWorker(
     // takes them at once instead of after their lease lapses.
     private async Task ReleaseUnstartedAsync()
     {
+        var released = false;
         while (queue.Local.TryRead(out var local))
         {
             queue.Deactivate(local.RunId);
             await store.ReleaseAsync(local.RunId, queue.Owner, CancellationToken.None);
+            released = true;
         }
         await store.FlushAsync(CancellationToken.None);
+        // Other instances' idle workers take them now rather than at their next poll.
+        if (released) queue.WakeForClaims();
     }
 
     private static bool IsLeaseLost(Exception? error)

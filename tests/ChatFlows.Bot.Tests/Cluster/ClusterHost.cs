@@ -14,8 +14,8 @@ using Microsoft.Extensions.Options;
 namespace ChatFlows.Bot.Tests.Cluster;
 
 /// <summary>
-/// One instance of a cluster: the real host on Kestrel at a free loopback port, its store on the database file it
-/// shares with the other instances, and its bus on a real PostgreSQL server. Polling is set far beyond any test's
+/// One instance of a cluster: the real host on Kestrel at a free loopback port with
+/// <c>ChatFlows:Storage:Provider=postgres</c>, on the PostgreSQL database it shares with the other instances. Polling is set far beyond any test's
 /// patience, so only a notice explains what another instance does in time. With <c>executesRuns: false</c> it serves
 /// requests but executes no run, as a web-only instance would.
 /// </summary>
@@ -24,20 +24,17 @@ internal sealed class ClusterHost : IAsyncDisposable
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private readonly WebApplicationFactory<Program> _factory;
 
-    private ClusterHost(string name, string folder, string postgres, bool executesRuns)
+    private ClusterHost(string name, string postgres, bool executesRuns)
     {
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
             .UseSetting("urls", "http://127.0.0.1:0")
-            .UseSetting("ChatFlows:Storage:ConnectionString", $"Data Source={Path.Combine(folder, "chatflows.db")}")
-            .UseSetting("ChatFlows:Storage:KeysDirectory", Path.Combine(folder, "keys"))
+            .UseSetting("ChatFlows:Storage:Provider", "postgres")
+            .UseSetting("ChatFlows:Storage:ConnectionString", postgres)
             .UseSetting("ChatFlows:Runs:InstanceId", name)
             .UseSetting("ChatFlows:Runs:PollInterval", "00:10:00")
             .UseSetting("ChatFlows:Runs:LeaseDuration", "00:10:00")
             .ConfigureTestServices(services =>
             {
-                services.AddSingleton(new PostgresDatabase(postgres));
-                services.AddSingleton<IClusterBus>(sp => new PostgresClusterBus(
-                    sp.GetRequiredService<PostgresDatabase>(), ClusterInstance.Name(sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value.InstanceId)));
                 if (!executesRuns)
                 {
                     var worker = services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Name == "RunWorkerService");
@@ -53,10 +50,10 @@ internal sealed class ClusterHost : IAsyncDisposable
 
     public IServiceProvider Services => _factory.Services;
 
-    /// <summary>Starts an instance over <paramref name="folder"/>'s database once its bus listens.</summary>
-    public static async Task<ClusterHost> StartAsync(string name, string folder, string postgres, bool executesRuns = true)
+    /// <summary>Starts an instance over the database <paramref name="postgres"/> names, once its bus listens.</summary>
+    public static async Task<ClusterHost> StartAsync(string name, string postgres, bool executesRuns = true)
     {
-        var host = new ClusterHost(name, folder, postgres, executesRuns);
+        var host = new ClusterHost(name, postgres, executesRuns);
         await ((PostgresClusterBus)host.Services.GetRequiredService<IClusterBus>()).Listening.WaitAsync(Patience);
         return host;
     }

@@ -1,14 +1,12 @@
 using System.Net;
 using System.Text.Json;
 using ChatFlows.Core.Tests.Fixtures;
-using Microsoft.Data.Sqlite;
 
 namespace ChatFlows.Bot.Tests.Cluster;
 
-/// <summary>Two real hosts sharing one database and telling each other through a real PostgreSQL server.</summary>
+/// <summary>Two real hosts on one PostgreSQL database, telling each other by LISTEN/NOTIFY.</summary>
 public sealed class ClusterHostTests : IAsyncLifetime
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("chatflows-cluster-").FullName;
     private readonly List<ClusterHost> _hosts = [];
     private string _postgres = "";
 
@@ -17,13 +15,11 @@ public sealed class ClusterHostTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         foreach (var host in _hosts) await host.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        TestFolder.Delete(_folder);
     }
 
     private async Task<ClusterHost> StartAsync(string name, bool executesRuns = true)
     {
-        var host = await ClusterHost.StartAsync(name, _folder, _postgres, executesRuns);
+        var host = await ClusterHost.StartAsync(name, _postgres, executesRuns);
         _hosts.Add(host);
         return host;
     }

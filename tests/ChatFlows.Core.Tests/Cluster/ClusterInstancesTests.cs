@@ -12,29 +12,32 @@ using Npgsql;
 namespace ChatFlows.Core.Tests.Cluster;
 
 /// <summary>
-/// Two instances telling each other through a real PostgreSQL server. Their stores share one database file, as
-/// instances share one database; polling is set far beyond the tests' patience, so only a notice explains what
+/// Two instances on one PostgreSQL database, with its run and workflow stores, telling each other by LISTEN/NOTIFY;
+/// polling is set far beyond the tests' patience, so only a notice explains what
 /// happens in time.
 /// </summary>
 public sealed class ClusterInstancesTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-    private readonly TestDatabase _db = new();
     private readonly ProbeNodes _probes = new();
     private readonly List<Instance> _instances = [];
     private string _postgres = "";
 
-    public async Task InitializeAsync() => _postgres = await TestDatabases.CreatePostgresAsync();
+    public async Task InitializeAsync()
+    {
+        _postgres = await TestDatabases.CreatePostgresAsync();
+        await using var database = new PostgresDatabase(_postgres);
+        database.Migrate();
+    }
 
     public async Task DisposeAsync()
     {
         foreach (var instance in _instances) await instance.DisposeAsync();
-        _db.Dispose();
     }
 
     private async Task<Instance> StartAsync(string name, bool worker = true)
     {
-        var instance = new Instance(name, _db.Database, new PostgresDatabase(_postgres), _probes.Registry, worker);
+        var instance = new Instance(name, new PostgresDatabase(_postgres), _probes.Registry, worker);
         _instances.Add(instance);
         await instance.Bus.Listening.WaitAsync(Patience);
         return instance;
@@ -206,7 +209,7 @@ public sealed class ClusterInstancesTests : IAsyncLifetime
         Assert.True((long)(await kill.ExecuteScalarAsync())! >= 1);
     }
 
-    // One process: its own stores over the shared database file, its bus on the shared PostgreSQL server, and
+    // One process: its own stores and bus over the shared PostgreSQL database, and
     // (unless it only takes requests) a worker.
     private sealed class Instance : IAsyncDisposable
     {
@@ -216,13 +219,13 @@ public sealed class ClusterInstancesTests : IAsyncLifetime
         private readonly Task _worker;
         private readonly Task _forwarder;
 
-        public Instance(string name, SqliteDatabase database, PostgresDatabase postgres, NodeRegistry registry, bool worker)
+        public Instance(string name, PostgresDatabase postgres, NodeRegistry registry, bool worker)
         {
             var time = TimeProvider.System;
             _postgres = postgres;
             Bus = new PostgresClusterBus(postgres, name);
-            Store = new SqliteRunStore(database, time);
-            InnerWorkflows = new SqliteWorkflowStore(database, time);
+            Store = new PostgresRunStore(postgres, time);
+            InnerWorkflows = new PostgresWorkflowStore(postgres, time);
             Workflows = new ClusteredWorkflowStore(InnerWorkflows, Bus);
             Plans = new WorkflowPlans(Workflows, registry, Bus);
             Events = new RunEventStream();
@@ -236,9 +239,9 @@ public sealed class ClusterInstancesTests : IAsyncLifetime
 
         public PostgresClusterBus Bus { get; }
 
-        public SqliteRunStore Store { get; }
+        public PostgresRunStore Store { get; }
 
-        public SqliteWorkflowStore InnerWorkflows { get; }
+        public PostgresWorkflowStore InnerWorkflows { get; }
 
         public ClusteredWorkflowStore Workflows { get; }
 

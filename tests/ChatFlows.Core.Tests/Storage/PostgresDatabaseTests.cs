@@ -26,6 +26,18 @@ public sealed class PostgresDatabaseTests
     }
 
     [Fact]
+    public async Task Open_AnySession_IsEndedByTheServerWhenLeftIdleInATransaction()
+    {
+        // An instance paused mid-commit must not hold the row locks that guard its runs until it comes back.
+        await using var database = new PostgresDatabase(await TestDatabases.CreatePostgresAsync());
+        await using var connection = await database.OpenAsync();
+
+        var limit = await connection.ExecuteScalarAsync<string>("show idle_in_transaction_session_timeout");
+
+        Assert.Equal("10s", limit);
+    }
+
+    [Fact]
     public void Constructor_ConnectionStringWithoutDatabase_SaysHowToWriteIt()
     {
         var error = Assert.Throws<ArgumentException>(() => new PostgresDatabase("Host=127.0.0.1"));

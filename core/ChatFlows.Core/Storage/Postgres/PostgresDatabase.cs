@@ -16,6 +16,9 @@ public sealed class PostgresDatabase : StoreDatabase, IAsyncDisposable
     // Any fixed number: every instance takes the same lock around its migrations.
     private const long MigrationLock = 0x43686174466c6f77; // "ChatFlow"
 
+    /// <summary>How long a session may sit idle inside a transaction before the server ends it.</summary>
+    public static readonly TimeSpan IdleTransactionLimit = TimeSpan.FromSeconds(10);
+
     private readonly ILogger _logger;
 
     /// <summary>Uses the database named by <paramref name="connectionString"/> (<c>Host=…;Database=…;Username=…;Password=…</c>).</summary>
@@ -36,6 +39,13 @@ public sealed class PostgresDatabase : StoreDatabase, IAsyncDisposable
         }
         ConnectionString = builder.ConnectionString;
         Description = $"PostgreSQL at {builder.Host}:{builder.Port}/{builder.Database}";
+        // A transaction left open by an instance that was paused or cut off mid-commit would hold its row locks, and
+        // so the runs they guard, until it came back; the server ends such a session instead. Our transactions never
+        // wait on anything but the database.
+        if (!(builder.Options ?? "").Contains("idle_in_transaction_session_timeout", StringComparison.Ordinal))
+        {
+            builder.Options = $"{builder.Options} -c idle_in_transaction_session_timeout={IdleTransactionLimit.TotalMilliseconds:0}".Trim();
+        }
         DataSource = NpgsqlDataSource.Create(builder);
         _logger = logger ?? NullLogger<PostgresDatabase>.Instance;
     }
