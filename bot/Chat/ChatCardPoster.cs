@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
+using ChatFlows.Core.Cluster;
 using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Running;
@@ -14,17 +14,25 @@ namespace ChatFlows.Bot.Chat;
 /// tried again with the backoff of <see cref="ChatRetryPolicy"/> for <see cref="ChatOptions.CardPostTimeout"/>; a
 /// refusal for good (not_in_channel, a Teams conversation the bot was never added to) is recorded with the platform's
 /// reason. A card whose earlier attempt may have posted it (after a crash or a lost answer) is first looked for on
-/// the platform, so it is not posted twice. On start-up every pending card is resumed.
+/// the platform, so it is not posted twice. On start-up every pending card is resumed. Several instances sweep one
+/// outbox (README §Running several instances): each attempt is claimed in the store first, and a card another
+/// instance attempted lately is left to it unless that instance stays silent for <see cref="TakeoverAfter"/>.
 /// </summary>
 public sealed partial class ChatCardPoster(
     IChatCardStore cards, IRunStore runs, IWorkflowStore workflows, ChatChannels channels, ChatCardThreads threads, ChatRetryPolicy retry, ChatCardSignals signals,
-    RunCardUpdater updater, TimeProvider time, ILogger<ChatCardPoster> logger) : BackgroundService
+    RunCardUpdater updater, IClusterBus cluster, TimeProvider time, ILogger<ChatCardPoster> logger) : BackgroundService
 {
     /// <summary>How often the outbox is looked at without being woken.</summary>
     public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(2);
 
     /// <summary>How long a card whose run does not exist is kept (its run was being queued); then it is dropped.</summary>
     public static readonly TimeSpan OrphanGrace = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long after another instance's last attempt at a card this instance may take it over (that instance died):
+    /// longer than any wait between two attempts of one poster.
+    /// </summary>
+    public static readonly TimeSpan TakeoverAfter = TimeSpan.FromMinutes(2);
 
     // The cards being posted now, so a sweep does not start a second poster for one.
     private readonly ConcurrentDictionary<string, Task> _posting = new(StringComparer.Ordinal);
@@ -53,6 +61,8 @@ public sealed partial class ChatCardPoster(
         {
             var key = $"{card.RunId}/{card.Kind}/{card.NodeId}";
             if (_posting.ContainsKey(key)) continue;
+            // Alone, a card attempted before is this instance's own from before a restart: resumed at once.
+            if (cluster.IsShared && card.AttemptedAt is { } attempted && time.GetUtcNow() - attempted < TakeoverAfter) continue;
             var task = Task.Run(() => PostAsync(card, ct), CancellationToken.None);
             if (!_posting.TryAdd(key, task)) continue;
             _ = task.ContinueWith(_ => _posting.TryRemove(key, out var _), TaskScheduler.Default);
@@ -64,10 +74,10 @@ public sealed partial class ChatCardPoster(
     private async Task PostAsync(ChatCard card, CancellationToken ct)
     {
         var deadline = time.GetUtcNow() + retry.CardPostTimeout;
-        var current = new StrongBox<ChatCard>(card);
+        var current = new CardAttempt(card);
         for (var attempt = 1; ; attempt++)
         {
-            card = current.Value!;
+            card = current.Card;
             try
             {
                 await PostOnceAsync(current, ct);
@@ -103,11 +113,11 @@ public sealed partial class ChatCardPoster(
         }
     }
 
-    // One try; returns when done (posted, found, dropped, or waiting for something else), throws to be tried again.
-    // The box holds the card as it is now (with the time of the attempt), so the next try looks for it first.
-    private async Task PostOnceAsync(StrongBox<ChatCard> current, CancellationToken ct)
+    // One try; returns when done (posted, found, dropped, taken by another instance, or waiting for something else),
+    // throws to be tried again. The attempt holds the card as stored (with the time of its last attempt).
+    private async Task PostOnceAsync(CardAttempt current, CancellationToken ct)
     {
-        var card = current.Value!;
+        var card = current.Card;
         var target = card.Message.Target;
         if (ChatChannels.CardRunOf(target) is { } cardRun)
         {
@@ -130,7 +140,7 @@ public sealed partial class ChatCardPoster(
         var document = await workflows.GetVersionAsync(run.WorkflowId, run.WorkflowVersion, ct)
             ?? throw new NodeException($"version {run.WorkflowVersion} of workflow {run.WorkflowId} is gone");
 
-        if (card.AttemptedAt is { } attempted && await presenter.FindCardAsync(target, card, attempted, ct) is { } found)
+        if (current.MayHavePosted && card.AttemptedAt is { } attempted && await presenter.FindCardAsync(target, card, attempted, ct) is { } found)
         {
             LogFound(card.RunId, card.Kind, found.Target, found.MessageId);
             await LandedAsync(card, found);
@@ -138,8 +148,13 @@ public sealed partial class ChatCardPoster(
         }
 
         var now = time.GetUtcNow();
-        await cards.MarkAttemptedAsync(card.RunId, card.Kind, card.NodeId, now, ct);
-        current.Value = card = card with { AttemptedAt = now };
+        if (!await cards.TryMarkAttemptedAsync(card.RunId, card.Kind, card.NodeId, now, card.AttemptedAt, ct))
+        {
+            LogTakenElsewhere(card.RunId, card.Kind);
+            return;
+        }
+        current.Card = card = card with { AttemptedAt = now };
+        current.MayHavePosted = true;
         PostedMessage posted;
         try
         {
@@ -159,7 +174,7 @@ public sealed partial class ChatCardPoster(
         catch (ChatRateLimitedException)
         {
             // A 429 means nothing was posted: the next try need not look for the card first.
-            current.Value = card with { AttemptedAt = null };
+            current.MayHavePosted = false;
             throw;
         }
         await LandedAsync(card, posted);
@@ -198,9 +213,21 @@ public sealed partial class ChatCardPoster(
     [LoggerMessage(Level = LogLevel.Warning, Message = "The {Kind} card of run {RunId} could not be posted to {Target}")]
     private partial void LogFailed(Exception exception, string runId, string kind, string target);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "The {Kind} card of run {RunId} is being posted by another instance; this one leaves it")]
+    private partial void LogTakenElsewhere(string runId, string kind);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "The {Kind} card of run {RunId} is dropped: the run was never queued")]
     private partial void LogOrphanDropped(string runId, string kind);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Looking for chat cards to post failed")]
     private partial void LogSweepFailed(Exception exception);
+
+    private sealed class CardAttempt(ChatCard card)
+    {
+        /// <summary>The card as stored, with the time of its last attempt.</summary>
+        public ChatCard Card { get; set; } = card;
+
+        /// <summary>False after a refusal that posted nothing (a 429): the next try need not look for the card first.</summary>
+        public bool MayHavePosted { get; set; } = card.AttemptedAt is not null;
+    }
 }

@@ -26,8 +26,16 @@ public sealed class DatabaseChatCardStore(StoreDatabase database, TimeProvider t
     }
 
     /// <inheritdoc />
-    public Task MarkAttemptedAsync(string runId, string kind, string nodeId, DateTimeOffset at, CancellationToken ct = default) =>
-        UpdateAsync($"update chat_messages set attempted_at = @At, attempts = attempts + 1, updated_at = @Now where {Key}", runId, kind, nodeId, new { At = UnixTime.From(at) }, ct);
+    public async Task<bool> TryMarkAttemptedAsync(string runId, string kind, string nodeId, DateTimeOffset at, DateTimeOffset? previous, CancellationToken ct = default)
+    {
+        // Compare and set on attempted_at: two instances reading the same pending card cannot both claim its post.
+        const string Sql = $"""
+            update chat_messages set attempted_at = @At, attempts = attempts + 1, updated_at = @Now
+            where {Key} and message_id is null and failed_at is null
+              and (attempted_at = @Previous or (attempted_at is null and @Previous is null))
+            """;
+        return await UpdateAsync(Sql, runId, kind, nodeId, new { At = UnixTime.From(at), Previous = UnixTime.From(previous) }, ct) == 1;
+    }
 
     /// <inheritdoc />
     public Task RecordPostedAsync(string runId, string kind, string nodeId, PostedMessage message, CancellationToken ct = default) =>
@@ -77,12 +85,12 @@ public sealed class DatabaseChatCardStore(StoreDatabase database, TimeProvider t
         return await connection.ExecuteAsync(new CommandDefinition(Sql, row, cancellationToken: ct)) == 1;
     }
 
-    private async Task UpdateAsync(string sql, string runId, string kind, string nodeId, object values, CancellationToken ct)
+    private async Task<int> UpdateAsync(string sql, string runId, string kind, string nodeId, object values, CancellationToken ct)
     {
         var parameters = new DynamicParameters(values);
         parameters.AddDynamicParams(new { RunId = runId, Kind = kind, NodeId = nodeId, Now = UnixTime.From(time.GetUtcNow()) });
         await using var connection = await database.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: ct));
+        return await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: ct));
     }
 
     private sealed record CardRow(string RunId, string Kind, string NodeId, string Target, string? MessageId, string? LastError, long? AttemptedAt, long? FailedAt, long CreatedAt)

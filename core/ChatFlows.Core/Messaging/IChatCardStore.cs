@@ -15,8 +15,12 @@ public interface IChatCardStore
     /// <summary>Every card not yet posted and not given up, oldest first.</summary>
     Task<IReadOnlyList<ChatCard>> ListPendingAsync(CancellationToken ct = default);
 
-    /// <summary>Records that a post of the card is about to be attempted (before the call).</summary>
-    Task MarkAttemptedAsync(string runId, string kind, string nodeId, DateTimeOffset at, CancellationToken ct = default);
+    /// <summary>
+    /// Claims the next post attempt of a card not yet posted (recorded before the call): true when the card's last
+    /// attempt is still <paramref name="previous"/> (null: never attempted), so that of several instances sweeping the
+    /// outbox only one posts it; false when another attempt came first, or the card was posted or given up meanwhile.
+    /// </summary>
+    Task<bool> TryMarkAttemptedAsync(string runId, string kind, string nodeId, DateTimeOffset at, DateTimeOffset? previous, CancellationToken ct = default);
 
     /// <summary>Records where the card was posted and the platform's id for it.</summary>
     Task RecordPostedAsync(string runId, string kind, string nodeId, PostedMessage message, CancellationToken ct = default);

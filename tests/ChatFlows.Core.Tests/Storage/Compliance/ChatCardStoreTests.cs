@@ -19,7 +19,7 @@ public abstract class ChatCardStoreTests(StorageProvider provider) : StoreCompli
         var pending = Assert.Single(await Store.ListPendingAsync());
         Assert.False(pending.IsPosted);
 
-        await Store.MarkAttemptedAsync("run-1", ChatCard.Progress, "", _time.GetUtcNow());
+        Assert.True(await Store.TryMarkAttemptedAsync("run-1", ChatCard.Progress, "", _time.GetUtcNow(), previous: null));
         await Store.RecordPostedAsync("run-1", ChatCard.Progress, "", new PostedMessage("C1/1700.1", "1700.1"));
 
         Assert.Empty(await Store.ListPendingAsync());
@@ -45,6 +45,30 @@ public abstract class ChatCardStoreTests(StorageProvider provider) : StoreCompli
             Task.Run(() => (i % 2 == 0 ? Store : other).AddIntentAsync(ChatCard.Intent("run-1", ChatCard.Progress, "", $"C{i}")))));
 
         Assert.Single(added, a => a);
+    }
+
+    [Fact]
+    public async Task TryMarkAttemptedAsync_TwoInstancesClaimTheSameAttemptAtOnce_ExactlyOnePosts()
+    {
+        var other = new DatabaseChatCardStore(await SecondInstanceAsync(), _time);
+        await Store.AddIntentAsync(ChatCard.Intent("run-1", ChatCard.Progress, "", "C1"));
+        var pending = Assert.Single(await Store.ListPendingAsync());
+
+        var claimed = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() =>
+            (i % 2 == 0 ? Store : other).TryMarkAttemptedAsync("run-1", ChatCard.Progress, "", _time.GetUtcNow().AddMilliseconds(i), pending.AttemptedAt))));
+
+        Assert.Single(claimed, c => c);
+    }
+
+    [Fact]
+    public async Task TryMarkAttemptedAsync_CardPostedMeanwhile_IsRefused()
+    {
+        await Store.AddIntentAsync(ChatCard.Intent("run-1", ChatCard.Progress, "", "C1"));
+        var first = _time.GetUtcNow();
+        Assert.True(await Store.TryMarkAttemptedAsync("run-1", ChatCard.Progress, "", first, previous: null));
+        await Store.RecordPostedAsync("run-1", ChatCard.Progress, "", new PostedMessage("C1/1700.1", "1700.1"));
+
+        Assert.False(await Store.TryMarkAttemptedAsync("run-1", ChatCard.Progress, "", first.AddSeconds(5), first));
     }
 
     [Fact]
