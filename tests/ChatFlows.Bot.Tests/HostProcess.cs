@@ -26,6 +26,9 @@ internal sealed class HostProcess : IDisposable
         process.BeginErrorReadLine();
     }
 
+    /// <summary>The process id, for signals a test sends it (SIGSTOP, SIGCONT).</summary>
+    public int Id => _process.Id;
+
     /// <summary>What the host printed so far, for failure messages.</summary>
     public string Output
     {
