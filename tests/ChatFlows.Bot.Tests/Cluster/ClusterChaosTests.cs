@@ -4,8 +4,8 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using ChatFlows.Core.Running;
 using ChatFlows.Bot.Tests.Slack;
+using ChatFlows.Core.Running;
 using ChatFlows.Core.Tests;
 
 namespace ChatFlows.Bot.Tests.Cluster;
@@ -209,7 +209,7 @@ public sealed partial class ClusterChaosTests
                     if (card is null) continue;
                     var value = card.Blocks.Single(block => block.GetProperty("type").GetString() == "actions").GetProperty("elements").EnumerateArray()
                         .Single(e => e.GetProperty("action_id").GetString() == "approval.approve").GetProperty("value").GetString()!;
-                    using var click = await cluster.ClickAsync(through, ClusterWorkflows.Approver, ClusterWorkflows.ChatChannel, card.Ts ?? "", "approval.approve", value, $"click-{run.Id}");
+                    using var click = await cluster.ClickAsync(through, ClusterWorkflows.Approver, ClusterWorkflows.ChatChannel, "approval-ts", "approval.approve", value, $"click-{run.Id}");
                     Assert.True(click.StatusCode == HttpStatusCode.OK, $"A click on {through.Name} was answered {(int)click.StatusCode}.");
                     clicks++;
                 }

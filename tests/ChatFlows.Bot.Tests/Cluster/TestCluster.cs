@@ -45,8 +45,11 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public ClusterInstance this[string name] => Instances.Single(i => i.Name == name);
 
-    /// <summary>Starts <paramref name="count"/> instances at once on a new empty database (they migrate it together) and waits until each is ready.</summary>
-    public static async Task<TestCluster> StartAsync(int count)
+    /// <summary>
+    /// Starts <paramref name="count"/> instances at once on a new empty database (they migrate it together) and waits
+    /// until each is ready; <paramref name="overrides"/> replace settings of every instance.
+    /// </summary>
+    public static async Task<TestCluster> StartAsync(int count, IReadOnlyDictionary<string, string>? overrides = null)
     {
         var connectionString = await TestDatabases.CreatePostgresAsync();
         var slack = await FakeSlackApi.StartAsync();
@@ -57,7 +60,9 @@ internal sealed class TestCluster : IAsyncDisposable
             for (var i = 0; i < count; i++)
             {
                 var name = ((char)('A' + i)).ToString();
-                instances.Add(ClusterInstance.Start(name, Settings(name, connectionString, slack, witness)));
+                var settings = Settings(name, connectionString, slack, witness);
+                foreach (var (key, value) in overrides ?? new Dictionary<string, string>()) settings[key] = value;
+                instances.Add(ClusterInstance.Start(name, settings));
             }
             await Task.WhenAll(instances.Select(i => i.WaitReadyAsync(StartPatience)));
             return new TestCluster(connectionString, slack, witness, instances);
@@ -199,7 +204,7 @@ internal sealed class TestCluster : IAsyncDisposable
         ["ChatFlows:Connections:witness:Type"] = "http",
         ["ChatFlows:Connections:witness:Workflows"] = "*",
         ["ChatFlows:Connections:witness:BaseUrl"] = witness.BaseUrl,
-        [$"ChatFlows:Connections:witness:Headers:{WitnessServer.InstanceHeader}"] = name,
+        [$"ChatFlows:Connections:witness:Headers:{WitnessServer.InstanceHeader}"] = WitnessServer.InstancePrefix + name,
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
     };

@@ -11,7 +11,8 @@ namespace ChatFlows.Bot.Tests.Cluster;
 /// <summary>
 /// A local HTTP service that the cluster's workflows call from a <c>tool/http</c> node through a connection named
 /// <c>witness</c>. Each instance configures that connection with its own <c>X-Instance</c> header, so every call says
-/// which instance executed the node. The answer is <c>{"instance": …, "token": n}</c> with a token never given twice:
+/// which instance executed the node (<c>witness-of-A</c>: a header value is a credential, which a run never shows, so the
+/// answer carries the name alone). The answer is <c>{"instance": …, "token": n}</c> with a token never given twice:
 /// the node's output then names the instance and the very answer it was built from. Every call is recorded with the
 /// times it arrived and was answered, so a test can tell which answers an instance could only have read after it was
 /// stopped. <c>?ms=</c> holds the answer that long, as a slow service does.
@@ -20,6 +21,9 @@ internal sealed class WitnessServer : IAsyncDisposable
 {
     /// <summary>The header each instance's <c>witness</c> connection sends with its name.</summary>
     public const string InstanceHeader = "X-Instance";
+
+    /// <summary>What the header's value starts with, before the instance's name.</summary>
+    public const string InstancePrefix = "witness-of-";
 
     private readonly WebApplication _app;
     private readonly Lock _gate = new();
@@ -64,7 +68,7 @@ internal sealed class WitnessServer : IAsyncDisposable
     private async Task HandleAsync(HttpContext http)
     {
         using var body = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
-        var instance = http.Request.Headers[InstanceHeader].ToString();
+        var instance = http.Request.Headers[InstanceHeader].ToString().Replace(InstancePrefix, "", StringComparison.Ordinal);
         var run = body.RootElement.TryGetProperty("run", out var r) ? r.GetString() ?? "" : "";
         var node = body.RootElement.TryGetProperty("node", out var n) ? n.GetString() ?? "" : "";
         WitnessCall call;
