@@ -58,6 +58,7 @@ internal sealed class ClusterInstance : IDisposable
         var clock = Stopwatch.StartNew();
         while (true)
         {
+            if (_process.HasExited) Assert.Fail($"Instance {Name} ended before it was ready. It printed:\n{Output}");
             try
             {
                 using var ready = await Client.GetAsync("readyz");
