@@ -32,8 +32,16 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<StoreDatabase>() as SqliteDatabase
             ?? throw new InvalidOperationException("This store is not available on PostgreSQL yet."));
         services.AddSingleton<IClusterBus>(sp => new LocalClusterBus(sp.GetRequiredService<RunQueue>().Owner));
-        services.AddSingleton<IWorkflowStore, SqliteWorkflowStore>();
-        services.AddSingleton<IRunStore, SqliteRunStore>();
+        services.AddSingleton<IWorkflowStore>(sp => sp.GetRequiredService<StoreDatabase>() switch
+        {
+            PostgresDatabase postgres => new PostgresWorkflowStore(postgres, sp.GetRequiredService<TimeProvider>()),
+            var database => new SqliteWorkflowStore((SqliteDatabase)database, sp.GetRequiredService<TimeProvider>()),
+        });
+        services.AddSingleton<IRunStore>(sp => sp.GetRequiredService<StoreDatabase>() switch
+        {
+            PostgresDatabase postgres => new PostgresRunStore(postgres, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PostgresRunStore>>()),
+            var database => new SqliteRunStore((SqliteDatabase)database, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SqliteRunStore>>()),
+        });
         services.AddSingleton<IAgentStore, SqliteAgentStore>();
         services.AddSingleton<IChatCardStore, SqliteChatCardStore>();
         services.AddSingleton<IConnectionStore, SqliteConnectionStore>();

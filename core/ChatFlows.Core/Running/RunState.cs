@@ -37,6 +37,12 @@ public sealed class RunState : RunScope
 
     public RunRequest Request { get; }
 
+    /// <summary>
+    /// The lease epoch this instance executes the run under (README §Running several instances), set when the run is
+    /// queued here or claimed; the journal refuses writes under an epoch that has moved on.
+    /// </summary>
+    public long LeaseEpoch { get; set; }
+
     public RunStatus Status { get; set; }
 
     public DateTimeOffset? StartedAt { get; set; }
@@ -135,6 +141,7 @@ public sealed class RunState : RunScope
             FinishedAt = stored.FinishedAt,
             Error = stored.Error,
             Result = stored.Result,
+            LeaseEpoch = stored.LeaseEpoch,
         };
         foreach (var saved in stored.Nodes)
         {

@@ -65,7 +65,7 @@ public sealed partial class RunWorker(
 
     private async Task ClaimAsync(SemaphoreSlim slots, DateTimeOffset now, CancellationToken ct)
     {
-        IReadOnlyList<string> claimed;
+        IReadOnlyList<RunLease> claimed;
         try
         {
             claimed = await store.ClaimAsync(queue.Owner, slots.CurrentCount, now, now + _options.LeaseDuration, ct);
@@ -75,17 +75,17 @@ public sealed partial class RunWorker(
             LogClaimFailed(ex);
             return;
         }
-        foreach (var runId in claimed)
+        foreach (var lease in claimed)
         {
             await slots.WaitAsync(ct);
-            Start(runId, null, slots);
+            Start(lease.RunId, null, slots, lease.Epoch);
         }
     }
 
-    private void Start(string runId, RunState? run, SemaphoreSlim slots)
+    private void Start(string runId, RunState? run, SemaphoreSlim slots, long epoch = 0)
     {
         var active = queue.Activate(runId);
-        var execution = Task.Run(() => ExecuteRunAsync(runId, run, active));
+        var execution = Task.Run(() => ExecuteRunAsync(runId, run, epoch, active));
         lock (_gate) _executions.Add(execution);
         _ = execution.ContinueWith(
             (done, state) =>
@@ -100,7 +100,8 @@ public sealed partial class RunWorker(
             TaskScheduler.Default);
     }
 
-    private async Task ExecuteRunAsync(string runId, RunState? run, RunQueue.ActiveRun active)
+    // A run queued here carries its epoch already; a claimed one executes under the epoch of its claim.
+    private async Task ExecuteRunAsync(string runId, RunState? run, long epoch, RunQueue.ActiveRun active)
     {
         var token = active.Cancellation.Token;
         Exception? failure = null;
@@ -118,9 +119,20 @@ public sealed partial class RunWorker(
                     var plan = await plans.GetAsync(stored.WorkflowId, stored.WorkflowVersion, CancellationToken.None)
                         ?? throw new InvalidOperationException($"Version {stored.WorkflowVersion} of workflow '{stored.WorkflowId}' is not stored.");
                     if (stored.CancelRequested) await active.CancelAsync();
-                    run = await ContinueStoredAsync(RunState.Restore(plan, stored), stored.Resumes, token);
+                    var restored = RunState.Restore(plan, stored);
+                    restored.LeaseEpoch = epoch;
+                    run = await ContinueStoredAsync(restored, stored.Resumes, token);
                 }
             }
+        }
+        catch (Exception ex) when (IsLeaseLost(ex))
+        {
+            // Another instance claimed the run after this one's lease lapsed (a pause, a partition): it carries the
+            // run on from the journal, and this instance writes nothing more to it, not even a release.
+            LogLeaseLost(runId);
+            queue.Deactivate(runId);
+            queue.Abandon(runId, ex);
+            return;
         }
         catch (Exception ex)
         {
@@ -191,10 +203,11 @@ public sealed partial class RunWorker(
             {
                 await Task.Delay(interval, time, ct);
                 var ids = queue.ActiveIds.ToArray();
-                var cancelled = await store.RenewLeasesAsync(queue.Owner, ids, time.GetUtcNow() + _options.LeaseDuration, ct);
-                foreach (var runId in cancelled)
+                var renewal = await store.RenewLeasesAsync(queue.Owner, ids, time.GetUtcNow() + _options.LeaseDuration, ct);
+                // A cancel asked for on another instance; or a run another instance holds now, stopped at once: the
+                // store refuses its writes from here on, so it ends with a LeaseLostException and writes nothing.
+                foreach (var runId in renewal.Cancelled.Concat(renewal.Lost))
                 {
-                    // A cancel asked for on another instance.
                     if (queue.TryGetActive(runId, out var active)) await active.CancelAsync();
                 }
             }
@@ -220,6 +233,19 @@ public sealed partial class RunWorker(
         }
         await store.FlushAsync(CancellationToken.None);
     }
+
+    private static bool IsLeaseLost(Exception? error)
+    {
+        for (; error is not null; error = error.InnerException)
+        {
+            if (error is LeaseLostException) return true;
+            if (error is AggregateException aggregate && aggregate.InnerExceptions.Any(IsLeaseLost)) return true;
+        }
+        return false;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId} is now held by another instance; this instance stopped executing it")]
+    private partial void LogLeaseLost(string runId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Run {RunId} was interrupted; it continues from its journal when its lease lapses")]
     private partial void LogRunInterrupted(Exception error, string runId);

@@ -5,14 +5,16 @@ namespace ChatFlows.Core.Storage;
 /// <summary>
 /// Durable runs (docs/architecture.md): the queue, the node journal, leases, decisions for waiting nodes, schedule ticks
 /// and history. Workers claim runs under a lease that they renew while executing; a run whose lease lapsed
-/// (its process died) is claimed again and continued from its journal. Implemented for SQLite and designed for
-/// PostgreSQL, where claims become <c>for update skip locked</c>.
+/// (its process died) is claimed again and continued from its journal. Every claim increments the run's lease epoch,
+/// and every journal write names the epoch it was made under: once another instance has claimed the run, writes of
+/// the instance that lost it change nothing and its next write throws <see cref="LeaseLostException"/>
+/// (README §Running several instances). Implemented once for SQLite and PostgreSQL (<c>Storage/Relational</c>).
 /// </summary>
 public interface IRunStore : IRunJournal
 {
     /// <summary>
     /// Stores a new queued run durably, with the node records it already holds (a replay's reused nodes). With an <paramref name="owner"/> the run is leased to that worker until
-    /// <paramref name="leaseUntil"/>, so it can execute at once without a claim.
+    /// <paramref name="leaseUntil"/> at epoch 1, so it can execute at once without a claim; sets <see cref="RunState.LeaseEpoch"/>.
     /// </summary>
     Task EnqueueAsync(RunState run, string? owner, DateTimeOffset leaseUntil, CancellationToken ct = default);
 
@@ -36,12 +38,16 @@ public interface IRunStore : IRunJournal
 
     /// <summary>
     /// Leases up to <paramref name="max"/> runs that need a worker: queued or interrupted runs whose lease is free
-    /// or lapsed, and waiting runs with a decision to take, a wake-up due or a cancel asked for.
+    /// or lapsed, and waiting runs with a decision to take, a wake-up due or a cancel asked for. Each claim increments
+    /// the run's lease epoch; two instances claiming at once never get the same run.
     /// </summary>
-    Task<IReadOnlyList<string>> ClaimAsync(string owner, int max, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct = default);
+    Task<IReadOnlyList<RunLease>> ClaimAsync(string owner, int max, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct = default);
 
-    /// <summary>Extends the leases this worker holds; returns the ids among them with a cancel asked for.</summary>
-    Task<IReadOnlyList<string>> RenewLeasesAsync(string owner, IReadOnlyCollection<string> runIds, DateTimeOffset leaseUntil, CancellationToken ct = default);
+    /// <summary>
+    /// Extends the leases this worker holds; reports the runs among them with a cancel asked for, and those another
+    /// instance holds now (their writes from here are refused from then on).
+    /// </summary>
+    Task<LeaseRenewal> RenewLeasesAsync(string owner, IReadOnlyCollection<string> runIds, DateTimeOffset leaseUntil, CancellationToken ct = default);
 
     /// <summary>Gives a lease back (a run that ended or waits gives it back with its final journal write).</summary>
     Task ReleaseAsync(string runId, string owner, CancellationToken ct = default);

@@ -60,6 +60,12 @@ public sealed record StoredRun
     /// <summary>For a replay: the node it replays from.</summary>
     public string? ReplayFrom { get; init; }
 
+    /// <summary>
+    /// How many times the run has been leased (README §Running several instances); journal writes name the epoch
+    /// they were made under and are refused once it has moved on.
+    /// </summary>
+    public long LeaseEpoch { get; init; }
+
     /// <summary>The request the run was started with.</summary>
     public RunRequest ToRequest() => new()
     {

@@ -50,7 +50,8 @@ internal sealed class ModelHarness : IAsyncDisposable
         var runId = $"case-{Interlocked.Increment(ref _cases)}";
         var plan = WorkflowPlan.Compile(workflow.ToDocument(_server.Url("/effects")), _registry);
         var request = new RunRequest { RunId = runId, StartedBy = "model" };
-        await _store.EnqueueAsync(new RunState(plan, request, runId), "model", _time.GetUtcNow().AddDays(1));
+        // Queued unleased (epoch 0), as the engine starts it from the request below with a run state of its own.
+        await _store.EnqueueAsync(new RunState(plan, request, runId), null, default);
         var process = new Process(this, plan, runId, workflow.CrashAfterWrites);
 
         await DriveAsync(workflow, plan, runId, process, (engine, ct) => engine.StartAsync(plan, request, ct));
@@ -68,7 +69,7 @@ internal sealed class ModelHarness : IAsyncDisposable
         var plan = WorkflowPlan.Compile(workflow.ToDocument(_server.Url("/effects")), _registry);
         var oldId = $"case-{Interlocked.Increment(ref _cases)}";
         var request = new RunRequest { RunId = oldId, StartedBy = "model" };
-        await _store.EnqueueAsync(new RunState(plan, request, oldId), "model", _time.GetUtcNow().AddDays(1));
+        await _store.EnqueueAsync(new RunState(plan, request, oldId), null, default);
         await DriveAsync(workflow, plan, oldId, new Process(this, plan, oldId, null), (engine, ct) => engine.StartAsync(plan, request, ct));
         await _store.FlushAsync();
         var old = (await _store.GetAsync(oldId))!;

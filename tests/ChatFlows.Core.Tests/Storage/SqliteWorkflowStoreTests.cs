@@ -1,89 +1,21 @@
-using ChatFlows.Core.Documents;
 using ChatFlows.Core.Storage;
-using ChatFlows.Core.Tests.Running;
-using Microsoft.Extensions.Time.Testing;
 
 namespace ChatFlows.Core.Tests.Storage;
 
-public sealed class SqliteWorkflowStoreTests : IDisposable
+/// <summary>The workflow store compliance cases on a SQLite file.</summary>
+public sealed class SqliteWorkflowStoreTests : WorkflowStoreCompliance
 {
-    private readonly TestDatabase _db = new();
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
-    private readonly SqliteWorkflowStore _store;
+    private TestDatabase _db = null!;
 
-    public SqliteWorkflowStoreTests() => _store = new SqliteWorkflowStore(_db.Database, _time);
-
-    public void Dispose() => _db.Dispose();
-
-    private static WorkflowDocument Document(string name) =>
-        WorkflowJson.Parse(WorkflowJson.Serialize(Workflows.Build(["a"], ["start->a"])).Replace("\"id\": \"test\"", $"\"id\": \"test\", \"name\": \"{name}\"", StringComparison.Ordinal));
-
-    [Fact]
-    public async Task UpdateAsync_StaleVersion_LosesAndKeepsTheNewerSave()
+    protected override Task<IWorkflowStore> OpenAsync()
     {
-        var created = await _store.CreateAsync(Document("first"));
-        var second = await _store.UpdateAsync(Document("second"), expectedVersion: 1);
-        var stale = await _store.UpdateAsync(Document("stale"), expectedVersion: 1);
-
-        Assert.Equal(1, created!.Document.Version);
-        Assert.Equal(2, second!.Document.Version);
-        Assert.Null(stale);
-        var current = await _store.GetAsync("test");
-        Assert.Equal("second", current!.Document.Name);
-        Assert.Equal(2, current.Document.Version);
+        _db = new TestDatabase();
+        return Task.FromResult<IWorkflowStore>(new SqliteWorkflowStore(_db.Database, Time));
     }
 
-    [Fact]
-    public async Task GetVersionAsync_OldVersionAfterEditAndDelete_IsStillThere()
+    protected override Task CloseAsync()
     {
-        await _store.CreateAsync(Document("first"));
-        await _store.UpdateAsync(Document("second"), 1);
-        Assert.True(await _store.DeleteAsync("test"));
-
-        var first = await _store.GetVersionAsync("test", 1);
-
-        Assert.Equal("first", first!.Name);
-        Assert.Null(await _store.GetAsync("test"));
-        Assert.Empty(await _store.ListAsync());
-    }
-
-    [Fact]
-    public async Task CreateAsync_IdDeletedBefore_ContinuesItsVersionsAndKeepsTheOldOnes()
-    {
-        var first = await _store.CreateAsync(Document("First"));
-        await _store.UpdateAsync(Document("Second"), 1);
-        await _store.DeleteAsync("test");
-
-        var again = await _store.CreateAsync(Document("Again"));
-
-        Assert.Equal(1, first!.Document.Version);
-        Assert.Equal(3, again!.Document.Version);
-        Assert.Equal("First", (await _store.GetVersionAsync("test", 1))!.Name);
-        Assert.Equal("Second", (await _store.GetVersionAsync("test", 2))!.Name);
-        Assert.Equal("Again", (await _store.GetVersionAsync("test", 3))!.Name);
-    }
-
-    [Fact]
-    public async Task CreateAsync_TakenId_IsRefused()
-    {
-        await _store.CreateAsync(Document("first"));
-
-        Assert.Null(await _store.CreateAsync(Document("again")));
-        Assert.Equal("first", (await _store.GetAsync("test"))!.Document.Name);
-    }
-
-    [Fact]
-    public async Task Changed_IsRaisedForCreateUpdateAndDelete()
-    {
-        var changes = new List<WorkflowChange>();
-        _store.Changed += changes.Add;
-
-        await _store.CreateAsync(Document("first"));
-        await _store.UpdateAsync(Document("second"), 1);
-        await _store.UpdateAsync(Document("stale"), 1);
-        await _store.DeleteAsync("test", expectedVersion: 1);
-        await _store.DeleteAsync("test", expectedVersion: 2);
-
-        Assert.Equal([new WorkflowChange("test", 1), new WorkflowChange("test", 2), new WorkflowChange("test", null)], changes);
+        _db.Dispose();
+        return Task.CompletedTask;
     }
 }

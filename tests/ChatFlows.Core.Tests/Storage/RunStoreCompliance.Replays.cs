@@ -2,7 +2,7 @@ using ChatFlows.Core.Running;
 
 namespace ChatFlows.Core.Tests.Storage;
 
-public sealed partial class SqliteRunStoreTests
+public abstract partial class RunStoreCompliance
 {
     [Fact]
     public async Task Replay_StoredAndRun_KeepsItsLinkAndReusesTheNodesBeforeTheReplayPoint()

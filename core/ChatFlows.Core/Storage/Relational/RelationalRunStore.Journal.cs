@@ -1,0 +1,279 @@
+using System.Collections.Concurrent;
+using System.Data;
+using System.Data.Common;
+using System.Threading.Channels;
+using ChatFlows.Core.Running;
+using Microsoft.Extensions.Logging;
+
+namespace ChatFlows.Core.Storage.Relational;
+
+// The journal: node and run changes are snapshotted on the run's thread and queued to a single writer, which
+// commits everything queued so far in one transaction and keeps only the last change of each node and run in a
+// batch. A run waits for the commit only where durability needs it: when it is queued, and when it waits or
+// ends. A node journaled as finished but not yet committed when the process dies simply runs again, as the
+// at-least-once rule of docs/semantics.md allows. Every write for a run names the lease epoch it was made under
+// (README §Running several instances) and changes nothing once the epoch has moved on.
+public abstract partial class RelationalRunStore
+{
+    private const int MaxBatch = 4096;
+
+    private const string InsertRunColumns =
+        "id, workflow_id, workflow_version, status, trigger_node_id, trigger, started_by, thread, created_at, lease_owner, lease_expires_at, lease_epoch, parent_run_id, parent_node_id, depth, replay_of, replay_from";
+
+    private const string InsertRunValues =
+        "@Id, @WorkflowId, @WorkflowVersion, @Status, @TriggerNodeId, @Trigger, @StartedBy, @Thread, @CreatedAt, @LeaseOwner, @LeaseExpiresAt, @LeaseEpoch, @ParentRunId, @ParentNodeId, @Depth, @ReplayOf, @ReplayFrom";
+
+    private const string NodeWriteColumns =
+        "run_id, node_id, status, attempts, started_at, finished_at, output, error, port, bookmark, wake_at, steps, prompt_tokens, completion_tokens, cost, reused_from";
+
+    // The fence every journal write shares: the run is still at the epoch the write was made under.
+    private const string Fence = "exists (select 1 from runs where id = @RunId and lease_epoch = @Epoch)";
+
+    private static readonly JournalSql InsertRunSql = new(
+        $"insert into runs ({InsertRunColumns}) values ({InsertRunValues})",
+        ("@Id", DbType.String), ("@WorkflowId", DbType.String), ("@WorkflowVersion", DbType.Int32), ("@Status", DbType.String), ("@TriggerNodeId", DbType.String),
+        ("@Trigger", DbType.String), ("@StartedBy", DbType.String), ("@Thread", DbType.String), ("@CreatedAt", DbType.Int64), ("@LeaseOwner", DbType.String),
+        ("@LeaseExpiresAt", DbType.Int64), ("@LeaseEpoch", DbType.Int64), ("@ParentRunId", DbType.String), ("@ParentNodeId", DbType.String), ("@Depth", DbType.Int32),
+        ("@ReplayOf", DbType.String), ("@ReplayFrom", DbType.String));
+
+    private static readonly JournalSql UpdateRunSql = new(
+        """
+        update runs set status = @Status, started_at = @StartedAt, finished_at = @FinishedAt, error_node_id = @ErrorNodeId,
+            error = @Error, result = @Result, wake_at = @WakeAt
+        where id = @RunId and lease_epoch = @Epoch
+        """,
+        ("@RunId", DbType.String), ("@Epoch", DbType.Int64), ("@Status", DbType.String), ("@StartedAt", DbType.Int64), ("@FinishedAt", DbType.Int64),
+        ("@ErrorNodeId", DbType.String), ("@Error", DbType.String), ("@Result", DbType.String), ("@WakeAt", DbType.Int64));
+
+    private static readonly JournalSql UpsertNodeSql = new(
+        $"""
+        insert into node_runs ({NodeWriteColumns})
+        select @RunId, @NodeId, @Status, @Attempts, @StartedAt, @FinishedAt, @Output, @Error, @Port, @Bookmark, @WakeAt,
+            @Steps, @PromptTokens, @CompletionTokens, @Cost, @ReusedFrom
+        where {Fence}
+        on conflict (run_id, node_id) do update set
+            status = excluded.status, attempts = excluded.attempts, started_at = excluded.started_at,
+            finished_at = excluded.finished_at, output = excluded.output, error = excluded.error, port = excluded.port,
+            bookmark = excluded.bookmark, wake_at = excluded.wake_at, steps = excluded.steps,
+            prompt_tokens = excluded.prompt_tokens, completion_tokens = excluded.completion_tokens, cost = excluded.cost,
+            reused_from = excluded.reused_from
+        """,
+        ("@RunId", DbType.String), ("@Epoch", DbType.Int64), ("@NodeId", DbType.String), ("@Status", DbType.String), ("@Attempts", DbType.Int32),
+        ("@StartedAt", DbType.Int64), ("@FinishedAt", DbType.Int64), ("@Output", DbType.String), ("@Error", DbType.String), ("@Port", DbType.String),
+        ("@Bookmark", DbType.String), ("@WakeAt", DbType.Int64), ("@Steps", DbType.String), ("@PromptTokens", DbType.Int64), ("@CompletionTokens", DbType.Int64),
+        ("@Cost", DbType.String), ("@ReusedFrom", DbType.String));
+
+    private static readonly JournalSql InsertEffectSql = new(
+        $"""
+        insert into node_effects (run_id, node_id, effect, value, created_at)
+        select @RunId, @NodeId, @Effect, @Value, @CreatedAt
+        where {Fence}
+        on conflict (run_id, node_id, effect) do update set value = excluded.value
+        """,
+        ("@RunId", DbType.String), ("@Epoch", DbType.Int64), ("@NodeId", DbType.String), ("@Effect", DbType.String), ("@Value", DbType.String), ("@CreatedAt", DbType.Int64));
+
+    // A sub-workflow's end is handed to its waiting parent in the same transaction that records the end.
+    private static readonly JournalSql ResumeParentSql = new(
+        $"""
+        insert into run_resumes (run_id, bookmark, node_id, value, created_at)
+        select @ParentRunId, @Bookmark, @ParentNodeId, @Value, @CreatedAt
+        where {Fence}
+        on conflict do nothing
+        """,
+        ("@RunId", DbType.String), ("@Epoch", DbType.Int64), ("@ParentRunId", DbType.String), ("@Bookmark", DbType.String), ("@ParentNodeId", DbType.String),
+        ("@Value", DbType.String), ("@CreatedAt", DbType.Int64));
+
+    private static readonly JournalSql ReleaseSql = new(
+        "update runs set lease_owner = null, lease_expires_at = null where id = @RunId and lease_owner = @Owner and lease_epoch = @Epoch",
+        ("@RunId", DbType.String), ("@Epoch", DbType.Int64), ("@Owner", DbType.String));
+
+    private static readonly JournalSql DeleteResumeSql = new(
+        $"delete from run_resumes where run_id = @RunId and bookmark = @Bookmark and {Fence}",
+        ("@RunId", DbType.String), ("@Epoch", DbType.Int64), ("@Bookmark", DbType.String));
+
+    private static readonly HashSet<string> NoneRefused = [];
+
+    private readonly Channel<Write> _writes = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
+    // Runs whose unawaited journal writes failed; their next awaited write reports it.
+    private readonly ConcurrentDictionary<string, Exception> _lostWrites = new(StringComparer.Ordinal);
+    private long _nodeWrites;
+    private long _rowsWritten;
+    private long _commits;
+
+    /// <summary>Node changes journaled since start.</summary>
+    public long NodeWrites => Interlocked.Read(ref _nodeWrites);
+
+    /// <summary>Rows written by the journal writer since start (after coalescing).</summary>
+    public long RowsWritten => Interlocked.Read(ref _rowsWritten);
+
+    /// <summary>Transactions committed by the journal writer since start.</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+
+    /// <inheritdoc />
+    public ValueTask RunChangedAsync(RunState run, CancellationToken ct)
+    {
+        if (IsLeaseLost(run.Id, run.LeaseEpoch)) return ValueTask.FromException(new LeaseLostException(run.Id));
+        var write = new UpdateRun(run);
+        if (!run.Status.IsTerminal() && run.Status != RunStatus.Waiting)
+        {
+            _writes.Writer.TryWrite(write);
+            return ValueTask.CompletedTask;
+        }
+        return new ValueTask(CommitRunAsync(write));
+    }
+
+    /// <inheritdoc />
+    public ValueTask NodeChangedAsync(RunState run, NodeRecord node, CancellationToken ct)
+    {
+        if (IsLeaseLost(run.Id, run.LeaseEpoch)) return ValueTask.FromException(new LeaseLostException(run.Id));
+        Interlocked.Increment(ref _nodeWrites);
+        _writes.Writer.TryWrite(new UpsertNode(run.Id, run.LeaseEpoch, node));
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task FlushAsync(CancellationToken ct = default) => WriteAsync(new Barrier()).WaitAsync(ct);
+
+    /// <summary>Commits what is queued and stops the writer.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _writes.Writer.TryComplete();
+        await _writer;
+        GC.SuppressFinalize(this);
+    }
+
+    private async Task CommitRunAsync(UpdateRun write)
+    {
+        await WriteAsync(write);
+        if (_lostWrites.TryRemove(write.RunId, out var lost))
+        {
+            throw new InvalidOperationException($"Journal writes of run {write.RunId} were lost ({lost.Message}); the run continues from its journal once its lease lapses.", lost);
+        }
+    }
+
+    private Task WriteAsync(Write write)
+    {
+        write.Done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_writes.Writer.TryWrite(write)) write.Done.SetException(new ObjectDisposedException(GetType().Name));
+        return write.Done.Task;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Write>(MaxBatch);
+        while (await _writes.Reader.WaitToReadAsync())
+        {
+            try
+            {
+                await using var connection = await _database.OpenAsync();
+                using var statements = new JournalStatements(connection);
+                while (await _writes.Reader.WaitToReadAsync())
+                {
+                    batch.Clear();
+                    while (batch.Count < MaxBatch && _writes.Reader.TryRead(out var write)) batch.Add(write);
+                    HashSet<string> refused;
+                    try
+                    {
+                        refused = Commit(connection, statements, batch);
+                    }
+                    catch (Exception ex) when (ex is DbException or InvalidOperationException)
+                    {
+                        Fail(batch, ex);
+                        // Start again on a fresh connection.
+                        break;
+                    }
+                    foreach (var write in batch)
+                    {
+                        if (refused.Count > 0 && write.RunId is { } runId && refused.Contains(runId)) write.Done?.TrySetException(new LeaseLostException(runId));
+                        else write.Done?.TrySetResult();
+                    }
+                }
+            }
+            catch (DbException ex)
+            {
+                LogJournalUnavailable(ex);
+                await Task.Delay(TimeSpan.FromMilliseconds(200), _time);
+            }
+        }
+    }
+
+    // Returns the runs whose writes the fence refused: another instance holds them now.
+    private HashSet<string> Commit(DbConnection connection, JournalStatements statements, List<Write> batch)
+    {
+        // Only the last change of each node and run in a batch needs writing; inserts go first, releases last.
+        var nodes = new Dictionary<(string, string), UpsertNode>();
+        var runs = new Dictionary<string, UpdateRun>(StringComparer.Ordinal);
+        foreach (var write in batch)
+        {
+            if (write is UpsertNode node) nodes[(node.RunId, node.NodeId)] = node;
+            else if (write is UpdateRun run) runs[run.RunId] = run;
+        }
+        using var transaction = connection.BeginTransaction();
+        if (LocksRunsForJournal)
+        {
+            var fenced = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var write in batch)
+            {
+                if (write is not InsertRun && write.RunId is { } runId) fenced.Add(runId);
+            }
+            if (fenced.Count > 0) LockRunsForJournal(connection, transaction, fenced);
+        }
+        statements.Begin(transaction);
+        foreach (var write in batch)
+        {
+            if (write is not InsertRun insert) continue;
+            var row = insert.Row;
+            statements.Add(InsertRunSql, null, row.Id, row.WorkflowId, row.WorkflowVersion, row.Status, row.TriggerNodeId, row.Trigger, row.StartedBy, row.Thread,
+                row.CreatedAt, row.LeaseOwner, row.LeaseExpiresAt, row.LeaseEpoch, row.ParentRunId, row.ParentNodeId, row.Depth, row.ReplayOf, row.ReplayFrom);
+            foreach (var node in insert.Nodes) AddNode(statements, node, fence: null);
+        }
+        foreach (var run in runs.Values)
+        {
+            statements.Add(UpdateRunSql, run, run.RunId, run.Epoch, run.Status, run.StartedAt, run.FinishedAt, run.ErrorNodeId, run.Error, run.Result?.GetRawText(), run.WakeAt);
+            if (run.ParentOutcome is { } outcome)
+            {
+                statements.Add(ResumeParentSql, null, run.RunId, run.Epoch, run.ParentRunId, ChildRuns.Bookmark(run.RunId), run.ParentNodeId, outcome.GetRawText(), run.ChangedAt);
+            }
+        }
+        foreach (var node in nodes.Values) AddNode(statements, node, node);
+        foreach (var write in batch)
+        {
+            if (write is InsertEffect effect) statements.Add(InsertEffectSql, effect, effect.RunId, effect.Epoch, effect.NodeId, effect.Effect, effect.Value, effect.CreatedAt);
+            else if (write is ReleaseRun release) statements.Add(ReleaseSql, null, release.RunId, release.Epoch, release.Owner);
+            else if (write is DeleteResume resume) statements.Add(DeleteResumeSql, null, resume.RunId, resume.Epoch, resume.Bookmark);
+        }
+        var rows = statements.Execute(out var refusedWrites);
+        transaction.Commit();
+        Interlocked.Add(ref _rowsWritten, rows);
+        Interlocked.Increment(ref _commits);
+        if (refusedWrites.Count == 0) return NoneRefused;
+        var refused = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var write in refusedWrites)
+        {
+            refused.Add(write.RunId!);
+            MarkLeaseLost(write.RunId!, write.Epoch + 1);
+        }
+        return refused;
+    }
+
+    private static void AddNode(JournalStatements statements, UpsertNode node, Write? fence) =>
+        statements.Add(UpsertNodeSql, fence, node.RunId, node.Epoch, node.NodeId, node.Status, node.Attempts, node.StartedAt, node.FinishedAt,
+            node.Output?.GetRawText(), node.Error, node.Port, node.Bookmark, node.WakeAt, node.Steps, node.PromptTokens, node.CompletionTokens, node.Cost, node.ReusedFrom);
+
+    private void Fail(List<Write> batch, Exception error)
+    {
+        LogJournalWriteFailed(error, batch.Count);
+        foreach (var write in batch)
+        {
+            if (write.Done is { } done) done.TrySetException(error);
+            else if (write is UpsertNode or UpdateRun) _lostWrites[write.RunId!] = error;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Journal writes failed; {Count} changes were not stored")]
+    private partial void LogJournalWriteFailed(Exception error, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The journal database cannot be opened; retrying")]
+    private partial void LogJournalUnavailable(Exception error);
+}

@@ -1,0 +1,252 @@
+using System.Data;
+using System.Data.Common;
+using System.Text.Json;
+using ChatFlows.Core.Running;
+
+namespace ChatFlows.Core.Storage.Relational;
+
+// What the journal writer is handed, and how it sends a batch to the database in plain ADO.NET.
+public abstract partial class RelationalRunStore
+{
+    /// <summary>One journal statement with its parameters, typed so that every provider binds them the same way.</summary>
+    private sealed class JournalSql(string text, params (string Name, DbType Type)[] parameters)
+    {
+        public string Text { get; } = text;
+
+        public (string Name, DbType Type)[] Parameters { get; } = parameters;
+    }
+
+    /// <summary>
+    /// The statements of one commit. Where the provider batches (PostgreSQL), the whole commit is one round-trip;
+    /// otherwise (SQLite, in-process) each statement is prepared once per connection and run in turn, since
+    /// preparing costs more than running.
+    /// </summary>
+    private sealed class JournalStatements(DbConnection connection) : IDisposable
+    {
+        private readonly Dictionary<JournalSql, DbCommand> _prepared = [];
+        private readonly List<(JournalSql Sql, Write? Fence, object?[] Values)> _steps = [];
+        private DbTransaction? _transaction;
+
+        public void Begin(DbTransaction transaction)
+        {
+            _transaction = transaction;
+            _steps.Clear();
+        }
+
+        /// <summary>Queues a statement; when <paramref name="fence"/> is given and it changes no row, that write was refused.</summary>
+        public void Add(JournalSql sql, Write? fence, params object?[] values) => _steps.Add((sql, fence, values));
+
+        /// <summary>Runs the queued statements; returns the rows they changed and the fenced writes that changed none.</summary>
+        public int Execute(out List<Write> refused)
+        {
+            refused = [];
+            if (_steps.Count == 0) return 0;
+            return connection.CanCreateBatch ? ExecuteBatch(refused) : ExecutePrepared(refused);
+        }
+
+        public void Dispose()
+        {
+            foreach (var command in _prepared.Values) command.Dispose();
+        }
+
+        private int ExecuteBatch(List<Write> refused)
+        {
+            using var batch = connection.CreateBatch();
+            batch.Transaction = _transaction;
+            foreach (var (sql, _, values) in _steps)
+            {
+                var command = batch.CreateBatchCommand();
+                command.CommandText = sql.Text;
+                for (var i = 0; i < values.Length; i++)
+                {
+                    var parameter = command.CreateParameter();
+                    parameter.ParameterName = sql.Parameters[i].Name;
+                    parameter.DbType = sql.Parameters[i].Type;
+                    parameter.Value = values[i] ?? DBNull.Value;
+                    command.Parameters.Add(parameter);
+                }
+                batch.BatchCommands.Add(command);
+            }
+            batch.ExecuteNonQuery();
+            var rows = 0;
+            for (var i = 0; i < _steps.Count; i++)
+            {
+                var changed = batch.BatchCommands[i].RecordsAffected;
+                rows += changed;
+                if (changed == 0 && _steps[i].Fence is { } fence) refused.Add(fence);
+            }
+            return rows;
+        }
+
+        private int ExecutePrepared(List<Write> refused)
+        {
+            var rows = 0;
+            foreach (var (sql, fence, values) in _steps)
+            {
+                var command = Prepared(sql);
+                command.Transaction = _transaction;
+                for (var i = 0; i < values.Length; i++) command.Parameters[i].Value = values[i] ?? DBNull.Value;
+                var changed = command.ExecuteNonQuery();
+                rows += changed;
+                if (changed == 0 && fence is not null) refused.Add(fence);
+            }
+            return rows;
+        }
+
+        private DbCommand Prepared(JournalSql sql)
+        {
+            if (_prepared.TryGetValue(sql, out var command)) return command;
+            command = connection.CreateCommand();
+            command.CommandText = sql.Text;
+            foreach (var (name, type) in sql.Parameters)
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                parameter.DbType = type;
+                parameter.Value = DBNull.Value;
+                command.Parameters.Add(parameter);
+            }
+            command.Prepare();
+            _prepared[sql] = command;
+            return command;
+        }
+    }
+
+    private abstract class Write
+    {
+        public TaskCompletionSource? Done { get; set; }
+
+        /// <summary>The run written to, if any.</summary>
+        public virtual string? RunId => null;
+
+        /// <summary>The lease epoch the write was made under.</summary>
+        public virtual long Epoch => 0;
+    }
+
+    private sealed class Barrier : Write;
+
+    private sealed class InsertRun(RunRow row, IReadOnlyList<UpsertNode> nodes) : Write
+    {
+        public RunRow Row { get; } = row;
+
+        /// <summary>A replay's reused nodes, written with the run.</summary>
+        public IReadOnlyList<UpsertNode> Nodes { get; } = nodes;
+
+        public override string? RunId => Row.Id;
+
+        public override long Epoch => Row.LeaseEpoch;
+    }
+
+    private sealed class ReleaseRun(string runId, string owner, long epoch) : Write
+    {
+        public override string RunId { get; } = runId;
+
+        public override long Epoch { get; } = epoch;
+
+        public string Owner { get; } = owner;
+    }
+
+    private sealed class InsertEffect(string runId, long epoch, string nodeId, string effect, string value, long createdAt) : Write
+    {
+        public override string RunId { get; } = runId;
+
+        public override long Epoch { get; } = epoch;
+
+        public string NodeId { get; } = nodeId;
+
+        public string Effect { get; } = effect;
+
+        public string Value { get; } = value;
+
+        public long CreatedAt { get; } = createdAt;
+    }
+
+    private sealed class DeleteResume(string runId, string bookmark, long epoch) : Write
+    {
+        public override string RunId { get; } = runId;
+
+        public override long Epoch { get; } = epoch;
+
+        public string Bookmark { get; } = bookmark;
+    }
+
+    // Snapshots: the run's executor keeps changing its records after handing them to the journal.
+    private sealed class UpdateRun(RunState run) : Write
+    {
+        public override string RunId { get; } = run.Id;
+
+        public override long Epoch { get; } = run.LeaseEpoch;
+
+        public string Status { get; } = run.Status.ToText();
+
+        public long? StartedAt { get; } = UnixTime.From(run.StartedAt);
+
+        public long? FinishedAt { get; } = UnixTime.From(run.FinishedAt);
+
+        public string? ErrorNodeId { get; } = run.Error?.NodeId;
+
+        public string? Error { get; } = run.Error?.Message;
+
+        public JsonElement? Result { get; } = run.Result;
+
+        public long? WakeAt { get; } = run.Status == RunStatus.Waiting ? UnixTime.From(EarliestWake(run)) : null;
+
+        public string? ParentRunId { get; } = run.Request.ParentRunId;
+
+        public string? ParentNodeId { get; } = run.Request.ParentNodeId;
+
+        /// <summary>For an ended sub-workflow run: what its parent is resumed with.</summary>
+        public JsonElement? ParentOutcome { get; } = run.Request.ParentRunId is not null && run.Status.IsTerminal()
+            ? ChildRuns.Outcome(run)
+            : null;
+
+        public long? ChangedAt { get; } = UnixTime.From(run.FinishedAt);
+
+        private static DateTimeOffset? EarliestWake(RunState run)
+        {
+            DateTimeOffset? earliest = null;
+            foreach (var node in run.Nodes)
+            {
+                if (node.Status == NodeStatus.Waiting && node.WakeAt is { } wake && (earliest is null || wake < earliest)) earliest = wake;
+            }
+            return earliest;
+        }
+    }
+
+    private sealed class UpsertNode(string runId, long epoch, NodeRecord node) : Write
+    {
+        public override string RunId { get; } = runId;
+
+        public override long Epoch { get; } = epoch;
+
+        public string NodeId { get; } = node.NodeId;
+
+        public string Status { get; } = node.Status.ToText();
+
+        public int Attempts { get; } = node.Attempts;
+
+        public long? StartedAt { get; } = UnixTime.From(node.StartedAt);
+
+        public long? FinishedAt { get; } = UnixTime.From(node.FinishedAt);
+
+        public JsonElement? Output { get; } = node.Output;
+
+        public string? Error { get; } = node.Error;
+
+        public string? Port { get; } = node.Port;
+
+        public string? Bookmark { get; } = node.Bookmark;
+
+        public long? WakeAt { get; } = UnixTime.From(node.WakeAt);
+
+        public string? Steps { get; } = node.Steps is { } steps ? JsonSerializer.Serialize(steps, JournalJson.Options) : null;
+
+        public long? PromptTokens { get; } = node.Usage?.PromptTokens;
+
+        public long? CompletionTokens { get; } = node.Usage?.CompletionTokens;
+
+        public string? Cost { get; } = node.Usage?.Cost?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        public string? ReusedFrom { get; } = node.ReusedFrom;
+    }
+}

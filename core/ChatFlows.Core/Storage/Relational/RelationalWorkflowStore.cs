@@ -1,0 +1,115 @@
+using ChatFlows.Core.Documents;
+using Dapper;
+
+namespace ChatFlows.Core.Storage.Relational;
+
+/// <summary>
+/// Workflows in a relational database, written once for every provider: the current document per id, and every
+/// version in <c>workflow_versions</c>. Versions of an id keep numbering after a delete, so a run pinned to an old
+/// version, or a plan cached for it, is never mistaken for a new document.
+/// </summary>
+public abstract class RelationalWorkflowStore(StoreDatabase database, TimeProvider time) : IWorkflowStore
+{
+    private const string Columns = "document, created_at, updated_at";
+    private const string ListSql = $"select {Columns} from workflows order by id";
+    private const string GetSql = $"select {Columns} from workflows where id = @Id";
+    private const string GetVersionSql = "select document from workflow_versions where workflow_id = @Id and version = @Version";
+    private const string InsertSql = "insert into workflows (id, version, document, created_at, updated_at) values (@Id, @Version, @Document, @Now, @Now) on conflict (id) do nothing";
+    private const string LastVersionSql = "select coalesce(max(version), 0) from workflow_versions where workflow_id = @Id";
+    private const string UpdateSql = "update workflows set version = version + 1, document = @Document, updated_at = @Now where id = @Id and version = @Expected";
+    private const string CreatedAtSql = "select created_at from workflows where id = @Id";
+    private const string InsertVersionSql = """
+        insert into workflow_versions (workflow_id, version, document, created_at) values (@Id, @Version, @Document, @Now)
+        on conflict (workflow_id, version) do update set document = excluded.document, created_at = excluded.created_at
+        """;
+    private const string DeleteSql = "delete from workflows where id = @Id and (@Expected is null or version = @Expected)";
+
+    /// <inheritdoc />
+    public event Action<WorkflowChange>? Changed;
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<StoredWorkflow>> ListAsync(CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var rows = await connection.QueryAsync<WorkflowRow>(new CommandDefinition(ListSql, cancellationToken: ct));
+        return rows.Select(r => r.ToStored()).ToArray();
+    }
+
+    /// <inheritdoc />
+    public async Task<StoredWorkflow?> GetAsync(string id, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<WorkflowRow>(new CommandDefinition(GetSql, new { Id = id }, cancellationToken: ct));
+        return row?.ToStored();
+    }
+
+    /// <inheritdoc />
+    public async Task<WorkflowDocument?> GetVersionAsync(string id, int version, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var json = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(GetVersionSql, new { Id = id, Version = version }, cancellationToken: ct));
+        return json is null ? null : WorkflowJson.Parse(json);
+    }
+
+    /// <inheritdoc />
+    public async Task<StoredWorkflow?> CreateAsync(WorkflowDocument document, CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow();
+        WorkflowDocument saved;
+        await using (var connection = await database.OpenAsync(ct))
+        {
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            // An id used before and deleted continues its numbering: runs of the old workflow stay pinned to their
+            // versions, and a plan cached for an old version is never mistaken for the new document.
+            var last = await connection.ExecuteScalarAsync<int>(new CommandDefinition(LastVersionSql, new { document.Id }, transaction, cancellationToken: ct));
+            saved = document with { Version = last + 1 };
+            var args = new { document.Id, Document = WorkflowJson.Serialize(saved), Now = UnixTime.From(now), saved.Version };
+            if (await connection.ExecuteAsync(new CommandDefinition(InsertSql, args, transaction, cancellationToken: ct)) != 1) return null;
+            await connection.ExecuteAsync(new CommandDefinition(InsertVersionSql, args, transaction, cancellationToken: ct));
+            await transaction.CommitAsync(ct);
+        }
+        Changed?.Invoke(new WorkflowChange(document.Id, saved.Version));
+        return new StoredWorkflow(saved, UnixTime.Trim(now), UnixTime.Trim(now));
+    }
+
+    /// <inheritdoc />
+    public async Task<StoredWorkflow?> UpdateAsync(WorkflowDocument document, int expectedVersion, CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow();
+        var saved = document with { Version = expectedVersion + 1 };
+        var args = new { document.Id, Document = WorkflowJson.Serialize(saved), Now = UnixTime.From(now), Expected = expectedVersion, saved.Version };
+        DateTimeOffset createdAt;
+        await using (var connection = await database.OpenAsync(ct))
+        {
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            if (await connection.ExecuteAsync(new CommandDefinition(UpdateSql, args, transaction, cancellationToken: ct)) != 1) return null;
+            await connection.ExecuteAsync(new CommandDefinition(InsertVersionSql, args, transaction, cancellationToken: ct));
+            createdAt = UnixTime.To(await connection.ExecuteScalarAsync<long>(new CommandDefinition(CreatedAtSql, args, transaction, cancellationToken: ct)));
+            await transaction.CommitAsync(ct);
+        }
+        Changed?.Invoke(new WorkflowChange(document.Id, saved.Version));
+        return new StoredWorkflow(saved, createdAt, UnixTime.Trim(now));
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> DeleteAsync(string id, int? expectedVersion = null, CancellationToken ct = default)
+    {
+        await using (var connection = await database.OpenAsync(ct))
+        {
+            if (await connection.ExecuteAsync(new CommandDefinition(DeleteSql, new { Id = id, Expected = expectedVersion }, cancellationToken: ct)) != 1) return false;
+        }
+        Changed?.Invoke(new WorkflowChange(id, null));
+        return true;
+    }
+
+    private sealed class WorkflowRow
+    {
+        public string Document { get; init; } = "";
+
+        public long CreatedAt { get; init; }
+
+        public long UpdatedAt { get; init; }
+
+        public StoredWorkflow ToStored() => new(WorkflowJson.Parse(Document), UnixTime.To(CreatedAt), UnixTime.To(UpdatedAt));
+    }
+}
