@@ -16,7 +16,7 @@ namespace ChatFlows.Bot.Hosting;
 /// the next start, so it appears once its connection is configured.
 /// </summary>
 internal sealed partial class SampleSeeder(
-    SqliteDatabase database, IWorkflowStore workflows, IAgentStore agents, WorkflowEngine engine, TimeProvider time, IOptions<SampleOptions> options,
+    StoreDatabase database, IWorkflowStore workflows, IAgentStore agents, WorkflowEngine engine, TimeProvider time, IOptions<SampleOptions> options,
     ILogger<SampleSeeder> logger)
     : IHostedService
 {
@@ -64,17 +64,22 @@ internal sealed partial class SampleSeeder(
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     // create answers whether it stored the sample, and whether that is settled: a sample not stored because it does
-    // not validate here is not recorded as seeded, so the next start tries it again.
+    // not validate here is not recorded as seeded, so the next start tries it again. The seeded_samples row is taken
+    // first, as a claim: of several instances starting at once on one database, exactly one inserts it and seeds the
+    // sample; the others see it taken. A claim whose sample was not settled is given back.
     private async Task SeedAsync(string kind, string file, Func<string, CancellationToken, Task<(string Id, bool Created, bool Settled)>> create, CancellationToken ct)
     {
-        const string SeededSql = "select count(*) from seeded_samples where kind = @Kind and id = @Id";
-        const string RecordSql = "insert into seeded_samples (kind, id, seeded_at) values (@Kind, @Id, @Now) on conflict do nothing";
+        const string ClaimSql = "insert into seeded_samples (kind, id, seeded_at) values (@Kind, @Id, @Now) on conflict (kind, id) do nothing";
+        const string ReleaseSql = "delete from seeded_samples where kind = @Kind and id = @Id";
         var id = Path.GetFileNameWithoutExtension(file);
-        await using var connection = database.Open();
-        if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(SeededSql, new { Kind = kind, Id = id }, cancellationToken: ct)) > 0) return;
+        await using var connection = await database.OpenAsync(ct);
+        var claim = new { Kind = kind, Id = id, Now = time.GetUtcNow().ToUnixTimeMilliseconds() };
+        if (await connection.ExecuteAsync(new CommandDefinition(ClaimSql, claim, cancellationToken: ct)) != 1) return;
+        var settled = false;
         try
         {
-            var (documentId, created, settled) = await create(await File.ReadAllTextAsync(file, ct), ct);
+            var (documentId, created, isSettled) = await create(await File.ReadAllTextAsync(file, ct), ct);
+            settled = isSettled;
             if (!settled) return;
             if (created) LogSeeded(kind, documentId);
             else LogKept(kind, documentId);
@@ -82,9 +87,11 @@ internal sealed partial class SampleSeeder(
         catch (Exception e) when (e is JsonException or WorkflowFormatException or IOException)
         {
             LogUnreadable(e, kind, file);
-            return;
         }
-        await connection.ExecuteAsync(new CommandDefinition(RecordSql, new { Kind = kind, Id = id, Now = time.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: ct));
+        finally
+        {
+            if (!settled) await connection.ExecuteAsync(new CommandDefinition(ReleaseSql, claim, cancellationToken: CancellationToken.None));
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sample {Kind} {Id} added")]

@@ -22,8 +22,10 @@ public sealed class StorageOptions
     internal StorageProvider StorageProvider => Provider == "postgres" ? Core.Storage.StorageProvider.Postgres : Core.Storage.StorageProvider.Sqlite;
 
     /// <summary>
-    /// Where the Data Protection keys that encrypt stored secrets are kept; default <c>keys</c> beside the database.
-    /// Back it up with the database: without its keys, stored secrets cannot be read.
+    /// Where the Data Protection keys that encrypt stored secrets are kept; default <c>keys</c> beside the SQLite
+    /// database. On PostgreSQL, left empty, the keys are kept in the database itself (table <c>data_protection_keys</c>)
+    /// so that every instance shares them; set, it wins (a folder every instance mounts). Back the keys up with the
+    /// database: without them, stored secrets cannot be read.
     /// </summary>
     public string? KeysDirectory { get; set; }
 

@@ -42,9 +42,11 @@ public static class StorageServiceCollectionExtensions
             PostgresDatabase postgres => new PostgresRunStore(postgres, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PostgresRunStore>>()),
             var database => new SqliteRunStore((SqliteDatabase)database, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SqliteRunStore>>()),
         });
-        services.AddSingleton<IAgentStore, SqliteAgentStore>();
-        services.AddSingleton<IChatCardStore, SqliteChatCardStore>();
-        services.AddSingleton<IConnectionStore, SqliteConnectionStore>();
+        services.AddSingleton<IAgentStore, DatabaseAgentStore>();
+        services.AddSingleton<IChatCardStore, DatabaseChatCardStore>();
+        services.AddSingleton<IConnectionStore, DatabaseConnectionStore>();
+        // The bot's own tables (Slack, Teams, Playground, samples, key ring), migrated after core's.
+        services.AddSingleton(BotMigrations.Area);
         return services;
     }
 }

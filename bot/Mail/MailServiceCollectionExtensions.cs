@@ -17,7 +17,7 @@ public static class MailServiceCollectionExtensions
             .Validate(o => o.RefreshInterval >= TimeSpan.FromSeconds(1), "ChatFlows:Mail:RefreshInterval must be at least 00:00:01.")
             .Validate(o => o.MaxReconnectDelay >= TimeSpan.FromSeconds(1), "ChatFlows:Mail:MaxReconnectDelay must be at least 00:00:01.")
             .ValidateOnStart();
-        services.AddSingleton(sp => new MailCursors(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new MailCursors(sp.GetRequiredService<StoreDatabase>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new EmailWatcher(
             sp.GetRequiredService<IWorkflowStore>(), sp.GetRequiredService<RunStarter>(), sp.GetRequiredService<ConnectionRegistry>(), sp.GetRequiredService<MailCursors>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<MailOptions>>().Value, sp.GetRequiredService<ILogger<EmailWatcher>>()));

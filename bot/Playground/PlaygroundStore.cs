@@ -4,8 +4,8 @@ using Dapper;
 
 namespace ChatFlows.Bot.Playground;
 
-/// <summary>The Playground's channels and messages in SQLite (<c>playground_channels</c>, <c>playground_messages</c>).</summary>
-public sealed class PlaygroundStore(SqliteDatabase database, TimeProvider time)
+/// <summary>The Playground's channels and messages (<c>playground_channels</c>, <c>playground_messages</c>), on SQLite or PostgreSQL with one SQL text for both.</summary>
+public sealed class PlaygroundStore(StoreDatabase database, TimeProvider time)
 {
     /// <summary>How many messages a channel shows: the newest ones, so a busy channel still opens quickly.</summary>
     public const int ChannelPageSize = 200;
@@ -20,7 +20,7 @@ public sealed class PlaygroundStore(SqliteDatabase database, TimeProvider time)
     public async Task<IReadOnlyList<PlaygroundChannelSummary>> ListChannelsAsync(CancellationToken ct)
     {
         const string Sql = "select name, created_at from playground_channels order by name <> 'general', name";
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<ChannelRow>(new CommandDefinition(Sql, cancellationToken: ct));
         return rows.Select(r => new PlaygroundChannelSummary(r.Name, DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt))).ToArray();
     }
@@ -29,7 +29,7 @@ public sealed class PlaygroundStore(SqliteDatabase database, TimeProvider time)
     public async Task<bool> ChannelExistsAsync(string name, CancellationToken ct)
     {
         const string Sql = "select count(*) from playground_channels where name = @Name";
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync(ct);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(Sql, new { Name = name }, cancellationToken: ct)) > 0;
     }
 
@@ -37,7 +37,7 @@ public sealed class PlaygroundStore(SqliteDatabase database, TimeProvider time)
     public async Task<bool> CreateChannelAsync(string name, CancellationToken ct)
     {
         const string Sql = "insert into playground_channels (name, created_at) values (@Name, @Now) on conflict (name) do nothing";
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync(ct);
         var row = new { Name = name, Now = time.GetUtcNow().ToUnixTimeMilliseconds() };
         return await connection.ExecuteAsync(new CommandDefinition(Sql, row, cancellationToken: ct)) == 1;
     }
@@ -50,10 +50,10 @@ public sealed class PlaygroundStore(SqliteDatabase database, TimeProvider time)
     {
         const string Sql = """
             select id from playground_messages
-            where channel = @Channel and thread_id is @ThreadId and run_id = @RunId and from_bot = 1 and card is not null and created_at >= @Since
+            where channel = @Channel and thread_id is not distinct from @ThreadId and run_id = @RunId and from_bot = 1 and card is not null and created_at >= @Since
             order by id limit 1
             """;
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync(ct);
         var row = new { Channel = channel, ThreadId = threadId, RunId = runId, Since = since.ToUnixTimeMilliseconds() };
         return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(Sql, row, cancellationToken: ct));
     }
@@ -94,7 +94,7 @@ public sealed class PlaygroundStore(SqliteDatabase database, TimeProvider time)
     public async Task<PlaygroundMessage?> GetAsync(long id, CancellationToken ct)
     {
         const string Sql = $"select {MessageColumns} from playground_messages m where m.id = @Id";
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<MessageRow>(new CommandDefinition(Sql, new { Id = id }, cancellationToken: ct));
         return row?.ToMessage();
     }
@@ -107,9 +107,9 @@ public sealed class PlaygroundStore(SqliteDatabase database, TimeProvider time)
                 select {MessageColumns} from playground_messages m
                 where m.channel = @Channel and m.thread_id is null
                 order by m.id desc limit @Limit
-            ) order by id
+            ) as page order by id
             """;
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<MessageRow>(new CommandDefinition(Sql, new { Channel = channel, Limit = ChannelPageSize }, cancellationToken: ct));
         return rows.Select(r => r.ToMessage()).ToArray();
     }
@@ -120,7 +120,7 @@ public sealed class PlaygroundStore(SqliteDatabase database, TimeProvider time)
         const string Sql = $"select {MessageColumns} from playground_messages m where m.thread_id = @RootId order by m.id";
         var root = await GetAsync(rootId, ct);
         if (root is null || root.ThreadId is not null) return null;
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<MessageRow>(new CommandDefinition(Sql, new { RootId = rootId }, cancellationToken: ct));
         return new PlaygroundThread(root, rows.Select(r => r.ToMessage()).ToArray());
     }

@@ -8,13 +8,13 @@ internal sealed partial class KeysProtectionWarning(IOptions<StorageOptions> sto
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(storage.Value.KeysCertificate)) LogUnprotected(SecretsServiceCollectionExtensions.KeysDirectory(configuration), KeysCertificate.Key);
+        if (string.IsNullOrWhiteSpace(storage.Value.KeysCertificate)) LogUnprotected(SecretsServiceCollectionExtensions.KeysLocation(configuration), KeysCertificate.Key);
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Data Protection keys in {KeysDirectory} are stored unencrypted; set {Setting} (a PFX file, with KeysCertificatePassword) to protect them")]
-    private partial void LogUnprotected(string keysDirectory, string setting);
+        Message = "Data Protection keys in {KeysLocation} are stored unencrypted; set {Setting} (a PFX file, with KeysCertificatePassword) to protect them")]
+    private partial void LogUnprotected(string keysLocation, string setting);
 }

@@ -7,8 +7,10 @@ namespace ChatFlows.Bot.Teams;
 /// The conversation references of the Teams conversations the bot is in (table <c>teams_conversations</c>): saved
 /// from every inbound activity, read to post proactively, retired when the bot is removed.
 /// </summary>
-public sealed class TeamsConversations(SqliteDatabase database, TimeProvider time)
+public sealed class TeamsConversations(StoreDatabase database, TimeProvider time)
 {
+    private const string Columns = "conversation_id, service_url, tenant_id, kind, team_id, channel_id, bot_id, name, retired_at, activity_channel_id";
+
     /// <summary>Stores <paramref name="reference"/>, or brings the stored one up to date (an activity also un-retires it).</summary>
     public async Task SaveAsync(TeamsConversationReference reference, CancellationToken ct)
     {
@@ -28,7 +30,7 @@ public sealed class TeamsConversations(SqliteDatabase database, TimeProvider tim
                 updated_at = excluded.updated_at,
                 retired_at = null
             """;
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(Sql, new
         {
             reference.ConversationId,
@@ -47,8 +49,8 @@ public sealed class TeamsConversations(SqliteDatabase database, TimeProvider tim
     /// <summary>The stored reference of <paramref name="conversationId"/> (without a thread), retired or not; null when none.</summary>
     public async Task<TeamsConversationReference?> FindAsync(string conversationId, CancellationToken ct)
     {
-        const string Sql = "select * from teams_conversations where conversation_id = @ConversationId";
-        await using var connection = database.Open();
+        const string Sql = $"select {Columns} from teams_conversations where conversation_id = @ConversationId";
+        await using var connection = await database.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(Sql, new { ConversationId = conversationId }, cancellationToken: ct));
         return row?.ToReference();
     }
@@ -56,8 +58,8 @@ public sealed class TeamsConversations(SqliteDatabase database, TimeProvider tim
     /// <summary>Every stored reference, the newest first.</summary>
     public async Task<IReadOnlyList<TeamsConversationReference>> ListAsync(CancellationToken ct)
     {
-        const string Sql = "select * from teams_conversations order by updated_at desc";
-        await using var connection = database.Open();
+        const string Sql = $"select {Columns} from teams_conversations order by updated_at desc";
+        await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(Sql, cancellationToken: ct));
         return rows.Select(r => r.ToReference()).ToArray();
     }
@@ -72,7 +74,7 @@ public sealed class TeamsConversations(SqliteDatabase database, TimeProvider tim
             update teams_conversations set retired_at = @Now, updated_at = @Now
             where retired_at is null and (conversation_id = @ConversationId or (@TeamId is not null and team_id = @TeamId))
             """;
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync(ct);
         return await connection.ExecuteAsync(new CommandDefinition(
             Sql, new { ConversationId = conversationId, TeamId = teamId, Now = time.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: ct));
     }

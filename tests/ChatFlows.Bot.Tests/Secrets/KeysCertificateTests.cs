@@ -16,7 +16,7 @@ namespace ChatFlows.Bot.Tests.Secrets;
 /// </summary>
 public sealed class KeysCertificateTests
 {
-    private const string Password = "pfx-password-for-tests";
+    internal const string Password = "pfx-password-for-tests";
 
     [Fact]
     public async Task KeysCertificate_Set_KeysOnDiskAreEncryptedAndSecretsSurviveARestart()
@@ -100,7 +100,7 @@ public sealed class KeysCertificateTests
     }
 
     // A self-signed RSA certificate with its private key, as an operator would export one; kept outside the keys folder.
-    private static string WritePfx(string folder)
+    internal static string WritePfx(string folder)
     {
         using var rsa = RSA.Create(2048);
         var request = new CertificateRequest("CN=ChatFlows keys", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);

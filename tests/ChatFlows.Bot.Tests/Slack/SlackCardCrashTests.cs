@@ -57,7 +57,7 @@ public sealed class SlackCardCrashTests : IAsyncLifetime
             await WaitAsync(() => _slack.CardsOf(runId).Count == 1, "the card to reach Slack", host);
             await host.KillAsync();
         }
-        var cards = new SqliteChatCardStore(_database, TimeProvider.System);
+        var cards = new DatabaseChatCardStore(_database, TimeProvider.System);
         var beforeRestart = await cards.FindAsync(runId, ChatCard.Progress);
         Assert.False(beforeRestart!.IsPosted);
         Assert.NotNull(beforeRestart.AttemptedAt);
@@ -90,7 +90,7 @@ public sealed class SlackCardCrashTests : IAsyncLifetime
         var plan = WorkflowPlan.Compile(saved!.Document, Core.Nodes.NodeRegistry.CreateDefault());
         var runId = WorkflowEngine.NewRunId();
         var thread = ChatChannels.CardThreadOf(runId);
-        await new SqliteChatCardStore(_database, TimeProvider.System).AddIntentAsync(ChatCard.Intent(runId, ChatCard.Progress, "", channel));
+        await new DatabaseChatCardStore(_database, TimeProvider.System).AddIntentAsync(ChatCard.Intent(runId, ChatCard.Progress, "", channel));
         var request = new RunRequest { Trigger = JsonSerializer.SerializeToElement(new { thread }), Thread = thread, StartedBy = "slack:U0CRASH" };
         await using var runs = new SqliteRunStore(_database, TimeProvider.System);
         await runs.EnqueueAsync(new RunState(plan, request, runId), owner: null, default);

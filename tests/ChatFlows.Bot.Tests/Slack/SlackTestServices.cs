@@ -30,7 +30,7 @@ internal static class SlackTestServices
         services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
         if (time is not null) services.AddSingleton(time);
         // What the host provides to the inbound side: the database (for event ids) and the application's lifetime.
-        services.AddSingleton(new SqliteDatabase($"Data Source={Path.Combine(Path.GetTempPath(), "chatflows-slack-services-unused.db")}"));
+        services.AddSingleton<StoreDatabase>(new SqliteDatabase($"Data Source={Path.Combine(Path.GetTempPath(), "chatflows-slack-services-unused.db")}"));
         services.AddSingleton<IHostApplicationLifetime, ApplicationLifetime>();
         services.AddSlack(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

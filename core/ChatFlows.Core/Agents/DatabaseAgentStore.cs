@@ -4,8 +4,8 @@ using Dapper;
 
 namespace ChatFlows.Core.Agents;
 
-/// <summary>Agents in SQLite, one JSON document per agent beside its version.</summary>
-public sealed class SqliteAgentStore(SqliteDatabase database, TimeProvider time) : IAgentStore
+/// <summary>Agents in the database (SQLite or PostgreSQL, one SQL text for both), one JSON document per agent beside its version.</summary>
+public sealed class DatabaseAgentStore(StoreDatabase database, TimeProvider time) : IAgentStore
 {
     private const string Columns = "document, version, created_at, updated_at";
 
@@ -18,7 +18,7 @@ public sealed class SqliteAgentStore(SqliteDatabase database, TimeProvider time)
     public async Task<AgentDefinition?> GetAsync(string id, CancellationToken ct = default)
     {
         const string Sql = $"select {Columns} from agents where id = @Id";
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<AgentRow>(new CommandDefinition(Sql, new { Id = id }, cancellationToken: ct));
         return row?.ToAgent();
     }
@@ -27,7 +27,7 @@ public sealed class SqliteAgentStore(SqliteDatabase database, TimeProvider time)
     public async Task<IReadOnlyList<AgentDefinition>> ListAsync(CancellationToken ct = default)
     {
         const string Sql = $"select {Columns} from agents order by id";
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<AgentRow>(new CommandDefinition(Sql, cancellationToken: ct));
         return rows.Select(r => r.ToAgent()).ToArray();
     }
@@ -38,7 +38,7 @@ public sealed class SqliteAgentStore(SqliteDatabase database, TimeProvider time)
         const string Sql = "insert into agents (id, version, document, created_at, updated_at) values (@Id, 1, @Document, @Now, @Now) on conflict (id) do nothing";
         var now = UnixTime.Trim(time.GetUtcNow());
         var saved = agent with { Version = 1, CreatedAt = now, UpdatedAt = now };
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync(ct);
         var inserted = await connection.ExecuteAsync(new CommandDefinition(Sql, new { agent.Id, Document = Serialize(saved), Now = UnixTime.From(now) }, cancellationToken: ct));
         return inserted == 1 ? saved : null;
     }
@@ -52,7 +52,7 @@ public sealed class SqliteAgentStore(SqliteDatabase database, TimeProvider time)
             returning version, created_at
             """;
         var now = UnixTime.Trim(time.GetUtcNow());
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<(int Version, long CreatedAt)?>(new CommandDefinition(
             Sql, new { agent.Id, Document = Serialize(agent), Now = UnixTime.From(now), Expected = expectedVersion }, cancellationToken: ct));
         return row is { } saved ? agent with { Version = saved.Version, CreatedAt = UnixTime.To(saved.CreatedAt), UpdatedAt = now } : null;
@@ -62,7 +62,7 @@ public sealed class SqliteAgentStore(SqliteDatabase database, TimeProvider time)
     public async Task<bool> DeleteAsync(string id, CancellationToken ct = default)
     {
         const string Sql = "delete from agents where id = @Id";
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync(ct);
         return await connection.ExecuteAsync(new CommandDefinition(Sql, new { Id = id }, cancellationToken: ct)) == 1;
     }
 

@@ -3,8 +3,8 @@ using Dapper;
 
 namespace ChatFlows.Core.Messaging;
 
-/// <summary>Chat cards in SQLite's <c>chat_messages</c> table.</summary>
-public sealed class SqliteChatCardStore(SqliteDatabase database, TimeProvider time) : IChatCardStore
+/// <summary>Chat cards in the <c>chat_messages</c> table, on SQLite or PostgreSQL with one SQL text for both.</summary>
+public sealed class DatabaseChatCardStore(StoreDatabase database, TimeProvider time) : IChatCardStore
 {
     private const string Columns = "run_id, kind, node_id, target, message_id, last_error, attempted_at, failed_at, created_at";
 
@@ -20,7 +20,7 @@ public sealed class SqliteChatCardStore(SqliteDatabase database, TimeProvider ti
     public async Task<IReadOnlyList<ChatCard>> ListPendingAsync(CancellationToken ct = default)
     {
         const string Sql = $"select {Columns} from chat_messages where message_id is null and failed_at is null order by created_at, run_id, kind desc, node_id";
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<CardRow>(new CommandDefinition(Sql, cancellationToken: ct));
         return rows.Select(r => r.ToCard()).ToArray();
     }
@@ -47,7 +47,7 @@ public sealed class SqliteChatCardStore(SqliteDatabase database, TimeProvider ti
     public async Task<ChatCard?> FindAsync(string runId, string kind, string nodeId = "", CancellationToken ct = default)
     {
         const string Sql = $"select {Columns} from chat_messages where {Key}";
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<CardRow>(new CommandDefinition(Sql, new { RunId = runId, Kind = kind, NodeId = nodeId }, cancellationToken: ct));
         return row?.ToCard();
     }
@@ -56,7 +56,7 @@ public sealed class SqliteChatCardStore(SqliteDatabase database, TimeProvider ti
     public async Task<IReadOnlyList<ChatCard>> ListAsync(string runId, CancellationToken ct = default)
     {
         const string Sql = $"select {Columns} from chat_messages where run_id = @RunId order by kind desc, created_at, node_id";
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<CardRow>(new CommandDefinition(Sql, new { RunId = runId }, cancellationToken: ct));
         return rows.Select(r => r.ToCard()).ToArray();
     }
@@ -72,7 +72,7 @@ public sealed class SqliteChatCardStore(SqliteDatabase database, TimeProvider ti
             values (@RunId, @Kind, @NodeId, @Target, @MessageId, @Now, @Now)
             on conflict (run_id, kind, node_id) do nothing
             """;
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync(ct);
         var row = new { card.RunId, card.Kind, card.NodeId, card.Message.Target, MessageId = messageId, Now = UnixTime.From(time.GetUtcNow()) };
         return await connection.ExecuteAsync(new CommandDefinition(Sql, row, cancellationToken: ct)) == 1;
     }
@@ -81,7 +81,7 @@ public sealed class SqliteChatCardStore(SqliteDatabase database, TimeProvider ti
     {
         var parameters = new DynamicParameters(values);
         parameters.AddDynamicParams(new { RunId = runId, Kind = kind, NodeId = nodeId, Now = UnixTime.From(time.GetUtcNow()) });
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: ct));
     }
 

@@ -6,16 +6,16 @@ using Dapper;
 namespace ChatFlows.Core.Connections;
 
 /// <summary>
-/// Connections in SQLite (README §Connections): the credential settings are encrypted together by an
+/// Connections in the database, SQLite or PostgreSQL with one SQL text for both (README §Connections): the credential settings are encrypted together by an
 /// <see cref="ISecretProtector"/> before they are written; the other settings are kept in clear.
 /// </summary>
-public sealed class SqliteConnectionStore(SqliteDatabase database, ISecretProtector protector, TimeProvider time) : IConnectionStore
+public sealed class DatabaseConnectionStore(StoreDatabase database, ISecretProtector protector, TimeProvider time) : IConnectionStore
 {
     /// <inheritdoc />
     public async Task<IReadOnlyList<Connection>> LoadAsync(CancellationToken ct)
     {
         const string Sql = "select name, type, workflows, settings, credentials from connections order by name";
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<(string Name, string Type, string Workflows, string Settings, string? Credentials)>(new CommandDefinition(Sql, cancellationToken: ct));
         var connections = new List<Connection>();
         foreach (var row in rows)
@@ -43,17 +43,20 @@ public sealed class SqliteConnectionStore(SqliteDatabase database, ISecretProtec
     /// <inheritdoc />
     public async Task<bool> SetAsync(Connection connection, CancellationToken ct)
     {
-        const string Sql = """
+        // Insert first and update when the name is taken: the affected rows say whether the connection is new, even
+        // when two saves fall in the same millisecond.
+        const string InsertSql = """
             insert into connections (name, type, workflows, settings, credentials, created_at, updated_at)
             values (@Name, @Type, @Workflows, @Settings, @Credentials, @Now, @Now)
-            on conflict (name) do update set type = excluded.type, workflows = excluded.workflows, settings = excluded.settings,
-                credentials = excluded.credentials, updated_at = excluded.updated_at
-            returning created_at = updated_at
+            on conflict (name) do nothing
+            """;
+        const string UpdateSql = """
+            update connections set type = @Type, workflows = @Workflows, settings = @Settings, credentials = @Credentials, updated_at = @Now
+            where name = @Name
             """;
         var clear = connection.Settings.Where(p => !ConnectionTypes.IsCredential(connection.Type, p.Key)).ToDictionary(p => p.Key, p => p.Value);
         var credentials = connection.Settings.Where(p => ConnectionTypes.IsCredential(connection.Type, p.Key)).ToDictionary(p => p.Key, p => p.Value);
-        await using var db = database.Open();
-        return await db.ExecuteScalarAsync<bool>(new CommandDefinition(Sql, new
+        var row = new
         {
             connection.Name,
             connection.Type,
@@ -61,14 +64,18 @@ public sealed class SqliteConnectionStore(SqliteDatabase database, ISecretProtec
             Settings = JsonSerializer.Serialize(clear),
             Credentials = credentials.Count == 0 ? null : protector.Protect(JsonSerializer.Serialize(credentials)),
             Now = UnixTime.From(time.GetUtcNow()),
-        }, cancellationToken: ct));
+        };
+        await using var db = await database.OpenAsync(ct);
+        if (await db.ExecuteAsync(new CommandDefinition(InsertSql, row, cancellationToken: ct)) == 1) return true;
+        await db.ExecuteAsync(new CommandDefinition(UpdateSql, row, cancellationToken: ct));
+        return false;
     }
 
     /// <inheritdoc />
     public async Task<bool> DeleteAsync(string name, CancellationToken ct)
     {
         const string Sql = "delete from connections where name = @Name";
-        await using var db = database.Open();
+        await using var db = await database.OpenAsync(ct);
         return await db.ExecuteAsync(new CommandDefinition(Sql, new { Name = name }, cancellationToken: ct)) == 1;
     }
 }

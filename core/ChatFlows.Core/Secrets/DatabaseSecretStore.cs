@@ -3,14 +3,14 @@ using Dapper;
 
 namespace ChatFlows.Core.Secrets;
 
-/// <summary>Secrets in SQLite, encrypted by an <see cref="ISecretProtector"/> before they are written.</summary>
-public sealed class SqliteSecretStore(SqliteDatabase database, ISecretProtector protector, TimeProvider time) : ISecretStore
+/// <summary>Secrets in the database (SQLite or PostgreSQL, one SQL text for both), encrypted by an <see cref="ISecretProtector"/> before they are written.</summary>
+public sealed class DatabaseSecretStore(StoreDatabase database, ISecretProtector protector, TimeProvider time) : ISecretStore
 {
     /// <inheritdoc />
     public async Task<IReadOnlyList<SecretInfo>> ListAsync(CancellationToken ct = default)
     {
         const string Sql = "select name, created_at, updated_at from secrets order by name";
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<(string Name, long CreatedAt, long UpdatedAt)>(new CommandDefinition(Sql, cancellationToken: ct));
         return rows.Select(r => new SecretInfo(r.Name, SecretVault.StoredSource, UnixTime.To(r.CreatedAt), UnixTime.To(r.UpdatedAt))).ToArray();
     }
@@ -19,7 +19,7 @@ public sealed class SqliteSecretStore(SqliteDatabase database, ISecretProtector 
     public async Task<IReadOnlyDictionary<string, string>> LoadAsync(CancellationToken ct = default)
     {
         const string Sql = "select name, value from secrets";
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<(string Name, string Value)>(new CommandDefinition(Sql, cancellationToken: ct));
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in rows)
@@ -40,21 +40,22 @@ public sealed class SqliteSecretStore(SqliteDatabase database, ISecretProtector 
     /// <inheritdoc />
     public async Task<bool> SetAsync(string name, string value, CancellationToken ct = default)
     {
-        const string Sql = """
-            insert into secrets (name, value, created_at, updated_at) values (@Name, @Value, @Now, @Now)
-            on conflict (name) do update set value = excluded.value, updated_at = excluded.updated_at
-            returning created_at = updated_at
-            """;
-        await using var connection = database.Open();
-        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            Sql, new { Name = name, Value = protector.Protect(value), Now = UnixTime.From(time.GetUtcNow()) }, cancellationToken: ct));
+        // Insert first and update when the name is taken: the affected rows say whether the secret is new, even when
+        // two saves fall in the same millisecond (comparing created_at with updated_at could not tell).
+        const string InsertSql = "insert into secrets (name, value, created_at, updated_at) values (@Name, @Value, @Now, @Now) on conflict (name) do nothing";
+        const string UpdateSql = "update secrets set value = @Value, updated_at = @Now where name = @Name";
+        var row = new { Name = name, Value = protector.Protect(value), Now = UnixTime.From(time.GetUtcNow()) };
+        await using var connection = await database.OpenAsync(ct);
+        if (await connection.ExecuteAsync(new CommandDefinition(InsertSql, row, cancellationToken: ct)) == 1) return true;
+        await connection.ExecuteAsync(new CommandDefinition(UpdateSql, row, cancellationToken: ct));
+        return false;
     }
 
     /// <inheritdoc />
     public async Task<bool> DeleteAsync(string name, CancellationToken ct = default)
     {
         const string Sql = "delete from secrets where name = @Name";
-        await using var connection = database.Open();
+        await using var connection = await database.OpenAsync(ct);
         return await connection.ExecuteAsync(new CommandDefinition(Sql, new { Name = name }, cancellationToken: ct)) == 1;
     }
 }
