@@ -2,6 +2,7 @@ using ChatFlows.Bot.Connections;
 using ChatFlows.Bot.Mail;
 using ChatFlows.Bot.Secrets;
 using ChatFlows.Core.Agents;
+using ChatFlows.Core.Cluster;
 using ChatFlows.Core.Connections;
 using ChatFlows.Core.Expressions;
 using ChatFlows.Core.Github;
@@ -88,7 +89,8 @@ public static class ChatFlowsServiceCollectionExtensions
         services.AddSingleton(sp => new WorkflowSetup(
             sp.GetRequiredService<WorkflowEngine>(), sp.GetRequiredService<IAgentStore>(), sp.GetRequiredService<ModelProfiles>(), sp.GetRequiredService<SecretVault>()));
         services.AddSingleton(sp => new RunQueue(
-            sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value));
+            sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value,
+            sp.GetRequiredService<IClusterBus>()));
         services.AddSingleton<RunWorker>();
         services.AddSingleton(sp => new Approvals(sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<RunQueue>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new RunStarter(

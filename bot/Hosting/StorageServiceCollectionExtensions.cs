@@ -31,7 +31,16 @@ public static class StorageServiceCollectionExtensions
         // Stores written for SQLite alone take the SQLite database directly until they share the neutral core.
         services.AddSingleton(sp => sp.GetRequiredService<StoreDatabase>() as SqliteDatabase
             ?? throw new InvalidOperationException("This store is not available on PostgreSQL yet."));
-        services.AddSingleton<IClusterBus>(sp => new LocalClusterBus(sp.GetRequiredService<RunQueue>().Owner));
+        // One name per process, for its run leases and the notices it signs.
+        services.AddSingleton<IClusterBus>(sp =>
+        {
+            var instanceId = ClusterInstance.Name(sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value.InstanceId);
+            return sp.GetRequiredService<StoreDatabase>() is PostgresDatabase postgres
+                ? new PostgresClusterBus(postgres, instanceId, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PostgresClusterBus>>())
+                : new LocalClusterBus(instanceId);
+        });
+        services.AddSingleton<ClusterRunEvents>();
+        services.AddHostedService<ClusterRunEventsService>();
         services.AddSingleton<IWorkflowStore>(sp => sp.GetRequiredService<StoreDatabase>() switch
         {
             PostgresDatabase postgres => new PostgresWorkflowStore(postgres, sp.GetRequiredService<TimeProvider>()),
@@ -47,6 +56,23 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IConnectionStore, DatabaseConnectionStore>();
         // The bot's own tables (Slack, Teams, Playground, samples, key ring), migrated after core's.
         services.AddSingleton(BotMigrations.Area);
+        SharedWithEveryInstance(services);
         return services;
+    }
+
+    // Saves reach every instance: whatever store is registered for workflows is wrapped, when the bus is shared, in
+    // one that tells the others and hears from them (README §Running several instances).
+    private static void SharedWithEveryInstance(IServiceCollection services)
+    {
+        var registered = services.Last(d => d.ServiceType == typeof(IWorkflowStore));
+        services.Remove(registered);
+        services.AddSingleton<IWorkflowStore>(sp =>
+        {
+            var store = (IWorkflowStore)(registered.ImplementationInstance
+                ?? registered.ImplementationFactory?.Invoke(sp)
+                ?? ActivatorUtilities.CreateInstance(sp, registered.ImplementationType!));
+            var bus = sp.GetRequiredService<IClusterBus>();
+            return bus.IsShared ? new ClusteredWorkflowStore(store, bus) : store;
+        });
     }
 }

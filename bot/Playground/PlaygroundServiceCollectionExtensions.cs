@@ -1,4 +1,5 @@
 using ChatFlows.Bot.Chat;
+using ChatFlows.Core.Cluster;
 using ChatFlows.Core.Messaging;
 
 namespace ChatFlows.Bot.Playground;
@@ -13,7 +14,9 @@ public static class PlaygroundServiceCollectionExtensions
     public static IServiceCollection AddPlayground(this IServiceCollection services)
     {
         services.AddSingleton<PlaygroundStore>();
-        services.AddSingleton<PlaygroundFeed>();
+        // Shared with the other instances when there are any (README §Running several instances).
+        services.AddSingleton(sp => new PlaygroundFeed(
+            sp.GetRequiredService<IClusterBus>(), sp.GetRequiredService<PlaygroundStore>(), sp.GetRequiredService<ILogger<PlaygroundFeed>>()));
         services.AddSingleton<PlaygroundChannel>();
         services.AddSingleton<IChatChannel>(sp => sp.GetRequiredService<PlaygroundChannel>());
         return services;

@@ -185,8 +185,9 @@ public static class RunsApi
         IHostApplicationLifetime lifetime, CancellationToken ct)
     {
         // Subscribe first, then flush the journal and read it: every event published before the subscription is
-        // then in what is read, and every later one arrives on the subscription.
-        var subscription = engine.Events.Subscribe(id);
+        // then in what is read, and every later one arrives on the subscription — from whichever instance executes
+        // the run (README §Running several instances).
+        var subscription = engine.Events.Subscribe(id, everyInstance: true);
         try
         {
             await runs.FlushAsync(ct);

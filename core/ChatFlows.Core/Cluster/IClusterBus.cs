@@ -15,7 +15,10 @@ public interface IClusterBus
     /// <summary>True when other instances may be listening; publishers skip building notices otherwise.</summary>
     bool IsShared { get; }
 
-    /// <summary>Tells every other instance without waiting; never delivered back to this one.</summary>
+    /// <summary>
+    /// Tells every other instance without waiting; never delivered back to this one. A payload longer than
+    /// <see cref="ClusterNotice.MaxPayloadBytes"/> is refused whole (<see cref="ArgumentException"/>), never split.
+    /// </summary>
     void Publish(ClusterNotice notice);
 
     /// <summary>Listens to notices of one topic from other instances. Dispose to stop.</summary>
@@ -26,7 +29,14 @@ public interface IClusterBus
 /// <param name="Topic">What it is about.</param>
 /// <param name="Payload">Its details; PostgreSQL limits a notice to about 8,000 bytes, so large things travel as ids.</param>
 /// <param name="From">The instance that published it (filled in by the bus).</param>
-public sealed record ClusterNotice(string Topic, string Payload, string? From = null);
+public sealed record ClusterNotice(string Topic, string Payload, string? From = null)
+{
+    /// <summary>
+    /// The largest payload, in UTF-8 bytes, a notice may carry: PostgreSQL refuses notifications of 8,000 bytes or
+    /// more, and the topic and sender travel with the payload.
+    /// </summary>
+    public const int MaxPayloadBytes = 7000;
+}
 
 /// <summary>The topics instances tell each other about.</summary>
 public static class ClusterTopics
@@ -45,4 +55,10 @@ public static class ClusterTopics
 
     /// <summary>Something changed in the Playground (a post, an edit): payload the feed event's JSON.</summary>
     public const string Playground = "playground";
+
+    /// <summary>
+    /// Raised by the bus itself on this instance only, when its listening connection came back after a drop: notices
+    /// sent meanwhile are lost, so listeners re-read what they keep (wake the worker, forget cached versions).
+    /// </summary>
+    public const string Missed = "missed";
 }

@@ -36,6 +36,13 @@ public sealed class RunEvent
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public JsonElement? Output { get; init; }
 
+    /// <summary>
+    /// True on an event of a run executing on another instance whose output was too large to travel between
+    /// instances: it came without <see cref="Output"/>, which the run itself (<c>GET /api/runs/{id}</c>) has.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? OutputOmitted { get; init; }
+
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Error { get; init; }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using ChatFlows.Core.Cluster;
 using ChatFlows.Core.Storage;
 
 namespace ChatFlows.Core.Running;
@@ -7,11 +8,14 @@ namespace ChatFlows.Core.Running;
 /// <summary>
 /// Where triggers start runs and people decide or cancel them. A run started here is stored durably, leased to
 /// this instance and handed to its <see cref="RunWorker"/> at once; decisions and cancels are stored, so that
-/// whichever instance holds or next claims the run carries them out.
+/// whichever instance holds or next claims the run carries them out. When instances share the database, the other
+/// instances hear of both at once through the <see cref="IClusterBus"/> (README §Running several instances); their
+/// polling only makes up for a notice lost.
 /// </summary>
 public sealed class RunQueue
 {
     private readonly IRunStore _store;
+    private readonly IClusterBus _bus;
     private readonly TimeProvider _time;
     private readonly Channel<LocalRun> _local = Channel.CreateUnbounded<LocalRun>();
     private readonly ConcurrentDictionary<string, ActiveRun> _active = new(StringComparer.Ordinal);
@@ -19,13 +23,27 @@ public sealed class RunQueue
     private readonly SemaphoreSlim _wake = new(0);
     private int _claimWanted;
 
-    /// <summary>Creates the queue of one instance.</summary>
-    public RunQueue(IRunStore store, TimeProvider time, RunWorkerOptions options)
+    /// <summary>
+    /// Creates the queue of one instance, named after <paramref name="bus"/>'s instance (or, without a bus, after
+    /// <see cref="RunWorkerOptions.InstanceId"/> — see <see cref="ClusterInstance"/>).
+    /// </summary>
+    public RunQueue(IRunStore store, TimeProvider time, RunWorkerOptions options, IClusterBus? bus = null)
     {
         _store = store;
         _time = time;
         Options = options;
-        Owner = !string.IsNullOrWhiteSpace(options.InstanceId) ? options.InstanceId : $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+        _bus = bus ?? new LocalClusterBus(ClusterInstance.Name(options.InstanceId));
+        Owner = _bus.InstanceId;
+        if (_bus.IsShared)
+        {
+            // Heard from another instance: wake this worker without telling anyone again.
+            _bus.Subscribe(ClusterTopics.RunsReady, _ => WakeHere());
+            _bus.Subscribe(ClusterTopics.Missed, _ => WakeHere());
+            _bus.Subscribe(ClusterTopics.CancelRequested, notice =>
+            {
+                if (_active.TryGetValue(notice.Payload, out var active)) _ = active.CancelAsync();
+            });
+        }
     }
 
     /// <summary>This instance's lease owner name.</summary>
@@ -82,12 +100,22 @@ public sealed class RunQueue
     {
         if (!await _store.RequestCancelAsync(runId, ct)) return false;
         if (_active.TryGetValue(runId, out var active)) await active.CancelAsync();
+        else if (_bus.IsShared) _bus.Publish(new ClusterNotice(ClusterTopics.CancelRequested, runId));
         WakeForClaims();
         return true;
     }
 
-    /// <summary>Asks the worker to look for claimable runs now rather than at its next poll.</summary>
+    /// <summary>
+    /// Asks the worker to look for claimable runs now rather than at its next poll, and tells the other instances
+    /// to look too: the run may be theirs to take.
+    /// </summary>
     public void WakeForClaims()
+    {
+        WakeHere();
+        if (_bus.IsShared) _bus.Publish(new ClusterNotice(ClusterTopics.RunsReady, ""));
+    }
+
+    private void WakeHere()
     {
         Volatile.Write(ref _claimWanted, 1);
         _wake.Release();

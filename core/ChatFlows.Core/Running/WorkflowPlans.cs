@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ChatFlows.Core.Cluster;
 using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Storage;
 
@@ -18,8 +19,12 @@ public sealed class WorkflowPlans
     private readonly ConcurrentDictionary<string, WorkflowPlan> _current = new(StringComparer.Ordinal);
     private long _changes;
 
-    /// <summary>Compiles stored versions with <paramref name="registry"/> and follows saves made through <paramref name="workflows"/>.</summary>
-    public WorkflowPlans(IWorkflowStore workflows, NodeRegistry registry)
+    /// <summary>
+    /// Compiles stored versions with <paramref name="registry"/> and follows saves made through
+    /// <paramref name="workflows"/> (on any instance, when it is a <see cref="ClusteredWorkflowStore"/>). When the
+    /// <paramref name="bus"/> says notices were missed, every current version is read again.
+    /// </summary>
+    public WorkflowPlans(IWorkflowStore workflows, NodeRegistry registry, IClusterBus? bus = null)
     {
         _workflows = workflows;
         _registry = registry;
@@ -28,6 +33,11 @@ public sealed class WorkflowPlans
             Interlocked.Increment(ref _changes);
             _current.TryRemove(change.WorkflowId, out _);
         };
+        bus?.Subscribe(ClusterTopics.Missed, _ =>
+        {
+            Interlocked.Increment(ref _changes);
+            _current.Clear();
+        });
     }
 
     /// <summary>The plan of a stored version; null when that version does not exist. Throws when it no longer validates.</summary>
