@@ -2,7 +2,7 @@
 # Runs every test of ChatFlows: builds the solution, checks formatting, runs all xunit suites, then checks what the
 # tests sent to Slack and Teams against Slack's and Microsoft's own specifications (README §Conformance).
 # Usage: ./test.sh            (from the repository root; needs the .NET SDK, and installs Debian's Chromium, Node.js,
-#                              npm, Dovecot and Postfix when they are missing)
+#                              npm, PostgreSQL, Dovecot and Postfix when they are missing)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -63,6 +63,68 @@ echo "==> Checking code style (dotnet format)"
 dotnet format ChatFlows.sln --verify-no-changes --no-restore -v quiet \
   || { echo "Formatting differs from .editorconfig: run 'dotnet format ChatFlows.sln' and commit the result."; exit 1; }
 
+# One PostgreSQL server for every suite (README §Tests): the storage tests, the tool/sql tests and the shared-host suite's
+# second pass each create databases of their own on it. A server named in CHATFLOWS_TEST_POSTGRES is used as it is;
+# otherwise one is started here on a free loopback port, in a temporary folder of its own (data, socket and log),
+# and stopped and deleted when this script ends, whether the tests pass, fail or are interrupted.
+postgres_folder=""
+postgres_bin=""
+# As root, the server runs as the postgres system user (PostgreSQL refuses to run as root).
+as_postgres() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+stop_postgres() {
+  [ -n "$postgres_folder" ] || return 0
+  if [ -f "$postgres_folder/data/postmaster.pid" ]; then
+    as_postgres "$postgres_bin/pg_ctl" -D "$postgres_folder/data" -m immediate -w stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$postgres_folder"
+  postgres_folder=""
+}
+trap stop_postgres EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+start_postgres() {
+  local bin
+  # The newest version Debian installed (under /usr/lib/postgresql/<version>/bin, off the PATH), else the PATH's.
+  for bin in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5 -n); do
+    [ -x "$bin/initdb" ] && [ -x "$bin/pg_ctl" ] && postgres_bin=$bin
+  done
+  [ -n "$postgres_bin" ] || postgres_bin=$(dirname "$(command -v initdb)")
+  postgres_folder=$(mktemp -d "${TMPDIR:-/tmp}/chatflows-test-pg-XXXXXX")
+  chmod 755 "$postgres_folder"
+  [ "$(id -u)" -ne 0 ] || chown postgres "$postgres_folder"
+  if ! as_postgres "$postgres_bin/initdb" -D "$postgres_folder/data" -U postgres -A trust -E UTF8 --locale=C --no-sync \
+    >"$postgres_folder/initdb.log" 2>&1; then
+    echo "PostgreSQL for the tests: initdb failed:"
+    cat "$postgres_folder/initdb.log"
+    exit 1
+  fi
+  local port
+  for _ in 1 2 3 4 5; do
+    # A port nothing answers on; should another program take it first, the start fails and the next one is tried.
+    port=$((20000 + RANDOM % 40000))
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then continue; fi
+    # max_connections: every test database keeps a small pool of its own while its suite runs.
+    if as_postgres "$postgres_bin/pg_ctl" -D "$postgres_folder/data" -l "$postgres_folder/server.log" -w -t 60 \
+      -o "-p $port -k $postgres_folder -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+      start >/dev/null 2>&1; then
+      export CHATFLOWS_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
+      echo "==> PostgreSQL for the tests: 127.0.0.1:$port (PostgreSQL $("$postgres_bin/postgres" --version | awk '{print $3}'), in $postgres_folder; stopped when the tests end)"
+      return 0
+    fi
+    grep -q "Address already in use" "$postgres_folder/server.log" 2>/dev/null || break
+  done
+  echo "PostgreSQL for the tests did not start on 127.0.0.1:$port; its log ($postgres_folder/server.log):"
+  cat "$postgres_folder/server.log" 2>/dev/null || echo "(no log)"
+  exit 1
+}
+if [ -n "${CHATFLOWS_TEST_POSTGRES:-}" ]; then
+  echo "==> PostgreSQL for the tests: the server named in CHATFLOWS_TEST_POSTGRES"
+else
+  start_postgres
+fi
+
 echo "==> Running tests"
 log=$(mktemp)
 # The Slack and Teams fakes write every payload they receive here, for the conformance step below.
@@ -74,6 +136,12 @@ CHATFLOWS_TEST_SUMMARY=$(mktemp)
 set +e
 dotnet test ChatFlows.sln -c Release --no-build --nologo 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+# The product's acceptance on PostgreSQL: the shared-host suite (every test class on HostFixture's shared host carries
+# the trait Host=shared) again, the host storing everything in a fresh database on the server above.
+echo "==> Running the shared-host suite again with ChatFlows:Storage:Provider=postgres"
+CHATFLOWS_TEST_STORAGE=postgres dotnet test tests/ChatFlows.Bot.Tests -c Release --no-build --nologo --filter "Host=shared" 2>&1 | tee -a "$log"
+postgres_status=${PIPESTATUS[0]}
+if [ "$status" -eq 0 ]; then status=$postgres_status; fi
 set -e
 
 cat "$CHATFLOWS_TEST_SUMMARY"

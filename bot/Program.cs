@@ -48,13 +48,13 @@ app.MapPlaygroundEndpoints();
 app.MapSlackEndpoints();
 app.MapTeamsEndpoints();
 app.MapCanvas();
-var databasePath = StartupFailure.DatabasePath(app.Configuration);
+var storage = StartupFailure.Storage(app.Configuration);
 try
 {
     await app.RunAsync();
 }
 // Only as its own executable: a test host that runs this entry point in its own process needs the exception itself.
-catch (Exception error) when (!started && Assembly.GetEntryAssembly() == typeof(Program).Assembly && StartupFailure.Describe(error, databasePath) is { } line)
+catch (Exception error) when (!started && Assembly.GetEntryAssembly() == typeof(Program).Assembly && StartupFailure.Describe(error, storage) is { } line)
 {
     app.Logger.LogDebug(error, "The host could not start");
     await Console.Error.WriteLineAsync(line);

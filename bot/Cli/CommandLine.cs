@@ -35,7 +35,8 @@ internal static class CommandLine
 
         Usage:
           chatflows [serve] [--urls http://localhost:5080]
-              Starts the host: the HTTP API, webhooks, the run workers and schedules (SQLite in ./data).
+              Starts the host: the HTTP API, webhooks, the run workers and schedules (SQLite in ./data,
+              or the PostgreSQL database of ChatFlows:Storage when Provider is postgres).
           chatflows run <file-or-id> [--input '<json>' | key=value ...] [--trigger <node id>]
                         [--agents <file or folder>] [--approve | --reject] [--as <approver>] [--comment <text>]
               Runs a workflow to the end, showing each node live. An id is looked up as samples/<id>.json
@@ -53,6 +54,9 @@ internal static class CommandLine
               "tests": [...]}; without "workflow", the <name>.json beside it). One line per test, each
               mismatch below it. Nothing is posted or sent. Agent nodes must name agents in --agents
               (default: the agents/ folder beside the workflow, when there is one).
+
+        run, validate and test never open the database: they read workflow files and keep runs in
+        memory, so they work the same whichever storage (SQLite or PostgreSQL) is configured.
 
         Exit codes: 0 succeeded / valid / tests passed, 1 run failed, problems found or a test failed,
         2 bad usage or unreadable file,

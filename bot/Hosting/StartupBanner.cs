@@ -1,10 +1,11 @@
+using ChatFlows.Core.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace ChatFlows.Bot.Hosting;
 
-/// <summary>Tells the person who started the host where to open the canvas, the Playground and the API.</summary>
-internal sealed class StartupBanner(IServer server, IHostApplicationLifetime lifetime) : IHostedService
+/// <summary>Tells the person who started the host where to open the canvas, the Playground and the API, and which database it uses.</summary>
+internal sealed class StartupBanner(IServer server, IHostApplicationLifetime lifetime, StoreDatabase database) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -21,6 +22,7 @@ internal sealed class StartupBanner(IServer server, IHostApplicationLifetime lif
                   Runs:        {root}/runs
                   API:         {root}/api/workflows
                   Health:      {root}/healthz
+                  Database:    {database.Description}
                 Press Ctrl+C to stop.
 
                 """);

@@ -4,12 +4,14 @@ using ChatFlows.Core.Storage;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace ChatFlows.Bot.Hosting;
 
 /// <summary>
 /// Why the host could not start, as the one line the person who started it reads (README §Start-up problems): a port
-/// in use, a database that is locked or cannot be opened, a wrong setting — each saying what to do. The stack trace
+/// in use, a database that is locked or cannot be opened, a PostgreSQL server that cannot be reached or refuses the
+/// user or has no such database, a wrong setting — each saying what to do, never with a password. The stack trace
 /// is for the log (at Debug), never for the terminal.
 /// </summary>
 internal static partial class StartupFailure
@@ -27,10 +29,21 @@ internal static partial class StartupFailure
     public static void QuietUntilStarted(WebApplicationBuilder builder, Func<bool> started) =>
         builder.Logging.AddFilter(HostCategory, level => level >= LogLevel.Information && (level < LogLevel.Error || started()));
 
-    /// <summary>The one line for a start that failed with <paramref name="error"/>, or null when it is not one of the known causes.</summary>
-    public static string? Describe(Exception error, string? databasePath)
+    /// <summary>
+    /// The storage settings the host starts with, read before it runs: a host that failed to start has disposed of
+    /// its configuration by the time <see cref="Describe"/> is called.
+    /// </summary>
+    public static StorageSettings Storage(IConfiguration configuration) =>
+        new(configuration["ChatFlows:Storage:Provider"], configuration[StorageKey]);
+
+    /// <summary>
+    /// The one line for a start that failed with <paramref name="error"/>, or null when it is not one of the known
+    /// causes; <paramref name="storage"/> says which database the host was to use.
+    /// </summary>
+    public static string? Describe(Exception error, StorageSettings storage)
     {
         var chain = Chain(error).ToList();
+        var databasePath = DatabasePath(storage);
         if (chain.OfType<AddressInUseException>().Any() || chain.OfType<SocketException>().Any(s => s.SocketErrorCode == SocketError.AddressAlreadyInUse))
         {
             var address = BindAddress(chain);
@@ -52,6 +65,10 @@ internal static partial class StartupFailure
         {
             return $"{Prefix}a setting is wrong: {OneLine(bad.Message).TrimEnd('.')}. Fix it in appsettings.json, an environment variable or the command line.";
         }
+        if (chain.OfType<NpgsqlException>().FirstOrDefault() is { } postgres && Postgres(storage) is { } server)
+        {
+            return DescribePostgres(postgres, server);
+        }
         if (chain.OfType<SqliteException>().FirstOrDefault() is { } sqlite)
         {
             var database = databasePath is null ? "the database" : $"the database {databasePath}";
@@ -69,18 +86,66 @@ internal static partial class StartupFailure
         return null;
     }
 
-    /// <summary>The database file <c>ChatFlows:Storage:ConnectionString</c> names, as an absolute path; null when it names none.</summary>
-    public static string? DatabasePath(IConfiguration configuration)
+    /// <summary>The database file <c>ChatFlows:Storage:ConnectionString</c> names, as an absolute path; null when it names none (or PostgreSQL is used).</summary>
+    private static string? DatabasePath(StorageSettings storage)
     {
+        if (IsPostgres(storage)) return null;
         try
         {
-            var source = new SqliteConnectionStringBuilder(configuration[StorageKey] ?? SqliteDatabase.DefaultConnectionString).DataSource;
+            var source = new SqliteConnectionStringBuilder(storage.ConnectionString ?? SqliteDatabase.DefaultConnectionString).DataSource;
             return string.IsNullOrEmpty(source) ? null : Path.GetFullPath(source);
         }
         catch (ArgumentException)
         {
             return null;
         }
+    }
+
+    private static bool IsPostgres(StorageSettings storage) => storage.Provider == "postgres";
+
+    // The server and database the connection string names, without its password; null when it cannot be read (the
+    // settings check says so first).
+    private static NpgsqlConnectionStringBuilder? Postgres(StorageSettings storage)
+    {
+        if (!IsPostgres(storage)) return null;
+        try
+        {
+            return new NpgsqlConnectionStringBuilder(storage.ConnectionString ?? "");
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private static string DescribePostgres(NpgsqlException error, NpgsqlConnectionStringBuilder server)
+    {
+        var address = $"{server.Host}:{server.Port}";
+        var user = string.IsNullOrEmpty(server.Username) ? Environment.UserName : server.Username;
+        if (error is PostgresException refused)
+        {
+            var said = OneLine(refused.MessageText).TrimEnd('.');
+            return refused.SqlState switch
+            {
+                PostgresErrorCodes.InvalidCatalogName =>
+                    $"{Prefix}the PostgreSQL server {address} has no database {server.Database}; create it (e.g. createdb -h {server.Host} -p {server.Port} -U {user} {server.Database}), or set Database in {StorageKey} to one that exists.",
+                // A wrong password, no such role, or no pg_hba.conf line for this address.
+                PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification =>
+                    $"{Prefix}the PostgreSQL server {address} refused user {user} for database {server.Database} ({said}); check Username and Password in {StorageKey}, and the server's pg_hba.conf.",
+                PostgresErrorCodes.InsufficientPrivilege =>
+                    $"{Prefix}user {user} may not create the ChatFlows tables in {address}/{server.Database} ({said}); make it the database's owner (ALTER DATABASE {server.Database} OWNER TO {user}), or set Username in {StorageKey} to the owner.",
+                _ => $"{Prefix}the PostgreSQL server {address} refused to open {server.Database} ({said}, SQLSTATE {refused.SqlState}); fix the server or {StorageKey}.",
+            };
+        }
+        var reason = Chain(error).Select(e => e switch
+        {
+            SocketException { SocketErrorCode: SocketError.ConnectionRefused } => "connection refused",
+            SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData } => "no such host",
+            SocketException socket => OneLine(socket.Message).TrimEnd('.'),
+            TimeoutException => "no answer in time",
+            _ => null,
+        }).FirstOrDefault(r => r is not null) ?? OneLine(error.Message).TrimEnd('.');
+        return $"{Prefix}the PostgreSQL server {address} (database {server.Database}) cannot be reached ({reason}); start it, or set Host and Port in {StorageKey} to where it listens.";
     }
 
     private static IEnumerable<Exception> Chain(Exception error)
@@ -124,6 +189,9 @@ internal static partial class StartupFailure
     }
 
     private static string OneLine(string text) => WhiteSpace().Replace(text, " ").Trim();
+
+    /// <summary><c>ChatFlows:Storage:Provider</c> and <c>ConnectionString</c> as configured (either may be missing).</summary>
+    public readonly record struct StorageSettings(string? Provider, string? ConnectionString);
 
     [GeneratedRegex(@"Failed to bind to address (\S+?):\s", RegexOptions.IgnoreCase)]
     private static partial Regex BindMessage();

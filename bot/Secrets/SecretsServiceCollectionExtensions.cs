@@ -61,8 +61,19 @@ public static class SecretsServiceCollectionExtensions
     internal static string KeysDirectory(IConfiguration configuration)
     {
         if (configuration["ChatFlows:Storage:KeysDirectory"] is { Length: > 0 } configured) return Path.GetFullPath(configured);
+        // A PostgreSQL connection string names no folder.
+        if (configuration["ChatFlows:Storage:Provider"] == "postgres") return Path.GetFullPath(Path.Combine("data", "keys"));
         var connectionString = configuration["ChatFlows:Storage:ConnectionString"] is { Length: > 0 } text ? text : SqliteDatabase.DefaultConnectionString;
-        var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        string file;
+        try
+        {
+            file = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        }
+        catch (ArgumentException)
+        {
+            // Not a SQLite connection string: StorageOptions' validation stops the start with one line naming it.
+            file = "";
+        }
         var folder = Path.GetDirectoryName(Path.GetFullPath(string.IsNullOrEmpty(file) || file == ":memory:" ? "./data/x" : file))!;
         return Path.Combine(folder, "keys");
     }

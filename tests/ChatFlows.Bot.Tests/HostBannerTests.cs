@@ -36,6 +36,7 @@ public sealed partial class HostBannerTests : IDisposable
             Assert.Contains("<title>", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
         Assert.Contains("/run standup-digest", host.Output, StringComparison.Ordinal);
+        Assert.Matches($@"(?m)^\s+Database:\s+SQLite at {Regex.Escape(Path.Combine(_folder, "chatflows.db"))}$", host.Output);
 
         // Started in a folder without appsettings.json (like the repository root), the host reads its own: the sample
         // connection it configures is there, and the sample that writes orders with it was added.

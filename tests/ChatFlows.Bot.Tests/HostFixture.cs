@@ -3,16 +3,23 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using ChatFlows.Core.Documents;
+using ChatFlows.Core.Storage;
+using ChatFlows.Core.Tests.Fixtures;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace ChatFlows.Bot.Tests;
 
 /// <summary>
-/// The real host on Kestrel at a free loopback port, with a fresh SQLite file, shared by the tests of
-/// <see cref="HostCollection"/>: every request crosses real HTTP. Tests keep apart by using their own workflow ids.
+/// The real host on Kestrel at a free loopback port, with a fresh SQLite file — or, when
+/// <c>CHATFLOWS_TEST_STORAGE=postgres</c> (<see cref="TestDatabases.HostStorage"/>), a fresh PostgreSQL database —
+/// shared by the tests of <see cref="HostCollection"/>: every request crosses real HTTP. Tests keep apart by using
+/// their own workflow ids, and check what is stored through the host's own <see cref="StoreDatabase"/>, so that they
+/// pass unchanged on both providers.
 /// </summary>
 public sealed class HostFixture : IAsyncLifetime
 {
@@ -67,8 +74,14 @@ public sealed class HostFixture : IAsyncLifetime
 
     public HttpClient Client { get; private set; } = null!;
 
-    /// <summary>The host's SQLite file, for tests that check what is stored.</summary>
+    /// <summary>The host's SQLite file (when <see cref="Storage"/> is SQLite), for tests of SQLite itself.</summary>
     public string DatabasePath => Path.Combine(_folder, "chatflows.db");
+
+    /// <summary>Where the host stores everything: <see cref="TestDatabases.HostStorage"/>, unless the settings name a connection string.</summary>
+    public StorageProvider Storage { get; private set; }
+
+    /// <summary>The host's database, for tests that check what is stored (with SQL both providers understand).</summary>
+    public StoreDatabase Database => Services.GetRequiredService<StoreDatabase>();
 
     /// <summary>The host's services, for tests that drive a component the way the engine does (a chat channel posting).</summary>
     public IServiceProvider Services => _factory?.Services ?? throw new InvalidOperationException("The host has not started.");
@@ -76,20 +89,28 @@ public sealed class HostFixture : IAsyncLifetime
     /// <summary>Where Kestrel listens, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress { get; private set; } = null!;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
-        var database = DatabasePath;
+        // Settings that name a database (a second host on the first one's file) keep it; otherwise the provider under test.
+        Storage = _settings.ContainsKey("ChatFlows:Storage:ConnectionString") ? StorageProvider.Sqlite : TestDatabases.HostStorage;
+        var storage = Storage == StorageProvider.Postgres
+            ? new Dictionary<string, string>
+            {
+                ["ChatFlows:Storage:Provider"] = "postgres",
+                ["ChatFlows:Storage:ConnectionString"] = await TestDatabases.CreatePostgresAsync(),
+            }
+            : new Dictionary<string, string> { ["ChatFlows:Storage:ConnectionString"] = $"Data Source={DatabasePath}" };
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder
                 // A free port: without an address of its own the host takes its default, localhost:5080.
                 .UseSetting("urls", "http://127.0.0.1:0")
-                .UseSetting("ChatFlows:Storage:ConnectionString", $"Data Source={database}")
                 .UseSetting("ChatFlows:Runs:PollInterval", "00:00:00.050")
                 .UseSetting($"ChatFlows:Secrets:{HookSecretName}", HookSecret)
                 .UseSetting("ChatFlows:Webhooks:MaxBodyBytes", MaxWebhookBytes.ToString(CultureInfo.InvariantCulture))
                 .UseSetting("ChatFlows:Webhooks:ResponseTimeout", "00:00:10")
                 .UseSetting("ChatFlows:Chat:Admins:0", ChatAdmin);
+            foreach (var (key, value) in storage) builder.UseSetting(key, value);
             foreach (var (key, value) in _settings) builder.UseSetting(key, value);
             if (_logs is not null) builder.ConfigureLogging(logging => logging.AddProvider(_logs));
         });
@@ -99,7 +120,6 @@ public sealed class HostFixture : IAsyncLifetime
         BaseAddress = factory.ClientOptions.BaseAddress;
         // A plain client on the server's address, not the factory's in-memory handler.
         Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
@@ -141,24 +161,15 @@ public sealed class HostFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// Stores a workflow document as version 1 straight into SQLite, past the API's validation, as a workflow saved
-    /// before a rule it breaks existed (or whose agent was deleted since) is stored.
+    /// Stores a workflow document as version 1 through the host's workflow store, past the API's validation, as a
+    /// workflow saved before a rule it breaks existed (or whose agent was deleted since) is stored.
     /// </summary>
     public async Task StoreUncheckedAsync(string id, string json)
     {
-        const string WorkflowSql = "insert into workflows (id, version, document, created_at, updated_at) values ($id, 1, $document, $now, $now)";
-        const string VersionSql = "insert into workflow_versions (workflow_id, version, document, created_at) values ($id, 1, $document, $now)";
-        await using var connection = new SqliteConnection($"Data Source={DatabasePath}");
-        await connection.OpenAsync();
-        foreach (var sql in new[] { WorkflowSql, VersionSql })
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            command.Parameters.AddWithValue("$id", id);
-            command.Parameters.AddWithValue("$document", json);
-            command.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-            await command.ExecuteNonQueryAsync();
-        }
+        var document = WorkflowJson.Parse(json);
+        Assert.Equal(id, document.Id);
+        var stored = await Services.GetRequiredService<IWorkflowStore>().CreateAsync(document);
+        Assert.True(stored is not null, $"The workflow id {id} is taken.");
     }
 
     /// <summary>Posts <paramref name="text"/> as <paramref name="user"/> to a Playground channel (created if need be) and returns the bot's reply.</summary>

@@ -5,6 +5,7 @@ namespace ChatFlows.Bot.Tests;
 
 /// <summary>The test host itself: Kestrel on a loopback port, reached over a real socket.</summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class HostTests(HostFixture host)
 {
     [Fact]

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using ChatFlows.Core.Tests.Fixtures;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace ChatFlows.Bot.Tests;
 
@@ -78,8 +80,64 @@ public sealed class StartupFailureTests : IDisposable
 
         Assert.NotEqual(0, exitCode);
         Assert.Equal(
-            "chatflows: a setting is wrong: ChatFlows:Storage:Provider must be 'sqlite'; PostgreSQL is not available in this version. Fix it in appsettings.json, an environment variable or the command line.",
+            "chatflows: a setting is wrong: ChatFlows:Storage:Provider must be 'sqlite' or 'postgres'. Fix it in appsettings.json, an environment variable or the command line.",
             line);
+    }
+
+    [Fact]
+    public async Task Start_PostgresPortWithoutServer_PrintsOneLineNamingServerAndDatabaseWithoutThePassword()
+    {
+        using var nobody = new TcpListener(IPAddress.Loopback, 0);
+        nobody.Start();
+        var port = ((IPEndPoint)nobody.LocalEndpoint).Port;
+        nobody.Stop(); // nothing listens there any more
+
+        var (exitCode, line) = await StartAndFailAsync(Postgres($"Host=127.0.0.1;Port={port};Database=chatflows;Username=chatflows;Password=hunter2-never-shown"));
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Equal(
+            $"chatflows: the PostgreSQL server 127.0.0.1:{port} (database chatflows) cannot be reached (connection refused); start it, or set Host and Port in ChatFlows:Storage:ConnectionString to where it listens.",
+            line);
+    }
+
+    [Fact]
+    public async Task Start_PostgresDatabaseMissing_PrintsOneLineNamingTheDatabaseAndHowToCreateIt()
+    {
+        var server = new NpgsqlConnectionStringBuilder(await TestDatabases.CreatePostgresAsync()) { Database = "no_such_chatflows", Password = "hunter2-never-shown" };
+
+        var (exitCode, line) = await StartAndFailAsync(Postgres(server.ConnectionString));
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Equal(
+            $"chatflows: the PostgreSQL server {server.Host}:{server.Port} has no database no_such_chatflows; create it (e.g. createdb -h {server.Host} -p {server.Port} -U {server.Username} no_such_chatflows), or set Database in ChatFlows:Storage:ConnectionString to one that exists.",
+            line);
+    }
+
+    [Theory]
+    [InlineData("Data Source=./data/chatflows.db", "it has the key 'data source', which PostgreSQL does not know, or a value for it that is not valid")]
+    [InlineData("Host=db.internal;Username=chatflows;Password=hunter2-never-shown", "it names no Database")]
+    [InlineData(" ", null)]
+    public async Task Start_PostgresConnectionStringUnreadable_PrintsOneLineNamingTheSettingWithAnExample(string connectionString, string? problem)
+    {
+        var (exitCode, line) = await StartAndFailAsync(Postgres(connectionString));
+
+        Assert.NotEqual(0, exitCode);
+        var example = "e.g. 'Host=db.internal;Port=5432;Database=chatflows;Username=chatflows;Password=…'";
+        Assert.Equal(
+            problem is null
+                ? $"chatflows: a setting is wrong: ChatFlows:Storage:ConnectionString is empty; with ChatFlows:Storage:Provider 'postgres' set it to {example}. Fix it in appsettings.json, an environment variable or the command line."
+                : $"chatflows: a setting is wrong: ChatFlows:Storage:ConnectionString is not a PostgreSQL connection string ({problem}); with ChatFlows:Storage:Provider 'postgres' write it as {example}. Fix it in appsettings.json, an environment variable or the command line.",
+            line);
+    }
+
+    [Fact]
+    public async Task Start_SqliteProviderWithPostgresConnectionString_PrintsOneLineSuggestingTheProvider()
+    {
+        var (exitCode, line) = await StartAndFailAsync(Settings(("ChatFlows:Storage:ConnectionString", "Host=db.internal;Database=chatflows")));
+
+        Assert.NotEqual(0, exitCode);
+        Assert.StartsWith("chatflows: a setting is wrong: ChatFlows:Storage:ConnectionString is not a SQLite connection string (", line, StringComparison.Ordinal);
+        Assert.Contains("or set ChatFlows:Storage:Provider to 'postgres' for a PostgreSQL server.", line, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -109,6 +167,9 @@ public sealed class StartupFailureTests : IDisposable
         return settings;
     }
 
+    private Dictionary<string, string> Postgres(string connectionString) =>
+        Settings(("ChatFlows:Storage:Provider", "postgres"), ("ChatFlows:Storage:ConnectionString", connectionString));
+
     // The exit code and the one line printed to stderr (the test fails with everything printed when there is more).
     private async Task<(int ExitCode, string Line)> StartAndFailAsync(Dictionary<string, string> settings, string urls = "http://127.0.0.1:0")
     {
@@ -126,6 +187,7 @@ public sealed class StartupFailureTests : IDisposable
         var lines = host.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.True(lines.Length == 1, $"stderr is not one line:\n{host.Errors}\n--- all output:\n{host.Output}");
         Assert.DoesNotContain("   at ", host.Output, StringComparison.Ordinal); // no stack frame anywhere
+        Assert.DoesNotContain("hunter2", host.Output, StringComparison.Ordinal); // no password either
         return (exitCode, lines[0]);
     }
 }

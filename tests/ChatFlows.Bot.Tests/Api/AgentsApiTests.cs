@@ -5,6 +5,7 @@ namespace ChatFlows.Bot.Tests.Api;
 
 /// <summary>/api/agents over real HTTP: saving, validation, optimistic updates and refusing to delete an agent in use.</summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class AgentsApiTests(HostFixture host)
 {
     private static string Agent(string id, string extra = "") =>

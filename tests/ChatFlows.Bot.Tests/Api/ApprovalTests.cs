@@ -5,6 +5,7 @@ namespace ChatFlows.Bot.Tests.Api;
 
 /// <summary>Approval nodes over real HTTP: who may decide, a second click, and expiry.</summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class ApprovalTests(HostFixture host)
 {
     private static string Workflow(string id, string approvers, string? timeout = null, bool expiredEdge = false) => """

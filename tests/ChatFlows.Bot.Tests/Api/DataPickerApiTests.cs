@@ -9,6 +9,7 @@ namespace ChatFlows.Bot.Tests.Api;
 /// read, and a template or condition rendered in the run's sandbox, without ever revealing a secret.
 /// </summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class DataPickerApiTests(HostFixture host)
 {
     /// <summary>start → check (transform) → gate (condition) → after (transform) → done (end).</summary>

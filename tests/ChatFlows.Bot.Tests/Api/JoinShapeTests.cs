@@ -8,6 +8,7 @@ namespace ChatFlows.Bot.Tests.Api;
 /// meeting the branch it ruled out — run that node once from the command line, the API and the Playground.
 /// </summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class JoinShapeTests(HostFixture host)
 {
     private const string BothPorts = "both-ports-one-node.json";

@@ -4,6 +4,7 @@ namespace ChatFlows.Bot.Tests.Api;
 
 /// <summary><c>GET /api/node-kinds</c> over real HTTP: every kind the host runs, as the editor's palette and inspector show it.</summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class NodeKindsApiTests(HostFixture host)
 {
     [Fact]

@@ -5,6 +5,7 @@ namespace ChatFlows.Bot.Tests.Api;
 
 /// <summary>Runs over real HTTP: Play, the run detail, history, cancelling and the server-sent events.</summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class RunsApiTests(HostFixture host)
 {
     private const string BigOrder = """{"customer": "Ada", "quantity": 3, "price": 50}""";

@@ -2,12 +2,13 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
+using Dapper;
 
 namespace ChatFlows.Bot.Tests.Api;
 
 /// <summary>Secrets over real HTTP: write-only, encrypted at rest, usable as {{ secrets.NAME }} in credential fields only.</summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class SecretsApiTests(HostFixture host)
 {
     [Fact]
@@ -34,11 +35,9 @@ public sealed class SecretsApiTests(HostFixture host)
         using var response = await host.SendAsync(HttpMethod.Put, "/api/secrets/AT_REST", """{"value": "plain-text-never-on-disk"}""");
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
 
-        await using var connection = new SqliteConnection($"Data Source={host.DatabasePath};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
-        using var command = connection.CreateCommand();
-        command.CommandText = "select value from secrets where name = 'AT_REST'";
-        var stored = (string?)await command.ExecuteScalarAsync();
+        const string StoredSql = "select value from secrets where name = @Name";
+        await using var connection = await host.Database.OpenAsync();
+        var stored = await connection.ExecuteScalarAsync<string?>(StoredSql, new { Name = "AT_REST" });
         Assert.NotNull(stored);
         Assert.DoesNotContain("plain-text-never-on-disk", stored, StringComparison.Ordinal);
         Assert.DoesNotContain("plain-text-never-on-disk", Encoding.UTF8.GetString(Convert.FromBase64String(Base64(stored))), StringComparison.Ordinal);

@@ -5,6 +5,7 @@ namespace ChatFlows.Bot.Tests.Api;
 
 /// <summary>tool/subworkflow over the durable queue: results, failures, waiting children and the depth limit.</summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class SubworkflowTests(HostFixture host)
 {
     private const string Child = """

@@ -8,6 +8,7 @@ namespace ChatFlows.Bot.Tests.Api;
 /// before anyone runs it — and the need goes away once it is set.
 /// </summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class WorkflowSetupTests(HostFixture host)
 {
     [Fact]

@@ -5,6 +5,7 @@ namespace ChatFlows.Bot.Tests.Api;
 
 /// <summary><c>POST /api/workflows/{id}/tests</c> over the real host: saved and unsaved documents, and bad input.</summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class WorkflowTestsApiTests(HostFixture host)
 {
     private static string Workflow(string id, string expectedStatus) => """

@@ -5,6 +5,7 @@ namespace ChatFlows.Bot.Tests.Api;
 
 /// <summary><c>/api/workflows</c> over real HTTP: saving with versions and If-Match, validation, and bad input.</summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class WorkflowsApiTests(HostFixture host)
 {
     [Fact]

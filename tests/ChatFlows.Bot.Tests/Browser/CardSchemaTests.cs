@@ -12,6 +12,7 @@ namespace ChatFlows.Bot.Tests.Browser;
 /// (the copy the Playground serves) in real Chromium: none may raise an error or a warning.
 /// </summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class CardSchemaTests(HostFixture host, ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
     private static readonly DateTimeOffset At = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);

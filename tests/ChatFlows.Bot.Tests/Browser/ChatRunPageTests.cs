@@ -10,6 +10,7 @@ namespace ChatFlows.Bot.Tests.Browser;
 /// advances, the approval appears in the run's thread, and Approve / Reject go through the approval flow.
 /// </summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class ChatRunPageTests(HostFixture host, ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
     [Fact]

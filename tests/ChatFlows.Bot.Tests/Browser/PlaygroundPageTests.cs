@@ -9,6 +9,7 @@ namespace ChatFlows.Bot.Tests.Browser;
 
 /// <summary>The Playground page in real Chromium against the real host, as a person uses it.</summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class PlaygroundPageTests(HostFixture host, ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
     [Fact]

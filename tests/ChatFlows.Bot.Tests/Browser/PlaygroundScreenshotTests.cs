@@ -12,6 +12,7 @@ namespace ChatFlows.Bot.Tests.Browser;
 /// (e.g. to docs/ to refresh the committed copy).
 /// </summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed partial class PlaygroundScreenshotTests(HostFixture host, ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
     [Fact]

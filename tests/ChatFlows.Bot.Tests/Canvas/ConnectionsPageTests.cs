@@ -11,6 +11,7 @@ namespace ChatFlows.Bot.Tests.Canvas;
 /// the server's field problems at each field), picked in the editor's inspector and in the agent form.
 /// </summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class ConnectionsPageTests(HostFixture host, ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
     private const string ApiKey = "dash-key-6e1b90c4";

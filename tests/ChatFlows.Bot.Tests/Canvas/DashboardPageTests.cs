@@ -10,6 +10,7 @@ namespace ChatFlows.Bot.Tests.Canvas;
 
 /// <summary>The dashboard (<c>/</c>) in real Chromium against the real host: workflows and agents, as a person uses them.</summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class DashboardPageTests(HostFixture host, ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace ChatFlows.Bot.Tests.Canvas;
 /// with a real finished run.
 /// </summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class DataPickerEditorTests(HostFixture host, ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
     /// <summary>start → check (transform) → gate (condition, false) → say (message, skipped in the run).</summary>

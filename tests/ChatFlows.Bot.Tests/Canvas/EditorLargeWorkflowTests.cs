@@ -10,6 +10,7 @@ namespace ChatFlows.Bot.Tests.Canvas;
 
 /// <summary>The editor stays fast with a large workflow: 200 nodes load and draw within a second.</summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class EditorLargeWorkflowTests(HostFixture host, ChromiumFixture chromium, ITestOutputHelper output) : IClassFixture<ChromiumFixture>
 {
     // Measured in the page from its script starting to every node drawn; the issue asks for under a second.

@@ -9,6 +9,7 @@ namespace ChatFlows.Bot.Tests.Canvas;
 
 /// <summary>The workflow editor (<c>/workflows/{id}</c>) in real Chromium against the real host, as a person uses it.</summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class EditorPageTests(HostFixture host, ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
     [Fact]

@@ -4,6 +4,7 @@ namespace ChatFlows.Bot.Tests.Canvas;
 
 /// <summary><c>GET /api/schedules/preview</c>: the next fire times the editor shows under a schedule trigger's cron.</summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class EditorSchedulesApiTests(HostFixture host)
 {
     [Fact]

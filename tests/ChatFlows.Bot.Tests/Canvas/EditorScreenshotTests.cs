@@ -10,6 +10,7 @@ namespace ChatFlows.Bot.Tests.Canvas;
 /// when that is set (e.g. to docs/ to refresh the committed copies).
 /// </summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class EditorScreenshotTests(HostFixture host, ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
     [Fact]

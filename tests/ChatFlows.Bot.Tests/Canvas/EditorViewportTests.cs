@@ -12,6 +12,7 @@ namespace ChatFlows.Bot.Tests.Canvas;
 /// The palette and the forms come from the server's node kinds.
 /// </summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class EditorViewportTests(HostFixture host, ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
     [Fact]

@@ -5,6 +5,7 @@ namespace ChatFlows.Bot.Tests.Canvas;
 
 /// <summary>The editor's form for tool/github in real Chromium: it shows the fields of the chosen action only.</summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class GithubInspectorTests(HostFixture host, ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
     [Fact]

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using ChatFlows.Bot.Tests.Browser;
-using Microsoft.Data.Sqlite;
+using Dapper;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -12,6 +12,7 @@ namespace ChatFlows.Bot.Tests.Canvas;
 /// 1024 px wide window.
 /// </summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class NewcomerPagesTests(HostFixture host, ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
     [Fact]
@@ -169,12 +170,8 @@ public sealed class NewcomerPagesTests(HostFixture host, ChromiumFixture chromiu
 
     private async Task MoveRunAsync(string runId, DateTimeOffset at)
     {
-        await using var connection = new SqliteConnection($"Data Source={host.DatabasePath}");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "update runs set created_at = $at, started_at = $at, finished_at = $at + 1000 where id = $id";
-        command.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$id", runId);
-        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        const string MoveSql = "update runs set created_at = @At, started_at = @At, finished_at = @At + 1000 where id = @Id";
+        await using var connection = await host.Database.OpenAsync();
+        Assert.Equal(1, await connection.ExecuteAsync(MoveSql, new { At = at.ToUnixTimeMilliseconds(), Id = runId }));
     }
 }

@@ -5,6 +5,7 @@ namespace ChatFlows.Bot.Tests.Canvas;
 
 /// <summary>A node's name in the editor (README §Node names): edited in the inspector, drawn on the canvas, saved.</summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class NodeNameEditorTests(HostFixture host, ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace ChatFlows.Bot.Tests.Canvas;
 
 /// <summary>README §Test a node and §Replay a run in real Chromium against the real host, as a person uses them.</summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class NodeTestAndReplayPageTests(HostFixture host, ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
     /// <summary>play → fetch (a transform standing in for a call) → shape → done; fetch and shape have names.</summary>

@@ -9,6 +9,7 @@ namespace ChatFlows.Bot.Tests.Canvas;
 /// in <c>CHATFLOWS_SCREENSHOTS</c> when that is set (e.g. to docs/ to refresh the committed copy).
 /// </summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class RunPageScreenshotTests(HostFixture host, ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace ChatFlows.Bot.Tests.Canvas;
 
 /// <summary>The run history (<c>/runs</c>) and one run (<c>/runs/{id}</c>) in real Chromium against the real host.</summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class RunsPageTests(HostFixture host, ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
     /// <summary>Play → ok (an approval anyone may decide, so the run waits) → done.</summary>

@@ -7,6 +7,7 @@ namespace ChatFlows.Bot.Tests.Canvas;
 
 /// <summary>README §Templates: the gallery on "New workflow" in real Chromium against the real host, as a newcomer uses it.</summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class TemplateGalleryPageTests(HostFixture host, ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
     [Fact]

@@ -5,6 +5,7 @@ namespace ChatFlows.Bot.Tests.Canvas;
 
 /// <summary>The editor's forms for who may run a command and for timestamped webhooks, in real Chromium against the real host.</summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class TriggerAccessEditorTests(HostFixture host, ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
     [Fact]

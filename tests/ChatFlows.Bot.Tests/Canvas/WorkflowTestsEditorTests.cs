@@ -5,6 +5,7 @@ namespace ChatFlows.Bot.Tests.Canvas;
 
 /// <summary>The workflow's tests in the editor (README §Workflow tests): their status in the toolbar, the panel, re-runs.</summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class WorkflowTestsEditorTests(HostFixture host, ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
     private const string Passing = """{"name": "says the status", "mocks": {"fetch": {"output": {"status": 200}}}, "expect": {"outputs": {"say": {"text": "status 200"}}}}""";

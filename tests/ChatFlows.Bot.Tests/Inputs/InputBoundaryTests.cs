@@ -11,6 +11,7 @@ namespace ChatFlows.Bot.Tests.Inputs;
 /// and where, never a 500; and what it accepts, it can show again.
 /// </summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class InputBoundaryTests(HostFixture host)
 {
     private static string Document(string id, string name = "\"Checked\"", string config = "{\"kind\": \"manual\"}") => $$$"""

@@ -9,6 +9,7 @@ namespace ChatFlows.Bot.Tests.Playground;
 /// one workflow only.
 /// </summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class ChatPermissionTests(HostFixture host)
 {
     [Fact]

@@ -5,6 +5,7 @@ namespace ChatFlows.Bot.Tests.Playground;
 
 /// <summary>The Playground's HTTP API on the real host. Each test works in a channel of its own.</summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class PlaygroundApiTests(HostFixture host)
 {
     [Fact]

@@ -12,6 +12,7 @@ namespace ChatFlows.Bot.Tests.Playground;
 
 /// <summary>What runs post to the Playground, through the host's own <see cref="PlaygroundChannel"/>, read back over HTTP.</summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class PlaygroundChannelTests(HostFixture host)
 {
     private PlaygroundChannel Channel => host.Services.GetRequiredService<PlaygroundChannel>();

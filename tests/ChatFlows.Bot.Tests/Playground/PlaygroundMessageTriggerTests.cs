@@ -6,6 +6,7 @@ namespace ChatFlows.Bot.Tests.Playground;
 
 /// <summary>Plain Playground messages start workflows with a message trigger; the run answers in the message's thread.</summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class PlaygroundMessageTriggerTests(HostFixture host)
 {
     [Fact]

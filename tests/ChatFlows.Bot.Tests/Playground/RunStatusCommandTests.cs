@@ -7,6 +7,7 @@ namespace ChatFlows.Bot.Tests.Playground;
 /// the result as text; <c>/run status &lt;run&gt; json</c> gives the JSON.
 /// </summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class RunStatusCommandTests(HostFixture host)
 {
     private const string Workflow = """

@@ -9,6 +9,7 @@ namespace ChatFlows.Bot.Tests.Running;
 /// breaks existed is stored): every entry point says what to fix, with its path, and starts nothing.
 /// </summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class BrokenWorkflowTests(HostFixture host)
 {
     // A fax tool does not exist: the problem is at nodes/send/config/tool.

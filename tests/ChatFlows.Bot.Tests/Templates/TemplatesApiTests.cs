@@ -5,6 +5,7 @@ namespace ChatFlows.Bot.Tests.Templates;
 
 /// <summary>README §Templates: <c>GET /api/templates</c> and <c>GET /api/templates/{id}</c> on the real host.</summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class TemplatesApiTests(HostFixture host)
 {
     private static readonly string[] SettingKinds = ["secret", "connection", "model", "channel", "agent", "value"];

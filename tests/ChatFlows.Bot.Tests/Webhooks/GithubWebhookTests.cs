@@ -10,6 +10,7 @@ namespace ChatFlows.Bot.Tests.Webhooks;
 /// one run per delivery and workflow, and <c>POST /hooks/github</c> feeding several workflows.
 /// </summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class GithubWebhookTests(HostFixture host)
 {
     // docs.github.com, "Validating webhook deliveries": the published example of a secret, a payload and its signature.

@@ -8,6 +8,7 @@ namespace ChatFlows.Bot.Tests.Webhooks;
 
 /// <summary><c>POST /hooks/{workflowId}</c> over real HTTP: signatures, limits, and answers from respond nodes.</summary>
 [Collection(HostCollection.Name)]
+[Trait("Host", "shared")]
 public sealed class WebhookTests(HostFixture host)
 {
     private const string SecretReference = "{{ secrets." + HostFixture.HookSecretName + " }}";

@@ -6,7 +6,8 @@ using Npgsql;
 namespace ChatFlows.Core.Tests.Fixtures;
 
 /// <summary>
-/// A private PostgreSQL cluster for the tests (README §Tests): initdb and pg_ctl in a temporary folder, listening on
+/// A private PostgreSQL cluster for tests run without <c>./test.sh</c> (README §Tests), started at most once per test
+/// process by <see cref="TestDatabases"/>: initdb and pg_ctl in a temporary folder, listening on
 /// a free port on 127.0.0.1 with trust authentication and its socket in the same folder; stopped and deleted on
 /// dispose. As root, the server runs as the <c>postgres</c> system user, since PostgreSQL refuses to run as root.
 /// A server that cannot start fails the tests with what it logged; nothing is skipped.
@@ -15,7 +16,6 @@ public sealed class PostgresServer : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private readonly string _folder = Directory.CreateTempSubdirectory("chatflows-pg-").FullName;
-    private int _databases;
 
     /// <summary>The port the server listens on.</summary>
     public int Port { get; private set; }
@@ -34,7 +34,7 @@ public sealed class PostgresServer : IAsyncLifetime
         if (Environment.UserName == "root") await RunAsync("chown", ["-R", "postgres", _folder]);
         await RunAsServerAsync(Path.Combine(bin, "initdb"), ["-D", Data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"]);
         Port = FreePort();
-        var options = $"-p {Port} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+        var options = $"-p {Port} -k {_folder} -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
         try
         {
             await RunAsServerAsync(Path.Combine(bin, "pg_ctl"), ["-D", Data, "-l", Log, "-o", options, "-w", "-t", "60", "start"]);
@@ -44,17 +44,6 @@ public sealed class PostgresServer : IAsyncLifetime
             var log = File.Exists(Log) ? await File.ReadAllTextAsync(Log) : "(no log)";
             throw new InvalidOperationException($"PostgreSQL did not start on 127.0.0.1:{Port}: {ex.Message}\nServer log:\n{log}", ex);
         }
-    }
-
-    /// <summary>Creates an empty database of its own for one test and returns its connection string.</summary>
-    public async Task<string> CreateDatabaseAsync()
-    {
-        var name = $"test_{Interlocked.Increment(ref _databases)}";
-        await using var admin = new NpgsqlConnection(AdminConnectionString);
-        await admin.OpenAsync();
-        await using var create = new NpgsqlCommand($"create database {name}", admin);
-        await create.ExecuteNonQueryAsync();
-        return $"Host=127.0.0.1;Port={Port};Username=postgres;Database={name}";
     }
 
     /// <inheritdoc />

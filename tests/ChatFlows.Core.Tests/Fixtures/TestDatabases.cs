@@ -1,3 +1,4 @@
+using ChatFlows.Core.Storage;
 using Npgsql;
 
 namespace ChatFlows.Core.Tests.Fixtures;
@@ -12,7 +13,21 @@ public static class TestDatabases
     /// <summary>The variable <c>./test.sh</c> sets to the connection string of its PostgreSQL server.</summary>
     public const string PostgresVariable = "CHATFLOWS_TEST_POSTGRES";
 
+    /// <summary>
+    /// The variable that runs the shared-host suite on PostgreSQL: <c>postgres</c> (as the second pass of
+    /// <c>./test.sh</c> sets it) or <c>sqlite</c> (the default, also when unset).
+    /// </summary>
+    public const string HostStorageVariable = "CHATFLOWS_TEST_STORAGE";
+
     private static readonly Lazy<Task<string>> Admin = new(StartAsync);
+
+    /// <summary>The provider the shared test host stores in, from <see cref="HostStorageVariable"/>; a value that is neither fails the tests.</summary>
+    public static StorageProvider HostStorage => Environment.GetEnvironmentVariable(HostStorageVariable) switch
+    {
+        null or "" or "sqlite" => StorageProvider.Sqlite,
+        "postgres" => StorageProvider.Postgres,
+        var other => throw new InvalidOperationException($"{HostStorageVariable} must be 'sqlite' or 'postgres', not '{other}'."),
+    };
 
     /// <summary>Creates an empty PostgreSQL database and returns its connection string.</summary>
     public static async Task<string> CreatePostgresAsync()
@@ -27,6 +42,8 @@ public static class TestDatabases
         }
         admin.Database = name;
         admin.Pooling = true;
+        // Suites create hundreds of databases on one server: a pool whose test has ended gives its connections back soon.
+        admin.ConnectionIdleLifetime = 15;
         return admin.ConnectionString;
     }
 

@@ -5,14 +5,12 @@ using ChatFlows.Core.Documents;
 using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Sql;
-using ChatFlows.Core.Tests.Fixtures;
 using ChatFlows.Core.Tests.Running;
 
 namespace ChatFlows.Core.Tests.Sql;
 
 /// <summary><c>tool/sql</c> run by the engine against real SQLite files and a real PostgreSQL 15 server.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class SqlNodeTests(PostgresServer postgres) : IAsyncLifetime
+public sealed class SqlNodeTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly SqliteTestFolder _folder = new();
@@ -29,7 +27,7 @@ public sealed class SqlNodeTests(PostgresServer postgres) : IAsyncLifetime
 
     public static TheoryData<string> Providers => [SqlDatabases.Sqlite, SqlDatabases.Postgres];
 
-    private Task<SqlTestDatabase> DatabaseAsync(string provider) => SqlTestDatabase.CreateAsync(provider, _folder, postgres);
+    private Task<SqlTestDatabase> DatabaseAsync(string provider) => SqlTestDatabase.CreateAsync(provider, _folder);
 
     private WorkflowEngine Engine(params Connection[] connections) => new(
         NodeRegistry.CreateDefault(new BuiltInNodeOptions { Connections = new ConnectionRegistry(connections), Databases = _databases }), _store, TimeProvider.System);

@@ -4,13 +4,11 @@ using ChatFlows.Core.Connections;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Sql;
 using ChatFlows.Core.Tests.Agents;
-using ChatFlows.Core.Tests.Fixtures;
 
 namespace ChatFlows.Core.Tests.Sql;
 
 /// <summary>The agent tool <c>sql_query</c>, called by an agent node through a fake model server, on SQLite and PostgreSQL.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class SqlQueryToolTests(PostgresServer postgres) : IAsyncLifetime
+public sealed class SqlQueryToolTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly SqliteTestFolder _folder = new();
@@ -44,7 +42,7 @@ public sealed class SqlQueryToolTests(PostgresServer postgres) : IAsyncLifetime
     [MemberData(nameof(Providers))]
     public async Task StartAsync_AgentQueriesManyRows_GetsTheFirst200AndTruncated(string provider)
     {
-        var database = await SqlTestDatabase.CreateAsync(provider, _folder, postgres);
+        var database = await SqlTestDatabase.CreateAsync(provider, _folder);
         await database.SeedOrdersAsync(rows: 201);
 
         var run = await AgentQueriesAsync(database, new { connection = "orders-db", query = "select id, customer from orders where id >= @from order by id", parameters = new { from = 1 } }, "orders-db");
@@ -62,7 +60,7 @@ public sealed class SqlQueryToolTests(PostgresServer postgres) : IAsyncLifetime
     [MemberData(nameof(Providers))]
     public async Task StartAsync_AgentTriesToInsertOnAWritableConnection_IsRefusedAndNothingIsWritten(string provider)
     {
-        var database = await SqlTestDatabase.CreateAsync(provider, _folder, postgres);
+        var database = await SqlTestDatabase.CreateAsync(provider, _folder);
         await database.SeedOrdersAsync();
 
         var run = await AgentQueriesAsync(database, new { connection = "orders-db", query = "insert into orders (id, customer) values (9, 'agent') returning id" }, "orders-db");
@@ -78,7 +76,7 @@ public sealed class SqlQueryToolTests(PostgresServer postgres) : IAsyncLifetime
     [MemberData(nameof(Providers))]
     public async Task StartAsync_AgentEndsTheReadOnlyTransactionWithASecondStatement_IsRefusedAndNothingIsWritten(string provider)
     {
-        var database = await SqlTestDatabase.CreateAsync(provider, _folder, postgres);
+        var database = await SqlTestDatabase.CreateAsync(provider, _folder);
         await database.SeedOrdersAsync();
 
         var run = await AgentQueriesAsync(database, new { connection = "orders-db", query = "commit; insert into orders (id, customer) values (9, 'agent')" }, "orders-db");
@@ -91,7 +89,7 @@ public sealed class SqlQueryToolTests(PostgresServer postgres) : IAsyncLifetime
     [Fact]
     public async Task StartAsync_AgentWithoutTheConnectionInItsList_IsRefused()
     {
-        var database = await SqlTestDatabase.CreateAsync(SqlDatabases.Sqlite, _folder, postgres);
+        var database = await SqlTestDatabase.CreateAsync(SqlDatabases.Sqlite, _folder);
         await database.SeedOrdersAsync();
 
         var run = await AgentQueriesAsync(database, new { connection = "orders-db", query = "select * from orders" });

@@ -15,10 +15,10 @@ internal sealed class SqlTestDatabase(string provider, string connectionString)
 
     public string ConnectionString { get; } = connectionString;
 
-    public static async Task<SqlTestDatabase> CreateAsync(string provider, SqliteTestFolder folder, PostgresServer postgres) => provider switch
+    public static async Task<SqlTestDatabase> CreateAsync(string provider, SqliteTestFolder folder) => provider switch
     {
         SqlDatabases.Sqlite => new SqlTestDatabase(provider, folder.ConnectionString($"{Guid.NewGuid():N}.db")),
-        _ => new SqlTestDatabase(provider, await postgres.CreateDatabaseAsync()),
+        _ => new SqlTestDatabase(provider, await TestDatabases.CreatePostgresAsync()),
     };
 
     /// <summary>A database connection to this database, for workflow <c>test</c> (or every workflow).</summary>
