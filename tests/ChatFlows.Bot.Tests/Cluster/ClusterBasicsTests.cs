@@ -73,13 +73,13 @@ public sealed partial class ClusterBasicsTests
         Assert.Single(cluster.Slack.CardsOf(chatRun), k => k.Kind == "progress");
     }
 
-    private static async Task<string?> AfterOfAsync(ClusterInstance through, string runId)
+    private static async Task<string?> AfterOfAsync(ClusterMember through, string runId)
     {
         var run = await WaitEndedAsync(through, runId);
         return run.GetProperty("data").TryGetProperty("after", out var after) ? after.GetString() : null;
     }
 
-    private static async Task<JsonElement> WaitEndedAsync(ClusterInstance through, string runId)
+    private static async Task<JsonElement> WaitEndedAsync(ClusterMember through, string runId)
     {
         var clock = Stopwatch.StartNew();
         while (true)

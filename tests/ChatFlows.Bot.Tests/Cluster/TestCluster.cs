@@ -22,7 +22,7 @@ internal sealed class TestCluster : IAsyncDisposable
 
     private static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(90);
 
-    private TestCluster(string connectionString, FakeSlackApi slack, WitnessServer witness, IReadOnlyList<ClusterInstance> instances)
+    private TestCluster(string connectionString, FakeSlackApi slack, WitnessServer witness, IReadOnlyList<ClusterMember> instances)
     {
         ConnectionString = connectionString;
         Slack = slack;
@@ -38,12 +38,12 @@ internal sealed class TestCluster : IAsyncDisposable
     public WitnessServer Witness { get; }
 
     /// <summary>The instances, A, B, C… in order.</summary>
-    public IReadOnlyList<ClusterInstance> Instances { get; }
+    public IReadOnlyList<ClusterMember> Instances { get; }
 
     /// <summary>The instances that are neither killed nor stopped.</summary>
-    public IReadOnlyList<ClusterInstance> Live => Instances.Where(i => i.IsAlive && !i.IsStopped).ToArray();
+    public IReadOnlyList<ClusterMember> Live => Instances.Where(i => i.IsAlive && !i.IsStopped).ToArray();
 
-    public ClusterInstance this[string name] => Instances.Single(i => i.Name == name);
+    public ClusterMember this[string name] => Instances.Single(i => i.Name == name);
 
     /// <summary>
     /// Starts <paramref name="count"/> instances at once on a new empty database (they migrate it together) and waits
@@ -54,7 +54,7 @@ internal sealed class TestCluster : IAsyncDisposable
         var connectionString = await TestDatabases.CreatePostgresAsync();
         var slack = await FakeSlackApi.StartAsync();
         var witness = await WitnessServer.StartAsync();
-        var instances = new List<ClusterInstance>();
+        var instances = new List<ClusterMember>();
         try
         {
             for (var i = 0; i < count; i++)
@@ -62,7 +62,7 @@ internal sealed class TestCluster : IAsyncDisposable
                 var name = ((char)('A' + i)).ToString();
                 var settings = Settings(name, connectionString, slack, witness);
                 foreach (var (key, value) in overrides ?? new Dictionary<string, string>()) settings[key] = value;
-                instances.Add(ClusterInstance.Start(name, settings));
+                instances.Add(ClusterMember.Start(name, settings));
             }
             await Task.WhenAll(instances.Select(i => i.WaitReadyAsync(StartPatience)));
             return new TestCluster(connectionString, slack, witness, instances);
@@ -80,14 +80,14 @@ internal sealed class TestCluster : IAsyncDisposable
     public string Output => string.Join("\n", Instances.Select(i => $"--- instance {i.Name} ---\n{Tail(i.Output)}"));
 
     /// <summary>Saves a workflow through <paramref name="through"/>.</summary>
-    public static async Task CreateWorkflowAsync(ClusterInstance through, string json)
+    public static async Task CreateWorkflowAsync(ClusterMember through, string json)
     {
         using var response = await through.Client.PostAsync("api/workflows", HostFixture.Json(json));
         Assert.True(response.IsSuccessStatusCode, $"Saving a workflow on {through.Name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
     /// <summary>Starts a run with the runs API of <paramref name="through"/>; its id.</summary>
-    public static async Task<string> StartRunAsync(ClusterInstance through, string workflowId, string payload = "{}")
+    public static async Task<string> StartRunAsync(ClusterMember through, string workflowId, string payload = "{}")
     {
         using var response = await through.Client.PostAsync($"api/workflows/{workflowId}/runs", HostFixture.Json(payload));
         var body = await response.Content.ReadAsStringAsync();
@@ -96,14 +96,14 @@ internal sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>Approves the waiting approval <paramref name="nodeId"/> of a run with the runs API of <paramref name="through"/>.</summary>
-    public static async Task<HttpStatusCode> ApproveAsync(ClusterInstance through, string runId, string nodeId)
+    public static async Task<HttpStatusCode> ApproveAsync(ClusterMember through, string runId, string nodeId)
     {
         using var response = await through.Client.PostAsync($"api/runs/{runId}/decisions", HostFixture.Json($$"""{"decision": "approve", "nodeId": "{{nodeId}}"}"""));
         return response.StatusCode;
     }
 
     /// <summary>Every run of a workflow (all pages), as the runs API of <paramref name="through"/> lists them.</summary>
-    public static async Task<IReadOnlyList<JsonElement>> ListRunsAsync(ClusterInstance through, string workflowId, string? status = null)
+    public static async Task<IReadOnlyList<JsonElement>> ListRunsAsync(ClusterMember through, string workflowId, string? status = null)
     {
         var runs = new List<JsonElement>();
         string? before = null;
@@ -119,11 +119,11 @@ internal sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>A run with every node, as the runs API of <paramref name="through"/> shows it.</summary>
-    public static async Task<JsonElement> GetRunAsync(ClusterInstance through, string runId) =>
+    public static async Task<JsonElement> GetRunAsync(ClusterMember through, string runId) =>
         JsonElement.Parse(await through.Client.GetStringAsync($"api/runs/{runId}"));
 
     /// <summary>Reads a run's server-sent events from <paramref name="through"/> until the server ends the stream.</summary>
-    public static async Task<IReadOnlyList<ServerSentEvent>> ReadEventsAsync(ClusterInstance through, string runId, TimeSpan patience)
+    public static async Task<IReadOnlyList<ServerSentEvent>> ReadEventsAsync(ClusterMember through, string runId, TimeSpan patience)
     {
         using var timeout = new CancellationTokenSource(patience);
         using var response = await through.Client.GetAsync($"api/runs/{runId}/events", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
@@ -148,7 +148,7 @@ internal sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>A <c>/run</c> slash command sent to <paramref name="through"/>, signed as Slack signs it.</summary>
-    public Task<HttpResponseMessage> SlashCommandAsync(ClusterInstance through, string text, string user, string channel, string responseId) =>
+    public Task<HttpResponseMessage> SlashCommandAsync(ClusterMember through, string text, string user, string channel, string responseId) =>
         PostSignedAsync(through, "slack/commands", Form(new()
         {
             ["token"] = "legacy-token",
@@ -163,7 +163,7 @@ internal sealed class TestCluster : IAsyncDisposable
         }));
 
     /// <summary>A click on a Block Kit button, sent to <paramref name="through"/> as Slack sends it.</summary>
-    public Task<HttpResponseMessage> ClickAsync(ClusterInstance through, string user, string channel, string messageTs, string actionId, string value, string responseId)
+    public Task<HttpResponseMessage> ClickAsync(ClusterMember through, string user, string channel, string messageTs, string actionId, string value, string responseId)
     {
         var payload = JsonSerializer.Serialize(new
         {
@@ -209,7 +209,7 @@ internal sealed class TestCluster : IAsyncDisposable
         ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
     };
 
-    private static async Task<HttpResponseMessage> PostSignedAsync(ClusterInstance through, string path, string body)
+    private static async Task<HttpResponseMessage> PostSignedAsync(ClusterMember through, string path, string body)
     {
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8) };

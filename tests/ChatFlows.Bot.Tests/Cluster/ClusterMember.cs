@@ -10,11 +10,11 @@ namespace ChatFlows.Bot.Tests.Cluster;
 /// kill outright (SIGKILL), stop (SIGSTOP: the process is frozen, its sockets and leases untouched, as a machine that
 /// pauses for a long garbage collection or a hypervisor stall) and let go on (SIGCONT).
 /// </summary>
-internal sealed class ClusterInstance : IDisposable
+internal sealed class ClusterMember : IDisposable
 {
     private readonly HostProcess _process;
 
-    private ClusterInstance(string name, string folder, HostProcess process, Uri baseAddress)
+    private ClusterMember(string name, string folder, HostProcess process, Uri baseAddress)
     {
         Name = name;
         Folder = folder;
@@ -44,12 +44,12 @@ internal sealed class ClusterInstance : IDisposable
     public string Output => _process.Output;
 
     /// <summary>Starts the process with the given settings on a free loopback port; it answers once <see cref="WaitReadyAsync"/> returns.</summary>
-    public static ClusterInstance Start(string name, IReadOnlyDictionary<string, string> settings)
+    public static ClusterMember Start(string name, IReadOnlyDictionary<string, string> settings)
     {
         var folder = Directory.CreateTempSubdirectory($"chatflows-cluster-{name}-").FullName;
         var port = FreePort();
         var process = HostProcess.Start(folder, settings, $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
-        return new ClusterInstance(name, folder, process, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/"));
+        return new ClusterMember(name, folder, process, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/"));
     }
 
     /// <summary>Waits until <c>/readyz</c> answers 200 (the database answers and the schema is migrated).</summary>
