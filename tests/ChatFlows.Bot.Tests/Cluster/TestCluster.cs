@@ -83,7 +83,7 @@ internal sealed class TestCluster : IAsyncDisposable
     public static async Task CreateWorkflowAsync(ClusterMember through, string json)
     {
         using var response = await through.Client.PostAsync("api/workflows", HostFixture.Json(json));
-        Assert.True(response.IsSuccessStatusCode, $"Saving a workflow on {through.Name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        Assert.True(response.IsSuccessStatusCode, $"Saving a workflow on {through.Name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}\n{through.Name} printed:\n{Tail(through.Output)}");
     }
 
     /// <summary>Starts a run with the runs API of <paramref name="through"/>; its id.</summary>
@@ -91,7 +91,7 @@ internal sealed class TestCluster : IAsyncDisposable
     {
         using var response = await through.Client.PostAsync($"api/workflows/{workflowId}/runs", HostFixture.Json(payload));
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"Starting {workflowId} on {through.Name}: {(int)response.StatusCode} {body}");
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"Starting {workflowId} on {through.Name}: {(int)response.StatusCode} {body}\n{through.Name} printed:\n{Tail(through.Output)}");
         return JsonElement.Parse(body).GetProperty("runId").GetString()!;
     }
 
