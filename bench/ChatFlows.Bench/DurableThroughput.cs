@@ -5,12 +5,14 @@ using ChatFlows.Core.Documents;
 using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Storage;
+using ChatFlows.Core.Storage.Postgres;
+using ChatFlows.Core.Storage.Relational;
 
 namespace ChatFlows.Bench;
 
 /// <summary>
-/// Durable throughput: runs of the 10-node chain through the production path (queue, worker, engine, SQLite
-/// journal in a file), with a bounded number of runs in flight. A run counts once its final state is committed.
+/// Durable throughput: runs of the 10-node chain through the production path (queue, worker, engine, journal in a
+/// SQLite file or, with <c>--postgres</c>, a PostgreSQL database), with a bounded number of runs in flight. A run counts once its final state is committed.
 /// </summary>
 internal static class DurableThroughput
 {
@@ -19,22 +21,26 @@ internal static class DurableThroughput
         var runs = IntOption(args, "--runs", 20_000);
         var inFlight = IntOption(args, "--in-flight", 256);
         var folder = Path.Combine(Path.GetTempPath(), "chatflows-bench", Guid.NewGuid().ToString("N"));
-        var database = new SqliteDatabase($"Data Source={Path.Combine(folder, "chatflows.db")}");
+        // --postgres "Host=…;Database=…" measures the same path on an empty PostgreSQL database instead of a SQLite file.
+        var postgres = StringOption(args, "--postgres");
+        StoreDatabase database = postgres is null
+            ? new SqliteDatabase($"Data Source={Path.Combine(folder, "chatflows.db")}")
+            : new PostgresDatabase(postgres);
         database.Migrate();
 
         var time = TimeProvider.System;
         var registry = NodeRegistry.CreateDefault().Add(new NodeKind(NodeTypes.Tool, "noop", _ => NoopHandler.Instance));
-        var workflows = new SqliteWorkflowStore(database, time);
-        var saved = await workflows.CreateAsync(EngineOverheadBenchmarks.Linear("linear10", () => new JsonObject { ["tool"] = "noop" }));
+        IWorkflowStore workflows = database is PostgresDatabase pg ? new PostgresWorkflowStore(pg, time) : new SqliteWorkflowStore((SqliteDatabase)database, time);
+        var saved = await workflows.CreateAsync(EngineOverheadBenchmarks.Linear($"linear10-{Guid.NewGuid():N}", () => new JsonObject { ["tool"] = "noop" }));
         var plan = WorkflowPlan.Compile(saved!.Document, registry);
-        await using var store = new SqliteRunStore(database, time);
+        await using RelationalRunStore store = database is PostgresDatabase pgRuns ? new PostgresRunStore(pgRuns, time) : new SqliteRunStore((SqliteDatabase)database, time);
         var engine = new WorkflowEngine(registry, store, time);
         var queue = new RunQueue(store, time, new RunWorkerOptions { Concurrency = inFlight });
         var worker = new RunWorker(queue, store, new WorkflowPlans(workflows, registry), engine, time);
         using var stop = new CancellationTokenSource();
         var working = worker.ExecuteAsync(stop.Token);
 
-        Console.WriteLine($"Durable throughput: linear10 (trigger + 10 nodes), SQLite file {database.FilePath}, {inFlight} runs in flight");
+        Console.WriteLine($"Durable throughput: linear10 (trigger + 10 nodes), {database.Description}, {inFlight} runs in flight");
         await DriveAsync(queue, plan, Math.Min(2_000, runs), inFlight, "warm-up");
         var (nodeWrites, rows, commits) = (store.NodeWrites, store.RowsWritten, store.Commits);
         var clock = Stopwatch.StartNew();
@@ -53,7 +59,7 @@ internal static class DurableThroughput
         await stop.CancelAsync();
         await working;
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(folder, recursive: true);
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         return failed == 0 ? 0 : 1;
     }
 
@@ -80,6 +86,12 @@ internal static class DurableThroughput
         Console.Write($"\r{label}: {runs:N0} of {runs:N0} runs");
         Console.WriteLine();
         return failed;
+    }
+
+    private static string? StringOption(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 
     private static int IntOption(string[] args, string name, int fallback)

@@ -25,23 +25,35 @@ public abstract partial class RelationalRunStore
     {
         private readonly Dictionary<JournalSql, DbCommand> _prepared = [];
         private readonly List<(JournalSql Sql, Write? Fence, object?[] Values)> _steps = [];
+        private readonly bool _batches = connection.CanCreateBatch;
+        private readonly List<Write> _refused = [];
         private DbTransaction? _transaction;
+        private int _rows;
 
         public void Begin(DbTransaction transaction)
         {
             _transaction = transaction;
             _steps.Clear();
+            _refused.Clear();
+            _rows = 0;
         }
 
-        /// <summary>Queues a statement; when <paramref name="fence"/> is given and it changes no row, that write was refused.</summary>
-        public void Add(JournalSql sql, Write? fence, params object?[] values) => _steps.Add((sql, fence, values));
+        /// <summary>
+        /// Runs a statement, or queues it for the batch; when <paramref name="fence"/> is given and the statement changes
+        /// no row, that write was refused.
+        /// </summary>
+        public void Add(JournalSql sql, Write? fence, params object?[] values)
+        {
+            if (_batches) _steps.Add((sql, fence, values));
+            else Run(sql, fence, values);
+        }
 
-        /// <summary>Runs the queued statements; returns the rows they changed and the fenced writes that changed none.</summary>
+        /// <summary>Runs what is queued; returns the rows the commit changed and the fenced writes that changed none.</summary>
         public int Execute(out List<Write> refused)
         {
-            refused = [];
-            if (_steps.Count == 0) return 0;
-            return connection.CanCreateBatch ? ExecuteBatch(refused) : ExecutePrepared(refused);
+            if (_steps.Count > 0) ExecuteBatch();
+            refused = _refused;
+            return _rows;
         }
 
         public void Dispose()
@@ -49,7 +61,7 @@ public abstract partial class RelationalRunStore
             foreach (var command in _prepared.Values) command.Dispose();
         }
 
-        private int ExecuteBatch(List<Write> refused)
+        private void ExecuteBatch()
         {
             using var batch = connection.CreateBatch();
             batch.Transaction = _transaction;
@@ -68,29 +80,22 @@ public abstract partial class RelationalRunStore
                 batch.BatchCommands.Add(command);
             }
             batch.ExecuteNonQuery();
-            var rows = 0;
             for (var i = 0; i < _steps.Count; i++)
             {
                 var changed = batch.BatchCommands[i].RecordsAffected;
-                rows += changed;
-                if (changed == 0 && _steps[i].Fence is { } fence) refused.Add(fence);
+                _rows += changed;
+                if (changed == 0 && _steps[i].Fence is { } fence) _refused.Add(fence);
             }
-            return rows;
         }
 
-        private int ExecutePrepared(List<Write> refused)
+        private void Run(JournalSql sql, Write? fence, object?[] values)
         {
-            var rows = 0;
-            foreach (var (sql, fence, values) in _steps)
-            {
-                var command = Prepared(sql);
-                command.Transaction = _transaction;
-                for (var i = 0; i < values.Length; i++) command.Parameters[i].Value = values[i] ?? DBNull.Value;
-                var changed = command.ExecuteNonQuery();
-                rows += changed;
-                if (changed == 0 && fence is not null) refused.Add(fence);
-            }
-            return rows;
+            var command = Prepared(sql);
+            command.Transaction = _transaction;
+            for (var i = 0; i < values.Length; i++) command.Parameters[i].Value = values[i] ?? DBNull.Value;
+            var changed = command.ExecuteNonQuery();
+            _rows += changed;
+            if (changed == 0 && fence is not null) _refused.Add(fence);
         }
 
         private DbCommand Prepared(JournalSql sql)
