@@ -46,6 +46,23 @@ public sealed class ClusterHostTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PlaygroundEvents_MessageTooLargeForANotice_ShowsWholeOnAPageServedByA()
+    {
+        var a = await StartAsync("a");
+        var b = await StartAsync("b");
+        await b.SendAsync(HttpMethod.Post, "/playground/api/channels", """{"name": "long"}""", HttpStatusCode.Created);
+        // 4,000 characters of two bytes each: over a notice's limit, so the other instance reads it back.
+        var text = new string('é', 4000);
+
+        var events = await a.ReadEventsAsync(
+            "/playground/api/events",
+            () => b.SendAsync(HttpMethod.Post, "/playground/api/channels/long/messages", JsonSerializer.Serialize(new { user = "ada", text }), HttpStatusCode.Created),
+            e => e.Type == "message.created");
+
+        Assert.Equal(text, Assert.Single(events).Data.GetProperty("text").GetString());
+    }
+
+    [Fact]
     public async Task RunEvents_DecidedOnAWhileTheRunWaitsOnB_BResumesItAndAsStreamSeesItEnd()
     {
         var a = await StartAsync("a", executesRuns: false);
