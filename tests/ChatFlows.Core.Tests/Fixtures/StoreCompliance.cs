@@ -42,7 +42,7 @@ public abstract class StoreCompliance(StorageProvider provider) : IAsyncLifetime
         foreach (var area in Areas) Database.Migrate(area);
     }
 
-    /// <summary>The same database opened again, with a pool of its own: what a second instance sees.</summary>
+    /// <summary>A second <see cref="StoreDatabase"/> over the same database (on PostgreSQL with a pool of its own): what a second instance sees.</summary>
     protected Task<StoreDatabase> SecondInstanceAsync() => Task.FromResult(Open());
 
     /// <inheritdoc />
