@@ -22,12 +22,19 @@ internal static partial class StartupFailure
     // The host's own "Hosting failed to start" error carries the whole stack trace; the one line replaces it.
     private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
 
+    // The bus between instances starts listening on PostgreSQL as soon as it exists, before the schema is migrated: a
+    // server that cannot be reached shows there first, as a warning with its stack trace, then as the one line.
+    private const string ClusterCategory = "ChatFlows.Core.Cluster";
+
     /// <summary>
     /// Keeps the generic host's start-up errors out of the console until the host has started, so that a failed start
     /// shows only <see cref="Describe"/>'s line; after the start every error is logged as usual.
     /// </summary>
-    public static void QuietUntilStarted(WebApplicationBuilder builder, Func<bool> started) =>
+    public static void QuietUntilStarted(WebApplicationBuilder builder, Func<bool> started)
+    {
         builder.Logging.AddFilter(HostCategory, level => level >= LogLevel.Information && (level < LogLevel.Error || started()));
+        builder.Logging.AddFilter(ClusterCategory, level => level >= LogLevel.Information && (level < LogLevel.Warning || started()));
+    }
 
     /// <summary>
     /// The storage settings the host starts with, read before it runs: a host that failed to start has disposed of
