@@ -26,6 +26,12 @@ internal sealed class HostProcess : IDisposable
         process.BeginErrorReadLine();
     }
 
+    /// <summary>The process id, for signals a test sends it (SIGSTOP, SIGCONT).</summary>
+    public int Id => _process.Id;
+
+    /// <summary>True once the process has ended (it failed to start, or was killed).</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>What the host printed so far, for failure messages.</summary>
     public string Output
     {
