@@ -16,7 +16,7 @@ namespace ChatFlows.Bot.Chat;
 /// reason. A card whose earlier attempt may have posted it (after a crash or a lost answer) is first looked for on
 /// the platform, so it is not posted twice. On start-up every pending card is resumed. Several instances sweep one
 /// outbox (README §Running several instances): each attempt is claimed in the store first, and a card another
-/// instance attempted lately is left to it unless that instance stays silent for <see cref="TakeoverAfter"/>.
+/// instance attempted lately is left to it unless that instance stays silent for <see cref="ChatOptions.CardTakeoverAfter"/>.
 /// </summary>
 public sealed partial class ChatCardPoster(
     IChatCardStore cards, IRunStore runs, IWorkflowStore workflows, ChatChannels channels, ChatCardThreads threads, ChatRetryPolicy retry, ChatCardSignals signals,
@@ -27,12 +27,6 @@ public sealed partial class ChatCardPoster(
 
     /// <summary>How long a card whose run does not exist is kept (its run was being queued); then it is dropped.</summary>
     public static readonly TimeSpan OrphanGrace = TimeSpan.FromMinutes(1);
-
-    /// <summary>
-    /// How long after another instance's last attempt at a card this instance may take it over (that instance died):
-    /// longer than any wait between two attempts of one poster.
-    /// </summary>
-    public static readonly TimeSpan TakeoverAfter = TimeSpan.FromMinutes(2);
 
     // The cards being posted now, so a sweep does not start a second poster for one.
     private readonly ConcurrentDictionary<string, Task> _posting = new(StringComparer.Ordinal);
@@ -62,7 +56,7 @@ public sealed partial class ChatCardPoster(
             var key = $"{card.RunId}/{card.Kind}/{card.NodeId}";
             if (_posting.ContainsKey(key)) continue;
             // Alone, a card attempted before is this instance's own from before a restart: resumed at once.
-            if (cluster.IsShared && card.AttemptedAt is { } attempted && time.GetUtcNow() - attempted < TakeoverAfter) continue;
+            if (cluster.IsShared && card.AttemptedAt is { } attempted && time.GetUtcNow() - attempted < retry.CardTakeoverAfter) continue;
             var task = Task.Run(() => PostAsync(card, ct), CancellationToken.None);
             if (!_posting.TryAdd(key, task)) continue;
             _ = task.ContinueWith(_ => _posting.TryRemove(key, out var _), TaskScheduler.Default);

@@ -23,6 +23,14 @@ public sealed class ChatOptions
     public TimeSpan CardPostTimeout { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
+    /// With several instances (README §Running several instances): how long after another instance's last attempt at
+    /// posting a card this instance may take the card over, that instance having died. Longer than any one call to the
+    /// platform and any wait between two tries of one poster, or a slow post could be made twice.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "ChatFlows:Chat:CardTakeoverAfter must be between 00:00:01 and 01:00:00.")]
+    public TimeSpan CardTakeoverAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
     /// How long a message a run posts (<c>output/message</c>) keeps being tried while the platform fails or asks to
     /// wait, before its node fails (and may be retried by the node's retry policy).
     /// </summary>

@@ -66,4 +66,7 @@ public sealed class ChatRetryPolicy(IOptions<ChatOptions> options, TimeProvider 
 
     /// <summary>How long a card is tried while the platform fails (<see cref="ChatOptions.CardPostTimeout"/>).</summary>
     public TimeSpan CardPostTimeout => options.Value.CardPostTimeout;
+
+    /// <summary>How long a card another instance attempted is left to it (<see cref="ChatOptions.CardTakeoverAfter"/>).</summary>
+    public TimeSpan CardTakeoverAfter => options.Value.CardTakeoverAfter;
 }

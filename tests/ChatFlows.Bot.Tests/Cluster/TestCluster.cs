@@ -181,6 +181,10 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Environment.GetEnvironmentVariable("CHATFLOWS_CLUSTER_LOGS") is { Length: > 0 } logs)
+        {
+            foreach (var instance in Instances) File.WriteAllText(Path.Combine(logs, $"{instance.Name}.log"), instance.Output);
+        }
         foreach (var instance in Instances) instance.Dispose();
         await Witness.DisposeAsync();
         await Slack.DisposeAsync();
@@ -195,6 +199,8 @@ internal sealed class TestCluster : IAsyncDisposable
         ["ChatFlows:Runs:InstanceId"] = $"cluster-{name}",
         ["ChatFlows:Runs:LeaseDuration"] = LeaseDuration.ToString("c", CultureInfo.InvariantCulture),
         ["ChatFlows:Runs:PollInterval"] = "00:00:00.250",
+        // A card the killed instance was posting is taken over within the test's patience.
+        ["ChatFlows:Chat:CardTakeoverAfter"] = "00:00:15",
         ["ChatFlows:Samples:Seed"] = "false",
         ["ChatFlows:Slack:SigningSecret"] = SlackHost.SigningSecret,
         ["ChatFlows:Slack:BotToken"] = FakeSlackApi.DefaultBotToken,

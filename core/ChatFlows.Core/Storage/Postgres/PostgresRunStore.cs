@@ -29,8 +29,19 @@ public sealed class PostgresRunStore(PostgresDatabase database, TimeProvider tim
         returning runs.id, runs.lease_epoch
         """;
 
-    // Dapper sends a list as one array parameter to PostgreSQL.
-    private const string Renew = "update runs set lease_expires_at = @Until where lease_owner = @Owner and id = any(@Ids)";
+    // Dapper sends a list as one array parameter to PostgreSQL. The rows are locked in id order, the order the
+    // journal takes them in: an update that locked them in any order could deadlock with this instance's own journal
+    // commit, fail, and let every lease it should have renewed lapse.
+    private const string Renew = """
+        with mine as (
+            select id from runs
+            where lease_owner = @Owner and id = any(@Ids)
+            order by id
+            for no key update)
+        update runs set lease_expires_at = @Until
+        from mine
+        where runs.id = mine.id
+        """;
 
     private const string Leases = "select id, lease_owner, lease_epoch, cancel_requested from runs where id = any(@Ids)";
 

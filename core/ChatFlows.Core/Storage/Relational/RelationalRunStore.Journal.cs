@@ -17,6 +17,8 @@ public abstract partial class RelationalRunStore
 {
     private const int MaxBatch = 4096;
 
+    private const int MaxCommitAttempts = 3;
+
     private const string InsertRunColumns =
         "id, workflow_id, workflow_version, status, trigger_node_id, trigger, started_by, thread, created_at, lease_owner, lease_expires_at, lease_epoch, parent_run_id, parent_node_id, depth, replay_of, replay_from";
 
@@ -175,7 +177,7 @@ public abstract partial class RelationalRunStore
                     HashSet<string> refused;
                     try
                     {
-                        refused = Commit(connection, statements, batch);
+                        refused = CommitWithRetries(connection, statements, batch);
                     }
                     catch (Exception ex) when (ex is DbException or InvalidOperationException)
                     {
@@ -194,6 +196,23 @@ public abstract partial class RelationalRunStore
             {
                 LogJournalUnavailable(ex);
                 await Task.Delay(TimeSpan.FromMilliseconds(200), _time);
+            }
+        }
+    }
+
+    // A deadlock with another instance's journal (both writing a run that just changed hands) or a serialization
+    // failure rolls the whole batch back, with the writes of unrelated runs in it: it is sent again, not failed.
+    private HashSet<string> CommitWithRetries(DbConnection connection, JournalStatements statements, List<Write> batch)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return Commit(connection, statements, batch);
+            }
+            catch (DbException ex) when (ex.IsTransient && attempt < MaxCommitAttempts)
+            {
+                LogJournalCommitRetried(ex, attempt);
             }
         }
     }
@@ -276,4 +295,7 @@ public abstract partial class RelationalRunStore
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The journal database cannot be opened; retrying")]
     private partial void LogJournalUnavailable(Exception error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A journal commit was rolled back by the database (attempt {Attempt}); sending it again")]
+    private partial void LogJournalCommitRetried(Exception error, int attempt);
 }
