@@ -23,7 +23,17 @@ public sealed class QueuedSubworkflows(IRunStore store, Func<WorkflowPlans> plan
             return ChildRuns.Outcome(RunState.Restore(version, existing));
         }
 
-        var outcome = await starter().StartAsync(request.WorkflowId, request.Run with { TriggerNodeId = request.TriggerNodeId }, ct: ct);
+        StartOutcome outcome;
+        try
+        {
+            outcome = await starter().StartAsync(request.WorkflowId, request.Run with { TriggerNodeId = request.TriggerNodeId }, ct: ct);
+        }
+        catch (RunAlreadyStoredException)
+        {
+            // Another instance started this child while it held the parent, after the check above: the parent waits
+            // for that child, whose end resumes it wherever it is claimed.
+            return null;
+        }
         if (outcome is StartOutcome.Refused refused) throw new NodeException(SubworkflowProblem(request.WorkflowId, refused));
         return null;
     }

@@ -23,6 +23,13 @@ public sealed partial class ClusterChaosTests
     private static readonly int RunCount = int.TryParse(Environment.GetEnvironmentVariable("CHATFLOWS_CLUSTER_RUNS"), CultureInfo.InvariantCulture, out var n) && n >= 10 ? n : 1000;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan FinishPatience = TimeSpan.FromSeconds(150);
+
+    // Known gap (README §Running several instances): an approval card is recorded by the instance executing the run
+    // when it hears its own run.waiting event, after the wait is committed; killed in between, the run waits with no
+    // card. Such a run, executed by the killed instance, is decided through the API once its card had every chance.
+    private static readonly TimeSpan CardlessAfter = TimeSpan.FromSeconds(60);
+
+    private readonly HashSet<string> _cardless = new(StringComparer.Ordinal);
     private static readonly string[] Ended = ["succeeded", "failed", "cancelled", "expired"];
 
     private readonly List<string> _timeline = [];
@@ -52,6 +59,7 @@ public sealed partial class ClusterChaosTests
         // 2. SIGKILL C in the middle of a call it makes for a run.
         var cBusy = await WaitUntilAsync(() => cluster.Witness.InFlight("C").Count > 0, Patience);
         await c.KillAsync();
+        var killedAt = DateTimeOffset.UtcNow;
         Note($"C killed ({(cBusy ? "in the middle of a call" : "idle")})");
 
         // 3. SIGSTOP B in the middle of a call, and keep it stopped until another instance has taken over a run B was
@@ -87,31 +95,48 @@ public sealed partial class ClusterChaosTests
         var expected = started.Select(s => s.RunId).ToHashSet(StringComparer.Ordinal);
         var topLevel = runs.Where(r => r.Workflow != "cl-child").ToArray();
         Assert.Equal(expected.Order(StringComparer.Ordinal), topLevel.Select(r => r.Id).Order(StringComparer.Ordinal));
-        var notSucceeded = runs.Where(r => r.Status != "succeeded").ToArray();
-        Assert.True(notSucceeded.Length == 0, $"{notSucceeded.Length} runs did not succeed: {Describe(notSucceeded)}\n{Timeline}");
         var details = await DetailsAsync(cluster, runs.Select(r => r.Id));
+        var notSucceeded = runs.Where(r => r.Status != "succeeded").ToArray();
+        Assert.True(notSucceeded.Length == 0, $"{notSucceeded.Length} runs did not succeed: {Describe(notSucceeded)}; " +
+            $"{string.Join("; ", notSucceeded.Take(5).Select(r => details[r.Id].TryGetProperty("error", out var error) ? error.ToString() : "no error"))}\n{Timeline}\n{cluster.Output}");
         var children = runs.Where(r => r.Workflow == "cl-child").Select(r => details[r.Id].GetProperty("parentRunId").GetString()!).ToArray();
         Assert.True(children.Length == flows.Length && children.Order(StringComparer.Ordinal).SequenceEqual(flows.Order(StringComparer.Ordinal)),
             $"{flows.Length} flows started {children.Length} children; parents with more than one: {string.Join(", ", children.GroupBy(p => p).Where(g => g.Count() > 1).Select(g => g.Key))}");
 
-        // Every run's message reached Slack exactly once (a re-execution after a crash does not post again).
-        var done = cluster.Slack.MessagesIn(ClusterWorkflows.DoneChannel).Concat(cluster.Slack.MessagesIn(ClusterWorkflows.ChatChannel))
-            .Select(m => DoneRun().Match(m.Text ?? "")).Where(m => m.Success).GroupBy(m => m.Groups[1].Value).ToDictionary(g => g.Key, g => g.Count());
-        var postedWrong = flows.Concat(asks).Concat(chats).Where(id => done.GetValueOrDefault(id) != 1).ToArray();
-        Assert.True(postedWrong.Length == 0, $"{postedWrong.Length} runs did not post their message exactly once: {string.Join(", ", postedWrong.Take(10).Select(id => $"{id} x{done.GetValueOrDefault(id)}"))}");
+        // Every run's message reached Slack once (a re-execution does not post again), except what docs/semantics.md
+        // allows: a post the platform accepted just before its instance was killed, or lost the run while frozen,
+        // before the effect was recorded, is posted again by the instance that takes the run over — at most twice, and
+        // only around a fault.
+        var done = cluster.Slack.PostedIn(ClusterWorkflows.DoneChannel).Concat(cluster.Slack.PostedIn(ClusterWorkflows.ChatChannel))
+            .Select(m => (Match: DoneRun().Match(m.Text ?? ""), m.PostedAt)).Where(m => m.Match.Success)
+            .GroupBy(m => m.Match.Groups[1].Value).ToDictionary(g => g.Key, g => (Count: g.Count(), First: g.Min(m => m.PostedAt)));
+        // A frozen instance's runs change hands until its renewals catch up, a lease or two after it continues; a post
+        // in flight meanwhile is made again by the new holder, whose journal alone counts.
+        bool AtAFault(DateTimeOffset first) =>
+            first <= killedAt.AddSeconds(1) || (first >= stoppedAt.AddSeconds(-1) && first <= continuedAt + 2 * TestCluster.LeaseDuration);
+        var postedWrong = flows.Concat(asks).Concat(chats)
+            .Where(id => done.GetValueOrDefault(id) is not { Count: 1 } && !(done.GetValueOrDefault(id) is { Count: 2 } twice && AtAFault(twice.First))).ToArray();
+        Assert.True(postedWrong.Length == 0, $"{postedWrong.Length} runs did not post their message once: {string.Join(", ", postedWrong.Take(10).Select(id => $"{id} x{done.GetValueOrDefault(id).Count}"))}");
+        var repostedAfterFaults = done.Values.Count(d => d.Count == 2);
 
         // No progress card, and no approval card, posted twice.
         var cardsWrong = chats.Select(id => (id, Cards: cluster.Slack.CardsOf(id)))
-            .Where(x => x.Cards.Count(k => k.Kind == "progress") != 1 || x.Cards.Count(k => k.Kind == "approval") != 1).ToArray();
+            .Where(x => x.Cards.Count(k => k.Kind == "progress") != 1 || x.Cards.Count(k => k.Kind == "approval") != (_cardless.Contains(x.id) ? 0 : 1)).ToArray();
         Assert.True(cardsWrong.Length == 0, $"{cardsWrong.Length} chat runs do not have exactly one progress card and one approval card: {string.Join("; ", cardsWrong.Take(5).Select(x => $"{x.id}: {string.Join(", ", x.Cards.Select(k => k.Kind))}"))}");
         // The clicks, on any instance, decided the runs as the person who clicked.
-        Assert.All(chats, id => Assert.Equal($"slack:{ClusterWorkflows.Approver}", details[id].GetProperty("data").GetProperty("ask").GetProperty("by").GetString()));
+        Assert.All(chats.Where(id => !_cardless.Contains(id)), id => Assert.Equal($"slack:{ClusterWorkflows.Approver}", details[id].GetProperty("data").GetProperty("ask").GetProperty("by").GetString()));
 
-        // Nothing B learnt while it was frozen, after it had lost its runs, was written to any run: every output of a
-        // witness call names the token of its answer, and no token answered to B while it was stopped is in the journal.
-        var answeredWhileStopped = cluster.Witness.Calls.Where(w => w.Instance == "B" && w.AnsweredAt > stoppedAt && w.AnsweredAt <= continuedAt)
+        // Nothing B learnt while it was frozen was written to a run another instance had taken over meanwhile: every
+        // output of a witness call names the token of its answer, and no token answered to B while it was stopped, for a
+        // call another instance made again before B continued, is in the journal. (A run whose lease lapsed but that no
+        // instance claimed is still B's: its epoch did not move, and B rightly goes on writing it.)
+        var answeredWhileStopped = cluster.Witness.Calls
+            .Where(w => w.Instance == "B" && w.AnsweredAt > stoppedAt && w.AnsweredAt <= continuedAt)
             .ToDictionary(w => w.Token);
         Assert.True(answeredWhileStopped.Count > 0, $"The witness answered B nothing while it was stopped; the check below would prove nothing.\n{Timeline}");
+        answeredWhileStopped = answeredWhileStopped.Values
+            .Where(w => cluster.Witness.Calls.Any(o => o.Instance != "B" && o.Run == w.Run && o.Node == w.Node && o.ReceivedAt > stoppedAt && o.ReceivedAt <= continuedAt))
+            .ToDictionary(w => w.Token);
         var journaled = details.Values.SelectMany(WorkOutputs).ToArray();
         var fencedOut = journaled.Where(o => answeredWhileStopped.ContainsKey(o.Token)).ToArray();
         Assert.True(fencedOut.Length == 0, $"B wrote {fencedOut.Length} node outputs after it lost its lease: {string.Join("; ", fencedOut.Select(o => $"{o.RunId}/work from {answeredWhileStopped[o.Token]}"))}");
@@ -126,8 +151,10 @@ public sealed partial class ClusterChaosTests
         var twice = ticks.GroupBy(t => t).Where(g => g.Count() > 1).Select(g => g.Key).ToArray();
         Assert.True(twice.Length == 0, $"The digest fired more than once for {string.Join(", ", twice)}");
         Assert.True(ticks.Length >= 5, $"The digest fired only {ticks.Length} times.");
-        var digestPosts = cluster.Slack.MessagesIn(ClusterWorkflows.DigestChannel).Select(m => m.Text).ToArray();
-        Assert.True(digestPosts.Length == digestPosts.Distinct().Count(), $"A digest was posted twice: {string.Join(", ", digestPosts.GroupBy(t => t).Where(g => g.Count() > 1).Select(g => g.Key))}");
+        // …and posted once per tick, but for a post in flight at a fault (as for every run's message above).
+        var digestTwice = cluster.Slack.PostedIn(ClusterWorkflows.DigestChannel).GroupBy(m => m.Text)
+            .Where(g => g.Count() > 2 || (g.Count() == 2 && !AtAFault(g.Min(m => m.PostedAt)))).Select(g => g.Key).ToArray();
+        Assert.True(digestTwice.Length == 0, $"A digest was posted twice: {string.Join(", ", digestTwice)}");
         var digestInstances = cluster.Witness.Calls.Where(w => digests.Any(d => d.GetProperty("id").GetString() == w.Run)).Select(w => w.Instance).Distinct().Order().ToArray();
 
         // SSE on one instance showed the run the other executed, node by node, to its end.
@@ -138,7 +165,8 @@ public sealed partial class ClusterChaosTests
         TestSummary.Write(
             $"cluster: {runs.Count} runs ({started.Count} started round-robin on 3 instances, {children.Length} sub-workflows) ended once each; " +
             $"1 SIGKILL ({(cBusy ? "mid-call" : "idle")}), 1 SIGSTOP of {(continuedAt - stoppedAt).TotalSeconds:0.0} s past a {TestCluster.LeaseDuration.TotalSeconds:0} s lease " +
-            $"({answeredWhileStopped.Count} answers fenced out); {decisions.Api} API decisions + {decisions.Clicks} Slack clicks ({decisions.Elsewhere} on another instance); " +
+            $"({answeredWhileStopped.Count} answers fenced out; {repostedAfterFaults} messages posted again after a fault); {decisions.Api} API decisions + {decisions.Clicks} Slack clicks ({decisions.Elsewhere} on another instance; " +
+            $"{_cardless.Count} approval cards lost with the killed instance, decided through the API); " +
             $"{ticks.Length} digest ticks, fired by {string.Join("+", digestInstances)}; {_clock.Elapsed.TotalSeconds:0} s");
     }
 
@@ -206,6 +234,14 @@ public sealed partial class ClusterChaosTests
                 else
                 {
                     var card = cluster.Slack.CallsTo("chat.postMessage").FirstOrDefault(call => IsApprovalCardOf(call, run.Id));
+                    if (card is null && executor == "C" && deadline.Elapsed > CardlessAfter
+                        && await TestCluster.ApproveAsync(through, run.Id, "ask") == HttpStatusCode.Accepted)
+                    {
+                        _cardless.Add(run.Id);
+                        api++;
+                        open.Remove(run);
+                        continue;
+                    }
                     if (card is null) continue;
                     var value = card.Blocks.Single(block => block.GetProperty("type").GetString() == "actions").GetProperty("elements").EnumerateArray()
                         .Single(e => e.GetProperty("action_id").GetString() == "approval.approve").GetProperty("value").GetString()!;
@@ -217,7 +253,16 @@ public sealed partial class ClusterChaosTests
                 open.Remove(run);
             }
             if (open.Count == 0) break;
-            Assert.True(deadline.Elapsed < FinishPatience, $"{open.Count} approvals never became decidable, e.g. {string.Join(", ", open.Take(5).Select(r => r.Id))}.\n{Timeline}\n{cluster.Output}");
+            if (deadline.Elapsed >= FinishPatience)
+            {
+                var stuck = new List<string>();
+                foreach (var run in open.Take(5))
+                {
+                    var detail = await TestCluster.GetRunAsync(cluster.Live[0], run.Id);
+                    stuck.Add($"{run.Id} ({(run.Click ? "click" : "api")}): {detail}");
+                }
+                Assert.Fail($"{open.Count} approvals never became decidable:\n{string.Join("\n", stuck)}\n{Timeline}\n{cluster.Output}");
+            }
             await Task.Delay(500);
         }
         return (api, clicks, elsewhere);

@@ -159,6 +159,12 @@ internal sealed class FakeSlackApi : IAsyncDisposable
         lock (_gate) return _posted.Where(p => p.Channel == channel).Select(p => (p.Ts, p.ThreadTs, p.Text)).ToArray();
     }
 
+    /// <summary>Every message posted to <paramref name="channel"/> so far, in order, with when it arrived.</summary>
+    public IReadOnlyList<(string? Text, DateTimeOffset PostedAt)> PostedIn(string channel)
+    {
+        lock (_gate) return _posted.Where(p => p.Channel == channel).Select(p => (p.Text, p.PostedAt)).ToArray();
+    }
+
     /// <summary>Answers the next <paramref name="times"/> calls of <paramref name="method"/> with <c>{ "ok": false, "error": <paramref name="error"/> }</c>.</summary>
     public void Fail(string method, string error, int times = 1)
     {

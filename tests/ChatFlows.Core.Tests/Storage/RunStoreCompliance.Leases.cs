@@ -10,6 +10,28 @@ namespace ChatFlows.Core.Tests.Storage;
 public abstract partial class RunStoreCompliance
 {
     [Fact]
+    public async Task EnqueueAsync_IdAlreadyStoredByAnotherInstance_IsRefusedAndTheOtherWritesOfItsCommitLand()
+    {
+        // A sub-workflow's child is started again by the instance that took its parent over, while the first
+        // instance's start commits: the second start is refused, without failing anything else in its commit.
+        var plan = Plan(["a"], ["start->a"]);
+        var child = NewRun(plan);
+        await Open().EnqueueAsync(child, "first", _time.GetUtcNow().AddMinutes(1));
+        var again = new RunState(plan, child.Request, child.Id);
+        var unrelated = NewRun(plan);
+
+        var duplicate = _store.EnqueueAsync(again, "second", _time.GetUtcNow().AddMinutes(1));
+        var other = _store.EnqueueAsync(unrelated, "second", _time.GetUtcNow().AddMinutes(1));
+
+        var refused = await Assert.ThrowsAsync<RunAlreadyStoredException>(() => duplicate);
+        await other;
+        Assert.Equal(child.Id, refused.RunId);
+        Assert.NotNull(await _store.GetAsync(unrelated.Id));
+        var leases = await Open().ClaimAsync("third", 10, _time.GetUtcNow().AddMinutes(2), _time.GetUtcNow().AddMinutes(3));
+        Assert.Equal(2, leases.Count);
+    }
+
+    [Fact]
     public async Task ClaimAsync_TwoInstancesClaimingAtOnce_NeverClaimTheSameRun()
     {
         var plan = Plan(["a"], ["start->a"]);

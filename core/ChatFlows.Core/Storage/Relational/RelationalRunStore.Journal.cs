@@ -32,7 +32,7 @@ public abstract partial class RelationalRunStore
     private const string Fence = "exists (select 1 from runs where id = @RunId and lease_epoch = @Epoch)";
 
     private static readonly JournalSql InsertRunSql = new(
-        $"insert into runs ({InsertRunColumns}) values ({InsertRunValues})",
+        $"insert into runs ({InsertRunColumns}) values ({InsertRunValues}) on conflict (id) do nothing",
         ("@Id", DbType.String), ("@WorkflowId", DbType.String), ("@WorkflowVersion", DbType.Int32), ("@Status", DbType.String), ("@TriggerNodeId", DbType.String),
         ("@Trigger", DbType.String), ("@StartedBy", DbType.String), ("@Thread", DbType.String), ("@CreatedAt", DbType.Int64), ("@LeaseOwner", DbType.String),
         ("@LeaseExpiresAt", DbType.Int64), ("@LeaseEpoch", DbType.Int64), ("@ParentRunId", DbType.String), ("@ParentNodeId", DbType.String), ("@Depth", DbType.Int32),
@@ -93,7 +93,7 @@ public abstract partial class RelationalRunStore
         $"delete from run_resumes where run_id = @RunId and bookmark = @Bookmark and {Fence}",
         ("@RunId", DbType.String), ("@Epoch", DbType.Int64), ("@Bookmark", DbType.String));
 
-    private static readonly HashSet<string> NoneRefused = [];
+    private static readonly Dictionary<string, Exception> NoneRefused = [];
 
     private readonly Channel<Write> _writes = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
@@ -174,7 +174,7 @@ public abstract partial class RelationalRunStore
                 {
                     batch.Clear();
                     while (batch.Count < MaxBatch && _writes.Reader.TryRead(out var write)) batch.Add(write);
-                    HashSet<string> refused;
+                    Dictionary<string, Exception> refused;
                     try
                     {
                         refused = CommitWithRetries(connection, statements, batch);
@@ -187,7 +187,7 @@ public abstract partial class RelationalRunStore
                     }
                     foreach (var write in batch)
                     {
-                        if (refused.Count > 0 && write.RunId is { } runId && refused.Contains(runId)) write.Done?.TrySetException(new LeaseLostException(runId));
+                        if (refused.Count > 0 && write.RunId is { } runId && refused.TryGetValue(runId, out var why)) write.Done?.TrySetException(why);
                         else write.Done?.TrySetResult();
                     }
                 }
@@ -202,7 +202,7 @@ public abstract partial class RelationalRunStore
 
     // A deadlock with another instance's journal (both writing a run that just changed hands) or a serialization
     // failure rolls the whole batch back, with the writes of unrelated runs in it: it is sent again, not failed.
-    private HashSet<string> CommitWithRetries(DbConnection connection, JournalStatements statements, List<Write> batch)
+    private Dictionary<string, Exception> CommitWithRetries(DbConnection connection, JournalStatements statements, List<Write> batch)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -217,8 +217,10 @@ public abstract partial class RelationalRunStore
         }
     }
 
-    // Returns the runs whose writes the fence refused: another instance holds them now.
-    private HashSet<string> Commit(DbConnection connection, JournalStatements statements, List<Write> batch)
+    // Returns the runs whose writes were refused, and why: the fence refused them (another instance holds the run
+    // now), or the run to insert was already stored (a sub-workflow started again by an instance that took its parent
+    // over, while the first instance's start committed).
+    private Dictionary<string, Exception> Commit(DbConnection connection, JournalStatements statements, List<Write> batch)
     {
         // Only the last change of each node and run in a batch needs writing; inserts go first, releases last.
         var nodes = new Dictionary<(string, string), UpsertNode>();
@@ -243,7 +245,7 @@ public abstract partial class RelationalRunStore
         {
             if (write is not InsertRun insert) continue;
             var row = insert.Row;
-            statements.Add(InsertRunSql, null, row.Id, row.WorkflowId, row.WorkflowVersion, row.Status, row.TriggerNodeId, row.Trigger, row.StartedBy, row.Thread,
+            statements.Add(InsertRunSql, insert, row.Id, row.WorkflowId, row.WorkflowVersion, row.Status, row.TriggerNodeId, row.Trigger, row.StartedBy, row.Thread,
                 row.CreatedAt, row.LeaseOwner, row.LeaseExpiresAt, row.LeaseEpoch, row.ParentRunId, row.ParentNodeId, row.Depth, row.ReplayOf, row.ReplayFrom);
             foreach (var node in insert.Nodes) AddNode(statements, node, fence: null);
         }
@@ -267,10 +269,15 @@ public abstract partial class RelationalRunStore
         Interlocked.Add(ref _rowsWritten, rows);
         Interlocked.Increment(ref _commits);
         if (refusedWrites.Count == 0) return NoneRefused;
-        var refused = new HashSet<string>(StringComparer.Ordinal);
+        var refused = new Dictionary<string, Exception>(StringComparer.Ordinal);
         foreach (var write in refusedWrites)
         {
-            refused.Add(write.RunId!);
+            if (write is InsertRun)
+            {
+                refused[write.RunId!] = new RunAlreadyStoredException(write.RunId!);
+                continue;
+            }
+            refused[write.RunId!] = new LeaseLostException(write.RunId!);
             MarkLeaseLost(write.RunId!, write.Epoch + 1);
         }
         return refused;

@@ -72,7 +72,21 @@ public abstract partial class RelationalRunStore : IRunStore, IAsyncDisposable
         if (owner is not null) _held[run.Id] = row.LeaseEpoch;
         // A replay's reused nodes are written with the run row, in the same transaction.
         var reused = run.Nodes.Where(n => n.Status != NodeStatus.Pending).Select(n => new UpsertNode(run.Id, row.LeaseEpoch, n)).ToArray();
-        return WriteAsync(new InsertRun(row, reused));
+        return EnqueueWrittenAsync(WriteAsync(new InsertRun(row, reused)), run.Id);
+    }
+
+    private async Task EnqueueWrittenAsync(Task written, string runId)
+    {
+        try
+        {
+            await written;
+        }
+        catch (RunAlreadyStoredException)
+        {
+            // Not this instance's run to hold.
+            _held.TryRemove(runId, out _);
+            throw;
+        }
     }
 
     /// <inheritdoc />
