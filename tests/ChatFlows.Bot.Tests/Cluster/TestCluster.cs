@@ -1,9 +1,6 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
-using ChatFlows.Bot.Slack;
 using ChatFlows.Bot.Tests.Slack;
 using ChatFlows.Core.Tests.Fixtures;
 
@@ -149,35 +146,11 @@ internal sealed class TestCluster : IAsyncDisposable
 
     /// <summary>A <c>/run</c> slash command sent to <paramref name="through"/>, signed as Slack signs it.</summary>
     public Task<HttpResponseMessage> SlashCommandAsync(ClusterMember through, string text, string user, string channel, string responseId) =>
-        PostSignedAsync(through, "slack/commands", Form(new()
-        {
-            ["token"] = "legacy-token",
-            ["team_id"] = "T0001",
-            ["channel_id"] = channel,
-            ["user_id"] = user,
-            ["user_name"] = user.ToLowerInvariant(),
-            ["command"] = "/run",
-            ["text"] = text,
-            ["response_url"] = Slack.ResponseUrl(responseId),
-            ["trigger_id"] = "1.2.3",
-        }));
+        PostSignedAsync(through, "slack/commands", SlackRequests.SlashCommand(text, user, channel, Slack.ResponseUrl(responseId)));
 
     /// <summary>A click on a Block Kit button, sent to <paramref name="through"/> as Slack sends it.</summary>
-    public Task<HttpResponseMessage> ClickAsync(ClusterMember through, string user, string channel, string messageTs, string actionId, string value, string responseId)
-    {
-        var payload = JsonSerializer.Serialize(new
-        {
-            type = "block_actions",
-            user = new { id = user, username = user.ToLowerInvariant(), team_id = "T0001" },
-            team = new { id = "T0001" },
-            channel = new { id = channel },
-            container = new { type = "message", message_ts = messageTs, channel_id = channel },
-            message = new { ts = messageTs },
-            response_url = Slack.ResponseUrl(responseId),
-            actions = new[] { new { type = "button", action_id = actionId, block_id = "decide", value, action_ts = "1700000000.1" } },
-        });
-        return PostSignedAsync(through, "slack/interactions", Form(new() { ["payload"] = payload }));
-    }
+    public Task<HttpResponseMessage> ClickAsync(ClusterMember through, string user, string channel, string messageTs, string actionId, string value, string responseId) =>
+        PostSignedAsync(through, "slack/interactions", SlackRequests.Click(user, channel, messageTs, actionId, value, Slack.ResponseUrl(responseId)));
 
     public async ValueTask DisposeAsync()
     {
@@ -217,16 +190,9 @@ internal sealed class TestCluster : IAsyncDisposable
 
     private static async Task<HttpResponseMessage> PostSignedAsync(ClusterMember through, string path, string body)
     {
-        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
-        request.Headers.Add("X-Slack-Request-Timestamp", timestamp);
-        request.Headers.Add("X-Slack-Signature", SlackSignature.Compute(SlackHost.SigningSecret, timestamp, Encoding.UTF8.GetBytes(body)));
+        using var request = SlackRequests.Signed(path, body);
         return await through.Client.SendAsync(request);
     }
-
-    private static string Form(Dictionary<string, string> fields) =>
-        string.Join('&', fields.Select(f => $"{Uri.EscapeDataString(f.Key)}={Uri.EscapeDataString(f.Value)}"));
 
     private static string Tail(string text) => text.Length <= 6000 ? text : "…" + text[^6000..];
 }

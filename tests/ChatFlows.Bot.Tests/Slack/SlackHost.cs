@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text;
-using ChatFlows.Bot.Slack;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -61,46 +57,17 @@ internal sealed class SlackHost : IAsyncDisposable
     public async Task<HttpResponseMessage> PostSignedAsync(
         string path, string body, string contentType, DateTimeOffset? at = null, string? signature = null, int? retryNum = null)
     {
-        var timestamp = (at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
-        request.Headers.Add("X-Slack-Request-Timestamp", timestamp);
-        request.Headers.Add("X-Slack-Signature", signature ?? SlackSignature.Compute(SigningSecret, timestamp, Encoding.UTF8.GetBytes(body)));
-        if (retryNum is { } retry) request.Headers.Add("X-Slack-Retry-Num", retry.ToString(CultureInfo.InvariantCulture));
+        using var request = SlackRequests.Signed(path, body, contentType, at, signature, retryNum);
         return await Client.SendAsync(request);
     }
 
     /// <summary>A <c>/run</c> slash command as Slack sends it (form-encoded).</summary>
     public Task<HttpResponseMessage> SlashCommandAsync(string text, string user, string channel, string responseId) =>
-        PostSignedAsync("/slack/commands", Form(new()
-        {
-            ["token"] = "legacy-token",
-            ["team_id"] = "T0001",
-            ["channel_id"] = channel,
-            ["user_id"] = user,
-            ["user_name"] = user.ToLowerInvariant(),
-            ["command"] = "/run",
-            ["text"] = text,
-            ["response_url"] = Slack.ResponseUrl(responseId),
-            ["trigger_id"] = "1.2.3",
-        }), "application/x-www-form-urlencoded");
+        PostSignedAsync("/slack/commands", SlackRequests.SlashCommand(text, user, channel, Slack.ResponseUrl(responseId)), SlackRequests.FormContentType);
 
     /// <summary>A click on a Block Kit button as Slack sends it (<c>payload</c> form field with block_actions).</summary>
-    public Task<HttpResponseMessage> ClickAsync(string user, string channel, string messageTs, string actionId, string value, string responseId)
-    {
-        var payload = System.Text.Json.JsonSerializer.Serialize(new
-        {
-            type = "block_actions",
-            user = new { id = user, username = user.ToLowerInvariant(), team_id = "T0001" },
-            team = new { id = "T0001" },
-            channel = new { id = channel },
-            container = new { type = "message", message_ts = messageTs, channel_id = channel },
-            message = new { ts = messageTs },
-            response_url = Slack.ResponseUrl(responseId),
-            actions = new[] { new { type = "button", action_id = actionId, block_id = "decide", value, action_ts = "1700000000.1" } },
-        });
-        return PostSignedAsync("/slack/interactions", Form(new() { ["payload"] = payload }), "application/x-www-form-urlencoded");
-    }
+    public Task<HttpResponseMessage> ClickAsync(string user, string channel, string messageTs, string actionId, string value, string responseId) =>
+        PostSignedAsync("/slack/interactions", SlackRequests.Click(user, channel, messageTs, actionId, value, Slack.ResponseUrl(responseId)), SlackRequests.FormContentType);
 
     public async Task CreateWorkflowAsync(string json)
     {
@@ -116,7 +83,4 @@ internal sealed class SlackHost : IAsyncDisposable
         SqliteConnection.ClearAllPools();
         TestFolder.Delete(_folder);
     }
-
-    private static string Form(Dictionary<string, string> fields) =>
-        string.Join('&', fields.Select(f => $"{Uri.EscapeDataString(f.Key)}={Uri.EscapeDataString(f.Value)}"));
 }
