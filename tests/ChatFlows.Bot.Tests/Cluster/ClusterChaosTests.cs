@@ -65,10 +65,14 @@ public sealed partial class ClusterChaosTests
         // 3. SIGSTOP B in the middle of a call, and keep it stopped until another instance has taken over a run B was
         //    executing: B's lease has then run out, and every answer the witness gives B meanwhile arrives while it is
         //    frozen, so B can only act on it after it lost the run.
+        //    The witness holds B's answers until B is stopped, so that they arrive while it is frozen however long the
+        //    stop itself takes on a busy machine.
+        var held = cluster.Witness.Hold("B");
         Assert.True(await WaitUntilAsync(() => cluster.Witness.InFlight("B").Count > 0, Patience), $"B made no call to stop it in.\n{Timeline}");
         var caught = cluster.Witness.InFlight("B");
         b.Stop();
         var stoppedAt = DateTimeOffset.UtcNow;
+        held.Dispose();
         Note($"B stopped in {caught.Count} call(s): {string.Join(", ", caught)}");
         var takenOver = await WaitUntilAsync(
             () => cluster.Witness.Calls.Any(w => w.Instance != "B" && w.ReceivedAt > stoppedAt && caught.Any(k => k.Run == w.Run && k.Node == w.Node)),

@@ -28,6 +28,7 @@ internal sealed class WitnessServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly Lock _gate = new();
     private readonly List<WitnessCall> _calls = [];
+    private readonly Dictionary<string, TaskCompletionSource> _holds = new(StringComparer.Ordinal);
     private int _nextToken;
 
     private WitnessServer(WebApplication app) => _app = app;
@@ -56,6 +57,21 @@ internal sealed class WitnessServer : IAsyncDisposable
         return witness;
     }
 
+    /// <summary>
+    /// Keeps every answer to <paramref name="instance"/> until the returned release is disposed, so that a test can
+    /// freeze the instance first and then have the answers arrive while it is frozen, however slowly it froze.
+    /// </summary>
+    public IDisposable Hold(string instance)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate) _holds[instance] = gate;
+        return new Release(() =>
+        {
+            lock (_gate) _holds.Remove(instance);
+            gate.TrySetResult();
+        });
+    }
+
     /// <summary>The calls whose answer is still being held (the caller is waiting for it).</summary>
     public IReadOnlyList<WitnessCall> InFlight(string instance) => Calls.Where(c => c.Instance == instance && c.AnsweredAt is null).ToArray();
 
@@ -82,11 +98,20 @@ internal sealed class WitnessServer : IAsyncDisposable
             // A slow service: the answer is held, whether or not the caller is still there to read it.
             await Task.Delay(hold, CancellationToken.None);
         }
+        Task held;
+        lock (_gate) held = _holds.TryGetValue(instance, out var gate) ? gate.Task : Task.CompletedTask;
+        await held;
         call.Answered(DateTimeOffset.UtcNow);
         http.Response.ContentType = "application/json";
         await http.Response.WriteAsync(JsonSerializer.Serialize(new { instance, token = call.Token, run, node }), CancellationToken.None)
             .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
+}
+
+/// <summary>Ends a <see cref="WitnessServer.Hold"/>.</summary>
+internal sealed class Release(Action release) : IDisposable
+{
+    public void Dispose() => release();
 }
 
 /// <summary>One call to the <see cref="WitnessServer"/>: the token it answered with, who called, for which run and node, and when.</summary>
