@@ -68,11 +68,13 @@ public static class ChatFlowsServiceCollectionExtensions
             .AddSqlQuery(sp.GetRequiredService<ConnectionRegistry>(), sp.GetRequiredService<SqlDatabases>())
             .AddGithub(sp.GetRequiredService<ConnectionRegistry>(), sp.GetRequiredService<GithubApi>())
             .AddSendEmail(sp.GetRequiredService<ConnectionRegistry>()));
+        // Tool sources (IAgentToolSource: workflows, MCP servers, knowledge) are registered by their areas.
         services.AddSingleton(sp => new AgentRunner(
-            sp.GetRequiredService<ModelProfiles>(), sp.GetRequiredService<AgentToolCatalog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ModelProfiles>(), sp.GetRequiredService<AgentToolCatalog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetServices<IAgentToolSource>()));
         services.AddSingleton(sp => new AgentValidator(
             sp.GetRequiredService<ModelProfiles>().All.Select(p => p.Name), sp.GetRequiredService<AgentToolCatalog>().Tools.Select(t => t.Name),
-            sp.GetRequiredService<ConnectionRegistry>()));
+            sp.GetRequiredService<ConnectionRegistry>(), sp.GetServices<IAgentToolSource>()));
         // Loaded at start-up and refreshed with the stored secrets (SecretsRefreshService).
         services.AddSingleton(sp => new ConnectionRegistry(ConfiguredConnections.Read(sp.GetRequiredService<IConfiguration>()), sp.GetRequiredService<IConnectionStore>()));
         // Chat adapters register their IChatChannel; messages to a platform without one fail with a message naming its settings.

@@ -37,8 +37,12 @@ public static class AgentsApi
         return agents;
     }
 
-    private static Ok<AgentToolList> ListTools(AgentToolCatalog catalog) =>
-        TypedResults.Ok(new AgentToolList(catalog.Tools.Select(t => new AgentToolSummary(t.Name, t.Description)).ToArray()));
+    private static async Task<Ok<AgentToolList>> ListTools(AgentToolCatalog catalog, IEnumerable<IAgentToolSource> sources, CancellationToken ct)
+    {
+        var tools = catalog.Tools.Select(t => new AgentToolSummary(t.Name, t.Description)).ToList();
+        foreach (var source in sources) tools.AddRange((await source.ListAsync(ct)).Select(t => new AgentToolSummary(t.Name, t.Description)));
+        return TypedResults.Ok(new AgentToolList(tools));
+    }
 
     private static async Task<Ok<AgentList>> ListAsync(IAgentStore agents, CancellationToken ct) =>
         TypedResults.Ok(new AgentList(await agents.ListAsync(ct)));
@@ -56,7 +60,7 @@ public static class AgentsApi
     {
         var (agent, unreadable) = await ReadAsync(request, null, ct);
         if (unreadable is not null) return unreadable;
-        if (Invalid(validator, agent!) is { } invalid) return invalid;
+        if (await InvalidAsync(validator, agent!, ct) is { } invalid) return invalid;
         var saved = await agents.CreateAsync(agent!, ct);
         if (saved is null)
         {
@@ -81,7 +85,7 @@ public static class AgentsApi
                 new Dictionary<string, string[]> { ["id"] = [$"The agent's id '{agent.Id}' differs from '{id}' in the URL; an agent cannot be renamed by saving it. Leave id out or make it '{id}'."] },
                 title: InvalidTitle);
         }
-        if (Invalid(validator, agent) is { } invalid) return invalid;
+        if (await InvalidAsync(validator, agent, ct) is { } invalid) return invalid;
         var saved = await agents.SaveAsync(agent, expected, ct);
         if (saved is null)
         {
@@ -119,7 +123,7 @@ public static class AgentsApi
         var body = await RequestBody.ReadAsync(request, MaxAgentBytes, ct);
         if (body is null) return (null, RequestBody.TooLarge(MaxAgentBytes, "An agent"));
         if (!RequestBody.TryParseJson(body, out var json, out var error)) return (null, Unreadable(error!));
-        if (json.ValueKind != JsonValueKind.Object) return (null, Unreadable("The body must be a JSON object: {\"id\", \"name\", \"instructions\", \"model\", \"temperature\", \"maxOutputTokens\", \"tools\", \"connections\"}."));
+        if (json.ValueKind != JsonValueKind.Object) return (null, Unreadable("The body must be a JSON object: {\"id\", \"name\", \"instructions\", \"model\", \"temperature\", \"maxOutputTokens\", \"tools\", \"connections\", \"knowledge\", \"confirm\"}."));
         try
         {
             var input = json.Deserialize<AgentInput>(InputJson)!;
@@ -133,6 +137,8 @@ public static class AgentsApi
                 MaxOutputTokens = input.MaxOutputTokens,
                 Tools = input.Tools ?? [],
                 Connections = input.Connections ?? [],
+                Knowledge = input.Knowledge ?? [],
+                Confirm = input.Confirm ?? [],
             }, null);
         }
         catch (JsonException ex)
@@ -142,8 +148,8 @@ public static class AgentsApi
         }
     }
 
-    private static ValidationProblem? Invalid(AgentValidator validator, AgentDefinition agent) =>
-        ValidationProblems.From(validator.Validate(agent), InvalidTitle);
+    private static async Task<ValidationProblem?> InvalidAsync(AgentValidator validator, AgentDefinition agent, CancellationToken ct) =>
+        ValidationProblems.From(await validator.ValidateAsync(agent, ct), InvalidTitle);
 
     private static ProblemHttpResult Unreadable(string detail) =>
         TypedResults.Problem(title: "The agent could not be read.", detail: detail, statusCode: StatusCodes.Status400BadRequest);
@@ -152,5 +158,6 @@ public static class AgentsApi
         TypedResults.Problem(title: "No such agent.", detail: $"There is no agent '{id}'.", statusCode: StatusCodes.Status404NotFound);
 
 
-    private sealed record AgentInput(string? Id, string? Name, string? Instructions, string? Model, double? Temperature, int? MaxOutputTokens, IReadOnlyList<string>? Tools, IReadOnlyList<string>? Connections);
+    private sealed record AgentInput(string? Id, string? Name, string? Instructions, string? Model, double? Temperature, int? MaxOutputTokens, IReadOnlyList<string>? Tools, IReadOnlyList<string>? Connections,
+        IReadOnlyList<string>? Knowledge, IReadOnlyList<string>? Confirm);
 }

@@ -24,8 +24,17 @@ public sealed record AgentDefinition
     /// <summary>Most tokens one answer may have; null leaves it to the model.</summary>
     public int? MaxOutputTokens { get; init; }
 
-    /// <summary>Names of the tools the model may call (see the agent tool catalog).</summary>
+    /// <summary>
+    /// The tools the model may call: names from the agent tool catalog, or entries a tool source owns
+    /// (<c>workflow:&lt;id&gt;</c>, <c>mcp:&lt;server&gt;/&lt;tool&gt;</c>).
+    /// </summary>
     public IReadOnlyList<string> Tools { get; init; } = [];
+
+    /// <summary>Ids of the knowledge bases it may search; any gives it the <c>search_knowledge</c> tool.</summary>
+    public IReadOnlyList<string> Knowledge { get; init; } = [];
+
+    /// <summary>Entries of <see cref="Tools"/> whose calls wait for a person to approve them first.</summary>
+    public IReadOnlyList<string> Confirm { get; init; } = [];
 
     /// <summary>
     /// Names of the connections (README §Connections) its tools may use; a connection must also allow the workflow the

@@ -31,14 +31,20 @@ public sealed partial class AgentRunner : IDisposable
     private readonly ConcurrentDictionary<string, Lazy<ProfileClient>> _clients = new(StringComparer.OrdinalIgnoreCase);
     private readonly TimeProvider _time;
     private readonly ILoggerFactory? _loggerFactory;
+    private readonly IAgentToolSource[] _sources;
 
-    /// <summary>A runner over the configured profiles and tools; one per host, as it caches a kernel per profile.</summary>
-    public AgentRunner(ModelProfiles profiles, AgentToolCatalog tools, TimeProvider time, ILoggerFactory? loggerFactory = null)
+    /// <summary>
+    /// A runner over the configured profiles and tools; one per host, as it caches a kernel per profile.
+    /// <paramref name="sources"/> add the tools that are not in the catalog (workflows, MCP servers, knowledge).
+    /// </summary>
+    public AgentRunner(
+        ModelProfiles profiles, AgentToolCatalog tools, TimeProvider time, ILoggerFactory? loggerFactory = null, IEnumerable<IAgentToolSource>? sources = null)
     {
         Profiles = profiles;
         Tools = tools;
         _time = time;
         _loggerFactory = loggerFactory;
+        _sources = sources?.ToArray() ?? [];
     }
 
     /// <summary>The model profiles agents resolve against.</summary>
@@ -57,7 +63,8 @@ public sealed partial class AgentRunner : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxToolRounds, 1);
         if (!Profiles.TryResolve(agent, out var profile, out var error)) throw new NodeException(error);
-        var functions = FunctionsOf(agent);
+        var allowed = await FunctionsOfAsync(agent, context, ct);
+        var functions = allowed.Select(f => f.Function).ToList();
 
         // The cached kernel holds the profile's chat service; each run gets a clone with its own tools and recorder.
         var kernel = ClientFor(profile).Kernel.Clone();
@@ -114,15 +121,22 @@ public sealed partial class AgentRunner : IDisposable
 
     private static string Rounds(int count) => count == 1 ? "1 tool round" : $"{count} tool rounds";
 
-    private List<KernelFunction> FunctionsOf(AgentDefinition agent)
+    private async ValueTask<List<AgentFunction>> FunctionsOfAsync(AgentDefinition agent, AgentToolContext? context, CancellationToken ct)
     {
-        var functions = new List<KernelFunction>();
+        var functions = new List<AgentFunction>();
         foreach (var name in agent.Tools.Distinct(StringComparer.Ordinal))
         {
+            if (_sources.Any(s => s.Owns(name))) continue;
             var tool = Tools.Find(name) ?? throw new NodeException(
                 $"Agent '{agent.Id}' may use tool '{name}', which this host does not offer; remove it from the agent " +
                 $"(tools here: {string.Join(", ", Tools.Tools.Select(t => t.Name))}).");
-            functions.Add(tool.Function);
+            functions.Add(new AgentFunction(name, tool.Function));
+        }
+        foreach (var source in _sources) functions.AddRange(await source.FunctionsAsync(agent, context, ct));
+        if (functions.GroupBy(f => f.Function.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new NodeException(
+                $"Agent '{agent.Id}' has two tools the model would call '{twice.Key}' ({string.Join(", ", twice.Select(f => f.Entry))}); keep one of them.");
         }
         return functions;
     }

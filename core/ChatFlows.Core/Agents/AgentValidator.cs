@@ -4,13 +4,26 @@ using ChatFlows.Core.Documents;
 
 namespace ChatFlows.Core.Agents;
 
-/// <summary>Checks an agent before it is saved; every problem names its field.</summary>
-public sealed partial class AgentValidator(IEnumerable<string> modelProfiles, IEnumerable<string> tools, ConnectionRegistry? connections = null)
+/// <summary>
+/// Checks an agent before it is saved; every problem names its field. Tool entries a tool source owns
+/// (<see cref="IAgentToolSource"/>) are that source's to check, with the settings only it understands.
+/// </summary>
+public sealed partial class AgentValidator(
+    IEnumerable<string> modelProfiles, IEnumerable<string> tools, ConnectionRegistry? connections = null, IEnumerable<IAgentToolSource>? sources = null)
 {
     private readonly string[] _profiles = modelProfiles.Order(StringComparer.Ordinal).ToArray();
     private readonly string[] _tools = tools.Order(StringComparer.Ordinal).ToArray();
+    private readonly IAgentToolSource[] _sources = sources?.ToArray() ?? [];
 
-    /// <summary>Every problem with <paramref name="agent"/>; empty when it can be saved.</summary>
+    /// <summary>Every problem with <paramref name="agent"/>, its tool sources' included; empty when it can be saved.</summary>
+    public async ValueTask<IReadOnlyList<ValidationProblem>> ValidateAsync(AgentDefinition agent, CancellationToken ct = default)
+    {
+        var problems = new List<ValidationProblem>(Validate(agent));
+        foreach (var source in _sources) problems.AddRange(await source.CheckAsync(agent, ct));
+        return problems;
+    }
+
+    /// <summary>Every problem with <paramref name="agent"/> that needs no tool source to find; empty when none.</summary>
     public IReadOnlyList<ValidationProblem> Validate(AgentDefinition agent)
     {
         var problems = new List<ValidationProblem>();
@@ -30,8 +43,18 @@ public sealed partial class AgentValidator(IEnumerable<string> modelProfiles, IE
         var tools = agent.Tools ?? [];
         for (var i = 0; i < tools.Count; i++)
         {
-            if (!_tools.Contains(tools[i], StringComparer.Ordinal)) problems.Add(new($"tools/{i}", $"'{tools[i]}' is not a tool; the tools are {string.Join(", ", _tools)}."));
-            else if (tools.Take(i).Contains(tools[i], StringComparer.Ordinal)) problems.Add(new($"tools/{i}", $"'{tools[i]}' is listed twice."));
+            if (tools.Take(i).Contains(tools[i], StringComparer.Ordinal)) problems.Add(new($"tools/{i}", $"'{tools[i]}' is listed twice."));
+            else if (_sources.Any(s => s.Owns(tools[i]))) continue;
+            else if (!_tools.Contains(tools[i], StringComparer.Ordinal)) problems.Add(new($"tools/{i}", $"'{tools[i]}' is not a tool; the tools are {string.Join(", ", _tools)}."));
+        }
+        var confirm = agent.Confirm ?? [];
+        for (var i = 0; i < confirm.Count; i++)
+        {
+            // An entry a source owns may be narrower than the tools entry allowing it (mcp:github/create_issue under mcp:github/*).
+            if (!tools.Contains(confirm[i], StringComparer.Ordinal) && !_sources.Any(s => s.Owns(confirm[i])))
+            {
+                problems.Add(new($"confirm/{i}", $"'{confirm[i]}' is not one of the agent's tools; list it under tools first."));
+            }
         }
         var names = agent.Connections ?? [];
         for (var i = 0; i < names.Count; i++)

@@ -42,6 +42,15 @@ public sealed class ModelProfile
     /// <summary>How long one model call may take; <see cref="DefaultTimeout"/> when not set.</summary>
     public TimeSpan? Timeout { get; set; }
 
+    /// <summary>
+    /// The model that turns text into vectors at the same endpoint's <c>/embeddings</c>, e.g. <c>nomic-embed-text</c>;
+    /// knowledge bases need a profile that has one.
+    /// </summary>
+    public string? EmbeddingModel { get; set; }
+
+    /// <summary>How many tokens the model reads at most (prompt and answer); an agent's input and history are trimmed to fit.</summary>
+    public int? ContextWindow { get; set; }
+
     /// <summary>The endpoint requests go to, with OpenAI's own filled in for <c>openai</c> profiles without one.</summary>
     public string EffectiveEndpoint =>
         string.IsNullOrWhiteSpace(Endpoint) && IsProvider(ModelProviders.OpenAI) ? ModelProviders.OpenAIEndpoint : Endpoint?.Trim() ?? "";
