@@ -1,4 +1,5 @@
 using ChatFlows.Bot.Connections;
+using ChatFlows.Bot.Knowledge;
 using ChatFlows.Bot.Mail;
 using ChatFlows.Bot.Secrets;
 using ChatFlows.Core.Agents;
@@ -55,6 +56,7 @@ public static class ChatFlowsServiceCollectionExtensions
             Databases = sp.GetRequiredService<SqlDatabases>(),
             Github = sp.GetRequiredService<GithubApi>(),
             Subworkflows = sp.GetRequiredService<QueuedSubworkflows>(),
+            Knowledge = sp.GetRequiredService<ChatFlows.Core.Knowledge.KnowledgeBases>(),
             MaxSubworkflowDepth = sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value.MaxSubworkflowDepth,
         }));
         services.AddSingleton<RunEventStream>();
@@ -112,6 +114,7 @@ public static class ChatFlowsServiceCollectionExtensions
         services.AddHostedService<RunWorkerService>();
         services.AddHostedService<SchedulerService>();
         services.AddMail();
+        services.AddKnowledge();
         services.AddHostedService<RetentionService>();
         services.AddHostedService<StartupBanner>();
         return services;

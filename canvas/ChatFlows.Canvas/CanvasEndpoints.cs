@@ -19,6 +19,7 @@ public static class CanvasEndpoints
         app.MapModelsApi();
         app.MapSecretsApi();
         app.MapConnectionsApi();
+        app.MapKnowledgeApi();
         app.MapSchedulesApi();
         app.MapNodeKindsApi();
         app.MapTemplatesApi();

@@ -3,6 +3,7 @@ using ChatFlows.Core.Connections;
 using ChatFlows.Core.Expressions;
 using ChatFlows.Core.Github;
 using ChatFlows.Core.Http;
+using ChatFlows.Core.Knowledge;
 using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Sql;
@@ -53,4 +54,7 @@ public sealed class BuiltInNodeOptions
 
     /// <summary>Talks to GitHub for <c>tool/github</c>; shared with the <c>github_*</c> agent tools so both reuse its clients.</summary>
     public GithubApi Github { get; set; } = new();
+
+    /// <summary>The knowledge bases <c>tool/search</c> searches; without it, those nodes fail with a message saying so.</summary>
+    public KnowledgeBases? Knowledge { get; set; }
 }

@@ -52,6 +52,7 @@ public sealed class NodeRegistry
         HttpNode.Register(registry, options);
         SqlNode.Register(registry, options);
         Github.GithubNode.Register(registry, options);
+        Knowledge.SearchNode.Register(registry, options);
         TransformNode.Register(registry);
         DelayNode.Register(registry, options);
         SubworkflowNode.Register(registry, options);
