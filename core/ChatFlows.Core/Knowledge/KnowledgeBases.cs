@@ -143,22 +143,30 @@ public sealed partial class KnowledgeBases(
     public async Task RunAsync(CancellationToken ct)
     {
         foreach (var pending in await store.PendingAsync(ct)) _queue.Writer.TryWrite(pending);
-        await foreach (var (document, text) in _queue.Reader.ReadAllAsync(ct))
+        await foreach (var item in _queue.Reader.ReadAllAsync(ct)) await IndexOrFailAsync(item.Document, item.Text, ct);
+    }
+
+    /// <summary>Indexes what is queued now, and returns when the queue is empty (for tests that drive indexing themselves).</summary>
+    internal async Task IndexQueuedAsync(CancellationToken ct)
+    {
+        while (_queue.Reader.TryRead(out var item)) await IndexOrFailAsync(item.Document, item.Text, ct);
+    }
+
+    private async Task IndexOrFailAsync(KnowledgeDocument document, string text, CancellationToken ct)
+    {
+        try
         {
-            try
-            {
-                await IndexAsync(document, text, ct);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                LogIndexingFailed(document.BaseId, document.Source, ex);
-                var message = ex is InvalidOperationException or KnowledgeException ? ex.Message : $"Indexing failed: {ex.Message} Add the document again; if it fails again, see the host's log.";
-                await store.FailAsync(document.Id, document.ContentHash, message, CancellationToken.None);
-            }
+            await IndexAsync(document, text, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            LogIndexingFailed(document.BaseId, document.Source, ex);
+            var message = ex is InvalidOperationException or KnowledgeException ? ex.Message : $"Indexing failed: {ex.Message} Add the document again; if it fails again, see the host's log.";
+            await store.FailAsync(document.Id, document.ContentHash, message, CancellationToken.None);
         }
     }
 

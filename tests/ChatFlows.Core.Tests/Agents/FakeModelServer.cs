@@ -10,18 +10,35 @@ namespace ChatFlows.Core.Tests.Agents;
 /// <summary>
 /// A local OpenAI-compatible model server on real Kestrel (127.0.0.1, a free port). It answers
 /// <c>POST /v1/chat/completions</c> (and Azure OpenAI's deployment path) with what <see cref="Reply"/> returns for
-/// each request, and keeps every request it received.
+/// each request, and keeps every request it received. <c>POST /v1/embeddings</c> answers in OpenAI's format with
+/// vectors derived from the words of each input (<see cref="VectorOf"/>), so that texts sharing words are close.
 /// </summary>
 internal sealed class FakeModelServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly List<ModelRequest> _requests = [];
+    private readonly List<IReadOnlyList<string>> _embeddings = [];
     private readonly Lock _gate = new();
 
     private FakeModelServer(WebApplication app) => _app = app;
 
     /// <summary>Decides the answer to each request; by default a fixed answer.</summary>
     public Func<ModelRequest, ModelReply> Reply { get; set; } = _ => ModelReply.Answer("ok", 1, 1);
+
+    /// <summary>
+    /// Called before each <c>/embeddings</c> request is answered, with the request's inputs; may wait (to hold the
+    /// indexing where it is) or return an error reply to send instead of the vectors. By default answers at once.
+    /// </summary>
+    public Func<IReadOnlyList<string>, Task<ModelReply?>> OnEmbeddings { get; set; } = _ => Task.FromResult<ModelReply?>(null);
+
+    /// <summary>The inputs of every <c>/embeddings</c> request received so far, in order.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> EmbeddingRequests
+    {
+        get
+        {
+            lock (_gate) return _embeddings.ToArray();
+        }
+    }
 
     /// <summary><c>http://127.0.0.1:&lt;port&gt;</c>.</summary>
     public string BaseUrl => _app.Urls.Single();
@@ -47,6 +64,7 @@ internal sealed class FakeModelServer : IAsyncDisposable
         var server = new FakeModelServer(app);
         app.MapPost("/v1/chat/completions", server.HandleAsync);
         app.MapPost("/openai/deployments/{deployment}/chat/completions", server.HandleAsync);
+        app.MapPost("/v1/embeddings", server.EmbedAsync);
         await app.StartAsync();
         return server;
     }
@@ -70,10 +88,60 @@ internal sealed class FakeModelServer : IAsyncDisposable
         return answered ? then : ModelReply.Error(400, $"no tool message with tool_call_id '{callId}' after the assistant's tool_calls");
     }
 
+    /// <summary>
+    /// The fake embedding of <paramref name="text"/>: each lower-cased word (letters and digits) adds 1 to one of
+    /// <see cref="Dimensions"/> slots picked by a stable hash of the word, and the vector is scaled to length 1.
+    /// </summary>
+    public static float[] VectorOf(string text)
+    {
+        var vector = new float[Dimensions];
+        foreach (var word in System.Text.RegularExpressions.Regex.Split(text.ToLowerInvariant(), "[^a-z0-9]+").Where(w => w.Length > 2))
+        {
+            var hash = 2166136261u;
+            foreach (var c in word) hash = (hash ^ c) * 16777619u;
+            vector[hash % Dimensions] += 1;
+        }
+        var length = MathF.Sqrt(vector.Sum(v => v * v));
+        return length == 0 ? vector : vector.Select(v => v / length).ToArray();
+    }
+
+    /// <summary>The length of the fake embeddings.</summary>
+    public const int Dimensions = 256;
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+
+    private async Task EmbedAsync(HttpContext http)
+    {
+        var body = (await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted)).RootElement;
+        var input = body.GetProperty("input");
+        IReadOnlyList<string> texts = input.ValueKind == JsonValueKind.Array ? [.. input.EnumerateArray().Select(i => i.GetString()!)] : [input.GetString()!];
+        lock (_gate) _embeddings.Add(texts);
+        var reply = await OnEmbeddings(texts);
+        http.Response.ContentType = "application/json";
+        if (reply is not null)
+        {
+            http.Response.StatusCode = reply.Status;
+            await http.Response.WriteAsync(reply.Body, http.RequestAborted);
+            return;
+        }
+        var base64 = body.TryGetProperty("encoding_format", out var format) && format.GetString() == "base64";
+        await http.Response.WriteAsync(JsonSerializer.Serialize(new
+        {
+            @object = "list",
+            data = texts.Select((t, i) => new
+            {
+                @object = "embedding",
+                index = i,
+                // OpenAI's client asks for base64 (float32 little-endian); others ask for numbers.
+                embedding = base64 ? (object)Convert.ToBase64String(System.Runtime.InteropServices.MemoryMarshal.AsBytes(VectorOf(t).AsSpan())) : VectorOf(t),
+            }),
+            model = body.GetProperty("model").GetString(),
+            usage = new { prompt_tokens = texts.Sum(t => t.Length / 4), total_tokens = texts.Sum(t => t.Length / 4) },
+        }), http.RequestAborted);
     }
 
     private async Task HandleAsync(HttpContext http)
