@@ -13,7 +13,9 @@ namespace ChatFlows.Bot.Access;
 /// <item>a POST, PUT, PATCH or DELETE whose <c>Origin</c> is not the host's own, or whose <c>Sec-Fetch-Site</c> is not
 /// <c>same-origin</c> or <c>none</c>, gets 403. Programs (Slack, Teams, webhooks, scripts) send neither header;</item>
 /// <item>the JSON APIs take <c>Content-Type: application/json</c> only (415 otherwise), so a plain HTML form, which can
-/// only send form and text types, cannot reach them.</item>
+/// only send form and text types, cannot reach them. Uploads to a knowledge base (<c>POST /api/knowledge/{id}/documents</c>)
+/// may be <c>multipart/form-data</c> only with the header <c>X-ChatFlows-Upload: 1</c>, which a form cannot send either
+/// (and which a cross-site script could only send after a CORS preflight that this host never answers).</item>
 /// </list>
 /// The health probes answer any host name: orchestrators call them by the pod's address.
 /// </summary>
@@ -24,6 +26,9 @@ public sealed class BrowserGuard(RequestDelegate next, IOptions<AccessOptions> o
     // The canvas's and the Playground's JSON APIs; /api/messages is Teams' endpoint, which reads its own activities.
     private static readonly string[] JsonApiPaths = ["/api", "/playground/api"];
     private const string TeamsPath = "/api/messages";
+
+    /// <summary>The header that admits a multipart upload to a knowledge base (README §Security).</summary>
+    public const string UploadHeader = "X-ChatFlows-Upload";
 
     private readonly AccessOptions _options = options.Value;
     private readonly Uri? _publicBaseUrl = Uri.TryCreate(options.Value.PublicBaseUrl?.Trim(), UriKind.Absolute, out var url) ? url : null;
@@ -44,7 +49,7 @@ public sealed class BrowserGuard(RequestDelegate next, IOptions<AccessOptions> o
             return Refuse(http, StatusCodes.Status403Forbidden, "Cross-site requests are refused.",
                 $"{reason} Only pages of this host may change anything; programs send neither Origin nor Sec-Fetch-Site.");
         }
-        if (IsJsonApi(request.Path) && !IsJsonOrEmpty(request))
+        if (IsJsonApi(request.Path) && !IsJsonOrEmpty(request) && !IsKnowledgeUpload(request))
         {
             return Refuse(http, StatusCodes.Status415UnsupportedMediaType, "Send JSON.",
                 $"{request.Method} {request.Path} takes 'Content-Type: application/json'; the request sent '{request.ContentType ?? "no Content-Type"}'.");
@@ -105,6 +110,13 @@ public sealed class BrowserGuard(RequestDelegate next, IOptions<AccessOptions> o
         if (type.Length == 0) return request.ContentLength is null or 0 && request.Headers.TransferEncoding.Count == 0;
         return MediaTypeHeaderValue.TryParse(type, out var media) && media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
     }
+
+    private static bool IsKnowledgeUpload(HttpRequest request) =>
+        request.Path.StartsWithSegments("/api/knowledge", StringComparison.OrdinalIgnoreCase)
+        && request.Path.Value!.EndsWith("/documents", StringComparison.OrdinalIgnoreCase)
+        && request.Headers[UploadHeader].ToString() == "1"
+        && MediaTypeHeaderValue.TryParse(request.Headers.ContentType.ToString(), out var media)
+        && media.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase);
 
     private static Task Refuse(HttpContext http, int status, string title, string detail) =>
         Results.Problem(title: title, detail: detail, statusCode: status).ExecuteAsync(http);
