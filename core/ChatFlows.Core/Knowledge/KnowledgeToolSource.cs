@@ -58,8 +58,8 @@ public sealed class KnowledgeToolSource(KnowledgeBases bases) : IAgentToolSource
         var ids = agent.Knowledge.ToArray();
         var function = KernelFunctionFactory.CreateFromMethod(
             async ([Description("What to look for, in a few words or a question.")] string query,
-                   [Description("How many passages to return, 1 to 20 (default 5).")] int? top,
-                   CancellationToken cancel) =>
+                   [Description("How many passages to return, 1 to 20 (default 5).")] int? top = null,
+                   CancellationToken cancel = default) =>
             {
                 IReadOnlyList<KnowledgeHit> hits;
                 try
