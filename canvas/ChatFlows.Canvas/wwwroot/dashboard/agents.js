@@ -75,6 +75,8 @@ export function openAgent(agent) {
       element("input", { type: "checkbox", value: connection.name, checked: linked.has(connection.name), "data-testid": `agent-connection-${connection.name}` }),
       element("span", {}, element("code", {}, connection.name), " ", element("span", { class: "muted" }, connection.description)))));
   if (connections.length === 0) byTestId("agent-connections").replaceChildren(element("span", { class: "muted" }, "No connections yet; add one under Connections."));
+  // README §Knowledge: the knowledge bases its search_knowledge tool searches (loaded while the dialog opens).
+  fillKnowledge(agent);
   clearFieldErrors(form);
 
   form.onsubmit = async event => {
@@ -94,6 +96,7 @@ export function openAgent(agent) {
       maxOutputTokens: number(fields.maxOutputTokens, "maxOutputTokens"),
       tools: [...byTestId("agent-tools").querySelectorAll("input:checked")].map(c => c.value),
       connections: [...byTestId("agent-connections").querySelectorAll("input:checked")].map(c => c.value),
+      knowledge: [...byTestId("agent-knowledge").querySelectorAll("input:checked")].map(c => c.value),
     };
     if (Object.keys(local).length) {
       showFieldErrors(form, { errors: local }, "agent-error");
@@ -112,6 +115,22 @@ export function openAgent(agent) {
   };
   dialog.showModal();
   (agent ? fields.name : fields.id).focus();
+}
+
+async function fillKnowledge(agent) {
+  const list = byTestId("agent-knowledge");
+  const chosen = new Set(agent?.knowledge ?? []);
+  // Until the bases are loaded, the agent's own stay checked, so a quick save keeps them.
+  const choice = (id, description) => element("label", { class: "tool-choice" },
+    element("input", { type: "checkbox", value: id, checked: chosen.has(id), "data-testid": `agent-knowledge-${id}` }),
+    element("span", {}, element("code", {}, id), " ", element("span", { class: "muted" }, description)));
+  list.replaceChildren(...[...chosen].map(id => choice(id, "")));
+  const answer = await api("GET", "/api/knowledge");
+  if (!answer.ok) return;
+  const bases = answer.data.items.map(b => ({ id: b.id, description: `${b.name} · ${b.ready} of ${b.documents} documents ready` }));
+  for (const id of chosen) if (!bases.some(b => b.id === id)) bases.push({ id, description: "not found" });
+  list.replaceChildren(...bases.map(b => choice(b.id, b.description)));
+  if (bases.length === 0) list.replaceChildren(element("span", { class: "muted" }, "No knowledge bases yet; create one on the Knowledge page."));
 }
 
 function confirmDeleteAgent(agent) {
