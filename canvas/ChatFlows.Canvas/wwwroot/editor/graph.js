@@ -122,6 +122,7 @@ function summary(node) {
         case "sql": return `${text(c.mode ?? "rows")} on ${text(c.connection)}`;
         case "delay": return `wait ${text(c.duration)}`;
         case "subworkflow": return `runs ${text(c.workflow)}`;
+        case "search": return `search ${text(c.knowledge)} for ${text(c.query)}`;
         case "github": return `${text(c.action)} ${text(c.repository)}${c.number !== undefined ? ` #${text(c.number)}` : ""}`;
         default: return text(c.value);
       }
