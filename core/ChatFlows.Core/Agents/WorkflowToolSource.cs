@@ -13,7 +13,7 @@ namespace ChatFlows.Core.Agents;
 
 /// <summary>
 /// Workflows as agent tools (README §Workflows as tools): an agent's <c>tools</c> entry <c>workflow:&lt;id&gt;</c> gives
-/// the model a function <c>workflow_&lt;id&gt;</c> whose parameters are the workflow's manual trigger input schema.
+/// the model a function <c>workflow_&lt;id&gt;</c> ('-' as '_') whose parameters are the workflow's manual trigger input schema.
 /// Each call is a durable child run of the agent's run (its id derived from the parent run, the node and the call's
 /// ordinal, so a node executed again after a crash finds the child it started instead of starting another); the tool
 /// waits for its end and returns its result, or its error. Arguments that do not fit the schema start nothing: the
@@ -38,8 +38,11 @@ public sealed class WorkflowToolSource(
     /// <inheritdoc />
     public bool Owns(string entry) => entry.StartsWith(Prefix, StringComparison.Ordinal);
 
-    /// <summary>The function the model calls for workflow <paramref name="workflowId"/>: <c>workflow_&lt;id&gt;</c>, the id as it is ('-' is allowed).</summary>
-    public static string FunctionName(string workflowId) => FunctionPrefix + workflowId;
+    /// <summary>
+    /// The function the model calls for workflow <paramref name="workflowId"/>: <c>workflow_&lt;id&gt;</c> with each '-'
+    /// as '_' (<c>workflow_deploy_check</c>), as Semantic Kernel reads a '-' in a called name as plugin-function.
+    /// </summary>
+    public static string FunctionName(string workflowId) => FunctionPrefix + workflowId.Replace('-', '_');
 
     /// <summary>
     /// The id of the child run of a workflow tool call: the same for the same parent run, node and call ordinal, so

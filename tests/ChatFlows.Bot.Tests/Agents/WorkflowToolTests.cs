@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ChatFlows.Bot.Tests.Agents;
 
 /// <summary>
-/// Workflows as agent tools in the real host (README §Workflows as tools): the model calls <c>workflow_deploy-status</c>,
+/// Workflows as agent tools in the real host (README §Workflows as tools): the model calls <c>workflow_deploy_status</c>,
 /// the call runs the workflow as a child run of the agent's run, and the model gets the child's result.
 /// </summary>
 public sealed class WorkflowToolTests : IAsyncLifetime
@@ -62,7 +62,7 @@ public sealed class WorkflowToolTests : IAsyncLifetime
     public async Task AgentNode_CallsWorkflowWithGoodArguments_ChildRunOfTheAgentsRunAnswersAndTheStepLinksIt()
     {
         _host.Model.Reply = request => request.Index == 0
-            ? ModelReply.ToolCalls(10, 5, ("call_1", "workflow_deploy-status", """{"service": "web"}"""))
+            ? ModelReply.ToolCalls(10, 5, ("call_1", "workflow_deploy_status", """{"service": "web"}"""))
             : FakeModelServer.AfterToolResult(request, "call_1", ModelReply.Answer("web is deployed.", 20, 5));
 
         var run = await RunToEndAsync("""{"question": "Is web deployed?"}""");
@@ -70,7 +70,7 @@ public sealed class WorkflowToolTests : IAsyncLifetime
         Assert.Equal("succeeded", run.GetProperty("status").GetString());
         Assert.Equal("web is deployed.", run.GetProperty("data").GetProperty("ask").GetString());
         var tool = JsonElement.Parse(_host.Model.Requests[0].Body.GetProperty("tools")[0].GetRawText()).GetProperty("function");
-        Assert.Equal("workflow_deploy-status", tool.GetProperty("name").GetString());
+        Assert.Equal("workflow_deploy_status", tool.GetProperty("name").GetString());
         Assert.StartsWith("Deploy status: Tells whether a service is deployed.", tool.GetProperty("description").GetString(), StringComparison.Ordinal);
         var parameters = tool.GetProperty("parameters");
         Assert.Equal("string", parameters.GetProperty("properties").GetProperty("service").GetProperty("type").GetString());
@@ -97,7 +97,7 @@ public sealed class WorkflowToolTests : IAsyncLifetime
     public async Task AgentNode_CallsWorkflowWithBadArguments_NothingStartsAndTheModelIsToldWhatIsWrong()
     {
         _host.Model.Reply = request => request.Index == 0
-            ? ModelReply.ToolCalls(10, 5, ("call_1", "workflow_deploy-status", """{"count": "many"}"""))
+            ? ModelReply.ToolCalls(10, 5, ("call_1", "workflow_deploy_status", """{"count": "many"}"""))
             : FakeModelServer.AfterToolResult(request, "call_1", ModelReply.Answer("I could not check.", 20, 5));
 
         var run = await RunToEndAsync("""{"question": "Is it deployed?"}""");
@@ -108,7 +108,7 @@ public sealed class WorkflowToolTests : IAsyncLifetime
         Assert.Contains("count: must be an integer, not 'many'", content, StringComparison.Ordinal);
         var step = Assert.Single(StepsOf(run));
         Assert.Contains("service: required", step.GetProperty("error").GetString(), StringComparison.Ordinal);
-        Assert.False(step.TryGetProperty("runId", out _));
+        Assert.Equal(JsonValueKind.Null, step.GetProperty("runId").ValueKind);
         var children = JsonElement.Parse(await _host.Client.GetStringAsync("/api/runs?workflow=deploy-status"));
         Assert.Empty(children.GetProperty("items").EnumerateArray());
     }
@@ -117,7 +117,7 @@ public sealed class WorkflowToolTests : IAsyncLifetime
     public async Task AgentNode_ExecutedAgainAfterItsCallStartedTheChild_WaitsForThatChildInsteadOfStartingAnother()
     {
         _host.Model.Reply = request => request.Index % 2 == 0
-            ? ModelReply.ToolCalls(10, 5, ("call_1", "workflow_deploy-status", """{"service": "web"}"""))
+            ? ModelReply.ToolCalls(10, 5, ("call_1", "workflow_deploy_status", """{"service": "web"}"""))
             : FakeModelServer.AfterToolResult(request, "call_1", ModelReply.Answer("web is deployed.", 20, 5));
         var run = await RunToEndAsync("""{"question": "Is web deployed?"}""");
         var firstChild = Assert.Single(StepsOf(run)).GetProperty("runId").GetString();
