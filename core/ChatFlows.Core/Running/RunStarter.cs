@@ -93,7 +93,7 @@ public sealed class RunStarter(WorkflowPlans plans, IWorkflowStore workflows, Ru
         if (CheckTrigger(plan, request, out var trigger) is { Count: > 0 } problems) return problems;
         if (plan.Nodes[trigger].Handler is not Nodes.ManualTrigger { Input: { } schema }) return [];
 
-        if (JsonNode.Parse(request.Trigger.GetRawText()) is not JsonObject payload)
+        if (JsonNode.Parse(request.Trigger.GetRawText(), documentOptions: StrictJson.StoredOptions) is not JsonObject payload)
         {
             return [new StartProblem(StartProblemKind.InvalidInput, "args", "This workflow takes named inputs: give them as args in an object, like {\"args\": {\"service\": \"api\"}}.")];
         }

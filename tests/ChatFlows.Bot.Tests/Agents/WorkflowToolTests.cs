@@ -1,9 +1,9 @@
 using System.Text.Json;
 using ChatFlows.Core.Agents;
 using ChatFlows.Core.Documents;
+using ChatFlows.Core.Expressions;
 using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Running;
-using ChatFlows.Core.Expressions;
 using ChatFlows.Core.Tests.Agents;
 using Microsoft.Extensions.DependencyInjection;
 
