@@ -96,9 +96,10 @@ internal static class RunCommand
             foreach (var problem in prepared.Problems) await stderr.WriteLineAsync($"  {problem.Path}: {problem.Message}");
             return CommandLine.Usage;
         }
-        if (RunStarter.Check(plan, request) is { Count: > 0 } refused)
+        if (RunStarter.Admit(plan, request, out request) is { Count: > 0 } refused)
         {
-            foreach (var problem in refused) await stderr.WriteLineAsync($"chatflows run: {problem.Message}");
+            // An argument that does not fit the input schema is named (service: required); other problems are sentences.
+            foreach (var problem in refused) await stderr.WriteLineAsync($"chatflows run: {(problem.Kind == StartProblemKind.InvalidInput ? problem.ToString() : problem.Message)}");
             return CommandLine.Usage;
         }
 

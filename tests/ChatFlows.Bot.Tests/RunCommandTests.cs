@@ -29,6 +29,27 @@ public sealed class RunCommandTests
     }
 
     [Fact]
+    public async Task Run_ServiceStatusArgumentsThatDoNotFitItsInputs_RefusedNamingEach()
+    {
+        var result = await CliProcess.RunAsync("run", "service-status", "verbose=maybe");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal(
+            ["chatflows run: service: required (The service to report on)", "chatflows run: verbose: must be true or false, not 'maybe'"],
+            result.StderrLines);
+    }
+
+    [Fact]
+    public async Task Run_ServiceStatusTextArguments_TakenAsTheTypesItsInputsSay()
+    {
+        var result = await CliProcess.RunAsync("run", "service-status", "service=web", "verbose=true");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("web", result.Output.GetProperty("service").GetString());
+        Assert.Equal("health, version", result.Output.GetProperty("checks").GetString());
+    }
+
+    [Fact]
     public async Task Run_DeployCheckFile_ShowsNodesLiveInOrder()
     {
         var result = await CliProcess.RunAsync("run", "samples/deploy-check.json", "service=web", "errors=2.5");

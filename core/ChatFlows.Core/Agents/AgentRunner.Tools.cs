@@ -55,6 +55,7 @@ public sealed partial class AgentRunner
                     Arguments = ArgumentsOf(context),
                     Result = error is null ? ResultOf(context.Result) : null,
                     Error = error,
+                    RunId = AgentToolContext.Find(context.Kernel)?.RunOf(context.Arguments),
                     StartedAt = startedAt,
                     DurationMs = time.GetElapsedTime(started).TotalMilliseconds,
                 };

@@ -13,6 +13,8 @@ public sealed class AgentToolContext(AgentDefinition agent, NodeContext node)
 {
     private const string DataKey = "chatflows.tool-context";
 
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<KernelArguments, string> _stepRuns = [];
+
     /// <summary>The agent making the call.</summary>
     public AgentDefinition Agent { get; } = agent;
 
@@ -25,6 +27,18 @@ public sealed class AgentToolContext(AgentDefinition agent, NodeContext node)
         kernel.Data.TryGetValue(DataKey, out var value) && value is AgentToolContext context
             ? context
             : throw new InvalidOperationException("This tool can only be called by an agent inside a run.");
+
+    /// <summary>The context a kernel carries, or null outside an agent node.</summary>
+    internal static AgentToolContext? Find(Kernel kernel) => kernel.Data.TryGetValue(DataKey, out var value) ? value as AgentToolContext : null;
+
+    /// <summary>
+    /// Links the call made with <paramref name="arguments"/> to the run it started (a workflow tool's child run), so
+    /// that its step links to that run (README §Workflows as tools).
+    /// </summary>
+    public void LinkStep(KernelArguments arguments, string runId) => _stepRuns.AddOrUpdate(arguments, runId);
+
+    /// <summary>The run linked to the call made with <paramref name="arguments"/>, if any.</summary>
+    internal string? RunOf(KernelArguments? arguments) => arguments is not null && _stepRuns.TryGetValue(arguments, out var runId) ? runId : null;
 
     /// <summary>Puts this context where <see cref="From"/> finds it.</summary>
     internal void AttachTo(Kernel kernel) => kernel.Data[DataKey] = this;

@@ -205,6 +205,9 @@ public sealed class NodeSetup
         }
     }
 
+    /// <summary>A JSON field as written, for a kind that reads it itself (a manual trigger's input schema).</summary>
+    public JsonNode? Json(string field, bool required = false) => Field(field, required);
+
     /// <summary>The config fields the factory has read so far: what a kind's form must describe (tests hold the two together).</summary>
     internal IReadOnlyCollection<string> FieldsRead => _read;
 

@@ -13,7 +13,18 @@ public static partial class TriggerNodes
     /// <summary>Registers manual, command, webhook, schedule and message triggers.</summary>
     public static void Register(NodeRegistry registry)
     {
-        registry.Add(new NodeKind(NodeTypes.Trigger, "manual", _ => PassThrough.Instance) { Label = "Manual", Description = "Started by Play, the API or the CLI." });
+        registry.Add(new NodeKind(NodeTypes.Trigger, "manual", ManualTrigger.Setup)
+        {
+            Label = "Manual",
+            Description = "Started by Play, the API, the CLI, /run in chat or an agent (workflow:<id>).",
+            Fields =
+            [
+                new("input", "Input schema", NodeFieldTypes.Json)
+                {
+                    Hint = "Optional JSON Schema of trigger.args, like {\"type\": \"object\", \"properties\": {\"service\": {\"type\": \"string\"}}, \"required\": [\"service\"]}. Every start is checked against it; agents get it as the tool's parameters.",
+                },
+            ],
+        });
         registry.Add(new NodeKind(NodeTypes.Trigger, "command", SetupCommand)
         {
             Label = "Command",

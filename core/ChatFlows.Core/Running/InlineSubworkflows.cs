@@ -21,7 +21,7 @@ public sealed class InlineSubworkflows(Func<string, WorkflowDocument?> resolve) 
         var document = resolve(request.WorkflowId) ?? throw new NodeException($"Workflow '{request.WorkflowId}' was not found.");
         var run = request.Run with { TriggerNodeId = request.TriggerNodeId };
         var target = RunStarter.Prepare(document, engine.Compile);
-        var problems = target.Plan is { } plan ? RunStarter.Check(plan, run) : target.Problems;
+        var problems = target.Plan is { } plan ? RunStarter.Admit(plan, run, out run) : target.Problems;
         if (problems.Count > 0) throw new NodeException(QueuedSubworkflows.SubworkflowProblem(request.WorkflowId, new StartOutcome.Refused(problems)));
         var child = await engine.RunToEndAsync(target.Plan!, run, ct);
         if (child.Status == RunStatus.Waiting)

@@ -17,6 +17,9 @@ public sealed record NodeStep
     /// <summary>What it returned.</summary>
     public JsonElement? Result { get; init; }
 
+    /// <summary>The run the call started (a workflow tool's child run), shown as a link to <c>/runs/{id}</c>.</summary>
+    public string? RunId { get; init; }
+
     /// <summary>Why it failed, when it did.</summary>
     public string? Error { get; init; }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Storage;
 
@@ -37,11 +38,17 @@ public sealed class RunStarter(WorkflowPlans plans, IWorkflowStore workflows, Ru
     {
         options ??= StartOptions.Default;
         if (target.Plan is not { } plan) return new StartOutcome.Refused(target.Problems);
-        if (Check(plan, request) is { Count: > 0 } problems) return new StartOutcome.Refused(problems);
+        // A chat start gives its payload when it is announced (it holds the run's thread), so its arguments are checked then.
+        var problems = options.Announce is null ? Admit(plan, request, out request) : CheckTrigger(plan, request, out _);
+        if (problems.Count > 0) return new StartOutcome.Refused(problems);
 
         var runId = request.RunId ?? WorkflowEngine.NewRunId();
         request = request with { RunId = runId };
-        if (options.Announce is { } announce) request = await announce(new StartingRun(runId, plan, request), ct) with { RunId = runId };
+        if (options.Announce is { } announce)
+        {
+            request = await announce(new StartingRun(runId, plan, request), ct) with { RunId = runId };
+            if (Admit(plan, request, out request) is { Count: > 0 } invalid) return new StartOutcome.Refused(invalid);
+        }
 
         if (options.Tick is { } tick)
         {
@@ -70,19 +77,43 @@ public sealed class RunStarter(WorkflowPlans plans, IWorkflowStore workflows, Ru
     }
 
     /// <summary>
-    /// What stops <paramref name="request"/> from starting <paramref name="plan"/>: a trigger it does not have, or a
-    /// payload that is not a JSON object (webhook bodies and sub-workflow inputs are taken as they are).
+    /// What stops <paramref name="request"/> from starting <paramref name="plan"/>: a trigger it does not have, a
+    /// payload that is not a JSON object (webhook bodies and sub-workflow inputs are taken as they are), or arguments
+    /// that do not fit the manual trigger's input schema.
     /// </summary>
-    public static IReadOnlyList<StartProblem> Check(WorkflowPlan plan, RunRequest request)
+    public static IReadOnlyList<StartProblem> Check(WorkflowPlan plan, RunRequest request) => Admit(plan, request, out _);
+
+    /// <summary>
+    /// <see cref="Check"/>, and the request to run with: when the manual trigger has an input schema (README §Workflow
+    /// inputs), <c>trigger.args</c> is checked against it, text turned into the types it asks for and defaults filled in.
+    /// </summary>
+    public static IReadOnlyList<StartProblem> Admit(WorkflowPlan plan, RunRequest request, out RunRequest admitted)
+    {
+        admitted = request;
+        if (CheckTrigger(plan, request, out var trigger) is { Count: > 0 } problems) return problems;
+        if (plan.Nodes[trigger].Handler is not Nodes.ManualTrigger { Input: { } schema }) return [];
+
+        if (JsonNode.Parse(request.Trigger.GetRawText(), documentOptions: StrictJson.StoredOptions) is not JsonObject payload)
+        {
+            return [new StartProblem(StartProblemKind.InvalidInput, "args", "This workflow takes named inputs: give them as args in an object, like {\"args\": {\"service\": \"api\"}}.")];
+        }
+        var invalid = schema.Admit(payload["args"], out var args);
+        if (invalid.Count > 0) return invalid.Select(p => new StartProblem(StartProblemKind.InvalidInput, p.Path, p.Message)).ToArray();
+        payload["args"] = args;
+        admitted = request with { Trigger = JsonSerializer.SerializeToElement(payload) };
+        return [];
+    }
+
+    private static IReadOnlyList<StartProblem> CheckTrigger(WorkflowPlan plan, RunRequest request, out int trigger)
     {
         var problems = new List<StartProblem>();
-        int trigger;
         try
         {
             trigger = plan.StartingTrigger(request.TriggerNodeId);
         }
         catch (ArgumentException ex)
         {
+            trigger = -1;
             problems.Add(new StartProblem(StartProblemKind.UnknownTrigger, "trigger", ex.Message.Replace($" (Parameter '{ex.ParamName}')", "", StringComparison.Ordinal)));
             return problems;
         }

@@ -15,6 +15,9 @@ public enum StartProblemKind
     /// <summary>The trigger payload is not what the trigger takes.</summary>
     InvalidPayload,
 
+    /// <summary>The arguments (<c>trigger.args</c>) do not fit the manual trigger's input schema; the path names the argument.</summary>
+    InvalidInput,
+
     /// <summary>The schedule tick was already claimed by another instance; the run it started is the one.</summary>
     AlreadyStarted,
 }

@@ -61,7 +61,10 @@ public sealed class WorkflowTestRunner(SandboxOptions? sandbox = null)
             TriggerNodeId = test.TriggerNode,
             StartedBy = "test",
         };
-        if (RunStarter.Check(offline, request) is { Count: > 0 } refused) return NotRun(test, refused.Select(p => $"trigger: {p.Message}"));
+        if (RunStarter.Admit(offline, request, out request) is { Count: > 0 } refused)
+        {
+            return NotRun(test, refused.Select(p => p.Kind == StartProblemKind.InvalidInput ? $"trigger: args/{p}" : $"trigger: {p.Message}"));
+        }
 
         var engine = new WorkflowEngine(registry, new InMemoryRunStore(), clock);
         var run = await engine.StartAsync(offline, request, ct);

@@ -33,6 +33,9 @@ internal sealed class ModelHost : IAsyncDisposable
     /// <summary>The host's SQLite file.</summary>
     public string DatabasePath => Path.Combine(_folder, "chatflows.db");
 
+    /// <summary>The host's services, for a test that drives a part directly (an agent node executed again).</summary>
+    public IServiceProvider Services => _factory.Services;
+
     /// <summary>Where Kestrel listens, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress { get; }
 

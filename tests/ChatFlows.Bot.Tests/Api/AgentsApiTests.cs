@@ -34,9 +34,10 @@ public sealed class AgentsApiTests(HostFixture host)
     {
         var tools = (await host.GetJsonAsync("/api/agent-tools")).GetProperty("items").EnumerateArray().ToArray();
 
-        Assert.Equal(
-            ["current_time", "github_add_labels", "github_comment", "github_create_issue", "github_get_issue", "github_list_issues", "http_get", "send_email", "sql_query"],
-            tools.Select(t => t.GetProperty("name").GetString()));
+        string[] catalog = ["current_time", "github_add_labels", "github_comment", "github_create_issue", "github_get_issue", "github_list_issues", "http_get", "send_email", "sql_query"];
+        Assert.Equal(catalog, tools.Take(catalog.Length).Select(t => t.GetProperty("name").GetString()));
+        // Then the workflows with a manual trigger, as workflow:<id> (README §Workflows as tools).
+        Assert.Contains(tools.Skip(catalog.Length), t => t.GetProperty("name").GetString() == "workflow:deploy-check");
         Assert.All(tools, t => Assert.False(string.IsNullOrWhiteSpace(t.GetProperty("description").GetString())));
     }
 

@@ -47,7 +47,7 @@ public sealed class NodeKindsApiTests(HostFixture host)
         Assert.Equal("posts a message to chat", kinds["output/message"].GetProperty("sideEffect").GetString());
         Assert.Equal("mail", Field(kinds["trigger/email"], "connection").GetProperty("connectionType").GetString());
         Assert.Equal(["list-issues"], Field(kinds["tool/github"], "state").GetProperty("actions").EnumerateArray().Select(a => a.GetString()));
-        Assert.Empty(kinds["trigger/manual"].GetProperty("fields").EnumerateArray());
+        Assert.Equal("json", Assert.Single(kinds["trigger/manual"].GetProperty("fields").EnumerateArray(), f => f.GetProperty("name").GetString() == "input").GetProperty("type").GetString());
     }
 
     private static JsonElement Field(JsonElement kind, string name) =>

@@ -57,6 +57,52 @@ public sealed class RunsWithAModelPageTests(ChromiumFixture chromium) : IClassFi
     }
 
     [Fact]
+    public async Task Detail_AgentCalledAWorkflow_StepLinksTheChildRunWhosePageNamesItsParent()
+    {
+        _host.Model.Reply = request => request.Index == 0
+            ? ModelReply.ToolCalls(10, 5, ("call_1", "workflow_deploy_status", """{"service": "web"}"""))
+            : FakeModelServer.AfterToolResult(request, "call_1", ModelReply.Answer("web is deployed.", 20, 5));
+        await PostAsync("/api/workflows", """
+            {
+              "id": "deploy-status",
+              "nodes": [
+                {"id": "start", "type": "trigger", "config": {"kind": "manual", "input": {"type": "object", "properties": {"service": {"type": "string"}}, "required": ["service"]}}},
+                {"id": "done", "type": "output", "config": {"kind": "end", "value": {"service": "{{ trigger.args.service }}", "state": "deployed"}}}
+              ],
+              "edges": [{"from": "start", "to": "done"}]
+            }
+            """);
+        await PostAsync("/api/agents", """{"id": "ops", "name": "Ops", "tools": ["workflow:deploy-status"]}""");
+        await PostAsync("/api/workflows", """
+            {
+              "id": "ask-ops",
+              "nodes": [
+                {"id": "play", "type": "trigger", "config": {"kind": "manual"}},
+                {"id": "ask", "type": "agent", "config": {"agent": "ops", "input": "Is web deployed?"}}
+              ],
+              "edges": [{"from": "play", "to": "ask"}]
+            }
+            """);
+        var runId = (await PostAsync("/api/workflows/ask-ops/runs", "{}")).GetProperty("runId").GetString()!;
+        await using var browser = await chromium.NewPageAsync(_host.BaseAddress);
+        var page = browser.Page;
+        await browser.OpenCanvasAsync($"/runs/{runId}");
+        await Expect(page.GetByTestId("run-status")).ToHaveTextAsync("succeeded");
+        var ask = page.Locator("[data-testid=timeline-node][data-id=ask]");
+        await ask.Locator("summary").ClickAsync();
+
+        var link = ask.GetByTestId("node-step-run");
+        await Expect(link).ToHaveTextAsync(new Regex("^run [0-9a-f]{32}$"));
+        await link.ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex("/runs/[0-9a-f]{32}$"));
+        Assert.NotEqual(runId, page.Url[(page.Url.LastIndexOf('/') + 1)..]);
+        await Expect(page.GetByTestId("run-status")).ToHaveTextAsync("succeeded");
+        await Expect(page.GetByTestId("fact-parent")).ToHaveTextAsync($"{runId} (node ask)");
+        browser.AssertNoErrors();
+    }
+
+    [Fact]
     public async Task AgentForm_OffersTheConfiguredProfile_AndSavesTheChoice()
     {
         await using var browser = await chromium.NewPageAsync(_host.BaseAddress);

@@ -39,7 +39,10 @@ function runPanel(node) {
   if (view.output !== null && view.output !== undefined) panel.append(h("h4", {}, "Output"), h("pre", { dataset: { testid: "node-run-output" } }, JSON.stringify(view.output, null, 2)));
   if (view.steps?.length) {
     panel.append(h("h4", {}, "Tool steps"), h("ol", { class: "steps", dataset: { testid: "node-run-steps" } },
-      view.steps.map(step => h("li", {}, h("pre", {}, JSON.stringify(step, null, 2))))));
+      view.steps.map(step => h("li", {},
+        // A workflow called as a tool ran as a child run (README §Workflows as tools).
+        step.runId ? h("a", { href: `/runs/${encodeURIComponent(step.runId)}`, target: "_blank", dataset: { testid: "node-run-step-run" } }, `Open run ${step.runId}`) : null,
+        h("pre", {}, JSON.stringify(step, null, 2))))));
   }
   return panel;
 }

@@ -253,6 +253,8 @@
       node.steps?.length ? element("div", { class: "steps" }, element("h3", {}, "Steps"),
         element("ol", { "data-testid": "node-steps" }, node.steps.map(step => element("li", { "data-testid": "node-step" },
           element("code", {}, step.name), ` · ${formatDuration(step.durationMs)}`,
+          // A workflow called as a tool ran as a child run (README §Workflows as tools).
+          step.runId ? [" · ", element("a", { href: `/runs/${enc(step.runId)}`, "data-testid": "node-step-run" }, `run ${step.runId}`)] : null,
           step.arguments !== undefined && step.arguments !== null ? element("pre", {}, json(step.arguments)) : null,
           step.error ? element("div", { class: "form-error" }, step.error) : element("pre", {}, json(step.result)))))) : null,
       node.output !== null && node.output !== undefined
