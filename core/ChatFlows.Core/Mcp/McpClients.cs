@@ -40,17 +40,21 @@ public sealed partial class McpClients : IAsyncDisposable, IDisposable
     public async Task<IReadOnlyList<Tool>> ToolsAsync(string server, CancellationToken ct)
     {
         var settings = Settings(server);
-        var client = await ClientAsync(server, settings, ct);
-        using var timeout = Timeout(settings, ct);
-        try
+        // Listing has no side effects: a client whose server went away since its last use gets one more try, connected anew.
+        for (var attempt = 0; ; attempt++)
         {
-            var tools = await client.ListToolsAsync(cancellationToken: timeout.Token);
-            return tools.Select(t => t.ProtocolTool).ToArray();
-        }
-        catch (Exception ex) when (!ct.IsCancellationRequested)
-        {
-            await ForgetAsync(server, client, ex);
-            throw Unavailable(server, settings, ex, timeout.IsCancellationRequested);
+            var (client, fresh) = await ClientAsync(server, settings, ct);
+            using var timeout = Timeout(settings, ct);
+            try
+            {
+                var tools = await client.ListToolsAsync(cancellationToken: timeout.Token);
+                return tools.Select(t => t.ProtocolTool).ToArray();
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                await ForgetAsync(server, client, ex);
+                if (fresh || attempt > 0 || timeout.IsCancellationRequested) throw Unavailable(server, settings, ex, timeout.IsCancellationRequested);
+            }
         }
     }
 
@@ -60,10 +64,11 @@ public sealed partial class McpClients : IAsyncDisposable, IDisposable
     public async Task<CallToolResult> CallAsync(string server, string tool, IReadOnlyDictionary<string, object?> arguments, CancellationToken ct)
     {
         var settings = Settings(server);
-        var client = await ClientAsync(server, settings, ct);
+        var (client, _) = await ClientAsync(server, settings, ct);
         using var timeout = Timeout(settings, ct);
         try
         {
+            // Never repeated: the call may have had its effect before the connection broke.
             return await client.CallToolAsync(tool, arguments, cancellationToken: timeout.Token);
         }
         catch (McpProtocolException)
@@ -117,7 +122,7 @@ public sealed partial class McpClients : IAsyncDisposable, IDisposable
         return timeout;
     }
 
-    private async Task<McpClient> ClientAsync(string server, McpServerOptions settings, CancellationToken ct)
+    private async Task<(McpClient Client, bool Fresh)> ClientAsync(string server, McpServerOptions settings, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var state = _states.GetOrAdd(server, _ => new ServerState());
@@ -127,7 +132,7 @@ public sealed partial class McpClients : IAsyncDisposable, IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (state.Client is { } current)
             {
-                if (!current.Completion.IsCompleted) return current;
+                if (!current.Completion.IsCompleted) return (current, false);
                 // The program exited or the HTTP session ended: start again.
                 state.Client = null;
                 await DisposeQuietlyAsync(current);
@@ -139,12 +144,12 @@ public sealed partial class McpClients : IAsyncDisposable, IDisposable
                 transport = TransportFor(server, settings, state);
                 state.Client = await McpClient.CreateAsync(transport, ClientOptions(settings), _loggerFactory, timeout.Token);
                 LogConnected(_logger, server, state.Client.ServerInfo.Name);
-                return state.Client;
+                return (state.Client, true);
             }
             catch (Exception ex) when (ex is not McpServerUnavailableException && !ct.IsCancellationRequested)
             {
                 if (transport is IAsyncDisposable disposable) await disposable.DisposeAsync();
-                throw Unavailable(server, settings, ex, timeout.IsCancellationRequested, state.StandardErrorTail());
+                throw Unavailable(server, settings, ex, timeout.IsCancellationRequested, state.StandardErrorHead());
             }
         }
         finally
@@ -157,6 +162,7 @@ public sealed partial class McpClients : IAsyncDisposable, IDisposable
     {
         if (settings.IsStdio)
         {
+            state.ClearStandardError();
             return new StdioClientTransport(new StdioClientTransportOptions
             {
                 Name = server,
@@ -227,7 +233,9 @@ public sealed partial class McpClients : IAsyncDisposable, IDisposable
 
     private static McpServerUnavailableException Unavailable(string server, McpServerOptions settings, Exception ex, bool timedOut, string? standardError = null)
     {
-        var what = timedOut ? $"did not answer within {settings.Timeout:c}" : $"could not be reached ({ex.Message.TrimEnd('.')})";
+        // The SDK's message may carry the program's whole standard error; its first line says what happened.
+        var reason = ex.Message.Split('\n', 2)[0].Trim().TrimEnd('.');
+        var what = timedOut ? $"did not answer within {settings.Timeout:c}" : $"could not be reached ({reason})";
         var tail = string.IsNullOrWhiteSpace(standardError) ? "" : $"; it wrote: {standardError}";
         var check = settings.IsStdio
             ? $"check that '{settings.Describe()}' starts and speaks MCP on its standard output ({McpOptions.SectionName}:Servers:{server}:Command and :Args)"
@@ -246,26 +254,32 @@ public sealed partial class McpClients : IAsyncDisposable, IDisposable
 
     private sealed class ServerState
     {
-        private const int TailLines = 5;
-        private readonly Queue<string> _standardError = new();
+        private const int KeptLines = 3;
+        private readonly List<string> _standardError = [];
         private readonly Lock _errorGate = new();
 
         public SemaphoreSlim Gate { get; } = new(1, 1);
 
         public McpClient? Client { get; set; }
 
+        public void ClearStandardError()
+        {
+            lock (_errorGate) _standardError.Clear();
+        }
+
+        // The first lines a program writes when it cannot start usually say why (an exception, a missing module).
         public void AddStandardError(string line)
         {
+            if (string.IsNullOrWhiteSpace(line)) return;
             lock (_errorGate)
             {
-                _standardError.Enqueue(line);
-                while (_standardError.Count > TailLines) _standardError.Dequeue();
+                if (_standardError.Count < KeptLines) _standardError.Add(line.Length <= 300 ? line.Trim() : line[..300].Trim() + "…");
             }
         }
 
-        public string StandardErrorTail()
+        public string StandardErrorHead()
         {
-            lock (_errorGate) return string.Join(" / ", _standardError.Where(l => !string.IsNullOrWhiteSpace(l)));
+            lock (_errorGate) return string.Join(" / ", _standardError);
         }
     }
 }

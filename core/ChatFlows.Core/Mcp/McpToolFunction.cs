@@ -39,7 +39,7 @@ internal sealed class McpToolFunction(McpClients clients, string server, Tool to
         {
             throw new InvalidOperationException(text.Length == 0 ? $"The tool '{tool.Name}' of MCP server '{server}' failed without saying why." : text);
         }
-        if (result.StructuredContent is { } structured) return JsonSerializer.SerializeToElement(structured);
+        if (result.StructuredContent is { } structured) return structured;
         return text;
     }
 

@@ -39,7 +39,7 @@ public sealed partial class McpToolSource(McpClients clients) : IAgentToolSource
             {
                 var tools = await clients.ToolsAsync(server, timeout.Token);
                 return (IEnumerable<AgentToolInfo>)[
-                    new AgentToolInfo(EntryOf(server, AllTools), $"Every tool of MCP server '{server}' ({string.Join(", ", tools.Select(t => t.Name))})."),
+                    new AgentToolInfo(EntryOf(server, AllTools), $"Every tool of MCP server '{server}' ({Names(tools)})."),
                     .. tools.Select(t => new AgentToolInfo(EntryOf(server, t.Name), DescriptionOf(server, t)))];
             }
             catch (Exception ex) when (ex is McpServerUnavailableException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
@@ -173,7 +173,7 @@ public sealed partial class McpToolSource(McpClients clients) : IAgentToolSource
             : null;
     }
 
-    private static string Names(IReadOnlyList<Tool> tools) => tools.Count == 0 ? "none" : string.Join(", ", tools.Select(t => t.Name));
+    private static string Names(IReadOnlyList<Tool> tools) => tools.Count == 0 ? "none" : string.Join(", ", tools.Select(t => t.Name).Order(StringComparer.Ordinal));
 
     private static string DescriptionOf(string server, Tool tool) =>
         $"{tool.Description ?? tool.Title ?? tool.Name} (MCP server '{server}')";
