@@ -20,6 +20,8 @@ public sealed class McpToolsHostTests : IAsyncLifetime
         ["ChatFlows:Mcp:Servers:calc:Command"] = TestMcpServers.DotnetHost,
         ["ChatFlows:Mcp:Servers:calc:Args:0"] = TestMcpServers.ProgramPath,
         ["ChatFlows:Mcp:Servers:calc:Environment:CALC_PID_FILE"] = _pidFile,
+        // It would outlive its input: only the host stopping it ends it.
+        ["ChatFlows:Mcp:Servers:calc:Environment:CALC_LINGER"] = "1",
     });
 
     public async Task DisposeAsync()

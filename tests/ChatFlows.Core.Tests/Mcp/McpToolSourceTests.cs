@@ -153,7 +153,7 @@ public sealed class McpToolSourceTests : IAsyncLifetime
     [Fact]
     public async Task DisposeAsync_StdioServerRunning_StopsItsProgram()
     {
-        var clients = TestMcpServers.Clients(("calc", TestMcpServers.Stdio()));
+        var clients = TestMcpServers.Clients(("calc", TestMcpServers.Stdio(new Dictionary<string, string> { ["CALC_LINGER"] = "1" })));
         using var runner = Runner(clients);
         _model.Reply = request => request.Index == 0
             ? ModelReply.ToolCalls(10, 5, ("call_1", "calc_pid", "{}"))
