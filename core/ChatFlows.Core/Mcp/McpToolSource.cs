@@ -22,7 +22,7 @@ public sealed partial class McpToolSource(McpClients clients) : IAgentToolSource
 
     private const string EntryRule = "write mcp:<server>/<tool>, or mcp:<server>/* for every tool of the server";
 
-    // A server that does not answer at once is left out of the list rather than holding the agent form up.
+    // A server that does not answer at once is left out of the list, or unchecked, rather than holding the agent form up.
     private static readonly TimeSpan ListTimeout = TimeSpan.FromSeconds(10);
 
     /// <inheritdoc/>
@@ -157,11 +157,13 @@ public sealed partial class McpToolSource(McpClients clients) : IAgentToolSource
         if (tool == AllTools) return null;
         if (!known.TryGetValue(server, out var offered))
         {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(ListTimeout);
             try
             {
-                offered = await clients.ToolsAsync(server, ct);
+                offered = await clients.ToolsAsync(server, timeout.Token);
             }
-            catch (McpServerUnavailableException)
+            catch (Exception ex) when (ex is McpServerUnavailableException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
             {
                 // A server that is down now may be up when the agent runs; its tools are checked then.
                 offered = null;
