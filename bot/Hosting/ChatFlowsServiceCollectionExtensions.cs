@@ -72,6 +72,7 @@ public static class ChatFlowsServiceCollectionExtensions
             .AddSendEmail(sp.GetRequiredService<ConnectionRegistry>()));
         // Tool sources (IAgentToolSource: workflows, MCP servers, knowledge) are registered by their areas.
         services.AddWorkflowTools();
+        services.AddMcp();
         services.AddSingleton(sp => new AgentRunner(
             sp.GetRequiredService<ModelProfiles>(), sp.GetRequiredService<AgentToolCatalog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(),
             sp.GetServices<IAgentToolSource>()));

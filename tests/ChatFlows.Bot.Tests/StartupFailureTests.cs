@@ -150,6 +150,18 @@ public sealed class StartupFailureTests : IDisposable
         Assert.EndsWith(", not 'ftp'. Fix it in appsettings.json, an environment variable or the command line.", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Start_McpServerUrlPlainHttpToAnotherMachine_PrintsOneLineNamingTheKey()
+    {
+        var (exitCode, line) = await StartAndFailAsync(Settings(("ChatFlows:Mcp:Servers:github:Url", "http://mcp.example.com/mcp")));
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Equal(
+            "chatflows: a setting is wrong: ChatFlows:Mcp:Servers:github:Url uses plain http to mcp.example.com; use https, or plain http only for a loopback host " +
+            "(localhost, 127.0.0.1, [::1]). Fix it in appsettings.json, an environment variable or the command line.",
+            line);
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
