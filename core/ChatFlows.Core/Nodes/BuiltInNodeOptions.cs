@@ -6,6 +6,7 @@ using ChatFlows.Core.Http;
 using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Sql;
+using ChatFlows.Core.Widgets;
 
 namespace ChatFlows.Core.Nodes;
 
@@ -53,4 +54,7 @@ public sealed class BuiltInNodeOptions
 
     /// <summary>Talks to GitHub for <c>tool/github</c>; shared with the <c>github_*</c> agent tools so both reuse its clients.</summary>
     public GithubApi Github { get; set; } = new();
+
+    /// <summary>Where <c>output/widget</c> sets dashboard widgets; without it, those nodes fail with a message saying so.</summary>
+    public IWidgetStore? Widgets { get; set; }
 }
