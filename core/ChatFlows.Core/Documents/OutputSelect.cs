@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace ChatFlows.Core.Documents;
 
 /// <summary>
-/// A node's <c>select</c> (docs/semantics.md §Bounded outputs): the fields of its output to keep, as paths —
+/// A node's <c>select</c> (README §Bounded outputs): the fields of its output to keep, as paths —
 /// <c>total</c>, <c>user.name</c>, <c>items[*].id</c> (every item), <c>items[0]</c> (one item), <c>[*].id</c> for an
 /// output that is an array. Everything else is dropped before the output is stored in <c>data</c> and the journal;
 /// the kept fields keep their place in the output's structure, and a path the output does not have selects nothing.

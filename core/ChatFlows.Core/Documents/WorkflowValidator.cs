@@ -154,7 +154,7 @@ public sealed partial class WorkflowValidator(NodeRegistry registry)
         {
             problems.Add(new($"{path}/onError", $"'{node.OnError}' is not an onError mode; use fail, continue or route."));
         }
-        // select (docs/semantics.md §Bounded outputs) is common to every kind, so no kind's form or factory reads it.
+        // select (README §Bounded outputs) is common to every kind, so no kind's form or factory reads it.
         OutputSelect.Read(node.Config, path, problems);
         if (node.Retry is { } retry)
         {

@@ -49,7 +49,7 @@ public sealed partial class GraphRunner(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId}: the output of {NodeId} is {Bytes} bytes, more than ChatFlows:Runs:MaxOutputBytes ({MaxBytes}); it is stored as a truncated preview")]
     private partial void LogOutputTruncated(string runId, string nodeId, int bytes, int maxBytes);
 
-    // A finished node's output, bounded (docs/semantics.md §Bounded outputs): only the fields its select lists, and a
+    // A finished node's output, bounded (README §Bounded outputs): only the fields its select lists, and a
     // marker with a preview in place of an output larger than MaxOutputBytes. Without select, this costs one length check.
     private JsonElement? Bound(RunState run, WorkflowPlan.PlanNode plan, JsonElement? output)
     {

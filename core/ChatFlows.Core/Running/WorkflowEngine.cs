@@ -17,7 +17,7 @@ public sealed class WorkflowEngine
     /// <summary>
     /// Creates an engine over a journal (in memory or SQLite); credential fields resolve <c>{{ secrets.NAME }}</c>
     /// from <paramref name="secrets"/> when a node uses them. A node output larger than <paramref name="maxOutputBytes"/> is
-    /// stored as a truncated preview (docs/semantics.md §Bounded outputs).
+    /// stored as a truncated preview (README §Bounded outputs).
     /// </summary>
     public WorkflowEngine(
         NodeRegistry registry, IRunJournal journal, TimeProvider time, RunEventStream? events = null, ILoggerFactory? loggerFactory = null,

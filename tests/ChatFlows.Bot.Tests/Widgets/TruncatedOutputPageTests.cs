@@ -6,7 +6,7 @@ using static Microsoft.Playwright.Assertions;
 namespace ChatFlows.Bot.Tests.Widgets;
 
 /// <summary>
-/// ChatFlows:Runs:MaxOutputBytes in the real host (docs/semantics.md §Bounded outputs): an output larger than the limit is
+/// ChatFlows:Runs:MaxOutputBytes in the real host (README §Bounded outputs): an output larger than the limit is
 /// kept as a marker with a preview, and the run page says so in Chromium.
 /// </summary>
 public sealed class TruncatedOutputPageTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>, IAsyncLifetime

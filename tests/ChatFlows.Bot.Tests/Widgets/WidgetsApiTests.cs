@@ -105,7 +105,7 @@ public sealed class WidgetsApiTests(HostFixture host)
         var run = await host.WaitForRunAsync(runId);
 
         Assert.Equal("failed", run.GetProperty("status").GetString());
-        Assert.Contains("Widget 'wrong-open' is a number, but its value is the text \"lots\"", run.GetProperty("error").ToString(), StringComparison.Ordinal);
+        Assert.Contains("Widget 'wrong-open' is a number, but its value is the text \"lots\"", run.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     private async Task<string> RunAsync(string workflowId, string payload)

@@ -4,7 +4,7 @@ using ChatFlows.Core.Running;
 
 namespace ChatFlows.Core.Tests.Running;
 
-/// <summary>Bounded outputs (docs/semantics.md §Bounded outputs): select and ChatFlows:Runs:MaxOutputBytes.</summary>
+/// <summary>Bounded outputs (README §Bounded outputs): select and ChatFlows:Runs:MaxOutputBytes.</summary>
 public sealed partial class GraphRunnerTests
 {
     private static readonly JsonElement Order = Json("""
@@ -16,8 +16,7 @@ public sealed partial class GraphRunnerTests
     public async Task StartAsync_NodeWithSelect_StoresOnlyTheListedFieldsInDataAndTheRecord()
     {
         _probes.On("fetch", _ => NodeResult.Success(Order));
-        var document = Workflows.Build(["fetch", "after"], ["start->fetch", "fetch->after"],
-            extra => extra["fetch"] = "\"config\": {\"tool\": \"probe\", \"select\": [\"total\", \"user.name\", \"items[*].id\"]}");
+        var document = Workflows.Build(["""{"id": "fetch", "type": "tool", "config": {"tool": "probe", "select": ["total", "user.name", "items[*].id"]}}""", "after"], ["start->fetch", "fetch->after"]);
         string? seen = null;
         _probes.On("after", context =>
         {
@@ -38,8 +37,7 @@ public sealed partial class GraphRunnerTests
     public async Task StartAsync_SelectOfOneItemAndOfAPathTheOutputLacks_KeepsTheItemAndNothingElse()
     {
         _probes.On("fetch", _ => NodeResult.Success(Order));
-        var document = Workflows.Build(["fetch"], ["start->fetch"],
-            extra => extra["fetch"] = "\"config\": {\"tool\": \"probe\", \"select\": [\"items[1].sku\", \"missing.field\"]}");
+        var document = Workflows.Build(["""{"id": "fetch", "type": "tool", "config": {"tool": "probe", "select": ["items[1].sku", "missing.field"]}}"""], ["start->fetch"]);
         var engine = Engine();
 
         var run = await engine.StartAsync(engine.Compile(document), new RunRequest());
@@ -50,11 +48,9 @@ public sealed partial class GraphRunnerTests
     [Fact]
     public void Validate_SelectWithBadPaths_NamesEachPath()
     {
-        var document = Workflows.Build(["fetch", "other"], ["start->fetch", "start->other"], extra =>
-        {
-            extra["fetch"] = "\"config\": {\"tool\": \"probe\", \"select\": [\"total\", \"items[x].id\", 3, \"user.\"]}";
-            extra["other"] = "\"config\": {\"tool\": \"probe\", \"select\": \"total\"}";
-        });
+        var document = Workflows.Build(
+            ["""{"id": "fetch", "type": "tool", "config": {"tool": "probe", "select": ["total", "items[x].id", 3, "user."]}}""", """{"id": "other", "type": "tool", "config": {"tool": "probe", "select": "total"}}"""],
+            ["start->fetch", "start->other"]);
 
         var problems = Engine().Validate(document);
 
@@ -89,7 +85,7 @@ public sealed partial class GraphRunnerTests
     public async Task StartAsync_SelectBringsTheOutputUnderMaxOutputBytes_KeepsTheSelectedFields()
     {
         _probes.On("fetch", _ => NodeResult.Success(JsonSerializer.SerializeToElement(new { id = 7, text = new string('a', 5000) })));
-        var document = Workflows.Build(["fetch"], ["start->fetch"], extra => extra["fetch"] = "\"config\": {\"tool\": \"probe\", \"select\": [\"id\"]}");
+        var document = Workflows.Build(["""{"id": "fetch", "type": "tool", "config": {"tool": "probe", "select": ["id"]}}"""], ["start->fetch"]);
         var engine = new WorkflowEngine(_probes.Registry, _store, _time, maxOutputBytes: 1024);
 
         var run = await engine.StartAsync(engine.Compile(document), new RunRequest());

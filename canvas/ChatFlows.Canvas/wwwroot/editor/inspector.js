@@ -390,7 +390,7 @@ function commonSection(node, errors) {
   const open = ["output", "timeout", "onError", "retry", "config/select"].some(k => (k === "config/select" ? node.config.select : node[k]) !== undefined || Object.keys(errors).some(p => p.startsWith(k)));
   const section = h("details", { class: "inspector-section", open, dataset: { testid: "node-common" } }, h("summary", {}, "Output, timeout and errors"));
   section.append(field("output", "Output key", control({ type: "text" }, "output", node.output, v => setNodeField(node.id, "output", v)), { errors, hint: `Stored as data.${node.output || node.id}.` }));
-  // select (docs/semantics.md §Bounded outputs) is common to every kind: the fields of the output the run keeps.
+  // select (README §Bounded outputs) is common to every kind: the fields of the output the run keeps.
   const selectField = field("config/select", "Keep only", control({ type: "list", name: "select" }, "config/select", node.config.select, v => setConfig(node.id, "select", v?.length ? v : undefined, false)),
     { errors, hint: "Paths of the output to keep, one a line, like total, user.name or items[*].id; empty keeps it all." });
   for (const [rest, messages] of Object.entries(errors)) {

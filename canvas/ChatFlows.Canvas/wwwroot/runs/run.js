@@ -298,7 +298,7 @@
 
   addEventListener("pagehide", stopFollowing);
 
-  // An output over ChatFlows:Runs:MaxOutputBytes is stored as a marker with a preview (docs/semantics.md §Bounded outputs).
+  // An output over ChatFlows:Runs:MaxOutputBytes is stored as a marker with a preview (README §Bounded outputs).
   function truncationNote(output) {
     if (!output || typeof output !== "object" || output.truncated !== true || typeof output.bytes !== "number") return null;
     return element("p", { class: "form-error", "data-testid": "node-output-truncated" },
