@@ -47,7 +47,14 @@ public sealed class DatabaseWidgetStore(StoreDatabase database) : IWidgetStore
         var at = UnixTime.From(update.At);
         await connection.ExecuteAsync(new CommandDefinition(UpsertSql, new
         {
-            update.Name, update.Title, update.Type, Value = update.Value.GetRawText(), At = at, update.RunId, update.WorkflowId, update.NodeId,
+            update.Name,
+            update.Title,
+            update.Type,
+            Value = update.Value.GetRawText(),
+            At = at,
+            update.RunId,
+            update.WorkflowId,
+            update.NodeId,
         }, transaction, cancellationToken: ct));
 
         var entries = update.Points is { } points
