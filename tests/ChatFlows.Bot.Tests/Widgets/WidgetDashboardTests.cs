@@ -27,6 +27,8 @@ public sealed class WidgetDashboardTests(ChromiumFixture chromium) : IClassFixtu
     [Fact]
     public async Task Schedule_TwoHourlyRuns_DashboardShowsTheNumberWithItsTrendTheChartAndTheRun()
     {
+        // A fresh host compiles its pages on the first request; make that request here, not in the browser's first load.
+        using (var warm = await _host.Client.GetAsync("/")) warm.EnsureSuccessStatusCode();
         await using var browser = await chromium.NewPageAsync(new Uri(_host.Client.BaseAddress!, "/"));
         var page = browser.Page;
         await browser.OpenCanvasAsync("/");

@@ -145,6 +145,8 @@ function updateChart(widget, canvas) {
   }));
 }
 
-await refresh();
-document.querySelector("[data-testid=widgets-panel]").dataset.loaded = "true";
-setInterval(refresh, refreshMs);
+// No top-level await: the page's first paint and load never wait for the widgets.
+refresh().finally(() => {
+  document.querySelector("[data-testid=widgets-panel]").dataset.loaded = "true";
+  setInterval(refresh, refreshMs);
+});
