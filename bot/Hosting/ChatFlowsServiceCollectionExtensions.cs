@@ -16,6 +16,7 @@ using ChatFlows.Core.Secrets;
 using ChatFlows.Core.Sql;
 using ChatFlows.Core.Storage;
 using ChatFlows.Core.Testing;
+using ChatFlows.Core.Widgets;
 using Microsoft.Extensions.Options;
 
 namespace ChatFlows.Bot.Hosting;
@@ -33,6 +34,7 @@ public static class ChatFlowsServiceCollectionExtensions
             .Validate(o => o.PollInterval > TimeSpan.Zero, "ChatFlows:Runs:PollInterval must be positive.")
             .Validate(o => o.PruneInterval >= TimeSpan.FromSeconds(1) && o.PruneInterval <= TimeSpan.FromDays(30), "ChatFlows:Runs:PruneInterval must be between 00:00:01 and 30.00:00:00.")
             .Validate(o => o.MaxSubworkflowDepth is >= 1 and <= 64, "ChatFlows:Runs:MaxSubworkflowDepth must be from 1 to 64.")
+            .Validate(o => o.MaxOutputBytes is >= 1024 and <= 64 * 1024 * 1024, "ChatFlows:Runs:MaxOutputBytes must be from 1024 (1 KiB) to 67108864 (64 MiB).")
             .ValidateOnStart();
         services.AddOptions<SchedulerOptions>().BindConfiguration("ChatFlows:Schedules")
             .Validate(o => o.RefreshInterval >= TimeSpan.FromSeconds(1) && o.RefreshInterval <= TimeSpan.FromDays(1), "ChatFlows:Schedules:RefreshInterval must be between 00:00:01 and 1.00:00:00.")
@@ -58,6 +60,7 @@ public static class ChatFlowsServiceCollectionExtensions
             Subworkflows = sp.GetRequiredService<QueuedSubworkflows>(),
             Knowledge = sp.GetRequiredService<ChatFlows.Core.Knowledge.KnowledgeBases>(),
             MaxSubworkflowDepth = sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value.MaxSubworkflowDepth,
+            Widgets = sp.GetRequiredService<IWidgetStore>(),
         }));
         services.AddSingleton<RunEventStream>();
         services.AddSingleton(sp => new ModelProfiles(sp.GetRequiredService<IOptions<Dictionary<string, ModelProfile>>>().Value));
@@ -87,7 +90,8 @@ public static class ChatFlowsServiceCollectionExtensions
         services.AddSingleton(sp => new QueuedSubworkflows(sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<WorkflowPlans>, sp.GetRequiredService<RunStarter>));
         services.AddSingleton(sp => new WorkflowEngine(
             sp.GetRequiredService<NodeRegistry>(), sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<RunEventStream>(), sp.GetRequiredService<ILoggerFactory>(), secrets: sp.GetRequiredService<SecretVault>()));
+            sp.GetRequiredService<RunEventStream>(), sp.GetRequiredService<ILoggerFactory>(), secrets: sp.GetRequiredService<SecretVault>(),
+            maxOutputBytes: sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value.MaxOutputBytes));
         services.AddSingleton<WorkflowPlans>();
         // README §Test a node and §Replay a run.
         services.AddSingleton(sp => new NodeTester(sp.GetRequiredService<NodeRegistry>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<SecretVault>()));

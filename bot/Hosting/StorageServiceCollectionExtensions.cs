@@ -5,6 +5,7 @@ using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Storage;
 using ChatFlows.Core.Storage.Postgres;
+using ChatFlows.Core.Widgets;
 using Microsoft.Extensions.Options;
 
 namespace ChatFlows.Bot.Hosting;
@@ -61,6 +62,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IAgentStore, DatabaseAgentStore>();
         services.AddSingleton<IChatCardStore, DatabaseChatCardStore>();
         services.AddSingleton<IConnectionStore, DatabaseConnectionStore>();
+        services.AddSingleton<IWidgetStore, DatabaseWidgetStore>();
         // The bot's own tables (Slack, Teams, Playground, samples, key ring), migrated after core's.
         services.AddSingleton(BotMigrations.Area);
         return services;

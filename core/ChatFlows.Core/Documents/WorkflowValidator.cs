@@ -154,6 +154,8 @@ public sealed partial class WorkflowValidator(NodeRegistry registry)
         {
             problems.Add(new($"{path}/onError", $"'{node.OnError}' is not an onError mode; use fail, continue or route."));
         }
+        // select (README §Bounded outputs) is common to every kind, so no kind's form or factory reads it.
+        OutputSelect.Read(node.Config, path, problems);
         if (node.Retry is { } retry)
         {
             if (retry.MaxAttempts is < 1 or > 20) problems.Add(new($"{path}/retry/maxAttempts", "maxAttempts must be from 1 to 20."));

@@ -7,6 +7,7 @@ using ChatFlows.Core.Knowledge;
 using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Sql;
+using ChatFlows.Core.Widgets;
 
 namespace ChatFlows.Core.Nodes;
 
@@ -57,4 +58,7 @@ public sealed class BuiltInNodeOptions
 
     /// <summary>The knowledge bases <c>tool/search</c> searches; without it, those nodes fail with a message saying so.</summary>
     public KnowledgeBases? Knowledge { get; set; }
+
+    /// <summary>Where <c>output/widget</c> sets dashboard widgets; without it, those nodes fail with a message saying so.</summary>
+    public IWidgetStore? Widgets { get; set; }
 }

@@ -61,6 +61,7 @@ public sealed class NodeRegistry
         MessageNode.Register(registry, options.Chat);
         RespondNode.Register(registry);
         EmailOutputNode.Register(registry, options);
+        Widgets.WidgetNode.Register(registry, options.Widgets);
         EndNode.Register(registry);
         return registry;
     }

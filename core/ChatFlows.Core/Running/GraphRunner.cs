@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using ChatFlows.Core.Documents;
@@ -16,8 +18,13 @@ namespace ChatFlows.Core.Running;
 /// Run state is mutated only by the executor's loop, so journal writes happen in order.
 /// </summary>
 public sealed partial class GraphRunner(
-    TimeProvider time, IRunJournal journal, RunEventStream events, ILogger<GraphRunner>? logger = null, Random? random = null, SecretVault? secrets = null)
+    TimeProvider time, IRunJournal journal, RunEventStream events, ILogger<GraphRunner>? logger = null, Random? random = null, SecretVault? secrets = null,
+    int maxOutputBytes = RunWorkerOptions.DefaultMaxOutputBytes)
 {
+    // How much of a truncated output its marker keeps as a preview, in bytes of JSON.
+    private const int PreviewBytes = 512;
+
+    private readonly int _maxOutputBytes = maxOutputBytes;
     private readonly SecretVault? _secrets = secrets;
     private readonly TimeProvider _time = time;
     private readonly IRunJournal _journal = journal;
@@ -38,6 +45,23 @@ public sealed partial class GraphRunner(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId} failed at {NodeId}: {Error}")]
     private partial void LogRunFailed(string runId, string? nodeId, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId}: the output of {NodeId} is {Bytes} bytes, more than ChatFlows:Runs:MaxOutputBytes ({MaxBytes}); it is stored as a truncated preview")]
+    private partial void LogOutputTruncated(string runId, string nodeId, int bytes, int maxBytes);
+
+    // A finished node's output, bounded (README §Bounded outputs): only the fields its select lists, and a
+    // marker with a preview in place of an output larger than MaxOutputBytes. Without select, this costs one length check.
+    private JsonElement? Bound(RunState run, WorkflowPlan.PlanNode plan, JsonElement? output)
+    {
+        if (output is not { ValueKind: not JsonValueKind.Undefined } value) return output;
+        if (plan.Select is { } select) value = select.Apply(value);
+        if (run.Redact(value) is { } redacted) value = redacted;
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        if (raw.Length <= _maxOutputBytes) return value;
+        LogOutputTruncated(run.Id, plan.Node.Id, raw.Length, _maxOutputBytes);
+        var preview = Encoding.UTF8.GetString(raw[..Math.Min(PreviewBytes, raw.Length)]).TrimEnd('\uFFFD') + "…";
+        return JsonSerializer.SerializeToElement(new { truncated = true, bytes = raw.Length, maxBytes = _maxOutputBytes, preview });
+    }
 
     private enum CompletionKind
     {
@@ -310,8 +334,9 @@ public sealed partial class GraphRunner(
             var plan = _nodes[index];
             var record = run.Nodes[index];
             record.FinishedAt = runner._time.GetUtcNow();
-            // What a node produced from a secret is recorded (and passed on in data) with the secret's value redacted.
-            record.Output = run.Redact(result.Output);
+            // What a node produced from a secret is recorded (and passed on in data) with the secret's value redacted; a
+            // waiting node's output is its request, which its resumption reads whole.
+            record.Output = result.Outcome == NodeOutcome.Waiting ? run.Redact(result.Output) : runner.Bound(run, plan, result.Output);
             record.Error = null;
             record.Steps = run.Redact(result.Details?.Steps);
             record.Usage = result.Details?.Usage;

@@ -23,4 +23,13 @@ public sealed class RunWorkerOptions
 
     /// <summary>How many sub-workflow runs may nest inside one another; one more fails, which stops recursion.</summary>
     public int MaxSubworkflowDepth { get; set; } = 8;
+
+    /// <summary>The default of <see cref="MaxOutputBytes"/>: 1 MiB.</summary>
+    public const int DefaultMaxOutputBytes = 1024 * 1024;
+
+    /// <summary>
+    /// The largest node output stored in a run's data and journal, in bytes of JSON (after the node's <c>select</c>); a
+    /// larger one is replaced by <c>{"truncated": true, "bytes": N, "maxBytes": M, "preview": "…"}</c> and the log says so.
+    /// </summary>
+    public int MaxOutputBytes { get; set; } = DefaultMaxOutputBytes;
 }

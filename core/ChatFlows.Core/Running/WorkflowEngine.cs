@@ -16,16 +16,17 @@ public sealed class WorkflowEngine
 
     /// <summary>
     /// Creates an engine over a journal (in memory or SQLite); credential fields resolve <c>{{ secrets.NAME }}</c>
-    /// from <paramref name="secrets"/> when a node uses them.
+    /// from <paramref name="secrets"/> when a node uses them. A node output larger than <paramref name="maxOutputBytes"/> is
+    /// stored as a truncated preview (README §Bounded outputs).
     /// </summary>
     public WorkflowEngine(
         NodeRegistry registry, IRunJournal journal, TimeProvider time, RunEventStream? events = null, ILoggerFactory? loggerFactory = null,
-        Random? random = null, SecretVault? secrets = null)
+        Random? random = null, SecretVault? secrets = null, int maxOutputBytes = RunWorkerOptions.DefaultMaxOutputBytes)
     {
         Registry = registry;
         Events = events ?? new RunEventStream();
         _time = time;
-        _runner = new GraphRunner(time, journal, Events, loggerFactory?.CreateLogger<GraphRunner>(), random, secrets);
+        _runner = new GraphRunner(time, journal, Events, loggerFactory?.CreateLogger<GraphRunner>(), random, secrets, maxOutputBytes);
     }
 
     /// <summary>The node kinds this engine runs.</summary>

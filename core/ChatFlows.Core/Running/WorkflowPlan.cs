@@ -59,7 +59,8 @@ public sealed class WorkflowPlan
                 incoming.GetValueOrDefault(i),
                 RetrySettings.From(node.Retry),
                 node.Timeout is null ? null : ParseDuration(node.Timeout),
-                node.OnError ?? OnErrorModes.Fail);
+                node.OnError ?? OnErrorModes.Fail,
+                OutputSelect.Read(node.Config, "", []));
         }
         return new WorkflowPlan(document, nodes, [.. dataKeys], slotByKey, indexById);
     }
@@ -97,7 +98,7 @@ public sealed class WorkflowPlan
 
     internal sealed record PlanNode(
         int Index, WorkflowNode Node, NodeKind Kind, INodeHandler Handler, int Slot,
-        PlanEdge[] Outgoing, int IncomingCount, RetrySettings Retry, TimeSpan? Timeout, string OnError);
+        PlanEdge[] Outgoing, int IncomingCount, RetrySettings Retry, TimeSpan? Timeout, string OnError, OutputSelect? Select);
 
     internal readonly record struct PlanEdge(int Target, string? Port);
 

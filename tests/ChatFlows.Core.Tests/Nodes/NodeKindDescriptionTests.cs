@@ -29,6 +29,8 @@ public sealed class NodeKindDescriptionTests
         ["to"] = "ops@example.com",
         ["subject"] = "Hello",
         ["text"] = "Hello {{ trigger.name }}",
+        ["widget"] = "open-issues",
+        ["value"] = "{{ trigger.count }}",
     };
 
     public static TheoryData<string> KindNames() => [.. Registry.Kinds.Select(k => k.Name)];
@@ -125,7 +127,7 @@ public sealed class NodeKindDescriptionTests
         Assert.Equal(
             ["trigger/manual", "trigger/command", "trigger/webhook", "trigger/schedule", "trigger/message", "trigger/email", "agent",
              "tool/http", "tool/sql", "tool/github", "tool/transform", "tool/delay", "tool/subworkflow", "condition", "approval",
-             "output/message", "output/respond", "output/email", "output/end"],
+             "output/message", "output/respond", "output/email", "output/widget", "output/end"],
             Registry.Kinds.Select(k => k.Name));
     }
 

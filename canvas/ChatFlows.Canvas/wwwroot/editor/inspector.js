@@ -387,9 +387,16 @@ function connectionsSection(node) {
 }
 
 function commonSection(node, errors) {
-  const open = ["output", "timeout", "onError", "retry"].some(k => node[k] !== undefined || Object.keys(errors).some(p => p.startsWith(k)));
+  const open = ["output", "timeout", "onError", "retry", "config/select"].some(k => (k === "config/select" ? node.config.select : node[k]) !== undefined || Object.keys(errors).some(p => p.startsWith(k)));
   const section = h("details", { class: "inspector-section", open, dataset: { testid: "node-common" } }, h("summary", {}, "Output, timeout and errors"));
   section.append(field("output", "Output key", control({ type: "text" }, "output", node.output, v => setNodeField(node.id, "output", v)), { errors, hint: `Stored as data.${node.output || node.id}.` }));
+  // select (README §Bounded outputs) is common to every kind: the fields of the output the run keeps.
+  const selectField = field("config/select", "Keep only", control({ type: "list", name: "select" }, "config/select", node.config.select, v => setConfig(node.id, "select", v?.length ? v : undefined, false)),
+    { errors, hint: "Paths of the output to keep, one a line, like total, user.name or items[*].id; empty keeps it all." });
+  for (const [rest, messages] of Object.entries(errors)) {
+    if (rest.startsWith("config/select/")) selectField.append(...messages.map(m => h("p", { class: "field-error", dataset: { testid: "field-error" } }, `${rest.slice("config/select/".length)}: ${m}`)));
+  }
+  section.append(selectField);
   section.append(field("timeout", "Timeout", control({ type: "text" }, "timeout", node.timeout, v => setNodeField(node.id, "timeout", v)), { errors, hint: "ISO-8601 duration per attempt, like PT10S." }));
   section.append(field("onError", "On error", control({ type: "select", options: ["fail", "continue", "route"] }, "onError", node.onError ?? "fail",
     v => setNodeField(node.id, "onError", v === "fail" && node.onError === undefined ? undefined : v)), { errors, hint: "route adds an error port." }));

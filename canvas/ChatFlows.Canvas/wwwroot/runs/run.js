@@ -258,7 +258,7 @@
           step.arguments !== undefined && step.arguments !== null ? element("pre", {}, json(step.arguments)) : null,
           step.error ? element("div", { class: "form-error" }, step.error) : element("pre", {}, json(step.result)))))) : null,
       node.output !== null && node.output !== undefined
-        ? element("div", {}, element("h3", {}, "Output"), element("pre", { "data-testid": "node-output" }, json(node.output)))
+        ? element("div", {}, element("h3", {}, "Output"), truncationNote(node.output), element("pre", { "data-testid": "node-output" }, json(node.output)))
         : node.error || node.steps?.length ? null : element("p", { class: "muted" }, "No output."));
   }
 
@@ -299,6 +299,13 @@
   });
 
   addEventListener("pagehide", stopFollowing);
+
+  // An output over ChatFlows:Runs:MaxOutputBytes is stored as a marker with a preview (README §Bounded outputs).
+  function truncationNote(output) {
+    if (!output || typeof output !== "object" || output.truncated !== true || typeof output.bytes !== "number") return null;
+    return element("p", { class: "form-error", "data-testid": "node-output-truncated" },
+      `This output was ${output.bytes.toLocaleString()} bytes, more than the ${Number(output.maxBytes).toLocaleString()} a run keeps (ChatFlows:Runs:MaxOutputBytes); only its start is shown. Add select to the node to keep only the fields you need.`);
+  }
 
   load().then(ready);
 })();

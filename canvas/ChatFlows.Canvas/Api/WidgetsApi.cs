@@ -1,0 +1,47 @@
+using ChatFlows.Core.Widgets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace ChatFlows.Canvas.Api;
+
+/// <summary>
+/// <c>/api/widgets</c> (README §Dashboard widgets): the widgets <c>output/widget</c> nodes set. Runs set them; people
+/// read and delete them.
+/// </summary>
+public static class WidgetsApi
+{
+    /// <summary>Maps list, get and delete.</summary>
+    public static RouteGroupBuilder MapWidgetsApi(this IEndpointRouteBuilder app)
+    {
+        var widgets = app.MapGroup("/api/widgets");
+        widgets.MapGet("/", ListAsync);
+        widgets.MapGet("/{name}", GetAsync);
+        widgets.MapDelete("/{name}", DeleteAsync);
+        return widgets;
+    }
+
+    private static async Task<Ok<WidgetList>> ListAsync(IWidgetStore widgets, CancellationToken ct) =>
+        TypedResults.Ok(new WidgetList((await widgets.ListAsync(ct)).Select(w => WidgetView.Of(w, withHistory: false)).ToArray()));
+
+    private static async Task<Results<Ok<WidgetView>, ProblemHttpResult, ValidationProblem>> GetAsync(string name, IWidgetStore widgets, CancellationToken ct)
+    {
+        if (!WidgetNode.IsValidName(name)) return BadName(name);
+        var widget = await widgets.GetAsync(name, ct);
+        return widget is null ? NoSuchWidget(name) : TypedResults.Ok(WidgetView.Of(widget, withHistory: true));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> DeleteAsync(string name, IWidgetStore widgets, CancellationToken ct)
+    {
+        if (!WidgetNode.IsValidName(name)) return BadName(name);
+        return await widgets.DeleteAsync(name, ct) ? TypedResults.NoContent() : NoSuchWidget(name);
+    }
+
+    private static ProblemHttpResult NoSuchWidget(string name) => TypedResults.Problem(
+        title: "No such widget.", detail: $"There is no widget '{name}'; an output/widget node creates it when it runs.", statusCode: StatusCodes.Status404NotFound);
+
+    private static ValidationProblem BadName(string name) => TypedResults.ValidationProblem(
+        new Dictionary<string, string[]> { ["name"] = [$"'{name}' is not a widget name; {WidgetNode.NameRule}."] },
+        title: "The widget name is not valid.");
+}
