@@ -126,7 +126,7 @@ public sealed class NodeKindDescriptionTests
     {
         Assert.Equal(
             ["trigger/manual", "trigger/command", "trigger/webhook", "trigger/schedule", "trigger/message", "trigger/email", "agent",
-             "tool/http", "tool/sql", "tool/github", "tool/transform", "tool/delay", "tool/subworkflow", "condition", "approval",
+             "tool/http", "tool/sql", "tool/github", "tool/search", "tool/transform", "tool/delay", "tool/subworkflow", "condition", "approval",
              "output/message", "output/respond", "output/email", "output/widget", "output/end"],
             Registry.Kinds.Select(k => k.Name));
     }
