@@ -46,7 +46,7 @@ public sealed partial class AgentRunner
             conversation.Pending.AddRange(saved.Pending);
             foreach (var message in saved.Messages)
             {
-                switch (message.Role)
+                switch (message.Role.ToLowerInvariant())
                 {
                     case "system": conversation.History.AddSystemMessage(message.Text ?? ""); break;
                     case "user": conversation.History.AddUserMessage(message.Text ?? ""); break;
@@ -173,7 +173,8 @@ public sealed partial class AgentRunner
                 return new AgentMessage("tool", text, CallId: result.CallId, Name: result.FunctionName);
             }
             var calls = message.Role == AuthorRole.Assistant ? CallsOf(message) : [];
-            return new AgentMessage(message.Role.Label, message.Content, calls.Count > 0 ? calls : null);
+            // Roles as the chat API names them; a connector may spell its own messages' role "Assistant".
+            return new AgentMessage(message.Role.Label.ToLowerInvariant(), message.Content, calls.Count > 0 ? calls : null);
         }
 
         // Semantic Kernel hands functions every argument as a string and converts it to the parameter's type itself.
