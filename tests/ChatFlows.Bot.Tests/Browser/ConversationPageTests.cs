@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ChatFlows.Bot.Tests.Agents;
 using ChatFlows.Core.Tests.Agents;
 using static Microsoft.Playwright.Assertions;
@@ -27,7 +28,7 @@ public sealed class ConversationPageTests(ChromiumFixture chromium) : IClassFixt
             {
               "id": "trip",
               "nodes": [
-                {"id": "asked", "type": "trigger", "config": {"kind": "message", "pattern": "^trip"}},
+                {"id": "asked", "type": "trigger", "config": {"kind": "message", "pattern": "\\?"}},
                 {"id": "replied", "type": "trigger", "config": {"kind": "reply"}},
                 {"id": "ask", "type": "agent", "config": {"agent": "guide", "input": "{{ trigger.text }}", "history": "thread"}},
                 {"id": "say", "type": "output", "config": {"kind": "message", "text": "{{ data.ask }}"}}
@@ -55,6 +56,9 @@ public sealed class ConversationPageTests(ChromiumFixture chromium) : IClassFixt
         Assert.Equal(
             [("system", "You plan trips."), ("user", "trip to Lisbon?"), ("assistant", "Lisbon: three days, Alfama first."), ("user", "And the food?")],
             messages.Select(m => (m.GetProperty("role").GetString(), m.GetProperty("content").GetString())));
+        // The reply matches the message trigger's pattern too, yet only the reply trigger started a run.
+        var runs = JsonElement.Parse(await _host.Client.GetStringAsync("/api/runs?workflow=trip")).GetProperty("items").EnumerateArray().ToArray();
+        Assert.Equal(2, runs.Length);
         Assert.Equal(2, _host.Model.Requests.Count);
         browser.AssertNoErrors();
     }
