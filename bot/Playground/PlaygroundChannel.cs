@@ -23,6 +23,9 @@ public sealed class PlaygroundChannel(PlaygroundStore store, PlaygroundFeed feed
 
     private const string Prefix = PlatformName + ":";
 
+    // How people mention the bot; message triggers see the text without it, and so does an agent reading the thread.
+    private const string MentionOfBot = "@" + BotAuthor;
+
     /// <inheritdoc cref="IChatChannel.Platform" />
     public string Platform => PlatformName;
 
@@ -59,7 +62,7 @@ public sealed class PlaygroundChannel(PlaygroundStore store, PlaygroundFeed feed
 
     /// <summary>
     /// The thread's root and replies that have text (cards are left out: they show a run, not what was said), people's
-    /// as themselves (<c>playground:&lt;name&gt;</c>) and the bot's marked as its own.
+    /// as themselves (<c>playground:&lt;name&gt;</c>, without the mention of the bot) and the bot's marked as its own.
     /// </summary>
     public async Task<IReadOnlyList<ThreadMessage>> ReadThreadAsync(string thread, int limit, CancellationToken ct)
     {
@@ -68,7 +71,8 @@ public sealed class PlaygroundChannel(PlaygroundStore store, PlaygroundFeed feed
         return new[] { found.Root }.Concat(found.Replies)
             .Where(m => !string.IsNullOrWhiteSpace(m.Text))
             .Select(m => new ThreadMessage(
-                m.Text!, m.FromBot, m.FromBot ? null : Prefix + m.Author, m.Id.ToString(CultureInfo.InvariantCulture)))
+                m.FromBot ? m.Text! : m.Text!.Replace(MentionOfBot, "", StringComparison.OrdinalIgnoreCase).Trim(),
+                m.FromBot, m.FromBot ? null : Prefix + m.Author, m.Id.ToString(CultureInfo.InvariantCulture)))
             .TakeLast(limit)
             .ToArray();
     }

@@ -123,7 +123,7 @@ public sealed class NodeKindDescriptionTests
     public void Kinds_Default_AreInThePalettesOrder()
     {
         Assert.Equal(
-            ["trigger/manual", "trigger/command", "trigger/webhook", "trigger/schedule", "trigger/message", "trigger/email", "agent",
+            ["trigger/manual", "trigger/command", "trigger/webhook", "trigger/schedule", "trigger/message", "trigger/reply", "trigger/email", "agent",
              "tool/http", "tool/sql", "tool/github", "tool/transform", "tool/delay", "tool/subworkflow", "condition", "approval",
              "output/message", "output/respond", "output/email", "output/end"],
             Registry.Kinds.Select(k => k.Name));
