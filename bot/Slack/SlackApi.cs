@@ -2,10 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using ChatFlows.Core.Messaging;
 using System.Text.Json.Serialization;
 using System.Text.Unicode;
 using ChatFlows.Bot.Chat;
+using ChatFlows.Core.Messaging;
 using Microsoft.Extensions.Options;
 
 namespace ChatFlows.Bot.Slack;
