@@ -13,7 +13,7 @@ namespace ChatFlows.Bot.Playground;
 /// messages and pushed live to every open page. Channels are <c>playground:&lt;name&gt;</c>, threads
 /// <c>playground:&lt;name&gt;#&lt;root message id&gt;</c>.
 /// </summary>
-public sealed class PlaygroundChannel(PlaygroundStore store, PlaygroundFeed feed) : IChatPresenter
+public sealed class PlaygroundChannel(PlaygroundStore store, PlaygroundFeed feed) : IChatPresenter, IThreadHistory
 {
     /// <summary>The platform prefix of Playground addresses.</summary>
     public const string PlatformName = "playground";
@@ -22,6 +22,9 @@ public sealed class PlaygroundChannel(PlaygroundStore store, PlaygroundFeed feed
     public const string BotAuthor = "ChatFlows";
 
     private const string Prefix = PlatformName + ":";
+
+    // How people mention the bot; message triggers see the text without it, and so does an agent reading the thread.
+    private const string MentionOfBot = "@" + BotAuthor;
 
     /// <inheritdoc cref="IChatChannel.Platform" />
     public string Platform => PlatformName;
@@ -56,6 +59,23 @@ public sealed class PlaygroundChannel(PlaygroundStore store, PlaygroundFeed feed
     /// <inheritdoc />
     public Task UpdateApprovalAsync(PostedMessage message, ApprovalView view, CancellationToken ct) =>
         UpdateCardAsync(message, ApprovalCard.Render(view).ToJson(), ct);
+
+    /// <summary>
+    /// The thread's root and replies that have text (cards are left out: they show a run, not what was said), people's
+    /// as themselves (<c>playground:&lt;name&gt;</c>, without the mention of the bot) and the bot's marked as its own.
+    /// </summary>
+    public async Task<IReadOnlyList<ThreadMessage>> ReadThreadAsync(string thread, int limit, CancellationToken ct)
+    {
+        var (_, threadId) = Parse(thread);
+        if (threadId is not { } rootId || await store.GetThreadAsync(rootId, ct) is not { } found) return [];
+        return new[] { found.Root }.Concat(found.Replies)
+            .Where(m => !string.IsNullOrWhiteSpace(m.Text))
+            .Select(m => new ThreadMessage(
+                m.FromBot ? m.Text! : m.Text!.Replace(MentionOfBot, "", StringComparison.OrdinalIgnoreCase).Trim(),
+                m.FromBot, m.FromBot ? null : Prefix + m.Author, m.Id.ToString(CultureInfo.InvariantCulture)))
+            .TakeLast(limit)
+            .ToArray();
+    }
 
     /// <summary>
     /// A progress card is the first card of its run in its channel or thread, so one stored before a crash is found

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Unicode;
 using ChatFlows.Bot.Chat;
+using ChatFlows.Core.Messaging;
 using Microsoft.Extensions.Options;
 
 namespace ChatFlows.Bot.Slack;
@@ -129,6 +130,37 @@ public sealed class SlackApi(HttpClient http, IOptions<SlackOptions> options, Ti
             if (string.IsNullOrEmpty(cursor)) return null;
         }
         return null;
+    }
+
+    /// <summary>
+    /// The newest <paramref name="limit"/> messages of the thread <paramref name="threadTs"/> in <paramref name="channel"/>,
+    /// its parent first and oldest first (<c>conversations.replies</c>, page by page); a message with a <c>bot_id</c> is
+    /// the bot's. Needs the same history scopes as <see cref="FindMessageAsync"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<ThreadMessage>> ReadRepliesAsync(string channel, string threadTs, int limit, CancellationToken ct)
+    {
+        const string Method = "conversations.replies";
+        var found = new List<ThreadMessage>();
+        string? cursor = null;
+        for (var page = 0; page < 10; page++)
+        {
+            var query = $"{Method}?channel={Uri.EscapeDataString(channel)}&ts={Uri.EscapeDataString(threadTs)}&limit=200"
+                + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}");
+            var answer = await ReadAsync(Method, query, ct);
+            if (answer.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var message in messages.EnumerateArray())
+                {
+                    if (Text(message, "text") is not { Length: > 0 } text || Text(message, "ts") is not { } ts) continue;
+                    var fromBot = message.TryGetProperty("bot_id", out _);
+                    var user = fromBot ? null : Text(message, "user") is { } id ? $"{SlackAddress.Platform}:{id}" : null;
+                    found.Add(new ThreadMessage(SlackText.Unescape(text), fromBot, user, ts));
+                }
+            }
+            cursor = answer.TryGetProperty("response_metadata", out var paging) ? Text(paging, "next_cursor") : null;
+            if (string.IsNullOrEmpty(cursor)) break;
+        }
+        return found.TakeLast(limit).ToArray();
     }
 
     // A read method: Slack takes its arguments in the query string, not as a JSON body.

@@ -10,7 +10,7 @@ namespace ChatFlows.Bot.Slack;
 /// <c>chat.update</c>, and what runs post (<c>output/message</c>, digests) as mrkdwn. Addresses are
 /// <c>slack:&lt;channel id&gt;</c> and <c>slack:&lt;channel id&gt;#&lt;thread ts&gt;</c> (see <see cref="SlackAddress"/>).
 /// </summary>
-public sealed class SlackPresenter(SlackApi api, SlackApprovalToken tokens, ChatRetryPolicy retry, TimeProvider time) : IChatPresenter
+public sealed class SlackPresenter(SlackApi api, SlackApprovalToken tokens, ChatRetryPolicy retry, TimeProvider time) : IChatPresenter, IThreadHistory
 {
     // How far before a lost attempt a card is looked for: clocks of this host and Slack's may differ a little.
     private static readonly TimeSpan LookBack = TimeSpan.FromMinutes(2);
@@ -115,6 +115,13 @@ public sealed class SlackPresenter(SlackApi api, SlackApprovalToken tokens, Chat
     // later updates must name that one.
     private static PostedMessage Posted(SlackAddress address, SlackPostedMessage posted) =>
         new((address with { Channel = posted.Channel }).ToString(), posted.Ts);
+
+    /// <summary>The thread's messages as Slack keeps them (<c>conversations.replies</c>); a channel address has no thread to read.</summary>
+    public async Task<IReadOnlyList<ThreadMessage>> ReadThreadAsync(string thread, int limit, CancellationToken ct)
+    {
+        var address = Parse(thread);
+        return address.ThreadTs is { } ts ? await api.ReadRepliesAsync(address.Channel, ts, limit, ct) : [];
+    }
 
     private static SlackAddress Parse(string target) =>
         SlackAddress.TryParse(target, out var address, out var error) ? address : throw new NodeException($"Cannot post to {target}: {error}");

@@ -2,7 +2,9 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using ChatFlows.Core.Running;
 using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
+using ChatTokenUsage = OpenAI.Chat.ChatTokenUsage;
 
 namespace ChatFlows.Core.Agents;
 
@@ -12,82 +14,224 @@ public sealed partial class AgentRunner
     internal const int MaxStepResultLength = 16_384;
 
     /// <summary>
-    /// Records every tool call as a <see cref="NodeStep"/> and ends the automatic tool loop once the last call of the
-    /// last allowed round has run.
+    /// One agent run's conversation with the model: the chat history, the steps, the tokens, the rounds and the calls
+    /// still to make; it calls the tools itself and can be paused to an <see cref="AgentConversation"/> and rebuilt.
     /// </summary>
-    private sealed class ToolRecorder(TimeProvider time, int maxToolRounds) : IAutoFunctionInvocationFilter
+    private sealed class Conversation(TimeProvider time)
     {
-        private readonly List<NodeStep> _steps = [];
-        private readonly Lock _gate = new();
+        private long _promptTokens;
+        private long _completionTokens;
+        private bool _anyUsage;
 
-        public bool BoundReached { get; private set; }
+        public ChatHistory History { get; } = [];
 
-        public IReadOnlyList<NodeStep> Steps
+        public List<NodeStep> Steps { get; } = [];
+
+        public List<AgentCall> Pending { get; } = [];
+
+        public int Rounds { get; set; }
+
+        public IReadOnlyList<NodeStep>? StepsOrNull => Steps.Count > 0 ? Steps.ToArray() : null;
+
+        public static Conversation From(AgentConversation saved, TimeProvider time)
         {
-            get
+            var conversation = new Conversation(time)
             {
-                lock (_gate) return _steps.ToArray();
+                Rounds = saved.Rounds,
+                _promptTokens = saved.PromptTokens ?? 0,
+                _completionTokens = saved.CompletionTokens ?? 0,
+                _anyUsage = saved.PromptTokens is not null,
+            };
+            conversation.Steps.AddRange(saved.Steps);
+            conversation.Pending.AddRange(saved.Pending);
+            foreach (var message in saved.Messages)
+            {
+                switch (message.Role.ToLowerInvariant())
+                {
+                    case "system": conversation.History.AddSystemMessage(message.Text ?? ""); break;
+                    case "user": conversation.History.AddUserMessage(message.Text ?? ""); break;
+                    case "tool": conversation.History.Add(ToolMessage(new AgentCall(message.CallId ?? "", message.Name ?? "", ""), message.Text ?? "")); break;
+                    case "assistant" when message.Calls is { Count: > 0 } calls:
+                        conversation.History.Add(new ChatMessageContent(AuthorRole.Assistant, [
+                            .. message.Text is { Length: > 0 } text ? [new TextContent(text)] : Array.Empty<KernelContent>(),
+                            .. calls.Select(c => new FunctionCallContent(c.Name, null, c.Id, JsonArgumentsOf(c))),
+                        ]));
+                        break;
+                    default: conversation.History.AddAssistantMessage(message.Text ?? ""); break;
+                }
             }
+            return conversation;
         }
 
-        public IReadOnlyList<NodeStep>? StepsOrNull => Steps is { Count: > 0 } steps ? steps : null;
+        /// <summary>Asks the model, counting the tokens its answer reports.</summary>
+        public async Task<ChatMessageContent> AskAsync(IChatCompletionService chat, PromptExecutionSettings settings, Kernel kernel, CancellationToken ct)
+        {
+            var answer = await chat.GetChatMessageContentAsync(History, settings, kernel, ct);
+            if (answer.Metadata?.GetValueOrDefault("Usage") is ChatTokenUsage usage)
+            {
+                _promptTokens += usage.InputTokenCount;
+                _completionTokens += usage.OutputTokenCount;
+                _anyUsage = true;
+            }
+            return answer;
+        }
 
-        public async Task OnAutoFunctionInvocationAsync(AutoFunctionInvocationContext context, Func<AutoFunctionInvocationContext, Task> next)
+        public TokenUsage? UsageOf(ModelProfile profile) =>
+            _anyUsage ? new TokenUsage(_promptTokens, _completionTokens, profile.CostOf(_promptTokens, _completionTokens)) : null;
+
+        public AgentAnswer Answer(ModelProfile profile, ChatMessageContent answer) => new(answer.Content ?? "", Steps.ToArray(), UsageOf(profile));
+
+        /// <summary>The conversation paused before <paramref name="call"/>, which waits for a person.</summary>
+        public AgentAnswer Paused(ModelProfile profile, string entry, AgentCall call)
+        {
+            var saved = new AgentConversation
+            {
+                Messages = History.Select(Save).ToArray(),
+                Pending = Pending.ToArray(),
+                Steps = Steps.ToArray(),
+                PromptTokens = _anyUsage ? _promptTokens : null,
+                CompletionTokens = _anyUsage ? _completionTokens : null,
+                Rounds = Rounds,
+            };
+            return new AgentAnswer("", Steps.ToArray(), UsageOf(profile)) { Confirmation = new AgentConfirmation(entry, call, saved) };
+        }
+
+        /// <summary>The tool calls the model asked for, with their arguments exactly as it sent them.</summary>
+        public static List<AgentCall> CallsOf(ChatMessageContent answer)
+        {
+            if (answer is OpenAIChatMessageContent { ToolCalls.Count: > 0 } openAI)
+            {
+                return openAI.ToolCalls.Select(c => new AgentCall(c.Id, c.FunctionName, c.FunctionArguments.ToString())).ToList();
+            }
+            return answer.Items.OfType<FunctionCallContent>()
+                .Select(c => new AgentCall(c.Id ?? "", c.FunctionName, JsonSerializer.Serialize(c.Arguments?.ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal))))
+                .ToList();
+        }
+
+        /// <summary>Makes a call the decision is about: as any other when approved; when not, tells the model why it was not made.</summary>
+        public async Task DecideAsync(Kernel kernel, AgentCall call, ToolDecision decision, CancellationToken ct)
+        {
+            if (decision.Approved)
+            {
+                await CallAsync(kernel, call, decision.By ?? "someone", ct);
+                return;
+            }
+            var why = decision.By is null
+                ? "Nobody approved this call in time, so it was not made."
+                : $"{decision.By} rejected this call{(string.IsNullOrWhiteSpace(decision.Comment) ? "." : $": {decision.Comment.Trim()}")}";
+            Steps.Add(new NodeStep { Name = call.Name, Arguments = ArgumentsOf(call), Error = why, StartedAt = time.GetUtcNow(), DurationMs = 0 });
+            History.Add(ToolMessage(call, why));
+        }
+
+        /// <summary>
+        /// Calls the function the model asked for and adds its result (or its error, which the model reads) to the
+        /// history; records the call as a step either way.
+        /// </summary>
+        public async Task CallAsync(Kernel kernel, AgentCall call, string? approvedBy, CancellationToken ct)
         {
             var startedAt = time.GetUtcNow();
             var started = time.GetTimestamp();
             string? error = null;
+            object? value = null;
+            KernelArguments? arguments = null;
             try
             {
-                await next(context);
+                if (!kernel.Plugins.TryGetFunction(null, call.Name, out var function)) throw new InvalidOperationException($"There is no tool named '{call.Name}'.");
+                arguments = KernelArgumentsOf(call);
+                value = (await function.InvokeAsync(kernel, arguments, ct)).GetValue<object>();
             }
-            catch (Exception ex)
+            catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested))
             {
-                // Semantic Kernel turns the exception into an error result for the model; the step keeps the reason.
                 error = ex.Message;
-                throw;
             }
-            finally
+            Steps.Add(new NodeStep
             {
-                var step = new NodeStep
-                {
-                    Name = context.Function.Name,
-                    Arguments = ArgumentsOf(context),
-                    Result = error is null ? ResultOf(context.Result) : null,
-                    Error = error,
-                    RunId = AgentToolContext.Find(context.Kernel)?.RunOf(context.Arguments),
-                    StartedAt = startedAt,
-                    DurationMs = time.GetElapsedTime(started).TotalMilliseconds,
-                };
-                lock (_gate) _steps.Add(step);
-                if (context.RequestSequenceIndex + 1 >= maxToolRounds && context.FunctionSequenceIndex == context.FunctionCount - 1)
-                {
-                    // Every call of this round has its result in the history, so the next request is well-formed.
-                    BoundReached = true;
-                    context.Terminate = true;
-                }
-            }
+                Name = call.Name,
+                Arguments = ArgumentsOf(call),
+                Result = error is null && value is not null ? ToJson(value) : null,
+                Error = error,
+                ApprovedBy = approvedBy,
+                // A workflow tool's child run, linked by the arguments it was called with (README §Workflows as tools).
+                RunId = AgentToolContext.Find(kernel)?.RunOf(arguments),
+                StartedAt = startedAt,
+                DurationMs = time.GetElapsedTime(started).TotalMilliseconds,
+            });
+            var text = error is not null ? $"Error: {error}" : value switch
+            {
+                null => "",
+                string s => s,
+                _ => JsonSerializer.Serialize(value, value.GetType()),
+            };
+            History.Add(ToolMessage(call, text));
         }
 
-        // The arguments exactly as the model sent them; Semantic Kernel's own copy has every value turned into a string.
-        private static JsonElement? ArgumentsOf(AutoFunctionInvocationContext context)
+        private static ChatMessageContent ToolMessage(AgentCall call, string text) =>
+            new(AuthorRole.Tool, [new FunctionResultContent(call.Name, null, call.Id, text)]);
+
+        private static AgentMessage Save(ChatMessageContent message)
         {
-            var call = (context.ChatMessageContent as OpenAIChatMessageContent)?.ToolCalls.FirstOrDefault(c => c.Id == context.ToolCallId);
-            if (call is not null)
+            if (message.Role == AuthorRole.Tool && message.Items.OfType<FunctionResultContent>().FirstOrDefault() is { } result)
             {
-                try
-                {
-                    return JsonElement.Parse(call.FunctionArguments.ToString());
-                }
-                catch (JsonException)
-                {
-                    return JsonSerializer.SerializeToElement(call.FunctionArguments.ToString());
-                }
+                var text = result.Result as string ?? result.Result?.ToString() ?? "";
+                if (text.Length > AgentConversation.MaxResultLength) text = text[..AgentConversation.MaxResultLength] + "…[cut]";
+                return new AgentMessage("tool", text, CallId: result.CallId, Name: result.FunctionName);
             }
-            return context.Arguments is { } arguments ? ToJson(arguments.ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal)) : null;
+            var calls = message.Role == AuthorRole.Assistant ? CallsOf(message) : [];
+            // Roles as the chat API names them; a connector may spell its own messages' role "Assistant".
+            return new AgentMessage(message.Role.Label.ToLowerInvariant(), message.Content, calls.Count > 0 ? calls : null);
         }
 
-        private static JsonElement? ResultOf(FunctionResult result) => result.GetValue<object>() is { } value ? ToJson(value) : null;
+        // Semantic Kernel hands functions every argument as a string and converts it to the parameter's type itself.
+        private static KernelArguments KernelArgumentsOf(AgentCall call)
+        {
+            var arguments = new KernelArguments();
+            if (string.IsNullOrWhiteSpace(call.Arguments)) return arguments;
+            JsonElement json;
+            try
+            {
+                json = JsonElement.Parse(call.Arguments);
+            }
+            catch (JsonException ex)
+            {
+                throw new InvalidOperationException($"The arguments of '{call.Name}' are not valid JSON: {ex.Message}", ex);
+            }
+            if (json.ValueKind != JsonValueKind.Object) throw new InvalidOperationException($"The arguments of '{call.Name}' must be a JSON object.");
+            foreach (var property in json.EnumerateObject())
+            {
+                arguments[property.Name] = property.Value.ValueKind switch
+                {
+                    JsonValueKind.String => property.Value.GetString(),
+                    JsonValueKind.Null => null,
+                    _ => property.Value.GetRawText(),
+                };
+            }
+            return arguments;
+        }
+
+        // The connector sends these back as the call's arguments, so they keep the model's JSON values.
+        private static KernelArguments JsonArgumentsOf(AgentCall call)
+        {
+            var arguments = new KernelArguments();
+            if (ArgumentsOf(call) is { ValueKind: JsonValueKind.Object } json)
+            {
+                foreach (var property in json.EnumerateObject()) arguments[property.Name] = property.Value;
+            }
+            return arguments;
+        }
+
+        // The arguments exactly as the model sent them.
+        private static JsonElement? ArgumentsOf(AgentCall call)
+        {
+            if (string.IsNullOrWhiteSpace(call.Arguments)) return null;
+            try
+            {
+                return JsonElement.Parse(call.Arguments);
+            }
+            catch (JsonException)
+            {
+                return JsonSerializer.SerializeToElement(call.Arguments);
+            }
+        }
 
         private static JsonElement ToJson(object value)
         {

@@ -5,14 +5,14 @@ using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
-using ChatTokenUsage = OpenAI.Chat.ChatTokenUsage;
 
 namespace ChatFlows.Core.Agents;
 
 /// <summary>
-/// Runs one agent on Semantic Kernel: the agent's instructions as the system message, the input as the user
-/// message, and the tools it is allowed, called automatically. Each tool call becomes a <see cref="NodeStep"/>; tokens
-/// are summed over every model call of the run.
+/// Runs one agent on Semantic Kernel: the agent's instructions as the system message, the thread's earlier messages
+/// when the node sends them, the input as the user message, and the tools it is allowed. Each tool call becomes a
+/// <see cref="NodeStep"/>; tokens are summed over every model call of the run. A call to a tool in the agent's
+/// <c>confirm</c> list pauses the conversation until a person decides.
 /// </summary>
 /// <remarks>
 /// Tool rounds are bounded: after <c>maxToolRounds</c> model answers that asked for tools (and those tools ran), the
@@ -58,54 +58,109 @@ public sealed partial class AgentRunner : IDisposable
     /// people (and the steps and usage so far) when the profile is missing or the model fails.
     /// </summary>
     /// <remarks><paramref name="context"/> is the run the tools are called in; tools that use connections or record effects need it.</remarks>
+    public Task<AgentAnswer> RunAsync(
+        AgentDefinition agent, string input, int maxToolRounds = DefaultMaxToolRounds, AgentToolContext? context = null, CancellationToken ct = default) =>
+        RunAsync(agent, new AgentPrompt(input), maxToolRounds, context, ct);
+
+    /// <summary>
+    /// Runs <paramref name="agent"/> on <paramref name="prompt"/>: its history, then its input, trimmed to the profile's
+    /// context window when it has one. When the model asks for a tool in the agent's <c>confirm</c> list, the call is
+    /// not made and the answer carries an <see cref="AgentAnswer.Confirmation"/> to continue from with
+    /// <see cref="ResumeAsync"/>.
+    /// </summary>
     public async Task<AgentAnswer> RunAsync(
-        AgentDefinition agent, string input, int maxToolRounds = DefaultMaxToolRounds, AgentToolContext? context = null, CancellationToken ct = default)
+        AgentDefinition agent, AgentPrompt prompt, int maxToolRounds, AgentToolContext? context, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxToolRounds, 1);
         if (!Profiles.TryResolve(agent, out var profile, out var error)) throw new NodeException(error);
+        var conversation = new Conversation(_time);
+        if (!string.IsNullOrWhiteSpace(agent.Instructions)) conversation.History.AddSystemMessage(agent.Instructions);
+        var fitted = Fit(profile, agent, prompt);
+        foreach (var message in fitted.History)
+        {
+            if (message.FromBot) conversation.History.AddAssistantMessage(message.Text);
+            else conversation.History.AddUserMessage(message.Text);
+        }
+        conversation.History.AddUserMessage(fitted.Input);
+        if (fitted.Step is { } trimmed) conversation.Steps.Add(trimmed);
+        return await ConverseAsync(agent, profile, conversation, null, maxToolRounds, context, ct);
+    }
+
+    /// <summary>
+    /// Continues a conversation paused by a confirmation: makes the waiting call when <paramref name="decision"/>
+    /// approves it, or tells the model who rejected it and why, then goes on as <see cref="RunAsync(AgentDefinition, AgentPrompt, int, AgentToolContext?, CancellationToken)"/>.
+    /// </summary>
+    public async Task<AgentAnswer> ResumeAsync(
+        AgentDefinition agent, AgentConversation paused, ToolDecision decision, int maxToolRounds, AgentToolContext? context, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxToolRounds, 1);
+        if (!Profiles.TryResolve(agent, out var profile, out var error)) throw new NodeException(error);
+        return await ConverseAsync(agent, profile, Conversation.From(paused, _time), decision, maxToolRounds, context, ct);
+    }
+
+    // The tool loop, called by hand rather than by Semantic Kernel's auto invocation, so that it can stop before a call
+    // a person must confirm and continue later, on another instance, from the recorded conversation.
+    private async Task<AgentAnswer> ConverseAsync(
+        AgentDefinition agent, ModelProfile profile, Conversation conversation, ToolDecision? decision, int maxToolRounds, AgentToolContext? context, CancellationToken ct)
+    {
         var allowed = await FunctionsOfAsync(agent, context, ct);
         var functions = allowed.Select(f => f.Function).ToList();
 
-        // The cached kernel holds the profile's chat service; each run gets a clone with its own tools and recorder.
+        // The cached kernel holds the profile's chat service; each run gets a clone with its own tools.
         var kernel = ClientFor(profile).Kernel.Clone();
-        var recorder = new ToolRecorder(_time, maxToolRounds);
         context?.AttachTo(kernel);
-        if (functions.Count > 0)
-        {
-            kernel.Plugins.Add(new AgentToolPlugin(functions));
-            kernel.AutoFunctionInvocationFilters.Add(recorder);
-        }
+        if (functions.Count > 0) kernel.Plugins.Add(new AgentToolPlugin(functions));
         var chat = kernel.GetRequiredService<IChatCompletionService>();
-        var history = new ChatHistory();
-        if (!string.IsNullOrWhiteSpace(agent.Instructions)) history.AddSystemMessage(agent.Instructions);
-        history.AddUserMessage(input);
-        var answers = new List<ChatMessageContent>();
 
         try
         {
-            var answer = await chat.GetChatMessageContentAsync(history, Settings(agent, functions, toolsOn: true), kernel, ct);
-            answers.Add(answer);
-            if (recorder.BoundReached)
+            while (true)
             {
-                history.AddUserMessage($"Your tool budget ({Rounds(maxToolRounds)}) is used up. Answer now with what you have, without calling tools.");
-                answer = await chat.GetChatMessageContentAsync(history, Settings(agent, functions, toolsOn: false), kernel, ct);
-                answers.Add(answer);
-                if (answer.Items.OfType<FunctionCallContent>().Any())
+                while (conversation.Pending.Count > 0)
                 {
-                    throw new NodeException(
-                        $"Agent '{agent.Id}' still asked for tools after {Rounds(maxToolRounds)}, although tools were switched off; " +
-                        $"raise maxToolRounds on the node (up to {MaxToolRoundsLimit}), or use a model on '{profile.Name}' that honours tool_choice.")
+                    var call = conversation.Pending[0];
+                    var entry = allowed.FirstOrDefault(f => string.Equals(f.Function.Name, call.Name, StringComparison.Ordinal))?.Entry;
+                    if (entry is not null && agent.Confirm.Contains(entry, StringComparer.Ordinal))
                     {
-                        Steps = recorder.StepsOrNull,
-                        Usage = UsageOf(profile, history, answers),
-                    };
+                        if (decision is null) return conversation.Paused(profile, entry, call);
+                        await conversation.DecideAsync(kernel, call, decision, ct);
+                        decision = null;
+                    }
+                    else
+                    {
+                        await conversation.CallAsync(kernel, call, null, ct);
+                    }
+                    conversation.Pending.RemoveAt(0);
                 }
+
+                if (conversation.Rounds >= maxToolRounds)
+                {
+                    conversation.History.AddUserMessage($"Your tool budget ({Rounds(maxToolRounds)}) is used up. Answer now with what you have, without calling tools.");
+                    var last = await conversation.AskAsync(chat, Settings(agent, functions, toolsOn: false), kernel, ct);
+                    if (Conversation.CallsOf(last).Count > 0)
+                    {
+                        throw new NodeException(
+                            $"Agent '{agent.Id}' still asked for tools after {Rounds(maxToolRounds)}, although tools were switched off; " +
+                            $"raise maxToolRounds on the node (up to {MaxToolRoundsLimit}), or use a model on '{profile.Name}' that honours tool_choice.")
+                        {
+                            Steps = conversation.StepsOrNull,
+                            Usage = conversation.UsageOf(profile),
+                        };
+                    }
+                    return conversation.Answer(profile, last);
+                }
+
+                var answer = await conversation.AskAsync(chat, Settings(agent, functions, toolsOn: true), kernel, ct);
+                var calls = Conversation.CallsOf(answer);
+                if (calls.Count == 0) return conversation.Answer(profile, answer);
+                conversation.History.Add(answer);
+                conversation.Rounds++;
+                conversation.Pending.AddRange(calls);
             }
-            return new AgentAnswer(answer.Content ?? "", recorder.Steps, UsageOf(profile, history, answers));
         }
         catch (Exception ex) when (ex is not NodeException && !(ex is OperationCanceledException && ct.IsCancellationRequested))
         {
-            throw new NodeException(Describe(profile, ex), ex) { Steps = recorder.StepsOrNull, Usage = UsageOf(profile, history, answers) };
+            throw new NodeException(Describe(profile, ex), ex) { Steps = conversation.StepsOrNull, Usage = conversation.UsageOf(profile) };
         }
     }
 
@@ -146,26 +201,9 @@ public sealed partial class AgentRunner : IDisposable
         Temperature = agent.Temperature,
         MaxTokens = agent.MaxOutputTokens,
         FunctionChoiceBehavior = functions.Count == 0 ? null
-            : toolsOn ? FunctionChoiceBehavior.Auto(functions, autoInvoke: true)
+            : toolsOn ? FunctionChoiceBehavior.Auto(functions, autoInvoke: false)
             : FunctionChoiceBehavior.None(functions),
     };
-
-    // Semantic Kernel keeps each model call's usage in the metadata of the message it produced: the assistant messages
-    // that asked for tools land in the history, the final answer is returned. Both are counted, each once.
-    private static TokenUsage? UsageOf(ModelProfile profile, ChatHistory history, List<ChatMessageContent> answers)
-    {
-        long prompt = 0, completion = 0;
-        var any = false;
-        var seen = new HashSet<ChatMessageContent>(ReferenceEqualityComparer.Instance);
-        foreach (var message in history.Concat(answers))
-        {
-            if (!seen.Add(message) || message.Metadata?.GetValueOrDefault("Usage") is not ChatTokenUsage usage) continue;
-            prompt += usage.InputTokenCount;
-            completion += usage.OutputTokenCount;
-            any = true;
-        }
-        return any ? new TokenUsage(prompt, completion, profile.CostOf(prompt, completion)) : null;
-    }
 
     private ProfileClient ClientFor(ModelProfile profile) =>
         _clients.GetOrAdd(profile.Name, _ => new Lazy<ProfileClient>(() => CreateClient(profile))).Value;

@@ -73,6 +73,22 @@ public sealed class DatabaseChatCardStore(StoreDatabase database, TimeProvider t
     public Task SetErrorAsync(string runId, string kind, string nodeId, string? error, CancellationToken ct = default) =>
         UpdateAsync($"update chat_messages set last_error = @Error, updated_at = @Now where {Key}", runId, kind, nodeId, new { Error = error }, ct);
 
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> ListRunsInThreadAsync(string thread, CancellationToken ct = default)
+    {
+        // A card posted into the thread has the thread as its target; a card that started the thread is its root message.
+        const string Sql = """
+            select run_id from chat_messages
+            where kind = 'progress' and message_id is not null and (target = @Thread or (target = @Channel and message_id = @Root))
+            order by created_at desc, run_id desc limit 50
+            """;
+        var hash = thread.LastIndexOf('#');
+        if (hash <= 0 || hash == thread.Length - 1) return [];
+        await using var connection = await database.OpenAsync(ct);
+        var row = new { Thread = thread, Channel = thread[..hash], Root = thread[(hash + 1)..] };
+        return (await connection.QueryAsync<string>(new CommandDefinition(Sql, row, cancellationToken: ct))).ToArray();
+    }
+
     private async Task<bool> InsertAsync(ChatCard card, string? messageId, CancellationToken ct)
     {
         const string Sql = """

@@ -39,4 +39,10 @@ public interface IChatCardStore
 
     /// <summary>Records that the platform refused an update for good (null clears it after a later update landed).</summary>
     Task SetErrorAsync(string runId, string kind, string nodeId, string? error, CancellationToken ct = default);
+
+    /// <summary>
+    /// The runs whose progress card was posted in <paramref name="thread"/> (<c>&lt;channel&gt;#&lt;root id&gt;</c>),
+    /// or is that thread's root, newest first: whose conversation a reply there continues.
+    /// </summary>
+    Task<IReadOnlyList<string>> ListRunsInThreadAsync(string thread, CancellationToken ct = default);
 }

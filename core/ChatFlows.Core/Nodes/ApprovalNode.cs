@@ -43,8 +43,36 @@ public sealed class ApprovalNode(Template prompt, IReadOnlyList<Template> approv
         var prompt = setup.Template("prompt", required: true);
         var timeout = setup.Duration("timeout");
         var draft = setup.Template("draft");
+        var approvers = Approvers(setup, required: true);
+        return setup.HasProblems ? null : new ApprovalNode(prompt!, approvers, timeout, draft);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<NodeResult> RunAsync(NodeContext context, CancellationToken ct)
+    {
+        var now = context.Time.GetUtcNow();
+        if (context.IsResumed) return Decided(context, now);
+
+        var names = await RenderAsync(approvers, context);
+        var asked = new ApprovalRequest
+        {
+            Prompt = await prompt.RenderAsync(context.Scope),
+            Approvers = names,
+            Draft = draft is null ? null : await draft.RenderAsync(context.Scope),
+            RequestedAt = now,
+            ExpiresAt = timeout is { } t ? now + t : null,
+        };
+        return NodeResult.Wait(Bookmark, asked.ToJson(), asked.ExpiresAt);
+    }
+
+    /// <summary>
+    /// The <c>approvers</c> of a node's config: fixed entries checked now, templates when they render (the approval
+    /// node's, and the agent node's for its confirmed tools).
+    /// </summary>
+    internal static List<Template> Approvers(NodeSetup setup, bool required)
+    {
         var approvers = new List<Template>();
-        if (setup.StringList("approvers", required: true) is { } list)
+        if (setup.StringList("approvers", required) is { } list)
         {
             if (list.Count == 0) setup.Problem("approvers", "approvers must name at least one person, or be [\"anyone\"].");
             for (var i = 0; i < list.Count; i++)
@@ -55,15 +83,12 @@ public sealed class ApprovalNode(Template prompt, IReadOnlyList<Template> approv
                 else if (setup.TemplateOf(list[i], field) is { } approver) approvers.Add(approver);
             }
         }
-        return setup.HasProblems ? null : new ApprovalNode(prompt!, approvers, timeout, draft);
+        return approvers;
     }
 
-    /// <inheritdoc />
-    public async ValueTask<NodeResult> RunAsync(NodeContext context, CancellationToken ct)
+    /// <summary>The approvers rendered for this run, each checked.</summary>
+    internal static async Task<List<string>> RenderAsync(IReadOnlyList<Template> approvers, NodeContext context)
     {
-        var now = context.Time.GetUtcNow();
-        if (context.IsResumed) return Decided(context, now);
-
         var names = new List<string>(approvers.Count);
         foreach (var approver in approvers)
         {
@@ -71,15 +96,7 @@ public sealed class ApprovalNode(Template prompt, IReadOnlyList<Template> approv
             if (CheckApprover(name) is { } problem) throw new NodeException($"approvers: {problem}");
             names.Add(name);
         }
-        var asked = new ApprovalRequest
-        {
-            Prompt = await prompt.RenderAsync(context.Scope),
-            Approvers = names,
-            Draft = draft is null ? null : await draft.RenderAsync(context.Scope),
-            RequestedAt = now,
-            ExpiresAt = timeout is { } t ? now + t : null,
-        };
-        return NodeResult.Wait(Bookmark, asked.ToJson(), asked.ExpiresAt);
+        return names;
     }
 
     // The output keeps the question beside the answer, and the draft as approved (edited, or as it was asked).

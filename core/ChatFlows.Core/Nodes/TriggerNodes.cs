@@ -75,7 +75,19 @@ public static partial class TriggerNodes
                 new("mention", "Only when the bot is mentioned", NodeFieldTypes.Bool),
             ],
         });
+        registry.Add(new NodeKind(NodeTypes.Trigger, ReplyKind, SetupReply)
+        {
+            Label = "Reply",
+            Description = "Started by a person's reply in the thread of one of this workflow's runs, to continue the conversation.",
+            Fields = [new("pattern", "Pattern") { Hint = "A regular expression the reply must match; empty: every reply." }],
+        });
     }
+
+    /// <summary>
+    /// The trigger kind a reply in a run's chat thread starts (README §Agents and models, conversations in the thread):
+    /// payload <c>{text, user, channel, thread, ts, previousRun}</c>.
+    /// </summary>
+    public const string ReplyKind = "reply";
 
     /// <summary>Parses a cron expression of five fields, or six with seconds first.</summary>
     public static CronExpression? ParseCron(string text, out string? error)
@@ -147,6 +159,24 @@ public static partial class TriggerNodes
         setup.Channel("channel");
         setup.Boolean("catchUp");
         return setup.HasProblems ? null : PassThrough.Instance;
+    }
+
+    private static INodeHandler? SetupReply(NodeSetup setup)
+    {
+        if (setup.String("pattern") is { } pattern) CheckPattern(setup, pattern);
+        return setup.HasProblems ? null : PassThrough.Instance;
+    }
+
+    private static void CheckPattern(NodeSetup setup, string pattern)
+    {
+        try
+        {
+            _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromMilliseconds(100));
+        }
+        catch (ArgumentException ex)
+        {
+            setup.Problem("pattern", $"'{pattern}' is not a valid regular expression: {ex.Message}");
+        }
     }
 
     private static INodeHandler? SetupMessage(NodeSetup setup)

@@ -23,6 +23,9 @@ public sealed record NodeStep
     /// <summary>Why it failed, when it did.</summary>
     public string? Error { get; init; }
 
+    /// <summary>Who approved the call, for a tool an agent may call only after a person confirms it.</summary>
+    public string? ApprovedBy { get; init; }
+
     public required DateTimeOffset StartedAt { get; init; }
 
     public required double DurationMs { get; init; }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using ChatFlows.Core.Tests.Agents;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -14,10 +15,13 @@ internal sealed class ModelHost : IAsyncDisposable
 {
     private readonly string _folder;
     private readonly WebApplicationFactory<Program> _factory;
+    private readonly IReadOnlyDictionary<string, string>? _settings;
+    private bool _handedOver;
 
-    private ModelHost(string folder, FakeModelServer model, WebApplicationFactory<Program> factory)
+    private ModelHost(string folder, FakeModelServer model, WebApplicationFactory<Program> factory, IReadOnlyDictionary<string, string>? settings)
     {
         _folder = folder;
+        _settings = settings;
         Model = model;
         _factory = factory;
         BaseAddress = factory.ClientOptions.BaseAddress;
@@ -39,10 +43,47 @@ internal sealed class ModelHost : IAsyncDisposable
     /// <summary>Where Kestrel listens, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress { get; }
 
-    public static async Task<ModelHost> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
+    public static async Task<ModelHost> StartAsync(IReadOnlyDictionary<string, string>? settings = null) =>
+        Start(Directory.CreateTempSubdirectory("chatflows-model-").FullName, await FakeModelServer.StartAsync(), settings);
+
+    /// <summary>
+    /// Stops this host and starts a new one on the same SQLite file and model server, as a restart would; dispose the
+    /// new one only.
+    /// </summary>
+    public async Task<ModelHost> RestartAsync()
     {
-        var folder = Directory.CreateTempSubdirectory("chatflows-model-").FullName;
-        var model = await FakeModelServer.StartAsync();
+        _handedOver = true;
+        Client.Dispose();
+        await _factory.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        return Start(_folder, Model, _settings);
+    }
+
+    /// <summary>POSTs JSON and returns the JSON answer, failing with the body when it is not a success.</summary>
+    public async Task<JsonElement> PostAsync(string path, string json)
+    {
+        using var response = await Client.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {body}");
+        return body.Length == 0 ? default : JsonElement.Parse(body);
+    }
+
+    /// <summary>The run once its status is <paramref name="status"/>, or once it has finished when null.</summary>
+    public async Task<JsonElement> WaitForRunAsync(string runId, string? status = null)
+    {
+        var until = DateTimeOffset.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var run = JsonElement.Parse(await Client.GetStringAsync($"/api/runs/{runId}"));
+            var now = run.GetProperty("status").GetString();
+            if (status is null ? now is not ("queued" or "running" or "waiting") : now == status) return run;
+            Assert.True(DateTimeOffset.UtcNow < until, $"Run {runId} is still {now}: {run}");
+            await Task.Delay(50);
+        }
+    }
+
+    private static ModelHost Start(string folder, FakeModelServer model, IReadOnlyDictionary<string, string>? settings)
+    {
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
             // A free port: without an address of its own the host takes its default, localhost:5080.
             .UseSetting("urls", "http://127.0.0.1:0")
@@ -57,11 +98,12 @@ internal sealed class ModelHost : IAsyncDisposable
             .UseSettings(settings ?? new Dictionary<string, string>()));
         factory.UseKestrel(0);
         factory.StartServer();
-        return new ModelHost(folder, model, factory);
+        return new ModelHost(folder, model, factory, settings);
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (_handedOver) return;
         Client.Dispose();
         await _factory.DisposeAsync();
         await Model.DisposeAsync();

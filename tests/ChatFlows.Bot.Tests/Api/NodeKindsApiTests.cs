@@ -21,9 +21,9 @@ public sealed class NodeKindsApiTests(HostFixture host)
         Assert.StartsWith("#", tool.GetProperty("color").GetString(), StringComparison.Ordinal);
 
         var kinds = answer.GetProperty("items").EnumerateArray().ToDictionary(k => k.GetProperty("name").GetString()!);
-        Assert.Equal(21, kinds.Count);
+        Assert.Equal(22, kinds.Count);
         Assert.Equal(
-            ["trigger/manual", "trigger/command", "trigger/webhook", "trigger/schedule", "trigger/message", "trigger/email", "agent",
+            ["trigger/manual", "trigger/command", "trigger/webhook", "trigger/schedule", "trigger/message", "trigger/reply", "trigger/email", "agent",
              "tool/http", "tool/sql", "tool/github", "tool/search", "tool/transform", "tool/delay", "tool/subworkflow", "condition", "approval",
              "output/message", "output/respond", "output/email", "output/widget", "output/end"],
             kinds.Keys);

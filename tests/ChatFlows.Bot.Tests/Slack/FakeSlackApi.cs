@@ -269,7 +269,9 @@ internal sealed class FakeSlackApi : IAsyncDisposable
         var messages = new JsonArray();
         foreach (var p in found)
         {
-            var message = new JsonObject { ["type"] = "message", ["text"] = p.Text, ["ts"] = p.Ts, ["bot_id"] = "B0FAKE" };
+            var message = p.User is null
+                ? new JsonObject { ["type"] = "message", ["text"] = p.Text, ["ts"] = p.Ts, ["bot_id"] = "B0FAKE" }
+                : new JsonObject { ["type"] = "message", ["text"] = p.Text, ["ts"] = p.Ts, ["user"] = p.User };
             if (p.ThreadTs is not null) message["thread_ts"] = p.ThreadTs;
             if (withMetadata && p.Metadata is not null) message["metadata"] = p.Metadata.DeepClone();
             messages.Add(message);
@@ -388,6 +390,20 @@ internal sealed class FakeSlackApi : IAsyncDisposable
 
     private string? RetryAfter() => _retryAfterSeconds?.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Keeps a person's message (<paramref name="threadTs"/> null: a message in the channel) as Slack would, so that
+    /// <c>conversations.replies</c> lists it with its <c>user</c>; returns its ts.
+    /// </summary>
+    public string AddPersonMessage(string channel, string? threadTs, string user, string text)
+    {
+        lock (_gate)
+        {
+            var ts = NextTs();
+            _posted.Add(new Posted(channel, ts, threadTs, text, null, DateTimeOffset.UtcNow, user));
+            return ts;
+        }
+    }
+
     private string NextTs() => $"1700000000.{++_nextTs * 100:D6}";
 
     private void Record(string method, HttpContext http, JsonElement body, int status)
@@ -418,7 +434,7 @@ internal sealed class FakeSlackApi : IAsyncDisposable
         await http.Response.WriteAsync(answer.ToJsonString(), http.RequestAborted);
     }
 
-    private sealed record Posted(string Channel, string Ts, string? ThreadTs, string? Text, JsonNode? Metadata, DateTimeOffset PostedAt);
+    private sealed record Posted(string Channel, string Ts, string? ThreadTs, string? Text, JsonNode? Metadata, DateTimeOffset PostedAt, string? User = null);
 
     private static JsonObject Error(string error) => new() { ["ok"] = false, ["error"] = error };
 

@@ -265,4 +265,21 @@ public sealed class SlackPresenterTests : IAsyncLifetime
             await Task.Delay(5);
         }
     }
+
+    [Fact]
+    public async Task ReadThreadAsync_PeopleAndTheBotInAThread_ReadsThemOldestFirstWithTheBotsMarked()
+    {
+        var root = _slack.AddPersonMessage("C0123ABCD", null, "U0ANA", "Plan a trip to Lisbon &amp; Porto.");
+        await Presenter.PostAsync(Message($"{Channel}#{root}", "Three days: Alfama, Belém, Sintra."), CancellationToken.None);
+        _slack.AddPersonMessage("C0123ABCD", root, "U0BOB", "And the food?");
+
+        var messages = await Presenter.ReadThreadAsync($"{Channel}#{root}", 10, CancellationToken.None);
+
+        Assert.Equal(
+            [("Plan a trip to Lisbon & Porto.", false, "slack:U0ANA"), ("Three days: Alfama, Belém, Sintra.", true, null), ("And the food?", false, "slack:U0BOB")],
+            messages.Select(m => (m.Text, m.FromBot, m.User)));
+        Assert.Equal(root, messages[0].Id);
+        var read = _slack.CallsTo("conversations.replies").Single();
+        Assert.Equal((root, "C0123ABCD"), (read.Text("ts"), read.Channel));
+    }
 }

@@ -73,6 +73,7 @@ public sealed class TemplateRunTests(TemplateHost fixture) : IClassFixture<Templ
         ["job-poll"] = t => t.JobPollAsync(),
         ["it-faq"] = t => t.ItFaqAsync(),
         ["form-intake"] = t => t.FormIntakeAsync(),
+        ["chat-with-agent"] = t => t.ChatWithAgentAsync(),
     };
 
     // The agents a template brings are created first, as the editor does when the workflow is saved.
@@ -240,6 +241,31 @@ public sealed class TemplateRunTests(TemplateHost fixture) : IClassFixture<Templ
         var run = await SucceededAsync(Assert.Single(runs.GetProperty("items").EnumerateArray()).GetProperty("id").GetString()!);
 
         Assert.StartsWith("VPN: install the client", Output(run, "reply").GetProperty("text").GetString(), StringComparison.Ordinal);
+    }
+
+    private async Task ChatWithAgentAsync()
+    {
+        fixture.Model.Reply = request => request.Messages[^1].GetProperty("content").GetString() == "And tomorrow?"
+            ? ModelReply.Answer("Tomorrow brings rain.", 30, 5)
+            : ModelReply.Answer("Sunny today.", 20, 5);
+        using (var channel = await _host.SendAsync(HttpMethod.Post, "/playground/api/channels", """{"name": "tpl-chat"}"""))
+        {
+            Assert.True(channel.IsSuccessStatusCode, await channel.Content.ReadAsStringAsync());
+        }
+
+        using var asked = await _host.SendAsync(HttpMethod.Post, "/playground/api/channels/tpl-chat/messages", """{"user": "ada", "text": "@ChatFlows weather in Lisbon?"}""");
+        var root = (await HostFixture.ReadJsonAsync(asked)).GetProperty("message").GetProperty("id").GetInt64();
+        var first = await EventuallyAsync(() => _host.GetJsonAsync("/api/runs?workflow=chat-with-agent"), r => r.GetProperty("items").GetArrayLength() > 0);
+        await SucceededAsync(Assert.Single(first.GetProperty("items").EnumerateArray()).GetProperty("id").GetString()!);
+        using var replied = await _host.SendAsync(
+            HttpMethod.Post, "/playground/api/channels/tpl-chat/messages", JsonSerializer.Serialize(new { user = "ada", text = "And tomorrow?", threadId = root }));
+        Assert.Equal(HttpStatusCode.Created, replied.StatusCode);
+        var both = await EventuallyAsync(() => _host.GetJsonAsync("/api/runs?workflow=chat-with-agent"), r => r.GetProperty("items").GetArrayLength() > 1);
+        var run = await SucceededAsync(both.GetProperty("items")[0].GetProperty("id").GetString()!);
+
+        Assert.Equal("Tomorrow brings rain.", Output(run, "say").GetProperty("text").GetString());
+        var history = fixture.Model.Requests[^1].Messages.Select(m => (m.GetProperty("role").GetString(), m.GetProperty("content").GetString())).ToArray();
+        Assert.Equal([("user", "weather in Lisbon?"), ("assistant", "Sunny today."), ("user", "And tomorrow?")], history[1..]);
     }
 
     private async Task FormIntakeAsync()

@@ -82,8 +82,8 @@ internal sealed class AgentHarness : IAsyncDisposable
     public static WorkflowDocument SingleAgent(string agent = "summarizer", string input = "What time is it in {{ trigger.city }}?", string more = "") =>
         Workflows.Build([AgentNode("sum", agent, input, more)], ["start->sum"]);
 
-    public Task<RunState> RunAsync(WorkflowDocument document, string trigger = """{"city": "Berlin"}""") =>
-        Engine.StartAsync(Engine.Compile(document), new RunRequest { Trigger = JsonElement.Parse(trigger) });
+    public Task<RunState> RunAsync(WorkflowDocument document, string trigger = """{"city": "Berlin"}""", string? startedBy = null, string? thread = null) =>
+        Engine.StartAsync(Engine.Compile(document), new RunRequest { Trigger = JsonElement.Parse(trigger), StartedBy = startedBy, Thread = thread });
 
     /// <summary>The first request asks for <c>current_time</c> in Berlin; the second, once it carries the tool result, gets the answer.</summary>
     public void ReplyWithCurrentTimeThenAnswer(string answer = "It is 10:00 in Berlin.") =>

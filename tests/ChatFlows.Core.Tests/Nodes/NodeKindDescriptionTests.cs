@@ -125,7 +125,7 @@ public sealed class NodeKindDescriptionTests
     public void Kinds_Default_AreInThePalettesOrder()
     {
         Assert.Equal(
-            ["trigger/manual", "trigger/command", "trigger/webhook", "trigger/schedule", "trigger/message", "trigger/email", "agent",
+            ["trigger/manual", "trigger/command", "trigger/webhook", "trigger/schedule", "trigger/message", "trigger/reply", "trigger/email", "agent",
              "tool/http", "tool/sql", "tool/github", "tool/search", "tool/transform", "tool/delay", "tool/subworkflow", "condition", "approval",
              "output/message", "output/respond", "output/email", "output/widget", "output/end"],
             Registry.Kinds.Select(k => k.Name));

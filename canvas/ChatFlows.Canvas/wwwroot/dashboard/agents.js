@@ -66,6 +66,16 @@ export function openAgent(agent) {
       element("span", {}, element("code", {}, tool.name), " ", element("span", { class: "muted" }, tool.description)))));
   if (tools.length === 0) byTestId("agent-tools").replaceChildren(element("span", { class: "muted" }, "This host offers no tools."));
 
+  // README §Agents and models: a call to one of these waits for a person to approve it (the node's approvers).
+  const confirmed = new Set(agent?.confirm ?? []);
+  const confirmable = tools.map(t => t.name);
+  for (const name of confirmed) if (!confirmable.includes(name)) confirmable.push(name);
+  byTestId("agent-confirm").replaceChildren(...confirmable.map(name =>
+    element("label", { class: "tool-choice" },
+      element("input", { type: "checkbox", value: name, checked: confirmed.has(name), "data-testid": `agent-confirm-${name}` }),
+      element("span", {}, element("code", {}, name)))));
+  if (confirmable.length === 0) byTestId("agent-confirm").replaceChildren(element("span", { class: "muted" }, "No tools to confirm."));
+
   // README §Connections: the connections the agent's tools may use (each must also allow the workflow).
   const linked = new Set(agent?.connections ?? []);
   const connections = state.connections.map(c => ({ name: c.name, description: `${c.type} · ${c.workflows.join(", ") || "no workflows"}` }));
@@ -95,6 +105,7 @@ export function openAgent(agent) {
       temperature: number(fields.temperature, "temperature"),
       maxOutputTokens: number(fields.maxOutputTokens, "maxOutputTokens"),
       tools: [...byTestId("agent-tools").querySelectorAll("input:checked")].map(c => c.value),
+      confirm: [...byTestId("agent-confirm").querySelectorAll("input:checked")].map(c => c.value),
       connections: [...byTestId("agent-connections").querySelectorAll("input:checked")].map(c => c.value),
       knowledge: [...byTestId("agent-knowledge").querySelectorAll("input:checked")].map(c => c.value),
     };
