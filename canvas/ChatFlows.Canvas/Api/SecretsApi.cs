@@ -43,6 +43,15 @@ public static class SecretsApi
             return TypedResults.ValidationProblem(
                 new Dictionary<string, string[]> { ["value"] = ["Send the secret as {\"value\": \"…\"}, a non-empty string."] }, title: "The secret is not valid.");
         }
+        if (value.GetString()!.Length < SecretRedactor.MinimumLength)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]>
+                {
+                    ["value"] = [$"A secret must be at least {SecretRedactor.MinimumLength} characters; a shorter one could not be told apart from the text around it, so runs could not hide it."],
+                },
+                title: "The secret is not valid.");
+        }
         var created = await vault.SetAsync(name, value.GetString()!, ct);
         return created ? TypedResults.Created($"/api/secrets/{name}") : TypedResults.NoContent();
     }

@@ -9,12 +9,19 @@ namespace ChatFlows.Core.Secrets;
 /// </summary>
 public static class SecretRedactor
 {
+    /// <summary>
+    /// The shortest value that is redacted. A shorter one would cut up every text and property name it occurs in (a
+    /// secret "a" turned <c>approvers</c> into <c>[secret X]pprovers</c>), and is guessed anyway; the secrets API refuses
+    /// to store one (README §Secrets).
+    /// </summary>
+    public const int MinimumLength = 4;
+
     /// <summary>The text with every used secret's value replaced.</summary>
     public static string Redact(string text, IReadOnlyList<KeyValuePair<string, string>> secrets)
     {
         foreach (var (name, value) in secrets)
         {
-            if (value.Length > 0 && text.Contains(value, StringComparison.Ordinal)) text = text.Replace(value, $"[secret {name}]", StringComparison.Ordinal);
+            if (value.Length >= MinimumLength && text.Contains(value, StringComparison.Ordinal)) text = text.Replace(value, $"[secret {name}]", StringComparison.Ordinal);
         }
         return text;
     }
@@ -34,11 +41,11 @@ public static class SecretRedactor
         {
             case JsonValueKind.String:
                 var text = value.GetString()!;
-                return secrets.Any(s => s.Value.Length > 0 && text.Contains(s.Value, StringComparison.Ordinal));
+                return secrets.Any(s => s.Value.Length >= MinimumLength && text.Contains(s.Value, StringComparison.Ordinal));
             case JsonValueKind.Array:
                 return value.EnumerateArray().Any(item => Contains(item, secrets));
             case JsonValueKind.Object:
-                return value.EnumerateObject().Any(p => Contains(p.Value, secrets) || secrets.Any(s => s.Value.Length > 0 && p.Name.Contains(s.Value, StringComparison.Ordinal)));
+                return value.EnumerateObject().Any(p => Contains(p.Value, secrets) || secrets.Any(s => s.Value.Length >= MinimumLength && p.Name.Contains(s.Value, StringComparison.Ordinal)));
             default:
                 return false;
         }

@@ -47,6 +47,7 @@ public sealed class SecretsApiTests(HostFixture host)
     [InlineData("1BAD", """{"value": "x"}""", "name")]
     [InlineData("GOOD_NAME", """{"value": ""}""", "value")]
     [InlineData("GOOD_NAME", """{"secret": "x"}""", "value")]
+    [InlineData("GOOD_NAME", """{"value": "abc"}""", "value")]
     public async Task Put_BadNameOrValue_Returns400NamingTheField(string name, string body, string field)
     {
         using var response = await host.SendAsync(HttpMethod.Put, $"/api/secrets/{name}", body);

@@ -131,7 +131,7 @@ public class WorkflowValidatorTests
         AssertMessage(problems, "nodes/1/id", "'start'", "already used by nodes/0", "unique");
         AssertMessage(problems, "nodes/2/id", "needs an id");
         AssertMessage(problems, "nodes/mystery/type", "'robot' is not a node type");
-        AssertMessage(problems, "nodes/fetch/config/tool", "'ftp'", "delay, github, http, sql, subworkflow, transform");
+        AssertMessage(problems, "nodes/fetch/config/tool", "'ftp'", "delay, github, http, search, sql, subworkflow, transform");
         AssertMessage(problems, "nodes/check/config/expression", "does not parse", "line 1, column");
         AssertMessage(problems, "nodes/shape/timeout", "'10 seconds'", "ISO-8601");
         AssertMessage(problems, "nodes/shape/retry/maxAttempts", "1 to 20");

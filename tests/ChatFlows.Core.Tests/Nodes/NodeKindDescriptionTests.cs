@@ -30,6 +30,7 @@ public sealed class NodeKindDescriptionTests
         ["subject"] = "Hello",
         ["text"] = "Hello {{ trigger.name }}",
         ["widget"] = "open-issues",
+        ["knowledge"] = "runbook",
         ["value"] = "{{ trigger.count }}",
     };
 

@@ -25,4 +25,15 @@ public sealed class SecretRedactorTests
         Assert.Equal(value.GetRawText(), SecretRedactor.Redact(value, Used).GetRawText());
         Assert.Equal("GET https://x/?key=[secret TOKEN] failed", SecretRedactor.Redact("GET https://x/?key=s3cr3t-value failed", Used));
     }
+
+    [Fact]
+    public void Redact_SecretShorterThanTheMinimum_LeavesTextAndPropertyNamesWhole()
+    {
+        // An approval request as a waiting node records it; a one-letter secret once broke its property names.
+        var request = JsonElement.Parse("""{"prompt": "Ship api?", "approvers": ["anyone"], "requestedAt": "2026-12-05T09:00:00+00:00"}""");
+        KeyValuePair<string, string>[] shortOnes = [new("ONE", "a"), new("THREE", "pro")];
+
+        Assert.Equal(request.GetRawText(), SecretRedactor.Redact(request, shortOnes).GetRawText());
+        Assert.Equal("approve the prompt", SecretRedactor.Redact("approve the prompt", shortOnes));
+    }
 }
