@@ -109,6 +109,9 @@ public sealed partial class AgentRunner : IDisposable
         // The cached kernel holds the profile's chat service; each run gets a clone with its own tools.
         var kernel = ClientFor(profile).Kernel.Clone();
         context?.AttachTo(kernel);
+        // A resumed conversation numbers the child runs its tools start after every call it made before it paused (each
+        // call is a step, whether or not it started a run), so a new call never takes an earlier call's run.
+        context?.NumberChildRunsAfter(conversation.Steps.Count);
         if (functions.Count > 0) kernel.Plugins.Add(new AgentToolPlugin(functions));
         var chat = kernel.GetRequiredService<IChatCompletionService>();
 

@@ -15,6 +15,8 @@ public sealed class AgentToolContext(AgentDefinition agent, NodeContext node)
 
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<KernelArguments, string> _stepRuns = [];
 
+    private int _childRuns;
+
     /// <summary>The agent making the call.</summary>
     public AgentDefinition Agent { get; } = agent;
 
@@ -39,6 +41,16 @@ public sealed class AgentToolContext(AgentDefinition agent, NodeContext node)
 
     /// <summary>The run linked to the call made with <paramref name="arguments"/>, if any.</summary>
     internal string? RunOf(KernelArguments? arguments) => arguments is not null && _stepRuns.TryGetValue(arguments, out var runId) ? runId : null;
+
+    /// <summary>
+    /// The number of the next run this node's tools start, counting the runs its conversation started before it paused
+    /// for a confirmation, so that the Nth start is the same run however often the node executes (docs/semantics.md,
+    /// side effects).
+    /// </summary>
+    public int NextChildRun() => Interlocked.Increment(ref _childRuns);
+
+    /// <summary>Numbers the next child runs after <paramref name="taken"/>, the numbers a resumed conversation may have used before it paused.</summary>
+    internal void NumberChildRunsAfter(int taken) => _childRuns = taken;
 
     /// <summary>Puts this context where <see cref="From"/> finds it.</summary>
     internal void AttachTo(Kernel kernel) => kernel.Data[DataKey] = this;

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -32,7 +31,6 @@ public sealed class WorkflowToolSource(
     /// <summary>The prefix of the functions the model calls.</summary>
     public const string FunctionPrefix = "workflow_";
 
-    private static readonly ConditionalWeakTable<AgentToolContext, StrongBox<int>> Ordinals = [];
     private readonly WorkflowToolOptions _options = options ?? new WorkflowToolOptions();
 
     /// <inheritdoc />
@@ -166,7 +164,7 @@ public sealed class WorkflowToolSource(
             throw new InvalidOperationException(
                 $"Workflow '{workflowId}' cannot be started: it would nest {depth} runs deep (limit {maxDepth}, ChatFlows:Runs:MaxSubworkflowDepth). Answer without it.");
         }
-        var ordinal = Interlocked.Increment(ref Ordinals.GetOrCreateValue(context).Value);
+        var ordinal = context.NextChildRun();
         var childId = ChildRunId(node.RunId, node.Node.Id, ordinal);
         var request = new RunRequest
         {

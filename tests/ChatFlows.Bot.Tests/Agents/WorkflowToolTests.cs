@@ -143,6 +143,36 @@ public sealed class WorkflowToolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AgentNode_WorkflowCalledBeforeAndAfterAConfirmation_EachCallStartsItsOwnChild()
+    {
+        await PostAsync("/api/agents", """
+            {"id": "careful", "name": "Careful ops", "instructions": "Check, ask, check again.", "tools": ["workflow:deploy-status", "current_time"], "confirm": ["current_time"]}
+            """);
+        await PostAsync("/api/workflows", AskOps.Replace("\"ask-ops\"", "\"ask-careful\"", StringComparison.Ordinal).Replace("\"agent\": \"ops\"", "\"agent\": \"careful\"", StringComparison.Ordinal));
+        _host.Model.Reply = request => request.Index switch
+        {
+            0 => ModelReply.ToolCalls(10, 5, ("call_1", "workflow_deploy_status", """{"service": "web"}""")),
+            1 => ModelReply.ToolCalls(10, 5, ("call_2", "current_time", "{}")),
+            2 => ModelReply.ToolCalls(10, 5, ("call_3", "workflow_deploy_status", """{"service": "api"}""")),
+            _ => ModelReply.Answer("web and api are deployed.", 20, 5),
+        };
+        var runId = (await PostAsync("/api/workflows/ask-careful/runs", "{}")).GetProperty("runId").GetString()!;
+        await _host.WaitForRunAsync(runId, "waiting");
+
+        // The conversation is resumed by a new execution of the node, which must not take the first call's child run.
+        await PostAsync($"/api/runs/{runId}/decisions", """{"decision": "approve"}""");
+        var run = await _host.WaitForRunAsync(runId);
+
+        Assert.Equal("succeeded", run.GetProperty("status").GetString());
+        var children = StepsOf(run).Where(s => s.GetProperty("name").GetString() == "workflow_deploy_status").Select(s => s.GetProperty("runId").GetString()!).ToArray();
+        Assert.Equal(2, children.Distinct().Count());
+        var second = JsonElement.Parse(await _host.Client.GetStringAsync($"/api/runs/{children[1]}"));
+        Assert.Equal("api", second.GetProperty("trigger").GetProperty("args").GetProperty("service").GetString());
+        var lastTool = _host.Model.Requests[3].Messages.Last(m => m.GetProperty("role").GetString() == "tool");
+        Assert.Equal("api", JsonElement.Parse(lastTool.GetProperty("content").GetString()!).GetProperty("service").GetString());
+    }
+
+    [Fact]
     public async Task SaveAgent_WorkflowToolThatIsMissingHasNoManualTriggerOrRunsTheAgent_RefusedNamingEachTool()
     {
         await PostAsync("/api/workflows", """
