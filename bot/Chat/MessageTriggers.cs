@@ -35,9 +35,7 @@ public sealed partial class MessageTriggers(
             {
                 if (!Matches(trigger, message)) continue;
                 if (channels.For<IChatPresenter>(message.Channel) is null) continue;
-                var workflow = await runStarter.FindAsync(stored.Document.Id, ct);
-                // The progress card goes in the message's thread, and the run reports there.
-                var outcome = await starter.StartAsync(message.Thread, workflow, trigger.Id, message.User, thread => JsonSerializer.SerializeToElement(new
+                var runId = await StartAsync(stored.Document.Id, trigger.Id, message, thread => new
                 {
                     text = message.Text,
                     user = message.User,
@@ -45,14 +43,8 @@ public sealed partial class MessageTriggers(
                     thread,
                     ts = message.MessageId,
                     mention = message.MentionsBot,
-                }), ct);
-                if (outcome is StartOutcome.Refused refused)
-                {
-                    // Nobody typed a command to answer; the log says what to fix.
-                    LogRefused(stored.Document.Id, trigger.Id, refused.Describe());
-                    continue;
-                }
-                var runId = outcome.StartedRunId!;
+                }, ct);
+                if (runId is null) continue;
                 LogStarted(runId, stored.Document.Id, trigger.Id, message.Channel);
                 started.Add(runId);
             }
@@ -73,8 +65,7 @@ public sealed partial class MessageTriggers(
             foreach (var trigger in stored.Document.Nodes.Where(n => n.Type == NodeTypes.Trigger && n.Kind == TriggerNodes.ReplyKind))
             {
                 if (!PatternMatches(trigger, message.Text)) continue;
-                var workflow = await runStarter.FindAsync(stored.Document.Id, ct);
-                var outcome = await starter.StartAsync(message.Thread, workflow, trigger.Id, message.User, thread => JsonSerializer.SerializeToElement(new
+                var runId = await StartAsync(stored.Document.Id, trigger.Id, message, thread => new
                 {
                     text = message.Text,
                     user = message.User,
@@ -82,17 +73,27 @@ public sealed partial class MessageTriggers(
                     thread,
                     ts = message.MessageId,
                     previousRun = previous,
-                }), ct);
-                if (outcome is StartOutcome.Refused refused)
-                {
-                    LogRefused(stored.Document.Id, trigger.Id, refused.Describe());
-                    continue;
-                }
-                LogReplied(outcome.StartedRunId!, stored.Document.Id, previous, message.Thread);
-                started.Add(outcome.StartedRunId!);
+                }, ct);
+                if (runId is null) continue;
+                LogReplied(runId, stored.Document.Id, previous, message.Thread);
+                started.Add(runId);
             }
         }
         return started;
+    }
+
+    // The progress card goes in the message's thread, and the run reports there. A refusal has nobody who typed a
+    // command to answer it, so the log says what to fix; the run's id otherwise.
+    private async Task<string?> StartAsync(string workflowId, string triggerId, ChatIncomingMessage message, Func<string, object> payload, CancellationToken ct)
+    {
+        var workflow = await runStarter.FindAsync(workflowId, ct);
+        var outcome = await starter.StartAsync(message.Thread, workflow, triggerId, message.User, thread => JsonSerializer.SerializeToElement(payload(thread)), ct);
+        if (outcome is StartOutcome.Refused refused)
+        {
+            LogRefused(workflowId, triggerId, refused.Describe());
+            return null;
+        }
+        return outcome.StartedRunId!;
     }
 
     private static bool Matches(WorkflowNode trigger, ChatIncomingMessage message)
