@@ -103,7 +103,7 @@ public sealed class McpToolsHostTests : IAsyncLifetime
         await Host.DisposeAsync();
         _host = null;
 
-        Assert.False(TestMcpServers.IsRunning(pid));
+        Assert.True(await TestMcpServers.EndsSoonAsync(pid), $"MCP server {pid} outlived the host.");
     }
 
     private ModelHost Host => _host ?? throw new InvalidOperationException("The host has stopped.");

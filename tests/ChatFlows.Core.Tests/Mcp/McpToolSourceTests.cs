@@ -164,7 +164,7 @@ public sealed class McpToolSourceTests : IAsyncLifetime
 
         await clients.DisposeAsync();
 
-        Assert.False(TestMcpServers.IsRunning(pid));
+        Assert.True(await TestMcpServers.EndsSoonAsync(pid), $"MCP server {pid} outlived its client.");
     }
 
     [Fact]

@@ -71,17 +71,42 @@ internal static class TestMcpServers
         return app;
     }
 
-    /// <summary>True while process <paramref name="pid"/> runs.</summary>
+    /// <summary>True while process <paramref name="pid"/> runs; a killed one the system has not yet reaped (a zombie) does not.</summary>
     public static bool IsRunning(int pid)
     {
         try
         {
             using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
+            if (process.HasExited) return false;
         }
         catch (ArgumentException)
         {
             return false;
         }
+        // /proc/<pid>/stat reads "pid (name) state …"; Z is a process that has ended and only waits to be reaped.
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].FirstOrDefault() != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// True once process <paramref name="pid"/> has ended, waiting up to five seconds: the program is killed as its client
+    /// closes, and the system may take a moment on a busy machine to show it gone.
+    /// </summary>
+    public static async Task<bool> EndsSoonAsync(int pid)
+    {
+        var until = DateTime.UtcNow.AddSeconds(5);
+        while (IsRunning(pid))
+        {
+            if (DateTime.UtcNow > until) return false;
+            await Task.Delay(50);
+        }
+        return true;
     }
 }
