@@ -19,6 +19,8 @@ public sealed partial class AgentValidator(
     public async ValueTask<IReadOnlyList<ValidationProblem>> ValidateAsync(AgentDefinition agent, CancellationToken ct = default)
     {
         var problems = new List<ValidationProblem>(Validate(agent));
+        // Sources read the lists entry by entry; a missing entry is already a problem of its own.
+        if (HasMissingEntry(agent)) return problems;
         foreach (var source in _sources) problems.AddRange(await source.CheckAsync(agent, ct));
         return problems;
     }
@@ -40,6 +42,14 @@ public sealed partial class AgentValidator(
         }
         if (agent.Temperature is < 0 or > 2) problems.Add(new("temperature", "temperature must be between 0 and 2."));
         if (agent.MaxOutputTokens is < 1 or > 1_000_000) problems.Add(new("maxOutputTokens", "maxOutputTokens must be a whole number from 1 to 1000000."));
+        foreach (var (field, list) in Lists(agent))
+        {
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (list[i] is null) problems.Add(new($"{field}/{i}", $"Each entry of {field} must be a string."));
+            }
+        }
+        if (HasMissingEntry(agent)) return problems;
         var tools = agent.Tools ?? [];
         for (var i = 0; i < tools.Count; i++)
         {
@@ -68,6 +78,11 @@ public sealed partial class AgentValidator(
         }
         return problems;
     }
+
+    private static IEnumerable<(string Field, IReadOnlyList<string> List)> Lists(AgentDefinition agent) =>
+        [("tools", agent.Tools ?? []), ("confirm", agent.Confirm ?? []), ("knowledge", agent.Knowledge ?? []), ("connections", agent.Connections ?? [])];
+
+    private static bool HasMissingEntry(AgentDefinition agent) => Lists(agent).Any(l => l.List.Any(e => e is null));
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}\\z")]
     private static partial Regex IdPattern();

@@ -71,6 +71,17 @@ public sealed class AgentsApiTests(HostFixture host)
     }
 
     [Fact]
+    public async Task Create_NullListEntries_Returns400NamingEachEntry()
+    {
+        using var response = await host.SendAsync(HttpMethod.Post, "/api/agents",
+            """{"id": "nulls", "name": "N", "instructions": "", "tools": ["current_time", null], "confirm": [null], "knowledge": [null], "connections": [null]}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await HostFixture.ReadProblemAsync(response)).GetProperty("errors");
+        foreach (var field in new[] { "tools/1", "confirm/0", "knowledge/0", "connections/0" }) Assert.True(errors.TryGetProperty(field, out _), field);
+    }
+
+    [Fact]
     public async Task Create_WrongType_Returns400NamingTheField()
     {
         using var response = await host.SendAsync(HttpMethod.Post, "/api/agents", """{"id": "typed", "name": "T", "temperature": "hot"}""");
