@@ -32,6 +32,11 @@ public sealed record ApprovalRequest
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DateTimeOffset? ExpiresAt { get; init; }
 
+    /// <summary>Reminders, escalation, quorum, comments and the deadline's effect; null on a request asked before they existed.</summary>
+    [JsonPropertyName("policy")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ApprovalPolicy? Policy { get; init; }
+
     /// <summary>The request recorded as the output of a waiting node; null when the output is not one.</summary>
     public static ApprovalRequest? From(JsonElement? output)
     {

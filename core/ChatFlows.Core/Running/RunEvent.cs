@@ -70,4 +70,7 @@ public static class RunEventTypes
     public const string NodeFailed = "node.failed";
     public const string RunWaiting = "run.waiting";
     public const string RunFinished = "run.finished";
+
+    /// <summary>A waiting approval changed without the run moving: a vote short of the quorum, a reminder, an escalation, a delegation.</summary>
+    public const string ApprovalChanged = "approval.changed";
 }
