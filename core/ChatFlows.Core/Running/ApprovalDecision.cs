@@ -6,6 +6,9 @@ namespace ChatFlows.Core.Running;
 /// <param name="NodeId">The approval node, when one was found.</param>
 public sealed record ApprovalDecision(ApprovalOutcome Outcome, string Message, string? NodeId = null)
 {
-    /// <summary>True when the decision was stored.</summary>
-    public bool Accepted => Outcome == ApprovalOutcome.Accepted;
+    /// <summary>True when the decision was stored (deciding the approval, or counted toward its quorum).</summary>
+    public bool Accepted => Outcome is ApprovalOutcome.Accepted or ApprovalOutcome.Counted;
+
+    /// <summary>The approval after the decision, when it was found: for surfaces to show at once.</summary>
+    public ApprovalState? State { get; init; }
 }

@@ -20,4 +20,10 @@ public enum ApprovalOutcome
 
     /// <summary>The person is not one of the approvers; nothing changed.</summary>
     NotAllowed,
+
+    /// <summary>The vote was recorded but the quorum is not reached yet; the approval keeps waiting.</summary>
+    Counted,
+
+    /// <summary>The policy requires a comment for this decision and none was given; nothing changed.</summary>
+    CommentRequired,
 }

@@ -63,6 +63,21 @@ public sealed class Approvals(IRunStore store, RunQueue queue, TimeProvider time
         };
     }
 
+    /// <summary>
+    /// Hands approval <paramref name="nodeId"/> from <paramref name="by"/> (an approver) to <paramref name="to"/> (an
+    /// approver entry); journaled, shown on every card, and <paramref name="to"/> is told.
+    /// </summary>
+    public Task<ApprovalDecision> DelegateAsync(string runId, string nodeId, Decider by, string to, CancellationToken ct = default) =>
+        throw new NotImplementedException();
+
+    /// <summary>Replaces the approvers of a waiting approval; only identities in <c>ChatFlows:Approvals:Admins</c> may.</summary>
+    public Task<ApprovalDecision> ReassignAsync(string runId, string nodeId, Decider admin, IReadOnlyList<string> approvers, CancellationToken ct = default) =>
+        throw new NotImplementedException();
+
+    /// <summary>The state of waiting approval <paramref name="nodeId"/> of a run; null when it does not wait.</summary>
+    public Task<ApprovalState?> StateAsync(string runId, string nodeId, CancellationToken ct = default) =>
+        throw new NotImplementedException();
+
     private async Task<ApprovalDecision> DecidedMeanwhileAsync(string runId, string nodeId, CancellationToken ct)
     {
         var run = await store.GetAsync(runId, ct);
