@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace ChatFlows.Canvas;
 
-/// <summary>Maps the canvas: its JSON API (workflows, runs, agents, models, secrets, connections, schedule previews, node kinds, templates, data paths and previews, widgets) and its pages (dashboard, editor, runs).</summary>
+/// <summary>Maps the canvas: its JSON API (workflows, runs, agents, models, secrets, connections, schedule previews, node kinds, templates, data paths and previews, widgets, approvals) and its pages (dashboard, editor, runs).</summary>
 public static class CanvasEndpoints
 {
     /// <summary>Maps every canvas route.</summary>
@@ -14,6 +14,7 @@ public static class CanvasEndpoints
         app.MapWorkflowTestsApi();
         app.MapWorkflowSetupApi();
         app.MapRunsApi();
+        app.MapApprovalsApi();
         app.MapNodeTestApi();
         app.MapAgentsApi();
         app.MapModelsApi();

@@ -42,6 +42,9 @@ internal sealed record RunDetail(
     /// <summary>The replays of this run, oldest first.</summary>
     public IReadOnlyList<ReplaySummary> Replays { get; init; } = [];
 
+    /// <summary>Each approval the run waits on: votes, who is still needed, reminders, escalation, deadline and its journal (README §Approvals).</summary>
+    public IReadOnlyList<ApprovalStateView> Approvals { get; init; } = [];
+
     /// <summary>Builds the view; without the document (a version no longer stored) it shows the journal's rows only.</summary>
     public static RunDetail From(StoredRun run, WorkflowDocument? document, IReadOnlyList<ChatCard>? cards = null, IReadOnlyList<StoredRun>? replays = null)
     {

@@ -2,11 +2,13 @@ using System.Globalization;
 using System.Text.Json;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Messaging;
+using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
 using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProblem;
@@ -102,12 +104,24 @@ public static class RunsApi
     }
 
     private static async Task<Results<Ok<RunDetail>, ProblemHttpResult>> GetAsync(
-        string id, IRunStore runs, WorkflowPlans plans, IWorkflowStore workflows, IChatCardStore cards, CancellationToken ct)
+        string id, IRunStore runs, WorkflowPlans plans, IWorkflowStore workflows, IChatCardStore cards, [FromServices] Approvals approvals, CancellationToken ct)
     {
         var stored = await runs.GetAsync(id, ct);
         if (stored is null) return NoSuchRun(id);
-        return TypedResults.Ok(RunDetail.From(
-            stored, await PinnedDocumentAsync(stored, plans, workflows, ct), await cards.ListAsync(id, ct), await runs.ListReplaysAsync(id, ct)));
+        var detail = RunDetail.From(
+            stored, await PinnedDocumentAsync(stored, plans, workflows, ct), await cards.ListAsync(id, ct), await runs.ListReplaysAsync(id, ct));
+        return TypedResults.Ok(detail with { Approvals = await WaitingApprovalsAsync(stored, approvals, ct) });
+    }
+
+    // Each approval the run waits on, with its votes, reminders, escalation and journal (README §Approvals).
+    private static async Task<IReadOnlyList<ApprovalStateView>> WaitingApprovalsAsync(StoredRun run, Approvals approvals, CancellationToken ct)
+    {
+        var views = new List<ApprovalStateView>();
+        foreach (var node in run.Nodes.Where(n => n.Status == NodeStatus.Waiting && n.Bookmark == ApprovalNode.Bookmark))
+        {
+            if (await approvals.StateAsync(run.Id, node.NodeId, ct) is { } state) views.Add(ApprovalStateView.From(state));
+        }
+        return views;
     }
 
     // README §Replay a run: a new run of the workflow that reuses what the nodes before fromNode recorded.
@@ -152,7 +166,7 @@ public static class RunsApi
 
     // Decided as the caller the host established (README §Sharing the host); a "by" in the body is not believed and
     // is ignored, so old clients still work but can only ever decide as themselves.
-    private static async Task<Results<Accepted<ApprovalDecision>, ProblemHttpResult, ValidationProblem>> DecideAsync(
+    private static async Task<Results<Accepted<ApprovalDecisionView>, ProblemHttpResult, ValidationProblem>> DecideAsync(
         string id, HttpContext http, Approvals approvals, CancellationToken ct)
     {
         if (Caller.Of(http) is not { } caller) return NoCaller();
@@ -170,7 +184,10 @@ public static class RunsApi
         var outcome = await approvals.DecideAsync(id, Text(json, "nodeId"), caller, decision == "approve", Text(json, "comment"), Text(json, "draft"), ct);
         return outcome.Outcome switch
         {
-            ApprovalOutcome.Accepted => TypedResults.Accepted(RunLocation(id), outcome),
+            // Counted: the vote is in, the approval waits for more (README §Approvals); the state says how many.
+            ApprovalOutcome.Accepted or ApprovalOutcome.Counted => TypedResults.Accepted(RunLocation(id), ApprovalDecisionView.From(outcome)),
+            ApprovalOutcome.CommentRequired => TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["comment"] = [outcome.Message] }, title: "A comment is required."),
             ApprovalOutcome.RunNotFound => NoSuchRun(id),
             ApprovalOutcome.NotAllowed => TypedResults.Problem(title: "Not an approver.", detail: outcome.Message, statusCode: StatusCodes.Status403Forbidden),
             _ => TypedResults.Problem(title: "Nothing to decide.", detail: outcome.Message, statusCode: StatusCodes.Status409Conflict),
