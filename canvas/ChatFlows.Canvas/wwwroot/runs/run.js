@@ -4,11 +4,12 @@
 (() => {
   "use strict";
 
-  const { api, problemText, toast, formatDuration, formatTime, timeElement, statusBadge, element, ready } = window.ChatFlows;
+  const { api, problemText, toast, formatDuration, formatTime, timeElement, statusBadge, element, ready, approvalState, approvalJournal, commentRequired } = window.ChatFlows;
   const byTestId = id => document.querySelector(`[data-testid="${id}"]`);
   const enc = encodeURIComponent;
   const going = status => status === "queued" || status === "running" || status === "waiting";
-  const eventNames = ["run.started", "node.started", "node.finished", "node.failed", "run.waiting", "run.finished"];
+  // approval.changed: a vote short of the quorum, a reminder, the escalation or a delegation (README §Approvals).
+  const eventNames = ["run.started", "node.started", "node.finished", "node.failed", "run.waiting", "run.finished", "approval.changed"];
 
   const runId = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop() ?? "");
   const openNodes = new Set();
@@ -156,10 +157,14 @@
     // Forms already shown keep what was typed into them.
     list.querySelectorAll("[data-testid=approval]").forEach(form => { if (!keep.has(form.dataset.id)) form.remove(); });
     for (const node of waiting) {
-      if (list.querySelector(`[data-testid=approval][data-id="${CSS.escape(node.nodeId)}"]`)) continue;
-      list.append(approvalForm(node));
+      const shown = list.querySelector(`[data-testid=approval][data-id="${CSS.escape(node.nodeId)}"]`) ?? list.appendChild(approvalForm(node));
+      // Votes, reminders and escalation change while the node waits: only the state is drawn again.
+      const state = stateOf(node);
+      shown.querySelector("[data-testid=approval-state-box]").replaceChildren(...(state ? [approvalState(state)] : []));
     }
   }
+
+  const stateOf = node => (run.approvals ?? []).find(a => a.nodeId === node.nodeId) ?? null;
 
   function approvalForm(node) {
     // Who decides is the signed-in person (or this machine's local user), never a name typed here.
@@ -169,6 +174,12 @@
     const error = element("p", { class: "form-error", "data-testid": "approval-error", hidden: true });
     const decide = async decision => {
       error.hidden = true;
+      const state = stateOf(node);
+      if (state && !comment.value.trim() && commentRequired(state, decision)) {
+        error.textContent = `comment: a comment is required to ${decision}.`;
+        error.hidden = false;
+        return;
+      }
       const answer = await api("POST", `/api/runs/${enc(run.id)}/decisions`, { decision, nodeId: node.nodeId, comment: comment.value.trim() || undefined });
       if (!answer.ok) {
         error.textContent = problemText(answer.problem, "The decision was not taken.");
@@ -180,6 +191,7 @@
     };
     return element("form", { class: "approval", "data-testid": "approval", "data-id": node.nodeId, onsubmit: event => { event.preventDefault(); decide("approve"); } },
       element("p", {}, "Node ", element("code", {}, node.nodeId), " waits for a decision", node.wakeAt ? ` (it expires ${formatTime(node.wakeAt)})` : "", "."),
+      element("div", { "data-testid": "approval-state-box" }),
       element("p", { class: "muted" }, "You decide as ", element("strong", { "data-testid": "approval-as", title: panel.dataset.deciderId || "" }, decider), "."),
       element("div", { class: "approval-fields" },
         element("label", { class: "field" }, element("span", {}, "Comment"), comment)),
@@ -246,8 +258,10 @@
     const replay = !going(run.status) && node.attempts > 0
       ? element("button", { type: "button", class: "small", "data-testid": "replay-from-here", onclick: event => replayFrom(node, event.currentTarget) }, "Replay from here")
       : null;
+    const approval = node.status === "waiting" ? stateOf(node) : null;
     return element("div", { class: "tl-details", "data-testid": "node-details" },
       replay,
+      approval ? element("div", {}, element("h3", {}, "Approval"), approvalState(approval), approval.journal.length ? approvalJournal(approval) : null) : null,
       facts.length ? element("dl", { class: "facts compact" }, facts.flatMap(([k, v]) => [element("dt", {}, k), element("dd", {}, v)])) : null,
       node.error ? element("div", { class: "form-error", "data-testid": "node-error" }, node.error) : null,
       node.steps?.length ? element("div", { class: "steps" }, element("h3", {}, "Steps"),
