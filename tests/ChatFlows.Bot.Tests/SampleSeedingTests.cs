@@ -24,7 +24,7 @@ public sealed class SampleSeedingTests : IDisposable
         var agents = await GetIdsAsync(client, "/api/agents");
 
         // github-triage and mail-summary name connections this host does not have, so they wait (see below).
-        Assert.Equal(["approved-orders", "deploy-check", "order-webhook", "release-board", "release-notes", "runbook-answers", "runbook-lookup", "service-status", "standup-digest"], workflows.Order());
+        Assert.Equal(["approved-orders", "deploy-approval", "deploy-check", "order-webhook", "release-board", "release-notes", "runbook-answers", "runbook-lookup", "service-status", "standup-digest"], workflows.Order());
         Assert.Contains("release-writer", agents);
         Assert.Contains("issue-triager", agents);
         Assert.Contains("ops-helper", agents);
