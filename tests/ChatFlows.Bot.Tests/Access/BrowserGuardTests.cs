@@ -40,6 +40,8 @@ public sealed class BrowserGuardTests
             ("/api/workflows", TestWorkflows.Echo("forged-json")),
             ("/api/workflows/mine/runs", "{}"),
             ("/api/runs/any-run/decisions", """{"decision": "approve", "by": "playground:ada"}"""),
+            ("/api/runs/any-run/approvals/ok/delegate", """{"to": "playground:mallory"}"""),
+            ("/api/runs/any-run/approvals/ok/reassign", """{"approvers": ["playground:mallory"]}"""),
             ("/playground/api/channels", """{"name": "forged"}"""),
         })
         {
