@@ -5,7 +5,7 @@ namespace ChatFlows.Canvas.Api;
 
 /// <summary>
 /// A waiting approval as the canvas shows it (README §Approvals): the question, the deadline, how many approvals it
-/// needs and has (<c>required</c>, <c>approvals</c>, <c>stillNeeded</c>), who voted and who has not
+/// needs and has (<c>required</c>, <c>approvals</c>, <c>stillNeeded</c>), who voted and which approver entries have not
 /// (<c>votes</c>, <c>undecided</c>), when the next reminder and the escalation fall, delegations, the policy's comment
 /// rule, and the approval's journal (<c>journal</c>, oldest first). <c>workflowId</c> and <c>workflowName</c> are set in
 /// an inbox; <c>runPage</c> links to the run.
@@ -44,15 +44,12 @@ internal sealed record ApprovalStateView(
         return new(
             state.RunId, state.NodeId, workflowId, workflowName, state.Request.Prompt, state.Request.Draft, state.Request.RequestedAt, state.Deadline,
             state.Required, state.Approvals, state.Rejections, Math.Max(0, state.Required - state.Approvals), state.Votes, state.Approvers,
-            state.Approvers.Where(a => !state.Votes.Any(v => Same(v.By, a))).ToArray(),
+            state.Pending,
             state.Reminders, state.NextReminderAt, state.EscalatesAt, state.Escalated, state.Delegations,
             policy.Quorum, policy.RejectQuorum, policy.RequireComment, policy.OnTimeout,
             $"/runs/{Uri.EscapeDataString(state.RunId)}",
             state.Events.Select(e => new ApprovalJournalEntry(e.Key, e.Kind, e.Actor, e.At, e.Data.ValueKind == JsonValueKind.Undefined ? null : e.Data)).ToArray());
     }
-
-    // Teams ids and e-mail addresses are compared without regard to case, as ApprovalRequest.Allows does.
-    private static bool Same(string voter, string approver) => string.Equals(voter, approver, StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>One entry of an approval's journal: a vote, a reminder, the escalation, a delegation or a reassignment.</summary>

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Options;
 using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProblem;
 
 namespace ChatFlows.Canvas.Api;
@@ -32,14 +31,14 @@ public static class ApprovalsApi
     }
 
     private static async Task<Results<Ok<ApprovalInboxList>, ProblemHttpResult, ValidationProblem>> ListAsync(
-        string? all, HttpContext http, [FromServices] ApprovalInbox inbox, [FromServices] IOptions<ApprovalOptions> options, CancellationToken ct)
+        string? all, HttpContext http, [FromServices] ApprovalInbox inbox, [FromServices] Approvals approvals, CancellationToken ct)
     {
         if (Caller.Of(http) is not { } caller) return NoCaller();
         if (all is not (null or "" or "true" or "false"))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["all"] = ["all must be true or false."] }, title: "The approvals query is not valid.");
         }
-        var admin = IsAdmin(caller, options.Value);
+        var admin = approvals.IsAdmin(caller);
         if (all == "true")
         {
             if (!admin)
@@ -72,7 +71,7 @@ public static class ApprovalsApi
     }
 
     private static async Task<Results<Ok<ApprovalDecisionView>, ProblemHttpResult, ValidationProblem>> ReassignAsync(
-        string id, string node, HttpContext http, [FromServices] Approvals approvals, [FromServices] IOptions<ApprovalOptions> options, CancellationToken ct)
+        string id, string node, HttpContext http, [FromServices] Approvals approvals, CancellationToken ct)
     {
         if (Caller.Of(http) is not { } caller) return NoCaller();
         var (json, unreadable) = await ReadAsync(http.Request, "reassignment", ct);
@@ -94,7 +93,7 @@ public static class ApprovalsApi
         }
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The reassignment is not valid.");
         // Checked here as well as by the rule, so a caller who may not reassign learns nothing about the run.
-        if (!IsAdmin(caller, options.Value))
+        if (!approvals.IsAdmin(caller))
         {
             return TypedResults.Problem(
                 title: "Admins only.", detail: $"Only ChatFlows:Approvals:Admins may reassign an approval; {caller.Id} is not one of them.", statusCode: StatusCodes.Status403Forbidden);
@@ -111,14 +110,6 @@ public static class ApprovalsApi
         ApprovalOutcome.NotAllowed => TypedResults.Problem(title: "Not allowed.", detail: outcome.Message, statusCode: StatusCodes.Status403Forbidden),
         _ => TypedResults.Problem(title: "Nothing waits there.", detail: outcome.Message, statusCode: StatusCodes.Status409Conflict),
     };
-
-    /// <summary>True when <paramref name="caller"/> is listed in <c>ChatFlows:Approvals:Admins</c> (by identity, or by a vouched e-mail address).</summary>
-    internal static bool IsAdmin(Decider caller, ApprovalOptions options) => new ApprovalRequest
-    {
-        Prompt = "",
-        Approvers = options.Admins.Where(a => a != ApprovalRequest.Anyone).ToArray(),
-        RequestedAt = DateTimeOffset.MinValue,
-    }.Allows(caller);
 
     private static async Task<(JsonElement Json, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, string what, CancellationToken ct)
     {

@@ -49,4 +49,18 @@ public sealed class ApprovalsNonAdminTests : IAsyncLifetime
         var state = Assert.Single((await _host.GetJsonAsync($"/api/runs/{runId}")).GetProperty("approvals").EnumerateArray());
         Assert.Equal(["playground:ana"], state.GetProperty("approvers").EnumerateArray().Select(a => a.GetString()));
     }
+
+    [Fact]
+    public async Task Delegate_ByNeitherAnApproverNorAnAdmin_Returns403AndChangesNothing()
+    {
+        await _host.CreateWorkflowAsync(ApprovalsApiTests.Workflow("ana-not-hers", """["playground:zed"]"""));
+        var runId = await _host.StartRunAsync("ana-not-hers", """{"service": "web"}""");
+        await _host.WaitForRunAsync(runId, "waiting");
+
+        using var response = await _host.SendAsync(HttpMethod.Post, $"/api/runs/{runId}/approvals/ok/delegate", """{"to": "playground:bo"}""");
+
+        await ApprovalsApiTests.AssertStatusAsync(response, HttpStatusCode.Forbidden);
+        var state = Assert.Single((await _host.GetJsonAsync($"/api/runs/{runId}")).GetProperty("approvals").EnumerateArray());
+        Assert.Empty(state.GetProperty("delegations").EnumerateArray());
+    }
 }
