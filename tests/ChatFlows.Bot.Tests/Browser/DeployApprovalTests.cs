@@ -99,6 +99,32 @@ public sealed class DeployApprovalTests(ChromiumFixture chromium) : IClassFixtur
         browser.AssertNoErrors();
     }
 
+    [Fact]
+    public async Task RunPage_VoteShortOfTheQuorum_ShowsTheTallyAndJournalLive()
+    {
+        var runId = await _host.StartRunAsync("deploy-approval", """{"args": {"service": "search"}}""");
+        await _host.WaitForRunAsync(runId, "waiting");
+        await using var browser = await chromium.NewPageAsync(_host.BaseAddress);
+        var page = browser.Page;
+        await browser.OpenCanvasAsync($"/runs/{runId}");
+        var approval = page.GetByTestId("approval");
+        await Expect(approval.GetByTestId("approval-tally")).ToHaveTextAsync("0 of 2 approvals");
+        await Expect(approval.GetByTestId("approval-next-reminder")).ToBeVisibleAsync();
+
+        // Ana votes elsewhere (the API, as chat would): the page follows approval.changed without a reload.
+        using (var vote = await _host.SendAsync(HttpMethod.Post, $"/api/runs/{runId}/decisions", """{"decision": "approve", "nodeId": "approve"}"""))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, vote.StatusCode);
+        }
+
+        await Expect(approval.GetByTestId("approval-tally")).ToHaveTextAsync("1 of 2 approvals");
+        await Expect(approval.GetByTestId("approval-approved-by")).ToHaveTextAsync("playground:ana");
+        await Expect(approval.GetByTestId("approval-still-needed")).ToContainTextAsync("playground:bo");
+        await page.Locator("[data-testid=timeline-node][data-id='approve'] > summary").ClickAsync();
+        await Expect(page.GetByTestId("approval-journal-entry").Filter(new() { HasText = "playground:ana approved" })).ToHaveCountAsync(1);
+        browser.AssertNoErrors();
+    }
+
     private static async Task OpenRunThreadAsync(IPage page)
     {
         var progress = page.GetByTestId("message-list").GetByTestId("message-item").Filter(new() { Has = page.GetByTestId("message-card") }).Last;
