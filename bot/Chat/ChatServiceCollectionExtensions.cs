@@ -25,6 +25,7 @@ public static class ChatServiceCollectionExtensions
         services.AddSingleton<ChatRunStarter>();
         services.AddSingleton<ChatCommands>();
         services.AddSingleton<ChatApprovals>();
+        services.AddSingleton<ChatFlows.Core.Running.IApprovalNotifier, ChatApprovalNotifier>();
         services.AddSingleton<MessageTriggers>();
         services.AddSingleton<RunCardUpdater>();
         services.AddHostedService<RunCardService>();
