@@ -102,7 +102,7 @@ public static class ChatFlowsServiceCollectionExtensions
             sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value,
             sp.GetRequiredService<IClusterBus>()));
         services.AddSingleton<RunWorker>();
-        services.AddSingleton(sp => new Approvals(sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<RunQueue>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddApprovals();
         services.AddSingleton(sp => new RunStarter(
             sp.GetRequiredService<WorkflowPlans>(), sp.GetRequiredService<IWorkflowStore>(), sp.GetRequiredService<RunQueue>(), sp.GetRequiredService<IRunStore>()));
         services.AddSingleton(sp => new Scheduler(
