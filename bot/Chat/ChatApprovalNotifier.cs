@@ -15,7 +15,7 @@ namespace ChatFlows.Bot.Chat;
 /// </summary>
 public sealed partial class ChatApprovalNotifier(
     IRunStore runs, IWorkflowStore workflows, IChatCardStore cards, ChatChannels channels, ChatCardThreads threads,
-    IEnumerable<IChatDirectMessages> directMessages, ILogger<ChatApprovalNotifier> logger) : IApprovalNotifier
+    IEnumerable<IChatDirectMessages> directMessages, IEnumerable<IApproverGroups> groups, ILogger<ChatApprovalNotifier> logger) : IApprovalNotifier
 {
     /// <summary>The card-store kind recording an approval card sent to a person or a channel outside the run's thread.</summary>
     public const string CopyKind = "approval-copy";
@@ -52,7 +52,7 @@ public sealed partial class ChatApprovalNotifier(
         }
 
         var voted = notice.State.Votes.Select(v => v.By).ToHashSet(StringComparer.Ordinal);
-        foreach (var person in notice.Recipients.Distinct(StringComparer.Ordinal).Where(p => !voted.Contains(p)))
+        foreach (var person in (await PeopleAsync(notice.Recipients, runId, nodeId, ct)).Where(p => !voted.Contains(p)))
         {
             if (!_direct.TryGetValue(ChatChannels.PlatformOf(person), out var direct) || channels.For<IChatPresenter>(person) is null)
             {
@@ -69,6 +69,29 @@ public sealed partial class ChatApprovalNotifier(
                 return address;
             }, runId, nodeId, person);
         }
+    }
+
+    // The people behind the recipients: a group (slack-group:, teams-channel:, email-list:) is its members.
+    private async Task<IReadOnlyList<string>> PeopleAsync(IReadOnlyList<string> recipients, string runId, string nodeId, CancellationToken ct)
+    {
+        var people = new List<string>();
+        foreach (var recipient in recipients)
+        {
+            if (groups.FirstOrDefault(g => g.Owns(recipient)) is not { } group)
+            {
+                people.Add(recipient);
+                continue;
+            }
+            try
+            {
+                people.AddRange(await group.MembersAsync(recipient, ct));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogNotSent(e, recipient, runId, nodeId);
+            }
+        }
+        return people.Distinct(StringComparer.Ordinal).ToArray();
     }
 
     /// <summary>"Reminder: this approval still needs 1 of 2 — waiting for &lt;@U2&gt;, &lt;@U3&gt;; deadline 2026-11-24 09:14 UTC."</summary>
