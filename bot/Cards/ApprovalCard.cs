@@ -5,8 +5,10 @@ using ChatFlows.Core.Nodes;
 namespace ChatFlows.Bot.Cards;
 
 /// <summary>
-/// Renders an approval request as an Adaptive Card with Approve / Reject (and the draft to edit) while it waits, and
-/// as a record of who decided and when once it is decided, expired or closed.
+/// Renders an approval request as an Adaptive Card with Approve / Reject (and the draft to edit) while it waits, with
+/// its state (<see cref="ApprovalText"/>: votes so far, who is still needed, delegations, escalation, next reminder,
+/// deadline, whether a comment is required); and as a record of who decided and when, with the votes that led there,
+/// once it is decided, expired or closed.
 /// </summary>
 public static class ApprovalCard
 {
@@ -31,13 +33,15 @@ public static class ApprovalCard
             new TextBlock { Text = view.Request.Prompt, Wrap = true },
             Facts(view),
         };
+        var state = ApprovalText.StateLines(view, Same, Same);
+        if (view.IsOpen) body.AddRange(StateBlocks(state));
         var actions = new List<CardAction>();
 
         if (view.IsOpen)
         {
             if (view.Request.Draft is { } draft)
                 body.Add(new TextInput { Id = DraftInput, Label = "Draft (you may edit it before approving)", IsMultiline = true, Value = draft });
-            body.Add(new TextInput { Id = CommentInput, Label = "Comment (optional)", Placeholder = "Shown with your decision" });
+            body.Add(new TextInput { Id = CommentInput, Label = ApprovalText.CommentLabel(view), Placeholder = "Shown with your decision" });
 
             // Teams and the Playground both read runId and nodeId from the click's data to know what it decides.
             var data = JsonSerializer.SerializeToElement(new { runId = view.RunId, nodeId = view.NodeId });
@@ -47,6 +51,7 @@ public static class ApprovalCard
         else
         {
             body.AddRange(Outcome(view));
+            body.AddRange(StateBlocks(state));
         }
 
         return new AdaptiveCard { Body = body, Actions = actions, FallbackText = FallbackText(view) };
@@ -63,7 +68,7 @@ public static class ApprovalCard
 
     private static FactSet Facts(ApprovalView view)
     {
-        var approvers = view.Request.Approvers.Contains(ApprovalRequest.Anyone) ? ApprovalRequest.Anyone : string.Join(", ", view.Request.Approvers);
+        var approvers = ApprovalText.Join(view.Approvers, Same);
         var facts = new List<Fact> { new("Workflow", view.WorkflowName), new("Run", view.RunId) };
         // A decision read back from the journal keeps the answer, not the list of who could have given it.
         if (approvers.Length > 0) facts.Add(new("Approvers", approvers));
@@ -100,10 +105,16 @@ public static class ApprovalCard
         };
     }
 
+    // The state's lines, small, the first set apart from the facts.
+    private static IEnumerable<CardElement> StateBlocks(IReadOnlyList<string> lines) =>
+        lines.Select((line, i) => new TextBlock { Text = line, Wrap = true, Size = TextSize.Small, Spacing = i == 0 ? Spacing.Medium : Spacing.None });
+
+    private static string Same(string text) => text;
+
     private static string At(DateTimeOffset? at) => at is { } value ? $" at {ChatText.Utc(value)}" : "";
 
     private static string FallbackText(ApprovalView view) =>
         view.IsOpen
-            ? $"Approval needed: {view.Request.Prompt} ({view.WorkflowName}, run {view.RunId})"
+            ? $"Approval needed: {view.Request.Prompt} ({view.WorkflowName}, run {view.RunId})" + (ApprovalText.Summary(view, Same) is { } progress ? $" — {progress}" : "")
             : $"{DecisionLine(view) ?? view.Closed}: {view.Request.Prompt}";
 }

@@ -20,7 +20,7 @@ namespace ChatFlows.Bot.Chat;
 /// </summary>
 public sealed partial class ChatCardPoster(
     IChatCardStore cards, IRunStore runs, IWorkflowStore workflows, ChatChannels channels, ChatCardThreads threads, ChatRetryPolicy retry, ChatCardSignals signals,
-    RunCardUpdater updater, IClusterBus cluster, TimeProvider time, ILogger<ChatCardPoster> logger) : BackgroundService
+    RunCardUpdater updater, ApprovalViews views, IClusterBus cluster, TimeProvider time, ILogger<ChatCardPoster> logger) : BackgroundService
 {
     /// <summary>How often the outbox is looked at without being woken.</summary>
     public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(2);
@@ -150,6 +150,7 @@ public sealed partial class ChatCardPoster(
         current.Card = card = card with { AttemptedAt = now };
         current.MayHavePosted = true;
         PostedMessage posted;
+        ApprovalView? shown = null;
         try
         {
             if (card.Kind == ChatCard.Progress)
@@ -158,11 +159,10 @@ public sealed partial class ChatCardPoster(
             }
             else
             {
-                var node = run.Nodes.FirstOrDefault(n => n.NodeId == card.NodeId);
-                if (node is null || ApprovalView.From(run.Id, document.DisplayName, node) is not { } view)
-                    throw new NodeException($"the run has no approval {card.NodeId} to show");
-                if (view.IsOpen && run.Status.IsTerminal()) view = view with { Closed = $"The run {run.Status.ToText()} before anyone decided." };
-                posted = await presenter.PostApprovalAsync(target, view, ct);
+                // The thread's approval card and its copies show the same view, state and all.
+                var view = await views.ForAsync(run, document.DisplayName, card.ApprovalNodeId, ct)
+                    ?? throw new NodeException($"the run has no approval {card.ApprovalNodeId} to show");
+                posted = await presenter.PostApprovalAsync(target, shown = view, ct);
             }
         }
         catch (ChatRateLimitedException)
@@ -171,14 +171,20 @@ public sealed partial class ChatCardPoster(
             current.MayHavePosted = false;
             throw;
         }
-        await LandedAsync(card, posted);
+        await LandedAsync(card, posted, shown, ct);
     }
 
-    private async Task LandedAsync(ChatCard card, PostedMessage posted)
+    private async Task LandedAsync(ChatCard card, PostedMessage posted, ApprovalView? shown = null, CancellationToken ct = default)
     {
         await cards.RecordPostedAsync(card.RunId, card.Kind, card.NodeId, posted, CancellationToken.None);
         LogPosted(card.RunId, card.Kind, posted.Target, posted.MessageId);
-        if (card.Kind != ChatCard.Progress) return;
+        if (card.IsApproval)
+        {
+            // A vote or a decision while it was being posted found no posted card to update: shown now.
+            var now = await views.ForAsync(card.RunId, card.ApprovalNodeId, ct);
+            if (shown is null || now is null || now.Signature != shown.Signature) updater.RefreshApproval(card with { Message = posted });
+            return;
+        }
         // The run may have moved on while its card waited; and its approvals wait for the card's thread.
         updater.Refresh(card.RunId);
         signals.Wake();

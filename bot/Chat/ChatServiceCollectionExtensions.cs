@@ -25,6 +25,8 @@ public static class ChatServiceCollectionExtensions
         services.AddSingleton<ChatRunStarter>();
         services.AddSingleton<ChatCommands>();
         services.AddSingleton<ChatApprovals>();
+        services.AddSingleton<ApprovalViews>();
+        services.AddSingleton<ApprovalCardCopies>();
         services.AddSingleton<ChatFlows.Core.Running.IApprovalNotifier, ChatApprovalNotifier>();
         services.AddSingleton<MessageTriggers>();
         services.AddSingleton<RunCardUpdater>();

@@ -11,8 +11,12 @@ namespace ChatFlows.Bot.Chat;
 /// Keeps the chat cards of runs up to date from the run events of this process: the progress card of a run started
 /// from chat (through the <see cref="UpdateCoalescer{TState}"/>, final state always delivered, once the card is
 /// posted), an approval card recorded to be posted in the run's thread (by the <see cref="ChatCardPoster"/>) when an
-/// approval starts waiting, and that card again once it is decided, expires, or the run ends without a decision. Which message shows what is stored (<see cref="IChatCardStore"/>), so the instance that
-/// continues a run after a restart updates the same cards.
+/// approval starts waiting, and every card of that approval (the thread's and its copies, <see cref="ApprovalCardCopies"/>)
+/// again whenever it changes while it waits (<c>approval.changed</c>: a vote short of the quorum, a reminder, the
+/// escalation, a delegation), once it is decided or expires, and when the run ends without a decision — each card
+/// through a coalescer too, at most one update per <see cref="ChatOptions.UpdateInterval"/>, the newest state always
+/// delivered. Which message shows what is stored (<see cref="IChatCardStore"/>), so the instance that continues a run
+/// after a restart, or records a vote, updates the same cards.
 /// </summary>
 public sealed partial class RunCardUpdater
 {
@@ -26,14 +30,17 @@ public sealed partial class RunCardUpdater
     private readonly ChatOptions _options;
     private readonly ILogger<RunCardUpdater> _logger;
     private readonly UpdateCoalescer<bool> _progress;
+    private readonly UpdateCoalescer<ChatCard> _approvals;
+    private readonly ApprovalViews _views;
 
     // The cards of the runs this process is executing; read once per run, dropped when the run waits or ends.
     private readonly ConcurrentDictionary<string, IReadOnlyList<ChatCard>> _known = new(StringComparer.Ordinal);
 
     public RunCardUpdater(
         RunEventStream events, IRunStore runs, IWorkflowStore workflows, IChatCardStore cards, ChatChannels channels, ChatCardSignals signals,
-        ChatRetryPolicy retry, TimeProvider time, IOptions<ChatOptions> options, ILogger<RunCardUpdater> logger)
+        ChatRetryPolicy retry, ApprovalViews views, TimeProvider time, IOptions<ChatOptions> options, ILogger<RunCardUpdater> logger)
     {
+        _views = views;
         _events = events;
         _runs = runs;
         _workflows = workflows;
@@ -49,10 +56,33 @@ public sealed partial class RunCardUpdater
             IsPermanent = e => e is IChatPlatformError { IsRetryable: false },
             Retry = retry,
         };
+        _approvals = new UpdateCoalescer<ChatCard>(UpdateApprovalAsync, options.Value.UpdateInterval, time, logger)
+        {
+            OnGaveUp = (key, e) => KeyOf(key) is var (runId, kind, nodeId)
+                ? _cards.SetErrorAsync(runId, kind, nodeId, $"The approval card could not be updated: {e.Message}")
+                : Task.CompletedTask,
+            IsPermanent = e => e is IChatPlatformError { IsRetryable: false },
+            Retry = retry,
+        };
     }
 
     /// <summary>Brings the run's progress card up to date with its stored state (after the card landed late).</summary>
     public void Refresh(string runId) => _progress.Submit(runId, false);
+
+    /// <summary>
+    /// Brings every posted card of approval <paramref name="nodeId"/> of run <paramref name="runId"/> (the thread's and
+    /// its copies) up to date with its stored state, within <see cref="ChatOptions.UpdateInterval"/>.
+    /// </summary>
+    public async Task RefreshApprovalAsync(string runId, string nodeId, CancellationToken ct)
+    {
+        foreach (var card in await _cards.ListAsync(runId, ct))
+        {
+            if (card.IsApproval && card.IsPosted && card.ApprovalNodeId == nodeId) RefreshApproval(card);
+        }
+    }
+
+    /// <summary>Brings one posted approval card up to date with its approval's stored state.</summary>
+    public void RefreshApproval(ChatCard card) => _approvals.Submit($"{card.RunId}\n{card.Kind}\n{card.NodeId}", card);
 
     /// <summary>Listens from now on; the returned subscription is what <see cref="RunAsync"/> reads.</summary>
     public RunEventSubscription Subscribe() => _events.Subscribe();
@@ -76,6 +106,12 @@ public sealed partial class RunCardUpdater
     /// <summary>Brings the run's cards up to date with one of its events.</summary>
     public async Task HandleAsync(RunEvent runEvent, CancellationToken ct)
     {
+        if (runEvent.Type == RunEventTypes.ApprovalChanged)
+        {
+            // A waiting approval changed without the run moving: only its cards change; the run's cache is left alone.
+            if (runEvent.NodeId is { } changed) await RefreshApprovalAsync(runEvent.RunId, changed, ct);
+            return;
+        }
         var cards = _known.TryGetValue(runEvent.RunId, out var known) ? known : await _cards.ListAsync(runEvent.RunId, ct);
         var ends = runEvent.Type is RunEventTypes.RunWaiting or RunEventTypes.RunFinished;
         if (ends) _known.TryRemove(runEvent.RunId, out _);
@@ -88,9 +124,11 @@ public sealed partial class RunCardUpdater
             case RunEventTypes.RunWaiting when runEvent.Bookmark == ApprovalNode.Bookmark:
                 await PostApprovalsAsync(runEvent.RunId, cards, ct);
                 break;
-            case RunEventTypes.NodeFinished when cards.Any(c => c.Kind == ChatCard.Approval && c.NodeId == runEvent.NodeId):
-            case RunEventTypes.RunFinished when cards.Any(c => c.Kind == ChatCard.Approval):
-                await UpdateApprovalsAsync(runEvent.RunId, ct);
+            case RunEventTypes.NodeFinished when cards.Any(c => c.IsApproval && c.ApprovalNodeId == runEvent.NodeId):
+                await RefreshApprovalAsync(runEvent.RunId, runEvent.NodeId!, ct);
+                break;
+            case RunEventTypes.RunFinished when cards.Any(c => c.IsApproval):
+                await CloseApprovalsAsync(runEvent.RunId, ct);
                 break;
         }
     }
@@ -115,21 +153,30 @@ public sealed partial class RunCardUpdater
         if (added) _signals.Wake();
     }
 
-    private async Task UpdateApprovalsAsync(string runId, CancellationToken ct)
+    // The run ended: the cards of approvals still waiting say nobody can decide any more (decided ones were updated
+    // when their node finished).
+    private async Task CloseApprovalsAsync(string runId, CancellationToken ct)
     {
         var run = await _runs.GetAsync(runId, ct);
         if (run is null) return;
-        var name = await WorkflowNameAsync(run, ct);
         foreach (var card in await _cards.ListAsync(runId, ct))
         {
-            if (card.Kind != ChatCard.Approval || !card.IsPosted || run.Nodes.FirstOrDefault(n => n.NodeId == card.NodeId) is not { } node) continue;
-            if (_channels.For<IChatPresenter>(card.Message.Target) is not { } presenter) continue;
-            var view = ApprovalView.From(run.Id, name, node);
-            if (view is { IsOpen: true } && run.Status.IsTerminal()) view = view with { Closed = $"The run {run.Status.ToText()} before anyone decided." };
-            if (view is null || view.IsOpen) continue;
-            await presenter.UpdateApprovalAsync(card.Message, view, ct);
+            if (card.IsApproval && card.IsPosted && run.Nodes.FirstOrDefault(n => n.NodeId == card.ApprovalNodeId) is { Status: NodeStatus.Waiting }) RefreshApproval(card);
         }
     }
+
+    // One approval card brought up to date: the card and the approval are read again, so the newest state is shown.
+    private async Task UpdateApprovalAsync(string key, ChatCard submitted, CancellationToken ct)
+    {
+        var card = await _cards.FindAsync(submitted.RunId, submitted.Kind, submitted.NodeId, ct);
+        if (card is not { IsPosted: true } || _channels.For<IChatPresenter>(card.Message.Target) is not { } presenter) return;
+        if (await _views.ForAsync(card.RunId, card.ApprovalNodeId, ct) is not { } view) return;
+        await presenter.UpdateApprovalAsync(card.Message, view, ct);
+        if (card.LastError is not null) await _cards.SetErrorAsync(card.RunId, card.Kind, card.NodeId, null, ct);
+    }
+
+    private static (string RunId, string Kind, string NodeId)? KeyOf(string key) =>
+        key.Split('\n') is [var runId, var kind, var nodeId] ? (runId, kind, nodeId) : null;
 
     private async Task UpdateProgressAsync(string runId, bool final, CancellationToken ct)
     {
@@ -145,9 +192,6 @@ public sealed partial class RunCardUpdater
         await presenter.UpdateProgressAsync(card.Message, view, ct);
         if (card.LastError is not null) await _cards.SetErrorAsync(runId, ChatCard.Progress, "", null, ct);
     }
-
-    private async Task<string> WorkflowNameAsync(StoredRun run, CancellationToken ct) =>
-        (await _workflows.GetVersionAsync(run.WorkflowId, run.WorkflowVersion, ct))?.DisplayName ?? run.WorkflowId;
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Chat cards of run {RunId} not updated for {EventType}")]
     private partial void LogEventFailed(Exception exception, string runId, string eventType);

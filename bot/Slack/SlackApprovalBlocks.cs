@@ -5,9 +5,10 @@ using ChatFlows.Core.Nodes;
 namespace ChatFlows.Bot.Slack;
 
 /// <summary>
-/// Renders an approval as Block Kit: the question, its facts (workflow, run, approvers, expiry) and the draft in a
-/// quote; while it waits, Approve and Reject buttons whose values are sealed with <see cref="SlackApprovalToken"/>;
-/// once decided, expired or closed, who decided and when, without buttons.
+/// Renders an approval as Block Kit: the question, its facts (workflow, run, approvers, expiry), its state in a
+/// context block (<see cref="ApprovalText"/>: votes so far, who is still needed, delegations, escalation, next
+/// reminder, deadline, comment rule) and the draft in a quote; while it waits, Approve and Reject buttons whose values
+/// are sealed with <see cref="SlackApprovalToken"/>; once decided, expired or closed, who decided and when, without buttons.
 /// </summary>
 public static class SlackApprovalBlocks
 {
@@ -24,6 +25,8 @@ public static class SlackApprovalBlocks
             SlackBlock.Section($"*{Title(view)}*\n{SlackText.Escape(view.Request.Prompt)}"),
             SlackBlock.Fields(Facts(view)),
         };
+        var state = ApprovalText.StateLines(view, Who, SlackText.Escape);
+        if (view.IsOpen && state.Count > 0) blocks.Add(SlackBlock.Context([string.Join('\n', state)]));
         if (view.Request.Draft is { } draft)
         {
             var label = view.Decision == "approved" ? "Draft as approved" : "Draft";
@@ -41,6 +44,7 @@ public static class SlackApprovalBlocks
         {
             blocks.Add(SlackBlock.Divider());
             blocks.Add(SlackBlock.Section(Outcome(view)));
+            if (state.Count > 0) blocks.Add(SlackBlock.Context([string.Join('\n', state)]));
         }
 
         return new SlackMessage(SlackText.Truncate(FallbackText(view), SlackText.MaxBlockText), SlackBlock.ToJson(blocks));
@@ -74,9 +78,8 @@ public static class SlackApprovalBlocks
         yield return $"*Workflow*\n{SlackText.Escape(view.WorkflowName)}";
         yield return $"*Run*\n`{SlackText.Escape(view.RunId)}`";
         // A decision read back from the journal keeps the answer, not the list of who could have given it.
-        var approvers = view.Request.Approvers;
-        if (approvers.Count > 0)
-            yield return $"*Approvers*\n{(approvers.Contains(ApprovalRequest.Anyone) ? "anyone" : string.Join(", ", approvers.Select(SlackText.Who)))}";
+        var approvers = view.Approvers;
+        if (approvers.Count > 0) yield return $"*Approvers*\n{ApprovalText.Join(approvers, Who)}";
         if (view.IsOpen && view.Request.ExpiresAt is { } expires) yield return $"*Expires*\n{ChatText.Utc(expires)}";
     }
 
@@ -89,6 +92,17 @@ public static class SlackApprovalBlocks
         return string.Join('\n', lines);
     }
 
+    /// <summary>
+    /// An approver or voter as Slack shows them: a person's mention (<c>&lt;@U012&gt;</c>), a user group's mention
+    /// (<c>&lt;!subteam^S012&gt;</c> for <c>slack-group:S012</c>), anyone else as written.
+    /// </summary>
+    public static string Who(string who) =>
+        who.StartsWith(SlackGroupPrefix, StringComparison.Ordinal) && who.Length > SlackGroupPrefix.Length && who[SlackGroupPrefix.Length..].All(char.IsAsciiLetterOrDigit)
+            ? $"<!subteam^{who[SlackGroupPrefix.Length..]}>"
+            : SlackText.Who(who);
+
+    private const string SlackGroupPrefix = "slack-group:";
+
     // Every line quoted, so a multi-line draft stays one quote; the quote's ">" is markup, so it is not escaped.
     private static string Quote(string text) =>
         string.Join('\n', SlackText.Escape(text).Split('\n').Select(line => "> " + line.TrimEnd('\r')));
@@ -98,5 +112,6 @@ public static class SlackApprovalBlocks
     private static string FallbackText(ApprovalView view) =>
         view.IsOpen
             ? $"Approval needed: {SlackText.Escape(view.Request.Prompt)} ({SlackText.Escape(view.WorkflowName)}, run {SlackText.Escape(view.RunId)})"
+              + (ApprovalText.Summary(view, Who) is { } progress ? $" — {progress}" : "")
             : $"{DecisionLine(view) ?? SlackText.Escape(view.Closed ?? Title(view))}: {SlackText.Escape(view.Request.Prompt)}";
 }

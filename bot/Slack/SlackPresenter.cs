@@ -45,7 +45,9 @@ public sealed class SlackPresenter(SlackApi api, SlackApprovalToken tokens, Chat
     public async Task<PostedMessage?> FindCardAsync(string target, ChatCard card, DateTimeOffset since, CancellationToken ct)
     {
         var address = Parse(target);
-        var ts = await FindAsync(address, since, m => m.IsCard(card.RunId, card.Kind, card.NodeId), ct);
+        // A copy of an approval card is posted as the approval's card, in a channel of its own (not the run's thread).
+        var (kind, nodeId) = card.Kind == ChatCard.ApprovalCopy ? (ChatCard.Approval, card.ApprovalNodeId) : (card.Kind, card.NodeId);
+        var ts = await FindAsync(address, since, m => m.IsCard(card.RunId, kind, nodeId), ct);
         return ts is null ? null : new PostedMessage(address.ToString(), ts);
     }
 

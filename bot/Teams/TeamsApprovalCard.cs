@@ -35,7 +35,7 @@ public static class TeamsApprovalCard
         {
             body.RemoveAll(e => e is TextInput);
             actions.Clear();
-            body.Add(new TextBlock { Text = $"Waiting for a decision by {Approvers(view.Request)}.", Wrap = true, IsSubtle = true, Separator = true });
+            body.Add(new TextBlock { Text = $"Waiting for a decision by {ApprovalText.Join(ApprovalText.StillNeeded(view), a => a)}.", Wrap = true, IsSubtle = true, Separator = true });
         }
         if (note is not null) body.Insert(1, new TextBlock { Text = note, Wrap = true, Color = TextColor.Attention, Weight = TextWeight.Bolder });
         return WithRefresh(new AdaptiveCard { Body = body, Actions = actions, FallbackText = card.FallbackText }, view, refreshFor);
@@ -57,7 +57,4 @@ public static class TeamsApprovalCard
             },
         };
     }
-
-    private static string Approvers(ApprovalRequest request) =>
-        request.Approvers.Contains(ApprovalRequest.Anyone) ? "anyone" : string.Join(", ", request.Approvers);
 }

@@ -16,7 +16,7 @@ namespace ChatFlows.Bot.Teams;
 /// whose <c>value</c> holds the data) is decided the same way, and a refusal is answered in the thread.
 /// </summary>
 public sealed partial class TeamsCardActions(
-    ChatApprovals approvals, TeamsDeciders deciders, IRunStore runs, IWorkflowStore workflows, TeamsConnector connector, TimeProvider time,
+    ChatApprovals approvals, ApprovalViews views, TeamsDeciders deciders, TeamsConnector connector, TimeProvider time,
     ILogger<TeamsCardActions> logger)
 {
     /// <summary>The invoke name of Universal Actions.</summary>
@@ -96,18 +96,15 @@ public sealed partial class TeamsCardActions(
 
     private async Task<TeamsInvokeResponse> ViewForAsync(TeamsActivity activity, Decider decider, Click click, string? note, CancellationToken ct)
     {
-        var run = await runs.GetAsync(click.RunId, ct);
-        var node = run?.Nodes.FirstOrDefault(n => n.NodeId == click.NodeId);
-        if (run is null || node is null)
+        var view = await views.ForAsync(click.RunId, click.NodeId, ct);
+        if (view is null)
             return TeamsInvokeResponse.BadRequest(note ?? $"There is no approval {click.NodeId} in run {click.RunId} ('value.action.data').");
-        var name = (await workflows.GetVersionAsync(run.WorkflowId, run.WorkflowVersion, ct))?.DisplayName ?? run.WorkflowId;
-        if (ApprovalView.From(run.Id, name, node) is not { } view)
-            return TeamsInvokeResponse.BadRequest(note ?? $"Step {click.NodeId} of run {click.RunId} is not an approval ('value.action.data').");
-        if (view.IsOpen && run.Status.IsTerminal()) view = view with { Closed = $"The run {run.Status.ToText()} before anyone decided." };
-        var mayDecide = view.IsOpen && view.Request.Allows(decider) && !view.Request.HasExpired(time.GetUtcNow());
+        // The approvers now (escalation, delegations): who may decide, and whom the card refreshes for.
+        var current = view.Request with { Approvers = view.Approvers };
+        var mayDecide = view.IsOpen && current.Allows(decider) && !view.Request.HasExpired(time.GetUtcNow());
         // The person's card keeps the refresh of the shared one, for the same people.
         var refreshFor = view.IsOpen
-            ? await deciders.RefreshUserIdsAsync(view.Request, activity.ServiceUrl!, TeamsAddress.FromConversationId(activity.Conversation!.Id!).ConversationId, ct)
+            ? await deciders.RefreshUserIdsAsync(current, activity.ServiceUrl!, TeamsAddress.FromConversationId(activity.Conversation!.Id!).ConversationId, ct)
             : null;
         return TeamsInvokeResponse.Card(TeamsApprovalCard.RenderFor(view, mayDecide, note, refreshFor));
     }

@@ -86,7 +86,8 @@ public sealed class TeamsPresenter(TeamsConnector connector, TeamsConversations 
         if (!view.IsOpen) return null;
         var address = Parse(target);
         var reference = await ReferenceAsync(address, ct);
-        return await deciders.RefreshUserIdsAsync(view.Request, reference.ServiceUrl, address.ConversationId, ct);
+        // The approvers now: escalation and delegations count.
+        return await deciders.RefreshUserIdsAsync(view.Request with { Approvers = view.Approvers }, reference.ServiceUrl, address.ConversationId, ct);
     }
 
     private Task<PostedMessage> PostCardAsync(string target, AdaptiveCard card, CancellationToken ct) =>

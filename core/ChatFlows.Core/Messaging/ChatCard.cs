@@ -6,8 +6,11 @@ namespace ChatFlows.Core.Messaging;
 /// platform allows (README, Chat cards).
 /// </summary>
 /// <param name="RunId">The run it shows.</param>
-/// <param name="Kind"><see cref="Progress"/> or <see cref="Approval"/>.</param>
-/// <param name="NodeId">The approval node; empty for the progress card.</param>
+/// <param name="Kind"><see cref="Progress"/>, <see cref="Approval"/> or <see cref="ApprovalCopy"/>.</param>
+/// <param name="NodeId">
+/// The approval node; empty for the progress card; for a copy, the node and where the copy goes,
+/// <c>&lt;node id&gt;@&lt;target&gt;</c> (<see cref="CopyKey"/>), so one approval may have a copy in many places.
+/// </param>
 /// <param name="Message">
 /// Where it goes and the id the platform gave it. Before it is posted the id is empty and the target is where it is
 /// to go (a channel, a thread, or <c>card:&lt;run id&gt;</c>, the thread of the run's progress card).
@@ -18,6 +21,21 @@ public sealed record ChatCard(string RunId, string Kind, string NodeId, PostedMe
     public const string Progress = "progress";
 
     public const string Approval = "approval";
+
+    /// <summary>
+    /// The same approval card posted somewhere other than the run's thread (a direct message to an approver, an
+    /// escalation's notify channel), kept up to date together with the thread's card (README, Chat cards).
+    /// </summary>
+    public const string ApprovalCopy = "approval-copy";
+
+    /// <summary>The <see cref="NodeId"/> of the copy of approval <paramref name="nodeId"/>'s card posted to <paramref name="target"/>.</summary>
+    public static string CopyKey(string nodeId, string target) => $"{nodeId}@{target}";
+
+    /// <summary>True for the thread's approval card and its copies.</summary>
+    public bool IsApproval => Kind is Approval or ApprovalCopy;
+
+    /// <summary>The approval node this card shows (node ids never hold <c>@</c>); empty for a progress card.</summary>
+    public string ApprovalNodeId => Kind == ApprovalCopy && NodeId.IndexOf('@', StringComparison.Ordinal) is var at and > 0 ? NodeId[..at] : NodeId;
 
     /// <summary>When a post of it was last attempted; set before the call, so after a crash it may have been posted.</summary>
     public DateTimeOffset? AttemptedAt { get; init; }
