@@ -9,13 +9,13 @@ namespace ChatFlows.Bot.Chat;
 /// <summary>
 /// A command as typed in chat (README §The Playground and chat commands): <c>/run &lt;workflow&gt; [args]</c> where args are <c>key=value</c> pairs
 /// (values may be quoted) or one JSON object; <c>/run list</c>, <c>/run status &lt;run&gt;</c>, <c>/run cancel &lt;run&gt;</c>,
-/// <c>/run help</c>; <c>/run status &lt;run&gt; json</c> answers with the run's JSON. The leading <c>/run</c> (or Teams' <c>run</c>) is optional, as Slack sends only the text after it.
+/// <c>/run help</c>, <c>/run approvals</c>, <c>/run delegate &lt;run&gt; [node] to &lt;person&gt;</c>; <c>/run status &lt;run&gt; json</c> answers with the run's JSON. The leading <c>/run</c> (or Teams' <c>run</c>) is optional, as Slack sends only the text after it.
 /// </summary>
 /// <param name="Kind">Which command.</param>
 /// <param name="Target">The workflow of a run, the run of status and cancel; null otherwise.</param>
 /// <param name="Args">The arguments of a run as an object (values of key=value pairs are strings).</param>
 /// <param name="ArgsText">The arguments as typed.</param>
-public sealed record ChatCommand(ChatCommandKind Kind, string? Target, JsonObject Args, string ArgsText)
+public sealed partial record ChatCommand(ChatCommandKind Kind, string? Target, JsonObject Args, string ArgsText)
 {
     /// <summary>The word after <c>/run status &lt;run&gt;</c> that asks for the run's JSON.</summary>
     public const string JsonOption = "json";
@@ -46,6 +46,11 @@ public sealed record ChatCommand(ChatCommandKind Kind, string? Target, JsonObjec
             case "list":
                 command = new ChatCommand(ChatCommandKind.List, null, [], args);
                 return true;
+            case "approvals":
+                command = new ChatCommand(ChatCommandKind.Approvals, null, [], args);
+                return true;
+            case "delegate":
+                return TryParseDelegate(args, out command, out error);
             case "status" or "cancel":
                 var kind = word.Equals("status", StringComparison.OrdinalIgnoreCase) ? ChatCommandKind.Status : ChatCommandKind.Cancel;
                 var parts = args.Split((char[])[' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries);
@@ -65,6 +70,39 @@ public sealed record ChatCommand(ChatCommandKind Kind, string? Target, JsonObjec
         command = new ChatCommand(ChatCommandKind.Run, word, parsed, args);
         return true;
     }
+
+    /// <summary>The word between the run (and node) and the person in <c>/run delegate &lt;run&gt; [node] to &lt;person&gt;</c>.</summary>
+    public const string DelegateTo = "to";
+
+    // "/run delegate <run> [node] to <person>": Target is the run, Args holds "node" (when given) and "to". A Slack
+    // mention (<@U012|ana>) names slack:U012.
+    private static bool TryParseDelegate(string args, out ChatCommand? command, out string? error)
+    {
+        command = null;
+        error = null;
+        var parts = args.Split((char[])[' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries);
+        var to = Array.FindLastIndex(parts, p => p.Equals(DelegateTo, StringComparison.OrdinalIgnoreCase));
+        if (to is < 1 or > 2 || to != parts.Length - 2)
+        {
+            error = "Say which approval and to whom: /run delegate <run id> [node] to <person>, e.g. /run delegate 0199a1b2 to slack:U012AB3CD.";
+            return false;
+        }
+        var person = parts[^1];
+        if (SlackMention().Match(person) is { Success: true } mention) person = "slack:" + mention.Groups[1].Value;
+        var json = new JsonObject { [DelegateTo] = person };
+        if (to == 2) json["node"] = parts[1];
+        command = new ChatCommand(ChatCommandKind.Delegate, parts[0], json, args);
+        return true;
+    }
+
+    /// <summary>The node named in <c>/run delegate</c>, or null for the run's only waiting approval.</summary>
+    public string? Node => Args["node"]?.GetValue<string>();
+
+    /// <summary>The person named in <c>/run delegate</c>.</summary>
+    public string? DelegateTarget => Kind == ChatCommandKind.Delegate ? Args[DelegateTo]?.GetValue<string>() : null;
+
+    [System.Text.RegularExpressions.GeneratedRegex("^<@([UW][A-Z0-9]{2,})(?:\\|[^>]*)?>\\z")]
+    private static partial System.Text.RegularExpressions.Regex SlackMention();
 
     private static string StripPrefix(string text)
     {

@@ -17,4 +17,10 @@ public enum ChatCommandKind
 
     /// <summary><c>/run help</c>, or <c>/run</c> alone.</summary>
     Help,
+
+    /// <summary><c>/run approvals</c>: the approvals waiting for the person who asks, oldest first.</summary>
+    Approvals,
+
+    /// <summary><c>/run delegate &lt;run&gt; [node] to &lt;person&gt;</c>: hands an approval to someone else.</summary>
+    Delegate,
 }

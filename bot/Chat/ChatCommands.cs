@@ -17,7 +17,7 @@ namespace ChatFlows.Bot.Chat;
 /// </summary>
 public sealed partial class ChatCommands(
     IWorkflowStore workflows, RunStarter runStarter, RunQueue queue, IRunStore runs, ChatRunStarter starter, IOptions<ChatOptions> options, TimeProvider time,
-    ILogger<ChatCommands> logger)
+    ILogger<ChatCommands> logger, ApprovalInbox inbox, Approvals approvals, IEnumerable<IChatPeople> people)
 {
     /// <summary>What <c>/run help</c> answers.</summary>
     public const string HelpText = """
@@ -27,6 +27,8 @@ public sealed partial class ChatCommands(
         `/run list` lists the workflows you can start
         `/run status <run id>` shows where a run is (`/run status <run id> json` gives its result and outputs as JSON)
         `/run cancel <run id>` stops a run
+        `/run approvals` lists the approvals waiting for you, oldest first, with Approve and Reject
+        `/run delegate <run id> [node] to <person>` hands an approval waiting for you to someone else, e.g. `to slack:U012AB3CD`
         `/run help` shows this help
         """;
 
@@ -43,6 +45,8 @@ public sealed partial class ChatCommands(
             ChatCommandKind.List => await ListAsync(ct),
             ChatCommandKind.Status => await StatusAsync(command.Target!, command.AsJson, ct),
             ChatCommandKind.Cancel => await CancelAsync(command.Target!, context, ct),
+            ChatCommandKind.Approvals => await ApprovalsAsync(context, ct),
+            ChatCommandKind.Delegate => await DelegateAsync(command, context, ct),
             _ => await RunAsync(command, context, ct),
         };
     }

@@ -27,6 +27,7 @@ public static class ChatServiceCollectionExtensions
         services.AddSingleton<ChatApprovals>();
         services.AddSingleton<ApprovalViews>();
         services.AddSingleton<ApprovalCardCopies>();
+        services.AddSingleton<ChatFlows.Core.Running.IApprovalNotifier, ChatApprovalNotifier>();
         services.AddSingleton<MessageTriggers>();
         services.AddSingleton<RunCardUpdater>();
         services.AddHostedService<RunCardService>();

@@ -53,7 +53,7 @@ public static partial class PlaygroundEndpoints
         {
             await StartMessageTriggersAsync(context.RequestServices, message, signedIn?.Decider.Id, logging, ct);
         }
-        return TypedResults.Created($"/playground/api/messages/{message.Id}/thread", new PlaygroundPosted(message, reply));
+        return TypedResults.Created($"/playground/api/messages/{message.Id}/thread", new PlaygroundPosted(message, reply is null ? null : PlaygroundReply.From(reply)));
     }
 
     /// <summary><c>/run</c> alone or followed by a space and its words; <c>/running</c> is just text.</summary>

@@ -19,6 +19,7 @@ public static class PlaygroundServiceCollectionExtensions
             sp.GetRequiredService<IClusterBus>(), sp.GetRequiredService<PlaygroundStore>(), sp.GetRequiredService<ILogger<PlaygroundFeed>>()));
         services.AddSingleton<PlaygroundChannel>();
         services.AddSingleton<IChatChannel>(sp => sp.GetRequiredService<PlaygroundChannel>());
+        services.AddSingleton<IChatDirectMessages, PlaygroundDirectMessages>();
         return services;
     }
 }

@@ -96,6 +96,18 @@ public sealed class SlackApi(HttpClient http, IOptions<SlackOptions> options, Ti
         return member.TryGetProperty("profile", out var profile) && Text(profile, "email") is { Length: > 0 } email ? email : null;
     }
 
+    /// <summary>
+    /// <c>usergroups.users.list</c>: the member ids of user group <paramref name="userGroup"/> (<c>S…</c>). Needs the
+    /// <c>usergroups:read</c> scope.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> GetUserGroupMembersAsync(string userGroup, CancellationToken ct)
+    {
+        const string Method = "usergroups.users.list";
+        var answer = await ReadAsync(Method, $"{Method}?usergroup={Uri.EscapeDataString(userGroup)}", ct);
+        if (!answer.TryGetProperty("users", out var users) || users.ValueKind != JsonValueKind.Array) throw Missing(Method, "users");
+        return users.EnumerateArray().Where(u => u.ValueKind == JsonValueKind.String).Select(u => u.GetString()!).ToArray();
+    }
+
     // Callers cut long text where it reads best, with a pointer to the rest; this is the last resort, so that no text
     // ChatFlows sends is over Slack's 4,000 characters (SlackText.MaxMessageText).
     private static string Fit(string text) => SlackText.Fit(text, SlackText.CutNote);

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ChatFlows.Bot.Chat;
 using ChatFlows.Core.Messaging;
@@ -30,7 +31,7 @@ public static partial class SlackEndpoints
 
     // A slash command: acknowledged with a private "working on it", then carried out; its answer replaces the ack.
     private static Results<Ok<SlackReply>, ProblemHttpResult> HandleCommand(
-        HttpContext http, ChatCommands commands, SlackApi api, ChatBackgroundWork work)
+        HttpContext http, ChatCommands commands, SlackApi api, SlackApprovalToken tokens, ChatBackgroundWork work)
     {
         var form = Form(http);
         if (Missing(form, "user_id", "channel_id", "response_url") is { } missing) return missing;
@@ -55,7 +56,7 @@ public static partial class SlackEndpoints
                 throw;
             }
             // The answer replaces the "working on it" acknowledgement, privately.
-            await api.RespondAsync(responseUrl, Answer(answer), ephemeral: true, replaceOriginal: true, ct);
+            await api.RespondAsync(responseUrl, WithApprovals(Answer(answer), answer, tokens), ephemeral: true, replaceOriginal: true, ct);
         });
         var typedCommand = text.Length == 0 ? "/run" : $"/run {text}";
         return TypedResults.Ok(new SlackReply("ephemeral", $"Working on `{SlackText.Escape(SlackText.Truncate(typedCommand, MaxEchoedCommand))}`…"));
@@ -67,6 +68,21 @@ public static partial class SlackEndpoints
         new(SlackText.Fit(SlackText.Escape(reply.Text), reply.RunId is { } runId
             ? $"_Cut to Slack's 4,000 characters: run `{SlackText.Escape(runId)}`'s page in ChatFlows shows all of it._"
             : "_Cut to Slack's 4,000 characters: the ChatFlows dashboard shows all of it._"));
+
+    // "/run approvals": the answer's text, then each approval as its card's blocks, so its Approve and Reject buttons
+    // (the approval card's action ids and sealed values) decide through the same click handler.
+    private static SlackMessage WithApprovals(SlackMessage message, ChatReply reply, SlackApprovalToken tokens)
+    {
+        if (reply.Approvals.Count == 0) return message;
+        var blocks = new List<JsonObject> { SlackBlock.Section(SlackText.Truncate(message.Text, SlackText.MaxBlockText)) };
+        foreach (var view in reply.Approvals)
+        {
+            blocks.Add(SlackBlock.Divider());
+            if (SlackApprovalBlocks.Render(view, tokens).Blocks is { ValueKind: JsonValueKind.Array } rendered)
+                blocks.AddRange(rendered.EnumerateArray().Select(b => JsonNode.Parse(b.GetRawText())!.AsObject()));
+        }
+        return message with { Blocks = SlackBlock.ToJson(blocks) };
+    }
 
     private static async Task<IResult> HandleEventAsync(
         HttpContext http, SlackEventLog events, MessageTriggers triggers, ChatBackgroundWork work, CancellationToken ct)

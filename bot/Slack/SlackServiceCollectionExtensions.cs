@@ -1,5 +1,6 @@
 using ChatFlows.Bot.Chat;
 using ChatFlows.Core.Messaging;
+using ChatFlows.Core.Running;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -38,6 +39,8 @@ public static class SlackServiceCollectionExtensions
             services.AddSingleton<SlackPresenter>();
             services.AddSingleton<IChatChannel>(sp => sp.GetRequiredService<SlackPresenter>());
             services.AddSingleton<IChatPeople, SlackPeople>();
+            services.AddSingleton<IChatDirectMessages, SlackDirectMessages>();
+            services.AddSingleton<IApproverGroups, SlackApproverGroups>();
         }
         return services;
     }

@@ -76,6 +76,46 @@ public sealed class TeamsConnector(HttpClient http, TeamsTokenProvider tokens, T
             : throw new TeamsConnectorException(operation, 200, "InvalidResponse", "the answer is not a member");
     }
 
+    /// <summary>
+    /// Every member of a conversation page by page (<c>GET v3/conversations/{id}/pagedmembers</c>, following its
+    /// <c>continuationToken</c>): for a channel, its team's members.
+    /// </summary>
+    public async Task<IReadOnlyList<TeamsAccount>> GetPagedMembersAsync(string serviceUrl, string conversationId, CancellationToken ct)
+    {
+        var operation = $"member list of {conversationId}";
+        var members = new List<TeamsAccount>();
+        string? continuation = null;
+        // A bound, so a Connector that keeps answering with a token cannot keep this going for good.
+        for (var page = 0; page < 100; page++)
+        {
+            var path = $"v3/conversations/{Uri.EscapeDataString(conversationId)}/pagedmembers?pageSize=500"
+                + (continuation is null ? "" : $"&continuationToken={Uri.EscapeDataString(continuation)}");
+            var answer = await retry.RunAsync(token => CallAsync(operation, HttpMethod.Get, serviceUrl, path, null, token), InlineRetryBudget, rateLimitsCount: true, ct);
+            if (answer is not { ValueKind: JsonValueKind.Object } json || !json.TryGetProperty("members", out var list) || list.ValueKind != JsonValueKind.Array)
+                throw new TeamsConnectorException(operation, 200, "InvalidResponse", "the answer is not a page of members");
+            members.AddRange(list.Deserialize<TeamsAccount[]>(TeamsActivity.Json)!);
+            continuation = Text(json, "continuationToken");
+            if (string.IsNullOrEmpty(continuation)) break;
+        }
+        return members;
+    }
+
+    /// <summary>
+    /// Opens (or finds) the bot's personal chat with <paramref name="userId"/> (<c>POST v3/conversations</c> with the bot,
+    /// the member, the tenant and <c>isGroup: false</c>); returns the conversation id.
+    /// </summary>
+    public async Task<string> CreatePersonalConversationAsync(string serviceUrl, string botId, string userId, string? tenantId, CancellationToken ct)
+    {
+        var operation = $"personal chat with {userId}";
+        var body = new TeamsConversationParameters(new TeamsAccount(botId), [new TeamsAccount(userId)], tenantId, false,
+            tenantId is null ? null : new TeamsChannelDataTenant(new TeamsTenant(tenantId)));
+        var answer = await retry.RunAsync(token => CallJsonAsync(operation, HttpMethod.Post, serviceUrl, "v3/conversations", JsonSerializer.SerializeToUtf8Bytes(body, TeamsActivity.Json), token),
+            InlineRetryBudget, rateLimitsCount: true, ct);
+        return answer is { ValueKind: JsonValueKind.Object } json && Text(json, "id") is { Length: > 0 } id
+            ? id
+            : throw new TeamsConnectorException(operation, 200, "InvalidResponse", "the answer names no conversation id");
+    }
+
     // The Activity schema's addressing of an activity the bot generates (see TeamsOutgoingActivity): the channel, the
     // bot as sender (its id only) and the conversation, whatever the caller set.
     private static TeamsOutgoingActivity Addressed(TeamsOutgoingActivity activity, TeamsConversationReference reference, string conversationId) =>
@@ -95,7 +135,10 @@ public sealed class TeamsConnector(HttpClient http, TeamsTokenProvider tokens, T
             : throw new TeamsConnectorException(operation, 200, "InvalidResponse", "the answer names no activity id");
     }
 
-    private async Task<JsonElement?> CallAsync(string operation, HttpMethod method, string serviceUrl, string path, TeamsOutgoingActivity? activity, CancellationToken ct)
+    private Task<JsonElement?> CallAsync(string operation, HttpMethod method, string serviceUrl, string path, TeamsOutgoingActivity? activity, CancellationToken ct) =>
+        CallJsonAsync(operation, method, serviceUrl, path, activity is null ? null : JsonSerializer.SerializeToUtf8Bytes(activity, TeamsActivity.Json), ct);
+
+    private async Task<JsonElement?> CallJsonAsync(string operation, HttpMethod method, string serviceUrl, string path, byte[]? body, CancellationToken ct)
     {
         if (TeamsOptions.UrlProblem(serviceUrl) is { } problem) throw new TeamsConnectorException(operation, 0, "InvalidServiceUrl", $"the conversation's serviceUrl {problem}");
         if (!options.Value.IsConfigured)
@@ -107,7 +150,6 @@ public sealed class TeamsConnector(HttpClient http, TeamsTokenProvider tokens, T
                 throw new TeamsConnectorException(operation, 0, "InvalidServiceUrl", $"in local emulator mode ({TeamsOptions.SectionName}:Emulator) only a loopback serviceUrl is called, not {serviceUrl}");
         }
         var url = new Uri(new Uri(serviceUrl.EndsWith('/') ? serviceUrl : serviceUrl + "/"), path);
-        var body = activity is null ? null : JsonSerializer.SerializeToUtf8Bytes(activity, TeamsActivity.Json);
 
         var token = await tokens.GetTokenAsync(ct);
         using var request = new HttpRequestMessage(method, url);

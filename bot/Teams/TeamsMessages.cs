@@ -10,9 +10,10 @@ namespace ChatFlows.Bot.Teams;
 /// none takes it the answer is the help. A message that does not address the bot only reaches message triggers.
 /// </summary>
 public sealed class TeamsMessages(
-    ChatCommands commands, MessageTriggers triggers, TeamsConnector connector, TeamsConversations conversations)
+    ChatCommands commands, MessageTriggers triggers, TeamsConnector connector, TeamsConversations conversations, TeamsPresenter presenter,
+    TeamsDirectMessages directMessages)
 {
-    private static readonly string[] CommandWords = ["run", "/run", "list", "status", "cancel", "help"];
+    private static readonly string[] CommandWords = ["run", "/run", "list", "status", "cancel", "help", "approvals", "delegate"];
 
     /// <summary>Handles one <c>message</c> activity (not an <c>Action.Submit</c> click).</summary>
     public async Task HandleAsync(TeamsActivity activity, CancellationToken ct)
@@ -37,7 +38,19 @@ public sealed class TeamsMessages(
         string answer;
         if (IsCommand(text))
         {
-            answer = (await commands.HandleAsync(new ChatCommandContext(user, channel, thread), text, ct)).Text;
+            var reply = await commands.HandleAsync(new ChatCommandContext(user, channel, thread), text, ct);
+            answer = reply.Text;
+            if (reply.Approvals.Count > 0)
+            {
+                // In a personal chat everything is there already; elsewhere the answer says where it went.
+                if (kind == TeamsConversationReference.Personal)
+                {
+                    await SendApprovalsAsync(reply, channel, ct);
+                    return;
+                }
+                await SendApprovalsAsync(reply, await directMessages.OpenAsync(user, ct), ct);
+                answer = "Your waiting approvals are in your personal chat with ChatFlows.";
+            }
         }
         else
         {
@@ -46,6 +59,14 @@ public sealed class TeamsMessages(
             answer = $"I did not understand “{text}”.\n{ChatCommands.HelpText}";
         }
         await connector.ReplyAsync(TeamsConversationReference.From(activity)!, conversationId, activity.Id!, TeamsOutgoingActivity.Markdown(answer), ct);
+    }
+
+    // "run approvals": the list and each approval's card (Approve / Reject) in the person's personal chat with the bot, so
+    // nobody else in a channel sees them.
+    private async Task SendApprovalsAsync(ChatReply reply, string chat, CancellationToken ct)
+    {
+        await presenter.PostAsync(new ChatMessage { Target = chat, Text = reply.Text, RunId = "", WorkflowId = "", NodeId = "" }, ct);
+        foreach (var view in reply.Approvals) await presenter.PostApprovalAsync(chat, view, ct);
     }
 
     private static bool IsCommand(string text)

@@ -42,6 +42,9 @@ public static class TeamsServiceCollectionExtensions
 
         services.AddSingleton<TeamsPresenter>();
         services.AddSingleton<IChatChannel>(sp => sp.GetRequiredService<TeamsPresenter>());
+        services.AddSingleton<TeamsDirectMessages>();
+        services.AddSingleton<IChatDirectMessages>(sp => sp.GetRequiredService<TeamsDirectMessages>());
+        services.AddSingleton<ChatFlows.Core.Running.IApproverGroups, TeamsApproverGroups>();
         return services;
     }
 }

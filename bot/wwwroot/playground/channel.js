@@ -19,8 +19,8 @@ export function initChannel() {
     findItem(ui.messages, rootId)?.classList.add("selected");
   });
   on("thread.closed", clearSelection);
-  on("note", (key, text, runId) => {
-    if (!key.startsWith("thread:")) appendNote(ui.messages, key, text, runId, key === channelKey(state.channel));
+  on("note", (key, text, runId, cards) => {
+    if (!key.startsWith("thread:")) appendNote(ui.messages, key, text, runId, key === channelKey(state.channel), cards);
   });
 }
 

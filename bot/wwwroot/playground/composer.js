@@ -40,7 +40,7 @@ async function send(where) {
     input.value = "";
     autosize(input);
     emit("message.created", answer.message);
-    if (answer.reply) emit("note", threadId ? threadKey(threadId) : channelKey(channel), answer.reply.text, answer.reply.runId);
+    if (answer.reply) emit("note", threadId ? threadKey(threadId) : channelKey(channel), answer.reply.text, answer.reply.runId, answer.reply.cards);
   } catch {
     showError(error, "The message could not be sent; is the host running?");
   } finally {

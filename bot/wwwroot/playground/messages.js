@@ -93,6 +93,9 @@ function noteElement(note) {
   text.className = "text";
   text.innerHTML = markdown(note.text);
   item.append(label, text);
+  // Approval cards of "/run approvals": their Approve and Reject decide as the cards in the threads do.
+  const where = note.key.startsWith("thread:") ? "thread" : "channel";
+  for (const card of note.cards ?? []) item.append(renderCard(card, { runId: null, channel: state.channel, threadId: null }, where));
   if (note.runId) {
     const run = document.createElement("a");
     run.href = `/runs/${encodeURIComponent(note.runId)}`;
@@ -115,9 +118,9 @@ function noteElement(note) {
 }
 
 /** Keeps a note for key and shows it at the end of list when shown (the list is the channel's or the thread's). */
-export function appendNote(list, key, text, runId, shown) {
+export function appendNote(list, key, text, runId, shown, cards) {
   const last = [...list.querySelectorAll("[data-message-id]")].pop();
-  const note = { key, afterId: last ? Number(last.dataset.messageId) : 0, text, runId };
+  const note = { key, afterId: last ? Number(last.dataset.messageId) : 0, text, runId, cards: cards ?? [] };
   state.notes.push(note);
   if (shown) {
     list.append(noteElement(note));

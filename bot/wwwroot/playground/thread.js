@@ -21,8 +21,8 @@ export function initThread() {
   on("reply-count", rootId => {
     if (state.thread?.rootId === rootId) renderThreadCount();
   });
-  on("note", (key, text, runId) => {
-    if (key.startsWith("thread:")) appendNote(ui.replies, key, text, runId, state.thread && key === threadKey(state.thread.rootId));
+  on("note", (key, text, runId, cards) => {
+    if (key.startsWith("thread:")) appendNote(ui.replies, key, text, runId, state.thread && key === threadKey(state.thread.rootId), cards);
   });
 }
 
