@@ -55,7 +55,7 @@ function field(path, label, control, { hint, errors } = {}) {
   return wrapper;
 }
 
-const fieldTestId = path => (path.startsWith("config/") ? `config-${path.slice(7).replaceAll("/", "-")}` : `node-${path.replaceAll("/", "-")}`);
+const fieldTestId = path => (path.startsWith("config/") ? `config-${path.slice(7)}` : `node-${path.replaceAll("/", "-")}`);
 
 /**
  * The input of each field type: (spec, value, commit, testid) => element, where commit(read) makes a change handler
@@ -155,29 +155,11 @@ function control(spec, path, value, apply, { check } = {}) {
   return (fieldControls[spec.type] ?? fieldControls.text)(spec, value, commit, testid, apply);
 }
 
-// A field's value; a name with a slash (escalate/after) is a property of a nested object.
-function configValue(config, name) {
-  return name.split("/").reduce((value, part) => (value && typeof value === "object" ? value[part] : undefined), config);
-}
-
 function setConfig(nodeId, name, value, required) {
   change(doc => {
     const node = doc.nodes.find(n => n.id === nodeId);
-    const parts = name.split("/");
-    const last = parts.pop();
-    const parents = [node.config];
-    for (const part of parts) {
-      const parent = parents[parents.length - 1];
-      if (!parent[part] || typeof parent[part] !== "object" || Array.isArray(parent[part])) parent[part] = {};
-      parents.push(parent[part]);
-    }
-    const owner = parents[parents.length - 1];
-    if ((value === undefined || value === "" || (Array.isArray(value) && value.length === 0 && parts.length > 0)) && !required) delete owner[last];
-    else owner[last] = value ?? "";
-    // An object left empty by the edit goes too, so clearing every escalate field removes escalate.
-    for (let i = parts.length - 1; i >= 0; i--) {
-      if (Object.keys(parents[i + 1]).length === 0) delete parents[i][parts[i]];
-    }
+    if ((value === undefined || value === "") && !required) delete node.config[name];
+    else node.config[name] = value ?? "";
   }, { inspector: name === "cron" || name === "timeZone" || name === "timestamped" || name === "action" || name === "provider" });
 }
 
@@ -243,7 +225,7 @@ function nodeForm(node, context) {
   const fields = (kind?.fields ?? []).filter(spec => !spec.actions || spec.actions.includes(node.config.action));
   for (const spec of fields) {
     const path = `config/${spec.name}`;
-    const input = control(spec, path, configValue(node.config, spec.name), value => setConfig(node.id, spec.name, value, spec.required));
+    const input = control(spec, path, node.config[spec.name], value => setConfig(node.id, spec.name, value, spec.required));
     const wrapper = field(path, spec.label, input, { errors, hint: spec.hint });
     // Templates and expressions offer the data the node can read, with a live preview (map rows attach their own).
     if ((spec.template || spec.expression) && spec.type !== "map") {
@@ -269,15 +251,11 @@ function nodeForm(node, context) {
   if (isCommand) form.append(...allowFields(node, errors));
 
   // Config fields the editor has no form for are shown (read-only) so nothing is hidden from the author.
-  // A nested field (escalate/after) makes its object (escalate) known; a problem with the object itself is shown here.
-  const known = new Set([type?.kindField, ...fields.map(f => f.name.split("/")[0]), ...(isCommand ? ["allow"] : [])]);
-  const fieldNames = new Set(fields.map(f => f.name));
+  const known = new Set([type?.kindField, ...fields.map(f => f.name), ...(isCommand ? ["allow"] : [])]);
   const extra = Object.keys(node.config).filter(k => !known.has(k));
   if (extra.length) form.append(h("p", { class: "muted small" }, `Also set: ${extra.join(", ")} (kept as they are).`));
   for (const [rest, messages] of Object.entries(errors)) {
-    const [, top, ...below] = rest.split("/");
-    const unshown = !known.has(top) || (below.length === 0 && !fieldNames.has(top));
-    if (rest.startsWith("config/") && unshown) form.append(...messages.map(m => h("p", { class: "field-error", dataset: { testid: "field-error" } }, `${rest}: ${m}`)));
+    if (rest.startsWith("config/") && !known.has(rest.split("/")[1])) form.append(...messages.map(m => h("p", { class: "field-error", dataset: { testid: "field-error" } }, `${rest}: ${m}`)));
   }
 
   form.append(connectionsSection(node));
