@@ -161,6 +161,8 @@
       // Votes, reminders and escalation change while the node waits: only the state is drawn again.
       const state = stateOf(node);
       shown.querySelector("[data-testid=approval-state-box]").replaceChildren(...(state ? [approvalState(state)] : []));
+      const comment = shown.querySelector("[data-testid=approval-comment]");
+      comment.placeholder = state?.requireComment === "always" ? "required" : state?.requireComment === "reject" ? "required to reject" : "optional";
     }
   }
 
