@@ -61,6 +61,7 @@ public static class ChatFlowsServiceCollectionExtensions
             Knowledge = sp.GetRequiredService<ChatFlows.Core.Knowledge.KnowledgeBases>(),
             MaxSubworkflowDepth = sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value.MaxSubworkflowDepth,
             Widgets = sp.GetRequiredService<IWidgetStore>(),
+            ApprovalEmailLists = sp.GetRequiredService<IOptions<ApprovalOptions>>().Value.EmailLists,
         }));
         services.AddSingleton<RunEventStream>();
         services.AddSingleton(sp => new ModelProfiles(sp.GetRequiredService<IOptions<Dictionary<string, ModelProfile>>>().Value));
@@ -102,7 +103,7 @@ public static class ChatFlowsServiceCollectionExtensions
             sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value,
             sp.GetRequiredService<IClusterBus>()));
         services.AddSingleton<RunWorker>();
-        services.AddSingleton(sp => new Approvals(sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<RunQueue>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddApprovals();
         services.AddSingleton(sp => new RunStarter(
             sp.GetRequiredService<WorkflowPlans>(), sp.GetRequiredService<IWorkflowStore>(), sp.GetRequiredService<RunQueue>(), sp.GetRequiredService<IRunStore>()));
         services.AddSingleton(sp => new Scheduler(

@@ -263,6 +263,8 @@ public abstract partial class RelationalRunStore : IRunStore, IAsyncDisposable
         const string DeleteResumesSql = $"delete from run_resumes where run_id in ({Pruned})";
         const string DeleteEffectsSql = $"delete from node_effects where run_id in ({Pruned})";
         const string DeleteMessagesSql = $"delete from chat_messages where run_id in ({Pruned})";
+        // The approval journal goes with its run (README §Approvals).
+        const string DeleteApprovalsSql = $"delete from approval_events where run_id in ({Pruned})";
         const string DeleteRunsSql = "delete from runs where finished_at < @Before and status in ('succeeded', 'failed', 'cancelled', 'expired')";
         // The latest tick of each schedule stays: it is where the schedule continues from.
         const string DeleteTicksSql = """
@@ -275,7 +277,7 @@ public abstract partial class RelationalRunStore : IRunStore, IAsyncDisposable
         var args = new { Before = UnixTime.From(endedBefore) };
         await using var connection = await _database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        foreach (var sql in new[] { DeleteNodesSql, DeleteResumesSql, DeleteEffectsSql, DeleteMessagesSql })
+        foreach (var sql in new[] { DeleteNodesSql, DeleteResumesSql, DeleteEffectsSql, DeleteMessagesSql, DeleteApprovalsSql })
         {
             await connection.ExecuteAsync(new CommandDefinition(sql, args, transaction, cancellationToken: ct));
         }
