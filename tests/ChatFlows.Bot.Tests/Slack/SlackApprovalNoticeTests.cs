@@ -114,7 +114,7 @@ public sealed partial class SlackApprovalNoticeTests : IAsyncLifetime
     [Fact]
     public async Task RunDelegate_InSlack_HandsTheApprovalOverSoTheDelegateDecidesAndTheDelegatorNoLonger()
     {
-        var (runId, threadTs) = await StartAsync("delegate", $"slack:{Ana}");
+        var (runId, threadTs) = await StartAsync("handover", $"slack:{Ana}");
         var slack = _host.Slack;
         var approval = await slack.WaitForAsync(c => c.Method == "chat.postMessage" && c.ThreadTs == threadTs && c.Blocks.Any(b => b.GetProperty("type").GetString() == "actions"));
 
