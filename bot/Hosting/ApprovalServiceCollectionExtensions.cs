@@ -25,7 +25,9 @@ public static class ApprovalServiceCollectionExtensions
             sp.GetRequiredService<RunEventStream>(), sp.GetServices<IApproverGroups>(), sp.GetServices<IApprovalNotifier>(),
             sp.GetRequiredService<IOptions<ApprovalOptions>>().Value, sp.GetRequiredService<ILogger<Approvals>>()));
         services.AddSingleton(sp => new ApprovalInbox(
-            sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<IWorkflowStore>(), sp.GetRequiredService<Approvals>(), sp.GetServices<IApproverGroups>()));
+            sp.GetRequiredService<IWorkflowStore>(), sp.GetRequiredService<Approvals>(), sp.GetServices<IApproverGroups>()));
+        services.AddSingleton(sp => new ApprovalLifecycle(sp.GetRequiredService<Approvals>(), sp.GetRequiredService<ILogger<ApprovalLifecycle>>()));
+        services.AddHostedService<ApprovalLifecycleService>();
         return services;
     }
 }

@@ -61,6 +61,7 @@ public static class ChatFlowsServiceCollectionExtensions
             Knowledge = sp.GetRequiredService<ChatFlows.Core.Knowledge.KnowledgeBases>(),
             MaxSubworkflowDepth = sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value.MaxSubworkflowDepth,
             Widgets = sp.GetRequiredService<IWidgetStore>(),
+            ApprovalEmailLists = sp.GetRequiredService<IOptions<ApprovalOptions>>().Value.EmailLists,
         }));
         services.AddSingleton<RunEventStream>();
         services.AddSingleton(sp => new ModelProfiles(sp.GetRequiredService<IOptions<Dictionary<string, ModelProfile>>>().Value));

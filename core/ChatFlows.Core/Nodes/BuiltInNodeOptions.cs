@@ -61,4 +61,7 @@ public sealed class BuiltInNodeOptions
 
     /// <summary>Where <c>output/widget</c> sets dashboard widgets; without it, those nodes fail with a message saying so.</summary>
     public IWidgetStore? Widgets { get; set; }
+
+    /// <summary>The e-mail lists approvers may name (<c>ChatFlows:Approvals:EmailLists</c>); null where they are not known (only the entry's form is checked).</summary>
+    public IReadOnlyDictionary<string, List<string>>? ApprovalEmailLists { get; set; }
 }

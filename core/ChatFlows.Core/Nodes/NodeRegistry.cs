@@ -57,7 +57,7 @@ public sealed class NodeRegistry
         DelayNode.Register(registry, options);
         SubworkflowNode.Register(registry, options);
         ConditionNode.Register(registry);
-        ApprovalNode.Register(registry);
+        ApprovalNode.Register(registry, options.ApprovalEmailLists);
         MessageNode.Register(registry, options.Chat);
         RespondNode.Register(registry);
         EmailOutputNode.Register(registry, options);

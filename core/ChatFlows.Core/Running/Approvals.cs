@@ -170,6 +170,36 @@ public sealed partial class Approvals(
         return ApprovalRequest.From(node.Output) is { } request ? await FoldAsync(run.Id, node.NodeId, request, ct) : null;
     }
 
+    /// <summary>
+    /// Every approval waiting across all runs and not yet decided (its votes short of a quorum, no decision pending for
+    /// the run), with its run; for the inbox and the clock.
+    /// </summary>
+    public async Task<IReadOnlyList<(StoredRun Run, ApprovalState State)>> WaitingAsync(CancellationToken ct = default)
+    {
+        const int Page = 200;
+        var found = new List<(StoredRun, ApprovalState)>();
+        string? before = null;
+        do
+        {
+            var page = await store.ListAsync(new RunQuery(Status: RunStatus.Waiting, Before: before, Limit: Page), ct);
+            foreach (var listed in page.Items)
+            {
+                if (await store.GetAsync(listed.Id, ct) is not { } run) continue;
+                foreach (var node in run.Nodes.Where(n => n.Status == NodeStatus.Waiting && n.Bookmark == ApprovalNode.Bookmark))
+                {
+                    // A decision the run has not taken yet: nobody is waited for any more.
+                    if (run.Resumes.Any(r => r.Bookmark == ApprovalNode.Bookmark && (r.NodeId is null || r.NodeId == node.NodeId))) continue;
+                    if (ApprovalRequest.From(node.Output) is not { } request) continue;
+                    var state = await FoldAsync(run.Id, node.NodeId, request, ct);
+                    if (state.Outcome is null) found.Add((run, state));
+                }
+            }
+            before = page.Next;
+        }
+        while (before is not null);
+        return found;
+    }
+
     /// <summary>The state of an approval from its request (the waiting node's output) and its journal.</summary>
     public async Task<ApprovalState> FoldAsync(string runId, string nodeId, ApprovalRequest request, CancellationToken ct = default) =>
         ApprovalState.Fold(runId, nodeId, request, await _log.ListAsync(runId, nodeId, ct));
