@@ -60,6 +60,13 @@ public sealed class SlackApi(HttpClient http, IOptions<SlackOptions> options, Ti
     }
 
     /// <summary>
+    /// <c>views.open</c>: opens <paramref name="view"/> (a modal) for the person whose click gave
+    /// <paramref name="triggerId"/>; Slack accepts a trigger for 3 seconds after the click.
+    /// </summary>
+    public async Task OpenViewAsync(string triggerId, JsonElement view, CancellationToken ct) =>
+        await CallAsync("views.open", new OpenViewRequest(triggerId, view), ct);
+
+    /// <summary>
     /// <c>chat.postEphemeral</c>: shows <paramref name="text"/> (mrkdwn) to <paramref name="user"/> only, in
     /// <paramref name="channel"/> or in the thread of <paramref name="threadTs"/>. Returns the message's ts.
     /// </summary>
@@ -267,6 +274,8 @@ public sealed class SlackApi(HttpClient http, IOptions<SlackOptions> options, Ti
     private sealed record PostMessageRequest(string Channel, string Text, JsonElement? Blocks, string? ThreadTs, SlackMetadata? Metadata);
 
     private sealed record UpdateRequest(string Channel, string Ts, string Text, JsonElement Blocks);
+
+    private sealed record OpenViewRequest(string TriggerId, JsonElement View);
 
     private sealed record EphemeralRequest(string Channel, string User, string Text, string? ThreadTs);
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ChatFlows.Bot.Chat;
 using ChatFlows.Core.Messaging;
+using ChatFlows.Core.Running;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -111,9 +112,10 @@ public static partial class SlackEndpoints
     }
 
     // A click on Approve or Reject: answered at once; the decision goes through the one approval rule, and a refusal
-    // is told privately to the person who clicked.
-    private static Results<Ok, ProblemHttpResult> HandleInteraction(
-        HttpContext http, SlackApprovalToken tokens, ChatApprovals approvals, SlackApi api, ChatBackgroundWork work)
+    // is told privately to the person who clicked. When the approval requires a comment for the click, a modal asks for
+    // it (views.open with the click's trigger_id), and its submission decides (see HandleCommentSubmissionAsync).
+    private static async Task<Results<Ok, Ok<SlackViewErrors>, ProblemHttpResult>> HandleInteraction(
+        HttpContext http, SlackApprovalToken tokens, ChatApprovals approvals, ApprovalViews views, SlackApi api, ChatBackgroundWork work, CancellationToken ct)
     {
         var form = Form(http);
         if (Missing(form, "payload") is { } missing) return missing;
@@ -126,6 +128,7 @@ public static partial class SlackEndpoints
         {
             return TypedResults.Problem(title: "The interaction payload is not JSON.", detail: e.Message, statusCode: StatusCodes.Status400BadRequest);
         }
+        if (Text(payload, "type") == "view_submission") return await HandleCommentSubmissionAsync(payload, tokens, approvals, ct);
         if (Text(payload, "type") != "block_actions" || !payload.TryGetProperty("actions", out var actions) || actions.GetArrayLength() == 0) return TypedResults.Ok();
         var action = actions[0];
         var approve = Text(action, "action_id") switch { SlackApprovalBlocks.ApproveActionId => true, SlackApprovalBlocks.RejectActionId => false, _ => (bool?)null };
@@ -133,6 +136,7 @@ public static partial class SlackEndpoints
         var userId = payload.TryGetProperty("user", out var user) ? Text(user, "id") : null;
         var responseUrl = Text(payload, "response_url");
         if (userId is null || responseUrl is null) return TypedResults.Problem(title: "The interaction names no user or response_url.", statusCode: StatusCodes.Status400BadRequest);
+        var triggerId = Text(payload, "trigger_id");
 
         work.Run($"Slack: approval click by slack:{userId}", async ct =>
         {
@@ -141,12 +145,43 @@ public static partial class SlackEndpoints
                 await api.RespondAsync(responseUrl, new SlackMessage("This button was not made by this ChatFlows host (or was altered); nothing changed."), ephemeral: true, replaceOriginal: false, ct);
                 return;
             }
+            // Buttons carry no input: a click that needs a comment asks for it first, and decides nothing yet.
+            if (triggerId is not null && await views.ForAsync(runId, nodeId, ct) is { IsOpen: true } open && open.NeedsComment(approve.Value))
+            {
+                await api.OpenViewAsync(triggerId, SlackCommentModal.Render(open, approve.Value, tokens), ct);
+                return;
+            }
             var outcome = await approvals.DecideAsync($"slack:{userId}", runId, nodeId, approve.Value, comment: null, draft: null, ct);
+            if (outcome.Decision.Outcome == ApprovalOutcome.CommentRequired && triggerId is not null && outcome.View is { IsOpen: true } asked)
+            {
+                await api.OpenViewAsync(triggerId, SlackCommentModal.Render(asked, approve.Value, tokens), ct);
+                return;
+            }
             // Only the person who clicked sees why nothing changed; the approval message stays as it is.
             if (!outcome.Decision.Accepted) await api.RespondAsync(responseUrl, new SlackMessage(SlackText.Escape(outcome.Decision.Message)), ephemeral: true, replaceOriginal: false, ct);
         });
         return TypedResults.Ok();
     }
+
+    // The comment modal submitted: decides with the comment at once (Slack waits 3 seconds for the answer). An empty
+    // comment or a refusal keeps the modal open with the reason under the field; an empty answer closes it.
+    private static async Task<Results<Ok, Ok<SlackViewErrors>, ProblemHttpResult>> HandleCommentSubmissionAsync(
+        JsonElement payload, SlackApprovalToken tokens, ChatApprovals approvals, CancellationToken ct)
+    {
+        if (!payload.TryGetProperty("view", out var view) || view.ValueKind != JsonValueKind.Object) return TypedResults.Ok();
+        if (SlackCommentModal.DecisionOf(Text(view, "callback_id")) is not { } approve) return TypedResults.Ok();
+        var userId = payload.TryGetProperty("user", out var user) ? Text(user, "id") : null;
+        if (userId is null) return TypedResults.Problem(title: "The view submission names no user.", statusCode: StatusCodes.Status400BadRequest);
+        if (!tokens.TryRead(Text(view, "private_metadata"), out var runId, out var nodeId))
+            return Errors("This form was not made by this ChatFlows host (or was altered); nothing changed.");
+        var comment = SlackCommentModal.CommentOf(view);
+        if (string.IsNullOrWhiteSpace(comment)) return Errors($"A comment is required to {(approve ? "approve" : "reject")}; nothing changed.");
+        var outcome = await approvals.DecideAsync($"slack:{userId}", runId, nodeId, approve, comment, draft: null, ct);
+        return outcome.Decision.Accepted ? TypedResults.Ok() : Errors(outcome.Decision.Message);
+    }
+
+    private static Ok<SlackViewErrors> Errors(string message) =>
+        TypedResults.Ok(new SlackViewErrors(new Dictionary<string, string> { [SlackCommentModal.CommentBlockId] = SlackText.Truncate(message, SlackViewErrors.MaxError) }));
 
     // A human's message or mention; the bot's own messages, edits and other subtypes start nothing.
     private static ChatIncomingMessage? IncomingMessage(JsonElement slackEvent)

@@ -11,7 +11,7 @@ namespace ChatFlows.Bot.Tests.Slack;
 
 /// <summary>
 /// A local Slack Web API on real Kestrel (127.0.0.1, a free port) speaking Slack's wire format:
-/// <c>POST /api/chat.postMessage</c>, <c>/api/chat.update</c> and <c>/api/chat.postEphemeral</c> with a JSON body and the
+/// <c>POST /api/chat.postMessage</c>, <c>/api/chat.update</c>, <c>/api/chat.postEphemeral</c> and <c>/api/views.open</c> with a JSON body and the
 /// bot token as bearer token, answered <c>{ "ok": true, … }</c> with increasing <c>ts</c> values, or
 /// <c>{ "ok": false, "error": … }</c> as Slack would (bad token, unknown message, missing text). Response URLs live at
 /// <c>POST /response/{id}</c> and answer <c>ok</c>. Every request is recorded in order. It can be told to answer 429
@@ -362,6 +362,16 @@ internal sealed class FakeSlackApi : IAsyncDisposable
         if (http.Request.ContentType?.StartsWith("application/json", StringComparison.Ordinal) != true) return (200, Error("invalid_form_data"), null);
         if (TakeFailure(method) is { } failure) return (200, Error(failure), null);
         if (body.ValueKind != JsonValueKind.Object) return (200, Error("invalid_json"), null);
+
+        if (method == "views.open")
+        {
+            // A modal opens for the trigger of a click (valid for 3 seconds at Slack; any non-empty one here).
+            if (string.IsNullOrEmpty(Property(body, "trigger_id"))) return (200, Error("invalid_trigger_id"), null);
+            if (!body.TryGetProperty("view", out var view) || view.ValueKind != JsonValueKind.Object || Property(view, "type") != "modal") return (200, Error("invalid_arguments"), null);
+            var opened = JsonNode.Parse(view.GetRawText())!.AsObject();
+            opened["id"] = $"V{++_nextTs:D8}";
+            return (200, new JsonObject { ["ok"] = true, ["view"] = opened }, null);
+        }
 
         var channel = Property(body, "channel");
         var text = Property(body, "text");
