@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Running;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ChatFlows.Bot.Tests.Slack;
 
@@ -166,6 +167,74 @@ public sealed partial class SlackApprovalNoticeTests : IAsyncLifetime
         Assert.Contains("usergroups:read", scope.Message, StringComparison.Ordinal);
         var unknown = await Assert.ThrowsAsync<InvalidOperationException>(() => groups.MembersAsync("slack-group:S0UNKNOWN"));
         Assert.Contains("Slack has no user group S0UNKNOWN", unknown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reminder_OnTheClock_ReachesTheThreadAndDirectMessagesAtItsTimeAndStopsForWhoDecided()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
+        await using var host = await SlackHost.StartAsync(time);
+        await host.CreateWorkflowAsync($$$"""
+            {"id": "clocked", "name": "Clocked deploy", "version": 1, "nodes": [
+              {"id": "cmd", "type": "trigger", "config": {"kind": "command", "command": "clocked"}},
+              {"id": "ask", "type": "approval", "config": {"prompt": "Deploy api?", "approvers": ["slack:{{{Ana}}}", "slack:{{{Ben}}}"], "quorum": 2, "remind": "PT1H"}},
+              {"id": "done", "type": "output", "config": {"kind": "end", "value": "deployed"}}
+            ], "edges": [{"from": "cmd", "to": "ask"}, {"from": "ask", "port": "approved", "to": "done"}]}
+            """);
+        var slack = host.Slack;
+        // Signed at the host's time, as Slack's requests are checked against it.
+        using var ack = await host.PostSignedAsync("/slack/commands", SlackRequests.SlashCommand("clocked", "UDEV00001", Channel, slack.ResponseUrl("start-clocked")),
+            SlackRequests.FormContentType, at: time.GetUtcNow());
+        Assert.Equal(System.Net.HttpStatusCode.OK, ack.StatusCode);
+        // The run and its cards move on the host's clock: it goes a second at a time until the approval card is there.
+        var card = await AdvanceUntilAsync(time, slack, c => c.Method == "chat.postMessage" && c.ThreadTs is not null && c.Blocks.Any(b => b.GetProperty("type").GetString() == "actions"));
+        var threadTs = card.ThreadTs!;
+        var asked = time.GetUtcNow();
+        Assert.True(asked < new DateTimeOffset(2026, 11, 24, 9, 5, 0, TimeSpan.Zero), $"The card took until {asked}.");
+        Assert.DoesNotContain(slack.CallsTo("chat.postMessage"), c => c.Text()?.StartsWith("Reminder:", StringComparison.Ordinal) == true);
+
+        time.Advance(new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero) - time.GetUtcNow() - TimeSpan.FromSeconds(10));
+        var first = await AdvanceUntilAsync(time, slack, c => c.Method == "chat.postMessage" && c.ThreadTs == threadTs && c.Text()!.StartsWith("Reminder:", StringComparison.Ordinal));
+        Assert.True(time.GetUtcNow() >= new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero), $"The reminder came at {time.GetUtcNow()}, before its hour.");
+        Assert.Equal($"Reminder: this approval still needs 2 of 2 — waiting for <@{Ana}>, <@{Ben}>.", first.Text());
+        var anaCard = await AdvanceUntilAsync(time, slack, c => c.Method == "chat.postMessage" && c.Channel == Ana && c.Blocks.Count > 0);
+        await AdvanceUntilAsync(time, slack, c => c.Method == "chat.postMessage" && c.Channel == Ben && c.Blocks.Count > 0);
+
+        // Ana approves in her direct message: one of two.
+        using var click = await host.PostSignedAsync("/slack/interactions",
+            SlackRequests.Click(Ana, "DANA00001", anaCard.Ts ?? "dm", "approval.approve", ButtonValue(anaCard, "approval.approve"), slack.ResponseUrl("ana-dm")),
+            SlackRequests.FormContentType, at: time.GetUtcNow());
+        Assert.Equal(System.Net.HttpStatusCode.OK, click.StatusCode);
+        // Her vote is counted (the approval leaves her inbox) before the clock moves on.
+        var inbox = host.Services.GetRequiredService<ApprovalInbox>();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while ((await inbox.ListAsync(new Decider($"slack:{Ana}"))).Count > 0)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(15), "Ana's vote was not counted.");
+            await Task.Delay(20);
+        }
+        var count = slack.Calls.Count;
+        time.Advance(new DateTimeOffset(2026, 11, 24, 11, 0, 0, TimeSpan.Zero) - time.GetUtcNow() - TimeSpan.FromSeconds(10));
+        var second = await AdvanceUntilAsync(time, slack, c => c.Index >= count && c.Method == "chat.postMessage" && c.ThreadTs == threadTs && c.Text()!.StartsWith("Reminder:", StringComparison.Ordinal));
+        Assert.Equal($"Reminder: this approval still needs 1 of 2 — waiting for <@{Ben}>.", second.Text());
+        var toBen = await AdvanceUntilAsync(time, slack, c => c.Index >= count && c.Method == "chat.postMessage" && c.Channel == Ben);
+        Assert.Empty(toBen.Blocks);
+        Assert.Contains("still waits for you (1 of 2)", toBen.Text(), StringComparison.Ordinal);
+        Assert.DoesNotContain(slack.Calls, c => c.Index >= count && c.Method == "chat.postMessage" && c.Channel == Ana);
+    }
+
+    // Moves the host's clock a second at a time (letting the host work in between) until Slack received a matching call.
+    private static async Task<SlackCall> AdvanceUntilAsync(FakeTimeProvider time, FakeSlackApi slack, Func<SlackCall, bool> match)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            if (slack.Calls.FirstOrDefault(match) is { } found) return found;
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20),
+                $"Slack received no such call by {time.GetUtcNow()}; it received: {string.Join(" | ", slack.Calls.Select(c => $"{c.Method} {c.Channel} {c.Text()}"))}");
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(20);
+        }
     }
 
     // Starts the workflow from Slack and waits for its approval card; returns the run and its thread's ts.
