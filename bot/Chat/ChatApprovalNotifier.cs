@@ -14,12 +14,9 @@ namespace ChatFlows.Bot.Chat;
 /// and the thread a note. A person who cannot be reached is logged and the others are still told.
 /// </summary>
 public sealed partial class ChatApprovalNotifier(
-    IRunStore runs, IWorkflowStore workflows, IChatCardStore cards, ChatChannels channels, ChatCardThreads threads,
+    IRunStore runs, ApprovalViews views, ApprovalCardCopies copies, ChatChannels channels, ChatCardThreads threads,
     IEnumerable<IChatDirectMessages> directMessages, IEnumerable<IApproverGroups> groups, ILogger<ChatApprovalNotifier> logger) : IApprovalNotifier
 {
-    /// <summary>The card-store kind recording an approval card sent to a person or a channel outside the run's thread.</summary>
-    public const string CopyKind = "approval-copy";
-
     private readonly Dictionary<string, IChatDirectMessages> _direct = directMessages.ToDictionary(d => d.Platform, StringComparer.Ordinal);
 
     /// <inheritdoc />
@@ -28,13 +25,13 @@ public sealed partial class ChatApprovalNotifier(
         var (runId, nodeId) = (notice.State.RunId, notice.State.NodeId);
         var run = await runs.GetAsync(runId, ct);
         if (run is null) return;
-        var name = (await workflows.GetVersionAsync(run.WorkflowId, run.WorkflowVersion, ct))?.DisplayName ?? run.WorkflowId;
-        var view = new ApprovalView
+        var view = await views.ForAsync(run, await views.WorkflowNameAsync(run, ct), nodeId, ct) ?? new ApprovalView
         {
             RunId = runId,
             NodeId = nodeId,
-            WorkflowName = name,
-            Request = notice.State.Request with { Approvers = notice.State.Approvers },
+            WorkflowName = run.WorkflowId,
+            Request = notice.State.Request,
+            State = notice.State,
         };
 
         var thread = await ThreadAsync(run, ct);
@@ -48,7 +45,7 @@ public sealed partial class ChatApprovalNotifier(
         {
             var text = $"{EscalationText(notice, ChatChannels.PlatformOf(notify))} {Summary(view)}";
             await TryAsync(() => channels.PostAsync(Message(run, nodeId, notify, text), ct), runId, nodeId, notify);
-            await TryAsync(() => SendCardOnceAsync(view, notify, notify, ct), runId, nodeId, notify);
+            await TryAsync(() => copies.PostAsync(runId, nodeId, notify, ct), runId, nodeId, notify);
         }
 
         var voted = notice.State.Votes.Select(v => v.By).ToHashSet(StringComparer.Ordinal);
@@ -62,7 +59,8 @@ public sealed partial class ChatApprovalNotifier(
             await TryAsync(async () =>
             {
                 var address = await direct.OpenAsync(person, ct);
-                if (!await SendCardOnceAsync(view, person, address, ct))
+                // The card the first time (a copy kept up to date with the thread's, README §Approvals); a short text after.
+                if (!await copies.PostAsync(runId, nodeId, address, ct))
                 {
                     await channels.PostAsync(Message(run, nodeId, address, DirectText(notice, view)), ct);
                 }
@@ -126,17 +124,6 @@ public sealed partial class ChatApprovalNotifier(
     };
 
     private static string Summary(ApprovalView view) => $"“{view.Request.Prompt}” ({view.WorkflowName}, run `{view.RunId}`)";
-
-    // Posts the approval card to address once per approval and key (a person, or the notify channel); false when it was sent before.
-    private async Task<bool> SendCardOnceAsync(ApprovalView view, string key, string address, CancellationToken ct)
-    {
-        var copyNode = $"{view.NodeId}|{key}";
-        if (await cards.FindAsync(view.RunId, CopyKind, copyNode, ct) is not null) return false;
-        if (channels.For<IChatPresenter>(address) is not { } presenter) throw new InvalidOperationException($"no chat adapter serves {address} here");
-        var posted = await presenter.PostApprovalAsync(address, view, ct);
-        await cards.AddAsync(new ChatCard(view.RunId, CopyKind, copyNode, posted), ct);
-        return true;
-    }
 
     // The thread the run's cards are in: its progress card's thread once posted, or the channel a scheduled run posts to.
     private async Task<string?> ThreadAsync(StoredRun run, CancellationToken ct)

@@ -23,14 +23,17 @@ public sealed partial class ChatCommands
                 + $"{state.Approvals} of {state.Required} approvals{(state.Deadline is { } deadline ? $", deadline {ChatText.Utc(deadline)}" : "")})\n");
         }
         if (items.Count > MaxListedApprovals) text.Append($"…and {items.Count - MaxListedApprovals} more: the My approvals page in ChatFlows lists them all.\n");
-        var views = items.Take(MaxListedApprovals).Select(i => new ApprovalView
+        var shown = items.Take(MaxListedApprovals).Select(i => new ApprovalView
         {
             RunId = i.State.RunId,
             NodeId = i.State.NodeId,
             WorkflowName = i.WorkflowName,
-            Request = i.State.Request with { Approvers = i.State.Approvers },
+            Request = i.State.Request,
+            State = i.State,
+            Votes = i.State.Votes,
+            Delegations = i.State.Delegations,
         }).ToArray();
-        return new ChatReply(text.ToString().TrimEnd()) { Approvals = views };
+        return new ChatReply(text.ToString().TrimEnd()) { Approvals = shown };
     }
 
     // "/run delegate <run> [node] to <person>": through the one rule (Approvals.DelegateAsync), which journals it and

@@ -18,6 +18,7 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 
 const slackTypes = `import type { KnownBlock, MessageAttachment, MessageMetadata, ModalView } from "@slack/types";`;
 const activityTypes = `import type { Activity } from "botframework-schema";`;
+const conversationTypes = `import type { ConversationParameters } from "botframework-schema";`;
 
 /** Checks the payloads in <folder> (and the manifests unless told not to); returns { violations, counts }. */
 export function check(folder, { manifests = true } = {}) {
@@ -60,6 +61,11 @@ export function check(folder, { manifests = true } = {}) {
         (Array.isArray(body?.attachments) ? body.attachments : []).forEach((attachment, i) => {
           if (attachment?.contentType === adaptiveCardType) cards.push({ card: attachment.content, path: `$.attachments[${i}].content` });
         });
+        break;
+      case "teams-conversation":
+        // POST v3/conversations: a personal chat the bot opens with a member.
+        counts.teams++;
+        units.push({ file, spec: "bot-framework-types", imports: conversationTypes, checks: [{ type: "WirePartial<ConversationParameters>", value: body, path: "$" }] });
         break;
       case "teams-invoke-response":
         counts.teams++;

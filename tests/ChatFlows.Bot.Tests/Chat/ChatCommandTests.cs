@@ -18,6 +18,49 @@ public sealed class ChatCommandTests
         Assert.Equal("api", command.Args["service"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("/run delegate 0199a1b2 to playground:bob", "0199a1b2", null, "playground:bob")]
+    [InlineData("delegate 0199a1b2 ask to slack:U0BOB0001", "0199a1b2", "ask", "slack:U0BOB0001")]
+    [InlineData("/run delegate 0199a1b2 to <@U0BOB0001|bob>", "0199a1b2", null, "slack:U0BOB0001")]
+    [InlineData("/run delegate 0199a1b2 TO <@W0BOB0001>", "0199a1b2", null, "slack:W0BOB0001")]
+    public void TryParse_Delegate_NamesRunNodeAndPerson(string text, string run, string? node, string person)
+    {
+        Assert.True(ChatCommand.TryParse(text, out var command, out var error), error);
+
+        Assert.Equal(ChatCommandKind.Delegate, command.Kind);
+        Assert.Equal(run, command.Target);
+        Assert.Equal(node, command.Node);
+        Assert.Equal(person, command.DelegateTarget);
+    }
+
+    [Theory]
+    [InlineData("/run delegate")]
+    [InlineData("/run delegate 0199a1b2")]
+    [InlineData("/run delegate 0199a1b2 playground:bob")]
+    [InlineData("/run delegate 0199a1b2 to")]
+    [InlineData("/run delegate 0199a1b2 a b to playground:bob")]
+    public void TryParse_DelegateWithoutRunOrPerson_SaysHowToWriteIt(string text)
+    {
+        Assert.False(ChatCommand.TryParse(text, out _, out var error));
+
+        Assert.StartsWith("Say which approval and to whom: /run delegate <run id> [node] to <person>", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryParse_Approvals_IsTheInboxCommand()
+    {
+        Assert.True(ChatCommand.TryParse("/run approvals", out var command, out var error), error);
+
+        Assert.Equal(ChatCommandKind.Approvals, command.Kind);
+    }
+
+    [Fact]
+    public void HelpText_NamesTheApprovalCommands()
+    {
+        Assert.Contains("`/run approvals`", ChatCommands.HelpText, StringComparison.Ordinal);
+        Assert.Contains("`/run delegate <run id> [node] to <person>`", ChatCommands.HelpText, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void TryParse_QuotedValues_KeepSpacesAndEscapedQuotes()
     {

@@ -36,6 +36,7 @@ internal sealed class FakeSlackApi : IAsyncDisposable
     // Messages posted so far: "channel ts" -> the last text, so chat.update can refuse a message that does not exist.
     private readonly Dictionary<string, string> _messages = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> _members = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string[]> _userGroups = new(StringComparer.Ordinal);
     private readonly List<Posted> _posted = [];
     // Calls whose answer is lost: the method, and the text the call must carry (null for any).
     private readonly List<(string Method, string? Text)> _loseAnswer = [];
@@ -185,6 +186,12 @@ internal sealed class FakeSlackApi : IAsyncDisposable
         lock (_gate) _members[userId] = email;
     }
 
+    /// <summary>A user group (<c>S…</c>) whose members <c>usergroups.users.list</c> lists.</summary>
+    public void AddUserGroup(string groupId, params string[] userIds)
+    {
+        lock (_gate) _userGroups[groupId] = userIds;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
@@ -237,6 +244,7 @@ internal sealed class FakeSlackApi : IAsyncDisposable
                 : auth != $"Bearer {_botToken}" ? (200, Error("invalid_auth"))
                 : TakeFailure(method) is { } failure ? (200, Error(failure))
                 : method is "conversations.history" or "conversations.replies" ? (200, History(method, body))
+                : method == "usergroups.users.list" ? (200, UserGroupMembers(body))
                 : method != "users.info" ? (200, Error("unknown_method"))
                 : Property(body, "user") is not { } user || !_members.TryGetValue(user, out var email) ? (200, Error("user_not_found"))
                 : (200, UserInfo(user, email));
@@ -278,6 +286,12 @@ internal sealed class FakeSlackApi : IAsyncDisposable
         }
         return new JsonObject { ["ok"] = true, ["messages"] = messages, ["has_more"] = false, ["response_metadata"] = new JsonObject { ["next_cursor"] = "" } };
     }
+
+    // usergroups.users.list as Slack answers it: { ok, users: [ids] }, or no_such_subteam for a group it does not know.
+    private JsonObject UserGroupMembers(JsonElement query) =>
+        Property(query, "usergroup") is { } group && _userGroups.TryGetValue(group, out var users)
+            ? new JsonObject { ["ok"] = true, ["users"] = new JsonArray([.. users.Select(u => (JsonNode)JsonValue.Create(u))]) }
+            : Error("no_such_subteam");
 
     // users.info as Slack answers it; the profile has "email" only when the address may be shown (users:read.email).
     private static JsonObject UserInfo(string user, string? email)

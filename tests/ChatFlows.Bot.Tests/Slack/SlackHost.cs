@@ -29,6 +29,9 @@ internal sealed class SlackHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The host's services, for tests that call the engine the way a platform does.</summary>
+    public IServiceProvider Services => _factory.Services;
+
     /// <summary>Starts a host over a fresh database; <paramref name="time"/> replaces its clock when given.</summary>
     public static async Task<SlackHost> StartAsync(TimeProvider? time = null)
     {

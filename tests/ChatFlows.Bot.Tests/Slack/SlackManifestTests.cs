@@ -19,6 +19,8 @@ public sealed class SlackManifestTests
         Assert.Contains("- chat:write", output, StringComparison.Ordinal);
         // email: approvers are matched with the address users.info gives.
         Assert.Contains("- users:read.email", output, StringComparison.Ordinal);
+        // slack-group: approvers are the members usergroups.users.list gives.
+        Assert.Contains("- usergroups:read", output, StringComparison.Ordinal);
         // A card whose post answer was lost is found again in the history of public, private, direct and group conversations.
         Assert.All(["channels:history", "groups:history", "im:history", "mpim:history"], scope => Assert.Contains($"- {scope}", output, StringComparison.Ordinal));
         Assert.DoesNotContain("PUBLIC_BASE_URL", output, StringComparison.Ordinal);

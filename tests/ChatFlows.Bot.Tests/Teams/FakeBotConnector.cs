@@ -52,6 +52,8 @@ internal sealed class FakeBotConnector : IAsyncDisposable
         app.MapPut("/v3/conversations/{conversationId}/activities/{activityId}", (HttpContext http, string conversationId, string activityId) => fake.HandleAsync(http, "update", conversationId, activityId));
         app.MapGet("/v3/conversations/{conversationId}/members/{userId}", (HttpContext http, string conversationId, string userId) => fake.HandleAsync(http, "member", conversationId, userId));
         app.MapGet("/v3/conversations/{conversationId}/members", (HttpContext http, string conversationId) => fake.HandleAsync(http, "members", conversationId, null));
+        app.MapGet("/v3/conversations/{conversationId}/pagedmembers", (HttpContext http, string conversationId) => fake.HandleAsync(http, "pagedmembers", conversationId, null));
+        app.MapPost("/v3/conversations", (HttpContext http) => fake.HandleAsync(http, "create", "", null));
         await app.StartAsync();
         return fake;
     }
@@ -86,6 +88,12 @@ internal sealed class FakeBotConnector : IAsyncDisposable
             };
         }
     }
+
+    /// <summary>
+    /// How many members one page of <c>pagedmembers</c> holds at most (the Connector may answer with fewer than the
+    /// <c>pageSize</c> asked for, and a <c>continuationToken</c> for the rest).
+    /// </summary>
+    public int MembersPerPage { get; set; } = 500;
 
     /// <summary>
     /// Checks every activity the bot sent, replied or updated against what the Bot Framework Activity schema asks of
@@ -128,7 +136,7 @@ internal sealed class FakeBotConnector : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext http, string kind, string conversationId, string? activityId)
     {
-        var body = kind is "member" or "members" ? default : await JsonSerializer.DeserializeAsync<JsonElement>(http.Request.Body);
+        var body = kind is "member" or "members" or "pagedmembers" ? default : await JsonSerializer.DeserializeAsync<JsonElement>(http.Request.Body);
         var authorization = http.Request.Headers.Authorization.FirstOrDefault();
         int status;
         object? answer;
@@ -148,6 +156,22 @@ internal sealed class FakeBotConnector : IAsyncDisposable
             {
                 (status, answer) = (200, _members.Values.ToArray());
             }
+            else if (kind == "pagedmembers")
+            {
+                // A PagedMembersResult: { continuationToken, members }; the token is where the next page starts.
+                var start = int.TryParse(http.Request.Query["continuationToken"], CultureInfo.InvariantCulture, out var from) ? from : 0;
+                var page = _members.Values.Skip(start).Take(MembersPerPage).ToArray();
+                var next = start + page.Length < _members.Count ? (start + page.Length).ToString(CultureInfo.InvariantCulture) : null;
+                (status, answer) = (200, new { continuationToken = next, members = page });
+            }
+            else if (kind == "create")
+            {
+                // A ConversationResourceResponse: the personal chat's id (the same for the same member, as Teams answers).
+                var member = body.TryGetProperty("members", out var members) && members.GetArrayLength() == 1 ? members[0].GetProperty("id").GetString() : null;
+                (status, answer) = member is null
+                    ? (400, Error("BadArgument", "Exactly one member is required to create a personal conversation."))
+                    : (200, new { id = $"a:1{member}", serviceUrl = ServiceUrl });
+            }
             else if (kind == "member")
             {
                 (status, answer) = _members.TryGetValue(activityId!, out var member) ? (200, member) : (404, Error("MemberNotFoundInConversation", "The member was not found."));
@@ -164,7 +188,7 @@ internal sealed class FakeBotConnector : IAsyncDisposable
                 (status, answer) = (200, new { id });
             }
             _calls.Add(_ => new ConnectorCall(kind, conversationId, activityId, authorization, body, status));
-            ConformanceRecorder.Record("teams", kind, $"{http.Request.Method} {http.Request.Path}", body);
+            ConformanceRecorder.Record(kind == "create" ? "teams-conversation" : "teams", kind, $"{http.Request.Method} {http.Request.Path}", body);
         }
         if (retryAfter is not null) http.Response.Headers.RetryAfter = retryAfter;
         http.Response.StatusCode = status;
