@@ -226,4 +226,13 @@ public sealed class ApprovalRulesTests : IAsyncLifetime
         Assert.StartsWith("Already approved by slack:U1", late.Message, StringComparison.Ordinal);
         Assert.Equal(JsonValueKind.Object, ApprovalBench.Output(await _bench.EndedAsync(runId), "ok").ValueKind);
     }
+
+    [Fact]
+    public async Task Run_ApproverTemplateRendersAnUnknownEmailList_FailsNamingTheSettingToAdd()
+    {
+        var run = await _bench.StartRunAsync("unknown-list", Config.Of("\"approvers\": [\"email-list:{{ 'fin' | append: 'ance' }}\"]"), null, RunStatus.Failed);
+
+        var error = run.Node("ok").Error;
+        Assert.Contains("approvers: the e-mail list 'finance' is not configured; add its addresses at ChatFlows:Approvals:EmailLists:finance.", error, StringComparison.Ordinal);
+    }
 }
