@@ -11,7 +11,10 @@ namespace ChatFlows.Bot.Hosting;
 /// </summary>
 public static class ApprovalServiceCollectionExtensions
 {
-    /// <summary>Registers approvals and binds <c>ChatFlows:Approvals</c>.</summary>
+    /// <summary>
+    /// Registers approvals and binds <c>ChatFlows:Approvals</c>; the clock's <see cref="ApprovalLifecycleService"/> is
+    /// added with the other background services, after the schema is migrated.
+    /// </summary>
     public static IServiceCollection AddApprovals(this IServiceCollection services)
     {
         services.AddOptions<ApprovalOptions>().BindConfiguration("ChatFlows:Approvals")
@@ -27,7 +30,6 @@ public static class ApprovalServiceCollectionExtensions
         services.AddSingleton(sp => new ApprovalInbox(
             sp.GetRequiredService<IWorkflowStore>(), sp.GetRequiredService<Approvals>(), sp.GetServices<IApproverGroups>()));
         services.AddSingleton(sp => new ApprovalLifecycle(sp.GetRequiredService<Approvals>(), sp.GetRequiredService<ILogger<ApprovalLifecycle>>()));
-        services.AddHostedService<ApprovalLifecycleService>();
         return services;
     }
 }

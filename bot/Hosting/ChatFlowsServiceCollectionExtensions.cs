@@ -120,6 +120,7 @@ public static class ChatFlowsServiceCollectionExtensions
         services.AddHostedService<SampleSeeder>();
         services.AddHostedService<RunWorkerService>();
         services.AddHostedService<SchedulerService>();
+        services.AddHostedService<ApprovalLifecycleService>();
         services.AddMail();
         services.AddKnowledge();
         services.AddHostedService<RetentionService>();

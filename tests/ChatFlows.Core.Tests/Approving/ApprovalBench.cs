@@ -61,7 +61,11 @@ internal sealed class ApprovalBench : IAsyncDisposable
     public RecordingNotifier Notices { get; } = new();
 
     /// <summary>Saves a workflow (manual trigger → approval <c>ok</c> → <c>yes</c> / <c>no</c> / <c>late</c>) with the approval's config, starts it and waits until it waits.</summary>
-    public async Task<string> StartAsync(string id, string approvalConfig, string? name = null)
+    public async Task<string> StartAsync(string id, string approvalConfig, string? name = null) =>
+        (await StartRunAsync(id, approvalConfig, name, RunStatus.Waiting)).Id;
+
+    /// <summary>As <see cref="StartAsync"/>, returning the run once it settles in <paramref name="expected"/>.</summary>
+    public async Task<RunState> StartRunAsync(string id, string approvalConfig, string? name, RunStatus expected)
     {
         var json = $$$"""
             {
@@ -84,9 +88,9 @@ internal sealed class ApprovalBench : IAsyncDisposable
         var plan = WorkflowPlan.Compile(saved!.Document, _registry);
         var queued = await Queue.EnqueueAsync(plan, new RunRequest(), observe: true);
         var run = await queued.Settled!.WaitAsync(Patience);
-        Assert.Equal(RunStatus.Waiting, run.Status);
+        Assert.Equal(expected, run.Status);
         await Store.FlushAsync();
-        return queued.RunId;
+        return run;
     }
 
     public Task<ApprovalDecision> DecideAsync(string runId, string who, bool approve, string? comment = null) =>
