@@ -57,7 +57,7 @@ public sealed partial class TeamsApprovalNoticeTests : IAsyncLifetime
         using var click = await _host.PostActivityAsync(_host.Invoke("approve", new { runId, nodeId = "ask" }, TeamsUser.Approver, new Conversation(personal, "personal"), card.ActivityId!));
         Assert.Equal(HttpStatusCode.OK, click.StatusCode);
         await connector.WaitForAsync(c => c.Kind == "update" && c.ConversationId == personal && c.CardJson.Contains("Approved by", StringComparison.Ordinal));
-        Assert.Equal("succeeded", (await _host.RunAsync(runId)).GetProperty("status").GetString());
+        await WaitForRunAsync(runId, "succeeded");
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed partial class TeamsApprovalNoticeTests : IAsyncLifetime
         {
             Assert.Contains("Approved by", await byApprover.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
-        Assert.Equal("succeeded", (await _host.RunAsync(runId)).GetProperty("status").GetString());
+        await WaitForRunAsync(runId, "succeeded");
     }
 
     [Fact]
@@ -118,6 +118,17 @@ public sealed partial class TeamsApprovalNoticeTests : IAsyncLifetime
         Assert.Contains("1 approval waits for you", list.Text, StringComparison.Ordinal);
         Assert.Contains(runId, list.Text, StringComparison.Ordinal);
         await connector.WaitForAsync(c => c.Kind == "send" && c.ConversationId == personal && c.CardJson.Contains("Ship api?", StringComparison.Ordinal));
+    }
+
+    // The run moves on after the decision is stored; polled until it has.
+    private async Task WaitForRunAsync(string runId, string status)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while ((await _host.RunAsync(runId)).GetProperty("status").GetString() != status)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"Run {runId} did not become {status}.");
+            await Task.Delay(50);
+        }
     }
 
     // Adds the bot to the channel, starts the workflow there and waits for its approval card.
