@@ -146,8 +146,8 @@ public sealed class ApprovalRulesTests : IAsyncLifetime
         var former = await _bench.DecideAsync(runId, "slack:U1", approve: true);
         var delegated = await _bench.DecideAsync(runId, "slack:U9", approve: true);
 
-        Assert.Equal(ApprovalOutcome.NotAllowed, self.Outcome);
-        Assert.Contains("yourself", self.Message, StringComparison.Ordinal);
+        Assert.Equal(ApprovalOutcome.Invalid, self.Outcome);
+        Assert.StartsWith("to: you cannot hand the approval to yourself", self.Message, StringComparison.Ordinal);
         Assert.Equal(ApprovalOutcome.NotAllowed, stranger.Outcome);
         Assert.Equal(ApprovalOutcome.Counted, handed.Outcome);
         Assert.Equal([new ApprovalDelegation("slack:U1", "slack:U9", "slack:U1", ApprovalBench.Nine)], handed.State!.Delegations);
@@ -173,6 +173,7 @@ public sealed class ApprovalRulesTests : IAsyncLifetime
 
         Assert.Equal(ApprovalOutcome.NotAllowed, refused.Outcome);
         Assert.Contains("ChatFlows:Approvals:Admins", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(ApprovalOutcome.Invalid, invalid.Outcome);
         Assert.StartsWith("approvers/1: 'oncall' is not an approver", invalid.Message, StringComparison.Ordinal);
         Assert.Equal(ApprovalOutcome.Counted, reassigned.Outcome);
         Assert.Equal(ApprovalOutcome.NotAllowed, former.Outcome);
