@@ -13,11 +13,18 @@ namespace ChatFlows.Bot.Tests;
 /// </summary>
 internal sealed class ClockedHost : IAsyncDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("chatflows-clocked-").FullName;
+    private readonly string _folder;
+    private readonly bool _keepFolder;
     private readonly WebApplicationFactory<Program> _factory;
 
-    public ClockedHost(DateTimeOffset now, IReadOnlyDictionary<string, string> settings)
+    /// <param name="now">Where the fake clock starts.</param>
+    /// <param name="settings">Configuration keys.</param>
+    /// <param name="services">Test services registered after the host's own.</param>
+    /// <param name="folder">A folder to keep the database and keys in across hosts (a restart); the caller deletes it.</param>
+    public ClockedHost(DateTimeOffset now, IReadOnlyDictionary<string, string> settings, Action<IServiceCollection>? services = null, string? folder = null)
     {
+        _keepFolder = folder is not null;
+        _folder = folder ?? Directory.CreateTempSubdirectory("chatflows-clocked-").FullName;
         Time = new FakeTimeProvider(now);
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
@@ -25,7 +32,11 @@ internal sealed class ClockedHost : IAsyncDisposable
                 .UseSetting("urls", "http://127.0.0.1:0")
                 .UseSetting("ChatFlows:Storage:ConnectionString", $"Data Source={DatabasePath}")
                 .UseSetting("ChatFlows:Storage:KeysDirectory", Path.Combine(_folder, "keys"))
-                .ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
+                .ConfigureTestServices(registered =>
+                {
+                    registered.AddSingleton<TimeProvider>(Time);
+                    services?.Invoke(registered);
+                });
             foreach (var (key, value) in settings) builder.UseSetting(key, value);
         });
         _factory.UseKestrel(0);
@@ -47,6 +58,6 @@ internal sealed class ClockedHost : IAsyncDisposable
         Client.Dispose();
         await _factory.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        TestFolder.Delete(_folder);
+        if (!_keepFolder) TestFolder.Delete(_folder);
     }
 }

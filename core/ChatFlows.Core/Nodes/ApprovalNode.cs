@@ -282,9 +282,11 @@ public sealed class ApprovalNode(
             comment = Text(decision, "comment"),
             draft = Text(decision, "draft") ?? asked?.Draft,
             prompt = asked?.Prompt,
-            votes = decision.TryGetProperty("votes", out var votes) && votes.ValueKind == JsonValueKind.Array ? votes : (JsonElement?)null,
         };
-        return NodeResult.Success(JsonSerializer.SerializeToElement(output), port);
+        // Every vote toward the quorum (README §Approvals), when the decision carries them.
+        var result = JsonSerializer.SerializeToNode(output)!.AsObject();
+        if (decision.TryGetProperty("votes", out var votes) && votes.ValueKind == JsonValueKind.Array) result["votes"] = JsonNode.Parse(votes.GetRawText());
+        return NodeResult.Success(JsonSerializer.SerializeToElement(result), port);
     }
 
     private static string? Text(JsonElement value, string property) =>

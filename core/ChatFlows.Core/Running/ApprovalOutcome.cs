@@ -26,4 +26,7 @@ public enum ApprovalOutcome
 
     /// <summary>The policy requires a comment for this decision and none was given; nothing changed.</summary>
     CommentRequired,
+
+    /// <summary>The request names something that is not valid (a delegate, a reassignment's approvers); the message starts with the field, e.g. <c>to: …</c>.</summary>
+    Invalid,
 }

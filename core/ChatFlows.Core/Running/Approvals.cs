@@ -92,8 +92,8 @@ public sealed partial class Approvals(
     public async Task<ApprovalDecision> DelegateAsync(string runId, string nodeId, Decider by, string to, CancellationToken ct = default)
     {
         to = (to ?? "").Trim();
-        if (ApprovalNode.CheckApprover(to) is { } problem) return new(ApprovalOutcome.NotAllowed, $"to: {problem}", nodeId);
-        if (to == ApprovalRequest.Anyone) return new(ApprovalOutcome.NotAllowed, "to: hand the approval to a person or a group, not anyone.", nodeId);
+        if (ApprovalNode.CheckApprover(to) is { } problem) return new(ApprovalOutcome.Invalid, $"to: {problem}", nodeId);
+        if (to == ApprovalRequest.Anyone) return new(ApprovalOutcome.Invalid, "to: hand the approval to a person or a group, not anyone.", nodeId);
         var found = await FindWaitingAsync(runId, nodeId, ct);
         if (found.Answer is { } answer) return answer;
         var (run, node, request) = (found.Run!, found.Node!, found.Request!);
@@ -108,7 +108,7 @@ public sealed partial class Approvals(
         }
         if (Same(to, by))
         {
-            return new(ApprovalOutcome.NotAllowed, "to: you cannot hand the approval to yourself; name someone else.", node.NodeId) { State = state };
+            return new(ApprovalOutcome.Invalid, "to: you cannot hand the approval to yourself; name someone else.", node.NodeId) { State = state };
         }
         if (state.Votes.Any(v => v.By == by.Id))
         {
@@ -139,10 +139,10 @@ public sealed partial class Approvals(
             return new(ApprovalOutcome.NotAllowed, $"Only an admin (ChatFlows:Approvals:Admins) may reassign an approval; {admin} is not one. Nothing changed.", nodeId);
         }
         var list = (approvers ?? []).Select(a => (a ?? "").Trim()).ToList();
-        if (list.Count == 0) return new(ApprovalOutcome.NotAllowed, "approvers: name at least one approver.", nodeId);
+        if (list.Count == 0) return new(ApprovalOutcome.Invalid, "approvers: name at least one approver.", nodeId);
         for (var i = 0; i < list.Count; i++)
         {
-            if (ApprovalNode.CheckApprover(list[i]) is { } problem) return new(ApprovalOutcome.NotAllowed, $"approvers/{i}: {problem}", nodeId);
+            if (ApprovalNode.CheckApprover(list[i]) is { } problem) return new(ApprovalOutcome.Invalid, $"approvers/{i}: {problem}", nodeId);
         }
         var found = await FindWaitingAsync(runId, nodeId, ct);
         if (found.Answer is { } answer) return answer;

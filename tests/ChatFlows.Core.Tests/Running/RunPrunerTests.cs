@@ -37,6 +37,24 @@ public sealed class RunPrunerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PruneAsync_RunEndedBeforeTheCutoff_ItsApprovalJournalGoesWhileAWaitingRunsStays()
+    {
+        var log = new DatabaseApprovalLog(_database);
+        var oldEnded = await StartAsync(_quick);
+        var oldWaiting = await StartAsync(_slow);
+        foreach (var runId in new[] { oldEnded, oldWaiting })
+        {
+            await log.AppendAsync(new ApprovalEvent(runId, "ok", "vote:slack:U1", ApprovalEventKinds.Vote, "slack:U1", _time.GetUtcNow(), System.Text.Json.JsonSerializer.SerializeToElement(new { decision = "approved" })));
+        }
+        _time.Advance(TimeSpan.FromDays(31));
+
+        await new RunPruner(_store, new RunWorkerOptions { RetainFor = TimeSpan.FromDays(30) }, _time).PruneAsync();
+
+        Assert.Empty(await log.ListAsync(oldEnded));
+        Assert.Single(await log.ListAsync(oldWaiting));
+    }
+
+    [Fact]
     public async Task PruneAsync_RunsEndedBeforeTheCutoff_DeletedWithTheirJournalWhileRecentAndUnfinishedStay()
     {
         var oldEnded = await StartAsync(_quick);
