@@ -69,9 +69,12 @@ public static class ApprovalText
         return $"{state.Approvals} of {Count(state.Required, "approval")} — {waitingFor}";
     }
 
-    /// <summary>The approver entries who have not voted yet (groups stay as they are: their members are not known here).</summary>
+    /// <summary>
+    /// The approver entries nobody has answered for yet: the approval's own count (<see cref="ApprovalState.Pending"/>,
+    /// a group satisfied by any member), or the approvers who have not voted when the state is not known.
+    /// </summary>
     public static IReadOnlyList<string> StillNeeded(ApprovalView view) =>
-        view.Approvers.Where(a => !view.Votes.Any(v => string.Equals(v.By, a, StringComparison.OrdinalIgnoreCase))).ToArray();
+        view.State?.Pending ?? view.Approvers.Where(a => !view.Votes.Any(v => string.Equals(v.By, a, StringComparison.OrdinalIgnoreCase))).ToArray();
 
     /// <summary>E.g. "✅ Approved by slack:U2 at 2026-11-24 09:14 UTC — “ship it”".</summary>
     public static string Vote(ApprovalVote vote, Func<string, string> who, Func<string, string> text)

@@ -16,7 +16,7 @@ import { typeCheck } from "./typecheck.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
-const slackTypes = `import type { KnownBlock, MessageAttachment, MessageMetadata } from "@slack/types";`;
+const slackTypes = `import type { KnownBlock, MessageAttachment, MessageMetadata, ModalView } from "@slack/types";`;
 const activityTypes = `import type { Activity } from "botframework-schema";`;
 const conversationTypes = `import type { ConversationParameters } from "botframework-schema";`;
 
@@ -47,6 +47,8 @@ export function check(folder, { manifests = true } = {}) {
           if (Array.isArray(body.attachments)) checks.push({ type: "MessageAttachment[]", value: body.attachments, path: "$.attachments" });
           if (body.metadata && typeof body.metadata === "object") checks.push({ type: "MessageMetadata", value: body.metadata, path: "$.metadata" });
           if ("text" in body) checks.push({ type: "string", value: body.text, path: "$.text" });
+          // views.open: the modal asking for an approval's required comment.
+          if (body.view && typeof body.view === "object") checks.push({ type: "ModalView", value: body.view, path: "$.view" });
         }
         if (checks.length > 0) units.push({ file, spec: "slack-types", imports: slackTypes, checks });
         break;

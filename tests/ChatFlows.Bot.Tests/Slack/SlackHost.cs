@@ -72,6 +72,10 @@ internal sealed class SlackHost : IAsyncDisposable
     public Task<HttpResponseMessage> ClickAsync(string user, string channel, string messageTs, string actionId, string value, string responseId) =>
         PostSignedAsync("/slack/interactions", SlackRequests.Click(user, channel, messageTs, actionId, value, Slack.ResponseUrl(responseId)), SlackRequests.FormContentType);
 
+    /// <summary>A modal's submission as Slack sends it (<c>payload</c> form field with view_submission).</summary>
+    public Task<HttpResponseMessage> SubmitViewAsync(string user, string callbackId, string privateMetadata, string? comment) =>
+        PostSignedAsync("/slack/interactions", SlackRequests.ViewSubmission(user, callbackId, privateMetadata, comment), SlackRequests.FormContentType);
+
     public async Task CreateWorkflowAsync(string json)
     {
         using var response = await Client.PostAsync("/api/workflows", HostFixture.Json(json));

@@ -50,7 +50,28 @@ internal static class SlackRequests
             container = new { type = "message", message_ts = messageTs, channel_id = channel },
             message = new { ts = messageTs },
             response_url = responseUrl,
+            trigger_id = "1700000000.1.triggerabc",
             actions = new[] { new { type = "button", action_id = actionId, block_id = "decide", value, action_ts = "1700000000.1" } },
+        });
+        return Form(new() { ["payload"] = payload });
+    }
+
+    /// <summary>The form of a modal's submission (<c>payload</c> field with view_submission) with the comment typed.</summary>
+    public static string ViewSubmission(string user, string callbackId, string privateMetadata, string? comment)
+    {
+        var payload = JsonSerializer.Serialize(new
+        {
+            type = "view_submission",
+            user = new { id = user, username = user.ToLowerInvariant(), team_id = "T0001" },
+            team = new { id = "T0001" },
+            view = new
+            {
+                id = "V0000001",
+                type = "modal",
+                callback_id = callbackId,
+                private_metadata = privateMetadata,
+                state = new { values = new { comment = new { comment = new { type = "plain_text_input", value = comment } } } },
+            },
         });
         return Form(new() { ["payload"] = payload });
     }

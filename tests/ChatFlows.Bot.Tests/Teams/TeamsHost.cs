@@ -49,8 +49,11 @@ internal sealed class TeamsHost : IAsyncDisposable
 
     public IServiceProvider Services => _factory.Services;
 
-    /// <summary>Starts a host over a fresh database; <paramref name="emulator"/> leaves the app id unset.</summary>
-    public static async Task<TeamsHost> StartAsync(TimeProvider? time = null, bool emulator = false, string? tenantId = null)
+    /// <summary>
+    /// Starts a host over a fresh database; <paramref name="emulator"/> leaves the app id unset. With
+    /// <paramref name="slack"/>, Slack is connected too (through that fake), for what crosses both platforms.
+    /// </summary>
+    public static async Task<TeamsHost> StartAsync(TimeProvider? time = null, bool emulator = false, string? tenantId = null, Slack.FakeSlackApi? slack = null)
     {
         var connector = await FakeBotConnector.StartAsync(requireToken: !emulator);
         var identity = await FakeBotIdentity.StartAsync(AppId, AppPassword);
@@ -71,6 +74,13 @@ internal sealed class TeamsHost : IAsyncDisposable
                 .UseSetting("ChatFlows:Teams:TenantId", tenantId ?? "")
                 .UseSetting("ChatFlows:Teams:OpenIdMetadataUrl", identity.MetadataUrl)
                 .UseSetting("ChatFlows:Teams:AuthorityHost", identity.AuthorityHost);
+            if (slack is not null)
+            {
+                builder
+                    .UseSetting("ChatFlows:Slack:SigningSecret", Slack.SlackHost.SigningSecret)
+                    .UseSetting("ChatFlows:Slack:BotToken", Slack.FakeSlackApi.DefaultBotToken)
+                    .UseSetting("ChatFlows:Slack:ApiBaseUrl", slack.ApiBaseUrl);
+            }
             builder.ConfigureTestServices(services =>
             {
                 if (time is not null) services.AddSingleton(time);
