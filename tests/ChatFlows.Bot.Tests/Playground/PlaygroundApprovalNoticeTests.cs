@@ -123,7 +123,7 @@ public sealed partial class PlaygroundApprovalNoticeTests(HostFixture host)
 
     private async Task NotifyAsync(string runId, string key, params string[] recipients)
     {
-        var approvals = host.Services.GetRequiredService<Approvals>();
+        var approvals = host.Services.GetRequiredService<ChatFlows.Core.Running.Approvals>();
         var state = await approvals.StateAsync(runId, "ask") ?? throw new InvalidOperationException($"Run {runId} does not wait at ask.");
         var entry = new ApprovalEvent(runId, "ask", key, ApprovalEventKinds.Reminder, ApprovalEventKinds.System, DateTimeOffset.UtcNow, JsonSerializer.SerializeToElement(new { }));
         await approvals.NotifyAsync(new ApprovalNotice(entry, state, recipients));

@@ -269,7 +269,7 @@ public sealed partial class SlackApprovalNoticeTests : IAsyncLifetime
     // What the approval lifecycle does when it records a reminder or an escalation: every notifier is told.
     private async Task NotifyAsync(string runId, string kind, string key, Func<ApprovalState, ApprovalState> change, params string[] recipients)
     {
-        var approvals = _host.Services.GetRequiredService<Approvals>();
+        var approvals = _host.Services.GetRequiredService<ChatFlows.Core.Running.Approvals>();
         var state = await approvals.StateAsync(runId, "ask") ?? throw new InvalidOperationException($"Run {runId} does not wait at ask.");
         var entry = new ApprovalEvent(runId, "ask", key, kind, ApprovalEventKinds.System, DateTimeOffset.UtcNow, JsonSerializer.SerializeToElement(new { }));
         await approvals.NotifyAsync(new ApprovalNotice(entry, change(state), recipients));

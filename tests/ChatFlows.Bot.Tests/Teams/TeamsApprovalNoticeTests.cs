@@ -40,7 +40,7 @@ public sealed partial class TeamsApprovalNoticeTests : IAsyncLifetime
         var runId = RunId().Match(answer.Text!).Groups[1].Value;
         await connector.WaitForAsync(c => c.Kind == "send" && c.ConversationId == thread && c.CardJson.Contains("Ship api?", StringComparison.Ordinal));
 
-        var approvals = _host.Services.GetRequiredService<Approvals>();
+        var approvals = _host.Services.GetRequiredService<ChatFlows.Core.Running.Approvals>();
         var state = await approvals.StateAsync(runId, "ask") ?? throw new InvalidOperationException("The run does not wait.");
         var reminder = new ApprovalEvent(runId, "ask", "reminder:1", ApprovalEventKinds.Reminder, ApprovalEventKinds.System, DateTimeOffset.UtcNow, JsonSerializer.SerializeToElement(new { }));
         await approvals.NotifyAsync(new ApprovalNotice(reminder, state, [approver]));
