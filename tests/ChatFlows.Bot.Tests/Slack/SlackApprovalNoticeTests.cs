@@ -158,6 +158,22 @@ public sealed partial class SlackApprovalNoticeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SlackGroup_AsApprovers_LetsAMemberDecideAndRefusesSomeoneElse()
+    {
+        _host.Slack.AddUserGroup("S0DEPLOYS", Ana);
+        var (runId, threadTs) = await StartAsync("grouped", "slack-group:S0DEPLOYS");
+        var approval = await _host.Slack.WaitForAsync(c => c.Method == "chat.postMessage" && c.ThreadTs == threadTs && c.Blocks.Any(b => b.GetProperty("type").GetString() == "actions"));
+
+        using var byBen = await _host.ClickAsync(Ben, Channel, "approval-ts", "approval.approve", ButtonValue(approval, "approval.approve"), "ben-group");
+        var refused = await _host.Slack.WaitForAsync(c => c.Method == FakeSlackApi.ResponseUrlMethod && c.Path.EndsWith("/ben-group", StringComparison.Ordinal));
+        Assert.Contains("nothing changed", refused.Text(), StringComparison.Ordinal);
+        Assert.Equal("waiting", (await RunAsync(runId)).GetProperty("status").GetString());
+
+        using var byAna = await _host.ClickAsync(Ana, Channel, "approval-ts", "approval.approve", ButtonValue(approval, "approval.approve"), "ana-group");
+        Assert.Equal($"slack:{Ana}", (await WaitForRunAsync(runId, "succeeded")).GetProperty("data").GetProperty("ask").GetProperty("by").GetString());
+    }
+
+    [Fact]
     public async Task SlackGroup_WithoutTheScopeOrUnknown_SaysWhatToDo()
     {
         var groups = _host.Services.GetServices<IApproverGroups>().Single(g => g.Owns("slack-group:S0NOSCOPE"));

@@ -57,7 +57,7 @@ public sealed partial class TeamsApprovalNoticeTests : IAsyncLifetime
         using var click = await _host.PostActivityAsync(_host.Invoke("approve", new { runId, nodeId = "ask" }, TeamsUser.Approver, new Conversation(personal, "personal"), card.ActivityId!));
         Assert.Equal(HttpStatusCode.OK, click.StatusCode);
         await connector.WaitForAsync(c => c.Kind == "update" && c.ConversationId == personal && c.CardJson.Contains("Approved by", StringComparison.Ordinal));
-        Assert.Equal("succeeded", (await _host.RunAsync(runId)).GetProperty("status").GetString());
+        await WaitForRunAsync(runId, "succeeded");
     }
 
     [Fact]
@@ -78,6 +78,77 @@ public sealed partial class TeamsApprovalNoticeTests : IAsyncLifetime
             [$"teams:{TeamsUser.Approver.AadObjectId}", $"teams:{TeamsUser.Developer.AadObjectId}", $"teams:{TeamsUser.Installer.AadObjectId}"],
             members);
         Assert.Equal(2, connector.CallsOf("pagedmembers").Count);
+    }
+
+    [Fact]
+    public async Task TeamsChannel_AsApprovers_LetsAMemberDecideAndRefusesSomeoneElse()
+    {
+        var connector = _host.Connector;
+        connector.AddMember(TeamsUser.Approver.Id, TeamsUser.Approver.AadObjectId, "ada@contoso.com");
+        var (runId, card) = await StartAsync($"teams-channel:{Conversation.Channel.Id}");
+
+        using (var byDeveloper = await _host.PostActivityAsync(_host.Invoke("approve", new { runId, nodeId = "ask" }, TeamsUser.Developer, Conversation.Channel, card.ActivityId!)))
+        {
+            Assert.Contains("nothing changed", await byDeveloper.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        Assert.Equal("waiting", (await _host.RunAsync(runId)).GetProperty("status").GetString());
+
+        using (var byApprover = await _host.PostActivityAsync(_host.Invoke("approve", new { runId, nodeId = "ask" }, TeamsUser.Approver, Conversation.Channel, card.ActivityId!)))
+        {
+            Assert.Contains("Approved by", await byApprover.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        await WaitForRunAsync(runId, "succeeded");
+    }
+
+    [Fact]
+    public async Task RunApprovals_InATeamsChannel_SendsTheListAndCardsToThePersonalChat()
+    {
+        var connector = _host.Connector;
+        connector.AddMember(TeamsUser.Approver.Id, TeamsUser.Approver.AadObjectId, "ada@contoso.com");
+        var (runId, _) = await StartAsync($"teams:{TeamsUser.Approver.AadObjectId}");
+
+        var asks = _host.Message("run approvals", TeamsUser.Approver, Conversation.Channel);
+        using (var accepted = await _host.PostActivityAsync(asks)) Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+
+        var askId = (string)((Dictionary<string, object?>)asks)["id"]!;
+        var answer = await connector.WaitForAsync(c => c.Kind == "reply" && c.ActivityId == askId);
+        Assert.Equal("Your waiting approvals are in your personal chat with ChatFlows.", answer.Text);
+        var personal = $"a:1{TeamsUser.Approver.AadObjectId}";
+        var list = await connector.WaitForAsync(c => c.Kind == "send" && c.ConversationId == personal && c.Text is not null);
+        Assert.Contains("1 approval waits for you", list.Text, StringComparison.Ordinal);
+        Assert.Contains(runId, list.Text, StringComparison.Ordinal);
+        await connector.WaitForAsync(c => c.Kind == "send" && c.ConversationId == personal && c.CardJson.Contains("Ship api?", StringComparison.Ordinal));
+    }
+
+    // The run moves on after the decision is stored; polled until it has.
+    private async Task WaitForRunAsync(string runId, string status)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while ((await _host.RunAsync(runId)).GetProperty("status").GetString() != status)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"Run {runId} did not become {status}.");
+            await Task.Delay(50);
+        }
+    }
+
+    // Adds the bot to the channel, starts the workflow there and waits for its approval card.
+    private async Task<(string RunId, ConnectorCall Card)> StartAsync(string approver)
+    {
+        await _host.CreateWorkflowAsync($$$"""
+            {"id": "ship", "name": "Ship", "version": 1, "nodes": [
+              {"id": "cmd", "type": "trigger", "config": {"kind": "command", "command": "ship"}},
+              {"id": "ask", "type": "approval", "config": {"prompt": "Ship api?", "approvers": ["{{{approver}}}"]}},
+              {"id": "done", "type": "output", "config": {"kind": "end", "value": "shipped"}}
+            ], "edges": [{"from": "cmd", "to": "ask"}, {"from": "ask", "port": "approved", "to": "done"}]}
+            """);
+        using (var added = await _host.PostActivityAsync(_host.ConversationUpdate(Conversation.Channel))) Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        var message = _host.Message("run ship", TeamsUser.Developer, Conversation.Channel);
+        using (var accepted = await _host.PostActivityAsync(message)) Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        var messageId = (string)((Dictionary<string, object?>)message)["id"]!;
+        var answer = await _host.Connector.WaitForAsync(c => c.Kind == "reply" && c.ActivityId == messageId);
+        var runId = RunId().Match(answer.Text!).Groups[1].Value;
+        var card = await _host.Connector.WaitForAsync(c => c.Kind == "send" && c.CardJson.Contains("Ship api?", StringComparison.Ordinal));
+        return (runId, card);
     }
 
     [Fact]
