@@ -108,6 +108,8 @@ public static class ApprovalsApi
         ApprovalOutcome.Accepted or ApprovalOutcome.Counted => TypedResults.Ok(ApprovalDecisionView.From(outcome)),
         ApprovalOutcome.RunNotFound => TypedResults.Problem(title: "No such run.", detail: $"There is no run '{runId}'.", statusCode: StatusCodes.Status404NotFound),
         ApprovalOutcome.NotAllowed => TypedResults.Problem(title: "Not allowed.", detail: outcome.Message, statusCode: StatusCodes.Status403Forbidden),
+        // The rule's message starts with the field it refuses ("to: …", "approvers/1: …").
+        ApprovalOutcome.Invalid => InvalidFromRule(outcome.Message),
         _ => TypedResults.Problem(title: "Nothing waits there.", detail: outcome.Message, statusCode: StatusCodes.Status409Conflict),
     };
 
@@ -120,6 +122,12 @@ public static class ApprovalsApi
             return (default, TypedResults.Problem(title: $"The {what} could not be read.", detail: error, statusCode: StatusCodes.Status400BadRequest));
         }
         return (json, null);
+    }
+
+    private static ValidationProblem InvalidFromRule(string message)
+    {
+        var colon = message.IndexOf(": ", StringComparison.Ordinal);
+        return colon > 0 ? Invalid(message[..colon], message[(colon + 2)..], "The request is not valid.") : Invalid("request", message, "The request is not valid.");
     }
 
     private static ValidationProblem Invalid(string field, string message, string title) =>

@@ -109,6 +109,7 @@ public sealed class ApprovalsApiTests(HostFixture host)
 
         await AssertFieldAsync(await PostAsync($"/api/runs/{runId}/approvals/ok/delegate", "{}"), "to");
         await AssertFieldAsync(await PostAsync($"/api/runs/{runId}/approvals/ok/delegate", """{"to": "bo"}"""), "to");
+        await AssertFieldAsync(await PostAsync($"/api/runs/{runId}/approvals/ok/delegate", """{"to": "local"}"""), "to");
         await AssertStatusAsync(await PostAsync("/api/runs/no-such-run/approvals/ok/delegate", """{"to": "playground:bo"}"""), HttpStatusCode.NotFound);
         await AssertStatusAsync(await PostAsync($"/api/runs/{runId}/approvals/yes/delegate", """{"to": "playground:bo"}"""), HttpStatusCode.Conflict);
 
