@@ -9,5 +9,5 @@ namespace ChatFlows.Canvas.Api;
 internal sealed record ChatCardView(string Kind, string? NodeId, string Target, string? MessageId, string? Error)
 {
     public static ChatCardView From(ChatCard card) =>
-        new(card.Kind, card.NodeId.Length == 0 ? null : card.NodeId, card.Message.Target, card.IsPosted ? card.Message.MessageId : null, card.LastError);
+        new(card.Kind, card.NodeId.Length == 0 ? null : card.ApprovalNodeId, card.Message.Target, card.IsPosted ? card.Message.MessageId : null, card.LastError);
 }

@@ -87,8 +87,9 @@ public sealed partial class ApprovalCardsAcrossPlatformsTests : IAsyncLifetime
         Assert.Equal("approved", ask.GetProperty("output").GetProperty("decision").GetString());
         Assert.Equal("slack:UBO000001", ask.GetProperty("output").GetProperty("by").GetString());
         await _slack.WaitForAsync(c => c.Method == "chat.update" && Blocks(c).Contains("Approved by <@UBO000001>", StringComparison.Ordinal));
-        // The run page lists the copy beside the thread's card.
-        Assert.Contains(run.GetProperty("chat").EnumerateArray(), c => c.GetProperty("kind").GetString() == "approval-copy" && c.GetProperty("target").GetString() == $"teams:{teams}");
+        // The run page lists the copy beside the thread's card, under the approval node it shows.
+        Assert.Contains(run.GetProperty("chat").EnumerateArray(), c => c.GetProperty("kind").GetString() == "approval-copy"
+            && c.GetProperty("target").GetString() == $"teams:{teams}" && c.GetProperty("nodeId").GetString() == "ask");
     }
 
     [Fact]
