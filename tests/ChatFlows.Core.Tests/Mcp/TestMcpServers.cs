@@ -96,12 +96,12 @@ internal static class TestMcpServers
     }
 
     /// <summary>
-    /// True once process <paramref name="pid"/> has ended, waiting up to five seconds: the program is killed as its client
-    /// closes, and the system may take a moment on a busy machine to show it gone.
+    /// True once process <paramref name="pid"/> has ended, waiting up to fifteen seconds: a closed client gives the program
+    /// its five-second shutdown time before killing it, and a busy machine may take a moment more to show it gone.
     /// </summary>
     public static async Task<bool> EndsSoonAsync(int pid)
     {
-        var until = DateTime.UtcNow.AddSeconds(5);
+        var until = DateTime.UtcNow.AddSeconds(15);
         while (IsRunning(pid))
         {
             if (DateTime.UtcNow > until) return false;
