@@ -6,8 +6,8 @@ namespace ChatFlows.Bot.Hosting;
 
 /// <summary>
 /// Runs the <see cref="ApprovalLifecycle"/> for the life of the host (README §Approvals): sweeps at once, then sleeps
-/// until the earliest reminder or escalation due or <c>ChatFlows:Approvals:SweepInterval</c>, whichever comes first,
-/// and wakes early when an approval starts waiting. Sleeps on the host's <see cref="TimeProvider"/>.
+/// until the earliest reminder or escalation due or <c>ChatFlows:Approvals:SweepInterval</c>, whichever comes first;
+/// an approval that starts waiting meanwhile may bring the wake-up forward. Sleeps on the host's <see cref="TimeProvider"/>.
 /// </summary>
 internal sealed partial class ApprovalLifecycleService(
     ApprovalLifecycle lifecycle, RunEventStream events, TimeProvider time, IOptions<ApprovalOptions> options, ILogger<ApprovalLifecycleService> logger) : BackgroundService
@@ -30,8 +30,9 @@ internal sealed partial class ApprovalLifecycleService(
                 {
                     LogSweepFailed(ex, interval);
                 }
-                var delay = next is { } due ? Clamp(due - time.GetUtcNow(), interval) : interval;
-                await WaitAsync(waits, delay, stoppingToken);
+                var wakeAt = now + interval;
+                if (next is { } due && due < wakeAt) wakeAt = due;
+                await WaitUntilAsync(waits, wakeAt, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -39,24 +40,35 @@ internal sealed partial class ApprovalLifecycleService(
         }
     }
 
-    private static TimeSpan Clamp(TimeSpan delay, TimeSpan interval) => delay <= TimeSpan.Zero ? TimeSpan.Zero : delay < interval ? delay : interval;
-
-    // Until the delay passes, or an approval starts waiting (its reminders and escalation are then planned).
-    private async Task WaitAsync(RunEventSubscription waits, TimeSpan delay, CancellationToken stoppingToken)
+    // Sleeps until wakeAt. An approval that starts waiting meanwhile is planned on its own — its first reminder or
+    // escalation may bring the wake-up forward — rather than by a sweep of every waiting approval, which a burst of
+    // new approvals would otherwise repeat once each.
+    private async Task WaitUntilAsync(RunEventSubscription waits, DateTimeOffset wakeAt, CancellationToken stoppingToken)
     {
-        while (waits.Reader.TryRead(out _))
+        while (true)
         {
+            var delay = wakeAt - time.GetUtcNow();
+            if (delay <= TimeSpan.Zero) return;
+            using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            var sleeping = Task.Delay(delay, time, wake.Token);
+            var listening = NextApprovalAsync(waits, wake.Token);
+            var first = await Task.WhenAny(sleeping, listening);
+            await wake.CancelAsync();
+            stoppingToken.ThrowIfCancellationRequested();
+            if (first == sleeping || await listening is not { } waiting) return;
+            try
+            {
+                if (await lifecycle.NextDueAsync(waiting.RunId, waiting.NodeId!, stoppingToken) is { } due && due < wakeAt) wakeAt = due;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The next sweep plans it.
+                LogPlanFailed(ex, waiting.RunId);
+            }
         }
-        if (delay <= TimeSpan.Zero) return;
-        using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var sleeping = Task.Delay(delay, time, wake.Token);
-        var listening = WaitForApprovalAsync(waits, wake.Token);
-        await Task.WhenAny(sleeping, listening);
-        await wake.CancelAsync();
-        stoppingToken.ThrowIfCancellationRequested();
     }
 
-    private static async Task WaitForApprovalAsync(RunEventSubscription waits, CancellationToken ct)
+    private static async Task<RunEvent?> NextApprovalAsync(RunEventSubscription waits, CancellationToken ct)
     {
         try
         {
@@ -64,14 +76,18 @@ internal sealed partial class ApprovalLifecycleService(
             {
                 while (waits.Reader.TryRead(out var runEvent))
                 {
-                    if (runEvent.Type == RunEventTypes.RunWaiting && runEvent.Bookmark == ApprovalNode.Bookmark) return;
+                    if (runEvent.Type == RunEventTypes.RunWaiting && runEvent.Bookmark == ApprovalNode.Bookmark && runEvent.NodeId is not null) return runEvent;
                 }
             }
         }
         catch (OperationCanceledException)
         {
         }
+        return null;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The reminders of the approval that run {RunId} waits at could not be planned; the next sweep plans them")]
+    private partial void LogPlanFailed(Exception error, string runId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sweeping waiting approvals for reminders and escalations failed; trying again in {Interval}")]
     private partial void LogSweepFailed(Exception error, TimeSpan interval);

@@ -36,6 +36,13 @@ public sealed partial class ApprovalLifecycle(Approvals approvals, ILogger<Appro
         return next;
     }
 
+    /// <summary>
+    /// When the waiting approval <paramref name="nodeId"/> of a run next needs the clock (a reminder or its escalation),
+    /// or null when it never will or does not wait (yet): what one new approval adds to the plan, without a sweep.
+    /// </summary>
+    public async Task<DateTimeOffset?> NextDueAsync(string runId, string nodeId, CancellationToken ct = default) =>
+        await approvals.StateAsync(runId, nodeId, ct) is { Request.Policy: not null } state ? Earliest(state.NextReminderAt, state.EscalatesAt) : null;
+
     private async Task<ApprovalState> SweepAsync(Storage.StoredRun run, ApprovalState state, DateTimeOffset now, CancellationToken ct)
     {
         if (state.Request.Policy is null || state.Request.HasExpired(now)) return state;

@@ -204,9 +204,12 @@ public sealed partial class Approvals(
     public async Task<ApprovalState> FoldAsync(string runId, string nodeId, ApprovalRequest request, CancellationToken ct = default) =>
         ApprovalState.Fold(runId, nodeId, request, await _log.ListAsync(runId, nodeId, ct));
 
-    /// <summary>True when <paramref name="person"/> may decide <paramref name="state"/> now and has not voted on it.</summary>
+    /// <summary>
+    /// True when <paramref name="state"/> waits for <paramref name="person"/>: they are named (by id, group, escalation
+    /// or delegation, not only through <c>anyone</c>, which waits for nobody in particular) and have not voted.
+    /// </summary>
     public async Task<bool> AwaitsAsync(ApprovalState state, Decider person, GroupMembers members, CancellationToken ct = default) =>
-        !state.Votes.Any(v => v.By == person.Id) && (await EntriesOfAsync(state, person, members, ct)).Count > 0;
+        !state.Votes.Any(v => v.By == person.Id) && (await EntriesOfAsync(state, person, members, ct)).Any(e => e != ApprovalRequest.Anyone);
 
     /// <summary>
     /// The people still needed, as approver entries with groups expanded through <see cref="IApproverGroups"/> (a group

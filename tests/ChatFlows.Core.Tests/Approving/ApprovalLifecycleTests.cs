@@ -106,13 +106,15 @@ public sealed class ApprovalLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Inbox_ListsWhatWaitsForThePersonOldestFirstAndDropsWhatTheyVotedOn()
+    public async Task Inbox_ListsWhatWaitsForThePersonOldestFirstAndDropsWhatTheyVotedOnAndWhatAnyoneMayDecide()
     {
         var older = await _bench.StartAsync("older", Config.Of("\"approvers\": [\"slack:U1\"]"), name: "Older flow");
         _bench.Time.Advance(TimeSpan.FromMinutes(5));
         var newer = await _bench.StartAsync("newer", Config.Of("\"approvers\": [\"slack:U2\", \"slack:U1\"], \"quorum\": 2"));
         _bench.Time.Advance(TimeSpan.FromMinutes(5));
         await _bench.StartAsync("others", Config.Of("\"approvers\": [\"slack:U3\"]"));
+        // Open to anyone, it waits for nobody in particular: it is in no one's list, only in every approval's.
+        await _bench.StartAsync("open", Config.Of("\"approvers\": [\"anyone\"]"));
 
         var mine = await _bench.Inbox.ListAsync(new Decider("slack:U1"));
         await _bench.DecideAsync(newer, "slack:U1", approve: true);
@@ -122,6 +124,6 @@ public sealed class ApprovalLifecycleTests : IAsyncLifetime
         Assert.Equal([older, newer], mine.Select(i => i.State.RunId));
         Assert.Equal(("older", "Older flow"), (mine[0].WorkflowId, mine[0].WorkflowName));
         Assert.Equal([older], afterVoting.Select(i => i.State.RunId));
-        Assert.Equal(["older", "newer", "others"], all.Select(i => i.WorkflowId));
+        Assert.Equal(["older", "newer", "others", "open"], all.Select(i => i.WorkflowId));
     }
 }
