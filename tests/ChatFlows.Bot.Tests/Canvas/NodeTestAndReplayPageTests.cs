@@ -92,7 +92,9 @@ public sealed class NodeTestAndReplayPageTests(HostFixture host, ChromiumFixture
         await shape.Locator("summary").ClickAsync();
         await shape.GetByTestId("replay-from-here").ClickAsync();
 
-        await page.WaitForURLAsync(new Regex(@"/runs/(?!" + oldId + ")[0-9a-f]+$"));
+        // The new run's address is enough (its page's readiness is waited for next): waiting for the whole load here timed
+        // out on a busy machine while the page was still fetching its scripts.
+        await page.WaitForURLAsync(new Regex(@"/runs/(?!" + oldId + ")[0-9a-f]+$"), new() { WaitUntil = WaitUntilState.Commit, Timeout = 30_000 });
         await browser.WaitUntilCanvasReadyAsync();
         await Expect(page.GetByTestId("run-replay-of")).ToContainTextAsync("Replay of");
         await Expect(page.GetByTestId("replay-of-link")).ToHaveAttributeAsync("href", $"/runs/{oldId}");
