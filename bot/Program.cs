@@ -8,6 +8,7 @@ using ChatFlows.Bot.Slack;
 using ChatFlows.Bot.Teams;
 using ChatFlows.Bot.Webhooks;
 using ChatFlows.Canvas;
+using ChatFlows.Canvas.Api;
 
 // The one executable: `chatflows run|validate …` works offline on workflow files; anything else starts the host.
 if (CommandLine.IsCommand(args)) return await CommandLine.RunAsync(args, Console.Out, Console.Error);
@@ -37,6 +38,9 @@ if (string.IsNullOrEmpty(app.Configuration[WebHostDefaults.ServerUrlsKey]) && ap
 app.UseForwardedClientAddress();
 // Web pages the operator opens are not trusted callers: foreign host names, cross-site writes and non-JSON bodies are refused.
 app.UseBrowserGuard();
+// /api/w/{workspace}/… and /w/{workspace}/… address one workspace: the prefix comes off before routing (README §Workspaces and roles).
+app.UseWorkspaceRoutes();
+app.UseRouting();
 // Before anything is served: other machines need the API key (the chat, webhook and health endpoints check callers themselves).
 app.UseSignIn();
 app.UseAccessGate();

@@ -3,6 +3,7 @@ using ChatFlows.Bot.Knowledge;
 using ChatFlows.Bot.Mail;
 using ChatFlows.Bot.Secrets;
 using ChatFlows.Core.Agents;
+using ChatFlows.Core.Audit;
 using ChatFlows.Core.Cluster;
 using ChatFlows.Core.Connections;
 using ChatFlows.Core.Expressions;
@@ -17,6 +18,7 @@ using ChatFlows.Core.Sql;
 using ChatFlows.Core.Storage;
 using ChatFlows.Core.Testing;
 using ChatFlows.Core.Widgets;
+using ChatFlows.Core.Workspaces;
 using Microsoft.Extensions.Options;
 
 namespace ChatFlows.Bot.Hosting;
@@ -47,6 +49,9 @@ public static class ChatFlowsServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<Dictionary<string, ModelProfile>>, ModelProfilesValidation>();
 
         services.AddSingleton(TimeProvider.System);
+        // Workspaces and the audit log (README §Workspaces and roles, §Audit log).
+        services.AddSingleton<IWorkspaceStore, InMemoryWorkspaceStore>();
+        services.AddSingleton<IAuditLog, InMemoryAuditLog>();
         services.AddSingleton(sp => NodeRegistry.CreateDefault(new BuiltInNodeOptions
         {
             Agents = sp.GetRequiredService<IAgentStore>(),
