@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Core.Documents;
 
@@ -16,6 +17,9 @@ public sealed record WorkflowDocument
 
     /// <summary>Version, set by the store on every save.</summary>
     public int Version { get; init; }
+
+    /// <summary>The workspace it belongs to, set by the store (README §Workspaces and roles); its runs use that workspace's secrets, connections and agents.</summary>
+    public string Workspace { get; init; } = WorkspaceIds.Default;
 
     /// <summary>The nodes, in authoring order.</summary>
     public IReadOnlyList<WorkflowNode> Nodes { get; init; } = [];

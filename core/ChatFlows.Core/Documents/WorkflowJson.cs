@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Core.Documents;
 
@@ -13,7 +14,7 @@ public static class WorkflowJson
 {
     private static readonly JsonWriterOptions WriteOptions = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private static readonly HashSet<string> DocumentFields = ["id", "name", "description", "version", "nodes", "edges", "layout", "pinned", "tests"];
+    private static readonly HashSet<string> DocumentFields = ["id", "name", "description", "version", "workspace", "nodes", "edges", "layout", "pinned", "tests"];
     private static readonly HashSet<string> NodeFields = ["id", "name", "type", "config", "output", "retry", "timeout", "onError"];
     private static readonly HashSet<string> EdgeFields = ["from", "port", "to"];
     private static readonly HashSet<string> RetryFields = ["maxAttempts", "initialDelay", "backoffFactor", "maxDelay", "jitter"];
@@ -50,6 +51,7 @@ public static class WorkflowJson
             Name = OptionalString(doc, "name", "name"),
             Description = OptionalString(doc, "description", "description"),
             Version = OptionalInt(doc, "version", "version") ?? 0,
+            Workspace = OptionalString(doc, "workspace", "workspace") ?? WorkspaceIds.Default,
             Nodes = nodes?.Select((n, i) => ReadNode(n, $"nodes/{i}")).ToArray() ?? [],
             Edges = edges?.Select((e, i) => ReadEdge(e, $"edges/{i}")).ToArray() ?? [],
             Layout = doc["layout"] is null ? null : AsObject(doc["layout"], "layout").DeepClone().AsObject(),
@@ -118,6 +120,8 @@ public static class WorkflowJson
         if (document.Name is not null) writer.WriteString("name", document.Name);
         if (document.Description is not null) writer.WriteString("description", document.Description);
         writer.WriteNumber("version", document.Version);
+        // Only a workspace other than the default is written, so documents from before workspaces read back unchanged.
+        if (document.Workspace != WorkspaceIds.Default) writer.WriteString("workspace", document.Workspace);
         writer.WriteStartArray("nodes");
         foreach (var node in document.Nodes) WriteNode(writer, node);
         writer.WriteEndArray();

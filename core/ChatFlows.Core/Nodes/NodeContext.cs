@@ -14,6 +14,9 @@ public sealed class NodeContext
     /// <summary>The workflow the run belongs to.</summary>
     public required string WorkflowId { get; init; }
 
+    /// <summary>The workspace of the run's workflow: secrets, connections, agents and knowledge bases are looked up in it.</summary>
+    public string Workspace { get; init; } = ChatFlows.Core.Workspaces.WorkspaceIds.Default;
+
     /// <summary>The node being executed.</summary>
     public required WorkflowNode Node { get; init; }
 

@@ -1,0 +1,26 @@
+using ChatFlows.Core.Audit;
+using Microsoft.AspNetCore.Http;
+
+namespace ChatFlows.Canvas.Api;
+
+/// <summary>Records what a caller of the canvas or the API did in the audit log (README §Audit log): who, from where, in which workspace.</summary>
+public static class AuditTrail
+{
+    /// <summary>Appends an entry for <paramref name="action"/> on <paramref name="target"/> by the caller of <paramref name="http"/>.</summary>
+    public static Task<AuditEntry> RecordAsync(this IAuditLog log, HttpContext http, string action, string target, string? detail = null) =>
+        log.AppendAsync(new AuditEntry(
+            0,
+            DateTimeOffset.UtcNow,
+            WorkspaceRoute.Of(http),
+            Caller.Of(http)?.Id ?? "anonymous",
+            SurfaceOf(http),
+            action,
+            target,
+            detail,
+            http.Connection.RemoteIpAddress?.ToString()),
+            CancellationToken.None);
+
+    // A program sends the API key; a browser carries a sign-in cookie or is this machine's own user.
+    private static string SurfaceOf(HttpContext http) =>
+        http.User.Identity?.AuthenticationType == "api-key" ? AuditSurfaces.Api : AuditSurfaces.Canvas;
+}
