@@ -52,6 +52,9 @@ public static class ChatFlowsServiceCollectionExtensions
         // Workspaces and the audit log (README §Workspaces and roles, §Audit log).
         services.AddSingleton<IWorkspaceStore, InMemoryWorkspaceStore>();
         services.AddSingleton<IAuditLog, InMemoryAuditLog>();
+        services.AddSingleton(sp => new WorkspacePolicies(
+            sp.GetRequiredService<IWorkspaceStore>(), sp.GetRequiredService<IWorkflowStore>(), sp.GetRequiredService<IAgentStore>(), sp.GetRequiredService<NodeRegistry>(),
+            sp.GetRequiredService<ConnectionRegistry>()));
         services.AddSingleton(sp => NodeRegistry.CreateDefault(new BuiltInNodeOptions
         {
             Agents = sp.GetRequiredService<IAgentStore>(),
@@ -67,6 +70,7 @@ public static class ChatFlowsServiceCollectionExtensions
             MaxSubworkflowDepth = sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value.MaxSubworkflowDepth,
             Widgets = sp.GetRequiredService<IWidgetStore>(),
             ApprovalEmailLists = sp.GetRequiredService<IOptions<ApprovalOptions>>().Value.EmailLists,
+            Workspaces = sp.GetRequiredService<IWorkspaceStore>(),
         }));
         services.AddSingleton<RunEventStream>();
         services.AddSingleton(sp => new ModelProfiles(sp.GetRequiredService<IOptions<Dictionary<string, ModelProfile>>>().Value));

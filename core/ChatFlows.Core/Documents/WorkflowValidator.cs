@@ -103,6 +103,12 @@ public sealed partial class WorkflowValidator(NodeRegistry registry)
         var setup = new NodeSetup(node, path, problems, registry.Sandbox, workflowId, registry.Connections);
         var handler = kind.Create(setup);
         CheckSecrets(node, kind, path, problems);
+        // The workspace's policy may change after the save; the node checks it again each time it runs.
+        if (handler is not null and not ManualTrigger && registry.Workspaces is { } workspaces)
+        {
+            var connection = node.Config["connection"] is JsonValue value && value.TryGetValue<string>(out var name) ? name : null;
+            handler = new Workspaces.WorkspaceGuardedHandler(handler, kind, connection, workspaces);
+        }
         return (kind, setup.HasProblems ? null : handler);
     }
 
