@@ -6,6 +6,7 @@ using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Storage;
+using ChatFlows.Core.Workspaces;
 using Microsoft.Extensions.Options;
 
 namespace ChatFlows.Bot.Chat;
@@ -17,7 +18,8 @@ namespace ChatFlows.Bot.Chat;
 /// </summary>
 public sealed partial class ChatCommands(
     IWorkflowStore workflows, RunStarter runStarter, RunQueue queue, IRunStore runs, ChatRunStarter starter, IOptions<ChatOptions> options, TimeProvider time,
-    ILogger<ChatCommands> logger, ApprovalInbox inbox, Approvals approvals, IEnumerable<IChatPeople> people)
+    ILogger<ChatCommands> logger, ApprovalInbox inbox, Approvals approvals, IEnumerable<IChatPeople> people,
+    IWorkspaceStore workspaces)
 {
     /// <summary>What <c>/run help</c> answers.</summary>
     public const string HelpText = """
@@ -42,7 +44,7 @@ public sealed partial class ChatCommands(
         return command.Kind switch
         {
             ChatCommandKind.Help => new ChatReply(HelpText),
-            ChatCommandKind.List => await ListAsync(ct),
+            ChatCommandKind.List => await ListAsync(context, ct),
             ChatCommandKind.Status => await StatusAsync(command.Target!, command.AsJson, ct),
             ChatCommandKind.Cancel => await CancelAsync(command.Target!, context, ct),
             ChatCommandKind.Approvals => await ApprovalsAsync(context, ct),
@@ -53,7 +55,7 @@ public sealed partial class ChatCommands(
 
     private async Task<ChatReply> RunAsync(ChatCommand command, ChatCommandContext context, CancellationToken ct)
     {
-        var startable = await StartableAsync(ct);
+        var startable = await StartableAsync(context, ct);
         var match = startable.FirstOrDefault(s => s.Command is { } name && name.Equals(command.Target, StringComparison.OrdinalIgnoreCase))
             ?? startable.FirstOrDefault(s => s.WorkflowId.Equals(command.Target, StringComparison.OrdinalIgnoreCase));
         if (match is null) return Unknown(command.Target!, startable);
@@ -104,9 +106,9 @@ public sealed partial class ChatCommands(
         return new ChatReply(text.ToString());
     }
 
-    private async Task<ChatReply> ListAsync(CancellationToken ct)
+    private async Task<ChatReply> ListAsync(ChatCommandContext context, CancellationToken ct)
     {
-        var startable = await StartableAsync(ct);
+        var startable = await StartableAsync(context, ct);
         if (startable.Count == 0) return new ChatReply("There are no workflows yet. Draw one in the canvas, then start it here with `/run <workflow>`.");
         var text = new StringBuilder("*Workflows you can start*\n");
         foreach (var s in startable.Where(s => s.TriggerNodeId is not null))
@@ -206,10 +208,13 @@ public sealed partial class ChatCommands(
         return matches.Length == 1 ? await runs.GetAsync(matches[0].Id, ct) : null;
     }
 
-    private async Task<IReadOnlyList<Startable>> StartableAsync(CancellationToken ct)
+    // Only the workflows of the workspaces bound to the channel (README §Workspaces and roles): another workspace's
+    // workflow is unknown here, for starting, listing and suggesting alike.
+    private async Task<IReadOnlyList<Startable>> StartableAsync(ChatCommandContext context, CancellationToken ct)
     {
+        var seen = await workspaces.WorkspacesOfAsync(context.Channel, ct);
         var stored = await workflows.ListAsync(ct);
-        return stored.SelectMany(s => Startable.From(s.Document)).ToArray();
+        return stored.Where(s => seen.Contains(s.Document.Workspace)).SelectMany(s => Startable.From(s.Document)).ToArray();
     }
 
     /// <summary>A way to start a workflow from chat: by its id, or by the name of one of its command triggers.</summary>

@@ -2,10 +2,12 @@ using System.Text.Json;
 using ChatFlows.Core.Agents;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Storage;
+using ChatFlows.Core.Workspaces;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProblem;
 
 namespace ChatFlows.Canvas.Api;
@@ -60,7 +62,7 @@ public static class AgentsApi
     {
         var (agent, unreadable) = await ReadAsync(request, null, ct);
         if (unreadable is not null) return unreadable;
-        if (await InvalidAsync(validator, agent!, ct) is { } invalid) return invalid;
+        if (await InvalidAsync(validator, request, agent!, ct) is { } invalid) return invalid;
         var saved = await agents.CreateAsync(agent!, ct);
         if (saved is null)
         {
@@ -85,7 +87,7 @@ public static class AgentsApi
                 new Dictionary<string, string[]> { ["id"] = [$"The agent's id '{agent.Id}' differs from '{id}' in the URL; an agent cannot be renamed by saving it. Leave id out or make it '{id}'."] },
                 title: InvalidTitle);
         }
-        if (await InvalidAsync(validator, agent, ct) is { } invalid) return invalid;
+        if (await InvalidAsync(validator, request, agent, ct) is { } invalid) return invalid;
         var saved = await agents.SaveAsync(agent, expected, ct);
         if (saved is null)
         {
@@ -148,8 +150,13 @@ public static class AgentsApi
         }
     }
 
-    private static async Task<ValidationProblem?> InvalidAsync(AgentValidator validator, AgentDefinition agent, CancellationToken ct) =>
-        ValidationProblems.From(await validator.ValidateAsync(agent, ct), InvalidTitle);
+    // Also what the workspace's tool permissions refuse (README §Workspaces and roles), each at its field (tools/1).
+    private static async Task<ValidationProblem?> InvalidAsync(AgentValidator validator, HttpRequest request, AgentDefinition agent, CancellationToken ct)
+    {
+        var policies = request.HttpContext.RequestServices.GetRequiredService<WorkspacePolicies>();
+        var problems = (await validator.ValidateAsync(agent, ct)).Concat(await policies.CheckAgentAsync(agent, WorkspaceRoute.Of(request.HttpContext), ct)).ToList();
+        return ValidationProblems.From(problems, InvalidTitle);
+    }
 
     private static ProblemHttpResult Unreadable(string detail) =>
         TypedResults.Problem(title: "The agent could not be read.", detail: detail, statusCode: StatusCodes.Status400BadRequest);

@@ -1,10 +1,12 @@
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Storage;
+using ChatFlows.Core.Workspaces;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProblem;
 
 namespace ChatFlows.Canvas.Api;
@@ -60,7 +62,7 @@ public static class WorkflowsApi
     {
         var (document, unreadable) = await ReadDocumentAsync(request, ct);
         if (unreadable is not null) return unreadable;
-        if (Invalid(engine, document!) is { } invalid) return invalid;
+        if (await InvalidAsync(engine, request, document!, ct) is { } invalid) return invalid;
         if (await TakenAsync(store, document!, ct) is { } taken) return taken;
 
         var saved = await store.CreateAsync(document!, ct);
@@ -97,7 +99,7 @@ public static class WorkflowsApi
                 title: InvalidTitle);
         }
         document = document with { Id = id };
-        if (Invalid(engine, document) is { } invalid) return invalid;
+        if (await InvalidAsync(engine, request, document, ct) is { } invalid) return invalid;
         if (await TakenAsync(store, document, ct) is { } taken) return taken;
 
         var saved = await store.UpdateAsync(document, expected.Value, ct);
@@ -134,9 +136,14 @@ public static class WorkflowsApi
         }
     }
 
-    // Every problem at once, keyed by its path (nodes/fetch/config/url), so an editor can mark each field.
-    private static ValidationProblem? Invalid(WorkflowEngine engine, WorkflowDocument document) =>
-        ValidationProblems.From(engine.Validate(document), InvalidTitle);
+    // Every problem at once, keyed by its path (nodes/fetch/config/url), so an editor can mark each field; with what
+    // the workspace's tool permissions refuse (README §Workspaces and roles).
+    private static async Task<ValidationProblem?> InvalidAsync(WorkflowEngine engine, HttpRequest request, WorkflowDocument document, CancellationToken ct)
+    {
+        var policies = request.HttpContext.RequestServices.GetRequiredService<WorkspacePolicies>();
+        var problems = engine.Validate(document).Concat(await policies.CheckWorkflowAsync(document, WorkspaceRoute.Of(request.HttpContext), ct)).ToList();
+        return ValidationProblems.From(problems, InvalidTitle);
+    }
 
     // A chat command name starts one workflow only. A 400 keyed by nodes/<id>/config/command, like any other problem,
     // so that the editor marks the field; the message names the workflow that has the name.
