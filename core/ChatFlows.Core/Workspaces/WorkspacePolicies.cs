@@ -33,7 +33,7 @@ public sealed class WorkspacePolicies(
             }
         }
         return WorkspaceRules.Check(
-            document, workspace, policy, registry, owners.GetValueOrDefault, id => used.GetValueOrDefault(id), name => connections?.Find(name)?.Setting("BaseUrl"));
+            document, workspace, policy, registry, owners.GetValueOrDefault, id => used.GetValueOrDefault(id), name => connections?.Find(workspace, name)?.Setting("BaseUrl"));
     }
 
     /// <summary>Every tool, MCP server and connection of <paramref name="agent"/> that the policy of <paramref name="workspace"/> refuses.</summary>
