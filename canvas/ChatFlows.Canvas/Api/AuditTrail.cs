@@ -1,16 +1,20 @@
 using ChatFlows.Core.Audit;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatFlows.Canvas.Api;
 
 /// <summary>Records what a caller of the canvas or the API did in the audit log (README §Audit log): who, from where, in which workspace.</summary>
 public static class AuditTrail
 {
-    /// <summary>Appends an entry for <paramref name="action"/> on <paramref name="target"/> by the caller of <paramref name="http"/>.</summary>
+    /// <summary>
+    /// Appends an entry for <paramref name="action"/> on <paramref name="target"/> by the caller of <paramref name="http"/>, at the
+    /// host's <see cref="TimeProvider"/> time. Call it after the change succeeded; it is not cancelled with the request.
+    /// </summary>
     public static Task<AuditEntry> RecordAsync(this IAuditLog log, HttpContext http, string action, string target, string? detail = null) =>
         log.AppendAsync(new AuditEntry(
             0,
-            DateTimeOffset.UtcNow,
+            (http.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow(),
             WorkspaceRoute.Of(http),
             Caller.Of(http)?.Id ?? "anonymous",
             SurfaceOf(http),
