@@ -129,6 +129,8 @@ public static class ChatFlowsServiceCollectionExtensions
         services.AddMail();
         services.AddKnowledge();
         services.AddHostedService<RetentionService>();
+        // The database audit log replaces the in-memory one registered above; it prunes after the schema is migrated.
+        services.AddAudit();
         services.AddHostedService<StartupBanner>();
         return services;
     }
