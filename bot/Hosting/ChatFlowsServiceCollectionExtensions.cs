@@ -110,7 +110,8 @@ public static class ChatFlowsServiceCollectionExtensions
         services.AddSingleton<RunWorker>();
         services.AddApprovals();
         services.AddSingleton(sp => new RunStarter(
-            sp.GetRequiredService<WorkflowPlans>(), sp.GetRequiredService<IWorkflowStore>(), sp.GetRequiredService<RunQueue>(), sp.GetRequiredService<IRunStore>()));
+            sp.GetRequiredService<WorkflowPlans>(), sp.GetRequiredService<IWorkflowStore>(), sp.GetRequiredService<RunQueue>(), sp.GetRequiredService<IRunStore>(),
+            sp.GetRequiredService<ChatFlows.Core.Audit.IAuditLog>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new Scheduler(
             sp.GetRequiredService<IWorkflowStore>(), sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<RunStarter>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<SchedulerOptions>>().Value,
             sp.GetRequiredService<ILogger<Scheduler>>()));
