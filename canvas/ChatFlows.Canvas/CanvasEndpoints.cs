@@ -27,6 +27,7 @@ public static class CanvasEndpoints
         app.MapDataPickerApi();
         app.MapWidgetsApi();
         app.MapWorkspacesApi();
+        app.MapAuditApi();
         app.MapRazorPages();
         return app;
     }
