@@ -1,4 +1,5 @@
 using ChatFlows.Canvas.Api;
+using ChatFlows.Core.Workspaces;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 
@@ -26,7 +27,9 @@ public static class CanvasEndpoints
         app.MapTemplatesApi();
         app.MapDataPickerApi();
         app.MapWidgetsApi();
-        app.MapRazorPages();
+        app.MapMembersApi();
+        // Pages are for viewers and up; a page may ask for more (the Members page, see CanvasServiceCollectionExtensions).
+        app.MapRazorPages().RequireRole(Role.Viewer);
         return app;
     }
 }
