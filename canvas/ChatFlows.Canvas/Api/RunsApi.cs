@@ -154,8 +154,23 @@ public static class RunsApi
         };
     }
 
-    private static async Task<Results<Accepted<RunAccepted>, ProblemHttpResult>> CancelAsync(string id, RunQueue queue, IRunStore runs, CancellationToken ct)
+    private static async Task<Results<Accepted<RunAccepted>, ProblemHttpResult>> CancelAsync(string id, HttpContext http, RunQueue queue, IRunStore runs, CancellationToken ct)
     {
+        // A runner cancels only the runs they started; an editor or admin cancels any (README §Workspaces and roles).
+        if (CallerRole.Of(http) < Role.Editor)
+        {
+            var run = await runs.GetAsync(id, ct);
+            if (run is null) return NoSuchRun(id);
+            var caller = Caller.Of(http)?.Id;
+            if (!run.Status.IsTerminal() && run.StartedBy != caller)
+            {
+                var workspace = WorkspaceRoute.Of(http);
+                return TypedResults.Problem(
+                    title: "This needs the editor role.",
+                    detail: $"Cancelling a run someone else started needs the editor role in workspace '{workspace}'; you are {CallerRole.Of(http).WithArticle()} and run {id} was started by {run.StartedBy ?? "someone else"}. Ask an admin of '{workspace}' (Members page).",
+                    statusCode: StatusCodes.Status403Forbidden);
+            }
+        }
         if (await queue.CancelAsync(id, ct)) return TypedResults.Accepted(RunLocation(id), new RunAccepted(id));
         var stored = await runs.GetAsync(id, ct);
         if (stored is null) return NoSuchRun(id);
