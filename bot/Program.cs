@@ -45,6 +45,8 @@ app.UseRouting();
 app.UseSignIn();
 app.UseAccessGate();
 app.UseStaticFiles();
+// Every endpoint and page needs a role in the addressed workspace (README §Workspaces and roles).
+app.UseRoleGate();
 app.MapHealthEndpoints();
 app.MapSignInEndpoints();
 app.MapWebhookEndpoints();

@@ -1,6 +1,8 @@
 using ChatFlows.Core.Audit;
 using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Running;
+using ChatFlows.Core.Storage;
+using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Bot.Chat;
 
@@ -13,7 +15,7 @@ namespace ChatFlows.Bot.Chat;
 /// looked up from their platform's directory (<see cref="IChatPeople"/>), so one list works on every platform.
 /// </summary>
 public sealed partial class ChatApprovals(
-    Approvals approvals, ApprovalViews views, RunCardUpdater updater, IEnumerable<IChatPeople> people, ILogger<ChatApprovals> logger)
+    Approvals approvals, ApprovalViews views, RunCardUpdater updater, IEnumerable<IChatPeople> people, ChatRoles roles, IRunStore runs, ILogger<ChatApprovals> logger)
 {
     /// <summary>Decides approval <paramref name="nodeId"/> of run <paramref name="runId"/> as <paramref name="decider"/>.</summary>
     public Task<ChatDecision> DecideAsync(string decider, string runId, string nodeId, bool approve, string? comment, string? draft, CancellationToken ct) =>
@@ -31,6 +33,13 @@ public sealed partial class ChatApprovals(
     public async Task<ChatDecision> DecideAsync(
         Decider decider, string surface, string runId, string nodeId, bool approve, string? comment, string? draft, CancellationToken ct)
     {
+        // Deciding needs the runner role in the workflow's workspace, besides being listed (README §Workspaces and roles).
+        if (await roles.WorkspaceOfAsync(runs, runId, ct) is { } workspace
+            && await roles.RefusalAsync(decider.Id, workspace, Role.Runner, "decide this approval", ct) is { } refusal)
+        {
+            LogRefusedByRole(decider.Id, runId, nodeId);
+            return new ChatDecision(new ApprovalDecision(ApprovalOutcome.NotAllowed, refusal, nodeId), await views.ForAsync(runId, nodeId, ct));
+        }
         var before = await views.ForAsync(runId, nodeId, ct);
         if (decider.Email is null && before is { IsOpen: true } && before.Request.NamesEmails && !before.Request.Allows(decider))
         {
@@ -61,6 +70,9 @@ public sealed partial class ChatApprovals(
             return null;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Decider} may not decide {NodeId} of run {RunId}: their role in its workspace is below runner")]
+    private partial void LogRefusedByRole(string decider, string runId, string nodeId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The e-mail address of {Decider} could not be looked up for an approval of run {RunId}")]
     private partial void LogLookupFailed(Exception exception, string decider, string runId);

@@ -1,6 +1,7 @@
 using System.Text;
 using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Running;
+using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Bot.Chat;
 
@@ -13,7 +14,16 @@ public sealed partial class ChatCommands
     // the same rule as the approval cards in the threads.
     private async Task<ChatReply> ApprovalsAsync(ChatCommandContext context, CancellationToken ct)
     {
-        var items = await inbox.ListAsync(await DeciderAsync(context.User, ct), ct);
+        // Only approvals the person may decide: those of workspaces they are a runner in (README §Workspaces and roles).
+        var listed = await inbox.ListAsync(await DeciderAsync(context.User, ct), ct);
+        var items = new List<ApprovalInboxItem>();
+        var allowed = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var item in listed)
+        {
+            var workspace = await roles.WorkspaceOfAsync(runs, item.State.RunId, ct) ?? WorkspaceIds.Default;
+            if (!allowed.TryGetValue(workspace, out var may)) allowed[workspace] = may = await roles.RoleOfAsync(context.User, workspace, ct) >= Role.Runner;
+            if (may) items.Add(item);
+        }
         if (items.Count == 0) return new ChatReply("Nothing waits for you.");
         var text = new StringBuilder($"*{(items.Count == 1 ? "1 approval waits" : $"{items.Count} approvals wait")} for you*, oldest first:\n");
         foreach (var item in items.Take(MaxListedApprovals))
@@ -42,6 +52,11 @@ public sealed partial class ChatCommands
     {
         var run = await FindRunAsync(command.Target!, ct);
         if (run is null) return NoRun(command.Target!);
+        if (await roles.RefusalAsync(context.User, await roles.WorkspaceOfAsync(run, ct), Role.Runner, $"hand on an approval of run `{run.Id}`", ct) is { } refusal)
+        {
+            LogRefusedByRole(context.User, "delegate", run.Id);
+            return new ChatReply(refusal, run.Id);
+        }
         var nodeId = command.Node;
         if (nodeId is null)
         {

@@ -1,5 +1,4 @@
 using ChatFlows.Core.Audit;
-using ChatFlows.Core.Workspaces;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -20,7 +19,7 @@ namespace ChatFlows.Bot.Chat;
 /// </summary>
 public sealed partial class ChatCommands(
     IWorkflowStore workflows, RunStarter runStarter, RunQueue queue, IRunStore runs, ChatRunStarter starter, IOptions<ChatOptions> options, TimeProvider time,
-    ILogger<ChatCommands> logger, ApprovalInbox inbox, Approvals approvals, IEnumerable<IChatPeople> people, IAuditLog audit,
+    ILogger<ChatCommands> logger, ApprovalInbox inbox, Approvals approvals, IEnumerable<IChatPeople> people, IAuditLog audit, ChatRoles roles,
     IWorkspaceStore workspaces)
 {
     /// <summary>What <c>/run help</c> answers.</summary>
@@ -47,7 +46,7 @@ public sealed partial class ChatCommands(
         {
             ChatCommandKind.Help => new ChatReply(HelpText),
             ChatCommandKind.List => await ListAsync(context, ct),
-            ChatCommandKind.Status => await StatusAsync(command.Target!, command.AsJson, ct),
+            ChatCommandKind.Status => await StatusAsync(command.Target!, command.AsJson, context, ct),
             ChatCommandKind.Cancel => await CancelAsync(command.Target!, context, ct),
             ChatCommandKind.Approvals => await ApprovalsAsync(context, ct),
             ChatCommandKind.Delegate => await DelegateAsync(command, context, ct),
@@ -64,6 +63,13 @@ public sealed partial class ChatCommands(
         if (match.TriggerNodeId is null)
         {
             return new ChatReply($"`{match.WorkflowId}` cannot be started from chat: it has no command or manual trigger. Add a trigger/command node to it in the canvas.");
+        }
+
+        // Starting needs the runner role in the workflow's workspace (README §Workspaces and roles).
+        if (await roles.RefusalAsync(context.User, match.Workspace, Role.Runner, $"run `{match.WorkflowId}`", ct) is { } roleRefusal)
+        {
+            LogRefusedByRole(context.User, "run", match.WorkflowId);
+            return new ChatReply(roleRefusal);
         }
 
         if (match.Allow is { } allow && !allow.Allows(context.User, context.Channel))
@@ -110,7 +116,14 @@ public sealed partial class ChatCommands(
 
     private async Task<ChatReply> ListAsync(ChatCommandContext context, CancellationToken ct)
     {
-        var startable = await StartableAsync(context, ct);
+        // Only what the person may start: the workflows of the workspaces they are a runner in.
+        var allowed = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var startable = new List<Startable>();
+        foreach (var s in await StartableAsync(context, ct))
+        {
+            if (!allowed.TryGetValue(s.Workspace, out var may)) allowed[s.Workspace] = may = await roles.RoleOfAsync(context.User, s.Workspace, ct) >= Role.Runner;
+            if (may) startable.Add(s);
+        }
         if (startable.Count == 0) return new ChatReply("There are no workflows yet. Draw one in the canvas, then start it here with `/run <workflow>`.");
         var text = new StringBuilder("*Workflows you can start*\n");
         foreach (var s in startable.Where(s => s.TriggerNodeId is not null))
@@ -121,10 +134,15 @@ public sealed partial class ChatCommands(
         return new ChatReply(text.ToString().TrimEnd());
     }
 
-    private async Task<ChatReply> StatusAsync(string typed, bool asJson, CancellationToken ct)
+    private async Task<ChatReply> StatusAsync(string typed, bool asJson, ChatCommandContext context, CancellationToken ct)
     {
         var run = await FindRunAsync(typed, ct);
         if (run is null) return NoRun(typed);
+        if (await roles.RefusalAsync(context.User, await roles.WorkspaceOfAsync(run, ct), Role.Viewer, $"see run `{run.Id}`", ct) is { } refusal)
+        {
+            LogRefusedByRole(context.User, "status", run.Id);
+            return new ChatReply(refusal);
+        }
         if (asJson) return new ChatReply(RunJson(run), run.Id);
         var document = await workflows.GetVersionAsync(run.WorkflowId, run.WorkflowVersion, ct);
         if (document is null) return new ChatReply($"Run `{run.Id}` is {run.Status.ToText()}; its workflow `{run.WorkflowId}` v{run.WorkflowVersion} is no longer stored.");
@@ -162,13 +180,22 @@ public sealed partial class ChatCommands(
         var run = await FindRunAsync(typed, ct);
         if (run is null) return NoRun(typed);
         if (run.Status.IsTerminal()) return new ChatReply($"Run `{run.Id}` has already {run.Status.ToText()}; there is nothing to cancel.", run.Id);
+        // A runner cancels the runs they may (below); an editor or admin of the workflow's workspace cancels any.
+        var workspace = await roles.WorkspaceOfAsync(run, ct);
+        if (await roles.RefusalAsync(context.User, workspace, Role.Runner, $"cancel run `{run.Id}`", ct) is { } refusal)
+        {
+            LogRefusedByRole(context.User, "cancel", run.Id);
+            return new ChatReply(refusal, run.Id);
+        }
         var approvers = Approvers(await workflows.GetVersionAsync(run.WorkflowId, run.WorkflowVersion, ct));
         var admins = options.Value.Admins;
-        if (context.User != run.StartedBy && !approvers.Contains(context.User) && !admins.Contains(context.User, StringComparer.Ordinal))
+        if (context.User != run.StartedBy && !approvers.Contains(context.User) && !admins.Contains(context.User, StringComparer.Ordinal)
+            && await roles.RoleOfAsync(context.User, workspace, ct) < Role.Editor)
         {
             LogCancelRefused(run.Id, context.User);
             var who = new List<string> { $"the person who started it ({run.StartedBy ?? "unknown"})" };
             if (approvers.Count > 0) who.Add($"the workflow's approvers ({string.Join(", ", approvers)})");
+            who.Add($"the editors and admins of workspace '{workspace}'");
             who.Add("the ChatFlows admins");
             return new ChatReply($"You may not cancel run `{run.Id}`: only {string.Join(", ", who)} may. Ask one of them.", run.Id);
         }
@@ -225,6 +252,9 @@ public sealed partial class ChatCommands(
     /// <summary>A way to start a workflow from chat: by its id, or by the name of one of its command triggers.</summary>
     private sealed record Startable(string WorkflowId, string Name, string? Summary, string? Command, string? TriggerNodeId, CommandAllow? Allow = null)
     {
+        /// <summary>The workspace of the workflow, whose roles decide who may start it.</summary>
+        public string Workspace { get; init; } = WorkspaceIds.Default;
+
         public static IEnumerable<Startable> From(WorkflowDocument document)
         {
             var triggers = document.Nodes.Where(n => n.Type == NodeTypes.Trigger).ToArray();
@@ -233,12 +263,12 @@ public sealed partial class ChatCommands(
             var summary = document.Description is { Length: > 0 } d ? FirstSentence(d) : null;
             if (commands.Length == 0)
             {
-                yield return new Startable(document.Id, document.DisplayName, summary, null, manual?.Id);
+                yield return new Startable(document.Id, document.DisplayName, summary, null, manual?.Id) { Workspace = document.Workspace };
                 yield break;
             }
             foreach (var command in commands)
             {
-                yield return new Startable(document.Id, document.DisplayName, summary, CommandName(command), command.Id, CommandAllow.Of(command));
+                yield return new Startable(document.Id, document.DisplayName, summary, CommandName(command), command.Id, CommandAllow.Of(command)) { Workspace = document.Workspace };
             }
         }
 
@@ -255,6 +285,9 @@ public sealed partial class ChatCommands(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{User} in {Channel} may not run {WorkflowId}: not in its command's allow list")]
     private partial void LogNotAllowed(string workflowId, string user, string channel);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{User} may not {Command} {Target}: their role in its workspace is too low")]
+    private partial void LogRefusedByRole(string user, string command, string target);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{User} may not cancel run {RunId}: not its starter, an approver or an admin")]
     private partial void LogCancelRefused(string runId, string user);

@@ -23,6 +23,7 @@ public static class ChatServiceCollectionExtensions
         services.AddSingleton<ICardThreads>(sp => sp.GetRequiredService<ChatCardThreads>());
         services.AddSingleton<ChatBackgroundWork>();
         services.AddSingleton<ChatRunStarter>();
+        services.AddSingleton<ChatRoles>();
         services.AddSingleton<ChatCommands>();
         services.AddSingleton<ChatApprovals>();
         services.AddSingleton<ApprovalViews>();

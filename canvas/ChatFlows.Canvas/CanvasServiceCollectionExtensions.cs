@@ -1,6 +1,7 @@
 using ChatFlows.Canvas.Api;
 using ChatFlows.Canvas.Templates;
 using ChatFlows.Core.Documents;
+using ChatFlows.Core.Workspaces;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatFlows.Canvas;
@@ -11,7 +12,11 @@ public static class CanvasServiceCollectionExtensions
     /// <summary>Adds the canvas's Razor Pages and the JSON settings of its API.</summary>
     public static IServiceCollection AddCanvas(this IServiceCollection services)
     {
-        services.AddRazorPages();
+        // Every page needs the viewer role (CanvasEndpoints); the Members page needs admin (README §Workspaces and roles).
+        services.AddRazorPages(options => options.Conventions.AddPageRouteModelConvention("/Members/Index", page =>
+        {
+            foreach (var selector in page.Selectors) selector.EndpointMetadata.Add(new RequiredRole(Role.Admin));
+        }));
         services.AddOptions<TemplateOptions>().BindConfiguration(TemplateOptions.SectionName);
         services.AddSingleton<TemplateLibrary>();
         services.ConfigureHttpJsonOptions(options =>

@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
 using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProblem;
+using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Canvas.Api;
 
@@ -33,14 +34,14 @@ public static class RunsApi
     /// <summary>Maps starting, listing, reading, cancelling and watching runs.</summary>
     public static RouteGroupBuilder MapRunsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/workflows/{id}/runs", StartAsync);
+        app.MapPost("/api/workflows/{id}/runs", StartAsync).RequireRole(Role.Runner);
         var runs = app.MapGroup("/api/runs");
-        runs.MapGet("/", ListAsync);
-        runs.MapGet("/{id}", GetAsync);
-        runs.MapPost("/{id}/cancel", CancelAsync);
-        runs.MapPost("/{id}/decisions", DecideAsync);
-        runs.MapGet("/{id}/events", WatchAsync);
-        runs.MapPost("/{id}/replay", ReplayAsync);
+        runs.MapGet("/", ListAsync).RequireRole(Role.Viewer);
+        runs.MapGet("/{id}", GetAsync).RequireRole(Role.Viewer);
+        runs.MapPost("/{id}/cancel", CancelAsync).RequireRole(Role.Runner);
+        runs.MapPost("/{id}/decisions", DecideAsync).RequireRole(Role.Runner);
+        runs.MapGet("/{id}/events", WatchAsync).RequireRole(Role.Viewer);
+        runs.MapPost("/{id}/replay", ReplayAsync).RequireRole(Role.Runner);
         return runs;
     }
 
@@ -157,6 +158,21 @@ public static class RunsApi
     private static async Task<Results<Accepted<RunAccepted>, ProblemHttpResult>> CancelAsync(
         string id, HttpContext http, RunQueue queue, IRunStore runs, IAuditLog audit, CancellationToken ct)
     {
+        // A runner cancels only the runs they started; an editor or admin cancels any (README §Workspaces and roles).
+        if (CallerRole.Of(http) < Role.Editor)
+        {
+            var run = await runs.GetAsync(id, ct);
+            if (run is null) return NoSuchRun(id);
+            var caller = Caller.Of(http)?.Id;
+            if (!run.Status.IsTerminal() && run.StartedBy != caller)
+            {
+                var workspace = WorkspaceRoute.Of(http);
+                return TypedResults.Problem(
+                    title: "This needs the editor role.",
+                    detail: $"Cancelling a run someone else started needs the editor role in workspace '{workspace}'; you are {CallerRole.Of(http).WithArticle()} and run {id} was started by {run.StartedBy ?? "someone else"}. Ask an admin of '{workspace}' (Members page).",
+                    statusCode: StatusCodes.Status403Forbidden);
+            }
+        }
         if (await queue.CancelAsync(id, ct))
         {
             await audit.RecordAsync(http, AuditActions.RunCancelled, id);

@@ -39,6 +39,9 @@ public sealed class SignInHost : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The host's services, to arrange what a test needs (workspaces, grants) the way an admin would.</summary>
+    public IServiceProvider Services => _factory.Services;
+
     /// <summary>A loopback client with no credentials.</summary>
     public HttpClient Client { get; }
 

@@ -82,6 +82,7 @@ public sealed class TestIdentityProvider : IAsyncDisposable
             var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
             identity.SetClaim(Claims.Subject, person.Subject).SetClaim(Claims.Name, person.Name);
             if (person.Email is not null) identity.SetClaim(Claims.Email, person.Email);
+            if (person.Groups is { Count: > 0 } groups) identity.SetClaims("groups", [.. groups]);
             identity.SetScopes(request.GetScopes());
             identity.SetDestinations(_ => [Destinations.IdentityToken, Destinations.AccessToken]);
             return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
@@ -118,5 +119,5 @@ public sealed class TestIdentityProvider : IAsyncDisposable
     }
 }
 
-/// <summary>A person at the test provider.</summary>
-public sealed record TestPerson(string Subject, string Name, string? Email);
+/// <summary>A person at the test provider, with the groups its <c>groups</c> claim lists.</summary>
+public sealed record TestPerson(string Subject, string Name, string? Email, IReadOnlyList<string>? Groups = null);
