@@ -43,7 +43,7 @@ public static partial class WorkspacesApi
     }
 
     private static async Task<Results<Created<Workspace>, ProblemHttpResult, ValidationProblem>> CreateAsync(
-        HttpContext http, IWorkspaceStore workspaces, IAuditLog audit, TimeProvider time, CancellationToken ct)
+        HttpContext http, IWorkspaceStore workspaces, IWorkspaceGrants grants, IAuditLog audit, TimeProvider time, CancellationToken ct)
     {
         var (json, unreadable) = await ReadAsync(http.Request, "{\"id\": \"hr\", \"name\": \"HR\"}", ct);
         if (unreadable is not null) return unreadable;
@@ -62,7 +62,10 @@ public static partial class WorkspacesApi
                 detail: $"A workspace with the id '{id}' already exists; change it with PUT /api/w/{id}/settings, or pick another id.",
                 statusCode: StatusCodes.Status409Conflict);
         }
-        await audit.RecordAsync(http, AuditActions.WorkspaceCreated, id!, $"name: {name}");
+        // A new workspace starts with its creator as its admin and nobody else.
+        var creator = Caller.Of(http)?.Id ?? Principals.Local;
+        await grants.SetAsync(new WorkspaceGrant(id!, creator, Role.Admin, creator, time.GetUtcNow()), ct);
+        await audit.RecordAsync(http, AuditActions.WorkspaceCreated, id!, $"name: {name}; admin: {creator}");
         return TypedResults.Created($"/api/w/{id}/settings", workspace);
     }
 
