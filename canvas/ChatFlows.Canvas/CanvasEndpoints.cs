@@ -27,6 +27,7 @@ public static class CanvasEndpoints
         app.MapTemplatesApi();
         app.MapDataPickerApi();
         app.MapWidgetsApi();
+        app.MapWorkspaceListApi();
         app.MapWorkspacesApi();
         app.MapAuditApi();
         app.MapMembersApi();
