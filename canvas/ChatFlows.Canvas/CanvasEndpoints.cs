@@ -26,6 +26,7 @@ public static class CanvasEndpoints
         app.MapTemplatesApi();
         app.MapDataPickerApi();
         app.MapWidgetsApi();
+        app.MapWorkspaceListApi();
         app.MapRazorPages();
         return app;
     }

@@ -263,7 +263,7 @@ public sealed partial class GraphRunner(
             {
                 RunId = run.Id,
                 WorkflowId = run.WorkflowId,
-                Workspace = run.Plan.Document.Workspace,
+                Workspace = run.Workspace,
                 Node = plan.Node,
                 Scope = run,
                 Attempt = attempt,

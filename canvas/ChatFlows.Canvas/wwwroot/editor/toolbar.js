@@ -5,6 +5,8 @@ import { root, $, state } from "./state.js";
 import { on } from "./events.js";
 import { isDirty } from "./document.js";
 
+const { pageUrl } = window.ChatFlows;
+
 function updateToolbar() {
   const dirty = isDirty();
   $("dirty").hidden = !dirty;
@@ -37,8 +39,8 @@ export function wireToolbar(actions) {
   $("delete").addEventListener("click", actions.deleteSelection);
   $("save").addEventListener("click", () => actions.save());
   $("play").addEventListener("click", actions.play);
-  $("new-workflow").addEventListener("click", () => location.assign("/workflows/new"));
-  $("workflow-select").addEventListener("change", evt => { if (evt.target.value) location.assign(`/workflows/${encodeURIComponent(evt.target.value)}`); });
+  $("new-workflow").addEventListener("click", () => location.assign(pageUrl("/workflows/new")));
+  $("workflow-select").addEventListener("change", evt => { if (evt.target.value) location.assign(pageUrl(`/workflows/${encodeURIComponent(evt.target.value)}`)); });
   on("change", updateToolbar);
   on("selection", updateToolbar);
   on("dirty", updateToolbar);
