@@ -35,6 +35,9 @@ public sealed class RunState : RunScope
 
     public int WorkflowVersion => Plan.Document.Version;
 
+    /// <summary>The workspace of the run's workflow (README §Workspaces and roles): its nodes use that workspace's secrets, connections and agents.</summary>
+    public override string Workspace => Plan.Document.Workspace;
+
     public RunRequest Request { get; }
 
     /// <summary>
@@ -99,9 +102,6 @@ public sealed class RunState : RunScope
 
     /// <summary>The secrets and credentials this run has read; the engine that executes the run sets their vault.</summary>
     internal SecretsInUse Secrets { get; } = new();
-
-    /// <inheritdoc />
-    public override string Workspace => Plan.Document.Workspace;
 
     /// <inheritdoc />
     public override bool TryGetSecret(string name, out string value) => Secrets.TryGet(name, out value);
