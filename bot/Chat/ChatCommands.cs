@@ -1,3 +1,5 @@
+using ChatFlows.Core.Audit;
+using ChatFlows.Core.Workspaces;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -18,7 +20,8 @@ namespace ChatFlows.Bot.Chat;
 /// </summary>
 public sealed partial class ChatCommands(
     IWorkflowStore workflows, RunStarter runStarter, RunQueue queue, IRunStore runs, ChatRunStarter starter, IOptions<ChatOptions> options, TimeProvider time,
-    ILogger<ChatCommands> logger, ApprovalInbox inbox, Approvals approvals, IEnumerable<IChatPeople> people, ChatRoles roles)
+    ILogger<ChatCommands> logger, ApprovalInbox inbox, Approvals approvals, IEnumerable<IChatPeople> people, IAuditLog audit,
+    IWorkspaceStore workspaces, ChatRoles roles)
 {
     /// <summary>What <c>/run help</c> answers.</summary>
     public const string HelpText = """
@@ -54,7 +57,7 @@ public sealed partial class ChatCommands(
 
     private async Task<ChatReply> RunAsync(ChatCommand command, ChatCommandContext context, CancellationToken ct)
     {
-        var startable = await StartableAsync(ct);
+        var startable = await StartableAsync(context, ct);
         var match = startable.FirstOrDefault(s => s.Command is { } name && name.Equals(command.Target, StringComparison.OrdinalIgnoreCase))
             ?? startable.FirstOrDefault(s => s.WorkflowId.Equals(command.Target, StringComparison.OrdinalIgnoreCase));
         if (match is null) return Unknown(command.Target!, startable);
@@ -117,7 +120,7 @@ public sealed partial class ChatCommands(
         // Only what the person may start: the workflows of the workspaces they are a runner in.
         var allowed = new Dictionary<string, bool>(StringComparer.Ordinal);
         var startable = new List<Startable>();
-        foreach (var s in await StartableAsync(ct))
+        foreach (var s in await StartableAsync(context, ct))
         {
             if (!allowed.TryGetValue(s.Workspace, out var may)) allowed[s.Workspace] = may = await roles.RoleOfAsync(context.User, s.Workspace, ct) >= Role.Runner;
             if (may) startable.Add(s);
@@ -198,6 +201,9 @@ public sealed partial class ChatCommands(
         }
         if (!await queue.CancelAsync(run.Id, ct)) return new ChatReply($"Run `{run.Id}` ended before it could be cancelled.", run.Id);
         LogCancelled(run.Id, context.User);
+        await audit.AppendAsync(new AuditEntry(
+            0, time.GetUtcNow(), WorkspaceIds.Default, context.User, AuditOrigin.SurfaceOfChat(context.Channel), AuditActions.RunCancelled, run.Id,
+            $"workflow {run.WorkflowId}", null), CancellationToken.None);
         return new ChatReply($"Cancelling run `{run.Id}` of `{run.WorkflowId}`; its card shows when it stopped.", run.Id);
     }
 
@@ -234,10 +240,13 @@ public sealed partial class ChatCommands(
         return matches.Length == 1 ? await runs.GetAsync(matches[0].Id, ct) : null;
     }
 
-    private async Task<IReadOnlyList<Startable>> StartableAsync(CancellationToken ct)
+    // Only the workflows of the workspaces bound to the channel (README §Workspaces and roles): another workspace's
+    // workflow is unknown here, for starting, listing and suggesting alike.
+    private async Task<IReadOnlyList<Startable>> StartableAsync(ChatCommandContext context, CancellationToken ct)
     {
+        var seen = await workspaces.WorkspacesOfAsync(context.Channel, ct);
         var stored = await workflows.ListAsync(ct);
-        return stored.SelectMany(s => Startable.From(s.Document)).ToArray();
+        return stored.Where(s => seen.Contains(s.Document.Workspace)).SelectMany(s => Startable.From(s.Document)).ToArray();
     }
 
     /// <summary>A way to start a workflow from chat: by its id, or by the name of one of its command triggers.</summary>

@@ -5,6 +5,7 @@ using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Storage;
+using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Bot.Chat;
 
@@ -16,7 +17,8 @@ namespace ChatFlows.Bot.Chat;
 /// has a <c>trigger/reply</c> starts that workflow again instead (README §Agents and models, conversations in the thread).
 /// </summary>
 public sealed partial class MessageTriggers(
-    IWorkflowStore workflows, RunStarter runStarter, ChatChannels channels, ChatRunStarter starter, IChatCardStore cards, IRunStore runs, ILogger<MessageTriggers> logger)
+    IWorkflowStore workflows, RunStarter runStarter, ChatChannels channels, ChatRunStarter starter, IChatCardStore cards, IRunStore runs, ILogger<MessageTriggers> logger,
+    IWorkspaceStore workspaces)
 {
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(100);
 
@@ -29,8 +31,11 @@ public sealed partial class MessageTriggers(
             return replies;
         }
         var started = new List<string>();
+        // Only the workflows of the workspaces bound to the channel hear it (README §Workspaces and roles).
+        var seen = await workspaces.WorkspacesOfAsync(message.Channel, ct);
         foreach (var stored in await workflows.ListAsync(ct))
         {
+            if (!seen.Contains(stored.Document.Workspace)) continue;
             foreach (var trigger in stored.Document.Nodes.Where(n => n.Type == NodeTypes.Trigger && n.Kind == "message"))
             {
                 if (!Matches(trigger, message)) continue;

@@ -50,8 +50,11 @@ public static class ChatFlowsServiceCollectionExtensions
 
         services.AddSingleton(TimeProvider.System);
         // Workspaces and the audit log (README §Workspaces and roles, §Audit log).
-        services.AddSingleton<IWorkspaceStore, InMemoryWorkspaceStore>();
+        services.AddSingleton<IWorkspaceStore, DatabaseWorkspaceStore>();
         services.AddSingleton<IAuditLog, InMemoryAuditLog>();
+        services.AddSingleton(sp => new WorkspacePolicies(
+            sp.GetRequiredService<IWorkspaceStore>(), sp.GetRequiredService<IWorkflowStore>(), sp.GetRequiredService<IAgentStore>(), sp.GetRequiredService<NodeRegistry>(),
+            sp.GetRequiredService<ConnectionRegistry>()));
         services.AddSingleton(sp => NodeRegistry.CreateDefault(new BuiltInNodeOptions
         {
             Agents = sp.GetRequiredService<IAgentStore>(),
@@ -67,6 +70,7 @@ public static class ChatFlowsServiceCollectionExtensions
             MaxSubworkflowDepth = sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value.MaxSubworkflowDepth,
             Widgets = sp.GetRequiredService<IWidgetStore>(),
             ApprovalEmailLists = sp.GetRequiredService<IOptions<ApprovalOptions>>().Value.EmailLists,
+            Workspaces = sp.GetRequiredService<IWorkspaceStore>(),
         }));
         services.AddSingleton<RunEventStream>();
         services.AddSingleton(sp => new ModelProfiles(sp.GetRequiredService<IOptions<Dictionary<string, ModelProfile>>>().Value));
@@ -110,7 +114,8 @@ public static class ChatFlowsServiceCollectionExtensions
         services.AddSingleton<RunWorker>();
         services.AddApprovals();
         services.AddSingleton(sp => new RunStarter(
-            sp.GetRequiredService<WorkflowPlans>(), sp.GetRequiredService<IWorkflowStore>(), sp.GetRequiredService<RunQueue>(), sp.GetRequiredService<IRunStore>()));
+            sp.GetRequiredService<WorkflowPlans>(), sp.GetRequiredService<IWorkflowStore>(), sp.GetRequiredService<RunQueue>(), sp.GetRequiredService<IRunStore>(),
+            sp.GetRequiredService<ChatFlows.Core.Audit.IAuditLog>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new Scheduler(
             sp.GetRequiredService<IWorkflowStore>(), sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<RunStarter>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<SchedulerOptions>>().Value,
             sp.GetRequiredService<ILogger<Scheduler>>()));
@@ -129,6 +134,8 @@ public static class ChatFlowsServiceCollectionExtensions
         services.AddMail();
         services.AddKnowledge();
         services.AddHostedService<RetentionService>();
+        // The database audit log replaces the in-memory one registered above; it prunes after the schema is migrated.
+        services.AddAudit();
         services.AddHostedService<StartupBanner>();
         return services;
     }

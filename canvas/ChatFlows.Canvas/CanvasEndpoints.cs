@@ -27,6 +27,8 @@ public static class CanvasEndpoints
         app.MapTemplatesApi();
         app.MapDataPickerApi();
         app.MapWidgetsApi();
+        app.MapWorkspacesApi();
+        app.MapAuditApi();
         app.MapMembersApi();
         // Pages are for viewers and up; a page may ask for more (the Members page, see CanvasServiceCollectionExtensions).
         app.MapRazorPages().RequireRole(Role.Viewer);

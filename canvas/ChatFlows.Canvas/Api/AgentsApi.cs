@@ -1,11 +1,14 @@
+using ChatFlows.Core.Audit;
 using System.Text.Json;
 using ChatFlows.Core.Agents;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Storage;
+using ChatFlows.Core.Workspaces;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProblem;
 using ChatFlows.Core.Workspaces;
 
@@ -57,11 +60,11 @@ public static class AgentsApi
     }
 
     private static async Task<Results<Created<AgentDefinition>, ProblemHttpResult, ValidationProblem>> CreateAsync(
-        HttpRequest request, HttpResponse response, IAgentStore agents, AgentValidator validator, CancellationToken ct)
+        HttpRequest request, HttpResponse response, IAgentStore agents, AgentValidator validator, IAuditLog audit, CancellationToken ct)
     {
         var (agent, unreadable) = await ReadAsync(request, null, ct);
         if (unreadable is not null) return unreadable;
-        if (await InvalidAsync(validator, agent!, ct) is { } invalid) return invalid;
+        if (await InvalidAsync(validator, request, agent!, ct) is { } invalid) return invalid;
         var saved = await agents.CreateAsync(agent!, ct);
         if (saved is null)
         {
@@ -71,11 +74,12 @@ public static class AgentsApi
                 statusCode: StatusCodes.Status409Conflict);
         }
         response.Headers.ETag = IfMatch.ETag(saved.Version);
+        await audit.RecordAsync(request.HttpContext, AuditActions.AgentSaved, saved.Id, $"created version {saved.Version}");
         return TypedResults.Created($"/api/agents/{Uri.EscapeDataString(saved.Id)}", saved);
     }
 
     private static async Task<Results<Ok<AgentDefinition>, ProblemHttpResult, ValidationProblem>> UpdateAsync(
-        string id, HttpRequest request, HttpResponse response, IAgentStore agents, AgentValidator validator, CancellationToken ct)
+        string id, HttpRequest request, HttpResponse response, IAgentStore agents, AgentValidator validator, IAuditLog audit, CancellationToken ct)
     {
         if (!IfMatch.TryRead(request, "agent", out var expected, out var badIfMatch)) return badIfMatch;
         var (agent, unreadable) = await ReadAsync(request, id, ct);
@@ -86,7 +90,7 @@ public static class AgentsApi
                 new Dictionary<string, string[]> { ["id"] = [$"The agent's id '{agent.Id}' differs from '{id}' in the URL; an agent cannot be renamed by saving it. Leave id out or make it '{id}'."] },
                 title: InvalidTitle);
         }
-        if (await InvalidAsync(validator, agent, ct) is { } invalid) return invalid;
+        if (await InvalidAsync(validator, request, agent, ct) is { } invalid) return invalid;
         var saved = await agents.SaveAsync(agent, expected, ct);
         if (saved is null)
         {
@@ -98,10 +102,12 @@ public static class AgentsApi
                 statusCode: StatusCodes.Status409Conflict);
         }
         response.Headers.ETag = IfMatch.ETag(saved.Version);
+        await audit.RecordAsync(request.HttpContext, AuditActions.AgentSaved, saved.Id, $"saved version {saved.Version}");
         return TypedResults.Ok(saved);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IAgentStore agents, IWorkflowStore workflows, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        string id, HttpContext http, IAgentStore agents, IWorkflowStore workflows, IAuditLog audit, CancellationToken ct)
     {
         if (await agents.GetAsync(id, ct) is null) return NoSuchAgent(id);
         var users = (await workflows.ListAsync(ct))
@@ -116,7 +122,9 @@ public static class AgentsApi
                 statusCode: StatusCodes.Status409Conflict,
                 extensions: new Dictionary<string, object?> { ["workflows"] = users });
         }
-        return await agents.DeleteAsync(id, ct) ? TypedResults.NoContent() : NoSuchAgent(id);
+        if (!await agents.DeleteAsync(id, ct)) return NoSuchAgent(id);
+        await audit.RecordAsync(http, AuditActions.AgentDeleted, id);
+        return TypedResults.NoContent();
     }
 
     private static async Task<(AgentDefinition? Agent, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, string? id, CancellationToken ct)
@@ -149,8 +157,13 @@ public static class AgentsApi
         }
     }
 
-    private static async Task<ValidationProblem?> InvalidAsync(AgentValidator validator, AgentDefinition agent, CancellationToken ct) =>
-        ValidationProblems.From(await validator.ValidateAsync(agent, ct), InvalidTitle);
+    // Also what the workspace's tool permissions refuse (README §Workspaces and roles), each at its field (tools/1).
+    private static async Task<ValidationProblem?> InvalidAsync(AgentValidator validator, HttpRequest request, AgentDefinition agent, CancellationToken ct)
+    {
+        var policies = request.HttpContext.RequestServices.GetRequiredService<WorkspacePolicies>();
+        var problems = (await validator.ValidateAsync(agent, ct)).Concat(await policies.CheckAgentAsync(agent, WorkspaceRoute.Of(request.HttpContext), ct)).ToList();
+        return ValidationProblems.From(problems, InvalidTitle);
+    }
 
     private static ProblemHttpResult Unreadable(string detail) =>
         TypedResults.Problem(title: "The agent could not be read.", detail: detail, statusCode: StatusCodes.Status400BadRequest);

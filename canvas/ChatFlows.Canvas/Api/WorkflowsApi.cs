@@ -1,10 +1,14 @@
+using ChatFlows.Core.Audit;
+using ChatFlows.Canvas.Templates;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Storage;
+using ChatFlows.Core.Workspaces;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProblem;
 using ChatFlows.Core.Workspaces;
 
@@ -57,11 +61,19 @@ public static class WorkflowsApi
     }
 
     private static async Task<Results<Created<WorkflowDocument>, ProblemHttpResult, ValidationProblem>> CreateAsync(
-        HttpRequest request, HttpResponse response, IWorkflowStore store, WorkflowEngine engine, WorkflowPlans plans, CancellationToken ct)
+        string? template, HttpRequest request, HttpResponse response, IWorkflowStore store, WorkflowEngine engine, WorkflowPlans plans, TemplateLibrary templates, IAuditLog audit,
+        CancellationToken ct)
     {
+        // ?template=<id>: the workflow is a template installed from the gallery (README §Templates), recorded as imported.
+        if (!string.IsNullOrEmpty(template) && templates.Find(template) is null)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["template"] = [$"There is no template '{template}'; GET /api/templates lists them, or leave template out."] },
+                title: InvalidTitle);
+        }
         var (document, unreadable) = await ReadDocumentAsync(request, ct);
         if (unreadable is not null) return unreadable;
-        if (Invalid(engine, document!) is { } invalid) return invalid;
+        if (await InvalidAsync(engine, request, document!, ct) is { } invalid) return invalid;
         if (await TakenAsync(store, document!, ct) is { } taken) return taken;
 
         var saved = await store.CreateAsync(document!, ct);
@@ -74,11 +86,14 @@ public static class WorkflowsApi
         }
         Remember(saved.Document, engine, plans);
         response.Headers.ETag = IfMatch.ETag(saved.Document.Version);
+        await (string.IsNullOrEmpty(template)
+            ? audit.RecordAsync(request.HttpContext, AuditActions.WorkflowSaved, saved.Document.Id, $"created version {saved.Document.Version}")
+            : audit.RecordAsync(request.HttpContext, AuditActions.WorkflowImported, saved.Document.Id, $"from template {template}"));
         return TypedResults.Created(Location(saved.Document.Id), saved.Document);
     }
 
     private static async Task<Results<Ok<WorkflowDocument>, ProblemHttpResult, ValidationProblem>> UpdateAsync(
-        string id, HttpRequest request, HttpResponse response, IWorkflowStore store, WorkflowEngine engine, WorkflowPlans plans, CancellationToken ct)
+        string id, HttpRequest request, HttpResponse response, IWorkflowStore store, WorkflowEngine engine, WorkflowPlans plans, IAuditLog audit, CancellationToken ct)
     {
         if (!IfMatch.TryRead(request, "workflow", out var expected, out var badIfMatch)) return badIfMatch;
         if (expected is null)
@@ -98,7 +113,7 @@ public static class WorkflowsApi
                 title: InvalidTitle);
         }
         document = document with { Id = id };
-        if (Invalid(engine, document) is { } invalid) return invalid;
+        if (await InvalidAsync(engine, request, document, ct) is { } invalid) return invalid;
         if (await TakenAsync(store, document, ct) is { } taken) return taken;
 
         var saved = await store.UpdateAsync(document, expected.Value, ct);
@@ -109,13 +124,18 @@ public static class WorkflowsApi
         }
         Remember(saved.Document, engine, plans);
         response.Headers.ETag = IfMatch.ETag(saved.Document.Version);
+        await audit.RecordAsync(request.HttpContext, AuditActions.WorkflowSaved, saved.Document.Id, $"saved version {saved.Document.Version}");
         return TypedResults.Ok(saved.Document);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, HttpRequest request, IWorkflowStore store, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, HttpRequest request, IWorkflowStore store, IAuditLog audit, CancellationToken ct)
     {
         if (!IfMatch.TryRead(request, "workflow", out var expected, out var badIfMatch)) return badIfMatch;
-        if (await store.DeleteAsync(id, expected, ct)) return TypedResults.NoContent();
+        if (await store.DeleteAsync(id, expected, ct))
+        {
+            await audit.RecordAsync(request.HttpContext, AuditActions.WorkflowDeleted, id);
+            return TypedResults.NoContent();
+        }
         var current = await store.GetAsync(id, ct);
         // Without If-Match only a missing workflow refuses deletion (or one re-created in between, which is new to the caller).
         return current is null || expected is null ? NoSuchWorkflow(id) : Stale(id, expected.Value, current.Document.Version, "delete it");
@@ -135,9 +155,14 @@ public static class WorkflowsApi
         }
     }
 
-    // Every problem at once, keyed by its path (nodes/fetch/config/url), so an editor can mark each field.
-    private static ValidationProblem? Invalid(WorkflowEngine engine, WorkflowDocument document) =>
-        ValidationProblems.From(engine.Validate(document), InvalidTitle);
+    // Every problem at once, keyed by its path (nodes/fetch/config/url), so an editor can mark each field; with what
+    // the workspace's tool permissions refuse (README §Workspaces and roles).
+    private static async Task<ValidationProblem?> InvalidAsync(WorkflowEngine engine, HttpRequest request, WorkflowDocument document, CancellationToken ct)
+    {
+        var policies = request.HttpContext.RequestServices.GetRequiredService<WorkspacePolicies>();
+        var problems = engine.Validate(document).Concat(await policies.CheckWorkflowAsync(document, WorkspaceRoute.Of(request.HttpContext), ct)).ToList();
+        return ValidationProblems.From(problems, InvalidTitle);
+    }
 
     // A chat command name starts one workflow only. A 400 keyed by nodes/<id>/config/command, like any other problem,
     // so that the editor marks the field; the message names the workflow that has the name.

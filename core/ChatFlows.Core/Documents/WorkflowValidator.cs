@@ -54,7 +54,7 @@ public sealed partial class WorkflowValidator(NodeRegistry registry)
 
         for (var i = 0; i < document.Nodes.Count; i++)
         {
-            (kinds[i], handlers[i]) = CheckNode(document.Nodes[i], paths[i], document.Id ?? "", problems);
+            (kinds[i], handlers[i]) = CheckNode(document.Nodes[i], paths[i], document.Id ?? "", document.Workspace, problems);
         }
 
         var edges = CheckEdges(document, indexById, kinds, problems);
@@ -74,7 +74,7 @@ public sealed partial class WorkflowValidator(NodeRegistry registry)
         return new Checked(problems, kinds, handlers);
     }
 
-    private (NodeKind?, INodeHandler?) CheckNode(WorkflowNode node, string path, string workflowId, List<ValidationProblem> problems)
+    private (NodeKind?, INodeHandler?) CheckNode(WorkflowNode node, string path, string workflowId, string workspace, List<ValidationProblem> problems)
     {
         CheckCommonFields(node, path, problems);
         if (string.IsNullOrEmpty(node.Type))
@@ -100,9 +100,15 @@ public sealed partial class WorkflowValidator(NodeRegistry registry)
             problems.Add(new(registry.HasKinds(node.Type) ? $"{path}/config/{field}" : $"{path}/type", message));
             return (null, null);
         }
-        var setup = new NodeSetup(node, path, problems, registry.Sandbox, workflowId, registry.Connections);
+        var setup = new NodeSetup(node, path, problems, registry.Sandbox, workflowId, registry.Connections, workspace);
         var handler = kind.Create(setup);
         CheckSecrets(node, kind, path, problems);
+        // The workspace's policy may change after the save; the node checks it again each time it runs.
+        if (handler is not null and not ManualTrigger && registry.Workspaces is { } workspaces)
+        {
+            var connection = node.Config["connection"] is JsonValue value && value.TryGetValue<string>(out var name) ? name : null;
+            handler = new Workspaces.WorkspaceGuardedHandler(handler, kind, connection, workspaces);
+        }
         return (kind, setup.HasProblems ? null : handler);
     }
 

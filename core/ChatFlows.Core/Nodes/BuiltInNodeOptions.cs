@@ -64,4 +64,10 @@ public sealed class BuiltInNodeOptions
 
     /// <summary>The e-mail lists approvers may name (<c>ChatFlows:Approvals:EmailLists</c>); null where they are not known (only the entry's form is checked).</summary>
     public IReadOnlyDictionary<string, List<string>>? ApprovalEmailLists { get; set; }
+
+    /// <summary>
+    /// The workspaces whose tool permissions running nodes obey (README §Workspaces and roles): a node kind, connection
+    /// or HTTP host the run's workspace does not allow fails the node; null where there are none (the CLI).
+    /// </summary>
+    public ChatFlows.Core.Workspaces.IWorkspaceStore? Workspaces { get; set; }
 }

@@ -8,6 +8,7 @@ using ChatFlows.Core.Documents;
 using ChatFlows.Core.Expressions;
 using ChatFlows.Core.Http;
 using ChatFlows.Core.Secrets;
+using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Core.Nodes;
 
@@ -33,19 +34,21 @@ public sealed class HttpNode : INodeHandler
     private readonly Settings _settings;
     private readonly Clients _clients;
     private readonly ConnectionRegistry? _connections;
+    private readonly IWorkspaceStore? _workspaces;
 
-    private HttpNode(Settings settings, Clients clients, ConnectionRegistry? connections)
+    private HttpNode(Settings settings, Clients clients, ConnectionRegistry? connections, IWorkspaceStore? workspaces)
     {
         _settings = settings;
         _clients = clients;
         _connections = connections;
+        _workspaces = workspaces;
     }
 
     /// <summary>Registers the kind; its nodes share one client per clock, created from <c>options.Http</c> on first use.</summary>
     public static void Register(NodeRegistry registry, BuiltInNodeOptions options)
     {
         var clients = new Clients(options);
-        registry.Add(new NodeKind(NodeTypes.Tool, "http", setup => Setup(setup, clients, options.Connections))
+        registry.Add(new NodeKind(NodeTypes.Tool, "http", setup => Setup(setup, clients, options.Connections, options.Workspaces))
         {
             CredentialFields = ["headers/*", "query/*"],
             SideEffect = "sends an HTTP request",
@@ -75,7 +78,7 @@ public sealed class HttpNode : INodeHandler
         });
     }
 
-    private static HttpNode? Setup(NodeSetup setup, Clients clients, ConnectionRegistry? connections)
+    private static HttpNode? Setup(NodeSetup setup, Clients clients, ConnectionRegistry? connections, IWorkspaceStore? workspaces)
     {
         var method = ReadMethod(setup);
         var connection = setup.Connection("connection", ConnectionTypes.Http, required: false);
@@ -103,7 +106,7 @@ public sealed class HttpNode : INodeHandler
             Timeout = setup.Duration("requestTimeout"),
             Retries = setup.Integer("retries", 0, 10),
         };
-        return setup.HasProblems ? null : new HttpNode(settings, clients, connections);
+        return setup.HasProblems ? null : new HttpNode(settings, clients, connections, workspaces);
     }
 
     /// <inheritdoc />
@@ -114,6 +117,7 @@ public sealed class HttpNode : INodeHandler
 
         var connection = UseConnection(context);
         var request = await BuildRequestAsync(context.Scope, connection, sends ? IdempotencyKey.For(context.RunId, context.Node.Id) : null);
+        await CheckHostAsync(context, request.Url, ct);
         HttpToolResponse response;
         try
         {
@@ -128,6 +132,17 @@ public sealed class HttpNode : INodeHandler
         var output = _settings.FullResponse ? FullOutput(response) : BodyOf(response);
         if (sends) await context.Effects.RecordAsync(ResponseEffect, output, ct);
         return NodeResult.Success(output);
+    }
+
+    // A templated URL's host is known only now, and the workspace's policy may have changed since the save
+    // (README §Workspaces and roles): the rendered host must be one the run's workspace allows.
+    private async ValueTask CheckHostAsync(NodeContext context, Uri url, CancellationToken ct)
+    {
+        if (_workspaces is null || await _workspaces.GetAsync(context.Workspace, ct) is not { } workspace) return;
+        if (WorkspaceRules.HostRefusal(context.Workspace, workspace.Policy, url.IdnHost) is { } refusal)
+        {
+            throw new NodeException($"{_settings.Url.Label} rendered to a URL on {url.IdnHost}, which this workspace does not allow. {char.ToUpperInvariant(refusal[0])}{refusal[1..]}");
+        }
     }
 
     // The connection is checked again as the node runs: it may have changed, or stopped allowing this workflow, since the save.

@@ -17,6 +17,12 @@ public sealed class NodeRegistry
     /// <summary>The connections node configs may name; null where there are none to check against (the CLI's validate).</summary>
     public ConnectionRegistry? Connections { get; init; }
 
+    /// <summary>
+    /// The workspaces whose policies running nodes are checked against (README §Workspaces and roles); null where there
+    /// are none (the CLI).
+    /// </summary>
+    public ChatFlows.Core.Workspaces.IWorkspaceStore? Workspaces { get; init; }
+
     /// <summary>Registers a kind; a kind with the same name is replaced.</summary>
     public NodeRegistry Add(NodeKind kind)
     {
@@ -44,7 +50,7 @@ public sealed class NodeRegistry
     public static NodeRegistry CreateDefault(BuiltInNodeOptions? options = null)
     {
         options ??= new BuiltInNodeOptions();
-        var registry = new NodeRegistry { Sandbox = options.Sandbox, Connections = options.Connections };
+        var registry = new NodeRegistry { Sandbox = options.Sandbox, Connections = options.Connections, Workspaces = options.Workspaces };
         // In the palette's order: kinds of a type are listed as they are registered.
         TriggerNodes.Register(registry);
         EmailTriggerNode.Register(registry);

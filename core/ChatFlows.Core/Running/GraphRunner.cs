@@ -93,6 +93,7 @@ public sealed partial class GraphRunner(
         public async Task<RunState> RunAsync(Resumption? resume)
         {
             run.Secrets.Vault = runner._secrets;
+            run.Secrets.Workspace = run.Workspace;
             try
             {
                 if (run.Status == RunStatus.Queued && run.Request.ReplayOf is null) await StartAsync();
@@ -262,6 +263,7 @@ public sealed partial class GraphRunner(
             {
                 RunId = run.Id,
                 WorkflowId = run.WorkflowId,
+                Workspace = run.Workspace,
                 Node = plan.Node,
                 Scope = run,
                 Attempt = attempt,

@@ -101,6 +101,9 @@ public sealed class RunState : RunScope
     internal SecretsInUse Secrets { get; } = new();
 
     /// <inheritdoc />
+    public override string Workspace => Plan.Document.Workspace;
+
+    /// <inheritdoc />
     public override bool TryGetSecret(string name, out string value) => Secrets.TryGet(name, out value);
 
     /// <inheritdoc />

@@ -24,7 +24,7 @@ public interface IWorkflowStore
     /// </summary>
     Task<StoredWorkflow?> CreateAsync(WorkflowDocument document, CancellationToken ct = default);
 
-    /// <summary>Saves the next version if the current one is <paramref name="expectedVersion"/>; null otherwise (or when missing).</summary>
+    /// <summary>Saves the next version if the current one is <paramref name="expectedVersion"/> in the document's workspace; null otherwise (or when missing).</summary>
     Task<StoredWorkflow?> UpdateAsync(WorkflowDocument document, int expectedVersion, CancellationToken ct = default);
 
     /// <summary>Deletes a workflow (optionally only at <paramref name="expectedVersion"/>); false when missing or stale. Its runs stay.</summary>
