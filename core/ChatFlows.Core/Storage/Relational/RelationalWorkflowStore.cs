@@ -14,13 +14,14 @@ public abstract class RelationalWorkflowStore(StoreDatabase database, TimeProvid
     private const string ListSql = $"select {Columns} from workflows order by id";
     private const string GetSql = $"select {Columns} from workflows where id = @Id";
     private const string GetVersionSql = "select document from workflow_versions where workflow_id = @Id and version = @Version";
+    private const string ListVersionsSql = "select document, created_at, saved_by from workflow_versions where workflow_id = @Id order by version desc";
     private const string InsertSql = "insert into workflows (id, version, document, created_at, updated_at) values (@Id, @Version, @Document, @Now, @Now) on conflict (id) do nothing";
     private const string LastVersionSql = "select coalesce(max(version), 0) from workflow_versions where workflow_id = @Id";
     private const string UpdateSql = "update workflows set version = version + 1, document = @Document, updated_at = @Now where id = @Id and version = @Expected";
     private const string CreatedAtSql = "select created_at from workflows where id = @Id";
     private const string InsertVersionSql = """
-        insert into workflow_versions (workflow_id, version, document, created_at) values (@Id, @Version, @Document, @Now)
-        on conflict (workflow_id, version) do update set document = excluded.document, created_at = excluded.created_at
+        insert into workflow_versions (workflow_id, version, document, created_at, saved_by) values (@Id, @Version, @Document, @Now, @SavedBy)
+        on conflict (workflow_id, version) do update set document = excluded.document, created_at = excluded.created_at, saved_by = excluded.saved_by
         """;
     private const string DeleteSql = "delete from workflows where id = @Id and (@Expected is null or version = @Expected)";
 
@@ -52,7 +53,15 @@ public abstract class RelationalWorkflowStore(StoreDatabase database, TimeProvid
     }
 
     /// <inheritdoc />
-    public async Task<StoredWorkflow?> CreateAsync(WorkflowDocument document, CancellationToken ct = default)
+    public async Task<IReadOnlyList<WorkflowVersion>> ListVersionsAsync(string id, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var rows = await connection.QueryAsync<VersionRow>(new CommandDefinition(ListVersionsSql, new { Id = id }, cancellationToken: ct));
+        return rows.Select(r => new WorkflowVersion(WorkflowJson.Parse(r.Document), UnixTime.To(r.CreatedAt), r.SavedBy)).ToArray();
+    }
+
+    /// <inheritdoc />
+    public async Task<StoredWorkflow?> CreateAsync(WorkflowDocument document, string? savedBy = null, CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
         WorkflowDocument saved;
@@ -63,7 +72,7 @@ public abstract class RelationalWorkflowStore(StoreDatabase database, TimeProvid
             // versions, and a plan cached for an old version is never mistaken for the new document.
             var last = await connection.ExecuteScalarAsync<int>(new CommandDefinition(LastVersionSql, new { document.Id }, transaction, cancellationToken: ct));
             saved = document with { Version = last + 1 };
-            var args = new { document.Id, Document = WorkflowJson.Serialize(saved), Now = UnixTime.From(now), saved.Version };
+            var args = new { document.Id, Document = WorkflowJson.Serialize(saved), Now = UnixTime.From(now), saved.Version, SavedBy = savedBy };
             if (await connection.ExecuteAsync(new CommandDefinition(InsertSql, args, transaction, cancellationToken: ct)) != 1) return null;
             await connection.ExecuteAsync(new CommandDefinition(InsertVersionSql, args, transaction, cancellationToken: ct));
             await transaction.CommitAsync(ct);
@@ -73,11 +82,11 @@ public abstract class RelationalWorkflowStore(StoreDatabase database, TimeProvid
     }
 
     /// <inheritdoc />
-    public async Task<StoredWorkflow?> UpdateAsync(WorkflowDocument document, int expectedVersion, CancellationToken ct = default)
+    public async Task<StoredWorkflow?> UpdateAsync(WorkflowDocument document, int expectedVersion, string? savedBy = null, CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
         var saved = document with { Version = expectedVersion + 1 };
-        var args = new { document.Id, Document = WorkflowJson.Serialize(saved), Now = UnixTime.From(now), Expected = expectedVersion, saved.Version };
+        var args = new { document.Id, Document = WorkflowJson.Serialize(saved), Now = UnixTime.From(now), Expected = expectedVersion, saved.Version, SavedBy = savedBy };
         DateTimeOffset createdAt;
         await using (var connection = await database.OpenAsync(ct))
         {
@@ -100,6 +109,15 @@ public abstract class RelationalWorkflowStore(StoreDatabase database, TimeProvid
         }
         Changed?.Invoke(new WorkflowChange(id, null));
         return true;
+    }
+
+    private sealed class VersionRow
+    {
+        public string Document { get; init; } = "";
+
+        public long CreatedAt { get; init; }
+
+        public string? SavedBy { get; init; }
     }
 
     private sealed class WorkflowRow
