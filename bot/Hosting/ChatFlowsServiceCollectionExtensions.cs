@@ -50,7 +50,7 @@ public static class ChatFlowsServiceCollectionExtensions
 
         services.AddSingleton(TimeProvider.System);
         // Workspaces and the audit log (README §Workspaces and roles, §Audit log).
-        services.AddSingleton<IWorkspaceStore, InMemoryWorkspaceStore>();
+        services.AddSingleton<IWorkspaceStore, DatabaseWorkspaceStore>();
         services.AddSingleton<IAuditLog, InMemoryAuditLog>();
         services.AddSingleton(sp => NodeRegistry.CreateDefault(new BuiltInNodeOptions
         {

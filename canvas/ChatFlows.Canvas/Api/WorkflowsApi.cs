@@ -63,7 +63,7 @@ public static class WorkflowsApi
         if (Invalid(engine, document!) is { } invalid) return invalid;
         if (await TakenAsync(store, document!, ct) is { } taken) return taken;
 
-        var saved = await store.CreateAsync(document!, ct);
+        var saved = await store.CreateAsync(document!, Caller.Of(request.HttpContext)?.Id, ct);
         if (saved is null)
         {
             return TypedResults.Problem(
@@ -100,7 +100,7 @@ public static class WorkflowsApi
         if (Invalid(engine, document) is { } invalid) return invalid;
         if (await TakenAsync(store, document, ct) is { } taken) return taken;
 
-        var saved = await store.UpdateAsync(document, expected.Value, ct);
+        var saved = await store.UpdateAsync(document, expected.Value, Caller.Of(request.HttpContext)?.Id, ct);
         if (saved is null)
         {
             var current = await store.GetAsync(id, ct);

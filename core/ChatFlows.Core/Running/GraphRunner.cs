@@ -262,6 +262,7 @@ public sealed partial class GraphRunner(
             {
                 RunId = run.Id,
                 WorkflowId = run.WorkflowId,
+                Workspace = run.Workspace,
                 Node = plan.Node,
                 Scope = run,
                 Attempt = attempt,

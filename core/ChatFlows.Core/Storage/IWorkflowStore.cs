@@ -31,7 +31,7 @@ public interface IWorkflowStore
     Task<StoredWorkflow?> CreateAsync(WorkflowDocument document, string? savedBy = null, CancellationToken ct = default);
 
     /// <summary>
-    /// Saves the next version if the current one is <paramref name="expectedVersion"/>; null otherwise (or when
+    /// Saves the next version if the current one is <paramref name="expectedVersion"/> in the document's workspace; null otherwise (or when
     /// missing). <paramref name="savedBy"/> is who saved it.
     /// </summary>
     Task<StoredWorkflow?> UpdateAsync(WorkflowDocument document, int expectedVersion, string? savedBy = null, CancellationToken ct = default);

@@ -7,7 +7,8 @@ namespace ChatFlows.Core.Storage;
 /// <param name="Status">Only runs in this status.</param>
 /// <param name="Before">Only runs older than this run id (the previous page's <see cref="RunPage.Next"/>).</param>
 /// <param name="Limit">Page size.</param>
-public sealed record RunQuery(string? WorkflowId = null, RunStatus? Status = null, string? Before = null, int Limit = 50);
+/// <param name="Workspace">Only runs of workflows of this workspace (README §Workspaces and roles); null for every workspace.</param>
+public sealed record RunQuery(string? WorkflowId = null, RunStatus? Status = null, string? Before = null, int Limit = 50, string? Workspace = null);
 
 /// <summary>Runs of one page and the cursor of the next, null on the last page.</summary>
 public sealed record RunPage(IReadOnlyList<StoredRun> Items, string? Next);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ChatFlows.Core.Running;
+using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Core.Storage;
 
@@ -12,6 +13,9 @@ public sealed record StoredRun
 
     /// <summary>The version the run is pinned to.</summary>
     public required int WorkflowVersion { get; init; }
+
+    /// <summary>The workspace of the run's workflow when it started (README §Workspaces and roles).</summary>
+    public string Workspace { get; init; } = WorkspaceIds.Default;
 
     public required RunStatus Status { get; init; }
 

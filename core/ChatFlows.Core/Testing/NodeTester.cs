@@ -53,6 +53,7 @@ public sealed class NodeTester(NodeRegistry registry, TimeProvider time, SecretV
         {
             RunId = testId,
             WorkflowId = document.Id,
+            Workspace = document.Workspace,
             Node = node,
             Scope = scope,
             Attempt = 1,

@@ -202,6 +202,7 @@ public abstract partial class RelationalRunStore : IRunStore, IAsyncDisposable
         const string Sql = $"""
             select {RunRow.Columns} from runs
             where (@WorkflowId is null or workflow_id = @WorkflowId)
+              and (@Workspace is null or workspace = @Workspace)
               and (@Status is null or status = @Status)
               and (@Before is null or id < @Before)
             order by id desc
@@ -211,7 +212,7 @@ public abstract partial class RelationalRunStore : IRunStore, IAsyncDisposable
         await using var connection = await _database.OpenAsync(ct);
         var rows = (await connection.QueryAsync<RunRow>(new CommandDefinition(
             Sql,
-            new { query.WorkflowId, Status = query.Status?.ToText(), query.Before, Take = limit + 1 },
+            new { query.WorkflowId, query.Workspace, Status = query.Status?.ToText(), query.Before, Take = limit + 1 },
             cancellationToken: ct))).AsList();
         var next = rows.Count > limit ? rows[limit - 1].Id : null;
         return new RunPage(rows.Take(limit).Select(r => r.ToStored()).ToArray(), next);

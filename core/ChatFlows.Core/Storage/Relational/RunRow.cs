@@ -1,4 +1,5 @@
 using ChatFlows.Core.Running;
+using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Core.Storage.Relational;
 
@@ -7,13 +8,15 @@ internal sealed class RunRow
 {
     /// <summary>The columns read back, in <see cref="RunRow"/>'s shape.</summary>
     public const string Columns =
-        "id, workflow_id, workflow_version, status, trigger_node_id, trigger, started_by, thread, created_at, started_at, finished_at, error_node_id, error, result, cancel_requested, parent_run_id, parent_node_id, depth, replay_of, replay_from, lease_epoch";
+        "id, workflow_id, workflow_version, workspace, status, trigger_node_id, trigger, started_by, thread, created_at, started_at, finished_at, error_node_id, error, result, cancel_requested, parent_run_id, parent_node_id, depth, replay_of, replay_from, lease_epoch";
 
     public string Id { get; init; } = "";
 
     public string WorkflowId { get; init; } = "";
 
     public int WorkflowVersion { get; init; }
+
+    public string Workspace { get; init; } = WorkspaceIds.Default;
 
     public string Status { get; init; } = "";
 
@@ -61,6 +64,7 @@ internal sealed class RunRow
         Id = run.Id,
         WorkflowId = run.WorkflowId,
         WorkflowVersion = run.WorkflowVersion,
+        Workspace = run.Workspace,
         Status = RunStatus.Queued.ToText(),
         TriggerNodeId = run.Request.TriggerNodeId,
         Trigger = run.Request.Trigger.GetRawText(),
@@ -82,6 +86,7 @@ internal sealed class RunRow
         Id = Id,
         WorkflowId = WorkflowId,
         WorkflowVersion = WorkflowVersion,
+        Workspace = Workspace,
         Status = Enum.Parse<RunStatus>(Status, ignoreCase: true),
         TriggerNodeId = TriggerNodeId,
         Trigger = StoredJson.Parse(Trigger)!.Value,

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ChatFlows.Core.Storage;
+using Dapper;
+
+namespace ChatFlows.Core.Workspaces;
+
+/// <summary>
+/// Workspaces in the database (SQLite or PostgreSQL, one SQL text for both; README §Workspaces and roles): one row per
+/// workspace, its policy and channels as JSON. The migration creates <see cref="WorkspaceIds.Default"/>.
+/// </summary>
+public sealed class DatabaseWorkspaceStore(StoreDatabase database) : IWorkspaceStore
+{
+    private const string Columns = "id, name, policy, channels, created_at";
+
+    // A list left out allows everything of its kind, so only the lists that restrict something are written.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Workspace>> ListAsync(CancellationToken ct = default)
+    {
+        const string Sql = $"select {Columns} from workspaces order by id";
+        await using var connection = await database.OpenAsync(ct);
+        var rows = await connection.QueryAsync<WorkspaceRow>(new CommandDefinition(Sql, cancellationToken: ct));
+        return rows.Select(r => r.ToWorkspace()).ToArray();
+    }
+
+    /// <inheritdoc />
+    public async Task<Workspace?> GetAsync(string id, CancellationToken ct = default)
+    {
+        const string Sql = $"select {Columns} from workspaces where id = @Id";
+        await using var connection = await database.OpenAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<WorkspaceRow>(new CommandDefinition(Sql, new { Id = id }, cancellationToken: ct));
+        return row?.ToWorkspace();
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> CreateAsync(Workspace workspace, CancellationToken ct = default)
+    {
+        const string Sql = $"insert into workspaces ({Columns}) values (@Id, @Name, @Policy, @Channels, @CreatedAt) on conflict (id) do nothing";
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(Sql, WorkspaceRow.From(workspace), cancellationToken: ct)) == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> UpdateAsync(Workspace workspace, CancellationToken ct = default)
+    {
+        const string Sql = "update workspaces set name = @Name, policy = @Policy, channels = @Channels where id = @Id";
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(Sql, WorkspaceRow.From(workspace), cancellationToken: ct)) == 1;
+    }
+
+    private sealed class WorkspaceRow
+    {
+        public string Id { get; init; } = "";
+
+        public string Name { get; init; } = "";
+
+        public string Policy { get; init; } = "{}";
+
+        public string Channels { get; init; } = "[]";
+
+        public long CreatedAt { get; init; }
+
+        public static WorkspaceRow From(Workspace workspace) => new()
+        {
+            Id = workspace.Id,
+            Name = workspace.Name,
+            Policy = JsonSerializer.Serialize(workspace.Policy, Json),
+            Channels = JsonSerializer.Serialize(workspace.Channels, Json),
+            CreatedAt = UnixTime.From(workspace.CreatedAt),
+        };
+
+        public Workspace ToWorkspace() => new(
+            Id,
+            Name,
+            JsonSerializer.Deserialize<WorkspacePolicy>(Policy, Json) ?? WorkspacePolicy.Open,
+            JsonSerializer.Deserialize<string[]>(Channels, Json) ?? [],
+            UnixTime.To(CreatedAt));
+    }
+}
