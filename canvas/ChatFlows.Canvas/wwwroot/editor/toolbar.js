@@ -14,6 +14,9 @@ function updateToolbar() {
   $("save").disabled = state.saving;
   $("workflow-title").textContent = state.doc?.name || state.id || "New workflow";
   $("workflow-version").textContent = state.id ? `version ${state.doc?.version ?? ""}` : "not saved";
+  // The history of this workflow, under the same workspace's pages as the editor (README §Workflow history).
+  $("history-link").hidden = !state.id;
+  if (state.id) $("history-link").href = `${location.pathname.replace(/\/workflows\/[^/]*$/, "")}/workflows/${encodeURIComponent(state.id)}/history`;
   root.dataset.dirty = String(dirty);
 }
 
