@@ -27,6 +27,7 @@ public static class CanvasEndpoints
         app.MapTemplatesApi();
         app.MapDataPickerApi();
         app.MapWidgetsApi();
+        app.MapWorkspaceListApi();
         app.MapRazorPages();
         return app;
     }

@@ -90,14 +90,6 @@ public static class WorkflowVersionsApi
         var restored = await VersionAsync(store, id, version, http, ct);
         if (restored is null) return NoSuchVersion(id, version);
         var current = await store.GetAsync(id, ct);
-        if (current is not null && current.Document.Workspace != WorkspaceRoute.Of(http))
-        {
-            // The id was taken again in another workspace after this history's workflow was deleted.
-            return TypedResults.Problem(
-                title: "The workflow id is taken.",
-                detail: $"Workflow '{id}' was deleted here and its id is now used by a workflow of another workspace; version {restored.Version} cannot be restored under it.",
-                statusCode: StatusCodes.Status409Conflict);
-        }
         if (current is not null && expected is null)
         {
             return TypedResults.Problem(

@@ -33,11 +33,12 @@ public static class WorkflowsApi
         return workflows;
     }
 
-    private static async Task<Ok<WorkflowList>> ListAsync(IWorkflowStore store, IRunStore runs, WorkflowSetup setup, TimeProvider time, CancellationToken ct)
+    private static async Task<Ok<WorkflowList>> ListAsync(HttpContext http, IWorkflowStore store, IRunStore runs, WorkflowSetup setup, TimeProvider time, CancellationToken ct)
     {
-        var stored = await store.ListAsync(ct);
+        // Only the addressed workspace's workflows (README §Workspaces and roles).
+        var stored = (await store.ListAsync(ct)).Where(w => WorkspaceScope.Holds(http, w)).ToArray();
         var now = time.GetUtcNow();
-        var items = new List<WorkflowSummary>(stored.Count);
+        var items = new List<WorkflowSummary>(stored.Length);
         foreach (var workflow in stored)
         {
             // One indexed lookup per workflow (runs_by_workflow): the newest run is the first of its history.
@@ -58,22 +59,34 @@ public static class WorkflowsApi
     private static async Task<Results<Created<WorkflowDocument>, ProblemHttpResult, ValidationProblem>> CreateAsync(
         HttpRequest request, HttpResponse response, IWorkflowStore store, WorkflowEngine engine, WorkflowPlans plans, CancellationToken ct)
     {
-        var (document, unreadable) = await ReadDocumentAsync(request, ct);
+        var (read, unreadable) = await ReadDocumentAsync(request, ct);
         if (unreadable is not null) return unreadable;
-        if (Invalid(engine, document!) is { } invalid) return invalid;
-        if (await TakenAsync(store, document!, ct) is { } taken) return taken;
+        // A workflow belongs to the workspace it is created in, whatever the body says.
+        var document = read! with { Workspace = WorkspaceRoute.Of(request.HttpContext) };
+        if (Invalid(engine, document) is { } invalid) return invalid;
+        if (await TakenAsync(store, document, ct) is { } taken) return taken;
 
-        var saved = await store.CreateAsync(document!, Caller.Of(request.HttpContext)?.Id, ct);
+        var saved = await store.CreateAsync(document, Caller.Of(request.HttpContext)?.Id, ct);
         if (saved is null)
         {
+            // Ids are unique across the install (they address /hooks/{id} and /run <id>); which workspace holds the
+            // id is not said, so a team learns nothing of another's workflows.
+            var holder = await store.GetAsync(document.Id, ct);
+            if (holder is null || !WorkspaceScope.Holds(request.HttpContext, holder))
+            {
+                return TypedResults.Problem(
+                    title: "The id is taken.",
+                    detail: $"The id '{document.Id}' is taken; pick another id.",
+                    statusCode: StatusCodes.Status409Conflict);
+            }
             return TypedResults.Problem(
                 title: "The workflow already exists.",
-                detail: $"A workflow with the id '{document!.Id}' already exists; change it with PUT /api/workflows/{document.Id} and If-Match, or pick another id.",
+                detail: $"A workflow with the id '{document.Id}' already exists; change it with PUT /api/workflows/{document.Id} and If-Match, or pick another id.",
                 statusCode: StatusCodes.Status409Conflict);
         }
         Remember(saved.Document, engine, plans);
         response.Headers.ETag = IfMatch.ETag(saved.Document.Version);
-        return TypedResults.Created(Location(saved.Document.Id), saved.Document);
+        return TypedResults.Created(Location(saved.Document), saved.Document);
     }
 
     private static async Task<Results<Ok<WorkflowDocument>, ProblemHttpResult, ValidationProblem>> UpdateAsync(
@@ -96,7 +109,8 @@ public static class WorkflowsApi
                 new Dictionary<string, string[]> { ["id"] = [$"The document's id '{document.Id}' differs from '{id}' in the URL; a workflow cannot be renamed by saving it. Leave id out or make it '{id}'."] },
                 title: InvalidTitle);
         }
-        document = document with { Id = id };
+        // A workflow stays in its workspace: the path's, which the workflow is in (else the request never got here).
+        document = document with { Id = id, Workspace = WorkspaceRoute.Of(request.HttpContext) };
         if (Invalid(engine, document) is { } invalid) return invalid;
         if (await TakenAsync(store, document, ct) is { } taken) return taken;
 
@@ -157,5 +171,5 @@ public static class WorkflowsApi
         TypedResults.Problem(title: "No such workflow.", detail: $"There is no workflow '{id}'.", statusCode: StatusCodes.Status404NotFound);
 
 
-    private static string Location(string id) => $"/api/workflows/{Uri.EscapeDataString(id)}";
+    private static string Location(WorkflowDocument saved) => $"{WorkspaceRoute.ApiPrefix(saved.Workspace)}/workflows/{Uri.EscapeDataString(saved.Id)}";
 }

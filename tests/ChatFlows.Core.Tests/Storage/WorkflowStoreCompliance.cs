@@ -26,6 +26,30 @@ public abstract class WorkflowStoreCompliance : IAsyncLifetime
         WorkflowJson.Parse(WorkflowJson.Serialize(Workflows.Build(["a"], ["start->a"])).Replace("\"id\": \"test\"", $"\"id\": \"test\", \"name\": \"{name}\"", StringComparison.Ordinal));
 
     [Fact]
+    public async Task CreateAsync_InAWorkspace_ListsGetsAndKeepsEveryVersionThere()
+    {
+        await _store.CreateAsync(Document("first") with { Workspace = "hr" });
+        var second = await _store.UpdateAsync(Document("second") with { Workspace = "hr" }, expectedVersion: 1);
+
+        Assert.Equal("hr", second!.Document.Workspace);
+        Assert.Equal("hr", (await _store.GetAsync("test"))!.Document.Workspace);
+        Assert.Equal("hr", Assert.Single(await _store.ListAsync()).Document.Workspace);
+        Assert.Equal("hr", (await _store.GetVersionAsync("test", 1))!.Workspace);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_NamingAnotherWorkspace_IsRefusedAndTheWorkflowStaysWhereItWas()
+    {
+        await _store.CreateAsync(Document("first") with { Workspace = "hr" });
+
+        var moved = await _store.UpdateAsync(Document("moved"), expectedVersion: 1);
+
+        Assert.Null(moved);
+        var current = await _store.GetAsync("test");
+        Assert.Equal(("first", "hr"), (current!.Document.Name, current.Document.Workspace));
+    }
+
+    [Fact]
     public async Task UpdateAsync_StaleVersion_LosesAndKeepsTheNewerSave()
     {
         var created = await _store.CreateAsync(Document("first"));
