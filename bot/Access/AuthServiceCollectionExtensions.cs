@@ -1,3 +1,5 @@
+using ChatFlows.Canvas.Api;
+using ChatFlows.Core.Audit;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -58,15 +60,22 @@ public static class AuthServiceCollectionExtensions
             oidc.GetClaimsFromUserInfoEndpoint = false;
             oidc.Scope.Clear();
             foreach (var scope in o.ScopeList) oidc.Scope.Add(scope);
-            oidc.Events.OnTokenValidated = context =>
+            oidc.Events.OnTokenValidated = async context =>
             {
                 // The cookie keeps who the person is (subject, name, e-mail), not the provider's tokens.
-                if (context.Principal is { } provided) context.Principal = Callers.FromProvider(provided);
-                return Task.CompletedTask;
+                if (context.Principal is { } provided)
+                {
+                    context.Principal = Callers.FromProvider(provided);
+                    var who = context.Principal.FindFirst(Caller.IdClaim)!.Value;
+                    await context.HttpContext.RequestServices.GetRequiredService<IAuditLog>()
+                        .RecordAsAsync(context.HttpContext, who, AuditActions.SignedIn, "oidc", $"with {o.Authority}");
+                }
             };
             oidc.Events.OnRemoteFailure = async context =>
             {
                 context.HandleResponse();
+                await context.HttpContext.RequestServices.GetRequiredService<IAuditLog>()
+                    .RecordAsAsync(context.HttpContext, "anonymous", AuditActions.SignInFailed, "oidc", context.Failure?.Message);
                 await Results.Problem(title: "Sign-in failed.", detail: $"The sign-in provider's answer was not accepted: {context.Failure?.Message}",
                     statusCode: StatusCodes.Status401Unauthorized).ExecuteAsync(context.HttpContext);
             };

@@ -1,3 +1,6 @@
+using ChatFlows.Canvas.Api;
+using ChatFlows.Core.Audit;
+using Microsoft.Extensions.Options;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -24,7 +27,7 @@ public static class SignInEndpoints
         return app;
     }
 
-    private static async Task<IResult> SignIn(HttpContext http, AccessPass pass, IAntiforgery antiforgery, KeyAttempts attempts)
+    private static async Task<IResult> SignIn(HttpContext http, AccessPass pass, IAntiforgery antiforgery, KeyAttempts attempts, IAuditLog audit, IOptions<SignInOptions> options)
     {
         if (!http.Request.HasFormContentType)
             return TypedResults.Problem(title: "Send the form.", detail: "POST /signin takes a form with the field 'key'.", statusCode: StatusCodes.Status400BadRequest);
@@ -44,6 +47,8 @@ public static class SignInEndpoints
         if (!pass.IsKey(form["key"].ToString()))
         {
             attempts.RecordFailure(http);
+            // Never the key that was typed: a near miss tells too much.
+            await audit.RecordAsAsync(http, "anonymous", AuditActions.SignInFailed, "api-key", "not this host's API key");
             return Page(http, antiforgery, returnUrl, "That is not this host's API key (ChatFlows:Access:ApiKey).", StatusCodes.Status401Unauthorized);
         }
 
@@ -56,6 +61,7 @@ public static class SignInEndpoints
             MaxAge = pass.Lifetime,
             Path = "/",
         });
+        await audit.RecordAsAsync(http, options.Value.ApiKeyUser, AuditActions.SignedIn, "api-key", "with the API key");
         return TypedResults.Redirect(returnUrl);
     }
 

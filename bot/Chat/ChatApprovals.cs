@@ -1,3 +1,4 @@
+using ChatFlows.Core.Audit;
 using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Running;
 
@@ -18,9 +19,17 @@ public sealed partial class ChatApprovals(
     public Task<ChatDecision> DecideAsync(string decider, string runId, string nodeId, bool approve, string? comment, string? draft, CancellationToken ct) =>
         DecideAsync(new Decider(decider), runId, nodeId, approve, comment, draft, ct);
 
-    /// <summary>Decides approval <paramref name="nodeId"/> of run <paramref name="runId"/> as <paramref name="decider"/>.</summary>
+    /// <summary>Decides approval <paramref name="nodeId"/> of run <paramref name="runId"/> as <paramref name="decider"/>, on the platform its id names.</summary>
+    public Task<ChatDecision> DecideAsync(
+        Decider decider, string runId, string nodeId, bool approve, string? comment, string? draft, CancellationToken ct) =>
+        DecideAsync(decider, AuditOrigin.SurfaceOfChat(decider.Id), runId, nodeId, approve, comment, draft, ct);
+
+    /// <summary>
+    /// Decides approval <paramref name="nodeId"/> of run <paramref name="runId"/> as <paramref name="decider"/>, clicked on
+    /// <paramref name="surface"/> (a person signed in on the Playground decides as <c>email:…</c>, from the Playground).
+    /// </summary>
     public async Task<ChatDecision> DecideAsync(
-        Decider decider, string runId, string nodeId, bool approve, string? comment, string? draft, CancellationToken ct)
+        Decider decider, string surface, string runId, string nodeId, bool approve, string? comment, string? draft, CancellationToken ct)
     {
         var before = await views.ForAsync(runId, nodeId, ct);
         if (decider.Email is null && before is { IsOpen: true } && before.Request.NamesEmails && !before.Request.Allows(decider))
@@ -28,7 +37,7 @@ public sealed partial class ChatApprovals(
             decider = decider with { Email = await EmailOfAsync(decider.Id, runId, ct) };
         }
 
-        var decision = await approvals.DecideAsync(runId, nodeId, decider, approve, NullIfBlank(comment), draft, ct);
+        var decision = await approvals.DecideAsync(runId, nodeId, decider, approve, NullIfBlank(comment), draft, new AuditOrigin(decider.Id, surface), ct);
         if (!decision.Accepted || before is null) return new ChatDecision(decision, before);
 
         // The vote (or the decision the run resumes with) is stored: every card of the approval shows it, this one at once.

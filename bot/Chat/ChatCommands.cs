@@ -1,3 +1,5 @@
+using ChatFlows.Core.Audit;
+using ChatFlows.Core.Workspaces;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -17,7 +19,7 @@ namespace ChatFlows.Bot.Chat;
 /// </summary>
 public sealed partial class ChatCommands(
     IWorkflowStore workflows, RunStarter runStarter, RunQueue queue, IRunStore runs, ChatRunStarter starter, IOptions<ChatOptions> options, TimeProvider time,
-    ILogger<ChatCommands> logger, ApprovalInbox inbox, Approvals approvals, IEnumerable<IChatPeople> people)
+    ILogger<ChatCommands> logger, ApprovalInbox inbox, Approvals approvals, IEnumerable<IChatPeople> people, IAuditLog audit)
 {
     /// <summary>What <c>/run help</c> answers.</summary>
     public const string HelpText = """
@@ -170,6 +172,9 @@ public sealed partial class ChatCommands(
         }
         if (!await queue.CancelAsync(run.Id, ct)) return new ChatReply($"Run `{run.Id}` ended before it could be cancelled.", run.Id);
         LogCancelled(run.Id, context.User);
+        await audit.AppendAsync(new AuditEntry(
+            0, time.GetUtcNow(), WorkspaceIds.Default, context.User, AuditOrigin.SurfaceOfChat(context.Channel), AuditActions.RunCancelled, run.Id,
+            $"workflow {run.WorkflowId}", null), CancellationToken.None);
         return new ChatReply($"Cancelling run `{run.Id}` of `{run.WorkflowId}`; its card shows when it stopped.", run.Id);
     }
 

@@ -1,3 +1,4 @@
+using ChatFlows.Core.Audit;
 using System.Text.Json;
 using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Running;
@@ -30,6 +31,7 @@ public sealed partial class ChatRunStarter(RunStarter starter, IChatCardStore ca
         string? recorded = null;
         var options = new StartOptions
         {
+            Origin = new AuditOrigin(startedBy, AuditOrigin.SurfaceOfChat(target)),
             Announce = async (starting, token) =>
             {
                 var thread = ChatChannels.CardThreadOf(starting.RunId);

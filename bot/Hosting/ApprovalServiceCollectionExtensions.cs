@@ -26,7 +26,7 @@ public static class ApprovalServiceCollectionExtensions
         services.AddSingleton(sp => new Approvals(
             sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<RunQueue>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IApprovalLog>(),
             sp.GetRequiredService<RunEventStream>(), sp.GetServices<IApproverGroups>(), sp.GetServices<IApprovalNotifier>(),
-            sp.GetRequiredService<IOptions<ApprovalOptions>>().Value, sp.GetRequiredService<ILogger<Approvals>>()));
+            sp.GetRequiredService<IOptions<ApprovalOptions>>().Value, sp.GetRequiredService<ILogger<Approvals>>(), sp.GetRequiredService<ChatFlows.Core.Audit.IAuditLog>()));
         services.AddSingleton(sp => new ApprovalInbox(
             sp.GetRequiredService<IWorkflowStore>(), sp.GetRequiredService<Approvals>(), sp.GetServices<IApproverGroups>()));
         services.AddSingleton(sp => new ApprovalLifecycle(sp.GetRequiredService<Approvals>(), sp.GetRequiredService<ILogger<ApprovalLifecycle>>()));

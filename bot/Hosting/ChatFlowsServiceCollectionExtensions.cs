@@ -110,7 +110,8 @@ public static class ChatFlowsServiceCollectionExtensions
         services.AddSingleton<RunWorker>();
         services.AddApprovals();
         services.AddSingleton(sp => new RunStarter(
-            sp.GetRequiredService<WorkflowPlans>(), sp.GetRequiredService<IWorkflowStore>(), sp.GetRequiredService<RunQueue>(), sp.GetRequiredService<IRunStore>()));
+            sp.GetRequiredService<WorkflowPlans>(), sp.GetRequiredService<IWorkflowStore>(), sp.GetRequiredService<RunQueue>(), sp.GetRequiredService<IRunStore>(),
+            sp.GetRequiredService<ChatFlows.Core.Audit.IAuditLog>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new Scheduler(
             sp.GetRequiredService<IWorkflowStore>(), sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<RunStarter>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<SchedulerOptions>>().Value,
             sp.GetRequiredService<ILogger<Scheduler>>()));
@@ -129,6 +130,8 @@ public static class ChatFlowsServiceCollectionExtensions
         services.AddMail();
         services.AddKnowledge();
         services.AddHostedService<RetentionService>();
+        // The database audit log replaces the in-memory one registered above; it prunes after the schema is migrated.
+        services.AddAudit();
         services.AddHostedService<StartupBanner>();
         return services;
     }

@@ -1,3 +1,4 @@
+using ChatFlows.Core.Audit;
 using ChatFlows.Bot.Chat;
 using ChatFlows.Core.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -35,7 +36,7 @@ public static partial class PlaygroundEndpoints
         }
         // Signed in, a person decides as themselves; otherwise (one local user trying things) as the display name picked.
         var decided = await approvals.DecideAsync(
-            signedIn?.Decider ?? new Decider(PlaygroundChannel.PlatformName + ":" + user), runId!, nodeId!, verb == "approve", NullIfBlank(comment), draft, ct);
+            signedIn?.Decider ?? new Decider(PlaygroundChannel.PlatformName + ":" + user), AuditSurfaces.Playground, runId!, nodeId!, verb == "approve", NullIfBlank(comment), draft, ct);
         return TypedResults.Ok(new PlaygroundActionResult(decided.Decision.Accepted, decided.Decision.Message));
     }
 

@@ -1,3 +1,4 @@
+using ChatFlows.Core.Audit;
 using System.Text.Json;
 using ChatFlows.Bot.Cards;
 using ChatFlows.Bot.Chat;
@@ -64,7 +65,7 @@ public sealed partial class TeamsCardActions(
         var decider = await deciders.ResolveAsync(activity, click.RunId, click.NodeId, ct);
         if (click.Approve is not { } approve) return await ViewForAsync(activity, decider, click, note: null, ct);
 
-        var outcome = await approvals.DecideAsync(decider, click.RunId, click.NodeId, approve, click.Comment, click.Draft, ct);
+        var outcome = await approvals.DecideAsync(decider, AuditSurfaces.Teams, click.RunId, click.NodeId, approve, click.Comment, click.Draft, ct);
         if (outcome.Decision.Accepted && outcome.View is { } decided) return TeamsInvokeResponse.Card(TeamsApprovalCard.Render(decided));
         if (outcome.View is null) return TeamsInvokeResponse.BadRequest(outcome.Decision.Message);
         // The card stays as it is for everyone else; the person who clicked sees it with the reason.
@@ -84,7 +85,7 @@ public sealed partial class TeamsCardActions(
         if (Click.From(verb, data) is not { Approve: { } approve } click) return false;
 
         var decider = await deciders.ResolveAsync(activity, click.RunId, click.NodeId, ct);
-        var outcome = await approvals.DecideAsync(decider, click.RunId, click.NodeId, approve, click.Comment, click.Draft, ct);
+        var outcome = await approvals.DecideAsync(decider, AuditSurfaces.Teams, click.RunId, click.NodeId, approve, click.Comment, click.Draft, ct);
         if (!outcome.Decision.Accepted)
         {
             var mention = activity.From?.Name is { Length: > 0 } name ? $"{name}: " : "";

@@ -1,3 +1,4 @@
+using ChatFlows.Core.Audit;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
@@ -67,7 +68,7 @@ public static class GithubDeliveries
     {
         var claim = new StartClaim($"github:{target.WorkflowId}", delivery.Id);
         var request = new RunRequest { Trigger = delivery.Payload, TriggerNodeId = trigger.NodeId, StartedBy = "github" };
-        switch (await starter.StartAsync(target, request, new StartOptions { Claim = claim }, ct))
+        switch (await starter.StartAsync(target, request, new StartOptions { Claim = claim, Origin = new AuditOrigin("github", AuditSurfaces.Webhook) }, ct))
         {
             case StartOutcome.Refused { Kind: StartProblemKind.AlreadyStarted }:
                 return new Started(target.WorkflowId, await runs.ClaimedRunAsync(claim, ct), Duplicate: true, null);

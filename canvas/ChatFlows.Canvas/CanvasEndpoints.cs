@@ -28,6 +28,7 @@ public static class CanvasEndpoints
         app.MapDataPickerApi();
         app.MapWidgetsApi();
         app.MapWorkspaceListApi();
+        app.MapAuditApi();
         app.MapRazorPages();
         return app;
     }

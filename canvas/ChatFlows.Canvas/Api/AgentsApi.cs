@@ -1,3 +1,4 @@
+using ChatFlows.Core.Audit;
 using System.Text.Json;
 using ChatFlows.Core.Agents;
 using ChatFlows.Core.Documents;
@@ -56,7 +57,7 @@ public static class AgentsApi
     }
 
     private static async Task<Results<Created<AgentDefinition>, ProblemHttpResult, ValidationProblem>> CreateAsync(
-        HttpRequest request, HttpResponse response, IAgentStore agents, AgentValidator validator, CancellationToken ct)
+        HttpRequest request, HttpResponse response, IAgentStore agents, AgentValidator validator, IAuditLog audit, CancellationToken ct)
     {
         var (agent, unreadable) = await ReadAsync(request, null, ct);
         if (unreadable is not null) return unreadable;
@@ -70,11 +71,12 @@ public static class AgentsApi
                 statusCode: StatusCodes.Status409Conflict);
         }
         response.Headers.ETag = IfMatch.ETag(saved.Version);
+        await audit.RecordAsync(request.HttpContext, AuditActions.AgentSaved, saved.Id, $"created version {saved.Version}");
         return TypedResults.Created($"/api/agents/{Uri.EscapeDataString(saved.Id)}", saved);
     }
 
     private static async Task<Results<Ok<AgentDefinition>, ProblemHttpResult, ValidationProblem>> UpdateAsync(
-        string id, HttpRequest request, HttpResponse response, IAgentStore agents, AgentValidator validator, CancellationToken ct)
+        string id, HttpRequest request, HttpResponse response, IAgentStore agents, AgentValidator validator, IAuditLog audit, CancellationToken ct)
     {
         if (!IfMatch.TryRead(request, "agent", out var expected, out var badIfMatch)) return badIfMatch;
         var (agent, unreadable) = await ReadAsync(request, id, ct);
@@ -97,10 +99,12 @@ public static class AgentsApi
                 statusCode: StatusCodes.Status409Conflict);
         }
         response.Headers.ETag = IfMatch.ETag(saved.Version);
+        await audit.RecordAsync(request.HttpContext, AuditActions.AgentSaved, saved.Id, $"saved version {saved.Version}");
         return TypedResults.Ok(saved);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IAgentStore agents, IWorkflowStore workflows, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        string id, HttpContext http, IAgentStore agents, IWorkflowStore workflows, IAuditLog audit, CancellationToken ct)
     {
         if (await agents.GetAsync(id, ct) is null) return NoSuchAgent(id);
         var users = (await workflows.ListAsync(ct))
@@ -115,7 +119,9 @@ public static class AgentsApi
                 statusCode: StatusCodes.Status409Conflict,
                 extensions: new Dictionary<string, object?> { ["workflows"] = users });
         }
-        return await agents.DeleteAsync(id, ct) ? TypedResults.NoContent() : NoSuchAgent(id);
+        if (!await agents.DeleteAsync(id, ct)) return NoSuchAgent(id);
+        await audit.RecordAsync(http, AuditActions.AgentDeleted, id);
+        return TypedResults.NoContent();
     }
 
     private static async Task<(AgentDefinition? Agent, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, string? id, CancellationToken ct)

@@ -1,3 +1,4 @@
+using ChatFlows.Core.Audit;
 using System.Globalization;
 using System.Text.Json;
 using ChatFlows.Core.Connections;
@@ -42,7 +43,7 @@ public static class ConnectionsApi
         connection.Settings.Where(p => p.Value.Length > 0 && ConnectionTypes.IsCredential(connection.Type, p.Key)).Select(p => p.Key).Order(StringComparer.Ordinal).ToArray());
 
     private static async Task<Results<Created, NoContent, ProblemHttpResult, ValidationProblem>> SetAsync(
-        string name, HttpRequest request, ConnectionRegistry registry, CancellationToken ct)
+        string name, HttpRequest request, ConnectionRegistry registry, IAuditLog audit, CancellationToken ct)
     {
         if (!ConnectionRegistry.IsValidName(name)) return BadName(name);
         var body = await RequestBody.ReadAsync(request, MaxConnectionBytes, ct);
@@ -79,13 +80,21 @@ public static class ConnectionsApi
         }
         var kept = settings.Where(p => p.Value.Length > 0).ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase);
         var created = await registry.SetAsync(new Connection(name, type!, workflows, kept, ConnectionRegistry.StoredSource), ct);
+        // Which settings changed, never their values: a credential may be among them.
+        await audit.RecordAsync(request.HttpContext, AuditActions.ConnectionSaved, name,
+            $"{(created ? "created" : "changed")} {type} connection for {string.Join(", ", workflows)}; settings: {string.Join(", ", kept.Keys.Order(StringComparer.Ordinal))}");
         return created ? TypedResults.Created($"/api/connections/{name}") : TypedResults.NoContent();
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> DeleteAsync(string name, ConnectionRegistry registry, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> DeleteAsync(
+        string name, HttpContext http, ConnectionRegistry registry, IAuditLog audit, CancellationToken ct)
     {
         if (!ConnectionRegistry.IsValidName(name)) return BadName(name);
-        if (await registry.DeleteAsync(name, ct)) return TypedResults.NoContent();
+        if (await registry.DeleteAsync(name, ct))
+        {
+            await audit.RecordAsync(http, AuditActions.ConnectionDeleted, name);
+            return TypedResults.NoContent();
+        }
         var detail = registry.Find(name) is { Source: ConnectionRegistry.ConfiguredSource }
             ? $"Connection '{name}' comes from configuration (ChatFlows:Connections:{name}); it can only be removed there."
             : $"No connection '{name}' is stored.";

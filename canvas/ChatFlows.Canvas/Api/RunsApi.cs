@@ -1,3 +1,4 @@
+using ChatFlows.Core.Audit;
 using System.Globalization;
 using System.Text.Json;
 using ChatFlows.Core.Documents;
@@ -56,7 +57,7 @@ public static class RunsApi
         // Started by whoever the host says is calling (the signed-in person, the API key's identity, the local user).
         var startedBy = Caller.Of(request.HttpContext)?.Id ?? "api";
         // Not the request's token: once the run is stored it runs, whether or not the caller waits for the answer.
-        var outcome = await starter.StartAsync(target, new RunRequest { Trigger = payload, TriggerNodeId = trigger, StartedBy = startedBy }, ct: CancellationToken.None);
+        var outcome = await starter.StartAsync(target, new RunRequest { Trigger = payload, TriggerNodeId = trigger, StartedBy = startedBy }, new StartOptions { Origin = AuditTrail.OriginOf(request.HttpContext) }, CancellationToken.None);
         return outcome switch
         {
             StartOutcome.Refused refused => Refused(id, refused),
@@ -154,9 +155,14 @@ public static class RunsApi
         };
     }
 
-    private static async Task<Results<Accepted<RunAccepted>, ProblemHttpResult>> CancelAsync(string id, HttpContext http, RunQueue queue, IRunStore runs, CancellationToken ct)
+    private static async Task<Results<Accepted<RunAccepted>, ProblemHttpResult>> CancelAsync(
+        string id, HttpContext http, RunQueue queue, IRunStore runs, IAuditLog audit, CancellationToken ct)
     {
-        if (await queue.CancelAsync(id, ct)) return TypedResults.Accepted(RunLocation(http, id), new RunAccepted(id));
+        if (await queue.CancelAsync(id, ct))
+        {
+            await audit.RecordAsync(http, AuditActions.RunCancelled, id);
+            return TypedResults.Accepted(RunLocation(http, id), new RunAccepted(id));
+        }
         var stored = await runs.GetAsync(id, ct);
         if (stored is null) return NoSuchRun(id);
         return TypedResults.Problem(
@@ -182,7 +188,7 @@ public static class RunsApi
         if (decision is not ("approve" or "reject")) errors["decision"] = ["decision must be \"approve\" or \"reject\"."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The decision is not valid.");
 
-        var outcome = await approvals.DecideAsync(id, Text(json, "nodeId"), caller, decision == "approve", Text(json, "comment"), Text(json, "draft"), ct);
+        var outcome = await approvals.DecideAsync(id, Text(json, "nodeId"), caller, decision == "approve", Text(json, "comment"), Text(json, "draft"), AuditTrail.OriginOf(http), ct);
         return outcome.Outcome switch
         {
             // Counted: the vote is in, the approval waits for more (README §Approvals); the state says how many.

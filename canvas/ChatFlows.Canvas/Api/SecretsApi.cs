@@ -1,3 +1,4 @@
+using ChatFlows.Core.Audit;
 using System.Text.Json;
 using ChatFlows.Core.Secrets;
 using Microsoft.AspNetCore.Builder;
@@ -29,7 +30,8 @@ public static class SecretsApi
 
     private static async Task<Ok<SecretList>> ListAsync(SecretVault vault, CancellationToken ct) => TypedResults.Ok(new SecretList(await vault.ListAsync(ct)));
 
-    private static async Task<Results<Created, NoContent, ProblemHttpResult, ValidationProblem>> SetAsync(string name, HttpRequest request, SecretVault vault, CancellationToken ct)
+    private static async Task<Results<Created, NoContent, ProblemHttpResult, ValidationProblem>> SetAsync(
+        string name, HttpRequest request, SecretVault vault, IAuditLog audit, CancellationToken ct)
     {
         if (!SecretVault.IsValidName(name)) return BadName(name);
         var body = await RequestBody.ReadAsync(request, MaxSecretBytes, ct);
@@ -53,13 +55,20 @@ public static class SecretsApi
                 title: "The secret is not valid.");
         }
         var created = await vault.SetAsync(name, value.GetString()!, ct);
+        // The name only: the value never reaches the log.
+        await audit.RecordAsync(request.HttpContext, AuditActions.SecretSet, name, created ? "created" : "replaced");
         return created ? TypedResults.Created($"/api/secrets/{name}") : TypedResults.NoContent();
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> DeleteAsync(string name, SecretVault vault, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> DeleteAsync(
+        string name, HttpContext http, SecretVault vault, IAuditLog audit, CancellationToken ct)
     {
         if (!SecretVault.IsValidName(name)) return BadName(name);
-        if (await vault.DeleteAsync(name, ct)) return TypedResults.NoContent();
+        if (await vault.DeleteAsync(name, ct))
+        {
+            await audit.RecordAsync(http, AuditActions.SecretDeleted, name);
+            return TypedResults.NoContent();
+        }
         return TypedResults.Problem(title: "No such secret.", detail: $"No secret '{name}' is stored (a secret from configuration can only be removed there).", statusCode: StatusCodes.Status404NotFound);
     }
 

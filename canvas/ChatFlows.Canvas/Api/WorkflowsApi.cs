@@ -1,3 +1,5 @@
+using ChatFlows.Core.Audit;
+using ChatFlows.Canvas.Templates;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Storage;
@@ -57,8 +59,16 @@ public static class WorkflowsApi
     }
 
     private static async Task<Results<Created<WorkflowDocument>, ProblemHttpResult, ValidationProblem>> CreateAsync(
-        HttpRequest request, HttpResponse response, IWorkflowStore store, WorkflowEngine engine, WorkflowPlans plans, CancellationToken ct)
+        string? template, HttpRequest request, HttpResponse response, IWorkflowStore store, WorkflowEngine engine, WorkflowPlans plans, TemplateLibrary templates, IAuditLog audit,
+        CancellationToken ct)
     {
+        // ?template=<id>: the workflow is a template installed from the gallery (README §Templates), recorded as imported.
+        if (!string.IsNullOrEmpty(template) && templates.Find(template) is null)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["template"] = [$"There is no template '{template}'; GET /api/templates lists them, or leave template out."] },
+                title: InvalidTitle);
+        }
         var (read, unreadable) = await ReadDocumentAsync(request, ct);
         if (unreadable is not null) return unreadable;
         // A workflow belongs to the workspace it is created in, whatever the body says.
@@ -86,11 +96,14 @@ public static class WorkflowsApi
         }
         Remember(saved.Document, engine, plans);
         response.Headers.ETag = IfMatch.ETag(saved.Document.Version);
+        await (string.IsNullOrEmpty(template)
+            ? audit.RecordAsync(request.HttpContext, AuditActions.WorkflowSaved, saved.Document.Id, $"created version {saved.Document.Version}")
+            : audit.RecordAsync(request.HttpContext, AuditActions.WorkflowImported, saved.Document.Id, $"from template {template}"));
         return TypedResults.Created(Location(saved.Document), saved.Document);
     }
 
     private static async Task<Results<Ok<WorkflowDocument>, ProblemHttpResult, ValidationProblem>> UpdateAsync(
-        string id, HttpRequest request, HttpResponse response, IWorkflowStore store, WorkflowEngine engine, WorkflowPlans plans, CancellationToken ct)
+        string id, HttpRequest request, HttpResponse response, IWorkflowStore store, WorkflowEngine engine, WorkflowPlans plans, IAuditLog audit, CancellationToken ct)
     {
         if (!IfMatch.TryRead(request, "workflow", out var expected, out var badIfMatch)) return badIfMatch;
         if (expected is null)
@@ -122,13 +135,18 @@ public static class WorkflowsApi
         }
         Remember(saved.Document, engine, plans);
         response.Headers.ETag = IfMatch.ETag(saved.Document.Version);
+        await audit.RecordAsync(request.HttpContext, AuditActions.WorkflowSaved, saved.Document.Id, $"saved version {saved.Document.Version}");
         return TypedResults.Ok(saved.Document);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, HttpRequest request, IWorkflowStore store, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, HttpRequest request, IWorkflowStore store, IAuditLog audit, CancellationToken ct)
     {
         if (!IfMatch.TryRead(request, "workflow", out var expected, out var badIfMatch)) return badIfMatch;
-        if (await store.DeleteAsync(id, expected, ct)) return TypedResults.NoContent();
+        if (await store.DeleteAsync(id, expected, ct))
+        {
+            await audit.RecordAsync(request.HttpContext, AuditActions.WorkflowDeleted, id);
+            return TypedResults.NoContent();
+        }
         var current = await store.GetAsync(id, ct);
         // Without If-Match only a missing workflow refuses deletion (or one re-created in between, which is new to the caller).
         return current is null || expected is null ? NoSuchWorkflow(id) : Stale(id, expected.Value, current.Document.Version, "delete it");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using ChatFlows.Core.Audit;
 using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Storage;
 using Microsoft.Extensions.Logging;
@@ -18,7 +19,7 @@ namespace ChatFlows.Core.Running;
 public sealed partial class Approvals(
     IRunStore store, RunQueue queue, TimeProvider time, IApprovalLog? log = null, RunEventStream? events = null,
     IEnumerable<IApproverGroups>? groups = null, IEnumerable<IApprovalNotifier>? notifiers = null, ApprovalOptions? options = null,
-    ILogger<Approvals>? logger = null)
+    ILogger<Approvals>? logger = null, IAuditLog? audit = null)
 {
     private readonly IApprovalLog _log = log ?? new InMemoryApprovalLog();
     private readonly IApproverGroups[] _groups = groups?.ToArray() ?? [];
@@ -33,8 +34,32 @@ public sealed partial class Approvals(
     /// Decides the approval <paramref name="nodeId"/> of a run (or its only waiting approval when null) as
     /// <paramref name="decider"/> (e.g. <c>slack:U012</c>, with the e-mail address its platform vouches for).
     /// </summary>
+    public Task<ApprovalDecision> DecideAsync(
+        string runId, string? nodeId, Decider decider, bool approve, string? comment = null, string? draft = null, CancellationToken ct = default) =>
+        DecideAsync(runId, nodeId, decider, approve, comment, draft, new AuditOrigin(decider.Id, AuditOrigin.SurfaceOfChat(decider.Id)), ct);
+
+    /// <summary>
+    /// Decides as <see cref="DecideAsync(string, string?, Decider, bool, string?, string?, CancellationToken)"/> does; a
+    /// vote that counts is recorded in the audit log (<c>approval.decided</c>) as coming from <paramref name="origin"/>.
+    /// </summary>
     public async Task<ApprovalDecision> DecideAsync(
-        string runId, string? nodeId, Decider decider, bool approve, string? comment = null, string? draft = null, CancellationToken ct = default)
+        string runId, string? nodeId, Decider decider, bool approve, string? comment, string? draft, AuditOrigin origin, CancellationToken ct = default)
+    {
+        var decision = await DecideOnceAsync(runId, nodeId, decider, approve, comment, draft, ct);
+        if (decision.Accepted && audit is not null)
+        {
+            var verdict = approve ? "approved" : "rejected";
+            var said = string.IsNullOrWhiteSpace(comment) ? "" : $": {(comment.Length > 200 ? comment[..200] + "…" : comment)}";
+            // The vote is journaled: its entry is written whatever happens to the caller.
+            await audit.AppendAsync(new AuditEntry(
+                0, time.GetUtcNow(), Workspaces.WorkspaceIds.Default, origin.Actor, origin.Surface, AuditActions.ApprovalDecided, runId,
+                $"{verdict} at '{decision.NodeId}'{said}", origin.Address), CancellationToken.None);
+        }
+        return decision;
+    }
+
+    private async Task<ApprovalDecision> DecideOnceAsync(
+        string runId, string? nodeId, Decider decider, bool approve, string? comment, string? draft, CancellationToken ct)
     {
         var found = await FindWaitingAsync(runId, nodeId, ct);
         if (found.Answer is { } answer) return answer;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ChatFlows.Core.Audit;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Storage;
 
@@ -10,8 +11,9 @@ namespace ChatFlows.Core.Running;
 /// API, schedules, sub-workflows. It finds the workflow's current plan, checks the trigger and payload, and stores
 /// and queues the run; anything that stops it comes back as <see cref="StartOutcome.Refused"/> naming each problem
 /// with its path, so that every entry point can say what to fix (README §HTTP API, §Webhooks, §The Playground and chat commands) instead of failing.
+/// A start that names its <see cref="StartOptions.Origin"/> is recorded in the audit log (README §Audit log).
 /// </summary>
-public sealed class RunStarter(WorkflowPlans plans, IWorkflowStore workflows, RunQueue queue, IRunStore store)
+public sealed class RunStarter(WorkflowPlans plans, IWorkflowStore workflows, RunQueue queue, IRunStore store, IAuditLog? audit = null, TimeProvider? time = null)
 {
     /// <summary>Finds a workflow's current plan, or why it cannot start (no such workflow, no longer valid).</summary>
     public async Task<StartTarget> FindAsync(string workflowId, CancellationToken ct = default)
@@ -37,6 +39,19 @@ public sealed class RunStarter(WorkflowPlans plans, IWorkflowStore workflows, Ru
     public async Task<StartOutcome> StartAsync(StartTarget target, RunRequest request, StartOptions? options = null, CancellationToken ct = default)
     {
         options ??= StartOptions.Default;
+        var outcome = await QueueAsync(target, request, options, ct);
+        if (options.Origin is { } origin && audit is not null && outcome.StartedRunId is { } runId)
+        {
+            // The run is stored and runs whatever happens to the caller: its entry is written regardless of the caller's token.
+            await audit.AppendAsync(new AuditEntry(
+                0, (time ?? TimeProvider.System).GetUtcNow(), target.Document?.Workspace ?? Workspaces.WorkspaceIds.Default, origin.Actor, origin.Surface,
+                AuditActions.RunStarted, runId, $"workflow {target.WorkflowId}", origin.Address), CancellationToken.None);
+        }
+        return outcome;
+    }
+
+    private async Task<StartOutcome> QueueAsync(StartTarget target, RunRequest request, StartOptions options, CancellationToken ct)
+    {
         if (target.Plan is not { } plan) return new StartOutcome.Refused(target.Problems);
         // A chat start gives its payload when it is announced (it holds the run's thread), so its arguments are checked then.
         var problems = options.Announce is null ? Admit(plan, request, out request) : CheckTrigger(plan, request, out _);

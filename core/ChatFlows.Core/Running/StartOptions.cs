@@ -22,4 +22,7 @@ public sealed record StartOptions
 
     /// <summary>The outside event this run is for (a mail message, a GitHub delivery); claimed in the same transaction that stores the run.</summary>
     public StartClaim? Claim { get; init; }
+
+    /// <summary>Who starts the run and from where; a started run is then recorded in the audit log (<c>run.started</c>).</summary>
+    public Audit.AuditOrigin? Origin { get; init; }
 }

@@ -213,7 +213,7 @@ public sealed partial class Scheduler
             StartedBy = StartedBy,
             Thread = entry.Config.Channel,
         };
-        switch (await _starter.StartAsync(stored.Document.Id, request, new StartOptions { Tick = tick }, ct))
+        switch (await _starter.StartAsync(stored.Document.Id, request, new StartOptions { Tick = tick, Origin = new Audit.AuditOrigin(StartedBy, Audit.AuditSurfaces.Schedule) }, ct))
         {
             case StartOutcome.Started started:
                 LogFired(key.WorkflowId, key.TriggerId, dueAt, started.RunId);

@@ -6,6 +6,7 @@ import { emit } from "./events.js";
 import { serialize, isDirty, nodeById, normalize, announce, select, nodeOfPath, nodeErrors, setErrors } from "./document.js";
 import { placeMissing } from "./layout.js";
 import { commitActiveField } from "./inspector.js";
+import { templateId } from "../templates/setup.js";
 
 const { api, problemText, toast, element: h } = window.ChatFlows;
 const WORKFLOW_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -85,7 +86,9 @@ function askForId() {
       const ordered = { id, ...doc };
       // A workflow started from a template creates the agents it brings first: its agent nodes need them.
       if (state.beforeCreate) await state.beforeCreate();
-      const result = await api("POST", "/api/workflows", ordered);
+      // Installed from the gallery: the server records it as imported from that template (README §Audit log).
+      const template = templateId();
+      const result = await api("POST", template ? `/api/workflows?template=${encodeURIComponent(template)}` : "/api/workflows", ordered);
       if (result.status === 409) {
         $("save-error").textContent = problemText(result.problem, `A workflow '${id}' already exists.`);
         $("save-error").hidden = false;
