@@ -47,6 +47,8 @@ app.UseAccessGate();
 // An unknown workspace, or a workflow or run of another workspace than the path's, is a 404 (README §Workspaces and roles).
 app.UseWorkspaceScope();
 app.UseStaticFiles();
+// Every endpoint and page needs a role in the addressed workspace (README §Workspaces and roles).
+app.UseRoleGate();
 app.MapHealthEndpoints();
 app.MapSignInEndpoints();
 app.MapWebhookEndpoints();

@@ -1,3 +1,5 @@
+using ChatFlows.Core.Workspaces;
+
 namespace ChatFlows.Bot.Access;
 
 /// <summary>
@@ -32,6 +34,15 @@ public sealed class AccessOptions
 
     /// <summary>The address people and platforms reach the host at (<c>ChatFlows:PublicBaseUrl</c>, outside this section); its host is served.</summary>
     public string? PublicBaseUrl { get; set; }
+
+    /// <summary>
+    /// The role holders of the API key have in every workspace (README §Workspaces and roles): <c>viewer</c>,
+    /// <c>runner</c>, <c>editor</c> or <c>admin</c> (the default, as before workspaces).
+    /// </summary>
+    public string ApiKeyRole { get; set; } = "admin";
+
+    /// <summary>The role of <see cref="ApiKeyRole"/>.</summary>
+    public Role KeyRole => RoleNames.Parse(ApiKeyRole) ?? Role.None;
 
     /// <summary>True when a key is set, so other machines can be let in.</summary>
     public bool HasKey => !string.IsNullOrWhiteSpace(ApiKey);

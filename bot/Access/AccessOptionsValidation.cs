@@ -1,3 +1,4 @@
+using ChatFlows.Core.Workspaces;
 using Microsoft.Extensions.Options;
 
 namespace ChatFlows.Bot.Access;
@@ -11,6 +12,10 @@ public sealed class AccessOptionsValidation : IValidateOptions<AccessOptions>
         {
             return ValidateOptionsResult.Fail(
                 $"{AccessOptions.SectionName}:ApiKey must be at least {AccessOptions.MinimumKeyLength} characters long (e.g. `openssl rand -hex 24`).");
+        }
+        if (RoleNames.Parse(options.ApiKeyRole) is null)
+        {
+            return ValidateOptionsResult.Fail($"{AccessOptions.SectionName}:ApiKeyRole must be viewer, runner, editor or admin; '{options.ApiKeyRole}' is not a role.");
         }
         if (options.SignInLifetime <= TimeSpan.Zero)
         {

@@ -15,6 +15,7 @@ public static class AccessServiceCollectionExtensions
         services.AddOptions<AccessOptions>().Configure<IConfiguration>((options, configuration) => options.PublicBaseUrl = configuration["ChatFlows:PublicBaseUrl"]);
         services.AddSingleton<AccessPass>();
         services.AddSingleton<KeyAttempts>();
+        services.AddSingleton<WorkspaceRoles>();
         // The sign-in form carries an antiforgery token (README §Security).
         services.AddAntiforgery();
         return services;
@@ -25,4 +26,7 @@ public static class AccessServiceCollectionExtensions
 
     /// <summary>Puts <see cref="AccessGate"/> in front of everything that follows it.</summary>
     public static IApplicationBuilder UseAccessGate(this IApplicationBuilder app) => app.UseMiddleware<AccessGate>();
+
+    /// <summary>Puts <see cref="RoleGate"/> (the role each endpoint needs in the addressed workspace) in front of everything that follows it; after routing and <see cref="UseAccessGate"/>.</summary>
+    public static IApplicationBuilder UseRoleGate(this IApplicationBuilder app) => app.UseMiddleware<RoleGate>();
 }

@@ -16,8 +16,14 @@ public sealed class Callers(IOptions<SignInOptions> options)
     /// <summary>The authentication type of a principal signed in with the provider.</summary>
     public const string SignedIn = "oidc";
 
-    private readonly ClaimsPrincipal _local = Caller.Principal(options.Value.LocalUser, EmailOf(options.Value.LocalUser), null, "local");
-    private readonly ClaimsPrincipal _apiKey = Caller.Principal(options.Value.ApiKeyUser, EmailOf(options.Value.ApiKeyUser), null, "api-key");
+    /// <summary>The authentication type of the API key's principal.</summary>
+    public const string ApiKey = "api-key";
+
+    /// <summary>The authentication type of this machine's own user.</summary>
+    public const string LocalUser = "local";
+
+    private readonly ClaimsPrincipal _local = Caller.Principal(options.Value.LocalUser, EmailOf(options.Value.LocalUser), null, LocalUser);
+    private readonly ClaimsPrincipal _apiKey = Caller.Principal(options.Value.ApiKeyUser, EmailOf(options.Value.ApiKeyUser), null, ApiKey);
 
     /// <summary>True when people sign in with a provider.</summary>
     public bool SignInConfigured => options.Value.IsConfigured;
@@ -39,7 +45,8 @@ public sealed class Callers(IOptions<SignInOptions> options)
 
     /// <summary>
     /// The principal kept in the sign-in cookie for the provider's claims: the identity decisions are recorded under
-    /// (<c>email:&lt;address&gt;</c>, or <c>oidc:&lt;subject&gt;</c> without a usable address), the address, the name and the subject.
+    /// (<c>email:&lt;address&gt;</c>, or <c>oidc:&lt;subject&gt;</c> without a usable address), the address, the name, the subject
+    /// and the groups (the <c>groups</c> claim, which workspace roles may be granted to; README §Workspaces and roles).
     /// </summary>
     public static ClaimsPrincipal FromProvider(ClaimsPrincipal provided)
     {
@@ -49,7 +56,12 @@ public sealed class Callers(IOptions<SignInOptions> options)
         var name = provided.FindFirst("name")?.Value ?? provided.FindFirst("preferred_username")?.Value;
         var id = !string.IsNullOrEmpty(email) ? $"email:{email}" : $"oidc:{subject}";
         var principal = Caller.Principal(id, email, name ?? email ?? subject, SignedIn);
-        if (subject is not null) ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim("sub", subject));
+        var identity = (ClaimsIdentity)principal.Identity!;
+        if (subject is not null) identity.AddClaim(new Claim("sub", subject));
+        foreach (var group in provided.FindAll(WorkspaceRoles.GroupsClaim).Select(c => c.Value.Trim()).Where(g => g.Length > 0).Distinct(StringComparer.Ordinal))
+        {
+            identity.AddClaim(new Claim(WorkspaceRoles.GroupsClaim, group));
+        }
         return principal;
     }
 

@@ -5,6 +5,8 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ChatFlows.Core.Workspaces;
+using ChatFlows.Canvas.Api;
 
 namespace ChatFlows.Bot.Access;
 
@@ -20,10 +22,10 @@ public static class SignInEndpoints
     /// <summary>Maps <c>GET</c> and <c>POST /signin</c> and <c>POST /signout</c>.</summary>
     public static IEndpointRouteBuilder MapSignInEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet(Path, (string? returnUrl, HttpContext http, IAntiforgery antiforgery) => Page(http, antiforgery, LocalOrHome(returnUrl), error: null, StatusCodes.Status200OK));
+        app.MapGet(Path, (string? returnUrl, HttpContext http, IAntiforgery antiforgery) => Page(http, antiforgery, LocalOrHome(returnUrl), error: null, StatusCodes.Status200OK)).RequireRole(Role.None);
         // The token is checked in the handler, which reads the form itself.
-        app.MapPost(Path, SignIn).DisableAntiforgery();
-        app.MapPost("/signout", SignOut).DisableAntiforgery();
+        app.MapPost(Path, SignIn).DisableAntiforgery().RequireRole(Role.None);
+        app.MapPost("/signout", SignOut).DisableAntiforgery().RequireRole(Role.None);
         return app;
     }
 

@@ -1,4 +1,6 @@
 using ChatFlows.Core.Storage;
+using ChatFlows.Core.Workspaces;
+using ChatFlows.Canvas.Api;
 
 namespace ChatFlows.Bot.Hosting;
 
@@ -8,8 +10,8 @@ public static class HealthEndpoints
     /// <summary>Maps the liveness and readiness endpoints.</summary>
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", () => TypedResults.Text("ok"));
-        app.MapGet("/readyz", IsReady);
+        app.MapGet("/healthz", () => TypedResults.Text("ok")).RequireRole(Role.None);
+        app.MapGet("/readyz", IsReady).RequireRole(Role.None);
         return app;
     }
 

@@ -6,6 +6,7 @@ using ChatFlows.Core.Running;
 using ChatFlows.Core.Storage;
 using ChatFlows.Core.Storage.Postgres;
 using ChatFlows.Core.Widgets;
+using ChatFlows.Core.Workspaces;
 using Microsoft.Extensions.Options;
 
 namespace ChatFlows.Bot.Hosting;
@@ -63,6 +64,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IChatCardStore, DatabaseChatCardStore>();
         services.AddSingleton<IConnectionStore, DatabaseConnectionStore>();
         services.AddSingleton<IWidgetStore, DatabaseWidgetStore>();
+        services.AddSingleton<IWorkspaceGrants, DatabaseWorkspaceGrants>();
         // The bot's own tables (Slack, Teams, Playground, samples, key ring), migrated after core's.
         services.AddSingleton(BotMigrations.Area);
         return services;

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProblem;
+using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Bot.Playground;
 
@@ -28,8 +29,8 @@ public static partial class PlaygroundEndpoints
     /// <summary>Maps the page and its API.</summary>
     public static IEndpointRouteBuilder MapPlaygroundEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/playground", Page);
-        var api = app.MapGroup("/playground/api");
+        app.MapGet("/playground", Page).RequireRole(Role.Runner);
+        var api = app.MapGroup("/playground/api").RequireRole(Role.Runner);
         api.MapGet("/channels", ListChannelsAsync);
         api.MapPost("/channels", CreateChannelAsync);
         api.MapGet("/channels/{channel}/messages", ListMessagesAsync);

@@ -7,6 +7,8 @@ using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Running;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
+using ChatFlows.Core.Workspaces;
+using ChatFlows.Canvas.Api;
 
 namespace ChatFlows.Bot.Slack;
 
@@ -23,7 +25,7 @@ public static partial class SlackEndpoints
     /// <summary>Maps <c>POST /slack/commands</c>, <c>/slack/events</c> and <c>/slack/interactions</c>.</summary>
     public static IEndpointRouteBuilder MapSlackEndpoints(this IEndpointRouteBuilder app)
     {
-        var slack = app.MapGroup("/slack").AddEndpointFilter<SlackSignatureFilter>();
+        var slack = app.MapGroup("/slack").AddEndpointFilter<SlackSignatureFilter>().RequireRole(Role.None);
         slack.MapPost("/commands", HandleCommand);
         slack.MapPost("/events", HandleEventAsync);
         slack.MapPost("/interactions", HandleInteraction);

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using ChatFlows.Bot.Chat;
+using ChatFlows.Core.Workspaces;
+using ChatFlows.Canvas.Api;
 
 namespace ChatFlows.Bot.Teams;
 
@@ -18,7 +20,7 @@ public static class TeamsEndpoints
     /// <summary>Maps <c>POST /api/messages</c>.</summary>
     public static IEndpointRouteBuilder MapTeamsEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/messages", HandleAsync);
+        app.MapPost("/api/messages", HandleAsync).RequireRole(Role.None);
         return app;
     }
 

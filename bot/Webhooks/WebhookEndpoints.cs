@@ -6,6 +6,7 @@ using ChatFlows.Core.Secrets;
 using ChatFlows.Core.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Bot.Webhooks;
 
@@ -21,7 +22,7 @@ public static partial class WebhookEndpoints
     /// <summary>Maps the webhook trigger.</summary>
     public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder app)
     {
-        var hooks = app.MapGroup("/hooks");
+        var hooks = app.MapGroup("/hooks").RequireRole(Role.None);
         hooks.MapPost("/{workflowId}", ReceiveAsync);
         // One address for a repository's or organisation's webhook: every workflow whose GitHub trigger it is for.
         hooks.MapPost("/github", ReceiveGithubAsync);

@@ -1,4 +1,5 @@
 using ChatFlows.Canvas.Api;
+using ChatFlows.Core.Workspaces;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 
@@ -29,7 +30,9 @@ public static class CanvasEndpoints
         app.MapWidgetsApi();
         app.MapWorkspaceListApi();
         app.MapAuditApi();
-        app.MapRazorPages();
+        app.MapMembersApi();
+        // Pages are for viewers and up; a page may ask for more (the Members page, see CanvasServiceCollectionExtensions).
+        app.MapRazorPages().RequireRole(Role.Viewer);
         return app;
     }
 }

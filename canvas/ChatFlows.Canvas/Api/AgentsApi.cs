@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProblem;
+using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Canvas.Api;
 
@@ -28,13 +29,13 @@ public static class AgentsApi
     public static RouteGroupBuilder MapAgentsApi(this IEndpointRouteBuilder app)
     {
         var agents = app.MapGroup("/api/agents");
-        agents.MapGet("/", ListAsync);
-        agents.MapGet("/{id}", GetAsync);
-        agents.MapPost("/", CreateAsync);
-        agents.MapPut("/{id}", UpdateAsync);
-        agents.MapDelete("/{id}", DeleteAsync);
+        agents.MapGet("/", ListAsync).RequireRole(Role.Viewer);
+        agents.MapGet("/{id}", GetAsync).RequireRole(Role.Viewer);
+        agents.MapPost("/", CreateAsync).RequireRole(Role.Editor);
+        agents.MapPut("/{id}", UpdateAsync).RequireRole(Role.Editor);
+        agents.MapDelete("/{id}", DeleteAsync).RequireRole(Role.Editor);
         // Beside the group, not under it, so that no agent id ("tools") is shadowed.
-        app.MapGet("/api/agent-tools", ListTools);
+        app.MapGet("/api/agent-tools", ListTools).RequireRole(Role.Viewer);
         return agents;
     }
 

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProblem;
+using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Canvas.Api;
 
@@ -23,10 +24,10 @@ public static class ApprovalsApi
     /// <summary>Maps the inbox, delegation and reassignment.</summary>
     public static IEndpointRouteBuilder MapApprovalsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/approvals", ListAsync);
+        app.MapGet("/api/approvals", ListAsync).RequireRole(Role.Viewer);
         var approval = app.MapGroup("/api/runs/{id}/approvals/{node}");
-        approval.MapPost("/delegate", DelegateAsync);
-        approval.MapPost("/reassign", ReassignAsync);
+        approval.MapPost("/delegate", DelegateAsync).RequireRole(Role.Runner);
+        approval.MapPost("/reassign", ReassignAsync).RequireRole(Role.Admin);
         return app;
     }
 

@@ -20,8 +20,11 @@ public static class Caller
     public const string NameClaim = "name";
 
     /// <summary>The caller as a decider, or null when the host established nobody.</summary>
-    public static Decider? Of(HttpContext http) =>
-        http.User.FindFirst(IdClaim)?.Value is { Length: > 0 } id ? new Decider(id, http.User.FindFirst(EmailClaim)?.Value) : null;
+    public static Decider? Of(HttpContext http) => Of(http.User);
+
+    /// <summary>The person <paramref name="user"/> is, as a decider, or null when it names nobody.</summary>
+    public static Decider? Of(ClaimsPrincipal user) =>
+        user.FindFirst(IdClaim)?.Value is { Length: > 0 } id ? new Decider(id, user.FindFirst(EmailClaim)?.Value) : null;
 
     /// <summary>The caller's display name: the name the sign-in gave, else the identity.</summary>
     public static string? NameOf(ClaimsPrincipal user) =>

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProblem;
+using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Canvas.Api;
 
@@ -25,9 +26,9 @@ public static class ConnectionsApi
     public static RouteGroupBuilder MapConnectionsApi(this IEndpointRouteBuilder app)
     {
         var connections = app.MapGroup("/api/connections");
-        connections.MapGet("/", List);
-        connections.MapPut("/{name}", SetAsync);
-        connections.MapDelete("/{name}", DeleteAsync);
+        connections.MapGet("/", List).RequireRole(Role.Viewer);
+        connections.MapPut("/{name}", SetAsync).RequireRole(Role.Admin);
+        connections.MapDelete("/{name}", DeleteAsync).RequireRole(Role.Admin);
         return connections;
     }
 

@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProblem;
+using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Canvas.Api;
 
@@ -42,8 +43,8 @@ public static class DataPickerApi
     /// <summary>Maps the paths and the preview.</summary>
     public static IEndpointRouteBuilder MapDataPickerApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/workflows/paths", PathsAsync);
-        app.MapPost("/api/workflows/preview", PreviewAsync);
+        app.MapPost("/api/workflows/paths", PathsAsync).RequireRole(Role.Editor);
+        app.MapPost("/api/workflows/preview", PreviewAsync).RequireRole(Role.Editor);
         return app;
     }
 

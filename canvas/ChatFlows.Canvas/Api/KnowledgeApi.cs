@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProblem;
+using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Canvas.Api;
 
@@ -27,13 +28,13 @@ public static class KnowledgeApi
     public static RouteGroupBuilder MapKnowledgeApi(this IEndpointRouteBuilder app)
     {
         var knowledge = app.MapGroup("/api/knowledge");
-        knowledge.MapGet("/", ListAsync);
-        knowledge.MapPost("/", CreateAsync);
-        knowledge.MapGet("/{id}", GetAsync);
-        knowledge.MapDelete("/{id}", DeleteAsync);
-        knowledge.MapPost("/{id}/documents", AddDocumentAsync).DisableAntiforgery();
-        knowledge.MapDelete("/{id}/documents/{documentId}", DeleteDocumentAsync);
-        knowledge.MapPost("/{id}/search", SearchAsync);
+        knowledge.MapGet("/", ListAsync).RequireRole(Role.Viewer);
+        knowledge.MapPost("/", CreateAsync).RequireRole(Role.Editor);
+        knowledge.MapGet("/{id}", GetAsync).RequireRole(Role.Viewer);
+        knowledge.MapDelete("/{id}", DeleteAsync).RequireRole(Role.Editor);
+        knowledge.MapPost("/{id}/documents", AddDocumentAsync).DisableAntiforgery().RequireRole(Role.Editor);
+        knowledge.MapDelete("/{id}/documents/{documentId}", DeleteDocumentAsync).RequireRole(Role.Editor);
+        knowledge.MapPost("/{id}/search", SearchAsync).RequireRole(Role.Viewer);
         return knowledge;
     }
 

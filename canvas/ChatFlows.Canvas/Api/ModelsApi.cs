@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Canvas.Api;
 
@@ -15,7 +16,7 @@ public static class ModelsApi
     /// <summary>Maps the list.</summary>
     public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/models", List);
+        app.MapGet("/api/models", List).RequireRole(Role.Viewer);
         return app;
     }
 

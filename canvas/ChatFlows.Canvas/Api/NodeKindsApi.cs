@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Canvas.Api;
 
@@ -18,7 +19,7 @@ public static class NodeKindsApi
     /// <summary>Maps the list.</summary>
     public static IEndpointRouteBuilder MapNodeKindsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/node-kinds", List);
+        app.MapGet("/api/node-kinds", List).RequireRole(Role.Viewer);
         return app;
     }
 

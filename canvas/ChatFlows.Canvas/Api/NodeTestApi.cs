@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProblem;
+using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Canvas.Api;
 
@@ -27,7 +28,7 @@ public static class NodeTestApi
     /// <summary>Maps the node test.</summary>
     public static IEndpointRouteBuilder MapNodeTestApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/workflows/{id}/nodes/{nodeId}/test", TestAsync);
+        app.MapPost("/api/workflows/{id}/nodes/{nodeId}/test", TestAsync).RequireRole(Role.Editor);
         return app;
     }
 

@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
 using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProblem;
+using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Canvas.Api;
 
@@ -33,14 +34,14 @@ public static class RunsApi
     /// <summary>Maps starting, listing, reading, cancelling and watching runs.</summary>
     public static RouteGroupBuilder MapRunsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/workflows/{id}/runs", StartAsync);
+        app.MapPost("/api/workflows/{id}/runs", StartAsync).RequireRole(Role.Runner);
         var runs = app.MapGroup("/api/runs");
-        runs.MapGet("/", ListAsync);
-        runs.MapGet("/{id}", GetAsync);
-        runs.MapPost("/{id}/cancel", CancelAsync);
-        runs.MapPost("/{id}/decisions", DecideAsync);
-        runs.MapGet("/{id}/events", WatchAsync);
-        runs.MapPost("/{id}/replay", ReplayAsync);
+        runs.MapGet("/", ListAsync).RequireRole(Role.Viewer);
+        runs.MapGet("/{id}", GetAsync).RequireRole(Role.Viewer);
+        runs.MapPost("/{id}/cancel", CancelAsync).RequireRole(Role.Runner);
+        runs.MapPost("/{id}/decisions", DecideAsync).RequireRole(Role.Runner);
+        runs.MapGet("/{id}/events", WatchAsync).RequireRole(Role.Viewer);
+        runs.MapPost("/{id}/replay", ReplayAsync).RequireRole(Role.Runner);
         return runs;
     }
 

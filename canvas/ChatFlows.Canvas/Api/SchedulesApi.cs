@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProblem;
+using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Canvas.Api;
 
@@ -20,7 +21,7 @@ public static class SchedulesApi
     public static RouteGroupBuilder MapSchedulesApi(this IEndpointRouteBuilder app)
     {
         var schedules = app.MapGroup("/api/schedules");
-        schedules.MapGet("/preview", Preview);
+        schedules.MapGet("/preview", Preview).RequireRole(Role.Viewer);
         return schedules;
     }
 

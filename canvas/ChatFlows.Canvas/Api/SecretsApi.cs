@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProblem;
+using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Canvas.Api;
 
@@ -22,9 +23,9 @@ public static class SecretsApi
     public static RouteGroupBuilder MapSecretsApi(this IEndpointRouteBuilder app)
     {
         var secrets = app.MapGroup("/api/secrets");
-        secrets.MapGet("/", ListAsync);
-        secrets.MapPut("/{name}", SetAsync);
-        secrets.MapDelete("/{name}", DeleteAsync);
+        secrets.MapGet("/", ListAsync).RequireRole(Role.Viewer);
+        secrets.MapPut("/{name}", SetAsync).RequireRole(Role.Admin);
+        secrets.MapDelete("/{name}", DeleteAsync).RequireRole(Role.Admin);
         return secrets;
     }
 

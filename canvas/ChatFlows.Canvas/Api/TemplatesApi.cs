@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Canvas.Api;
 
@@ -20,8 +21,8 @@ public static class TemplatesApi
     public static RouteGroupBuilder MapTemplatesApi(this IEndpointRouteBuilder app)
     {
         var templates = app.MapGroup("/api/templates");
-        templates.MapGet("/", ListAsync);
-        templates.MapGet("/{id}", GetAsync);
+        templates.MapGet("/", ListAsync).RequireRole(Role.Viewer);
+        templates.MapGet("/{id}", GetAsync).RequireRole(Role.Viewer);
         return templates;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Canvas.Api;
 
@@ -16,9 +17,9 @@ public static class WidgetsApi
     public static RouteGroupBuilder MapWidgetsApi(this IEndpointRouteBuilder app)
     {
         var widgets = app.MapGroup("/api/widgets");
-        widgets.MapGet("/", ListAsync);
-        widgets.MapGet("/{name}", GetAsync);
-        widgets.MapDelete("/{name}", DeleteAsync);
+        widgets.MapGet("/", ListAsync).RequireRole(Role.Viewer);
+        widgets.MapGet("/{name}", GetAsync).RequireRole(Role.Viewer);
+        widgets.MapDelete("/{name}", DeleteAsync).RequireRole(Role.Editor);
         return widgets;
     }
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Canvas.Api;
 
@@ -16,7 +17,7 @@ public static class WorkflowSetupApi
     /// <summary>Maps the set-up endpoint.</summary>
     public static IEndpointRouteBuilder MapWorkflowSetupApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/workflows/{id}/setup", GetAsync);
+        app.MapGet("/api/workflows/{id}/setup", GetAsync).RequireRole(Role.Viewer);
         return app;
     }
 

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProblem;
+using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Canvas.Api;
 
@@ -22,7 +23,7 @@ public static class WorkflowTestsApi
 
     /// <summary>Maps the tests endpoint.</summary>
     public static RouteHandlerBuilder MapWorkflowTestsApi(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/workflows/{id}/tests", RunAsync);
+        app.MapPost("/api/workflows/{id}/tests", RunAsync).RequireRole(Role.Editor);
 
     private static async Task<Results<Ok<TestRun>, ProblemHttpResult, ValidationProblem>> RunAsync(
         string id, HttpRequest request, IWorkflowStore store, WorkflowEngine engine, CancellationToken ct)

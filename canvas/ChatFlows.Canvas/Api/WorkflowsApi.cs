@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProblem;
+using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Canvas.Api;
 
@@ -27,11 +28,11 @@ public static class WorkflowsApi
     public static RouteGroupBuilder MapWorkflowsApi(this IEndpointRouteBuilder app)
     {
         var workflows = app.MapGroup("/api/workflows");
-        workflows.MapGet("/", ListAsync);
-        workflows.MapGet("/{id}", GetAsync);
-        workflows.MapPost("/", CreateAsync);
-        workflows.MapPut("/{id}", UpdateAsync);
-        workflows.MapDelete("/{id}", DeleteAsync);
+        workflows.MapGet("/", ListAsync).RequireRole(Role.Viewer);
+        workflows.MapGet("/{id}", GetAsync).RequireRole(Role.Viewer);
+        workflows.MapPost("/", CreateAsync).RequireRole(Role.Editor);
+        workflows.MapPut("/{id}", UpdateAsync).RequireRole(Role.Editor);
+        workflows.MapDelete("/{id}", DeleteAsync).RequireRole(Role.Editor);
         return workflows;
     }
 
