@@ -4,13 +4,14 @@
 (() => {
   "use strict";
 
-  const { api, problemText, toast, timeElement, element, ready } = window.ChatFlows;
+  const { api, pageUrl, problemText, toast, timeElement, element, ready } = window.ChatFlows;
   const root = document.querySelector("[data-testid=history]");
   const byTestId = id => root.querySelector(`[data-testid="${id}"]`);
   const enc = encodeURIComponent;
   const id = root.dataset.workflowId;
-  const base = `${root.dataset.api}/workflows/${enc(id)}`;
-  const editorUrl = `${root.dataset.pages}/workflows/${enc(id)}`;
+  // Written as /api/… and /workflows/…: the page's workspace is put in front of both (canvas.js).
+  const base = `/api/workflows/${enc(id)}`;
+  const editorUrl = pageUrl(`/workflows/${enc(id)}`);
 
   const fromSelect = byTestId("diff-from");
   const toSelect = byTestId("diff-to");
