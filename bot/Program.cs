@@ -44,6 +44,8 @@ app.UseRouting();
 // Before anything is served: other machines need the API key (the chat, webhook and health endpoints check callers themselves).
 app.UseSignIn();
 app.UseAccessGate();
+// An unknown workspace, or a workflow or run of another workspace than the path's, is a 404 (README §Workspaces and roles).
+app.UseWorkspaceScope();
 app.UseStaticFiles();
 // Every endpoint and page needs a role in the addressed workspace (README §Workspaces and roles).
 app.UseRoleGate();

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ChatFlows.Core.Workspaces;
-using ChatFlows.Canvas.Api;
 
 namespace ChatFlows.Bot.Access;
 

@@ -47,11 +47,14 @@ public static class ApprovalsApi
                 return TypedResults.Problem(
                     title: "Admins only.", detail: $"Only ChatFlows:Approvals:Admins may list every approval; {caller.Id} is not one of them.", statusCode: StatusCodes.Status403Forbidden);
             }
-            return TypedResults.Ok(new ApprovalInboxList(View(await inbox.ListAllAsync(ct)), true, admin));
+            return TypedResults.Ok(new ApprovalInboxList(View(InWorkspace(await inbox.ListAllAsync(ct))), true, admin));
         }
-        return TypedResults.Ok(new ApprovalInboxList(View(await inbox.ListAsync(caller, ct)), false, admin));
+        return TypedResults.Ok(new ApprovalInboxList(View(InWorkspace(await inbox.ListAsync(caller, ct))), false, admin));
 
-        static ApprovalStateView[] View(IReadOnlyList<ApprovalInboxItem> items) =>
+        // Only the addressed workspace's approvals (README §Workspaces and roles).
+        IEnumerable<ApprovalInboxItem> InWorkspace(IReadOnlyList<ApprovalInboxItem> items) => items.Where(i => i.Workspace == WorkspaceRoute.Of(http));
+
+        static ApprovalStateView[] View(IEnumerable<ApprovalInboxItem> items) =>
             items.Select(i => ApprovalStateView.From(i.State, i.WorkflowId, i.WorkflowName)).ToArray();
     }
 

@@ -54,7 +54,7 @@ public static class DataPickerApi
         var (input, invalid, refused) = await ReadAsync(request, registry, preview: false, ct);
         if (invalid is not null) return invalid;
         if (refused is not null) return refused;
-        var sample = DataSample.For(input!.Document, input.Node.Id, await LastRunAsync(runs, input.Document.Id, ct));
+        var sample = DataSample.For(input!.Document, input.Node.Id, await LastRunAsync(runs, WorkspaceRoute.Of(request.HttpContext), input.Document.Id, ct));
         var names = input.Credential ? (await secrets.ListAsync(ct)).Select(s => s.Name) : null;
         var paths = DataPaths.List(sample, input.Expression, names);
         return TypedResults.Ok(new DataPathList(sample.RunId, sample.TriggerSource, paths));
@@ -98,7 +98,7 @@ public static class DataPickerApi
             return Invalid(label, ex.Message);
         }
 
-        var sample = DataSample.For(input.Document, input.Node.Id, await LastRunAsync(runs, input.Document.Id, ct));
+        var sample = DataSample.For(input.Document, input.Node.Id, await LastRunAsync(runs, WorkspaceRoute.Of(request.HttpContext), input.Document.Id, ct));
         JsonElement value;
         try
         {
@@ -130,10 +130,11 @@ public static class DataPickerApi
             null));
     }
 
-    private static async Task<StoredRun?> LastRunAsync(IRunStore runs, string workflowId, CancellationToken ct)
+    // Only runs of the addressed workspace: a document naming another workspace's workflow id samples nothing of it.
+    private static async Task<StoredRun?> LastRunAsync(IRunStore runs, string workspace, string workflowId, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(workflowId)) return null;
-        var recent = await runs.ListAsync(new RunQuery(workflowId, Limit: RecentRuns), ct);
+        var recent = await runs.ListAsync(new RunQuery(workflowId, Limit: RecentRuns, Workspace: workspace), ct);
         foreach (var run in recent.Items)
         {
             if (run.Status == RunStatus.Queued) continue;

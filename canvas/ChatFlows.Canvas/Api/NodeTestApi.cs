@@ -62,7 +62,8 @@ public static class NodeTestApi
         {
             if (sent.ValueKind != JsonValueKind.Object) return Invalid("document", "document must be a workflow document (a JSON object).");
             if (!RequestBody.TryReadDocument(sent, out var read, out var documentError)) return Invalid("document", documentError);
-            document = read;
+            // Tested in the addressed workspace, with its secrets and connections, whatever the document says.
+            document = read with { Workspace = WorkspaceRoute.Of(request.HttpContext) };
             if (string.IsNullOrEmpty(document.Id)) document = document with { Id = id };
         }
         else if (await workflows.GetAsync(id, ct) is { } stored)
@@ -92,7 +93,7 @@ public static class NodeTestApi
         switch (source)
         {
             case "lastRun":
-                var last = (await runs.ListAsync(new RunQuery(id, Limit: 1), ct)).Items.FirstOrDefault();
+                var last = (await runs.ListAsync(new RunQuery(id, Limit: 1, Workspace: WorkspaceRoute.Of(request.HttpContext)), ct)).Items.FirstOrDefault();
                 var run = last is null ? null : await runs.GetAsync(last.Id, ct);
                 if (run is null) return Invalid("source", $"Workflow '{id}' has no run yet; run it once, pin sample data, or give the inputs (source \"custom\").");
                 fromRun = run.Id;

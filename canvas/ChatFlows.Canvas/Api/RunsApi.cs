@@ -62,7 +62,7 @@ public static class RunsApi
         return outcome switch
         {
             StartOutcome.Refused refused => Refused(id, refused),
-            _ => TypedResults.Accepted(RunLocation(outcome.StartedRunId!), new RunAccepted(outcome.StartedRunId!)),
+            _ => TypedResults.Accepted(RunLocation(request.HttpContext, outcome.StartedRunId!), new RunAccepted(outcome.StartedRunId!)),
         };
     }
 
@@ -85,7 +85,7 @@ public static class RunsApi
     };
 
     private static async Task<Results<Ok<RunList>, ValidationProblem>> ListAsync(
-        string? workflow, string? status, string? limit, string? before, IRunStore runs, CancellationToken ct)
+        string? workflow, string? status, string? limit, string? before, HttpContext http, IRunStore runs, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         RunStatus? wanted = null;
@@ -101,7 +101,8 @@ public static class RunsApi
         }
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The run query is not valid.");
 
-        var page = await runs.ListAsync(new RunQuery(NullIfEmpty(workflow), wanted, NullIfEmpty(before), size), ct);
+        // Only the addressed workspace's runs (README §Workspaces and roles).
+        var page = await runs.ListAsync(new RunQuery(NullIfEmpty(workflow), wanted, NullIfEmpty(before), size, WorkspaceRoute.Of(http)), ct);
         return TypedResults.Ok(new RunList(page.Items.Select(RunSummary.From).ToArray(), page.Next));
     }
 
@@ -146,7 +147,7 @@ public static class RunsApi
         var outcome = await replays.StartAsync(id, fromNode, Caller.Of(request.HttpContext)?.Id ?? "api", CancellationToken.None);
         return outcome.Kind switch
         {
-            ReplayOutcomeKind.Started => TypedResults.Accepted(RunLocation(outcome.RunId!), new RunAccepted(outcome.RunId!)),
+            ReplayOutcomeKind.Started => TypedResults.Accepted(RunLocation(request.HttpContext, outcome.RunId!), new RunAccepted(outcome.RunId!)),
             ReplayOutcomeKind.RunNotFound => NoSuchRun(id),
             ReplayOutcomeKind.BadNode => TypedResults.ValidationProblem(
                 new Dictionary<string, string[]> { ["fromNode"] = [outcome.Message!] }, title: "The run cannot be replayed from that node."),
@@ -176,7 +177,7 @@ public static class RunsApi
         if (await queue.CancelAsync(id, ct))
         {
             await audit.RecordAsync(http, AuditActions.RunCancelled, id);
-            return TypedResults.Accepted(RunLocation(id), new RunAccepted(id));
+            return TypedResults.Accepted(RunLocation(http, id), new RunAccepted(id));
         }
         var stored = await runs.GetAsync(id, ct);
         if (stored is null) return NoSuchRun(id);
@@ -207,7 +208,7 @@ public static class RunsApi
         return outcome.Outcome switch
         {
             // Counted: the vote is in, the approval waits for more (README §Approvals); the state says how many.
-            ApprovalOutcome.Accepted or ApprovalOutcome.Counted => TypedResults.Accepted(RunLocation(id), ApprovalDecisionView.From(outcome)),
+            ApprovalOutcome.Accepted or ApprovalOutcome.Counted => TypedResults.Accepted(RunLocation(http, id), ApprovalDecisionView.From(outcome)),
             ApprovalOutcome.CommentRequired => TypedResults.ValidationProblem(
                 new Dictionary<string, string[]> { ["comment"] = [outcome.Message] }, title: "A comment is required."),
             ApprovalOutcome.RunNotFound => NoSuchRun(id),
@@ -270,7 +271,7 @@ public static class RunsApi
     private static ProblemHttpResult NoSuchRun(string id) =>
         TypedResults.Problem(title: "No such run.", detail: $"There is no run '{id}'.", statusCode: StatusCodes.Status404NotFound);
 
-    private static string RunLocation(string id) => $"/api/runs/{Uri.EscapeDataString(id)}";
+    private static string RunLocation(HttpContext http, string id) => $"{WorkspaceRoute.ApiPrefix(WorkspaceRoute.Of(http))}/runs/{Uri.EscapeDataString(id)}";
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -46,7 +46,7 @@ public static class WorkflowTestsApi
             {
                 return Field("document/id", $"The document's id '{document.Id}' differs from '{id}' in the URL; leave id out or make it '{id}'.");
             }
-            document = document with { Id = id };
+            document = document with { Id = id, Workspace = WorkspaceRoute.Of(request.HttpContext) };
         }
         else
         {

@@ -38,11 +38,12 @@ public static class WorkflowsApi
         return workflows;
     }
 
-    private static async Task<Ok<WorkflowList>> ListAsync(IWorkflowStore store, IRunStore runs, WorkflowSetup setup, TimeProvider time, CancellationToken ct)
+    private static async Task<Ok<WorkflowList>> ListAsync(HttpContext http, IWorkflowStore store, IRunStore runs, WorkflowSetup setup, TimeProvider time, CancellationToken ct)
     {
-        var stored = await store.ListAsync(ct);
+        // Only the addressed workspace's workflows (README §Workspaces and roles).
+        var stored = (await store.ListAsync(ct)).Where(w => WorkspaceScope.Holds(http, w)).ToArray();
         var now = time.GetUtcNow();
-        var items = new List<WorkflowSummary>(stored.Count);
+        var items = new List<WorkflowSummary>(stored.Length);
         foreach (var workflow in stored)
         {
             // One indexed lookup per workflow (runs_by_workflow): the newest run is the first of its history.
@@ -71,17 +72,29 @@ public static class WorkflowsApi
                 new Dictionary<string, string[]> { ["template"] = [$"There is no template '{template}'; GET /api/templates lists them, or leave template out."] },
                 title: InvalidTitle);
         }
-        var (document, unreadable) = await ReadDocumentAsync(request, ct);
+        var (read, unreadable) = await ReadDocumentAsync(request, ct);
         if (unreadable is not null) return unreadable;
-        if (await InvalidAsync(engine, request, document!, ct) is { } invalid) return invalid;
-        if (await TakenAsync(store, document!, ct) is { } taken) return taken;
+        // A workflow belongs to the workspace it is created in, whatever the body says.
+        var document = read! with { Workspace = WorkspaceRoute.Of(request.HttpContext) };
+        if (await InvalidAsync(engine, request, document, ct) is { } invalid) return invalid;
+        if (await TakenAsync(store, document, ct) is { } taken) return taken;
 
-        var saved = await store.CreateAsync(document!, ct);
+        var saved = await store.CreateAsync(document, Caller.Of(request.HttpContext)?.Id, ct);
         if (saved is null)
         {
+            // Ids are unique across the install (they address /hooks/{id} and /run <id>); which workspace holds the
+            // id is not said, so a team learns nothing of another's workflows.
+            var holder = await store.GetAsync(document.Id, ct);
+            if (holder is null || !WorkspaceScope.Holds(request.HttpContext, holder))
+            {
+                return TypedResults.Problem(
+                    title: "The id is taken.",
+                    detail: $"The id '{document.Id}' is taken; pick another id.",
+                    statusCode: StatusCodes.Status409Conflict);
+            }
             return TypedResults.Problem(
                 title: "The workflow already exists.",
-                detail: $"A workflow with the id '{document!.Id}' already exists; change it with PUT /api/workflows/{document.Id} and If-Match, or pick another id.",
+                detail: $"A workflow with the id '{document.Id}' already exists; change it with PUT /api/workflows/{document.Id} and If-Match, or pick another id.",
                 statusCode: StatusCodes.Status409Conflict);
         }
         Remember(saved.Document, engine, plans);
@@ -89,7 +102,7 @@ public static class WorkflowsApi
         await (string.IsNullOrEmpty(template)
             ? audit.RecordAsync(request.HttpContext, AuditActions.WorkflowSaved, saved.Document.Id, $"created version {saved.Document.Version}")
             : audit.RecordAsync(request.HttpContext, AuditActions.WorkflowImported, saved.Document.Id, $"from template {template}"));
-        return TypedResults.Created(Location(saved.Document.Id), saved.Document);
+        return TypedResults.Created(Location(saved.Document), saved.Document);
     }
 
     private static async Task<Results<Ok<WorkflowDocument>, ProblemHttpResult, ValidationProblem>> UpdateAsync(
@@ -112,11 +125,12 @@ public static class WorkflowsApi
                 new Dictionary<string, string[]> { ["id"] = [$"The document's id '{document.Id}' differs from '{id}' in the URL; a workflow cannot be renamed by saving it. Leave id out or make it '{id}'."] },
                 title: InvalidTitle);
         }
-        document = document with { Id = id };
+        // A workflow stays in its workspace: the path's, which the workflow is in (else the request never got here).
+        document = document with { Id = id, Workspace = WorkspaceRoute.Of(request.HttpContext) };
         if (await InvalidAsync(engine, request, document, ct) is { } invalid) return invalid;
         if (await TakenAsync(store, document, ct) is { } taken) return taken;
 
-        var saved = await store.UpdateAsync(document, expected.Value, ct);
+        var saved = await store.UpdateAsync(document, expected.Value, Caller.Of(request.HttpContext)?.Id, ct);
         if (saved is null)
         {
             var current = await store.GetAsync(id, ct);
@@ -164,15 +178,19 @@ public static class WorkflowsApi
         return ValidationProblems.From(problems, InvalidTitle);
     }
 
+    // Every problem at once, keyed by its path (nodes/fetch/config/url), so an editor can mark each field.
+    internal static ValidationProblem? Invalid(WorkflowEngine engine, WorkflowDocument document) =>
+        ValidationProblems.From(engine.Validate(document), InvalidTitle);
+
     // A chat command name starts one workflow only. A 400 keyed by nodes/<id>/config/command, like any other problem,
     // so that the editor marks the field; the message names the workflow that has the name.
-    private static async Task<ValidationProblem?> TakenAsync(IWorkflowStore store, WorkflowDocument document, CancellationToken ct) =>
+    internal static async Task<ValidationProblem?> TakenAsync(IWorkflowStore store, WorkflowDocument document, CancellationToken ct) =>
         ValidationProblems.From(CommandNames.Conflicts(document, (await store.ListAsync(ct)).Select(s => s.Document)), "The command name is already taken.");
 
     // The first run of a version just saved need not load and compile it again.
     private static void Remember(WorkflowDocument saved, WorkflowEngine engine, WorkflowPlans plans) => plans.Remember(engine.Compile(saved));
 
-    private static ProblemHttpResult Stale(string id, int expected, int current, string action) => TypedResults.Problem(
+    internal static ProblemHttpResult Stale(string id, int expected, int current, string action) => TypedResults.Problem(
         title: "The workflow was changed by someone else.",
         detail: current > expected
             ? $"Someone else saved version {current} of workflow '{id}' after version {expected} that you edited. Load it again, check their change, and {action} with If-Match: \"{current}\"."
@@ -183,5 +201,5 @@ public static class WorkflowsApi
         TypedResults.Problem(title: "No such workflow.", detail: $"There is no workflow '{id}'.", statusCode: StatusCodes.Status404NotFound);
 
 
-    private static string Location(string id) => $"/api/workflows/{Uri.EscapeDataString(id)}";
+    private static string Location(WorkflowDocument saved) => $"{WorkspaceRoute.ApiPrefix(saved.Workspace)}/workflows/{Uri.EscapeDataString(saved.Id)}";
 }

@@ -3,12 +3,29 @@
 (() => {
   "use strict";
 
+  // The workspace the page belongs to (README §Workspaces and roles): the layout writes its API prefix (/api or
+  // /api/w/{workspace}) and its page prefix ("" or /w/{workspace}), so every call and link stays in that workspace.
+  const meta = name => document.querySelector(`meta[name="${name}"]`)?.content;
+  const apiPrefix = meta("chatflows-api") ?? "/api";
+  const pagePrefix = meta("chatflows-pages") ?? "";
+
+  /** The address of an API path (written as /api/…) in the page's workspace. */
+  function apiUrl(path) {
+    return typeof path === "string" && (path === "/api" || path.startsWith("/api/") || path.startsWith("/api?")) ? apiPrefix + path.slice(4) : path;
+  }
+
+  /** The address of a canvas page (written as /runs/…, /workflows/…, /?…) in the page's workspace. */
+  function pageUrl(path) {
+    return typeof path === "string" && path.startsWith("/") && !path.startsWith("//") ? pagePrefix + path : path;
+  }
+
   /**
    * Calls the JSON API. Resolves to { ok, status, data, etag, problem } and never throws for an HTTP error, so
    * pages decide what to tell the user; a network failure resolves with status 0 and a problem saying so.
    * With options.raw the body is text sent as it is, so the server judges JSON a person typed or picked.
    */
   async function api(method, url, body, options = {}) {
+    url = apiUrl(url);
     const headers = { Accept: "application/json" };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (options.ifMatch !== undefined && options.ifMatch !== null) headers["If-Match"] = `"${options.ifMatch}"`;
@@ -128,5 +145,13 @@
     document.body.dataset.ready = "true";
   }
 
-  window.ChatFlows = { api, problemText, toast, formatDuration, formatTime, timeElement, statusBadge, element, ready };
+  // The workspace switcher in the top bar goes to the chosen workspace's dashboard.
+  // (Listened for on the document: this script runs in the head, before the top bar exists.)
+  document.addEventListener("change", event => {
+    if (!event.target.matches?.('[data-testid="workspace-switch"]')) return;
+    const chosen = event.target.selectedOptions[0];
+    if (chosen?.dataset.href) location.assign(chosen.dataset.href);
+  });
+
+  window.ChatFlows = { api, apiUrl, pageUrl, problemText, toast, formatDuration, formatTime, timeElement, statusBadge, element, ready };
 })();

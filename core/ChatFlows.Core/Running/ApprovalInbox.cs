@@ -36,11 +36,15 @@ public sealed class ApprovalInbox(IWorkflowStore workflows, Approvals approvals,
                 name = (await workflows.GetAsync(run.WorkflowId, ct))?.Document.DisplayName ?? run.WorkflowId;
                 names[run.WorkflowId] = name;
             }
-            items.Add(new ApprovalInboxItem(run.WorkflowId, name, state));
+            items.Add(new ApprovalInboxItem(run.WorkflowId, name, state) { Workspace = run.Workspace });
         }
         return items.OrderBy(i => i.State.Request.RequestedAt).ThenBy(i => i.State.RunId, StringComparer.Ordinal).ThenBy(i => i.State.NodeId, StringComparer.Ordinal).ToList();
     }
 }
 
 /// <summary>One waiting approval in an inbox.</summary>
-public sealed record ApprovalInboxItem(string WorkflowId, string WorkflowName, ApprovalState State);
+public sealed record ApprovalInboxItem(string WorkflowId, string WorkflowName, ApprovalState State)
+{
+    /// <summary>The workspace of the waiting run (README §Workspaces and roles).</summary>
+    public string Workspace { get; init; } = Workspaces.WorkspaceIds.Default;
+}

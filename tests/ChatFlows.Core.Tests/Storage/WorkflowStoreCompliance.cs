@@ -26,6 +26,30 @@ public abstract class WorkflowStoreCompliance : IAsyncLifetime
         WorkflowJson.Parse(WorkflowJson.Serialize(Workflows.Build(["a"], ["start->a"])).Replace("\"id\": \"test\"", $"\"id\": \"test\", \"name\": \"{name}\"", StringComparison.Ordinal));
 
     [Fact]
+    public async Task CreateAsync_InAWorkspace_ListsGetsAndKeepsEveryVersionThere()
+    {
+        await _store.CreateAsync(Document("first") with { Workspace = "hr" });
+        var second = await _store.UpdateAsync(Document("second") with { Workspace = "hr" }, expectedVersion: 1);
+
+        Assert.Equal("hr", second!.Document.Workspace);
+        Assert.Equal("hr", (await _store.GetAsync("test"))!.Document.Workspace);
+        Assert.Equal("hr", Assert.Single(await _store.ListAsync()).Document.Workspace);
+        Assert.Equal("hr", (await _store.GetVersionAsync("test", 1))!.Workspace);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_NamingAnotherWorkspace_IsRefusedAndTheWorkflowStaysWhereItWas()
+    {
+        await _store.CreateAsync(Document("first") with { Workspace = "hr" });
+
+        var moved = await _store.UpdateAsync(Document("moved"), expectedVersion: 1);
+
+        Assert.Null(moved);
+        var current = await _store.GetAsync("test");
+        Assert.Equal(("first", "hr"), (current!.Document.Name, current.Document.Workspace));
+    }
+
+    [Fact]
     public async Task UpdateAsync_StaleVersion_LosesAndKeepsTheNewerSave()
     {
         var created = await _store.CreateAsync(Document("first"));
@@ -77,6 +101,45 @@ public abstract class WorkflowStoreCompliance : IAsyncLifetime
 
         Assert.Null(await _store.CreateAsync(Document("again")));
         Assert.Equal("first", (await _store.GetAsync("test"))!.Document.Name);
+    }
+
+    [Fact]
+    public async Task ListVersionsAsync_SavedByTwoPeople_ListsEachVersionNewestFirstWithItsAuthorAndTime()
+    {
+        var nine = Time.GetUtcNow();
+        await _store.CreateAsync(Document("first"), "email:ana@corp.example");
+        Time.Advance(TimeSpan.FromMinutes(5));
+        await _store.UpdateAsync(Document("second"), 1, "local");
+        Time.Advance(TimeSpan.FromMinutes(5));
+        await _store.UpdateAsync(Document("third"), 2);
+
+        var versions = await _store.ListVersionsAsync("test");
+
+        Assert.Equal([3, 2, 1], versions.Select(v => v.Document.Version));
+        Assert.Equal(["third", "second", "first"], versions.Select(v => v.Document.Name));
+        Assert.Equal([null, "local", "email:ana@corp.example"], versions.Select(v => v.SavedBy));
+        Assert.Equal([nine.AddMinutes(10), nine.AddMinutes(5), nine], versions.Select(v => v.SavedAt));
+    }
+
+    [Fact]
+    public async Task ListVersionsAsync_DeletedAndCreatedAgain_KeepsEveryVersionAndAuthor()
+    {
+        await _store.CreateAsync(Document("first"), "local");
+        await _store.DeleteAsync("test");
+        Assert.Equal(["local"], (await _store.ListVersionsAsync("test")).Select(v => v.SavedBy));
+
+        await _store.CreateAsync(Document("again"), "email:bo@corp.example");
+
+        var versions = await _store.ListVersionsAsync("test");
+        Assert.Equal([(2, "again", "email:bo@corp.example"), (1, "first", "local")], versions.Select(v => (v.Document.Version, v.Document.Name, v.SavedBy)));
+    }
+
+    [Fact]
+    public async Task ListVersionsAsync_NeverSaved_IsEmpty()
+    {
+        await _store.CreateAsync(Document("first"), "local");
+
+        Assert.Empty(await _store.ListVersionsAsync("other"));
     }
 
     [Fact]

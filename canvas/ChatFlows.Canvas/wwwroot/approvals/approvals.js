@@ -4,7 +4,7 @@
 (() => {
   "use strict";
 
-  const { api, problemText, toast, element, timeElement, ready, approvalState, approvalJournal, commentRequired } = window.ChatFlows;
+  const { api, problemText, toast, element, timeElement, ready, approvalState, approvalJournal, commentRequired, pageUrl } = window.ChatFlows;
   const byTestId = id => document.querySelector(`[data-testid="${id}"]`);
   const enc = encodeURIComponent;
   const pollMs = 2000;
@@ -115,8 +115,8 @@
     return element("section", { class: "panel approval-item", "data-testid": "approval-item", "data-key": key(item), "data-run": item.runId, "data-node": item.nodeId },
       element("h2", { "data-testid": "approval-prompt" }, item.prompt),
       element("p", { class: "muted approval-meta" },
-        element("a", { href: `/workflows/${enc(item.workflowId ?? "")}`, "data-testid": "approval-workflow" }, item.workflowName || item.workflowId), " · ",
-        element("a", { href: item.runPage, "data-testid": "approval-run" }, "the run"), " · asked ",
+        element("a", { href: pageUrl(`/workflows/${enc(item.workflowId ?? "")}`), "data-testid": "approval-workflow" }, item.workflowName || item.workflowId), " · ",
+        element("a", { href: pageUrl(item.runPage), "data-testid": "approval-run" }, "the run"), " · asked ",
         element("span", { "data-testid": "approval-age" }, age(item.requestedAt))),
       approvalState(item),
       draft ? element("label", { class: "field" }, element("span", {}, "Draft"), draft) : null,

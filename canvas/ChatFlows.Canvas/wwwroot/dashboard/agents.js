@@ -2,7 +2,7 @@
 import { byTestId, enc, load, state, subscribe } from "./state.js";
 import { busy, clearFieldErrors, openConfirm, showFieldErrors } from "./dialogs.js";
 
-const { api, problemText, toast, element } = window.ChatFlows;
+const { api, problemText, toast, element, pageUrl } = window.ChatFlows;
 
 /** Draws the table each time the agents are loaded. */
 export function initAgents() {
@@ -153,7 +153,7 @@ function confirmDeleteAgent(agent) {
     problem: problem => Array.isArray(problem?.workflows) && problem.workflows.length
       ? [element("p", {}, problemText(problem, "The agent is in use.")),
         element("ul", { class: "problems", "data-testid": "confirm-workflows" },
-          problem.workflows.map(id => element("li", {}, element("a", { href: `/workflows/${enc(id)}`, "data-testid": "confirm-workflow", "data-id": id }, id))))]
+          problem.workflows.map(id => element("li", {}, element("a", { href: pageUrl(`/workflows/${enc(id)}`), "data-testid": "confirm-workflow", "data-id": id }, id))))]
       : null,
     done: async () => {
       toast(`Deleted ${agent.id}.`, "success");

@@ -2,7 +2,7 @@
 // seconds. A number shows its trend against the value before it, text is Markdown the server rendered without raw
 // HTML, tables and lists are built as text, and a series is a line chart drawn by Chart.js (lib/chartjs). Every widget
 // says when it was set and links to the run that set it.
-const { api, element, timeElement, problemText } = window.ChatFlows;
+const { api, element, timeElement, problemText, pageUrl } = window.ChatFlows;
 
 const refreshMs = 5000;
 const charts = new Map();
@@ -60,7 +60,7 @@ function card(widget) {
 function meta(widget) {
   return element("p", { class: "widget-meta muted", "data-testid": "widget-meta" },
     "Set ", timeElement(widget.updatedAt), " by ",
-    element("a", { href: widget.runUrl, "data-testid": "widget-run" }, widget.workflowId));
+    element("a", { href: pageUrl(widget.runUrl), "data-testid": "widget-run" }, widget.workflowId));
 }
 
 function body(widget) {

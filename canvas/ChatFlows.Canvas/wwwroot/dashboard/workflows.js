@@ -3,7 +3,7 @@
 import { byTestId, enc, freeId, load, state, subscribe } from "./state.js";
 import { busy, hideError, openConfirm, showProblem } from "./dialogs.js";
 
-const { api, problemText, toast, timeElement, statusBadge, element } = window.ChatFlows;
+const { api, problemText, toast, timeElement, statusBadge, element, pageUrl } = window.ChatFlows;
 let refreshTimer = null;
 
 /** Draws the table on every change and keeps it fresh. */
@@ -38,7 +38,7 @@ function workflowRow(workflow) {
   const lastAt = last ? last.finishedAt ?? last.startedAt ?? last.createdAt : null;
   return element("tr", { "data-testid": "workflow-row", "data-id": workflow.id },
     element("td", {},
-      element("a", { href: `/workflows/${enc(workflow.id)}`, class: "row-title", "data-testid": "workflow-edit", title: workflow.description ?? undefined }, workflow.name),
+      element("a", { href: pageUrl(`/workflows/${enc(workflow.id)}`), class: "row-title", "data-testid": "workflow-edit", title: workflow.description ?? undefined }, workflow.name),
       element("div", { class: "muted row-sub", title: workflow.id }, workflow.id),
       setupNeeds(workflow)),
     element("td", { "data-testid": "workflow-triggers" }, workflow.triggers.length ? workflow.triggers.map(triggerChip) : element("span", { class: "muted" }, "none")),
@@ -48,12 +48,13 @@ function workflowRow(workflow) {
         : element("span", { class: "muted" }, "—")),
     element("td", { "data-testid": "workflow-last" },
       last
-        ? element("a", { href: `/runs/${enc(last.id)}`, class: "last-run", "data-testid": "workflow-last-run", "data-status": last.status },
+        ? element("a", { href: pageUrl(`/runs/${enc(last.id)}`), class: "last-run", "data-testid": "workflow-last-run", "data-status": last.status },
           statusBadge(last.status), " ", timeElement(lastAt))
         : element("span", { class: "muted" }, "never run")),
     element("td", { class: "actions" },
       element("button", { type: "button", class: "small primary", "data-testid": "workflow-play", title: `Start ${workflow.name}`, disabled: workflow.triggers.length === 0, onclick: () => openPlay(workflow) }, "▶ Play"),
-      element("a", { href: `/runs?workflow=${enc(workflow.id)}`, class: "button small", "data-testid": "workflow-runs" }, "Runs"),
+      element("a", { href: pageUrl(`/runs?workflow=${enc(workflow.id)}`), class: "button small", "data-testid": "workflow-runs" }, "Runs"),
+      element("a", { href: pageUrl(`/workflows/${enc(workflow.id)}/history`), class: "button small", "data-testid": "workflow-history" }, "History"),
       element("button", { type: "button", class: "small", "data-testid": "workflow-duplicate", onclick: () => openDuplicate(workflow) }, "Duplicate"),
       element("button", { type: "button", class: "small", "data-testid": "workflow-export", onclick: () => exportWorkflow(workflow) }, "Export"),
       element("button", { type: "button", class: "small danger", "data-testid": "workflow-delete", onclick: () => confirmDeleteWorkflow(workflow) }, "Delete")));
@@ -110,7 +111,7 @@ function openPlay(workflow) {
       return;
     }
     dialog.close();
-    location.href = `/workflows/${enc(workflow.id)}?run=${enc(answer.data.runId)}`;
+    location.href = pageUrl(`/workflows/${enc(workflow.id)}?run=${enc(answer.data.runId)}`);
   };
   dialog.showModal();
   payload.focus();

@@ -10,7 +10,7 @@ import { typeOf, kindOf, kindName, newConfig, hasNamedPorts, outputPorts } from 
 import { attachDataPicker } from "./picker.js";
 import { mapControl } from "./map-field.js";
 
-const { api, problemText, toast, element: h } = window.ChatFlows;
+const { api, problemText, toast, element: h, pageUrl } = window.ChatFlows;
 const NODE_ID = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 const MAX_NAME = 80;
 
@@ -236,11 +236,11 @@ function nodeForm(node, context) {
       if (rest.startsWith(`${path}/`)) wrapper.append(...messages.map(m => h("p", { class: "field-error", dataset: { testid: "field-error" } }, `${rest.slice(path.length + 1)}: ${m}`)));
     }
     if (spec.type === "agent") {
-      wrapper.append(h("a", { class: "hint", href: "/?agent=new", dataset: { testid: "agent-create" } }, "Create a new agent"));
+      wrapper.append(h("a", { class: "hint", href: pageUrl("/?agent=new"), dataset: { testid: "agent-create" } }, "Create a new agent"));
     }
     if (spec.type === "connection") {
       const none = !state.connections.some(c => c.type === spec.connectionType);
-      wrapper.append(h("a", { class: "hint", href: none ? `/?connection=new&type=${encodeURIComponent(spec.connectionType)}` : "/#connections-title", dataset: { testid: "connection-create" } },
+      wrapper.append(h("a", { class: "hint", href: none ? pageUrl(`/?connection=new&type=${encodeURIComponent(spec.connectionType)}`) : pageUrl("/#connections-title"), dataset: { testid: "connection-create" } },
         none ? `Add ${spec.connectionType === "http" ? "an" : "a"} ${spec.connectionType} connection in the dashboard` : "Manage connections in the dashboard"));
     }
     form.append(wrapper);

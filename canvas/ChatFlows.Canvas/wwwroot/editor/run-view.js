@@ -9,7 +9,7 @@ import { kindName } from "./kinds.js";
 import { registerInspectorSection, commitActiveField } from "./inspector.js";
 import { save } from "./persistence.js";
 
-const { api, problemText, toast, formatDuration, formatTime, statusBadge, element: h } = window.ChatFlows;
+const { api, problemText, toast, formatDuration, formatTime, statusBadge, element: h, apiUrl, pageUrl } = window.ChatFlows;
 const TERMINAL = ["succeeded", "failed", "cancelled", "expired"];
 
 window.editorRunLog = [];
@@ -41,7 +41,7 @@ function runPanel(node) {
     panel.append(h("h4", {}, "Tool steps"), h("ol", { class: "steps", dataset: { testid: "node-run-steps" } },
       view.steps.map(step => h("li", {},
         // A workflow called as a tool ran as a child run (README §Workflows as tools).
-        step.runId ? h("a", { href: `/runs/${encodeURIComponent(step.runId)}`, target: "_blank", dataset: { testid: "node-run-step-run" } }, `Open run ${step.runId}`) : null,
+        step.runId ? h("a", { href: pageUrl(`/runs/${encodeURIComponent(step.runId)}`), target: "_blank", dataset: { testid: "node-run-step-run" } }, `Open run ${step.runId}`) : null,
         h("pre", {}, JSON.stringify(step, null, 2))))));
   }
   return panel;
@@ -76,7 +76,7 @@ function renderRunBar() {
   bar.hidden = !run;
   if (!run) return;
   bar.replaceChildren(...[
-    h("span", {}, "Run "), h("a", { href: `/runs/${encodeURIComponent(run.id)}`, dataset: { testid: "run-link" } }, run.id.slice(0, 12)),
+    h("span", {}, "Run "), h("a", { href: pageUrl(`/runs/${encodeURIComponent(run.id)}`), dataset: { testid: "run-link" } }, run.id.slice(0, 12)),
     h("span", { dataset: { testid: "run-status", status: run.status } }, statusBadge(run.status)),
     run.detail?.durationMs ? h("span", { class: "muted" }, formatDuration(run.detail.durationMs)) : null,
     run.detail?.error ? h("span", { class: "field-error" }, typeof run.detail.error === "string" ? run.detail.error : `${run.detail.error.nodeId ?? ""}: ${run.detail.error.message ?? ""}`) : null,
@@ -138,7 +138,7 @@ function applyDetail(detail) {
 }
 
 function watch(runId) {
-  const source = new EventSource(`/api/runs/${encodeURIComponent(runId)}/events`);
+  const source = new EventSource(apiUrl(`/api/runs/${encodeURIComponent(runId)}/events`));
   state.run.source = source;
   const listen = (name, handle) => source.addEventListener(name, evt => {
     if (state.run?.id !== runId) return;

@@ -5,6 +5,8 @@ import { root, $, state } from "./state.js";
 import { on } from "./events.js";
 import { isDirty } from "./document.js";
 
+const { pageUrl } = window.ChatFlows;
+
 function updateToolbar() {
   const dirty = isDirty();
   $("dirty").hidden = !dirty;
@@ -14,6 +16,9 @@ function updateToolbar() {
   $("save").disabled = state.saving;
   $("workflow-title").textContent = state.doc?.name || state.id || "New workflow";
   $("workflow-version").textContent = state.id ? `version ${state.doc?.version ?? ""}` : "not saved";
+  // The history of this workflow, in the editor's workspace (README §Workflow history).
+  $("history-link").hidden = !state.id;
+  if (state.id) $("history-link").href = pageUrl(`/workflows/${encodeURIComponent(state.id)}/history`);
   root.dataset.dirty = String(dirty);
 }
 
@@ -37,8 +42,8 @@ export function wireToolbar(actions) {
   $("delete").addEventListener("click", actions.deleteSelection);
   $("save").addEventListener("click", () => actions.save());
   $("play").addEventListener("click", actions.play);
-  $("new-workflow").addEventListener("click", () => location.assign("/workflows/new"));
-  $("workflow-select").addEventListener("change", evt => { if (evt.target.value) location.assign(`/workflows/${encodeURIComponent(evt.target.value)}`); });
+  $("new-workflow").addEventListener("click", () => location.assign(pageUrl("/workflows/new")));
+  $("workflow-select").addEventListener("change", evt => { if (evt.target.value) location.assign(pageUrl(`/workflows/${encodeURIComponent(evt.target.value)}`)); });
   on("change", updateToolbar);
   on("selection", updateToolbar);
   on("dirty", updateToolbar);

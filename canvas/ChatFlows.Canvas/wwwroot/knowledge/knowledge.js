@@ -3,7 +3,7 @@
 (() => {
   "use strict";
 
-  const { api, problemText, toast, timeElement, statusBadge, element, ready } = window.ChatFlows;
+  const { api, problemText, toast, timeElement, statusBadge, element, ready, apiUrl } = window.ChatFlows;
   const byTestId = id => document.querySelector(`[data-testid="${id}"]`);
   const enc = encodeURIComponent;
   // Uploads are multipart, which the JSON APIs accept only with this header (README §Security).
@@ -142,7 +142,7 @@
     const form = new FormData();
     form.append("file", file, file.name);
     try {
-      const response = await fetch(`/api/knowledge/${enc(chosen)}/documents`, { method: "POST", headers: { Accept: "application/json", [uploadHeader]: "1" }, body: form });
+      const response = await fetch(apiUrl(`/api/knowledge/${enc(chosen)}/documents`), { method: "POST", headers: { Accept: "application/json", [uploadHeader]: "1" }, body: form });
       const text = await response.text();
       let data = null;
       try { data = text ? JSON.parse(text) : null; } catch { data = text; }

@@ -4,7 +4,7 @@
 (() => {
   "use strict";
 
-  const { api, problemText, toast, formatDuration, formatTime, timeElement, statusBadge, element, ready, approvalState, approvalJournal, commentRequired } = window.ChatFlows;
+  const { api, problemText, toast, formatDuration, formatTime, timeElement, statusBadge, element, ready, approvalState, approvalJournal, commentRequired, apiUrl, pageUrl } = window.ChatFlows;
   const byTestId = id => document.querySelector(`[data-testid="${id}"]`);
   const enc = encodeURIComponent;
   const going = status => status === "queued" || status === "running" || status === "waiting";
@@ -54,7 +54,7 @@
       return;
     }
     if (!events) {
-      events = new EventSource(`/api/runs/${enc(runId)}/events`);
+      events = new EventSource(apiUrl(`/api/runs/${enc(runId)}/events`));
       for (const name of eventNames) events.addEventListener(name, reloadSoon);
       events.addEventListener("run.finished", () => stopFollowing());
       // The browser reconnects by itself; a fresh read covers whatever was missed meanwhile.
@@ -79,7 +79,7 @@
     document.title = `Run ${run.id} · ChatFlows`;
     byTestId("run-id").textContent = run.id;
     byTestId("run-status").replaceChildren(statusBadge(run.status));
-    byTestId("run-open-canvas").href = `/workflows/${enc(run.workflowId)}?run=${enc(run.id)}`;
+    byTestId("run-open-canvas").href = pageUrl(`/workflows/${enc(run.workflowId)}?run=${enc(run.id)}`);
     byTestId("run-cancel").hidden = !going(run.status);
     byTestId("run-body").hidden = false;
     renderFacts();
@@ -95,8 +95,8 @@
 
   function renderFacts() {
     const facts = [
-      ["workflow", "Workflow", element("span", {}, element("a", { href: `/workflows/${enc(run.workflowId)}` }, run.workflowId), ` version ${run.workflowVersion} · `,
-        element("a", { href: `/runs?workflow=${enc(run.workflowId)}` }, "its runs"))],
+      ["workflow", "Workflow", element("span", {}, element("a", { href: pageUrl(`/workflows/${enc(run.workflowId)}`) }, run.workflowId), ` version ${run.workflowVersion} · `,
+        element("a", { href: pageUrl(`/runs?workflow=${enc(run.workflowId)}`) }, "its runs"))],
       ["started-by", "Started by", run.startedBy ?? "—"],
       ["trigger", "Trigger", run.triggerNodeId ?? "—"],
       ["created", "Queued", time(run.createdAt)],
@@ -106,7 +106,7 @@
       ["usage", "Model usage", run.usage ? usageText(run.usage) : "—"],
     ];
     if (run.thread) facts.push(["thread", "Thread", run.thread]);
-    if (run.parentRunId) facts.push(["parent", "Started by run", element("a", { href: `/runs/${enc(run.parentRunId)}` }, run.parentRunId), run.parentNodeId ? ` (node ${run.parentNodeId})` : ""]);
+    if (run.parentRunId) facts.push(["parent", "Started by run", element("a", { href: pageUrl(`/runs/${enc(run.parentRunId)}`) }, run.parentRunId), run.parentNodeId ? ` (node ${run.parentNodeId})` : ""]);
     if (run.cancelRequested && going(run.status)) facts.push(["cancel", "Cancel", "requested"]);
     byTestId("run-facts").replaceChildren(...facts.flatMap(([key, label, ...value]) => [
       element("dt", {}, label),
@@ -125,13 +125,13 @@
     const of = byTestId("run-replay-of");
     of.hidden = !run.replayOf;
     of.replaceChildren(...(run.replayOf
-      ? ["Replay of ", element("a", { href: `/runs/${enc(run.replayOf.runId)}`, "data-testid": "replay-of-link" }, shortId(run.replayOf.runId)),
+      ? ["Replay of ", element("a", { href: pageUrl(`/runs/${enc(run.replayOf.runId)}`), "data-testid": "replay-of-link" }, shortId(run.replayOf.runId)),
         " from ", element("strong", { "data-testid": "replay-of-node" }, run.replayOf.fromNodeName ?? run.replayOf.fromNode)]
       : []));
     const replays = run.replays ?? [];
     byTestId("run-replays").hidden = replays.length === 0;
     byTestId("replay-list").replaceChildren(...replays.map(r => element("li", { "data-testid": "replay" },
-      element("a", { href: `/runs/${enc(r.runId)}` }, shortId(r.runId)), " from ", element("strong", {}, r.fromNodeName ?? r.fromNode), " · ",
+      element("a", { href: pageUrl(`/runs/${enc(r.runId)}`) }, shortId(r.runId)), " from ", element("strong", {}, r.fromNodeName ?? r.fromNode), " · ",
       statusBadge(r.status), " · ", time(r.createdAt))));
   }
 
@@ -144,7 +144,7 @@
       toast(problemText(answer.problem, "The run could not be replayed."), "error");
       return;
     }
-    location.href = `/runs/${enc(answer.data.runId)}`;
+    location.href = pageUrl(`/runs/${enc(answer.data.runId)}`);
   }
 
   // Decide here as the person using the page; the server checks they are an approver.
@@ -241,7 +241,7 @@
         element("span", { class: "tl-track" }, bar),
         element("span", { class: "tl-meta" }, statusBadge(node.status), element("span", { "data-testid": "timeline-meta" }, meta.join(" · ")),
           node.reusedFrom ? element("span", { class: "muted", "data-testid": "timeline-reused" }, "reused from ",
-            element("a", { href: `/runs/${enc(node.reusedFrom)}`, onclick: event => event.stopPropagation() }, shortId(node.reusedFrom))) : null)),
+            element("a", { href: pageUrl(`/runs/${enc(node.reusedFrom)}`), onclick: event => event.stopPropagation() }, shortId(node.reusedFrom))) : null)),
       nodeDetails(node, origin));
     details.addEventListener("toggle", () => { if (details.open) openNodes.add(node.nodeId); else openNodes.delete(node.nodeId); });
     return details;
@@ -270,7 +270,7 @@
         element("ol", { "data-testid": "node-steps" }, node.steps.map(step => element("li", { "data-testid": "node-step" },
           element("code", {}, step.name), ` · ${formatDuration(step.durationMs)}`,
           // A workflow called as a tool ran as a child run (README §Workflows as tools).
-          step.runId ? [" · ", element("a", { href: `/runs/${enc(step.runId)}`, "data-testid": "node-step-run" }, `run ${step.runId}`)] : null,
+          step.runId ? [" · ", element("a", { href: pageUrl(`/runs/${enc(step.runId)}`), "data-testid": "node-step-run" }, `run ${step.runId}`)] : null,
           step.arguments !== undefined && step.arguments !== null ? element("pre", {}, json(step.arguments)) : null,
           step.error ? element("div", { class: "form-error" }, step.error) : element("pre", {}, json(step.result)))))) : null,
       node.output !== null && node.output !== undefined

@@ -3,7 +3,7 @@
 (() => {
   "use strict";
 
-  const { api, problemText, toast, formatDuration, timeElement, statusBadge, element, ready } = window.ChatFlows;
+  const { api, problemText, toast, formatDuration, timeElement, statusBadge, element, ready, pageUrl } = window.ChatFlows;
   const byTestId = id => document.querySelector(`[data-testid="${id}"]`);
   const enc = encodeURIComponent;
   const pageSize = 50;
@@ -84,8 +84,8 @@
     const going = ["queued", "running", "waiting"].includes(run.status);
     const duration = run.durationMs ?? (going && run.startedAt ? Date.now() - Date.parse(run.startedAt) : null);
     return element("tr", { "data-testid": "run-row", "data-id": run.id, "data-status": run.status, "data-workflow": run.workflowId },
-      element("td", {}, element("a", { href: `/runs/${enc(run.id)}`, class: "run-id", "data-testid": "run-link", title: run.id }, run.id)),
-      element("td", {}, element("a", { href: `/workflows/${enc(run.workflowId)}` }, run.workflowId), element("span", { class: "muted" }, ` v${run.workflowVersion}`)),
+      element("td", {}, element("a", { href: pageUrl(`/runs/${enc(run.id)}`), class: "run-id", "data-testid": "run-link", title: run.id }, run.id)),
+      element("td", {}, element("a", { href: pageUrl(`/workflows/${enc(run.workflowId)}`) }, run.workflowId), element("span", { class: "muted" }, ` v${run.workflowVersion}`)),
       element("td", {}, statusBadge(run.status)),
       element("td", {}, run.startedBy ?? element("span", { class: "muted" }, "—")),
       element("td", {}, timeElement(started)),

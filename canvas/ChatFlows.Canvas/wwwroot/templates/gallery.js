@@ -2,7 +2,7 @@
 // search and category; each card is a link that opens the editor with the template (/workflows/new?template=<id>).
 // Cards are links, so Tab, Enter and the browser's own keys work on them; arrow keys move between cards too.
 
-const { api, problemText, toast, element: h, ready } = window.ChatFlows;
+const { api, problemText, toast, element: h, ready, pageUrl } = window.ChatFlows;
 const root = document.querySelector("[data-testid=gallery]");
 const $ = testid => root.querySelector(`[data-testid="${testid}"]`);
 const list = $("gallery-list");
@@ -14,7 +14,7 @@ const STATUS_MARK = { ready: "✓", created: "✓", missing: "✗", check: "•"
 
 function card(template) {
   return h("li", { "data-testid": "template-item", "data-category": template.category },
-    h("a", { class: "template-card", href: `/workflows/new?template=${encodeURIComponent(template.id)}`, "data-testid": "template-card", "data-template-id": template.id },
+    h("a", { class: "template-card", href: pageUrl(`/workflows/new?template=${encodeURIComponent(template.id)}`), "data-testid": "template-card", "data-template-id": template.id },
       h("span", { class: "template-name", "data-testid": "template-name" }, template.name),
       h("span", { class: "template-category", "data-testid": "template-category" }, template.category),
       h("span", { class: "template-description" }, template.description),
