@@ -8,7 +8,7 @@ import { placeMissing } from "./layout.js";
 import { commitActiveField } from "./inspector.js";
 import { templateId } from "../templates/setup.js";
 
-const { api, problemText, toast, element: h } = window.ChatFlows;
+const { api, pageUrl, problemText, toast, element: h } = window.ChatFlows;
 const WORKFLOW_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 
@@ -103,7 +103,7 @@ function askForId() {
         const search = new URLSearchParams(location.search);
         search.delete("template");
         search.delete("blank");
-        history.replaceState(null, "", `/workflows/${encodeURIComponent(id)}${search.size ? `?${search}` : ""}`);
+        history.replaceState(null, "", pageUrl(`/workflows/${encodeURIComponent(id)}${search.size ? `?${search}` : ""}`));
         document.title = `${id} · ChatFlows`;
         loadWorkflowList();
       }
