@@ -12,7 +12,8 @@ namespace ChatFlows.Canvas.Api;
 
 /// <summary>
 /// <c>/api/secrets</c>: named secrets for <c>{{ secrets.NAME }}</c>, write-only (README §Security). A value goes in with PUT and
-/// is stored encrypted; listings show names, sources and dates, never values.
+/// is stored encrypted; listings show names, sources and dates, never values. Each workspace has its own secrets
+/// (<c>/api/w/{workspace}/secrets</c>, README §Workspaces and roles).
 /// </summary>
 public static class SecretsApi
 {
@@ -29,11 +30,13 @@ public static class SecretsApi
         return secrets;
     }
 
-    private static async Task<Ok<SecretList>> ListAsync(SecretVault vault, CancellationToken ct) => TypedResults.Ok(new SecretList(await vault.ListAsync(ct)));
+    private static async Task<Ok<SecretList>> ListAsync(HttpContext http, SecretVault vault, CancellationToken ct) =>
+        TypedResults.Ok(new SecretList(await vault.ListAsync(WorkspaceRoute.Of(http), ct)));
 
     private static async Task<Results<Created, NoContent, ProblemHttpResult, ValidationProblem>> SetAsync(
         string name, HttpRequest request, SecretVault vault, IAuditLog audit, CancellationToken ct)
     {
+        var workspace = WorkspaceRoute.Of(request.HttpContext);
         if (!SecretVault.IsValidName(name)) return BadName(name);
         var body = await RequestBody.ReadAsync(request, MaxSecretBytes, ct);
         if (body is null) return RequestBody.TooLarge(MaxSecretBytes, "A secret");
@@ -55,17 +58,17 @@ public static class SecretsApi
                 },
                 title: "The secret is not valid.");
         }
-        var created = await vault.SetAsync(name, value.GetString()!, ct);
+        var created = await vault.SetAsync(workspace, name, value.GetString()!, ct);
         // The name only: the value never reaches the log.
         await audit.RecordAsync(request.HttpContext, AuditActions.SecretSet, name, created ? "created" : "replaced");
-        return created ? TypedResults.Created($"/api/secrets/{name}") : TypedResults.NoContent();
+        return created ? TypedResults.Created($"{WorkspaceRoute.ApiPrefix(workspace)}/secrets/{name}") : TypedResults.NoContent();
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> DeleteAsync(
         string name, HttpContext http, SecretVault vault, IAuditLog audit, CancellationToken ct)
     {
         if (!SecretVault.IsValidName(name)) return BadName(name);
-        if (await vault.DeleteAsync(name, ct))
+        if (await vault.DeleteAsync(WorkspaceRoute.Of(http), name, ct))
         {
             await audit.RecordAsync(http, AuditActions.SecretDeleted, name);
             return TypedResults.NoContent();

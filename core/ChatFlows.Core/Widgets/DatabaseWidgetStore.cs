@@ -95,6 +95,10 @@ public sealed class DatabaseWidgetStore(StoreDatabase database) : IWidgetStore
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<Widget>> ListAsync(string workspace, CancellationToken ct = default) =>
+        (await ListAsync(ct)).Where(w => w.Workspace == workspace).ToArray();
+
+    /// <inheritdoc />
     public async Task<Widget?> GetAsync(string name, CancellationToken ct = default)
     {
         const string Sql = $"select {Columns} from widgets where name = @Name";
