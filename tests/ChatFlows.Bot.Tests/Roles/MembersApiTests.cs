@@ -1,7 +1,7 @@
 using System.Net;
+using System.Text.Json;
 using ChatFlows.Core.Audit;
 using ChatFlows.Core.Workspaces;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatFlows.Bot.Tests.Roles;
 
@@ -23,8 +23,8 @@ public sealed class MembersApiTests(RolesFixture roles) : IClassFixture<RolesFix
         var members = (await HostFixture.ReadJsonAsync(list)).GetProperty("members").EnumerateArray().ToArray();
         var member = Assert.Single(members, m => m.GetProperty("principal").GetString() == "slack-group:S0PAYROLL");
         Assert.Equal(("runner", RolesFixture.Person(Role.Admin)), (member.GetProperty("role").GetString(), member.GetProperty("grantedBy").GetString()));
-        var entry = Assert.Single(Audit(), e => e.Action == AuditActions.RoleGranted && e.Target == "slack-group:S0PAYROLL");
-        Assert.Equal(("hr", RolesFixture.Person(Role.Admin), "runner"), (entry.Workspace, entry.Actor, entry.Detail));
+        var entry = Assert.Single(await AuditAsync(AuditActions.RoleGranted, "slack-group:S0PAYROLL"));
+        Assert.Equal(("hr", RolesFixture.Person(Role.Admin), "runner"), (entry.GetProperty("workspace").GetString(), entry.GetProperty("actor").GetString(), entry.GetProperty("detail").GetString()));
     }
 
     [Fact]
@@ -40,8 +40,8 @@ public sealed class MembersApiTests(RolesFixture roles) : IClassFixture<RolesFix
 
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
-        var entry = Assert.Single(Audit(), e => e.Action == AuditActions.RoleRevoked && e.Target == "teams:29-temp");
-        Assert.Equal(("hr", RolesFixture.Person(Role.Admin), "viewer"), (entry.Workspace, entry.Actor, entry.Detail));
+        var entry = Assert.Single(await AuditAsync(AuditActions.RoleRevoked, "teams:29-temp"));
+        Assert.Equal(("hr", RolesFixture.Person(Role.Admin), "viewer"), (entry.GetProperty("workspace").GetString(), entry.GetProperty("actor").GetString(), entry.GetProperty("detail").GetString()));
     }
 
     [Theory]
@@ -89,5 +89,11 @@ public sealed class MembersApiTests(RolesFixture roles) : IClassFixture<RolesFix
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
     }
 
-    private IReadOnlyList<AuditEntry> Audit() => ((InMemoryAuditLog)roles.Host.Services.GetRequiredService<IAuditLog>()).Entries;
+    // Read back as an admin reads the audit log: GET /api/w/hr/audit with filters.
+    private async Task<JsonElement[]> AuditAsync(string action, string target)
+    {
+        using var response = await Admin.GetAsync($"/api/w/hr/audit?action={action}&target={Uri.EscapeDataString(target)}");
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return (await HostFixture.ReadJsonAsync(response)).GetProperty("items").EnumerateArray().ToArray();
+    }
 }
