@@ -15,10 +15,10 @@ namespace ChatFlows.Bot.Tests.Api;
 public sealed class WorkflowVersionsApiTests(HostFixture host)
 {
     /// <summary>Version 1 of a workflow: play → echo (labelled "first") → done.</summary>
-    public static string First(string id) => TestWorkflows.Echo(id, "first");
+    internal static string First(string id) => TestWorkflows.Echo(id, "first");
 
     /// <summary>Version 2: a node "note" between echo and done.</summary>
-    public static string Second(string id, string label = "first") => """
+    internal static string Second(string id, string label = "first") => """
         {
           "id": "__ID__",
           "nodes": [
@@ -32,10 +32,10 @@ public sealed class WorkflowVersionsApiTests(HostFixture host)
         """.Replace("__ID__", id, StringComparison.Ordinal).Replace("__LABEL__", label, StringComparison.Ordinal);
 
     /// <summary>Version 3: version 2 with echo labelled "third".</summary>
-    public static string Third(string id) => Second(id, "third");
+    internal static string Third(string id) => Second(id, "third");
 
     /// <summary>Saves versions 1, 2 and 3 of <paramref name="id"/> through the API.</summary>
-    public static async Task SaveThreeVersionsAsync(HostFixture host, string id)
+    internal static async Task SaveThreeVersionsAsync(HostFixture host, string id)
     {
         await host.CreateWorkflowAsync(First(id));
         await PutAsync(host, id, Second(id), 1);

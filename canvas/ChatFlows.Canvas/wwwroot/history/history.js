@@ -89,8 +89,8 @@
     for (const node of diff.nodes.changed) {
       groups.push(group(`${node.name} · ${node.type}`, node.id, node.fields.map(f => fieldRow(f, node.id))));
     }
-    for (const node of diff.nodes.added) groups.push(group(`${node.name ?? node.id} · added`, node.id, [wholeRow("node", null, node, "added", node.id)]));
-    for (const node of diff.nodes.removed) groups.push(group(`${node.name ?? node.id} · removed`, node.id, [wholeRow("node", node, null, "removed", node.id)]));
+    for (const node of diff.nodes.added) groups.push(group(`${node.name ?? node.id} · added`, node.id, [wholeRow("node", undefined, node, "added", node.id)]));
+    for (const node of diff.nodes.removed) groups.push(group(`${node.name ?? node.id} · removed`, node.id, [wholeRow("node", node, undefined, "removed", node.id)]));
     const edges = [
       ...diff.edges.removed.map(e => edgeRow(e, "removed")),
       ...diff.edges.added.map(e => edgeRow(e, "added")),
