@@ -18,7 +18,8 @@ namespace ChatFlows.Bot.Tests.Workspaces;
 public sealed class WorkspaceUpgradeTests
 {
     private const string LastScriptBefore = "0015";
-    private const long At = 1_764_000_000_000;
+    // Recent, so the run is not old enough for the host to prune at start-up.
+    private static readonly long At = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds();
     private static readonly string RunId = WorkflowEngine.NewRunId();
 
     private static readonly string Document = TestWorkflows.Echo("legacy-flow")
