@@ -1,5 +1,4 @@
 using ChatFlows.Core.Audit;
-using ChatFlows.Core.Workspaces;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -19,8 +18,8 @@ namespace ChatFlows.Bot.Chat;
 /// </summary>
 public sealed partial class ChatCommands(
     IWorkflowStore workflows, RunStarter runStarter, RunQueue queue, IRunStore runs, ChatRunStarter starter, IOptions<ChatOptions> options, TimeProvider time,
-    ILogger<ChatCommands> logger, ApprovalInbox inbox, Approvals approvals, IEnumerable<IChatPeople> people, IAuditLog audit,
-    IWorkspaceStore workspaces, ChatRoles roles)
+    ILogger<ChatCommands> logger, ApprovalInbox inbox, Approvals approvals, IEnumerable<IChatPeople> people, IAuditLog audit, ChatRoles roles,
+    IWorkspaceStore workspaces)
 {
     /// <summary>What <c>/run help</c> answers.</summary>
     public const string HelpText = """

@@ -62,10 +62,10 @@ public static partial class WorkspacesApi
                 detail: $"A workspace with the id '{id}' already exists; change it with PUT /api/w/{id}/settings, or pick another id.",
                 statusCode: StatusCodes.Status409Conflict);
         }
-        // A new workspace starts with its creator as its admin and nobody else (README §Workspaces and roles).
+        // A new workspace starts with its creator as its admin and nobody else.
         var creator = Caller.Of(http)?.Id ?? Principals.Local;
         await grants.SetAsync(new WorkspaceGrant(id!, creator, Role.Admin, creator, time.GetUtcNow()), ct);
-        await audit.RecordAsync(http, AuditActions.WorkspaceCreated, id!, $"name: {name}");
+        await audit.RecordAsync(http, AuditActions.WorkspaceCreated, id!, $"name: {name}; admin: {creator}");
         return TypedResults.Created($"/api/w/{id}/settings", workspace);
     }
 

@@ -31,7 +31,10 @@ public sealed class AuditPrunerTests : IDisposable
         Assert.Equal(0, await rounds.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
         await AppendAsync("signin", "this-year");
         _time.Advance(TimeSpan.FromDays(166));
-        var pruned = await rounds.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        // Ticks that came due while a round ran may give one more round before the clock's jump is seen.
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var pruned = 0;
+        while (pruned == 0) pruned = await rounds.Reader.ReadAsync(patience.Token);
 
         Assert.Equal(1, pruned);
         Assert.Equal(["this-year"], (await _log.ListAsync(new AuditQuery())).Items.Select(e => e.Target));
