@@ -16,7 +16,7 @@ namespace ChatFlows.Bot.Access;
 /// admins of every workspace.
 /// </summary>
 public sealed partial class WorkspaceRoles(
-    IWorkspaceGrants grants, Approvals approvals, IEnumerable<IApproverGroups> groups, IOptions<AccessOptions> access, TimeProvider time, ILogger<WorkspaceRoles> logger)
+    IWorkspaceGrants grants, Approvals approvals, IEnumerable<IApproverGroups> groups, IOptions<AccessOptions> access, ILogger<WorkspaceRoles> logger)
 {
     /// <summary>The claim the OpenID Connect provider lists a person's groups in, kept in the sign-in cookie.</summary>
     public const string GroupsClaim = "groups";
@@ -45,13 +45,6 @@ public sealed partial class WorkspaceRoles(
         var names = new HashSet<string>(StringComparer.Ordinal) { chatIdentity };
         if (Principals.WildcardOf(chatIdentity) is { } wildcard) names.Add(wildcard);
         return await HighestAsync(workspace, names, chatIdentity, ct);
-    }
-
-    /// <summary>Gives the creator of a new workspace its admin role: a new workspace starts with its creator as admin and nobody else.</summary>
-    public Task GrantCreatorAsync(ClaimsPrincipal creator, string workspace, CancellationToken ct = default)
-    {
-        var id = Caller.Of(creator)?.Id ?? Principals.Local;
-        return grants.SetAsync(new WorkspaceGrant(workspace, id, Role.Admin, id, time.GetUtcNow()), ct);
     }
 
     /// <summary>The sentence a refusal gives: which role is needed, which the caller has, and who can grant it.</summary>

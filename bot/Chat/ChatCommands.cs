@@ -195,7 +195,6 @@ public sealed partial class ChatCommands(
             LogCancelRefused(run.Id, context.User);
             var who = new List<string> { $"the person who started it ({run.StartedBy ?? "unknown"})" };
             if (approvers.Count > 0) who.Add($"the workflow's approvers ({string.Join(", ", approvers)})");
-            who.Add($"the editors and admins of workspace '{workspace}'");
             who.Add("the ChatFlows admins");
             return new ChatReply($"You may not cancel run `{run.Id}`: only {string.Join(", ", who)} may. Ask one of them.", run.Id);
         }

@@ -20,6 +20,9 @@ internal sealed partial class SampleSeeder(
     ILogger<SampleSeeder> logger)
     : IHostedService
 {
+    /// <summary>The author a seeded sample's first version is listed under in its history (README §Workflow history).</summary>
+    public const string SavedBy = "samples";
+
     private static readonly JsonSerializerOptions AgentJson = new(JsonSerializerDefaults.Web);
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -56,7 +59,7 @@ internal sealed partial class SampleSeeder(
                     LogNotValidHere(document.Id, string.Join("; ", problems.Select(p => $"{p.Path}: {p.Message}")));
                     return (document.Id, Created: false, Settled: false);
                 }
-                return (document.Id, await workflows.CreateAsync(document, ct) is not null, Settled: true);
+                return (document.Id, await workflows.CreateAsync(document, SavedBy, ct) is not null, Settled: true);
             }, cancellationToken);
         }
     }

@@ -12,6 +12,7 @@ public static class CanvasEndpoints
     public static IEndpointRouteBuilder MapCanvas(this IEndpointRouteBuilder app)
     {
         app.MapWorkflowsApi();
+        app.MapWorkflowVersionsApi();
         app.MapWorkflowTestsApi();
         app.MapWorkflowSetupApi();
         app.MapRunsApi();

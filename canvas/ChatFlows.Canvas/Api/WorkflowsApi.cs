@@ -78,7 +78,7 @@ public static class WorkflowsApi
         if (await InvalidAsync(engine, request, document, ct) is { } invalid) return invalid;
         if (await TakenAsync(store, document, ct) is { } taken) return taken;
 
-        var saved = await store.CreateAsync(document, ct);
+        var saved = await store.CreateAsync(document, Caller.Of(request.HttpContext)?.Id, ct);
         if (saved is null)
         {
             // Ids are unique across the install (they address /hooks/{id} and /run <id>); which workspace holds the
@@ -129,7 +129,7 @@ public static class WorkflowsApi
         if (await InvalidAsync(engine, request, document, ct) is { } invalid) return invalid;
         if (await TakenAsync(store, document, ct) is { } taken) return taken;
 
-        var saved = await store.UpdateAsync(document, expected.Value, ct);
+        var saved = await store.UpdateAsync(document, expected.Value, Caller.Of(request.HttpContext)?.Id, ct);
         if (saved is null)
         {
             var current = await store.GetAsync(id, ct);
@@ -177,15 +177,19 @@ public static class WorkflowsApi
         return ValidationProblems.From(problems, InvalidTitle);
     }
 
+    // Every problem at once, keyed by its path (nodes/fetch/config/url), so an editor can mark each field.
+    internal static ValidationProblem? Invalid(WorkflowEngine engine, WorkflowDocument document) =>
+        ValidationProblems.From(engine.Validate(document), InvalidTitle);
+
     // A chat command name starts one workflow only. A 400 keyed by nodes/<id>/config/command, like any other problem,
     // so that the editor marks the field; the message names the workflow that has the name.
-    private static async Task<ValidationProblem?> TakenAsync(IWorkflowStore store, WorkflowDocument document, CancellationToken ct) =>
+    internal static async Task<ValidationProblem?> TakenAsync(IWorkflowStore store, WorkflowDocument document, CancellationToken ct) =>
         ValidationProblems.From(CommandNames.Conflicts(document, (await store.ListAsync(ct)).Select(s => s.Document)), "The command name is already taken.");
 
     // The first run of a version just saved need not load and compile it again.
     private static void Remember(WorkflowDocument saved, WorkflowEngine engine, WorkflowPlans plans) => plans.Remember(engine.Compile(saved));
 
-    private static ProblemHttpResult Stale(string id, int expected, int current, string action) => TypedResults.Problem(
+    internal static ProblemHttpResult Stale(string id, int expected, int current, string action) => TypedResults.Problem(
         title: "The workflow was changed by someone else.",
         detail: current > expected
             ? $"Someone else saved version {current} of workflow '{id}' after version {expected} that you edited. Load it again, check their change, and {action} with If-Match: \"{current}\"."

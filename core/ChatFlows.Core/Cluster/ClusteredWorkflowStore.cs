@@ -38,17 +38,20 @@ public sealed class ClusteredWorkflowStore : IWorkflowStore, IDisposable
     public Task<WorkflowDocument?> GetVersionAsync(string id, int version, CancellationToken ct = default) => _inner.GetVersionAsync(id, version, ct);
 
     /// <inheritdoc />
-    public async Task<StoredWorkflow?> CreateAsync(WorkflowDocument document, CancellationToken ct = default)
+    public Task<IReadOnlyList<WorkflowVersion>> ListVersionsAsync(string id, CancellationToken ct = default) => _inner.ListVersionsAsync(id, ct);
+
+    /// <inheritdoc />
+    public async Task<StoredWorkflow?> CreateAsync(WorkflowDocument document, string? savedBy = null, CancellationToken ct = default)
     {
-        var saved = await _inner.CreateAsync(document, ct);
+        var saved = await _inner.CreateAsync(document, savedBy, ct);
         if (saved is not null) Tell(new WorkflowChange(document.Id, saved.Document.Version));
         return saved;
     }
 
     /// <inheritdoc />
-    public async Task<StoredWorkflow?> UpdateAsync(WorkflowDocument document, int expectedVersion, CancellationToken ct = default)
+    public async Task<StoredWorkflow?> UpdateAsync(WorkflowDocument document, int expectedVersion, string? savedBy = null, CancellationToken ct = default)
     {
-        var saved = await _inner.UpdateAsync(document, expectedVersion, ct);
+        var saved = await _inner.UpdateAsync(document, expectedVersion, savedBy, ct);
         if (saved is not null) Tell(new WorkflowChange(document.Id, saved.Document.Version));
         return saved;
     }

@@ -19,13 +19,22 @@ public interface IWorkflowStore
     Task<WorkflowDocument?> GetVersionAsync(string id, int version, CancellationToken ct = default);
 
     /// <summary>
-    /// Saves a new workflow as version 1, or, when the id belonged to a deleted workflow, as the version after its
-    /// last one (versions are never reused); null when the id is taken.
+    /// Every saved version of a workflow, newest first, also after its deletion (README §Workflow history); empty
+    /// when the id was never saved.
     /// </summary>
-    Task<StoredWorkflow?> CreateAsync(WorkflowDocument document, CancellationToken ct = default);
+    Task<IReadOnlyList<WorkflowVersion>> ListVersionsAsync(string id, CancellationToken ct = default);
 
-    /// <summary>Saves the next version if the current one is <paramref name="expectedVersion"/> in the document's workspace; null otherwise (or when missing).</summary>
-    Task<StoredWorkflow?> UpdateAsync(WorkflowDocument document, int expectedVersion, CancellationToken ct = default);
+    /// <summary>
+    /// Saves a new workflow as version 1, or, when the id belonged to a deleted workflow, as the version after its
+    /// last one (versions are never reused); null when the id is taken. <paramref name="savedBy"/> is who saved it.
+    /// </summary>
+    Task<StoredWorkflow?> CreateAsync(WorkflowDocument document, string? savedBy = null, CancellationToken ct = default);
+
+    /// <summary>
+    /// Saves the next version if the current one is <paramref name="expectedVersion"/> in the document's workspace; null otherwise (or when
+    /// missing). <paramref name="savedBy"/> is who saved it.
+    /// </summary>
+    Task<StoredWorkflow?> UpdateAsync(WorkflowDocument document, int expectedVersion, string? savedBy = null, CancellationToken ct = default);
 
     /// <summary>Deletes a workflow (optionally only at <paramref name="expectedVersion"/>); false when missing or stale. Its runs stay.</summary>
     Task<bool> DeleteAsync(string id, int? expectedVersion = null, CancellationToken ct = default);

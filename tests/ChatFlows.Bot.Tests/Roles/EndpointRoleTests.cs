@@ -147,7 +147,8 @@ public sealed class EndpointRoleTests(RolesFixture roles) : IClassFixture<RolesF
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         // Streams (server-sent events) answer with their headers first; a refusal has a short body.
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-        var body = response.StatusCode == HttpStatusCode.Forbidden ? await response.Content.ReadAsStringAsync(timeout.Token) : "";
+        // Pages say it in HTML, with quotes as entities.
+        var body = response.StatusCode == HttpStatusCode.Forbidden ? WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(timeout.Token)) : "";
         return (response.StatusCode, body);
     }
 

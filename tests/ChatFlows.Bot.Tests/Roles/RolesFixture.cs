@@ -16,6 +16,9 @@ public sealed partial class RolesFixture : IAsyncLifetime
     public const string Workspace = "hr";
     public const string Nobody = "email:nobody@corp.example";
 
+    /// <summary>The Playground channel bound to <see cref="Workspace"/>, where its workflows are started from chat.</summary>
+    public const string Channel = "playground:hr-roles";
+
     private readonly Dictionary<Role, HttpClient> _clients = [];
 
     public TestIdentityProvider Provider { get; private set; } = null!;
@@ -33,7 +36,7 @@ public sealed partial class RolesFixture : IAsyncLifetime
         Provider = await TestIdentityProvider.StartAsync();
         Host = new SignInHost(Provider);
         var services = Host.Services;
-        await services.GetRequiredService<IWorkspaceStore>().CreateAsync(new Workspace(Workspace, "HR", WorkspacePolicy.Open, [], DateTimeOffset.UtcNow));
+        await services.GetRequiredService<IWorkspaceStore>().CreateAsync(new Workspace(Workspace, "HR", WorkspacePolicy.Open, [Channel], DateTimeOffset.UtcNow));
         var grants = services.GetRequiredService<IWorkspaceGrants>();
         foreach (var role in RoleNames.Grantable)
         {

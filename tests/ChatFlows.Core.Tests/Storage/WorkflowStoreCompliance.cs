@@ -104,6 +104,45 @@ public abstract class WorkflowStoreCompliance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListVersionsAsync_SavedByTwoPeople_ListsEachVersionNewestFirstWithItsAuthorAndTime()
+    {
+        var nine = Time.GetUtcNow();
+        await _store.CreateAsync(Document("first"), "email:ana@corp.example");
+        Time.Advance(TimeSpan.FromMinutes(5));
+        await _store.UpdateAsync(Document("second"), 1, "local");
+        Time.Advance(TimeSpan.FromMinutes(5));
+        await _store.UpdateAsync(Document("third"), 2);
+
+        var versions = await _store.ListVersionsAsync("test");
+
+        Assert.Equal([3, 2, 1], versions.Select(v => v.Document.Version));
+        Assert.Equal(["third", "second", "first"], versions.Select(v => v.Document.Name));
+        Assert.Equal([null, "local", "email:ana@corp.example"], versions.Select(v => v.SavedBy));
+        Assert.Equal([nine.AddMinutes(10), nine.AddMinutes(5), nine], versions.Select(v => v.SavedAt));
+    }
+
+    [Fact]
+    public async Task ListVersionsAsync_DeletedAndCreatedAgain_KeepsEveryVersionAndAuthor()
+    {
+        await _store.CreateAsync(Document("first"), "local");
+        await _store.DeleteAsync("test");
+        Assert.Equal(["local"], (await _store.ListVersionsAsync("test")).Select(v => v.SavedBy));
+
+        await _store.CreateAsync(Document("again"), "email:bo@corp.example");
+
+        var versions = await _store.ListVersionsAsync("test");
+        Assert.Equal([(2, "again", "email:bo@corp.example"), (1, "first", "local")], versions.Select(v => (v.Document.Version, v.Document.Name, v.SavedBy)));
+    }
+
+    [Fact]
+    public async Task ListVersionsAsync_NeverSaved_IsEmpty()
+    {
+        await _store.CreateAsync(Document("first"), "local");
+
+        Assert.Empty(await _store.ListVersionsAsync("other"));
+    }
+
+    [Fact]
     public async Task Changed_IsRaisedForCreateUpdateAndDelete()
     {
         var changes = new List<WorkflowChange>();

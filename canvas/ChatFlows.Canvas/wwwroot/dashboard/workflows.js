@@ -54,6 +54,7 @@ function workflowRow(workflow) {
     element("td", { class: "actions" },
       element("button", { type: "button", class: "small primary", "data-testid": "workflow-play", title: `Start ${workflow.name}`, disabled: workflow.triggers.length === 0, onclick: () => openPlay(workflow) }, "▶ Play"),
       element("a", { href: pageUrl(`/runs?workflow=${enc(workflow.id)}`), class: "button small", "data-testid": "workflow-runs" }, "Runs"),
+      element("a", { href: pageUrl(`/workflows/${enc(workflow.id)}/history`), class: "button small", "data-testid": "workflow-history" }, "History"),
       element("button", { type: "button", class: "small", "data-testid": "workflow-duplicate", onclick: () => openDuplicate(workflow) }, "Duplicate"),
       element("button", { type: "button", class: "small", "data-testid": "workflow-export", onclick: () => exportWorkflow(workflow) }, "Export"),
       element("button", { type: "button", class: "small danger", "data-testid": "workflow-delete", onclick: () => confirmDeleteWorkflow(workflow) }, "Delete")));

@@ -16,6 +16,9 @@ function updateToolbar() {
   $("save").disabled = state.saving;
   $("workflow-title").textContent = state.doc?.name || state.id || "New workflow";
   $("workflow-version").textContent = state.id ? `version ${state.doc?.version ?? ""}` : "not saved";
+  // The history of this workflow, in the editor's workspace (README §Workflow history).
+  $("history-link").hidden = !state.id;
+  if (state.id) $("history-link").href = pageUrl(`/workflows/${encodeURIComponent(state.id)}/history`);
   root.dataset.dirty = String(dirty);
 }
 

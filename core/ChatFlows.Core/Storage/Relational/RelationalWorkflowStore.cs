@@ -16,13 +16,14 @@ public abstract class RelationalWorkflowStore(StoreDatabase database, TimeProvid
     private const string ListSql = $"select {Columns} from workflows order by id";
     private const string GetSql = $"select {Columns} from workflows where id = @Id";
     private const string GetVersionSql = "select document, workspace from workflow_versions where workflow_id = @Id and version = @Version";
+    private const string ListVersionsSql = "select document, workspace, created_at, saved_by from workflow_versions where workflow_id = @Id order by version desc";
     private const string InsertSql = "insert into workflows (id, version, document, workspace, created_at, updated_at) values (@Id, @Version, @Document, @Workspace, @Now, @Now) on conflict (id) do nothing";
     private const string LastVersionSql = "select coalesce(max(version), 0) from workflow_versions where workflow_id = @Id";
     private const string UpdateSql = "update workflows set version = version + 1, document = @Document, updated_at = @Now where id = @Id and version = @Expected and workspace = @Workspace";
     private const string CreatedAtSql = "select created_at from workflows where id = @Id";
     private const string InsertVersionSql = """
-        insert into workflow_versions (workflow_id, version, document, workspace, created_at) values (@Id, @Version, @Document, @Workspace, @Now)
-        on conflict (workflow_id, version) do update set document = excluded.document, workspace = excluded.workspace, created_at = excluded.created_at
+        insert into workflow_versions (workflow_id, version, document, workspace, created_at, saved_by) values (@Id, @Version, @Document, @Workspace, @Now, @SavedBy)
+        on conflict (workflow_id, version) do update set document = excluded.document, workspace = excluded.workspace, created_at = excluded.created_at, saved_by = excluded.saved_by
         """;
     private const string DeleteSql = "delete from workflows where id = @Id and (@Expected is null or version = @Expected)";
 
@@ -54,7 +55,15 @@ public abstract class RelationalWorkflowStore(StoreDatabase database, TimeProvid
     }
 
     /// <inheritdoc />
-    public async Task<StoredWorkflow?> CreateAsync(WorkflowDocument document, CancellationToken ct = default)
+    public async Task<IReadOnlyList<WorkflowVersion>> ListVersionsAsync(string id, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var rows = await connection.QueryAsync<VersionRow>(new CommandDefinition(ListVersionsSql, new { Id = id }, cancellationToken: ct));
+        return rows.Select(r => new WorkflowVersion(WorkflowJson.Parse(r.Document) with { Workspace = r.Workspace }, UnixTime.To(r.CreatedAt), r.SavedBy)).ToArray();
+    }
+
+    /// <inheritdoc />
+    public async Task<StoredWorkflow?> CreateAsync(WorkflowDocument document, string? savedBy = null, CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
         WorkflowDocument saved;
@@ -65,7 +74,7 @@ public abstract class RelationalWorkflowStore(StoreDatabase database, TimeProvid
             // versions, and a plan cached for an old version is never mistaken for the new document.
             var last = await connection.ExecuteScalarAsync<int>(new CommandDefinition(LastVersionSql, new { document.Id }, transaction, cancellationToken: ct));
             saved = document with { Version = last + 1 };
-            var args = new { document.Id, Document = WorkflowJson.Serialize(saved), saved.Workspace, Now = UnixTime.From(now), saved.Version };
+            var args = new { document.Id, Document = WorkflowJson.Serialize(saved), saved.Workspace, Now = UnixTime.From(now), saved.Version, SavedBy = savedBy };
             if (await connection.ExecuteAsync(new CommandDefinition(InsertSql, args, transaction, cancellationToken: ct)) != 1) return null;
             await connection.ExecuteAsync(new CommandDefinition(InsertVersionSql, args, transaction, cancellationToken: ct));
             await transaction.CommitAsync(ct);
@@ -75,11 +84,11 @@ public abstract class RelationalWorkflowStore(StoreDatabase database, TimeProvid
     }
 
     /// <inheritdoc />
-    public async Task<StoredWorkflow?> UpdateAsync(WorkflowDocument document, int expectedVersion, CancellationToken ct = default)
+    public async Task<StoredWorkflow?> UpdateAsync(WorkflowDocument document, int expectedVersion, string? savedBy = null, CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
         var saved = document with { Version = expectedVersion + 1 };
-        var args = new { document.Id, Document = WorkflowJson.Serialize(saved), saved.Workspace, Now = UnixTime.From(now), Expected = expectedVersion, saved.Version };
+        var args = new { document.Id, Document = WorkflowJson.Serialize(saved), saved.Workspace, Now = UnixTime.From(now), Expected = expectedVersion, saved.Version, SavedBy = savedBy };
         DateTimeOffset createdAt;
         await using (var connection = await database.OpenAsync(ct))
         {
@@ -124,5 +133,9 @@ public abstract class RelationalWorkflowStore(StoreDatabase database, TimeProvid
         public string Document { get; init; } = "";
 
         public string Workspace { get; init; } = WorkspaceIds.Default;
+
+        public long CreatedAt { get; init; }
+
+        public string? SavedBy { get; init; }
     }
 }
