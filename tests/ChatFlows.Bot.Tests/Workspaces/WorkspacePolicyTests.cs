@@ -159,16 +159,18 @@ public sealed class WorkspacePolicyTests(HostFixture host)
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
-    private static string Workflow(string id, string callConfig, string? workspace = null) => $$"""
+    private static string Workflow(string id, string callConfig, string? workspace = null) => """
         {
-          "id": "{{id}}",
-          {{(workspace is null ? "" : $"\"workspace\": \"{workspace}\",")}}
+          "id": "__ID__",
+          __WORKSPACE__
           "nodes": [
             {"id": "play", "type": "trigger", "config": {"kind": "manual"}},
-            {"id": "call", "type": "tool", "config": {{callConfig}}},
+            {"id": "call", "type": "tool", "config": __CALL__},
             {"id": "done", "type": "output", "config": {"kind": "end", "value": "ok"}}
           ],
           "edges": [{"from": "play", "to": "call"}, {"from": "call", "to": "done"}]
         }
-        """;
+        """.Replace("__ID__", id, StringComparison.Ordinal)
+        .Replace("__WORKSPACE__", workspace is null ? "" : $"\"workspace\": \"{workspace}\",", StringComparison.Ordinal)
+        .Replace("__CALL__", callConfig, StringComparison.Ordinal);
 }
