@@ -12,7 +12,9 @@ namespace ChatFlows.Canvas.Api;
 
 /// <summary>
 /// <c>/api/agents</c> (README §HTTP API): the agents <c>agent</c> nodes refer to. An update may name the version it was based
-/// on in <c>If-Match</c> (409 when someone saved in between); an agent a workflow uses cannot be deleted.
+/// on in <c>If-Match</c> (409 when someone saved in between); an agent a workflow uses cannot be deleted. Agents belong to
+/// the workspace of the path (<c>/api/w/{workspace}/agents</c>, README §Workspaces and roles): another workspace's agent
+/// answers 404 as if it did not exist, and its id cannot be taken again.
 /// </summary>
 public static class AgentsApi
 {
@@ -44,12 +46,16 @@ public static class AgentsApi
         return TypedResults.Ok(new AgentToolList(tools));
     }
 
-    private static async Task<Ok<AgentList>> ListAsync(IAgentStore agents, CancellationToken ct) =>
-        TypedResults.Ok(new AgentList(await agents.ListAsync(ct)));
+    private static async Task<Ok<AgentList>> ListAsync(HttpContext http, IAgentStore agents, CancellationToken ct) =>
+        TypedResults.Ok(new AgentList(await agents.ListAsync(WorkspaceRoute.Of(http), ct)));
+
+    // The agent of this id in the request's workspace; another workspace's is as absent as a missing one.
+    private static async Task<AgentDefinition?> FindAsync(IAgentStore agents, string id, HttpContext http, CancellationToken ct) =>
+        await agents.GetAsync(id, ct) is { } agent && agent.Workspace == WorkspaceRoute.Of(http) ? agent : null;
 
     private static async Task<Results<Ok<AgentDefinition>, ProblemHttpResult>> GetAsync(string id, HttpResponse response, IAgentStore agents, CancellationToken ct)
     {
-        var agent = await agents.GetAsync(id, ct);
+        var agent = await FindAsync(agents, id, response.HttpContext, ct);
         if (agent is null) return NoSuchAgent(id);
         response.Headers.ETag = IfMatch.ETag(agent.Version);
         return TypedResults.Ok(agent);
@@ -60,17 +66,27 @@ public static class AgentsApi
     {
         var (agent, unreadable) = await ReadAsync(request, null, ct);
         if (unreadable is not null) return unreadable;
-        if (await InvalidAsync(validator, agent!, ct) is { } invalid) return invalid;
-        var saved = await agents.CreateAsync(agent!, ct);
+        var workspace = WorkspaceRoute.Of(request.HttpContext);
+        agent = agent! with { Workspace = workspace };
+        if (await InvalidAsync(validator, agent, ct) is { } invalid) return invalid;
+        var saved = await agents.CreateAsync(agent, ct);
         if (saved is null)
         {
+            // Ids are unique across the install; whose agent holds it elsewhere is not told.
+            if (await FindAsync(agents, agent.Id, request.HttpContext, ct) is null)
+            {
+                return TypedResults.Problem(
+                    title: "The agent id is taken.",
+                    detail: $"The id '{agent.Id}' is taken; pick another id.",
+                    statusCode: StatusCodes.Status409Conflict);
+            }
             return TypedResults.Problem(
                 title: "The agent already exists.",
-                detail: $"An agent with the id '{agent!.Id}' already exists; change it with PUT /api/agents/{agent.Id}, or pick another id.",
+                detail: $"An agent with the id '{agent.Id}' already exists; change it with PUT {WorkspaceRoute.ApiPrefix(workspace)}/agents/{agent.Id}, or pick another id.",
                 statusCode: StatusCodes.Status409Conflict);
         }
         response.Headers.ETag = IfMatch.ETag(saved.Version);
-        return TypedResults.Created($"/api/agents/{Uri.EscapeDataString(saved.Id)}", saved);
+        return TypedResults.Created($"{WorkspaceRoute.ApiPrefix(workspace)}/agents/{Uri.EscapeDataString(saved.Id)}", saved);
     }
 
     private static async Task<Results<Ok<AgentDefinition>, ProblemHttpResult, ValidationProblem>> UpdateAsync(
@@ -85,11 +101,13 @@ public static class AgentsApi
                 new Dictionary<string, string[]> { ["id"] = [$"The agent's id '{agent.Id}' differs from '{id}' in the URL; an agent cannot be renamed by saving it. Leave id out or make it '{id}'."] },
                 title: InvalidTitle);
         }
+        agent = agent with { Workspace = WorkspaceRoute.Of(request.HttpContext) };
         if (await InvalidAsync(validator, agent, ct) is { } invalid) return invalid;
+        // The store saves only where the id and the workspace both match, so another workspace's agent stays as it is.
         var saved = await agents.SaveAsync(agent, expected, ct);
         if (saved is null)
         {
-            var current = await agents.GetAsync(id, ct);
+            var current = await FindAsync(agents, id, request.HttpContext, ct);
             if (current is null) return NoSuchAgent(id);
             return TypedResults.Problem(
                 title: "The agent was changed by someone else.",
@@ -100,11 +118,12 @@ public static class AgentsApi
         return TypedResults.Ok(saved);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IAgentStore agents, IWorkflowStore workflows, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, HttpContext http, IAgentStore agents, IWorkflowStore workflows, CancellationToken ct)
     {
-        if (await agents.GetAsync(id, ct) is null) return NoSuchAgent(id);
+        if (await FindAsync(agents, id, http, ct) is null) return NoSuchAgent(id);
+        // Only the workspace's own workflows can use its agent, and only they are named.
         var users = (await workflows.ListAsync(ct))
-            .Where(w => w.Document.Nodes.Any(n => n.Type == NodeTypes.Agent && n.Config["agent"]?.GetValueKind() == JsonValueKind.String && n.Config["agent"]!.GetValue<string>() == id))
+            .Where(w => w.Document.Workspace == WorkspaceRoute.Of(http) && w.Document.Nodes.Any(n => n.Type == NodeTypes.Agent && n.Config["agent"]?.GetValueKind() == JsonValueKind.String && n.Config["agent"]!.GetValue<string>() == id))
             .Select(w => w.Document.Id)
             .ToArray();
         if (users.Length > 0)

@@ -13,7 +13,8 @@ namespace ChatFlows.Canvas.Api;
 /// <summary>
 /// <c>/api/connections</c> (README §Connections): the named credentials nodes refer to. Credentials are write-only,
 /// like secrets: listings show every other setting, and only the names of the credentials that are set. A saved
-/// connection applies at once and wins over a configured one of the same name.
+/// connection applies at once and wins over a configured one of the same name. Each workspace has its own connections
+/// (<c>/api/w/{workspace}/connections</c>, README §Workspaces and roles); configured ones belong to the default workspace.
 /// </summary>
 public static class ConnectionsApi
 {
@@ -30,8 +31,8 @@ public static class ConnectionsApi
         return connections;
     }
 
-    private static Ok<ConnectionList> List(ConnectionRegistry registry) =>
-        TypedResults.Ok(new ConnectionList(registry.List().Select(Summarize).ToArray()));
+    private static Ok<ConnectionList> List(HttpContext http, ConnectionRegistry registry) =>
+        TypedResults.Ok(new ConnectionList(registry.List(WorkspaceRoute.Of(http)).Select(Summarize).ToArray()));
 
     internal static ConnectionSummary Summarize(Connection connection) => new(
         connection.Name,
@@ -44,6 +45,7 @@ public static class ConnectionsApi
     private static async Task<Results<Created, NoContent, ProblemHttpResult, ValidationProblem>> SetAsync(
         string name, HttpRequest request, ConnectionRegistry registry, CancellationToken ct)
     {
+        var workspace = WorkspaceRoute.Of(request.HttpContext);
         if (!ConnectionRegistry.IsValidName(name)) return BadName(name);
         var body = await RequestBody.ReadAsync(request, MaxConnectionBytes, ct);
         if (body is null) return RequestBody.TooLarge(MaxConnectionBytes, "A connection");
@@ -70,7 +72,7 @@ public static class ConnectionsApi
         if (errors.Count > 0) return Invalid(errors);
 
         // A credential left out keeps its stored value, so the dashboard never needs to show it; "" clears it.
-        if (registry.Find(name) is { Source: ConnectionRegistry.StoredSource } stored && stored.Type == type)
+        if (registry.Find(workspace, name) is { Source: ConnectionRegistry.StoredSource } stored && stored.Type == type)
         {
             foreach (var (key, value) in stored.Settings)
             {
@@ -78,15 +80,16 @@ public static class ConnectionsApi
             }
         }
         var kept = settings.Where(p => p.Value.Length > 0).ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase);
-        var created = await registry.SetAsync(new Connection(name, type!, workflows, kept, ConnectionRegistry.StoredSource), ct);
-        return created ? TypedResults.Created($"/api/connections/{name}") : TypedResults.NoContent();
+        var created = await registry.SetAsync(new Connection(name, type!, workflows, kept, ConnectionRegistry.StoredSource) { Workspace = workspace }, ct);
+        return created ? TypedResults.Created($"{WorkspaceRoute.ApiPrefix(workspace)}/connections/{name}") : TypedResults.NoContent();
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> DeleteAsync(string name, ConnectionRegistry registry, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> DeleteAsync(string name, HttpContext http, ConnectionRegistry registry, CancellationToken ct)
     {
+        var workspace = WorkspaceRoute.Of(http);
         if (!ConnectionRegistry.IsValidName(name)) return BadName(name);
-        if (await registry.DeleteAsync(name, ct)) return TypedResults.NoContent();
-        var detail = registry.Find(name) is { Source: ConnectionRegistry.ConfiguredSource }
+        if (await registry.DeleteAsync(workspace, name, ct)) return TypedResults.NoContent();
+        var detail = registry.Find(workspace, name) is { Source: ConnectionRegistry.ConfiguredSource }
             ? $"Connection '{name}' comes from configuration (ChatFlows:Connections:{name}); it can only be removed there."
             : $"No connection '{name}' is stored.";
         return TypedResults.Problem(title: "No such stored connection.", detail: detail, statusCode: StatusCodes.Status404NotFound);

@@ -54,7 +54,7 @@ public static class DataPickerApi
         if (invalid is not null) return invalid;
         if (refused is not null) return refused;
         var sample = DataSample.For(input!.Document, input.Node.Id, await LastRunAsync(runs, WorkspaceRoute.Of(request.HttpContext), input.Document.Id, ct));
-        var names = input.Credential ? (await secrets.ListAsync(ct)).Select(s => s.Name) : null;
+        var names = input.Credential ? (await secrets.ListAsync(WorkspaceRoute.Of(request.HttpContext), ct)).Select(s => s.Name) : null;
         var paths = DataPaths.List(sample, input.Expression, names);
         return TypedResults.Ok(new DataPathList(sample.RunId, sample.TriggerSource, paths));
     }

@@ -11,7 +11,9 @@ namespace ChatFlows.Canvas.Api;
 
 /// <summary>
 /// <c>/api/knowledge</c> (README §Knowledge): knowledge bases, their documents (uploaded as multipart <c>file</c>, or
-/// fetched from <c>{"url"}</c>) with indexing status and progress, and a search to try them.
+/// fetched from <c>{"url"}</c>) with indexing status and progress, and a search to try them. Bases belong to the
+/// workspace of the path (<c>/api/w/{workspace}/knowledge</c>, README §Workspaces and roles): another workspace's base
+/// answers 404 as if it did not exist, and its id cannot be taken again.
 /// </summary>
 public static class KnowledgeApi
 {
@@ -37,10 +39,14 @@ public static class KnowledgeApi
         return knowledge;
     }
 
-    private static async Task<Ok<KnowledgeList>> ListAsync(KnowledgeBases bases, CancellationToken ct)
+    // The base of this id in the request's workspace; another workspace's is as absent as a missing one.
+    private static async Task<KnowledgeBase?> FindAsync(KnowledgeBases bases, string id, HttpContext http, CancellationToken ct) =>
+        await bases.Store.GetBaseAsync(id, ct) is { } found && found.Workspace == WorkspaceRoute.Of(http) ? found : null;
+
+    private static async Task<Ok<KnowledgeList>> ListAsync(HttpContext http, KnowledgeBases bases, CancellationToken ct)
     {
         var summaries = new List<KnowledgeSummary>();
-        foreach (var b in await bases.Store.ListBasesAsync(ct))
+        foreach (var b in (await bases.Store.ListBasesAsync(ct)).Where(b => b.Workspace == WorkspaceRoute.Of(http)))
         {
             var documents = await bases.Store.ListDocumentsAsync(b.Id, ct);
             summaries.Add(new KnowledgeSummary(
@@ -54,32 +60,39 @@ public static class KnowledgeApi
         var (input, unreadable) = await ReadJsonAsync<CreateInput>(request, "{\"id\", \"name\", \"model\"}", ct);
         if (unreadable is not null) return unreadable;
         if (ValidationProblems.From(bases.Check(input!.Id, input.Name, input.Model), "The knowledge base is not valid.") is { } invalid) return invalid;
-        var created = await bases.CreateAsync(input.Id!, input.Name!, input.Model, ct);
+        var workspace = WorkspaceRoute.Of(request.HttpContext);
+        var created = await bases.CreateAsync(workspace, input.Id!, input.Name!, input.Model, ct);
         if (created is null)
         {
+            // Ids are unique across the install; whose base holds it elsewhere is not told.
+            if (await FindAsync(bases, input.Id!, request.HttpContext, ct) is null)
+            {
+                return TypedResults.Problem(
+                    title: "The knowledge base id is taken.", detail: $"The id '{input.Id}' is taken; pick another id.", statusCode: StatusCodes.Status409Conflict);
+            }
             return TypedResults.Problem(
                 title: "The knowledge base already exists.",
                 detail: $"A knowledge base with the id '{input.Id}' already exists; add documents to it, or pick another id.",
                 statusCode: StatusCodes.Status409Conflict);
         }
-        return TypedResults.Created($"/api/knowledge/{created.Id}", new KnowledgeDetail(created.Id, created.Name, created.Model, created.CreatedAt, created.UpdatedAt, []));
+        return TypedResults.Created($"{WorkspaceRoute.ApiPrefix(workspace)}/knowledge/{created.Id}", new KnowledgeDetail(created.Id, created.Name, created.Model, created.CreatedAt, created.UpdatedAt, []));
     }
 
-    private static async Task<Results<Ok<KnowledgeDetail>, ProblemHttpResult>> GetAsync(string id, KnowledgeBases bases, CancellationToken ct)
+    private static async Task<Results<Ok<KnowledgeDetail>, ProblemHttpResult>> GetAsync(string id, HttpContext http, KnowledgeBases bases, CancellationToken ct)
     {
-        var found = await bases.Store.GetBaseAsync(id, ct);
+        var found = await FindAsync(bases, id, http, ct);
         if (found is null) return NoSuchBase(id);
         var documents = await bases.Store.ListDocumentsAsync(id, ct);
         return TypedResults.Ok(new KnowledgeDetail(found.Id, found.Name, found.Model, found.CreatedAt, found.UpdatedAt, documents));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, KnowledgeBases bases, CancellationToken ct) =>
-        await bases.Store.DeleteBaseAsync(id, ct) ? TypedResults.NoContent() : NoSuchBase(id);
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, HttpContext http, KnowledgeBases bases, CancellationToken ct) =>
+        await FindAsync(bases, id, http, ct) is not null && await bases.Store.DeleteBaseAsync(id, ct) ? TypedResults.NoContent() : NoSuchBase(id);
 
     private static async Task<Results<Accepted<KnowledgeDocument>, Ok<KnowledgeDocument>, ProblemHttpResult, ValidationProblem>> AddDocumentAsync(
         string id, HttpRequest request, KnowledgeBases bases, CancellationToken ct)
     {
-        var found = await bases.Store.GetBaseAsync(id, ct);
+        var found = await FindAsync(bases, id, request.HttpContext, ct);
         if (found is null) return NoSuchBase(id);
         var max = bases.Options.MaxDocumentBytes;
         string source;
@@ -128,7 +141,7 @@ public static class KnowledgeApi
             {
                 return TypedResults.Ok(document);
             }
-            return TypedResults.Accepted($"/api/knowledge/{id}", document);
+            return TypedResults.Accepted($"{WorkspaceRoute.ApiPrefix(found.Workspace)}/knowledge/{id}", document);
         }
         catch (KnowledgeException ex)
         {
@@ -136,9 +149,9 @@ public static class KnowledgeApi
         }
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteDocumentAsync(string id, string documentId, KnowledgeBases bases, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteDocumentAsync(string id, string documentId, HttpContext http, KnowledgeBases bases, CancellationToken ct)
     {
-        if (await bases.Store.GetBaseAsync(id, ct) is null) return NoSuchBase(id);
+        if (await FindAsync(bases, id, http, ct) is null) return NoSuchBase(id);
         return await bases.Store.DeleteDocumentAsync(id, documentId, ct)
             ? TypedResults.NoContent()
             : TypedResults.Problem(title: "No such document.", detail: $"Knowledge base '{id}' has no document '{documentId}'.", statusCode: StatusCodes.Status404NotFound);
@@ -146,14 +159,14 @@ public static class KnowledgeApi
 
     private static async Task<Results<Ok<KnowledgeSearchResult>, ProblemHttpResult, ValidationProblem>> SearchAsync(string id, HttpRequest request, KnowledgeBases bases, CancellationToken ct)
     {
-        if (await bases.Store.GetBaseAsync(id, ct) is null) return NoSuchBase(id);
+        if (await FindAsync(bases, id, request.HttpContext, ct) is null) return NoSuchBase(id);
         var (input, unreadable) = await ReadJsonAsync<SearchInput>(request, "{\"query\", \"top\"}", ct);
         if (unreadable is not null) return unreadable;
         if (string.IsNullOrWhiteSpace(input!.Query)) return Invalid("query", "query is required: what to look for, like disk full on the database host.");
         if (input.Top is < 1 or > KnowledgeBases.MaxTop) return Invalid("top", $"top must be from 1 to {KnowledgeBases.MaxTop}.");
         try
         {
-            var hits = await bases.SearchAsync([id], input.Query.Trim(), input.Top ?? KnowledgeBases.DefaultTop, ct);
+            var hits = await bases.SearchAsync(WorkspaceRoute.Of(request.HttpContext), [id], input.Query.Trim(), input.Top ?? KnowledgeBases.DefaultTop, ct);
             return TypedResults.Ok(new KnowledgeSearchResult(input.Query.Trim(), hits));
         }
         catch (KnowledgeException ex)

@@ -10,7 +10,8 @@ namespace ChatFlows.Canvas.Api;
 
 /// <summary>
 /// <c>/api/secrets</c>: named secrets for <c>{{ secrets.NAME }}</c>, write-only (README §Security). A value goes in with PUT and
-/// is stored encrypted; listings show names, sources and dates, never values.
+/// is stored encrypted; listings show names, sources and dates, never values. Each workspace has its own secrets
+/// (<c>/api/w/{workspace}/secrets</c>, README §Workspaces and roles).
 /// </summary>
 public static class SecretsApi
 {
@@ -27,10 +28,12 @@ public static class SecretsApi
         return secrets;
     }
 
-    private static async Task<Ok<SecretList>> ListAsync(SecretVault vault, CancellationToken ct) => TypedResults.Ok(new SecretList(await vault.ListAsync(ct)));
+    private static async Task<Ok<SecretList>> ListAsync(HttpContext http, SecretVault vault, CancellationToken ct) =>
+        TypedResults.Ok(new SecretList(await vault.ListAsync(WorkspaceRoute.Of(http), ct)));
 
     private static async Task<Results<Created, NoContent, ProblemHttpResult, ValidationProblem>> SetAsync(string name, HttpRequest request, SecretVault vault, CancellationToken ct)
     {
+        var workspace = WorkspaceRoute.Of(request.HttpContext);
         if (!SecretVault.IsValidName(name)) return BadName(name);
         var body = await RequestBody.ReadAsync(request, MaxSecretBytes, ct);
         if (body is null) return RequestBody.TooLarge(MaxSecretBytes, "A secret");
@@ -52,14 +55,14 @@ public static class SecretsApi
                 },
                 title: "The secret is not valid.");
         }
-        var created = await vault.SetAsync(name, value.GetString()!, ct);
-        return created ? TypedResults.Created($"/api/secrets/{name}") : TypedResults.NoContent();
+        var created = await vault.SetAsync(workspace, name, value.GetString()!, ct);
+        return created ? TypedResults.Created($"{WorkspaceRoute.ApiPrefix(workspace)}/secrets/{name}") : TypedResults.NoContent();
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> DeleteAsync(string name, SecretVault vault, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> DeleteAsync(string name, HttpContext http, SecretVault vault, CancellationToken ct)
     {
         if (!SecretVault.IsValidName(name)) return BadName(name);
-        if (await vault.DeleteAsync(name, ct)) return TypedResults.NoContent();
+        if (await vault.DeleteAsync(WorkspaceRoute.Of(http), name, ct)) return TypedResults.NoContent();
         return TypedResults.Problem(title: "No such secret.", detail: $"No secret '{name}' is stored (a secret from configuration can only be removed there).", statusCode: StatusCodes.Status404NotFound);
     }
 

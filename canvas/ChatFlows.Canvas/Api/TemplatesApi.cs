@@ -25,19 +25,19 @@ public static class TemplatesApi
         return templates;
     }
 
-    private static async Task<Ok<TemplateList>> ListAsync(TemplateLibrary library, SecretVault secrets, ConnectionRegistry connections, ModelProfiles models, IAgentStore agents, CancellationToken ct)
+    private static async Task<Ok<TemplateList>> ListAsync(HttpContext http, TemplateLibrary library, SecretVault secrets, ConnectionRegistry connections, ModelProfiles models, IAgentStore agents, CancellationToken ct)
     {
         var items = new List<TemplateSummary>(library.All.Count);
         foreach (var template in library.All)
         {
-            var settings = await CheckAsync(template, secrets, connections, models, agents, ct);
+            var settings = await CheckAsync(WorkspaceRoute.Of(http), template, secrets, connections, models, agents, ct);
             items.Add(new TemplateSummary(template.Id, template.Name, template.Description, template.Category, settings, template.Workflow.Nodes.Count, template.Kinds));
         }
         return TypedResults.Ok(new TemplateList(items, library.All.Select(t => t.Category).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray()));
     }
 
     private static async Task<Results<Ok<TemplateDetail>, ProblemHttpResult>> GetAsync(
-        string id, TemplateLibrary library, SecretVault secrets, ConnectionRegistry connections, ModelProfiles models, IAgentStore agents, CancellationToken ct)
+        string id, HttpContext http, TemplateLibrary library, SecretVault secrets, ConnectionRegistry connections, ModelProfiles models, IAgentStore agents, CancellationToken ct)
     {
         if (library.Find(id) is not { } template)
         {
@@ -46,22 +46,23 @@ public static class TemplatesApi
                 detail: $"There is no template '{id}'; GET /api/templates lists them.",
                 statusCode: StatusCodes.Status404NotFound);
         }
-        var settings = await CheckAsync(template, secrets, connections, models, agents, ct);
+        var settings = await CheckAsync(WorkspaceRoute.Of(http), template, secrets, connections, models, agents, ct);
         return TypedResults.Ok(new TemplateDetail(
             template.Id, template.Name, template.Description, template.Category, settings, template.Workflow.Nodes.Count, template.Kinds, template.Workflow, template.Agents));
     }
 
-    // Whether this host has each setting: a checklist a person can act on before the first run, not a validation.
+    // Whether this host has each setting in the workspace the workflow will be saved in: a checklist a person can act on
+    // before the first run, not a validation.
     private static async Task<IReadOnlyList<TemplateSettingView>> CheckAsync(
-        WorkflowTemplate template, SecretVault secrets, ConnectionRegistry connections, ModelProfiles models, IAgentStore agents, CancellationToken ct)
+        string workspace, WorkflowTemplate template, SecretVault secrets, ConnectionRegistry connections, ModelProfiles models, IAgentStore agents, CancellationToken ct)
     {
         var views = new List<TemplateSettingView>(template.Settings.Count);
         foreach (var s in template.Settings)
         {
             var (status, detail) = s.Kind switch
             {
-                "secret" => secrets.TryGet(s.Name, out _) ? ("ready", $"The secret {s.Name} is set.") : ("missing", $"No secret {s.Name} yet."),
-                "connection" => connections.Find(s.Name) switch
+                "secret" => secrets.TryGet(workspace, s.Name, out _) ? ("ready", $"The secret {s.Name} is set.") : ("missing", $"No secret {s.Name} yet."),
+                "connection" => connections.Find(workspace, s.Name) switch
                 {
                     null => ("missing", $"No connection {s.Name} yet."),
                     var c when !c.Allows(template.Workflow.Id) => ("missing", $"The connection {s.Name} ({c.Type}) exists but does not allow the workflow {template.Workflow.Id}; add it to its workflows."),
@@ -70,7 +71,7 @@ public static class TemplatesApi
                 "model" => models.All.Count > 0
                     ? ("ready", $"Model profile{(models.All.Count == 1 ? "" : "s")} configured: {string.Join(", ", models.All.Select(m => m.Name).Order(StringComparer.Ordinal))}.")
                     : ("missing", "No model profile is configured."),
-                "agent" => await agents.GetAsync(s.Name, ct) is not null
+                "agent" => await agents.GetAsync(s.Name, ct) is { } agent && agent.Workspace == workspace
                     ? ("ready", $"The agent {s.Name} exists.")
                     : template.Agents.Any(a => a?["id"]?.GetValue<string>() == s.Name)
                         ? ("created", $"The agent {s.Name} is created with the workflow when you save it.")

@@ -8,7 +8,8 @@ namespace ChatFlows.Canvas.Api;
 
 /// <summary>
 /// <c>/api/widgets</c> (README §Dashboard widgets): the widgets <c>output/widget</c> nodes set. Runs set them; people
-/// read and delete them.
+/// read and delete them. Widgets belong to the workspace of the workflow that set them (<c>/api/w/{workspace}/widgets</c>,
+/// README §Workspaces and roles); another workspace's widget answers 404 as if it did not exist.
 /// </summary>
 public static class WidgetsApi
 {
@@ -22,19 +23,20 @@ public static class WidgetsApi
         return widgets;
     }
 
-    private static async Task<Ok<WidgetList>> ListAsync(IWidgetStore widgets, CancellationToken ct) =>
-        TypedResults.Ok(new WidgetList((await widgets.ListAsync(ct)).Select(w => WidgetView.Of(w, withHistory: false)).ToArray()));
+    private static async Task<Ok<WidgetList>> ListAsync(HttpContext http, IWidgetStore widgets, CancellationToken ct) =>
+        TypedResults.Ok(new WidgetList((await widgets.ListAsync(WorkspaceRoute.Of(http), ct)).Select(w => WidgetView.Of(w, withHistory: false)).ToArray()));
 
-    private static async Task<Results<Ok<WidgetView>, ProblemHttpResult, ValidationProblem>> GetAsync(string name, IWidgetStore widgets, CancellationToken ct)
+    private static async Task<Results<Ok<WidgetView>, ProblemHttpResult, ValidationProblem>> GetAsync(string name, HttpContext http, IWidgetStore widgets, CancellationToken ct)
     {
         if (!WidgetNode.IsValidName(name)) return BadName(name);
         var widget = await widgets.GetAsync(name, ct);
-        return widget is null ? NoSuchWidget(name) : TypedResults.Ok(WidgetView.Of(widget, withHistory: true));
+        return widget is null || widget.Workspace != WorkspaceRoute.Of(http) ? NoSuchWidget(name) : TypedResults.Ok(WidgetView.Of(widget, withHistory: true));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> DeleteAsync(string name, IWidgetStore widgets, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> DeleteAsync(string name, HttpContext http, IWidgetStore widgets, CancellationToken ct)
     {
         if (!WidgetNode.IsValidName(name)) return BadName(name);
+        if (await widgets.GetAsync(name, ct) is not { } widget || widget.Workspace != WorkspaceRoute.Of(http)) return NoSuchWidget(name);
         return await widgets.DeleteAsync(name, ct) ? TypedResults.NoContent() : NoSuchWidget(name);
     }
 

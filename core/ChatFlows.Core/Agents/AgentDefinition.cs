@@ -42,6 +42,13 @@ public sealed record AgentDefinition
     /// </summary>
     public IReadOnlyList<string> Connections { get; init; } = [];
 
+    /// <summary>
+    /// The workspace it belongs to (README §Workspaces and roles), set by the store from its own column rather than the
+    /// document; only that workspace's workflows may use it. Ids stay unique across the install.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Workspace { get; init; } = Workspaces.WorkspaceIds.Default;
+
     /// <summary>Starts at 1 and grows with every save.</summary>
     public int Version { get; init; }
 

@@ -70,7 +70,7 @@ public sealed partial class AgentValidator(
         for (var i = 0; i < names.Count; i++)
         {
             if (!ConnectionRegistry.IsValidName(names[i])) problems.Add(new($"connections/{i}", $"'{names[i]}' is not a connection name; {ConnectionRegistry.NameRule}."));
-            else if (connections is not null && connections.Find(names[i]) is null)
+            else if (connections is not null && connections.Find(agent.Workspace, names[i]) is null)
             {
                 problems.Add(new($"connections/{i}", $"There is no connection '{names[i]}'; add it in the dashboard (Connections) or under ChatFlows:Connections:{names[i]}."));
             }

@@ -7,7 +7,7 @@ namespace ChatFlows.Core.Agents;
 /// <summary>Agents in the database (SQLite or PostgreSQL, one SQL text for both), one JSON document per agent beside its version.</summary>
 public sealed class DatabaseAgentStore(StoreDatabase database, TimeProvider time) : IAgentStore
 {
-    private const string Columns = "document, version, created_at, updated_at";
+    private const string Columns = "document, version, workspace, created_at, updated_at";
 
     private static readonly JsonSerializerOptions DocumentJson = new(JsonSerializerDefaults.Web)
     {
@@ -33,13 +33,22 @@ public sealed class DatabaseAgentStore(StoreDatabase database, TimeProvider time
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<AgentDefinition>> ListAsync(string workspace, CancellationToken ct = default)
+    {
+        const string Sql = $"select {Columns} from agents where workspace = @Workspace order by id";
+        await using var connection = await database.OpenAsync(ct);
+        var rows = await connection.QueryAsync<AgentRow>(new CommandDefinition(Sql, new { Workspace = workspace }, cancellationToken: ct));
+        return rows.Select(r => r.ToAgent()).ToArray();
+    }
+
+    /// <inheritdoc />
     public async Task<AgentDefinition?> CreateAsync(AgentDefinition agent, CancellationToken ct = default)
     {
-        const string Sql = "insert into agents (id, version, document, created_at, updated_at) values (@Id, 1, @Document, @Now, @Now) on conflict (id) do nothing";
+        const string Sql = "insert into agents (id, version, document, workspace, created_at, updated_at) values (@Id, 1, @Document, @Workspace, @Now, @Now) on conflict (id) do nothing";
         var now = UnixTime.Trim(time.GetUtcNow());
         var saved = agent with { Version = 1, CreatedAt = now, UpdatedAt = now };
         await using var connection = await database.OpenAsync(ct);
-        var inserted = await connection.ExecuteAsync(new CommandDefinition(Sql, new { agent.Id, Document = Serialize(saved), Now = UnixTime.From(now) }, cancellationToken: ct));
+        var inserted = await connection.ExecuteAsync(new CommandDefinition(Sql, new { agent.Id, Document = Serialize(saved), agent.Workspace, Now = UnixTime.From(now) }, cancellationToken: ct));
         return inserted == 1 ? saved : null;
     }
 
@@ -48,13 +57,13 @@ public sealed class DatabaseAgentStore(StoreDatabase database, TimeProvider time
     {
         const string Sql = """
             update agents set version = version + 1, document = @Document, updated_at = @Now
-            where id = @Id and (@Expected is null or version = @Expected)
+            where id = @Id and workspace = @Workspace and (@Expected is null or version = @Expected)
             returning version, created_at
             """;
         var now = UnixTime.Trim(time.GetUtcNow());
         await using var connection = await database.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<(int Version, long CreatedAt)?>(new CommandDefinition(
-            Sql, new { agent.Id, Document = Serialize(agent), Now = UnixTime.From(now), Expected = expectedVersion }, cancellationToken: ct));
+            Sql, new { agent.Id, Document = Serialize(agent), agent.Workspace, Now = UnixTime.From(now), Expected = expectedVersion }, cancellationToken: ct));
         return row is { } saved ? agent with { Version = saved.Version, CreatedAt = UnixTime.To(saved.CreatedAt), UpdatedAt = now } : null;
     }
 
@@ -75,6 +84,8 @@ public sealed class DatabaseAgentStore(StoreDatabase database, TimeProvider time
 
         public int Version { get; init; }
 
+        public string Workspace { get; init; } = Workspaces.WorkspaceIds.Default;
+
         public long CreatedAt { get; init; }
 
         public long UpdatedAt { get; init; }
@@ -82,6 +93,7 @@ public sealed class DatabaseAgentStore(StoreDatabase database, TimeProvider time
         public AgentDefinition ToAgent() => JsonSerializer.Deserialize<AgentDefinition>(Document, DocumentJson)! with
         {
             Version = Version,
+            Workspace = Workspace,
             CreatedAt = UnixTime.To(CreatedAt),
             UpdatedAt = UnixTime.To(UpdatedAt),
         };

@@ -11,6 +11,12 @@ namespace ChatFlows.Core.Connections;
 /// <param name="Source"><see cref="ConnectionRegistry.ConfiguredSource"/> or <see cref="ConnectionRegistry.StoredSource"/>.</param>
 public sealed record Connection(string Name, string Type, IReadOnlyList<string> Workflows, IReadOnlyDictionary<string, string> Settings, string Source)
 {
+    /// <summary>
+    /// The workspace it belongs to (README §Workspaces and roles): only that workspace's workflows and agents can use it.
+    /// Configured connections belong to <see cref="Workspaces.WorkspaceIds.Default"/>.
+    /// </summary>
+    public string Workspace { get; init; } = Workspaces.WorkspaceIds.Default;
+
     /// <summary>The value that lets every workflow use a connection.</summary>
     public const string AnyWorkflow = "*";
 

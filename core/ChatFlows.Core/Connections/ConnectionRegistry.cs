@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Text.RegularExpressions;
 using ChatFlows.Core.Nodes;
+using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Core.Connections;
 
@@ -8,7 +9,9 @@ namespace ChatFlows.Core.Connections;
 /// The connections nodes and agent tools may use (README §Connections): those given in configuration
 /// (<c>ChatFlows:Connections:NAME</c>) and those saved through the API, which win over a configured one of the same
 /// name. Every use is checked against the connection's type and its list of workflows, at validation and again when
-/// a node runs, since a connection may change after a workflow was saved.
+/// a node runs, since a connection may change after a workflow was saved. Names are unique per workspace (README
+/// §Workspaces and roles): a workflow finds only its own workspace's connections; configured ones belong to
+/// <see cref="WorkspaceIds.Default"/>, and the methods without a workspace mean that one.
 /// </summary>
 public sealed partial class ConnectionRegistry
 {
@@ -19,15 +22,15 @@ public sealed partial class ConnectionRegistry
     public const string StoredSource = "stored";
 
     private readonly IConnectionStore? _store;
-    private readonly FrozenDictionary<string, Connection> _configured;
+    private readonly FrozenDictionary<(string Workspace, string Name), Connection> _configured;
     private readonly SemaphoreSlim _writes = new(1, 1);
-    private volatile FrozenDictionary<string, Connection> _stored = FrozenDictionary<string, Connection>.Empty;
+    private volatile FrozenDictionary<(string Workspace, string Name), Connection> _stored = FrozenDictionary<(string Workspace, string Name), Connection>.Empty;
 
     /// <summary>A registry over configured connections and, when given, a store of saved ones.</summary>
     public ConnectionRegistry(IEnumerable<Connection>? configured = null, IConnectionStore? store = null)
     {
         _store = store;
-        _configured = (configured ?? []).ToFrozenDictionary(c => c.Name, StringComparer.Ordinal);
+        _configured = (configured ?? []).ToFrozenDictionary(c => (c.Workspace, c.Name));
     }
 
     /// <summary>True when <paramref name="name"/> is a valid connection name.</summary>
@@ -36,12 +39,20 @@ public sealed partial class ConnectionRegistry
     /// <summary>What a connection name must look like, for messages.</summary>
     public const string NameRule = "use lower-case letters, digits, '-' and '_', starting with a letter or digit, like orders-db";
 
-    /// <summary>The connection of this name, or null.</summary>
-    public Connection? Find(string name) => _stored.GetValueOrDefault(name) ?? _configured.GetValueOrDefault(name);
+    /// <summary>The default workspace's connection of this name, or null.</summary>
+    public Connection? Find(string name) => Find(WorkspaceIds.Default, name);
 
-    /// <summary>Every connection, by name.</summary>
-    public IReadOnlyList<Connection> List() =>
-        _stored.Values.Concat(_configured.Values.Where(c => !_stored.ContainsKey(c.Name))).OrderBy(c => c.Name, StringComparer.Ordinal).ToArray();
+    /// <summary>The connection of this name in <paramref name="workspace"/>, or null.</summary>
+    public Connection? Find(string workspace, string name) => _stored.GetValueOrDefault((workspace, name)) ?? _configured.GetValueOrDefault((workspace, name));
+
+    /// <summary>Every connection of the default workspace, by name.</summary>
+    public IReadOnlyList<Connection> List() => List(WorkspaceIds.Default);
+
+    /// <summary>Every connection of <paramref name="workspace"/>, by name.</summary>
+    public IReadOnlyList<Connection> List(string workspace) => _stored.Values.Where(c => c.Workspace == workspace)
+        .Concat(_configured.Values.Where(c => c.Workspace == workspace && !_stored.ContainsKey((c.Workspace, c.Name))))
+        .OrderBy(c => c.Name, StringComparer.Ordinal)
+        .ToArray();
 
     /// <summary>Reads the saved connections again (at start-up, and periodically so other instances' changes arrive).</summary>
     public async Task LoadAsync(CancellationToken ct = default)
@@ -51,7 +62,7 @@ public sealed partial class ConnectionRegistry
         await _writes.WaitAsync(ct);
         try
         {
-            _stored = (await _store.LoadAsync(ct)).ToFrozenDictionary(c => c.Name, StringComparer.Ordinal);
+            _stored = (await _store.LoadAsync(ct)).ToFrozenDictionary(c => (c.Workspace, c.Name));
         }
         finally
         {
@@ -59,7 +70,7 @@ public sealed partial class ConnectionRegistry
         }
     }
 
-    /// <summary>Saves (credentials encrypted) or replaces a connection; true when it is new.</summary>
+    /// <summary>Saves (credentials encrypted) or replaces a connection of its workspace; true when it is new.</summary>
     public async Task<bool> SetAsync(Connection connection, CancellationToken ct = default)
     {
         var store = _store ?? throw new InvalidOperationException($"Connections cannot be saved here; configure ChatFlows:Connections:{connection.Name} instead.");
@@ -67,8 +78,8 @@ public sealed partial class ConnectionRegistry
         try
         {
             var created = await store.SetAsync(connection, ct);
-            _stored = new Dictionary<string, Connection>(_stored, StringComparer.Ordinal) { [connection.Name] = connection with { Source = StoredSource } }
-                .ToFrozenDictionary(StringComparer.Ordinal);
+            _stored = new Dictionary<(string Workspace, string Name), Connection>(_stored) { [(connection.Workspace, connection.Name)] = connection with { Source = StoredSource } }
+                .ToFrozenDictionary();
             return created;
         }
         finally
@@ -77,15 +88,18 @@ public sealed partial class ConnectionRegistry
         }
     }
 
-    /// <summary>Deletes a saved connection; false when none was saved under that name.</summary>
-    public async Task<bool> DeleteAsync(string name, CancellationToken ct = default)
+    /// <summary>Deletes a saved connection of the default workspace; false when none was saved under that name.</summary>
+    public Task<bool> DeleteAsync(string name, CancellationToken ct = default) => DeleteAsync(WorkspaceIds.Default, name, ct);
+
+    /// <summary>Deletes a saved connection of <paramref name="workspace"/>; false when none was saved there under that name.</summary>
+    public async Task<bool> DeleteAsync(string workspace, string name, CancellationToken ct = default)
     {
         if (_store is null) return false;
         await _writes.WaitAsync(ct);
         try
         {
-            var deleted = await _store.DeleteAsync(name, ct);
-            _stored = _stored.Where(p => p.Key != name).ToFrozenDictionary(StringComparer.Ordinal);
+            var deleted = await _store.DeleteAsync(workspace, name, ct);
+            _stored = _stored.Where(p => p.Key != (workspace, name)).ToFrozenDictionary();
             return deleted;
         }
         finally
@@ -98,12 +112,20 @@ public sealed partial class ConnectionRegistry
     /// Why workflow <paramref name="workflowId"/> may not use connection <paramref name="name"/> as a
     /// <paramref name="type"/> connection, as a sentence that says what to do; null when it may.
     /// </summary>
-    public string? Problem(string name, string type, string workflowId)
+    public string? Problem(string name, string type, string workflowId) => Problem(name, type, workflowId, WorkspaceIds.Default);
+
+    /// <summary>
+    /// Why workflow <paramref name="workflowId"/> of <paramref name="workspace"/> may not use connection
+    /// <paramref name="name"/> as a <paramref name="type"/> connection; null when it may. A connection of another
+    /// workspace is reported as missing, in the same words, so that one team learns nothing of another's connections.
+    /// </summary>
+    public string? Problem(string name, string type, string workflowId, string workspace)
     {
         if (!IsValidName(name)) return $"'{name}' is not a connection name; {NameRule}.";
-        if (Find(name) is not { } connection)
+        if (Find(workspace, name) is not { } connection)
         {
-            return $"There is no connection '{name}'; add {ConnectionTypes.WithArticle(type)} connection of that name in the dashboard (Connections) or under ChatFlows:Connections:{name}.";
+            var where = workspace == WorkspaceIds.Default ? $"under ChatFlows:Connections:{name}" : $"with PUT /api/w/{workspace}/connections/{name}";
+            return $"There is no connection '{name}'; add {ConnectionTypes.WithArticle(type)} connection of that name in the dashboard (Connections) or {where}.";
         }
         if (connection.Type != type) return $"Connection '{name}' is {ConnectionTypes.WithArticle(connection.Type)} connection; this field needs {ConnectionTypes.WithArticle(type)} connection.";
         if (!connection.Allows(workflowId))
@@ -120,8 +142,8 @@ public sealed partial class ConnectionRegistry
     /// <exception cref="NodeException">The connection is missing, of another type, or does not allow the workflow.</exception>
     public Connection Use(string name, string type, NodeContext context)
     {
-        if (Problem(name, type, context.WorkflowId) is { } problem) throw new NodeException(problem);
-        var connection = Find(name)!;
+        if (Problem(name, type, context.WorkflowId, context.Workspace) is { } problem) throw new NodeException(problem);
+        var connection = Find(context.Workspace, name)!;
         foreach (var (label, value) in connection.Credentials) context.Scope.Redacts(label, value);
         return connection;
     }

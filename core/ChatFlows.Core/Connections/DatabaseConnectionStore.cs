@@ -14,9 +14,9 @@ public sealed class DatabaseConnectionStore(StoreDatabase database, ISecretProte
     /// <inheritdoc />
     public async Task<IReadOnlyList<Connection>> LoadAsync(CancellationToken ct)
     {
-        const string Sql = "select name, type, workflows, settings, credentials from connections order by name";
+        const string Sql = "select workspace, name, type, workflows, settings, credentials from connections order by workspace, name";
         await using var connection = await database.OpenAsync(ct);
-        var rows = await connection.QueryAsync<(string Name, string Type, string Workflows, string Settings, string? Credentials)>(new CommandDefinition(Sql, cancellationToken: ct));
+        var rows = await connection.QueryAsync<(string Workspace, string Name, string Type, string Workflows, string Settings, string? Credentials)>(new CommandDefinition(Sql, cancellationToken: ct));
         var connections = new List<Connection>();
         foreach (var row in rows)
         {
@@ -35,7 +35,7 @@ public sealed class DatabaseConnectionStore(StoreDatabase database, ISecretProte
                 }
                 foreach (var (key, value) in JsonSerializer.Deserialize<Dictionary<string, string>>(clear) ?? []) settings[key] = value;
             }
-            connections.Add(new Connection(row.Name, row.Type, JsonSerializer.Deserialize<string[]>(row.Workflows) ?? [], settings, ConnectionRegistry.StoredSource));
+            connections.Add(new Connection(row.Name, row.Type, JsonSerializer.Deserialize<string[]>(row.Workflows) ?? [], settings, ConnectionRegistry.StoredSource) { Workspace = row.Workspace });
         }
         return connections;
     }
@@ -46,18 +46,19 @@ public sealed class DatabaseConnectionStore(StoreDatabase database, ISecretProte
         // Insert first and update when the name is taken: the affected rows say whether the connection is new, even
         // when two saves fall in the same millisecond.
         const string InsertSql = """
-            insert into connections (name, type, workflows, settings, credentials, created_at, updated_at)
-            values (@Name, @Type, @Workflows, @Settings, @Credentials, @Now, @Now)
-            on conflict (name) do nothing
+            insert into connections (workspace, name, type, workflows, settings, credentials, created_at, updated_at)
+            values (@Workspace, @Name, @Type, @Workflows, @Settings, @Credentials, @Now, @Now)
+            on conflict (workspace, name) do nothing
             """;
         const string UpdateSql = """
             update connections set type = @Type, workflows = @Workflows, settings = @Settings, credentials = @Credentials, updated_at = @Now
-            where name = @Name
+            where workspace = @Workspace and name = @Name
             """;
         var clear = connection.Settings.Where(p => !ConnectionTypes.IsCredential(connection.Type, p.Key)).ToDictionary(p => p.Key, p => p.Value);
         var credentials = connection.Settings.Where(p => ConnectionTypes.IsCredential(connection.Type, p.Key)).ToDictionary(p => p.Key, p => p.Value);
         var row = new
         {
+            connection.Workspace,
             connection.Name,
             connection.Type,
             Workflows = JsonSerializer.Serialize(connection.Workflows),
@@ -72,10 +73,13 @@ public sealed class DatabaseConnectionStore(StoreDatabase database, ISecretProte
     }
 
     /// <inheritdoc />
-    public async Task<bool> DeleteAsync(string name, CancellationToken ct)
+    public async Task<bool> DeleteAsync(string workspace, string name, CancellationToken ct)
     {
-        const string Sql = "delete from connections where name = @Name";
+        const string Sql = "delete from connections where workspace = @Workspace and name = @Name";
         await using var db = await database.OpenAsync(ct);
-        return await db.ExecuteAsync(new CommandDefinition(Sql, new { Name = name }, cancellationToken: ct)) == 1;
+        return await db.ExecuteAsync(new CommandDefinition(Sql, new { Workspace = workspace, Name = name }, cancellationToken: ct)) == 1;
     }
+
+    /// <inheritdoc />
+    public Task<bool> DeleteAsync(string name, CancellationToken ct) => DeleteAsync(Workspaces.WorkspaceIds.Default, name, ct);
 }

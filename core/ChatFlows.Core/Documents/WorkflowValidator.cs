@@ -54,7 +54,7 @@ public sealed partial class WorkflowValidator(NodeRegistry registry)
 
         for (var i = 0; i < document.Nodes.Count; i++)
         {
-            (kinds[i], handlers[i]) = CheckNode(document.Nodes[i], paths[i], document.Id ?? "", problems);
+            (kinds[i], handlers[i]) = CheckNode(document.Nodes[i], paths[i], document.Id ?? "", document.Workspace, problems);
         }
 
         var edges = CheckEdges(document, indexById, kinds, problems);
@@ -74,7 +74,7 @@ public sealed partial class WorkflowValidator(NodeRegistry registry)
         return new Checked(problems, kinds, handlers);
     }
 
-    private (NodeKind?, INodeHandler?) CheckNode(WorkflowNode node, string path, string workflowId, List<ValidationProblem> problems)
+    private (NodeKind?, INodeHandler?) CheckNode(WorkflowNode node, string path, string workflowId, string workspace, List<ValidationProblem> problems)
     {
         CheckCommonFields(node, path, problems);
         if (string.IsNullOrEmpty(node.Type))
@@ -100,7 +100,7 @@ public sealed partial class WorkflowValidator(NodeRegistry registry)
             problems.Add(new(registry.HasKinds(node.Type) ? $"{path}/config/{field}" : $"{path}/type", message));
             return (null, null);
         }
-        var setup = new NodeSetup(node, path, problems, registry.Sandbox, workflowId, registry.Connections);
+        var setup = new NodeSetup(node, path, problems, registry.Sandbox, workflowId, registry.Connections, workspace);
         var handler = kind.Create(setup);
         CheckSecrets(node, kind, path, problems);
         return (kind, setup.HasProblems ? null : handler);

@@ -20,6 +20,9 @@ public abstract class RunScope
     /// <summary><c>{ id, workflow, startedBy, thread }</c>.</summary>
     public abstract JsonElement Run { get; }
 
+    /// <summary>The workspace whose secrets the run reads: its workflow's (README §Workspaces and roles).</summary>
+    public virtual string Workspace => Workspaces.WorkspaceIds.Default;
+
     /// <summary>
     /// The value of the secret <paramref name="name"/>, for a credential field's <c>{{ secrets.NAME }}</c> resolved
     /// where the node uses it (never for templates or conditions); false when it is not set. A run remembers the

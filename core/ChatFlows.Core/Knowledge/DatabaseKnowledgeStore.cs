@@ -15,13 +15,14 @@ public sealed class DatabaseKnowledgeStore(StoreDatabase database, TimeProvider 
     /// <inheritdoc />
     public async Task<bool> CreateBaseAsync(KnowledgeBase knowledgeBase, CancellationToken ct = default)
     {
-        const string Sql = "insert into knowledge_bases (id, name, model, created_at, updated_at) values (@Id, @Name, @Model, @CreatedAt, @UpdatedAt) on conflict (id) do nothing";
+        const string Sql = "insert into knowledge_bases (id, name, model, workspace, created_at, updated_at) values (@Id, @Name, @Model, @Workspace, @CreatedAt, @UpdatedAt) on conflict (id) do nothing";
         await using var connection = await database.OpenAsync(ct);
         return await connection.ExecuteAsync(new CommandDefinition(Sql, new
         {
             knowledgeBase.Id,
             knowledgeBase.Name,
             knowledgeBase.Model,
+            knowledgeBase.Workspace,
             CreatedAt = UnixTime.From(knowledgeBase.CreatedAt),
             UpdatedAt = UnixTime.From(knowledgeBase.UpdatedAt),
         }, cancellationToken: ct)) == 1;
@@ -30,7 +31,7 @@ public sealed class DatabaseKnowledgeStore(StoreDatabase database, TimeProvider 
     /// <inheritdoc />
     public async Task<KnowledgeBase?> GetBaseAsync(string id, CancellationToken ct = default)
     {
-        const string Sql = "select id, name, model, created_at, updated_at from knowledge_bases where id = @Id";
+        const string Sql = "select id, name, model, workspace, created_at, updated_at from knowledge_bases where id = @Id";
         await using var connection = await database.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<BaseRow>(new CommandDefinition(Sql, new { Id = id }, cancellationToken: ct));
         return row?.ToBase();
@@ -39,7 +40,7 @@ public sealed class DatabaseKnowledgeStore(StoreDatabase database, TimeProvider 
     /// <inheritdoc />
     public async Task<IReadOnlyList<KnowledgeBase>> ListBasesAsync(CancellationToken ct = default)
     {
-        const string Sql = "select id, name, model, created_at, updated_at from knowledge_bases order by id";
+        const string Sql = "select id, name, model, workspace, created_at, updated_at from knowledge_bases order by id";
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<BaseRow>(new CommandDefinition(Sql, cancellationToken: ct));
         return rows.Select(r => r.ToBase()).ToArray();
@@ -238,11 +239,13 @@ public sealed class DatabaseKnowledgeStore(StoreDatabase database, TimeProvider 
 
         public string? Model { get; init; }
 
+        public string Workspace { get; init; } = Workspaces.WorkspaceIds.Default;
+
         public long CreatedAt { get; init; }
 
         public long UpdatedAt { get; init; }
 
-        public KnowledgeBase ToBase() => new(Id, Name, Model, UnixTime.To(CreatedAt), UnixTime.To(UpdatedAt));
+        public KnowledgeBase ToBase() => new(Id, Name, Model, UnixTime.To(CreatedAt), UnixTime.To(UpdatedAt)) { Workspace = Workspace };
     }
 
     private sealed class DocumentRow

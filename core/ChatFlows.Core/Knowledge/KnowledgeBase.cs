@@ -9,4 +9,11 @@ namespace ChatFlows.Core.Knowledge;
 /// <param name="Model">The model profile whose embedding model indexes and searches it; null for the default profile.</param>
 /// <param name="CreatedAt">When it was created.</param>
 /// <param name="UpdatedAt">When it or one of its documents last changed.</param>
-public sealed record KnowledgeBase(string Id, string Name, string? Model, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+public sealed record KnowledgeBase(string Id, string Name, string? Model, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    /// <summary>
+    /// The workspace it belongs to (README §Workspaces and roles): only that workspace's workflows and agents search it.
+    /// Ids stay unique across the install.
+    /// </summary>
+    public string Workspace { get; init; } = Workspaces.WorkspaceIds.Default;
+}

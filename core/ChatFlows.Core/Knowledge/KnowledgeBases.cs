@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Http;
+using ChatFlows.Core.Workspaces;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -49,11 +50,14 @@ public sealed partial class KnowledgeBases(
         return problems;
     }
 
-    /// <summary>Creates a base (already checked with <see cref="Check"/>); null when the id is taken.</summary>
-    public async Task<KnowledgeBase?> CreateAsync(string id, string name, string? model, CancellationToken ct)
+    /// <summary>Creates a base of the default workspace (already checked with <see cref="Check"/>); null when the id is taken.</summary>
+    public Task<KnowledgeBase?> CreateAsync(string id, string name, string? model, CancellationToken ct) => CreateAsync(WorkspaceIds.Default, id, name, model, ct);
+
+    /// <summary>Creates a base of <paramref name="workspace"/> (already checked with <see cref="Check"/>); null when the id is taken in any workspace.</summary>
+    public async Task<KnowledgeBase?> CreateAsync(string workspace, string id, string name, string? model, CancellationToken ct)
     {
         var now = Storage.UnixTime.Trim(time.GetUtcNow());
-        var knowledgeBase = new KnowledgeBase(id, name.Trim(), string.IsNullOrWhiteSpace(model) ? null : model.Trim(), now, now);
+        var knowledgeBase = new KnowledgeBase(id, name.Trim(), string.IsNullOrWhiteSpace(model) ? null : model.Trim(), now, now) { Workspace = workspace };
         return await store.CreateBaseAsync(knowledgeBase, ct) ? knowledgeBase : null;
     }
 
@@ -112,13 +116,22 @@ public sealed partial class KnowledgeBases(
     /// The <paramref name="top"/> chunks of the bases <paramref name="baseIds"/> closest to <paramref name="query"/>, best
     /// first. A <see cref="KnowledgeException"/> for <c>knowledge</c> when a base does not exist or cannot be searched.
     /// </summary>
-    public async Task<IReadOnlyList<KnowledgeHit>> SearchAsync(IReadOnlyList<string> baseIds, string query, int top, CancellationToken ct)
+    public Task<IReadOnlyList<KnowledgeHit>> SearchAsync(IReadOnlyList<string> baseIds, string query, int top, CancellationToken ct) =>
+        SearchAsync(WorkspaceIds.Default, baseIds, query, top, ct);
+
+    /// <summary>
+    /// The <paramref name="top"/> chunks of the bases <paramref name="baseIds"/> of <paramref name="workspace"/> closest to
+    /// <paramref name="query"/>, best first. A base of another workspace is as absent as one that does not exist (README
+    /// §Workspaces and roles): its chunks are never read.
+    /// </summary>
+    public async Task<IReadOnlyList<KnowledgeHit>> SearchAsync(string workspace, IReadOnlyList<string> baseIds, string query, int top, CancellationToken ct)
     {
         var hits = new List<KnowledgeHit>();
         var vectors = new Dictionary<string, float[]>(StringComparer.OrdinalIgnoreCase);
         foreach (var id in baseIds.Distinct(StringComparer.Ordinal))
         {
-            var knowledgeBase = await store.GetBaseAsync(id, ct) ?? throw new KnowledgeException("knowledge", $"There is no knowledge base '{id}'; create it on the Knowledge page or with POST /api/knowledge.");
+            var knowledgeBase = await store.GetBaseAsync(id, ct) is { } found && found.Workspace == workspace ? found : throw new KnowledgeException(
+                "knowledge", $"There is no knowledge base '{id}'; create it on the Knowledge page or with POST {(workspace == WorkspaceIds.Default ? "/api" : $"/api/w/{workspace}")}/knowledge.");
             var profile = embeddings.Resolve(knowledgeBase.Model, out var error)
                 ?? throw new KnowledgeException("knowledge", $"Knowledge base '{id}' cannot be searched: {error}");
             if (!vectors.TryGetValue(profile.Name, out var vector))

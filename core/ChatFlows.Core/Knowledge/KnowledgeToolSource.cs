@@ -35,7 +35,7 @@ public sealed class KnowledgeToolSource(KnowledgeBases bases) : IAgentToolSource
         {
             var id = agent.Knowledge[i];
             if (!KnowledgeBases.IsId(id)) problems.Add(new($"knowledge/{i}", $"'{id}' is not a knowledge base id; use lower-case letters, digits and dashes, like runbook."));
-            else if (await bases.Store.GetBaseAsync(id, ct) is null) problems.Add(new($"knowledge/{i}", $"There is no knowledge base '{id}'; create it on the Knowledge page first, or remove it."));
+            else if (await bases.Store.GetBaseAsync(id, ct) is not { } found || found.Workspace != agent.Workspace) problems.Add(new($"knowledge/{i}", $"There is no knowledge base '{id}'; create it on the Knowledge page first, or remove it."));
         }
         for (var i = 0; i < agent.Tools.Count; i++)
         {
@@ -64,7 +64,7 @@ public sealed class KnowledgeToolSource(KnowledgeBases bases) : IAgentToolSource
                 IReadOnlyList<KnowledgeHit> hits;
                 try
                 {
-                    hits = await bases.SearchAsync(ids, query, Math.Clamp(top ?? KnowledgeBases.DefaultTop, 1, 20), cancel);
+                    hits = await bases.SearchAsync(agent.Workspace, ids, query, Math.Clamp(top ?? KnowledgeBases.DefaultTop, 1, 20), cancel);
                 }
                 catch (KnowledgeException ex)
                 {

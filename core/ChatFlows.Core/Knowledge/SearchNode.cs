@@ -63,7 +63,7 @@ public sealed class SearchNode : INodeHandler
         IReadOnlyList<KnowledgeHit> hits;
         try
         {
-            hits = await _bases.SearchAsync([_knowledge], query, _top, ct);
+            hits = await _bases.SearchAsync(context.Workspace, [_knowledge], query, _top, ct);
         }
         catch (KnowledgeException ex)
         {

@@ -15,6 +15,15 @@ public sealed record EmailTrigger(string WorkflowId, string TriggerId, string Co
     /// <summary>The chat channel its runs post their progress and approvals to (the run's thread), or null.</summary>
     public string? Channel { get; init; }
 
+    /// <summary>The workspace of its workflow, whose connection it reads (README §Workspaces and roles).</summary>
+    public string Workspace { get; init; } = Workspaces.WorkspaceIds.Default;
+
+    /// <summary>
+    /// The connection as the watcher keys and logs it: its name in the default workspace, <c>workspace/name</c> in
+    /// another, so that two workspaces' connections of one name are two mailboxes with their own cursors.
+    /// </summary>
+    public string ConnectionKey => Workspace == Workspaces.WorkspaceIds.Default ? Connection : $"{Workspace}/{Connection}";
+
     /// <summary>The node kind.</summary>
     public const string Kind = "email";
 
@@ -59,7 +68,7 @@ public sealed record EmailTrigger(string WorkflowId, string TriggerId, string Co
                 problem(node.Id, error);
                 continue;
             }
-            triggers.Add(new EmailTrigger(document.Id, node.Id, connection, Text(node.Config, "folder") ?? DefaultFolder, from, subject) { Channel = Text(node.Config, "channel") });
+            triggers.Add(new EmailTrigger(document.Id, node.Id, connection, Text(node.Config, "folder") ?? DefaultFolder, from, subject) { Channel = Text(node.Config, "channel"), Workspace = document.Workspace });
         }
         return triggers;
     }

@@ -31,7 +31,7 @@ public sealed partial class EmailWatcher
             }
             catch (Exception ex)
             {
-                var server = _connections.Find(watch.Connection) is { Type: ConnectionTypes.Mail } connection ? Describe(connection) : "(none)";
+                var server = _connections.Find(watch.Workspace, watch.Name) is { Type: ConnectionTypes.Mail } connection ? Describe(connection) : "(none)";
                 LogWatchFailed(watch.Connection, watch.Folder, server, ex.GetType().Name, ex.Message, delay);
                 try
                 {
@@ -48,7 +48,7 @@ public sealed partial class EmailWatcher
 
     private async Task WatchConnectedAsync(FolderWatch watch, Action connected, CancellationToken ct)
     {
-        var connection = _connections.Find(watch.Connection)
+        var connection = _connections.Find(watch.Workspace, watch.Name)
             ?? throw new InvalidOperationException($"There is no connection '{watch.Connection}'; add a mail connection of that name.");
         if (connection.Type != ConnectionTypes.Mail) throw new InvalidOperationException($"Connection '{watch.Connection}' is a {connection.Type} connection, not a mail connection.");
         var server = MailServer.Of(connection);

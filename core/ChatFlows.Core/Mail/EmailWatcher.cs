@@ -110,17 +110,17 @@ public sealed partial class EmailWatcher
         var usable = new List<EmailTrigger>();
         foreach (var trigger in triggers)
         {
-            if (_connections.Find(trigger.Connection) is { Type: ConnectionTypes.Mail })
+            if (_connections.Find(trigger.Workspace, trigger.Connection) is { Type: ConnectionTypes.Mail })
             {
                 usable.Add(trigger);
                 _reported.Remove((trigger.WorkflowId, trigger.TriggerId));
             }
             else if (_reported.Add((trigger.WorkflowId, trigger.TriggerId)))
             {
-                LogNoConnection(trigger.WorkflowId, trigger.TriggerId, trigger.Connection);
+                LogNoConnection(trigger.WorkflowId, trigger.TriggerId, trigger.ConnectionKey);
             }
         }
-        var wanted = usable.GroupBy(t => (t.Connection, t.Folder)).ToDictionary(g => g.Key, g => g.ToArray());
+        var wanted = usable.GroupBy(t => (Connection: t.ConnectionKey, t.Folder)).ToDictionary(g => g.Key, g => g.ToArray());
         var stopped = new List<FolderWatch>();
         lock (_watches)
         {
@@ -131,7 +131,7 @@ public sealed partial class EmailWatcher
                     watch.Triggers = folderTriggers;
                     continue;
                 }
-                watch = new FolderWatch(key.Connection, key.Folder) { Triggers = folderTriggers };
+                watch = new FolderWatch(key.Connection, key.Folder) { Triggers = folderTriggers, Workspace = folderTriggers[0].Workspace, Name = folderTriggers[0].Connection };
                 _watches[key] = watch;
                 watch.Start(token => WatchAsync(watch, token));
             }
@@ -160,6 +160,10 @@ public sealed partial class EmailWatcher
         private Task _task = Task.CompletedTask;
 
         public string Connection { get; } = connection;
+
+        public string Workspace { get; init; } = Workspaces.WorkspaceIds.Default;
+
+        public string Name { get; init; } = connection;
 
         public string Folder { get; } = folder;
 

@@ -78,7 +78,9 @@ public sealed partial class AgentNode(
     public async ValueTask<NodeResult> RunAsync(NodeContext context, CancellationToken ct)
     {
         var agents = options.Agents ?? throw new NodeException("Agent nodes cannot run here: this host has no agent store.");
-        var agent = await agents.GetAsync(agentId, ct) ?? throw new NodeException($"Agent '{agentId}' does not exist; create it with POST /api/agents.");
+        // An agent of another workspace is as absent as one that does not exist (README §Workspaces and roles).
+        var agent = await agents.GetAsync(agentId, ct) is { } found && found.Workspace == context.Workspace ? found : throw new NodeException(
+            $"Agent '{agentId}' does not exist; create it with POST {(context.Workspace == Workspaces.WorkspaceIds.Default ? "/api" : $"/api/w/{context.Workspace}")}/agents.");
         var runner = options.AgentRunner ?? throw new NodeException(
             $"Agent '{agentId}' needs a model, but no model profile is configured; set {ModelProfiles.Section}:<name>:Provider, :Model and :Endpoint (see README, Agents and models).");
         var tools = new AgentToolContext(agent, context);

@@ -17,10 +17,13 @@ public sealed class NodeSetup
     private readonly ConnectionRegistry? _connections;
     private readonly HashSet<string> _read = new(StringComparer.Ordinal);
 
-    internal NodeSetup(WorkflowNode node, string path, List<ValidationProblem> problems, SandboxOptions? sandbox = null, string workflowId = "", ConnectionRegistry? connections = null)
+    internal NodeSetup(
+        WorkflowNode node, string path, List<ValidationProblem> problems, SandboxOptions? sandbox = null, string workflowId = "", ConnectionRegistry? connections = null,
+        string workspace = Workspaces.WorkspaceIds.Default)
     {
         Sandbox = sandbox ?? SandboxOptions.Default;
         WorkflowId = workflowId;
+        Workspace = workspace;
         _connections = connections;
         Node = node;
         Path = path;
@@ -36,6 +39,9 @@ public sealed class NodeSetup
 
     /// <summary>The id of the workflow the node belongs to.</summary>
     public string WorkflowId { get; }
+
+    /// <summary>The workspace of the node's workflow, whose connections, agents and knowledge bases it may use.</summary>
+    public string Workspace { get; }
 
     /// <summary>The node's path, e.g. <c>nodes/fetch</c>.</summary>
     public string Path { get; }
@@ -155,7 +161,7 @@ public sealed class NodeSetup
         if (string.IsNullOrWhiteSpace(name)) return null;
         var problem = _connections is null
             ? ConnectionRegistry.IsValidName(name) ? null : $"'{name}' is not a connection name; {ConnectionRegistry.NameRule}."
-            : _connections.Problem(name, type, WorkflowId);
+            : _connections.Problem(name, type, WorkflowId, Workspace);
         if (problem is not null) Problem(field, problem);
         return name;
     }

@@ -93,6 +93,7 @@ public sealed partial class GraphRunner(
         public async Task<RunState> RunAsync(Resumption? resume)
         {
             run.Secrets.Vault = runner._secrets;
+            run.Secrets.Workspace = run.Workspace;
             try
             {
                 if (run.Status == RunStatus.Queued && run.Request.ReplayOf is null) await StartAsync();

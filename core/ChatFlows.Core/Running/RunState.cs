@@ -36,7 +36,7 @@ public sealed class RunState : RunScope
     public int WorkflowVersion => Plan.Document.Version;
 
     /// <summary>The workspace of the run's workflow (README §Workspaces and roles): its nodes use that workspace's secrets, connections and agents.</summary>
-    public string Workspace => Plan.Document.Workspace;
+    public override string Workspace => Plan.Document.Workspace;
 
     public RunRequest Request { get; }
 

@@ -17,6 +17,9 @@ public sealed record WebhookTrigger(string NodeId, string Secret, bool Timestamp
     /// <summary>The GitHub events (X-GitHub-Event) that start a run; <c>*</c> takes every event.</summary>
     public IReadOnlyList<string> Events { get; init; } = [];
 
+    /// <summary>The workspace of the trigger's workflow, whose secrets sign its requests (README §Workspaces and roles).</summary>
+    public string Workspace { get; init; } = Workspaces.WorkspaceIds.Default;
+
     /// <summary>True for a trigger of GitHub's deliveries.</summary>
     public bool IsGithub => Provider == WebhookTriggers.GithubProvider;
 
@@ -28,5 +31,5 @@ public sealed record WebhookTrigger(string NodeId, string Secret, bool Timestamp
     /// is empty or a named secret is not set; <paramref name="missing"/> then names that secret.
     /// </summary>
     public string? ResolveSecret(SecretVault vault, out string missing) =>
-        SecretReferences.ResolveFrom(Secret, vault, out missing) is { Length: > 0 } value ? value : null;
+        SecretReferences.ResolveFrom(Secret, vault, Workspace, out missing) is { Length: > 0 } value ? value : null;
 }

@@ -27,6 +27,7 @@ public static class WebhookTriggers
         .Select(n => new WebhookTrigger(n.Id, Text(n, "secret"), Flag(n, "timestamped"))
         {
             Provider = Text(n, "provider") is { Length: > 0 } provider ? provider : null,
+            Workspace = document.Workspace,
             Events = n.Config["events"] is System.Text.Json.Nodes.JsonArray events
                 ? events.OfType<System.Text.Json.Nodes.JsonValue>().Select(e => e.TryGetValue<string>(out var name) ? name : "").Where(e => e.Length > 0).ToArray()
                 : [],

@@ -26,25 +26,30 @@ public sealed class WorkflowSetup(WorkflowEngine engine, IAgentStore agents, Mod
             var path = $"nodes/{node.Id}";
             needs.AddRange(connectionProblems.Where(p => p.Path.StartsWith(path + "/", StringComparison.Ordinal)));
             if (node.Type == NodeTypes.Agent && node.Config["agent"] is JsonValue value && value.GetValueKind() == JsonValueKind.String
-                && await AgentNeedAsync(value.GetValue<string>(), ct) is { } agentNeed)
+                && await AgentNeedAsync(value.GetValue<string>(), document.Workspace, ct) is { } agentNeed)
             {
                 needs.Add(new($"{path}/config/agent", agentNeed));
             }
             foreach (var (field, name) in node.ConfigStrings().SelectMany(s => SecretReferences.Names(s.Text).Select(name => (s.Field, name))))
             {
-                if (secrets.TryGet(name, out var secret) && secret.Length > 0) continue;
-                needs.Add(new($"{path}/config/{field}",
-                    $"Secret '{name}' is not set; add it in the dashboard (Secrets), with PUT /api/secrets/{name} or under the configuration key ChatFlows:Secrets:{name}."));
+                if (secrets.TryGet(document.Workspace, name, out var secret) && secret.Length > 0) continue;
+                needs.Add(new($"{path}/config/{field}", document.Workspace == Workspaces.WorkspaceIds.Default
+                    ? $"Secret '{name}' is not set; add it in the dashboard (Secrets), with PUT /api/secrets/{name} or under the configuration key ChatFlows:Secrets:{name}."
+                    : $"Secret '{name}' is not set; add it in the dashboard (Secrets) or with PUT /api/w/{document.Workspace}/secrets/{name}."));
             }
         }
         return needs;
     }
 
-    private async Task<string?> AgentNeedAsync(string agentId, CancellationToken ct)
+    private async Task<string?> AgentNeedAsync(string agentId, string workspace, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(agentId)) return null;
+        // An agent of another workspace is as absent as one that does not exist (README §Workspaces and roles).
         var agent = await agents.GetAsync(agentId, ct);
-        if (agent is null) return $"Agent '{agentId}' does not exist; create it in the dashboard (Agents) or with POST /api/agents.";
+        if (agent is null || agent.Workspace != workspace)
+        {
+            return $"Agent '{agentId}' does not exist; create it in the dashboard (Agents) or with POST {(workspace == Workspaces.WorkspaceIds.Default ? "/api" : $"/api/w/{workspace}")}/agents.";
+        }
         return profiles.TryResolve(agent, out _, out var error) ? null : error;
     }
 }

@@ -40,8 +40,7 @@ public static partial class SecretReferences
             var name = rendered[(at + Open.Length)..end];
             if (!scope.TryGetSecret(name, out var value))
             {
-                throw new InvalidOperationException(
-                    $"secret '{name}' is not set; add it with PUT /api/secrets/{name} or the configuration key ChatFlows:Secrets:{name}.");
+                throw new InvalidOperationException($"secret '{name}' is not set; {HowToSet(scope.Workspace, name)}.");
             }
             result.Append(rendered, from, at - from).Append(value);
             from = end + 1;
@@ -51,15 +50,29 @@ public static partial class SecretReferences
     }
 
     /// <summary>
+    /// Where to set secret <paramref name="name"/> of <paramref name="workspace"/>, for messages: the same words whether the
+    /// secret is set nowhere or only in another workspace, so a message never tells one team about another's secrets.
+    /// </summary>
+    public static string HowToSet(string workspace, string name) => workspace == Workspaces.WorkspaceIds.Default
+        ? $"add it with PUT /api/secrets/{name} or the configuration key ChatFlows:Secrets:{name}"
+        : $"add it with PUT /api/w/{workspace}/secrets/{name}";
+
+    /// <summary>
     /// A credential read outside a run (a webhook trigger's secret): every plain <c>{{ secrets.NAME }}</c> replaced by its
     /// value from <paramref name="vault"/>. Null when a named secret is not set; <paramref name="missing"/> then names it.
     /// </summary>
-    public static string? ResolveFrom(string text, SecretVault vault, out string missing)
+    public static string? ResolveFrom(string text, SecretVault vault, out string missing) => ResolveFrom(text, vault, Workspaces.WorkspaceIds.Default, out missing);
+
+    /// <summary>
+    /// A credential read outside a run (a webhook trigger's secret): every plain <c>{{ secrets.NAME }}</c> replaced by its
+    /// value in <paramref name="workspace"/>. Null when a named secret is not set there; <paramref name="missing"/> then names it.
+    /// </summary>
+    public static string? ResolveFrom(string text, SecretVault vault, string workspace, out string missing)
     {
         var unset = "";
         var resolved = PlainReference().Replace(text, m =>
         {
-            if (vault.TryGet(m.Groups[1].Value, out var value) && value.Length > 0) return value;
+            if (vault.TryGet(workspace, m.Groups[1].Value, out var value) && value.Length > 0) return value;
             if (unset.Length == 0) unset = m.Groups[1].Value;
             return "";
         });

@@ -13,10 +13,13 @@ public sealed class SecretsInUse
     /// <summary>Where <c>{{ secrets.NAME }}</c> is read from; null when no secret can be read.</summary>
     public SecretVault? Vault { get; set; }
 
+    /// <summary>The workspace whose secrets are read: the run's workflow's (README §Workspaces and roles).</summary>
+    public string Workspace { get; set; } = Workspaces.WorkspaceIds.Default;
+
     /// <summary>The value of the secret <paramref name="name"/>, remembered for redaction; false when it is not set.</summary>
     public bool TryGet(string name, out string value)
     {
-        if (Vault is null || !Vault.TryGet(name, out value))
+        if (Vault is null || !Vault.TryGet(Workspace, name, out value))
         {
             value = "";
             return false;

@@ -65,7 +65,7 @@ public sealed partial class SqlNode : INodeHandler
         var parameters = ReadParameters(setup, query);
         var maxRows = setup.Integer("maxRows", 1, SqlDatabases.MaxRowsLimit);
         var timeout = setup.Duration("timeout");
-        if (mode == SqlMode.Execute && connection is not null && options.Connections?.Find(connection) is { Type: ConnectionTypes.Database } found && SqlDatabases.IsReadOnly(found))
+        if (mode == SqlMode.Execute && connection is not null && options.Connections?.Find(setup.Workspace, connection) is { Type: ConnectionTypes.Database } found && SqlDatabases.IsReadOnly(found))
         {
             setup.Problem("mode", $"Connection '{connection}' is read-only, so a statement in mode execute would be refused; use a connection without ReadOnly.");
         }

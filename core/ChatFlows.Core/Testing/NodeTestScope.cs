@@ -5,10 +5,10 @@ using ChatFlows.Core.Secrets;
 namespace ChatFlows.Core.Testing;
 
 // trigger, data and run for one tested node; secrets resolve from the same vault as in a run and are redacted the same way.
-internal sealed class NodeTestScope(JsonElement trigger, IReadOnlyDictionary<string, JsonElement> data, JsonElement run, SecretVault? secrets) : RunScope
+internal sealed class NodeTestScope(JsonElement trigger, IReadOnlyDictionary<string, JsonElement> data, JsonElement run, SecretVault? secrets, string workspace) : RunScope
 {
-    /// <summary>The secrets the node read, redacted from its output and error.</summary>
-    public SecretsInUse Secrets { get; } = new() { Vault = secrets };
+    /// <summary>The secrets the node read (its workflow's workspace's), redacted from its output and error.</summary>
+    public SecretsInUse Secrets { get; } = new() { Vault = secrets, Workspace = workspace };
 
     public override JsonElement Trigger => trigger;
 
@@ -17,6 +17,8 @@ internal sealed class NodeTestScope(JsonElement trigger, IReadOnlyDictionary<str
     public override JsonElement Run => run;
 
     public override bool TryGetData(string key, out JsonElement value) => data.TryGetValue(key, out value);
+
+    public override string Workspace => workspace;
 
     public override bool TryGetSecret(string name, out string value) => Secrets.TryGet(name, out value);
 

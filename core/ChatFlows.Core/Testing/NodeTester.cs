@@ -48,7 +48,7 @@ public sealed class NodeTester(NodeRegistry registry, TimeProvider time, SecretV
 
         var testId = "test-" + WorkflowEngine.NewRunId();
         var request = new RunRequest { RunId = testId, Trigger = inputs.Trigger, StartedBy = startedBy };
-        var scope = new NodeTestScope(inputs.Trigger, DataOf(document, inputs.Nodes), RunOf(testId, document.Id, startedBy), secrets);
+        var scope = new NodeTestScope(inputs.Trigger, DataOf(document, inputs.Nodes), RunOf(testId, document.Id, startedBy), secrets, document.Workspace);
         var context = new NodeContext
         {
             RunId = testId,

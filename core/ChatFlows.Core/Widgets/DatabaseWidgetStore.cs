@@ -11,16 +11,16 @@ namespace ChatFlows.Core.Widgets;
 /// </summary>
 public sealed class DatabaseWidgetStore(StoreDatabase database) : IWidgetStore
 {
-    private const string Columns = "name, title, type, value, updated_at, run_id, workflow_id, node_id";
+    private const string Columns = "name, title, type, value, updated_at, run_id, workflow_id, node_id, workspace";
 
     /// <inheritdoc />
     public async Task<bool> SetAsync(WidgetUpdate update, CancellationToken ct = default)
     {
         const string SeenSql = "select count(*) from widget_history where widget = @Name and run_id = @RunId and node_id = @NodeId";
-        const string TypeSql = "select type from widgets where name = @Name";
+        const string TypeSql = "select type, workspace from widgets where name = @Name";
         const string ClearSql = "delete from widget_history where widget = @Name";
         const string UpsertSql = $"""
-            insert into widgets ({Columns}) values (@Name, @Title, @Type, @Value, @At, @RunId, @WorkflowId, @NodeId)
+            insert into widgets ({Columns}) values (@Name, @Title, @Type, @Value, @At, @RunId, @WorkflowId, @NodeId, @Workspace)
             on conflict (name) do update set title = excluded.title, type = excluded.type, value = excluded.value,
                 updated_at = excluded.updated_at, run_id = excluded.run_id, workflow_id = excluded.workflow_id, node_id = excluded.node_id
             """;
@@ -38,7 +38,9 @@ public sealed class DatabaseWidgetStore(StoreDatabase database) : IWidgetStore
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(SeenSql, key, transaction, cancellationToken: ct)) > 0) return false;
 
-        var type = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(TypeSql, key, transaction, cancellationToken: ct));
+        var current = await connection.QuerySingleOrDefaultAsync<(string Type, string Workspace)?>(new CommandDefinition(TypeSql, key, transaction, cancellationToken: ct));
+        if (current is { } held && held.Workspace != update.Workspace) throw new WidgetTakenException(update.Name);
+        var type = current?.Type;
         // A widget whose type changes starts a new history; a series set as a whole replaces its points.
         if (type is not null && (type != update.Type || update.ReplacesPoints))
         {
@@ -55,6 +57,7 @@ public sealed class DatabaseWidgetStore(StoreDatabase database) : IWidgetStore
             update.RunId,
             update.WorkflowId,
             update.NodeId,
+            update.Workspace,
         }, transaction, cancellationToken: ct));
 
         var entries = update.Points is { } points
@@ -90,6 +93,10 @@ public sealed class DatabaseWidgetStore(StoreDatabase database) : IWidgetStore
             previous.TryGetValue(row.Name, out var before) ? before : null,
             row.Type == WidgetTypes.Series ? points[row.Name].Select(p => p.ToPoint()).ToArray() : [])).ToArray();
     }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Widget>> ListAsync(string workspace, CancellationToken ct = default) =>
+        (await ListAsync(ct)).Where(w => w.Workspace == workspace).ToArray();
 
     /// <inheritdoc />
     public async Task<Widget?> GetAsync(string name, CancellationToken ct = default)
@@ -135,6 +142,8 @@ public sealed class DatabaseWidgetStore(StoreDatabase database) : IWidgetStore
 
         public string NodeId { get; init; } = "";
 
+        public string Workspace { get; init; } = Workspaces.WorkspaceIds.Default;
+
         public Widget ToWidget(string? previous, IReadOnlyList<WidgetPoint> history) => new()
         {
             Name = Name,
@@ -145,6 +154,7 @@ public sealed class DatabaseWidgetStore(StoreDatabase database) : IWidgetStore
             RunId = RunId,
             WorkflowId = WorkflowId,
             NodeId = NodeId,
+            Workspace = Workspace,
             Previous = previous is not null && JsonElement.Parse(previous) is { ValueKind: JsonValueKind.Number } number ? number.GetDouble() : null,
             History = history,
         };

@@ -9,11 +9,16 @@ public interface IWidgetStore
     /// <summary>
     /// Sets a widget and adds to its history. Idempotent per run and node: when that node of that run already set the
     /// widget (a re-execution after a crash), nothing changes and false is returned. A change of type restarts the history.
+    /// A name another workspace's widget has is refused with <see cref="WidgetTakenException"/>.
     /// </summary>
     Task<bool> SetAsync(WidgetUpdate update, CancellationToken ct = default);
 
-    /// <summary>Every widget by name, numbers with their previous value, series with their points.</summary>
+    /// <summary>Every widget of every workspace by name, numbers with their previous value, series with their points.</summary>
     Task<IReadOnlyList<Widget>> ListAsync(CancellationToken ct = default);
+
+    /// <summary>The widgets of <paramref name="workspace"/> (README §Workspaces and roles), as <see cref="ListAsync(CancellationToken)"/>.</summary>
+    async Task<IReadOnlyList<Widget>> ListAsync(string workspace, CancellationToken ct = default) =>
+        (await ListAsync(ct)).Where(w => w.Workspace == workspace).ToArray();
 
     /// <summary>One widget with its whole kept history; null when there is none by that name.</summary>
     Task<Widget?> GetAsync(string name, CancellationToken ct = default);

@@ -26,6 +26,9 @@ public sealed record Widget
     /// <summary>The workflow of that run.</summary>
     public required string WorkflowId { get; init; }
 
+    /// <summary>The workspace it belongs to (README §Workspaces and roles); names stay unique across the install.</summary>
+    public string Workspace { get; init; } = Workspaces.WorkspaceIds.Default;
+
     /// <summary>The node that last set it.</summary>
     public required string NodeId { get; init; }
 
@@ -34,7 +37,7 @@ public sealed record Widget
 
     /// <summary>
     /// Its history, oldest first: every value kept (at most <see cref="IWidgetStore.HistoryLimit"/>), or a series' points.
-    /// Filled by <see cref="IWidgetStore.GetAsync"/>; <see cref="IWidgetStore.ListAsync"/> fills it only for series.
+    /// Filled by <see cref="IWidgetStore.GetAsync"/>; <see cref="IWidgetStore.ListAsync(CancellationToken)"/> fills it only for series.
     /// </summary>
     public IReadOnlyList<WidgetPoint> History { get; init; } = [];
 }

@@ -68,12 +68,20 @@ public sealed partial class WidgetNode(string name, Template? title, string type
             At = (context.Scope as RunState)?.StartedAt ?? context.Time.GetUtcNow(),
             RunId = context.RunId,
             WorkflowId = context.WorkflowId,
+            Workspace = context.Workspace,
             NodeId = context.Node.Id,
         });
         // A test of the node shows what it would set; the dashboard is left alone (README §Test a node).
         if (context.IsTest) return NodeResult.Success(Output(update, stored: false));
         var widgets = store ?? throw new NodeException($"Cannot set widget '{name}': this process keeps no dashboard widgets; run the workflow on the host.");
-        await widgets.SetAsync(update, ct);
+        try
+        {
+            await widgets.SetAsync(update, ct);
+        }
+        catch (WidgetTakenException ex)
+        {
+            throw new NodeException(ex.Message);
+        }
         return NodeResult.Success(Output(update, stored: true));
     }
 

@@ -29,6 +29,9 @@ public sealed record WidgetUpdate
     /// <summary>The workflow of that run.</summary>
     public required string WorkflowId { get; init; }
 
+    /// <summary>The workspace of that workflow, which the widget belongs to (README §Workspaces and roles).</summary>
+    public string Workspace { get; init; } = Workspaces.WorkspaceIds.Default;
+
     /// <summary>The node that set it.</summary>
     public required string NodeId { get; init; }
 

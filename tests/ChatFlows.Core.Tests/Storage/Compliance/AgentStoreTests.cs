@@ -1,6 +1,7 @@
 using ChatFlows.Core.Agents;
 using ChatFlows.Core.Storage;
 using ChatFlows.Core.Tests.Fixtures;
+using ChatFlows.Core.Workspaces;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ChatFlows.Core.Tests.Storage.Compliance;
@@ -95,6 +96,37 @@ public abstract class AgentStoreTests(StorageProvider provider) : StoreComplianc
 
         var winner = Assert.Single(saves, s => s is not null);
         Assert.Equal(winner!.Instructions, (await Store.GetAsync("summarizer"))!.Instructions);
+    }
+
+    [Fact]
+    public async Task CreateAsync_InAWorkspace_IsListedThereOnlyAndReadBackWithIt()
+    {
+        await Store.CreateAsync(Agent("payroll-helper", "HR only") with { Workspace = "hr" });
+        await Store.CreateAsync(Agent("summarizer", "Everyone"));
+
+        Assert.Equal("hr", (await Store.GetAsync("payroll-helper"))!.Workspace);
+        Assert.Equal(["payroll-helper"], (await Store.ListAsync("hr")).Select(a => a.Id));
+        Assert.Equal(["summarizer"], (await Store.ListAsync(WorkspaceIds.Default)).Select(a => a.Id));
+    }
+
+    [Fact]
+    public async Task CreateAsync_IdTakenInAnotherWorkspace_ReturnsNull()
+    {
+        await Store.CreateAsync(Agent("summarizer", "hr's") with { Workspace = "hr" });
+
+        Assert.Null(await Store.CreateAsync(Agent("summarizer", "ops's") with { Workspace = "ops" }));
+        Assert.Equal("hr's", (await Store.GetAsync("summarizer"))!.Instructions);
+    }
+
+    [Fact]
+    public async Task SaveAsync_FromAnotherWorkspace_ChangesNothing()
+    {
+        await Store.CreateAsync(Agent("summarizer", "hr's") with { Workspace = "hr" });
+
+        Assert.Null(await Store.SaveAsync(Agent("summarizer", "taken over") with { Workspace = "ops" }, null));
+
+        var kept = (await Store.GetAsync("summarizer"))!;
+        Assert.Equal(("hr", "hr's", 1), (kept.Workspace, kept.Instructions, kept.Version));
     }
 
     private static AgentDefinition Agent(string id, string instructions) => new() { Id = id, Name = id, Instructions = instructions };

@@ -50,6 +50,32 @@ public abstract class ConnectionStoreTests(StorageProvider provider) : StoreComp
         Assert.Empty(await Store.LoadAsync(CancellationToken.None));
     }
 
+    [Fact]
+    public async Task SetAsync_SameNameInTwoWorkspaces_EachKeepsItsOwnSettings()
+    {
+        Assert.True(await Store.SetAsync(Mail("support", "imap.hr.example", "hr-pass") with { Workspace = "hr" }, CancellationToken.None));
+        Assert.True(await Store.SetAsync(Mail("support", "imap.ops.example", "ops-pass") with { Workspace = "ops" }, CancellationToken.None));
+
+        var loaded = (await Store.LoadAsync(CancellationToken.None)).ToDictionary(c => c.Workspace);
+
+        Assert.Equal(["hr", "ops"], loaded.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(("imap.hr.example", "hr-pass"), (loaded["hr"].Settings["host"], loaded["hr"].Settings["password"]));
+        Assert.Equal(("imap.ops.example", "ops-pass"), (loaded["ops"].Settings["host"], loaded["ops"].Settings["password"]));
+    }
+
+    [Fact]
+    public async Task DeleteAsync_InOneWorkspace_LeavesTheOther()
+    {
+        await Store.SetAsync(Mail("support", "imap.hr.example", "p") with { Workspace = "hr" }, CancellationToken.None);
+        await Store.SetAsync(Mail("support", "imap.ops.example", "p") with { Workspace = "ops" }, CancellationToken.None);
+
+        Assert.True(await Store.DeleteAsync("hr", "support", CancellationToken.None));
+
+        Assert.False(await Store.DeleteAsync("support", CancellationToken.None));
+        var left = Assert.Single(await Store.LoadAsync(CancellationToken.None));
+        Assert.Equal(("ops", "imap.ops.example"), (left.Workspace, left.Settings["host"]));
+    }
+
     private static Connection Mail(string name, string host, string password) => new(
         name, ConnectionTypes.Mail, ["triage"], new Dictionary<string, string> { ["host"] = host, ["password"] = password }, ConnectionRegistry.StoredSource);
 }

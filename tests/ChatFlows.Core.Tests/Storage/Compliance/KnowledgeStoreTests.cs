@@ -25,6 +25,19 @@ public abstract class KnowledgeStoreTests(StorageProvider provider) : StoreCompl
     }
 
     [Fact]
+    public async Task CreateBaseAsync_InAWorkspace_IsReadBackWithItAndItsIdStaysTakenElsewhere()
+    {
+        var now = _time.GetUtcNow();
+
+        Assert.True(await Store.CreateBaseAsync(new KnowledgeBase("policies", "HR policies", null, now, now) { Workspace = "hr" }));
+        Assert.False(await Store.CreateBaseAsync(new KnowledgeBase("policies", "Ops policies", null, now, now) { Workspace = "ops" }));
+
+        var stored = (await Store.GetBaseAsync("policies"))!;
+        Assert.Equal(("hr", "HR policies"), (stored.Workspace, stored.Name));
+        Assert.Equal("hr", Assert.Single(await Store.ListBasesAsync()).Workspace);
+    }
+
+    [Fact]
     public async Task CompleteAsync_Chunks_AreReadBackWithTheirVectorsBitForBit()
     {
         var document = await BeginAsync("runbook.md", "h1", "text");

@@ -78,6 +78,33 @@ public abstract class SecretStoreTests(StorageProvider provider) : StoreComplian
         Assert.Equal("s3cret", (await other.LoadAsync())["ORDER_HOOK"]);
     }
 
+    [Fact]
+    public async Task SetAsync_SameNameInTwoWorkspaces_EachKeepsItsOwnValue()
+    {
+        Assert.True(await Store.SetAsync("hr", "GITHUB_TOKEN", "ghp-hr"));
+        Assert.True(await Store.SetAsync("ops", "GITHUB_TOKEN", "ghp-ops"));
+
+        var all = await Store.LoadAllAsync();
+
+        Assert.Equal("ghp-hr", all[("hr", "GITHUB_TOKEN")]);
+        Assert.Equal("ghp-ops", all[("ops", "GITHUB_TOKEN")]);
+        Assert.Equal(["GITHUB_TOKEN"], (await Store.ListAsync("hr")).Select(s => s.Name));
+        Assert.Empty(await Store.ListAsync());
+        Assert.Empty(await Store.LoadAsync());
+    }
+
+    [Fact]
+    public async Task DeleteAsync_InOneWorkspace_LeavesTheOther()
+    {
+        await Store.SetAsync("hr", "GITHUB_TOKEN", "ghp-hr");
+        await Store.SetAsync("ops", "GITHUB_TOKEN", "ghp-ops");
+
+        Assert.True(await Store.DeleteAsync("hr", "GITHUB_TOKEN"));
+
+        Assert.False(await Store.DeleteAsync("hr", "GITHUB_TOKEN"));
+        Assert.Equal([("ops", "GITHUB_TOKEN")], (await Store.LoadAllAsync()).Keys);
+    }
+
     /// <summary>Stands in for Data Protection: the stored text differs from the value, and reads back.</summary>
     internal sealed class ReversingProtector : ISecretProtector
     {

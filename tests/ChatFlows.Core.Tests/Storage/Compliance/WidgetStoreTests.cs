@@ -105,6 +105,20 @@ public abstract class WidgetStoreTests(StorageProvider provider) : StoreComplian
         Assert.Null((await Store.GetAsync("open-issues"))!.Previous);
     }
 
+    [Fact]
+    public async Task SetAsync_NameOfAnotherWorkspacesWidget_IsRefusedAndChangesNothing()
+    {
+        await Store.SetAsync(Number("open-issues", 12, "run-1", Nine) with { Workspace = "hr" });
+
+        var refused = await Assert.ThrowsAsync<WidgetTakenException>(() => Store.SetAsync(Number("open-issues", 99, "run-2", Nine) with { Workspace = "ops" }));
+
+        Assert.DoesNotContain("hr", refused.Message, StringComparison.Ordinal);
+        var kept = (await Store.GetAsync("open-issues"))!;
+        Assert.Equal(("hr", 12.0), (kept.Workspace, kept.Value.GetDouble()));
+        Assert.Equal(["open-issues"], (await Store.ListAsync("hr")).Select(w => w.Name));
+        Assert.Empty(await Store.ListAsync("ops"));
+    }
+
     private static WidgetUpdate Number(string name, double value, string runId, DateTimeOffset at) => new()
     {
         Name = name,
