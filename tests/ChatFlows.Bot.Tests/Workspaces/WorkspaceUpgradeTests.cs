@@ -122,6 +122,10 @@ public sealed class WorkspaceUpgradeTests
                 Assert.Equal("default", await connection.ExecuteScalarAsync<string>("select workspace from workflow_versions where workflow_id = 'legacy-flow'"));
                 Assert.Equal("default", await connection.ExecuteScalarAsync<string>("select workspace from runs where id = @RunId", new { RunId }));
                 Assert.Equal("Default", await connection.ExecuteScalarAsync<string>("select name from workspaces where id = 'default'"));
+                Assert.Equal("default", await connection.ExecuteScalarAsync<string>("select workspace from agents where id = 'legacy-agent'"));
+                Assert.Equal("default", await connection.ExecuteScalarAsync<string>("select workspace from connections where name = 'legacy-github'"));
+                Assert.Equal("default", await connection.ExecuteScalarAsync<string>("select workspace from knowledge_bases where id = 'legacy-docs'"));
+                Assert.Equal("default", await connection.ExecuteScalarAsync<string>("select workspace from widgets where name = 'legacy-count'"));
             }
             foreach (var api in new[] { "/api", "/api/w/default" })
             {
