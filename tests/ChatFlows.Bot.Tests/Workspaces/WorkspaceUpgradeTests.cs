@@ -18,7 +18,8 @@ namespace ChatFlows.Bot.Tests.Workspaces;
 public sealed class WorkspaceUpgradeTests
 {
     private const string LastScriptBefore = "0015";
-    private const long At = 1_764_000_000_000;
+    // Recent, so the run is not old enough for the host to prune at start-up.
+    private static readonly long At = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds();
     private static readonly string RunId = WorkflowEngine.NewRunId();
 
     private static readonly string Document = TestWorkflows.Echo("legacy-flow")
@@ -121,6 +122,10 @@ public sealed class WorkspaceUpgradeTests
                 Assert.Equal("default", await connection.ExecuteScalarAsync<string>("select workspace from workflow_versions where workflow_id = 'legacy-flow'"));
                 Assert.Equal("default", await connection.ExecuteScalarAsync<string>("select workspace from runs where id = @RunId", new { RunId }));
                 Assert.Equal("Default", await connection.ExecuteScalarAsync<string>("select name from workspaces where id = 'default'"));
+                Assert.Equal("default", await connection.ExecuteScalarAsync<string>("select workspace from agents where id = 'legacy-agent'"));
+                Assert.Equal("default", await connection.ExecuteScalarAsync<string>("select workspace from connections where name = 'legacy-github'"));
+                Assert.Equal("default", await connection.ExecuteScalarAsync<string>("select workspace from knowledge_bases where id = 'legacy-docs'"));
+                Assert.Equal("default", await connection.ExecuteScalarAsync<string>("select workspace from widgets where name = 'legacy-count'"));
             }
             foreach (var api in new[] { "/api", "/api/w/default" })
             {
