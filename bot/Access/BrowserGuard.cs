@@ -111,8 +111,12 @@ public sealed class BrowserGuard(RequestDelegate next, IOptions<AccessOptions> o
         return MediaTypeHeaderValue.TryParse(type, out var media) && media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
     }
 
+    // Under a workspace's API too (/api/w/{workspace}/knowledge/…), which this guard sees before the prefix is taken off.
     private static bool IsKnowledgeUpload(HttpRequest request) =>
-        request.Path.StartsWithSegments("/api/knowledge", StringComparison.OrdinalIgnoreCase)
+        (request.Path.StartsWithSegments("/api/knowledge", StringComparison.OrdinalIgnoreCase)
+            || (request.Path.StartsWithSegments("/api/w", StringComparison.OrdinalIgnoreCase, out var inWorkspace)
+                && inWorkspace.Value is { } rest && rest.IndexOf('/', 1) is > 1 and var end
+                && new PathString(rest[end..]).StartsWithSegments("/knowledge", StringComparison.OrdinalIgnoreCase)))
         && request.Path.Value!.EndsWith("/documents", StringComparison.OrdinalIgnoreCase)
         && request.Headers[UploadHeader].ToString() == "1"
         && MediaTypeHeaderValue.TryParse(request.Headers.ContentType.ToString(), out var media)
