@@ -25,6 +25,8 @@ public static class AuthServiceCollectionExtensions
         {
             cookie.Cookie.Name = SignInDefaults.CookieName;
             cookie.Cookie.HttpOnly = true;
+            // For the whole host: signed in on a workspace's page (/w/hr/…), the API (/api/w/hr/…) must see the sign-in too.
+            cookie.Cookie.Path = "/";
             // Lax, not Strict: the sign-in survives following a link to a run page from Slack or Teams.
             cookie.Cookie.SameSite = SameSiteMode.Lax;
             cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;

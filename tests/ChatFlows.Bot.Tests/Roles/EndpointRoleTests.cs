@@ -14,7 +14,8 @@ namespace ChatFlows.Bot.Tests.Roles;
 /// holds to it: read from the host's own endpoint table, each rule is tried over HTTP in workspace 'hr' with a
 /// signed-in person one role below (refused with a 403 naming the role) and one with the role (let through).
 /// </summary>
-public sealed class EndpointRoleTests(RolesFixture roles) : IClassFixture<RolesFixture>
+[Collection(RolesCollection.Name)]
+public sealed class EndpointRoleTests(RolesFixture roles)
 {
     [Fact]
     public void Endpoints_EveryOneOfTheHost_DeclaresTheRoleItNeeds()

@@ -9,7 +9,8 @@ namespace ChatFlows.Bot.Tests.Roles;
 /// <c>/api/w/{workspace}/members</c> on the real host (README §Workspaces and roles): an admin grants, changes and
 /// removes roles, each change read back from the audit log; bad values are a 400 naming the field; the last admin stays.
 /// </summary>
-public sealed class MembersApiTests(RolesFixture roles) : IClassFixture<RolesFixture>
+[Collection(RolesCollection.Name)]
+public sealed class MembersApiTests(RolesFixture roles)
 {
     private HttpClient Admin => roles.As(Role.Admin);
 

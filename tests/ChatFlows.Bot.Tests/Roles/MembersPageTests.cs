@@ -8,7 +8,8 @@ namespace ChatFlows.Bot.Tests.Roles;
 /// The Members page in Chromium (README §Workspaces and roles): an admin of 'hr', signed in with the provider, finds
 /// it in the top bar, grants a group a role, changes it and removes it; removing the last admin is refused on the page.
 /// </summary>
-public sealed class MembersPageTests(RolesFixture roles, ChromiumFixture chromium) : IClassFixture<RolesFixture>, IClassFixture<ChromiumFixture>
+[Collection(RolesCollection.Name)]
+public sealed class MembersPageTests(RolesFixture roles, ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
     [Fact]
     public async Task MembersPage_AdminGrantsChangesAndRemovesARole_TheListFollowsAndTheLastAdminStays()

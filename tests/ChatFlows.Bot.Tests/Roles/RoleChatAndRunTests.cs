@@ -10,7 +10,8 @@ namespace ChatFlows.Bot.Tests.Roles;
 /// workspace 'hr' needs the role there (a viewer may not start or cancel, and is told which role and who grants it;
 /// <c>/run list</c> shows only what the person may start), and over HTTP a runner cancels only the runs they started.
 /// </summary>
-public sealed class RoleChatAndRunTests(RolesFixture roles) : IClassFixture<RolesFixture>
+[Collection(RolesCollection.Name)]
+public sealed class RoleChatAndRunTests(RolesFixture roles)
 {
     private static string Holding(string id, string command) => """
         {

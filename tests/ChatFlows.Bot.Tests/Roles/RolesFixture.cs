@@ -56,7 +56,7 @@ public sealed partial class RolesFixture : IAsyncLifetime
         var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = true })
         {
             BaseAddress = Host.BaseAddress,
-            Timeout = TimeSpan.FromSeconds(30),
+            Timeout = TimeSpan.FromSeconds(90),
         };
         using var start = new HttpRequestMessage(HttpMethod.Get, "/runs");
         start.Headers.Accept.ParseAdd("text/html");

@@ -1,5 +1,6 @@
 // The Members page: who has which role in this workspace, with a role picker per member, removal, and a form to
-// grant a role (README §Workspaces and roles). The server refuses removing or lowering the last admin.
+// grant a role (README §Workspaces and roles). The server refuses removing or lowering the last admin. /api/… is
+// called in the page's workspace (canvas.js).
 (() => {
   "use strict";
 
