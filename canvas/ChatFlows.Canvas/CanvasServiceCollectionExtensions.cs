@@ -1,6 +1,8 @@
 using ChatFlows.Canvas.Api;
 using ChatFlows.Canvas.Templates;
 using ChatFlows.Core.Documents;
+using ChatFlows.Core.Workspaces;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatFlows.Canvas;
@@ -12,6 +14,9 @@ public static class CanvasServiceCollectionExtensions
     public static IServiceCollection AddCanvas(this IServiceCollection services)
     {
         services.AddRazorPages();
+        // The audit log page is for the workspace's admins, as GET /api/audit is (README §Audit log).
+        services.Configure<RazorPagesOptions>(o => o.Conventions.AddPageApplicationModelConvention(
+            "/Audit/Index", page => page.EndpointMetadata.Add(new RequiredRole(Role.Admin))));
         services.AddOptions<TemplateOptions>().BindConfiguration(TemplateOptions.SectionName);
         services.AddSingleton<TemplateLibrary>();
         services.ConfigureHttpJsonOptions(options =>
