@@ -1,13 +1,13 @@
-using ChatFlows.Core.Audit;
-using ChatFlows.Core.Workspaces;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ChatFlows.Core.Audit;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Storage;
+using ChatFlows.Core.Workspaces;
 using Microsoft.Extensions.Options;
 
 namespace ChatFlows.Bot.Chat;
