@@ -1,11 +1,11 @@
+using System.Text.Encodings.Web;
 using ChatFlows.Canvas.Api;
 using ChatFlows.Core.Audit;
-using Microsoft.Extensions.Options;
-using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ChatFlows.Core.Workspaces;
+using Microsoft.Extensions.Options;
 
 namespace ChatFlows.Bot.Access;
 

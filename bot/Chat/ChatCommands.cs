@@ -2,6 +2,7 @@ using ChatFlows.Core.Audit;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ChatFlows.Core.Audit;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Nodes;

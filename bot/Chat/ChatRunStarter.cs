@@ -1,5 +1,5 @@
-using ChatFlows.Core.Audit;
 using System.Text.Json;
+using ChatFlows.Core.Audit;
 using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Running;
 

@@ -1,5 +1,5 @@
-using ChatFlows.Core.Audit;
 using ChatFlows.Bot.Chat;
+using ChatFlows.Core.Audit;
 using ChatFlows.Core.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProblem;

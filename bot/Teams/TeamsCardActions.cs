@@ -1,7 +1,7 @@
-using ChatFlows.Core.Audit;
 using System.Text.Json;
 using ChatFlows.Bot.Cards;
 using ChatFlows.Bot.Chat;
+using ChatFlows.Core.Audit;
 using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Storage;

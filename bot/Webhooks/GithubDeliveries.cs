@@ -1,10 +1,10 @@
-using ChatFlows.Core.Audit;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ChatFlows.Canvas.Api;
+using ChatFlows.Core.Audit;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Storage;
 using Microsoft.AspNetCore.WebUtilities;

@@ -1,6 +1,6 @@
-using ChatFlows.Core.Audit;
 using System.Text.Json;
 using ChatFlows.Canvas.Api;
+using ChatFlows.Core.Audit;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Secrets;
 using ChatFlows.Core.Storage;
@@ -105,10 +105,10 @@ public static partial class WebhookEndpoints
         var runRequest = new RunRequest { Trigger = payload, TriggerNodeId = trigger.NodeId, StartedBy = "webhook" };
         // Not the request's token: once the run is stored it runs, whether or not the caller waits for the answer.
         var outcome = await starter.StartAsync(target, runRequest, new StartOptions
-            {
-                AwaitResponse = WebhookTriggers.Responds(target.Document!),
-                Origin = new AuditOrigin("webhook", AuditSurfaces.Webhook, request.HttpContext.Connection.RemoteIpAddress?.ToString()),
-            }, CancellationToken.None);
+        {
+            AwaitResponse = WebhookTriggers.Responds(target.Document!),
+            Origin = new AuditOrigin("webhook", AuditSurfaces.Webhook, request.HttpContext.Connection.RemoteIpAddress?.ToString()),
+        }, CancellationToken.None);
         switch (outcome)
         {
             case StartOutcome.Refused refused:

@@ -2,6 +2,7 @@ using ChatFlows.Canvas.Api;
 using ChatFlows.Canvas.Templates;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Workspaces;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatFlows.Canvas;
@@ -12,11 +13,17 @@ public static class CanvasServiceCollectionExtensions
     /// <summary>Adds the canvas's Razor Pages and the JSON settings of its API.</summary>
     public static IServiceCollection AddCanvas(this IServiceCollection services)
     {
-        // Every page needs the viewer role (CanvasEndpoints); the Members page needs admin (README §Workspaces and roles).
-        services.AddRazorPages(options => options.Conventions.AddPageRouteModelConvention("/Members/Index", page =>
+        // Every page needs the viewer role (CanvasEndpoints); Members and Audit log need admin (README §Workspaces and roles, §Audit log).
+        services.AddRazorPages(options =>
         {
-            foreach (var selector in page.Selectors) selector.EndpointMetadata.Add(new RequiredRole(Role.Admin));
-        }));
+            foreach (var adminPage in new[] { "/Members/Index", "/Audit/Index" })
+            {
+                options.Conventions.AddPageRouteModelConvention(adminPage, page =>
+                {
+                    foreach (var selector in page.Selectors) selector.EndpointMetadata.Add(new RequiredRole(Role.Admin));
+                });
+            }
+        });
         services.AddOptions<TemplateOptions>().BindConfiguration(TemplateOptions.SectionName);
         services.AddSingleton<TemplateLibrary>();
         services.ConfigureHttpJsonOptions(options =>

@@ -1,6 +1,6 @@
-using ChatFlows.Core.Audit;
 using System.Text.Json;
 using ChatFlows.Core.Agents;
+using ChatFlows.Core.Audit;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Storage;
 using ChatFlows.Core.Workspaces;

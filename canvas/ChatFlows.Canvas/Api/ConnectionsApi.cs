@@ -1,6 +1,6 @@
-using ChatFlows.Core.Audit;
 using System.Globalization;
 using System.Text.Json;
+using ChatFlows.Core.Audit;
 using ChatFlows.Core.Connections;
 using ChatFlows.Core.Documents;
 using Microsoft.AspNetCore.Builder;

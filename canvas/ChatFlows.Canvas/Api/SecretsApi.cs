@@ -1,5 +1,5 @@
-using ChatFlows.Core.Audit;
 using System.Text.Json;
+using ChatFlows.Core.Audit;
 using ChatFlows.Core.Secrets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -1,5 +1,5 @@
-using ChatFlows.Core.Audit;
 using ChatFlows.Canvas.Templates;
+using ChatFlows.Core.Audit;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Storage;
