@@ -97,7 +97,7 @@ public static class ChatFlowsServiceCollectionExtensions
         // Chat adapters register their IChatChannel; messages to a platform without one fail with a message naming its settings.
         services.AddSingleton(sp => new ChatChannels(sp.GetServices<IChatChannel>(), cardThreads: sp.GetService<ICardThreads>()));
         // Lazily: the starter needs the plans, which need the registry that holds this launcher.
-        services.AddSingleton(sp => new QueuedSubworkflows(sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<WorkflowPlans>, sp.GetRequiredService<RunStarter>));
+        services.AddSingleton(sp => new QueuedSubworkflows(sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<WorkflowPlans>, sp.GetRequiredService<RunStarter>, sp.GetRequiredService<IWorkspaceStore>()));
         services.AddSingleton(sp => new WorkflowEngine(
             sp.GetRequiredService<NodeRegistry>(), sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<RunEventStream>(), sp.GetRequiredService<ILoggerFactory>(), secrets: sp.GetRequiredService<SecretVault>(),

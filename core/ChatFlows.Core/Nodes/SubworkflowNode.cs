@@ -85,7 +85,10 @@ public sealed class SubworkflowNode(string workflowId, JsonTemplate? input, stri
         ParentRunId = context.RunId,
         ParentNodeId = context.Node.Id,
         Depth = depth,
-    });
+    })
+    {
+        CallerWorkspace = context.Workspace,
+    };
 
     private NodeResult Finished(JsonElement? outcome)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Storage;
+using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Core.Running;
 
@@ -9,7 +10,7 @@ namespace ChatFlows.Core.Running;
 /// its parent's run and node, and its end is handed to the parent in the same transaction that records it, so the
 /// parent continues on whichever instance claims it, also after a restart.
 /// </summary>
-public sealed class QueuedSubworkflows(IRunStore store, Func<WorkflowPlans> plans, Func<RunStarter> starter) : ISubworkflowLauncher
+public sealed class QueuedSubworkflows(IRunStore store, Func<WorkflowPlans> plans, Func<RunStarter> starter, IWorkspaceStore? workspaces = null) : ISubworkflowLauncher
 {
     /// <inheritdoc />
     public async Task<JsonElement?> LaunchAsync(SubworkflowRequest request, CancellationToken ct)
@@ -23,10 +24,18 @@ public sealed class QueuedSubworkflows(IRunStore store, Func<WorkflowPlans> plan
             return ChildRuns.Outcome(RunState.Restore(version, existing));
         }
 
+        // A child of another workspace only when the caller's workspace allows it (README §Workspaces and roles).
+        var target = await starter().FindAsync(request.WorkflowId, ct);
+        if (target.Document is { } child && workspaces is not null
+            && await WorkspaceCalls.RefusalAsync(workspaces, request.CallerWorkspace, child.Workspace, request.WorkflowId, ct) is { } refusal)
+        {
+            throw new NodeException(refusal);
+        }
+
         StartOutcome outcome;
         try
         {
-            outcome = await starter().StartAsync(request.WorkflowId, request.Run with { TriggerNodeId = request.TriggerNodeId }, ct: ct);
+            outcome = await starter().StartAsync(target, request.Run with { TriggerNodeId = request.TriggerNodeId }, ct: ct);
         }
         catch (RunAlreadyStoredException)
         {

@@ -196,6 +196,43 @@ public sealed class WorkspaceIsolationTests(HostFixture host)
         Assert.Equal("default", (await host.Services.GetRequiredService<IWorkflowStore>().GetAsync("iso-default"))!.Document.Workspace);
     }
 
+    [Fact]
+    public async Task Subworkflow_OfAnotherWorkspaceNotAllowedByThePolicy_FailsTheNodeSayingWhatToDo()
+    {
+        await WorkspacesAsync();
+        var store = host.Services.GetRequiredService<IWorkspaceStore>();
+        if (await store.GetAsync("iso-closed") is null)
+        {
+            await store.CreateAsync(new Workspace("iso-closed", "Closed team", new WorkspacePolicy(Workflows: []), [], DateTimeOffset.UtcNow));
+        }
+        using (var child = await host.SendAsync(HttpMethod.Post, $"{A}/workflows", TestWorkflows.Echo("iso-sub-child"))) Assert.Equal(HttpStatusCode.Created, child.StatusCode);
+        using (var own = await host.SendAsync(HttpMethod.Post, $"{A}/workflows", Caller("iso-sub-own"))) Assert.Equal(HttpStatusCode.Created, own.StatusCode);
+        using (var other = await host.SendAsync(HttpMethod.Post, "/api/w/iso-closed/workflows", Caller("iso-sub-other"))) Assert.Equal(HttpStatusCode.Created, other.StatusCode);
+
+        var ownRun = await StartAndWaitAsync(A, "iso-sub-own");
+        var otherRun = await StartAndWaitAsync("/api/w/iso-closed", "iso-sub-other");
+
+        Assert.Equal("succeeded", ownRun.GetProperty("status").GetString());
+        Assert.Equal("failed", otherRun.GetProperty("status").GetString());
+        var error = otherRun.GetProperty("error").GetProperty("message").GetString();
+        Assert.Contains("Workflow 'iso-sub-child' belongs to another workspace, whose workflows workspace 'iso-closed' may not call", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("iso-a", error, StringComparison.Ordinal);
+
+        static string Caller(string id) => """
+            {"id": "__ID__", "nodes": [
+              {"id": "play", "type": "trigger", "config": {"kind": "manual"}},
+              {"id": "call", "type": "tool", "config": {"tool": "subworkflow", "workflow": "iso-sub-child", "input": {}}}
+            ], "edges": [{"from": "play", "to": "call"}]}
+            """.Replace("__ID__", id, StringComparison.Ordinal);
+    }
+
+    private async Task<System.Text.Json.JsonElement> StartAndWaitAsync(string api, string workflowId)
+    {
+        using var started = await host.SendAsync(HttpMethod.Post, $"{api}/workflows/{workflowId}/runs", "{}");
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        return await WaitAsync((await HostFixture.ReadJsonAsync(started)).GetProperty("runId").GetString()!, api);
+    }
+
     private async Task<string[]> WorkflowIdsAsync(string api) =>
         [.. (await host.GetJsonAsync($"{api}/workflows")).GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!)];
 
