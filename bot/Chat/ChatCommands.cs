@@ -7,6 +7,7 @@ using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Storage;
+using ChatFlows.Core.Workspaces;
 using Microsoft.Extensions.Options;
 
 namespace ChatFlows.Bot.Chat;
