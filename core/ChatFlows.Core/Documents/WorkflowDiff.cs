@@ -34,7 +34,7 @@ public sealed record WorkflowDiff(
         Document.Count == 0 && NodesAdded.Count == 0 && NodesRemoved.Count == 0 && NodesChanged.Count == 0
         && EdgesAdded.Count == 0 && EdgesRemoved.Count == 0 && Layout.Count == 0;
 
-    /// <summary>One line for a version list: <c>+2 nodes, 1 changed, −1 edge, name</c>; <c>no changes</c> when empty.</summary>
+    /// <summary>One line for a version list: <c>+2 nodes, 1 changed, −1 edge, name changed</c>; <c>no changes</c> when empty.</summary>
     public string Summary
     {
         get
@@ -45,7 +45,7 @@ public sealed record WorkflowDiff(
             if (NodesChanged.Count > 0) parts.Add($"{NodesChanged.Count.ToString(CultureInfo.InvariantCulture)} changed");
             if (EdgesAdded.Count > 0) parts.Add($"+{Count(EdgesAdded.Count, "edge")}");
             if (EdgesRemoved.Count > 0) parts.Add($"−{Count(EdgesRemoved.Count, "edge")}");
-            parts.AddRange(Document.Select(c => c.Path));
+            parts.AddRange(Document.Select(c => $"{c.Path} changed"));
             if (Layout.Count > 0) parts.Add($"{Count(Layout.Count, "node")} moved");
             return parts.Count == 0 ? "no changes" : string.Join(", ", parts);
         }

@@ -59,6 +59,15 @@ public sealed class WorkflowVersionsApiTests(HostFixture host)
     }
 
     [Fact]
+    public async Task ListVersions_SeededSample_FirstVersionIsBySamples()
+    {
+        var list = await host.GetJsonAsync("/api/workflows/standup-digest/versions");
+
+        var first = list.GetProperty("items").EnumerateArray().Last();
+        Assert.Equal((1, "samples"), (first.GetProperty("version").GetInt32(), first.GetProperty("savedBy").GetString()));
+    }
+
+    [Fact]
     public async Task GetVersion_OldVersion_ReturnsItsDocument()
     {
         await SaveThreeVersionsAsync(host, "hist-get");

@@ -55,7 +55,7 @@ public sealed class WorkflowDiffTests
         var name = Assert.Single(diff.Document);
         Assert.Equal(("name", "Deploy", "Deploy to production"), (name.Path, name.Old!.GetValue<string>(), name.New!.GetValue<string>()));
         Assert.Equal(["check Changed", "old Removed", "tell Added", "end Added"], diff.Layout.Select(c => $"{c.Path} {c.Kind}"));
-        Assert.Equal("+2 nodes, −1 node, 1 changed, +2 edges, −1 edge, name, 4 nodes moved", diff.Summary);
+        Assert.Equal("+2 nodes, −1 node, 1 changed, +2 edges, −1 edge, name changed, 4 nodes moved", diff.Summary);
     }
 
     [Fact]
