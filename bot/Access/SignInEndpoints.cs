@@ -1,10 +1,10 @@
 using System.Text.Encodings.Web;
 using ChatFlows.Canvas.Api;
 using ChatFlows.Core.Audit;
+using ChatFlows.Core.Workspaces;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
-using ChatFlows.Core.Workspaces;
 using Microsoft.Extensions.Options;
 
 namespace ChatFlows.Bot.Access;

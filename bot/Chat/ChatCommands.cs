@@ -1,4 +1,3 @@
-using ChatFlows.Core.Audit;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;

@@ -1,6 +1,6 @@
+using ChatFlows.Canvas.Api;
 using ChatFlows.Core.Storage;
 using ChatFlows.Core.Workspaces;
-using ChatFlows.Canvas.Api;
 
 namespace ChatFlows.Bot.Hosting;
 

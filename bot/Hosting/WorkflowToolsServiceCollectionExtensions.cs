@@ -1,6 +1,7 @@
 using ChatFlows.Core.Agents;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Storage;
+using ChatFlows.Core.Workspaces;
 using Microsoft.Extensions.Options;
 
 namespace ChatFlows.Bot.Hosting;
@@ -16,7 +17,7 @@ public static class WorkflowToolsServiceCollectionExtensions
         services.AddSingleton<IAgentToolSource>(sp => new WorkflowToolSource(
             sp.GetRequiredService<IWorkflowStore>(), sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<WorkflowPlans>, sp.GetRequiredService<RunStarter>,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<WorkflowToolOptions>>().Value,
-            sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value.MaxSubworkflowDepth));
+            sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value.MaxSubworkflowDepth, sp.GetRequiredService<IWorkspaceStore>()));
         return services;
     }
 }

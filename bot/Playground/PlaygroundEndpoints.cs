@@ -5,11 +5,11 @@ using ChatFlows.Bot.Chat;
 using ChatFlows.Canvas.Api;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Nodes;
+using ChatFlows.Core.Workspaces;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProblem;
-using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Bot.Playground;
 

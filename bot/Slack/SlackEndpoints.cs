@@ -3,12 +3,12 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ChatFlows.Bot.Chat;
+using ChatFlows.Canvas.Api;
 using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Running;
+using ChatFlows.Core.Workspaces;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
-using ChatFlows.Core.Workspaces;
-using ChatFlows.Canvas.Api;
 
 namespace ChatFlows.Bot.Slack;
 

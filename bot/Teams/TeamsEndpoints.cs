@@ -1,7 +1,7 @@
 using System.Text.Json;
 using ChatFlows.Bot.Chat;
-using ChatFlows.Core.Workspaces;
 using ChatFlows.Canvas.Api;
+using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Bot.Teams;
 

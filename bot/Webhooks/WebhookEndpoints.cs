@@ -4,9 +4,9 @@ using ChatFlows.Core.Audit;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Secrets;
 using ChatFlows.Core.Storage;
+using ChatFlows.Core.Workspaces;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Bot.Webhooks;
 

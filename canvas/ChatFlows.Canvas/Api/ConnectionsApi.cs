@@ -3,12 +3,12 @@ using System.Text.Json;
 using ChatFlows.Core.Audit;
 using ChatFlows.Core.Connections;
 using ChatFlows.Core.Documents;
+using ChatFlows.Core.Workspaces;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProblem;
-using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Canvas.Api;
 

@@ -6,13 +6,13 @@ using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Secrets;
 using ChatFlows.Core.Storage;
+using ChatFlows.Core.Workspaces;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProblem;
-using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Canvas.Api;
 

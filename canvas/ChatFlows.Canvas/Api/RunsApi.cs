@@ -6,6 +6,7 @@ using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Storage;
+using ChatFlows.Core.Workspaces;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,7 +14,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
 using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProblem;
-using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Canvas.Api;
 

@@ -1,10 +1,10 @@
 using ChatFlows.Core.Scheduling;
+using ChatFlows.Core.Workspaces;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProblem;
-using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Canvas.Api;
 

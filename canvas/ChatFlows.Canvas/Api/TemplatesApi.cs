@@ -2,11 +2,11 @@ using ChatFlows.Canvas.Templates;
 using ChatFlows.Core.Agents;
 using ChatFlows.Core.Connections;
 using ChatFlows.Core.Secrets;
+using ChatFlows.Core.Workspaces;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using ChatFlows.Core.Workspaces;
 
 namespace ChatFlows.Canvas.Api;
 

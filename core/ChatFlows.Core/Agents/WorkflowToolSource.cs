@@ -6,6 +6,7 @@ using ChatFlows.Core.Documents;
 using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Storage;
+using ChatFlows.Core.Workspaces;
 using Microsoft.SemanticKernel;
 
 namespace ChatFlows.Core.Agents;
@@ -23,7 +24,7 @@ namespace ChatFlows.Core.Agents;
 /// </remarks>
 public sealed class WorkflowToolSource(
     IWorkflowStore workflows, IRunStore runs, Func<WorkflowPlans> plans, Func<RunStarter> starter, TimeProvider time,
-    WorkflowToolOptions? options = null, int maxDepth = 8) : IAgentToolSource
+    WorkflowToolOptions? options = null, int maxDepth = 8, IWorkspaceStore? workspaces = null) : IAgentToolSource
 {
     /// <summary>The prefix of the entries this source owns.</summary>
     public const string Prefix = "workflow:";
@@ -163,6 +164,13 @@ public sealed class WorkflowToolSource(
         {
             throw new InvalidOperationException(
                 $"Workflow '{workflowId}' cannot be started: it would nest {depth} runs deep (limit {maxDepth}, ChatFlows:Runs:MaxSubworkflowDepth). Answer without it.");
+        }
+        // A workflow of another workspace is called only when the calling workspace's policy allows it, checked as the
+        // call is made so a policy tightened after the agent was saved holds (README §Workspaces and roles).
+        if (workspaces is not null && (await workflows.GetAsync(workflowId, ct))?.Document.Workspace is { } target
+            && await WorkspaceCalls.RefusalAsync(workspaces, node.Workspace, target, workflowId, ct) is { } refusal)
+        {
+            throw new InvalidOperationException(refusal);
         }
         var ordinal = context.NextChildRun();
         var childId = ChildRunId(node.RunId, node.Node.Id, ordinal);

@@ -3,7 +3,7 @@ namespace ChatFlows.Core.Workspaces;
 /// <summary>
 /// Whether a workflow may start a workflow of another workspace (README §Workspaces and roles): a sub-workflow node or
 /// a workflow tool always may call its own workspace's workflows; another workspace's only when its workspace's
-/// policy allows that workspace (<see cref="WorkspacePolicy.Workflows"/>, null allowing every workspace). Every start of
+/// policy lists that workspace (<see cref="WorkspacePolicy.Workflows"/>; <see cref="WorkspaceRules.WorkflowRefusal"/> is the rule). Every start of
 /// one workflow by another asks here, knowing both workspaces.
 /// </summary>
 public static class WorkspaceCalls
@@ -17,7 +17,6 @@ public static class WorkspaceCalls
     {
         if (caller == target) return null;
         var policy = (await workspaces.GetAsync(caller, ct))?.Policy ?? WorkspacePolicy.Open;
-        if (policy.Workflows is null || policy.Workflows.Contains(target, StringComparer.Ordinal)) return null;
-        return $"Workflow '{workflowId}' belongs to another workspace, whose workflows workspace '{caller}' may not call; call a workflow of this workspace, or ask an admin of '{caller}' to allow that workspace's workflows in its settings.";
+        return WorkspaceRules.WorkflowRefusal(caller, policy, workflowId, target) is { } refusal ? char.ToUpperInvariant(refusal[0]) + refusal[1..] : null;
     }
 }

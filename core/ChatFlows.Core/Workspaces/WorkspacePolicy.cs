@@ -1,7 +1,7 @@
 namespace ChatFlows.Core.Workspaces;
 
 /// <summary>
-/// What a workspace's workflows and agents may use (README §Workspaces and roles). Each list that is null allows
+/// What a workspace's workflows and agents may use (README §Workspaces and roles). Each list that is null allows (except <see cref="Workflows"/>)
 /// everything of its kind; a list (even empty) allows only what it names. Validation refuses the rest with the path
 /// and the rule.
 /// </summary>
@@ -10,7 +10,8 @@ namespace ChatFlows.Core.Workspaces;
 /// <param name="HttpHosts">Host names the HTTP node and tool may call (<c>api.example.com</c>, <c>*.corp.example</c>).</param>
 /// <param name="Connections">Connections by name.</param>
 /// <param name="McpServers">MCP servers by name.</param>
-/// <param name="Workflows">Workspaces whose workflows may be called as sub-workflows (its own are always allowed).</param>
+/// <param name="Workflows">Other workspaces whose workflows may be called as sub-workflows or workflow tools. Unlike the
+/// other lists, null allows none: a workspace's own workflows are always allowed, another's only when listed.</param>
 public sealed record WorkspacePolicy(
     IReadOnlyList<string>? NodeKinds = null,
     IReadOnlyList<string>? Tools = null,

@@ -41,11 +41,15 @@ public static class WorkspaceRules
             ? null
             : $"connection '{name}' may not be used: workspace '{workspace}' allows only {Listed(names, "no connections")}. An admin of '{workspace}' can allow it in the workspace's settings.";
 
-    /// <summary>Why a workflow of <paramref name="target"/> may not be called from <paramref name="workspace"/>, or null when it may.</summary>
+    /// <summary>
+    /// Why a workflow of <paramref name="target"/> may not be called from <paramref name="workspace"/>, or null when it
+    /// may: its own workspace's always, another's only when <see cref="WorkspacePolicy.Workflows"/> lists it (null or
+    /// empty: none). The sentence does not name the other workspace, so nobody learns of another team's workspace.
+    /// </summary>
     public static string? WorkflowRefusal(string workspace, WorkspacePolicy policy, string workflowId, string target) =>
-        target == workspace || policy.Workflows is null || policy.Workflows.Contains(target, StringComparer.Ordinal)
+        target == workspace || (policy.Workflows?.Contains(target, StringComparer.Ordinal) ?? false)
             ? null
-            : $"workflow '{workflowId}' belongs to workspace '{target}': workspace '{workspace}' may call only its own workflows{(policy.Workflows.Count == 0 ? "" : $" and those of {string.Join(", ", policy.Workflows)}")}. An admin of '{workspace}' can allow '{target}' in the workspace's settings.";
+            : $"workflow '{workflowId}' belongs to another workspace, whose workflows workspace '{workspace}' may not call: call a workflow of this workspace, or ask an admin of '{workspace}' to allow that workspace's workflows in its settings.";
 
     /// <summary>
     /// Every use of a node kind, HTTP host, connection or other workspace's workflow in <paramref name="document"/>
