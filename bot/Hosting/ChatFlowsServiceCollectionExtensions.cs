@@ -49,9 +49,8 @@ public static class ChatFlowsServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<Dictionary<string, ModelProfile>>, ModelProfilesValidation>();
 
         services.AddSingleton(TimeProvider.System);
-        // Workspaces and the audit log (README §Workspaces and roles, §Audit log).
+        // Workspaces and what their workflows may use (README §Workspaces and roles); the audit log is added by AddAudit.
         services.AddSingleton<IWorkspaceStore, DatabaseWorkspaceStore>();
-        services.AddSingleton<IAuditLog, InMemoryAuditLog>();
         services.AddSingleton(sp => new WorkspacePolicies(
             sp.GetRequiredService<IWorkspaceStore>(), sp.GetRequiredService<IWorkflowStore>(), sp.GetRequiredService<IAgentStore>(), sp.GetRequiredService<NodeRegistry>(),
             sp.GetRequiredService<ConnectionRegistry>()));

@@ -28,7 +28,6 @@ public static class CanvasEndpoints
         app.MapTemplatesApi();
         app.MapDataPickerApi();
         app.MapWidgetsApi();
-        app.MapWorkspaceListApi();
         app.MapWorkspacesApi();
         app.MapAuditApi();
         app.MapMembersApi();

@@ -16,8 +16,8 @@ using ValidationProblem = Microsoft.AspNetCore.Http.HttpResults.ValidationProble
 namespace ChatFlows.Canvas.Api;
 
 /// <summary>
-/// Creating workspaces and changing their settings (README §Workspaces and roles): <c>POST /api/workspaces</c> {id, name}
-/// and <c>GET</c>/<c>PUT /api/w/{workspace}/settings</c> {name, policy, channels}. Every field is checked; a problem
+/// Workspaces (README §Workspaces and roles): <c>GET /api/workspaces</c> lists them for the canvas's switcher and for
+/// scripts, <c>POST /api/workspaces</c> {id, name} creates one, and <c>GET</c>/<c>PUT /api/w/{workspace}/settings</c> {name, policy, channels}. Every field is checked; a problem
 /// names it (<c>policy/httpHosts/2</c>). Both changes are written to the audit log.
 /// </summary>
 public static partial class WorkspacesApi
@@ -33,13 +33,23 @@ public static partial class WorkspacesApi
     /// <summary>The lists of a policy, as its JSON names them.</summary>
     public static IReadOnlyList<string> PolicyLists { get; } = ["nodeKinds", "tools", "httpHosts", "connections", "mcpServers", "workflows"];
 
-    /// <summary>Maps create, and get and change of the addressed workspace's settings.</summary>
+    /// <summary>Maps list, create, and get and change of the addressed workspace's settings.</summary>
     public static IEndpointRouteBuilder MapWorkspacesApi(this IEndpointRouteBuilder app)
     {
+        // Every caller lists workspaces, whichever ones they hold a role in.
+        app.MapGet("/api/workspaces", ListAsync).RequireRole(Role.None);
         app.MapPost("/api/workspaces", CreateAsync).RequireRole(Role.Admin);
         app.MapGet("/api/settings", GetAsync).RequireRole(Role.Viewer);
         app.MapPut("/api/settings", UpdateAsync).RequireRole(Role.Admin);
         return app;
+    }
+
+    private static async Task<Ok<WorkspaceList>> ListAsync(HttpContext http, IWorkspaceStore workspaces, CancellationToken ct)
+    {
+        var all = await workspaces.ListAsync(ct);
+        return TypedResults.Ok(new WorkspaceList(
+            all.Select(w => new WorkspaceSummary(w.Id, w.Name, WorkspaceRoute.ApiPrefix(w.Id), WorkspaceRoute.PagePrefix(w.Id) + "/")).ToArray(),
+            WorkspaceRoute.Of(http)));
     }
 
     private static async Task<Results<Created<Workspace>, ProblemHttpResult, ValidationProblem>> CreateAsync(
@@ -230,3 +240,9 @@ public static partial class WorkspacesApi
     [GeneratedRegex(@"^(\*\.)?([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)*[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\z")]
     private static partial Regex HostPattern();
 }
+
+/// <summary>The answer to <c>GET /api/workspaces</c>: the workspaces by id, and the one the request addressed.</summary>
+internal sealed record WorkspaceList(IReadOnlyList<WorkspaceSummary> Items, string Current);
+
+/// <summary>A workspace in a list: its id, name, API prefix (<c>/api/w/hr</c>) and dashboard (<c>/w/hr/</c>).</summary>
+internal sealed record WorkspaceSummary(string Id, string Name, string Api, string Page);

@@ -201,13 +201,18 @@ public sealed class WorkspaceIsolationTests(HostFixture host)
     {
         await WorkspacesAsync();
         var store = host.Services.GetRequiredService<IWorkspaceStore>();
-        if (await store.GetAsync("iso-closed") is null)
-        {
-            await store.CreateAsync(new Workspace("iso-closed", "Closed team", new WorkspacePolicy(Workflows: []), [], DateTimeOffset.UtcNow));
-        }
+        // Saved while the closed team may call iso-a's workflows; the policy is tightened before the run.
+        var allowing = new Workspace("iso-closed", "Closed team", new WorkspacePolicy(Workflows: ["iso-a"]), [], DateTimeOffset.UtcNow);
+        if (!await store.CreateAsync(allowing)) await store.UpdateAsync(allowing);
         using (var child = await host.SendAsync(HttpMethod.Post, $"{A}/workflows", TestWorkflows.Echo("iso-sub-child"))) Assert.Equal(HttpStatusCode.Created, child.StatusCode);
         using (var own = await host.SendAsync(HttpMethod.Post, $"{A}/workflows", Caller("iso-sub-own"))) Assert.Equal(HttpStatusCode.Created, own.StatusCode);
         using (var other = await host.SendAsync(HttpMethod.Post, "/api/w/iso-closed/workflows", Caller("iso-sub-other"))) Assert.Equal(HttpStatusCode.Created, other.StatusCode);
+        await store.UpdateAsync(allowing with { Policy = new WorkspacePolicy(Workflows: []) });
+        using (var refused = await host.SendAsync(HttpMethod.Post, "/api/w/iso-closed/workflows", Caller("iso-sub-refused")))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.DoesNotContain("iso-a", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
 
         var ownRun = await StartAndWaitAsync(A, "iso-sub-own");
         var otherRun = await StartAndWaitAsync("/api/w/iso-closed", "iso-sub-other");
