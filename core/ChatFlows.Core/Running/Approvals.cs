@@ -388,6 +388,7 @@ public sealed partial class Approvals(
         var node = waiting.FirstOrDefault() ?? approvals.FirstOrDefault();
         if (node is null || (node.Status != NodeStatus.Waiting && !IsDecided(node)))
         {
+            if (await BeingCarriedOutAsync(run, nodeId, ct) is { } decided) return new(run, null, null, decided);
             return new(run, null, null, new(ApprovalOutcome.NotWaiting, run.Status.IsTerminal()
                 ? $"Run {runId} has already {run.Status.ToText()}; there is nothing to decide."
                 : $"Run {runId} has no approval waiting{(nodeId is null ? "" : $" at '{nodeId}'")}.", node?.NodeId));
@@ -399,6 +400,25 @@ public sealed partial class Approvals(
         }
         var request = ApprovalRequest.From(node.Output) ?? throw new InvalidOperationException($"Node '{node.NodeId}' of run {runId} waits without an approval request.");
         return new(run, node, request, null);
+    }
+
+    // The run was resumed past the approval and the node has not recorded its outcome yet (it runs again with the
+    // decision): a late click is answered with that decision, from the stored resumption while it is there and from
+    // the deciding vote once the worker has taken it.
+    private async Task<ApprovalDecision?> BeingCarriedOutAsync(StoredRun run, string? nodeId, CancellationToken ct)
+    {
+        if (run.Status.IsTerminal()) return null;
+        var resuming = run.Nodes.Where(n => n.Status == NodeStatus.Running && (nodeId is null || n.NodeId == nodeId)).Select(n => n.NodeId).ToHashSet(StringComparer.Ordinal);
+        if (resuming.Count == 0) return null;
+        if (run.Resumes.FirstOrDefault(r => r.Bookmark == ApprovalNode.Bookmark && (r.NodeId is null || resuming.Contains(r.NodeId))) is { Value: { } pending } resume)
+        {
+            return AlreadyDecided(resume.NodeId ?? nodeId ?? resuming.First(), pending);
+        }
+        var votes = (await _log.ListAsync(run.Id, ct)).Where(e => e.Kind == ApprovalEventKinds.Vote && resuming.Contains(e.NodeId)).ToArray();
+        if (votes.Length == 0) return null;
+        var last = votes[^1];
+        var verdict = last.Data.TryGetProperty("decision", out var d) ? d.GetString() : null;
+        return AlreadyDecided(last.NodeId, JsonSerializer.SerializeToElement(new { decision = verdict ?? "decided", by = last.Actor, at = last.At }));
     }
 
     private static string VoteKey(string person) => $"vote:{person}";
