@@ -1,3 +1,4 @@
+using ChatFlows.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -22,25 +23,7 @@ public sealed partial class AuditPruner(IAuditLog log, AuditOptions options, Tim
             LogRetentionOff();
             return;
         }
-        using var timer = new PeriodicTimer(options.PruneInterval, time);
-        try
-        {
-            do
-            {
-                try
-                {
-                    await PruneAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    LogPruneFailed(ex, options.PruneInterval);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
+        await PeriodicPruning.RunAsync(options.PruneInterval, time, PruneAsync, ex => LogPruneFailed(ex, options.PruneInterval), stoppingToken);
     }
 
     /// <summary>Deletes the entries recorded before now minus <see cref="AuditOptions.RetainFor"/>; returns how many (none when retention is off).</summary>

@@ -24,25 +24,7 @@ public sealed partial class RunPruner(IRunStore store, RunWorkerOptions options,
             LogRetentionOff();
             return;
         }
-        using var timer = new PeriodicTimer(options.PruneInterval, time);
-        try
-        {
-            do
-            {
-                try
-                {
-                    await PruneAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    LogPruneFailed(ex, options.PruneInterval);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
+        await PeriodicPruning.RunAsync(options.PruneInterval, time, PruneAsync, ex => LogPruneFailed(ex, options.PruneInterval), stoppingToken);
     }
 
     /// <summary>Deletes the runs that ended before now minus <see cref="RunWorkerOptions.RetainFor"/>; returns how many (none when retention is off).</summary>
