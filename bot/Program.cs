@@ -28,7 +28,8 @@ var started = false;
 StartupFailure.QuietUntilStarted(builder, () => started);
 // The canvas's scripts and styles ship in its Razor Class Library; serve them in every environment, not only Development.
 builder.WebHost.UseStaticWebAssets();
-builder.Services.AddChatFlowsCore(builder.Configuration).AddChat().AddWebhooks().AddPlayground().AddSlack(builder.Configuration).AddTeams().AddCanvas().AddAccess().AddSignIn(builder.Configuration);
+builder.Services.AddChatFlowsCore(builder.Configuration).AddChat().AddWebhooks().AddPlayground().AddSlack(builder.Configuration).AddTeams().AddCanvas().AddAccess().AddSignIn(builder.Configuration)
+    .AddTelemetry(builder.Configuration);
 
 var app = builder.Build();
 app.Lifetime.ApplicationStarted.Register(() => started = true);

@@ -1,0 +1,15 @@
+namespace ChatFlows.Bot.Hosting;
+
+/// <summary>Registers OpenTelemetry (README §Telemetry): traces, metrics and their exporters from <see cref="TelemetryOptions"/>.</summary>
+public static class TelemetryServiceCollectionExtensions
+{
+    /// <summary>Adds traces and metrics as <c>ChatFlows:Telemetry</c> configures them.</summary>
+    public static IServiceCollection AddTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section);
+        services.AddTraceExport(options);
+        services.AddMetricExport(options);
+        return services;
+    }
+}
