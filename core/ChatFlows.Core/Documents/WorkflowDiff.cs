@@ -6,11 +6,11 @@ namespace ChatFlows.Core.Documents;
 /// <summary>
 /// What changed from one version of a workflow to another (README §Workflow history): nodes added, removed and
 /// changed (each changed field with its old and new value), edges added and removed, the document's own fields
-/// (name, description, pinned samples, tests) and the canvas layout. Nodes are matched by id, edges by their ends
+/// (name, description, history policy, pinned samples, tests) and the canvas layout. Nodes are matched by id, edges by their ends
 /// and port; the order of nodes and edges in the document is not a change. Built on the canonical JSON of both
 /// documents, so a field the store writes is never missed.
 /// </summary>
-/// <param name="Document">The document's own fields that differ (<c>name</c>, <c>description</c>, <c>workspace</c>, <c>pinned</c>, <c>tests</c>), each as a whole.</param>
+/// <param name="Document">The document's own fields that differ (<c>name</c>, <c>description</c>, <c>workspace</c>, <c>history</c>, <c>pinned</c>, <c>tests</c>), each as a whole.</param>
 /// <param name="NodesAdded">Nodes only the newer version has, in its order.</param>
 /// <param name="NodesRemoved">Nodes only the older version has, in its order.</param>
 /// <param name="NodesChanged">Nodes both have whose settings differ, in the newer version's order.</param>

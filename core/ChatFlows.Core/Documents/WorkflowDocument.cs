@@ -21,6 +21,12 @@ public sealed record WorkflowDocument
     /// <summary>The workspace it belongs to, set by the store (README §Workspaces and roles); its runs use that workspace's secrets, connections and agents.</summary>
     public string Workspace { get; init; } = WorkspaceIds.Default;
 
+    /// <summary>
+    /// Which ended runs are kept (<see cref="HistoryPolicies"/>): <c>all</c> when null, <c>errors</c> or <c>none</c> for
+    /// high-volume workflows. Waiting runs are always kept until they end.
+    /// </summary>
+    public string? History { get; init; }
+
     /// <summary>The nodes, in authoring order.</summary>
     public IReadOnlyList<WorkflowNode> Nodes { get; init; } = [];
 

@@ -14,7 +14,7 @@ public static class WorkflowJson
 {
     private static readonly JsonWriterOptions WriteOptions = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private static readonly HashSet<string> DocumentFields = ["id", "name", "description", "version", "workspace", "nodes", "edges", "layout", "pinned", "tests"];
+    private static readonly HashSet<string> DocumentFields = ["id", "name", "description", "version", "workspace", "history", "nodes", "edges", "layout", "pinned", "tests"];
     private static readonly HashSet<string> NodeFields = ["id", "name", "type", "config", "output", "retry", "timeout", "onError"];
     private static readonly HashSet<string> EdgeFields = ["from", "port", "to"];
     private static readonly HashSet<string> RetryFields = ["maxAttempts", "initialDelay", "backoffFactor", "maxDelay", "jitter"];
@@ -52,6 +52,7 @@ public static class WorkflowJson
             Description = OptionalString(doc, "description", "description"),
             Version = OptionalInt(doc, "version", "version") ?? 0,
             Workspace = OptionalString(doc, "workspace", "workspace") ?? WorkspaceIds.Default,
+            History = OptionalString(doc, "history", "history"),
             Nodes = nodes?.Select((n, i) => ReadNode(n, $"nodes/{i}")).ToArray() ?? [],
             Edges = edges?.Select((e, i) => ReadEdge(e, $"edges/{i}")).ToArray() ?? [],
             Layout = doc["layout"] is null ? null : AsObject(doc["layout"], "layout").DeepClone().AsObject(),
@@ -122,6 +123,8 @@ public static class WorkflowJson
         writer.WriteNumber("version", document.Version);
         // Only a workspace other than the default is written, so documents from before workspaces read back unchanged.
         if (document.Workspace != WorkspaceIds.Default) writer.WriteString("workspace", document.Workspace);
+        // The default policy is not written, so a workflow that keeps every run reads back unchanged.
+        if (document.History is not null && document.History != HistoryPolicies.All) writer.WriteString("history", document.History);
         writer.WriteStartArray("nodes");
         foreach (var node in document.Nodes) WriteNode(writer, node);
         writer.WriteEndArray();

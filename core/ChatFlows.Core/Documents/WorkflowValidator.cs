@@ -33,6 +33,10 @@ public sealed partial class WorkflowValidator(NodeRegistry registry)
         else if (!WorkflowId().IsMatch(document.Id)) problems.Add(new("id", $"'{document.Id}' is not a workflow id; use lower-case letters, digits, '-' and '_', starting with a letter or digit."));
         // POST /hooks/github is the one address of GitHub deliveries for every workflow (README §GitHub webhooks).
         else if (document.Id == ReservedGithubHookId) problems.Add(new("id", $"'{document.Id}' is reserved: /hooks/{document.Id} receives GitHub's deliveries for every workflow; choose another id, like {document.Id}-events."));
+        if (document.History is not null && !HistoryPolicies.Values.Contains(document.History))
+        {
+            problems.Add(new("history", $"'{document.History}' is not a history policy; use all (keep every run), errors (keep only failed, cancelled and expired runs) or none (keep no ended run)."));
+        }
         if (document.Nodes.Count == 0) problems.Add(new("nodes", "The workflow has no nodes; it needs at least a trigger."));
         if (document.Nodes.Count > MaxNodes) problems.Add(new("nodes", $"The workflow has {document.Nodes.Count} nodes; at most {MaxNodes} are allowed."));
 

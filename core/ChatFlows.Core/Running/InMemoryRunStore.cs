@@ -21,6 +21,16 @@ public sealed class InMemoryRunStore : IRunJournal
     /// <inheritdoc />
     public ValueTask RunChangedAsync(RunState run, CancellationToken ct)
     {
+        if (run.Plan.ForgetsEnded(run.Status))
+        {
+            // Its workflow's history policy keeps no such run (docs/semantics.md §History policies).
+            _runs.TryRemove(run.Id, out _);
+            foreach (var key in _effects.Keys)
+            {
+                if (key.RunId == run.Id) _effects.TryRemove(key, out _);
+            }
+            return ValueTask.CompletedTask;
+        }
         _runs[run.Id] = run;
         return ValueTask.CompletedTask;
     }

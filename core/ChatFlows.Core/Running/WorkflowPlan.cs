@@ -9,6 +9,9 @@ namespace ChatFlows.Core.Running;
 /// </summary>
 public sealed class WorkflowPlan
 {
+    private readonly bool _forgetsSucceeded;
+    private readonly bool _forgetsUnsuccessful;
+
     private WorkflowPlan(WorkflowDocument document, PlanNode[] nodes, string[] dataKeys, Dictionary<string, int> slotByKey, Dictionary<string, int> indexById)
     {
         Document = document;
@@ -16,10 +19,15 @@ public sealed class WorkflowPlan
         DataKeys = dataKeys;
         SlotByKey = slotByKey;
         IndexById = indexById;
+        _forgetsSucceeded = document.History is HistoryPolicies.Errors or HistoryPolicies.None;
+        _forgetsUnsuccessful = document.History is HistoryPolicies.None;
     }
 
     /// <summary>The document this plan was compiled from.</summary>
     public WorkflowDocument Document { get; }
+
+    /// <summary>The workflow's history policy (<see cref="HistoryPolicies"/>).</summary>
+    public string History => Document.History ?? HistoryPolicies.All;
 
     internal PlanNode[] Nodes { get; }
 
@@ -29,6 +37,13 @@ public sealed class WorkflowPlan
     internal Dictionary<string, int> SlotByKey { get; }
 
     internal Dictionary<string, int> IndexById { get; }
+
+    /// <summary>
+    /// True when a run of this workflow that ended with <paramref name="status"/> is forgotten as it ends, by its
+    /// history policy (docs/semantics.md §History policies); never for a run that is not over.
+    /// </summary>
+    public bool ForgetsEnded(RunStatus status) =>
+        status == RunStatus.Succeeded ? _forgetsSucceeded : _forgetsUnsuccessful && status.IsTerminal();
 
     /// <summary>Validates and compiles; throws <see cref="WorkflowValidationException"/> listing every problem.</summary>
     public static WorkflowPlan Compile(WorkflowDocument document, NodeRegistry registry)

@@ -1,3 +1,4 @@
+using ChatFlows.Core.Storage;
 using ChatFlows.Core.Storage.Postgres;
 using ChatFlows.Core.Storage.Relational;
 using ChatFlows.Core.Tests.Fixtures;
@@ -17,6 +18,8 @@ public sealed class PostgresRunStoreTests : RunStoreCompliance
         _databases.Add(database);
         database.Migrate();
     }
+
+    protected override StoreDatabase Database => _databases[0];
 
     protected override RelationalRunStore OpenStore(TimeProvider time)
     {

@@ -14,6 +14,8 @@ public sealed class SqliteRunStoreTests : RunStoreCompliance
         return Task.CompletedTask;
     }
 
+    protected override StoreDatabase Database => _db.Database;
+
     protected override RelationalRunStore OpenStore(TimeProvider time) => new SqliteRunStore(_db.Database, time);
 
     protected override Task DisposeDatabaseAsync()

@@ -93,6 +93,22 @@ public abstract partial class RelationalRunStore
         $"delete from run_resumes where run_id = @RunId and bookmark = @Bookmark and {Fence}",
         ("@RunId", DbType.String), ("@Epoch", DbType.Int64), ("@Bookmark", DbType.String));
 
+    // What goes with a run when it is pruned or forgotten: its node journal, decisions, effects, chat cards and
+    // approval journal (README §Approvals). The run's row goes last.
+    private static readonly string[] RunJournalTables = ["node_runs", "run_resumes", "node_effects", "chat_messages", "approval_events"];
+
+    private const string EndedStatuses = "status in ('succeeded', 'failed', 'cancelled', 'expired')";
+
+    // A run is forgotten (docs/semantics.md §History policies) only once its end is stored under the epoch it ended in,
+    // so a run another instance took over is never deleted under it.
+    private static readonly JournalSql[] ForgetRunSql =
+    [
+        .. RunJournalTables.Select(table => new JournalSql(
+            $"delete from {table} where run_id = @RunId and exists (select 1 from runs where id = @RunId and lease_epoch = @Epoch and {EndedStatuses})",
+            ("@RunId", DbType.String), ("@Epoch", DbType.Int64))),
+        new JournalSql($"delete from runs where id = @RunId and lease_epoch = @Epoch and {EndedStatuses}", ("@RunId", DbType.String), ("@Epoch", DbType.Int64)),
+    ];
+
     private static readonly Dictionary<string, Exception> NoneRefused = [];
 
     private readonly Channel<Write> _writes = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = true });
@@ -122,6 +138,7 @@ public abstract partial class RelationalRunStore
             _writes.Writer.TryWrite(write);
             return ValueTask.CompletedTask;
         }
+        if (run.Plan.ForgetsEnded(run.Status)) return new ValueTask(CommitAndForgetAsync(write, new ForgetRun(run.Id, run.LeaseEpoch)));
         return new ValueTask(CommitRunAsync(write));
     }
 
@@ -152,6 +169,14 @@ public abstract partial class RelationalRunStore
         {
             throw new InvalidOperationException($"Journal writes of run {write.RunId} were lost ({lost.Message}); the run continues from its journal once its lease lapses.", lost);
         }
+    }
+
+    // The forget is queued right behind the run's end, so it is committed with it or after it, never before; a
+    // sub-workflow's parent has its outcome by then (handed over with the end).
+    private Task CommitAndForgetAsync(UpdateRun end, ForgetRun forget)
+    {
+        var ended = CommitRunAsync(end);
+        return Task.WhenAll(ended, WriteAsync(forget));
     }
 
     private Task WriteAsync(Write write)
@@ -225,10 +250,12 @@ public abstract partial class RelationalRunStore
         // Only the last change of each node and run in a batch needs writing; inserts go first, releases last.
         var nodes = new Dictionary<(string, string), UpsertNode>();
         var runs = new Dictionary<string, UpdateRun>(StringComparer.Ordinal);
+        HashSet<string>? forgotten = null;
         foreach (var write in batch)
         {
             if (write is UpsertNode node) nodes[(node.RunId, node.NodeId)] = node;
             else if (write is UpdateRun run) runs[run.RunId] = run;
+            else if (write is ForgetRun forget) (forgotten ??= new(StringComparer.Ordinal)).Add(forget.RunId);
         }
         using var transaction = connection.BeginTransaction();
         if (LocksRunsForJournal)
@@ -257,12 +284,22 @@ public abstract partial class RelationalRunStore
                 statements.Add(ResumeParentSql, null, run.RunId, run.Epoch, run.ParentRunId, ChildRuns.Bookmark(run.RunId), run.ParentNodeId, outcome.GetRawText(), run.ChangedAt);
             }
         }
-        foreach (var node in nodes.Values) AddNode(statements, node, node);
+        foreach (var node in nodes.Values)
+        {
+            // A run forgotten in this batch would only have its nodes deleted again.
+            if (forgotten is null || !forgotten.Contains(node.RunId)) AddNode(statements, node, node);
+        }
         foreach (var write in batch)
         {
             if (write is InsertEffect effect) statements.Add(InsertEffectSql, effect, effect.RunId, effect.Epoch, effect.NodeId, effect.Effect, effect.Value, effect.CreatedAt);
             else if (write is ReleaseRun release) statements.Add(ReleaseSql, null, release.RunId, release.Epoch, release.Owner);
             else if (write is DeleteResume resume) statements.Add(DeleteResumeSql, null, resume.RunId, resume.Epoch, resume.Bookmark);
+        }
+        // Last, after every other write of the batch, so nothing of a forgotten run is written back after it.
+        foreach (var write in batch)
+        {
+            if (write is not ForgetRun forget) continue;
+            foreach (var sql in ForgetRunSql) statements.Add(sql, null, forget.RunId, forget.Epoch);
         }
         var rows = statements.Execute(out var refusedWrites);
         transaction.Commit();

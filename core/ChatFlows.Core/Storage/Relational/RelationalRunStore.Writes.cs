@@ -175,6 +175,14 @@ public abstract partial class RelationalRunStore
         public string Bookmark { get; } = bookmark;
     }
 
+    /// <summary>Deletes an ended run with everything that goes with it, by its workflow's history policy.</summary>
+    private sealed class ForgetRun(string runId, long epoch) : Write
+    {
+        public override string RunId { get; } = runId;
+
+        public override long Epoch { get; } = epoch;
+    }
+
     // Snapshots: the run's executor keeps changing its records after handing them to the journal.
     private sealed class UpdateRun(RunState run) : Write
     {

@@ -259,14 +259,8 @@ public abstract partial class RelationalRunStore : IRunStore, IAsyncDisposable
     public async Task<int> PruneAsync(DateTimeOffset endedBefore, CancellationToken ct = default)
     {
         // A run's finished_at is set when it ends, never in the past: no run joins the pruned set between these statements.
-        const string Pruned = "select id from runs where finished_at < @Before and status in ('succeeded', 'failed', 'cancelled', 'expired')";
-        const string DeleteNodesSql = $"delete from node_runs where run_id in ({Pruned})";
-        const string DeleteResumesSql = $"delete from run_resumes where run_id in ({Pruned})";
-        const string DeleteEffectsSql = $"delete from node_effects where run_id in ({Pruned})";
-        const string DeleteMessagesSql = $"delete from chat_messages where run_id in ({Pruned})";
-        // The approval journal goes with its run (README §Approvals).
-        const string DeleteApprovalsSql = $"delete from approval_events where run_id in ({Pruned})";
-        const string DeleteRunsSql = "delete from runs where finished_at < @Before and status in ('succeeded', 'failed', 'cancelled', 'expired')";
+        const string Pruned = $"select id from runs where finished_at < @Before and {EndedStatuses}";
+        const string DeleteRunsSql = $"delete from runs where finished_at < @Before and {EndedStatuses}";
         // The latest tick of each schedule stays: it is where the schedule continues from.
         const string DeleteTicksSql = """
             delete from schedule_ticks where due_at < @Before and exists (
@@ -278,9 +272,9 @@ public abstract partial class RelationalRunStore : IRunStore, IAsyncDisposable
         var args = new { Before = UnixTime.From(endedBefore) };
         await using var connection = await _database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        foreach (var sql in new[] { DeleteNodesSql, DeleteResumesSql, DeleteEffectsSql, DeleteMessagesSql, DeleteApprovalsSql })
+        foreach (var table in RunJournalTables)
         {
-            await connection.ExecuteAsync(new CommandDefinition(sql, args, transaction, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition($"delete from {table} where run_id in ({Pruned})", args, transaction, cancellationToken: ct));
         }
         var count = await connection.ExecuteAsync(new CommandDefinition(DeleteRunsSql, args, transaction, cancellationToken: ct));
         await connection.ExecuteAsync(new CommandDefinition(DeleteTicksSql, args, transaction, cancellationToken: ct));
