@@ -7,7 +7,8 @@ namespace ChatFlows.Canvas.Api;
 /// <summary>
 /// A workflow in the list: enough to show it and to start it from one of its triggers. <c>nextRunAt</c> is the
 /// earliest next fire time of its schedule triggers (null without one); <c>lastRun</c> its newest run, if any;
-/// <c>setup</c> what it needs before it can run (<see cref="WorkflowSetup"/>), empty when it is ready.
+/// <c>setup</c> what it needs before it can run (<see cref="WorkflowSetup"/>), empty when it is ready; <c>history</c> which
+/// of its ended runs are kept (<see cref="HistoryPolicies"/>), so lists can say why successful runs are missing.
 /// </summary>
 internal sealed record WorkflowSummary(
     string Id,
@@ -19,7 +20,8 @@ internal sealed record WorkflowSummary(
     IReadOnlyList<TriggerSummary> Triggers,
     DateTimeOffset? NextRunAt,
     LastRunSummary? LastRun,
-    IReadOnlyList<ValidationProblem> Setup)
+    IReadOnlyList<ValidationProblem> Setup,
+    string History)
 {
     public static WorkflowSummary From(StoredWorkflow stored, StoredRun? lastRun, DateTimeOffset now, IReadOnlyList<ValidationProblem> setup)
     {
@@ -30,6 +32,6 @@ internal sealed record WorkflowSummary(
             .ToArray();
         var next = triggers.Where(t => t.NextFireAt is not null).Select(t => t.NextFireAt).Min();
         return new(document.Id, document.DisplayName, document.Description, document.Version, stored.CreatedAt, stored.UpdatedAt, triggers,
-            next, lastRun is null ? null : LastRunSummary.From(lastRun), setup);
+            next, lastRun is null ? null : LastRunSummary.From(lastRun), setup, document.History ?? HistoryPolicies.All);
     }
 }

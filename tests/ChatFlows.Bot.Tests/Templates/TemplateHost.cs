@@ -25,6 +25,7 @@ public sealed class TemplateHost : IAsyncLifetime
         ["UPTIME_HOOK"] = "uptime-secret-1",
         ["INCIDENT_HOOK"] = "incident-secret-2",
         ["FORM_HOOK"] = "form-secret-3",
+        ["RELAY_HOOK"] = "relay-secret-4",
     };
 
     private readonly string _folder = Directory.CreateTempSubdirectory("chatflows-templates-").FullName;

@@ -74,6 +74,7 @@ public sealed class TemplateRunTests(TemplateHost fixture) : IClassFixture<Templ
         ["it-faq"] = t => t.ItFaqAsync(),
         ["form-intake"] = t => t.FormIntakeAsync(),
         ["chat-with-agent"] = t => t.ChatWithAgentAsync(),
+        ["event-relay"] = t => t.EventRelayAsync(),
     };
 
     // The agents a template brings are created first, as the editor does when the workflow is saved.
@@ -266,6 +267,37 @@ public sealed class TemplateRunTests(TemplateHost fixture) : IClassFixture<Templ
         Assert.Equal("Tomorrow brings rain.", Output(run, "say").GetProperty("text").GetString());
         var history = fixture.Model.Requests[^1].Messages.Select(m => (m.GetProperty("role").GetString(), m.GetProperty("content").GetString())).ToArray();
         Assert.Equal([("user", "weather in Lisbon?"), ("assistant", "Sunny today."), ("user", "And tomorrow?")], history[1..]);
+    }
+
+    // history: errors (docs/semantics.md §History policies): a delivered event leaves no run, a failed delivery stays.
+    private async Task EventRelayAsync()
+    {
+        fixture.Server.Map("/relay/ok", 200, """{"stored": true}""");
+        fixture.Server.Map("/relay/down", 503, """{"error": "maintenance"}""");
+        var workflow = (await _host.GetJsonAsync("/api/workflows/event-relay")).GetRawText();
+        foreach (var (path, version) in new[] { ("/relay/ok", 1), ("/relay/down", 2) })
+        {
+            var pointed = workflow.Replace("https://ingest.example.com/events", fixture.Server.Url(path), StringComparison.Ordinal);
+            using var saved = await _host.SendAsync(HttpMethod.Put, "/api/workflows/event-relay", pointed, ifMatch: $"\"{version}\"");
+            Assert.True(saved.StatusCode == HttpStatusCode.OK, $"{(int)saved.StatusCode} {await saved.Content.ReadAsStringAsync()}");
+            using var response = await fixture.PostHookAsync("event-relay", "RELAY_HOOK", new { kind = "signup", user = "ada" });
+            if (path == "/relay/ok")
+            {
+                Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+                Assert.True((await HostFixture.ReadJsonAsync(response)).GetProperty("delivered").GetBoolean());
+                Assert.Equal("ada", JsonDocument.Parse(Assert.Single(fixture.Server.Received("/relay/ok")).Body).RootElement.GetProperty("user").GetString());
+                Assert.Empty((await _host.GetJsonAsync("/api/runs?workflow=event-relay")).GetProperty("items").EnumerateArray());
+            }
+            else
+            {
+                Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+                var runId = (await HostFixture.ReadProblemAsync(response)).GetProperty("runId").GetString();
+                var kept = Assert.Single((await _host.GetJsonAsync("/api/runs?workflow=event-relay")).GetProperty("items").EnumerateArray());
+                Assert.Equal((runId, "failed"), (kept.GetProperty("id").GetString(), kept.GetProperty("status").GetString()));
+                var forward = (await _host.GetJsonAsync($"/api/runs/{runId}")).GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("nodeId").GetString() == "forward");
+                Assert.Equal(("failed", 3), (forward.GetProperty("status").GetString(), forward.GetProperty("attempts").GetInt32()));
+            }
+        }
     }
 
     private async Task FormIntakeAsync()

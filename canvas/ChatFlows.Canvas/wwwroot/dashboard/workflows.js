@@ -50,7 +50,8 @@ function workflowRow(workflow) {
       last
         ? element("a", { href: pageUrl(`/runs/${enc(last.id)}`), class: "last-run", "data-testid": "workflow-last-run", "data-status": last.status },
           statusBadge(last.status), " ", timeElement(lastAt))
-        : element("span", { class: "muted" }, "never run")),
+        : element("span", { class: "muted" }, "never run"),
+      historyNote(workflow)),
     element("td", { class: "actions" },
       element("button", { type: "button", class: "small primary", "data-testid": "workflow-play", title: `Start ${workflow.name}`, disabled: workflow.triggers.length === 0, onclick: () => openPlay(workflow) }, "▶ Play"),
       element("a", { href: pageUrl(`/runs?workflow=${enc(workflow.id)}`), class: "button small", "data-testid": "workflow-runs" }, "Runs"),
@@ -58,6 +59,17 @@ function workflowRow(workflow) {
       element("button", { type: "button", class: "small", "data-testid": "workflow-duplicate", onclick: () => openDuplicate(workflow) }, "Duplicate"),
       element("button", { type: "button", class: "small", "data-testid": "workflow-export", onclick: () => exportWorkflow(workflow) }, "Export"),
       element("button", { type: "button", class: "small danger", "data-testid": "workflow-delete", onclick: () => confirmDeleteWorkflow(workflow) }, "Delete")));
+}
+
+// Why a workflow's successful runs (or all its runs) are missing from its history (docs/semantics.md §History policies).
+const historyNotes = {
+  errors: "History: errors only — successful runs are not kept.",
+  none: "History: none — ended runs are not kept.",
+};
+
+function historyNote(workflow) {
+  const note = historyNotes[workflow.history];
+  return note ? element("div", { class: "muted row-sub", "data-testid": "workflow-history-note" }, note) : null;
 }
 
 // "Needs set-up": what the workflow needs before it can run (an agent, a model profile, a secret, a connection),

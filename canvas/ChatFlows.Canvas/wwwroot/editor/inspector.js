@@ -434,12 +434,35 @@ function workflowPanel() {
   const description = h("textarea", { rows: 2, dataset: { testid: "workflow-description" } }, doc.description ?? "");
   description.addEventListener("change", () => change(d => { if (description.value.trim()) d.description = description.value; else delete d.description; }, { inspector: false }));
   panel.append(h("label", { class: "field" }, h("span", {}, "Name"), name), h("label", { class: "field" }, h("span", {}, "Description"), description));
+  panel.append(historyField(doc));
   panel.append(h("p", { class: "muted small" }, `${doc.nodes.length} nodes, ${doc.edges.length} connections.`));
   panel.append(h("div", { class: "help muted small" },
     h("p", {}, "Drag a node from the palette onto the canvas (or select a node and press Enter on a palette item to add one after it)."),
     h("p", {}, "Connect by dragging from a port on the right of a node to the left port of another, or with Connections in the inspector."),
     h("p", {}, "Keys: Ctrl+S save · Ctrl+Z / Ctrl+Shift+Z undo/redo · Delete remove · Ctrl+D duplicate · arrows move or pan · + / − zoom · 0 fit · Shift+L auto-layout · Ctrl+Enter play · Esc deselect.")));
   return panel;
+}
+
+// The workflow's history policy (docs/semantics.md §History policies); "all" is the default and is not written.
+const historyChoices = {
+  all: ["Every run", "Every run is kept until run retention prunes it."],
+  errors: ["Failures only", "Failed, cancelled and expired runs are kept; a run that succeeds is not kept once it ends."],
+  none: ["No runs", "No run is kept once it ends: for high-volume workflows. A waiting run is kept until it ends."],
+};
+
+function historyField(doc) {
+  const value = doc.history ?? "all";
+  const known = value in historyChoices;
+  const select = h("select", { dataset: { testid: "workflow-history" } },
+    Object.entries(historyChoices).map(([key, [label]]) => h("option", { value: key }, label)),
+    known ? null : h("option", { value }, value));
+  select.value = value;
+  select.addEventListener("change", () => change(d => { if (select.value === "all") delete d.history; else d.history = select.value; }));
+  const messages = [].concat(state.errors.history ?? []);
+  return h("label", { class: `field${messages.length ? " invalid" : ""}`, dataset: { field: "history", testid: "field" } },
+    h("span", {}, "History"), select,
+    h("span", { class: "hint", dataset: { testid: "workflow-history-hint" } }, known ? historyChoices[value][1] : "Not a history policy; choose one."),
+    messages.map(m => h("p", { class: "field-error", dataset: { testid: "field-error" } }, m)));
 }
 
 export function commitActiveField() {

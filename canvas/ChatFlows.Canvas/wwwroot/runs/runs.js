@@ -25,9 +25,17 @@
     return parameters;
   }
 
+  // Workflows that keep only failures or nothing (docs/semantics.md §History policies), by id.
+  const keepsLess = new Map();
+  const historyNotes = {
+    errors: "errors only — successful runs are not kept",
+    none: "none — ended runs are not kept",
+  };
+
   async function loadWorkflows(wanted) {
     const answer = await api("GET", "/api/workflows");
     const items = answer.ok ? answer.data.items : [];
+    for (const w of items) if (historyNotes[w.history]) keepsLess.set(w.id, w);
     const options = items.map(w => element("option", { value: w.id }, w.name === w.id ? w.id : `${w.name} (${w.id})`));
     // A deleted workflow's runs stay; its id can still be filtered on.
     if (wanted && !items.some(w => w.id === wanted)) options.push(element("option", { value: wanted }, `${wanted} (deleted)`));
@@ -68,7 +76,17 @@
     render();
   }
 
+  // Says why runs may be missing: for the chosen workflow, or for every workflow listed that keeps fewer runs.
+  function showHistoryNote() {
+    const note = byTestId("runs-history-note");
+    const chosen = workflowFilter.value ? [keepsLess.get(workflowFilter.value)].filter(Boolean) : [...keepsLess.values()];
+    note.hidden = chosen.length === 0;
+    note.replaceChildren(...chosen.map(w => element("span", { "data-testid": "runs-history-item", "data-workflow": w.id },
+      workflowFilter.value ? "" : `${w.name}: `, `History: ${historyNotes[w.history]}.`, " ")));
+  }
+
   function render() {
+    showHistoryNote();
     const focusRow = document.activeElement?.closest("[data-testid=run-row]")?.dataset.id;
     const body = byTestId("run-list").tBodies[0];
     body.replaceChildren(...runs.map(runRow));
