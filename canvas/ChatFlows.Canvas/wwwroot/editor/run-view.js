@@ -113,7 +113,11 @@ export async function showRun(runId) {
   const result = await api("GET", `/api/runs/${encodeURIComponent(runId)}`);
   if (state.run?.id !== runId) return;
   if (!result.ok) {
-    toast(problemText(result.problem, `Run ${runId} could not be loaded.`), "error");
+    // A run that ended may already be forgotten by the workflow's history policy (docs/semantics.md §History policies).
+    const forgotten = result.status === 404 && (state.doc.history === "errors" || state.doc.history === "none");
+    toast(forgotten
+      ? `Run ${runId} ended and was not kept: this workflow's History is ${state.doc.history === "none" ? "No runs" : "Failures only"}. Choose Every run to follow runs here.`
+      : problemText(result.problem, `Run ${runId} could not be loaded.`), "error");
     closeRun();
     return;
   }
