@@ -15,7 +15,7 @@ public sealed class HistoryPolicyEditorTests(HostFixture host, ChromiumFixture c
         await using var browser = await chromium.NewPageAsync(host.BaseAddress);
         var page = browser.Page;
         await browser.OpenCanvasAsync("/workflows/editor-history");
-        var history = page.GetByTestId("workflow-history");
+        var history = page.GetByTestId("workflow-history-policy");
         await Expect(history).ToHaveValueAsync("all");
 
         await history.SelectOptionAsync("errors");
@@ -26,7 +26,7 @@ public sealed class HistoryPolicyEditorTests(HostFixture host, ChromiumFixture c
         Assert.Equal("errors", (await host.GetJsonAsync("/api/workflows/editor-history")).GetProperty("history").GetString());
         await page.ReloadAsync();
         await browser.WaitUntilCanvasReadyAsync();
-        await Expect(page.GetByTestId("workflow-history")).ToHaveValueAsync("errors");
+        await Expect(page.GetByTestId("workflow-history-policy")).ToHaveValueAsync("errors");
 
         await browser.OpenCanvasAsync("/runs?workflow=editor-history");
         await Expect(page.GetByTestId("runs-history-note")).ToHaveTextAsync("History: errors only — successful runs are not kept.");

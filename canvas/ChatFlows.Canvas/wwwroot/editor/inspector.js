@@ -453,7 +453,7 @@ const historyChoices = {
 function historyField(doc) {
   const value = doc.history ?? "all";
   const known = value in historyChoices;
-  const select = h("select", { dataset: { testid: "workflow-history" } },
+  const select = h("select", { dataset: { testid: "workflow-history-policy" } },
     Object.entries(historyChoices).map(([key, [label]]) => h("option", { value: key }, label)),
     known ? null : h("option", { value }, value));
   select.value = value;
