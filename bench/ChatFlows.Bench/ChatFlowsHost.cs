@@ -45,13 +45,18 @@ internal sealed class ChatFlowsHost : IAsyncDisposable
     /// <summary>Creates a workflow through the API, as a user would.</summary>
     public async Task CreateWorkflowAsync(JsonObject document, CancellationToken ct)
     {
+        if (await TryCreateWorkflowAsync(document, ct) is { } refusal) throw new BenchException(refusal);
+    }
+
+    /// <summary>Creates a workflow through the API; null when created, else what the host answered.</summary>
+    public async Task<string?> TryCreateWorkflowAsync(JsonObject document, CancellationToken ct)
+    {
         using var client = new HttpClient { BaseAddress = Address };
         using var content = new StringContent(document.ToJsonString(), Encoding.UTF8, "application/json");
         using var response = await client.PostAsync(new Uri("api/workflows", UriKind.Relative), content, ct);
-        if (response.StatusCode != HttpStatusCode.Created)
-        {
-            throw new BenchException($"ChatFlows refused the benchmark's workflow '{document["id"]}' with {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
-        }
+        return response.StatusCode == HttpStatusCode.Created
+            ? null
+            : $"ChatFlows refused the benchmark's workflow '{document["id"]}' with {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}";
     }
 
     public async ValueTask DisposeAsync() => await Process.DisposeAsync();

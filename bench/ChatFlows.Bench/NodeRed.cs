@@ -92,7 +92,10 @@ internal static class NodeRed
             """;
         JsonObject Tier(string id, string tier) => new()
         {
-            ["id"] = id, ["type"] = "change", ["z"] = "bench", ["name"] = tier,
+            ["id"] = id,
+            ["type"] = "change",
+            ["z"] = "bench",
+            ["name"] = tier,
             ["rules"] = new JsonArray(new JsonObject { ["t"] = "set", ["p"] = "payload.tier", ["pt"] = "msg", ["to"] = tier, ["tot"] = "str" }),
             ["wires"] = new JsonArray(new JsonArray("n-respond")),
         };
@@ -100,19 +103,36 @@ internal static class NodeRed
             new JsonObject { ["id"] = "bench", ["type"] = "tab", ["label"] = "bench" },
             new JsonObject
             {
-                ["id"] = "n-hook", ["type"] = "http in", ["z"] = "bench", ["url"] = "/hooks/order-total", ["method"] = "post",
-                ["upload"] = false, ["skipBodyParsing"] = true, ["swaggerDoc"] = "", ["wires"] = new JsonArray(new JsonArray("n-set")),
+                ["id"] = "n-hook",
+                ["type"] = "http in",
+                ["z"] = "bench",
+                ["url"] = "/hooks/order-total",
+                ["method"] = "post",
+                ["upload"] = false,
+                ["skipBodyParsing"] = true,
+                ["swaggerDoc"] = "",
+                ["wires"] = new JsonArray(new JsonArray("n-set")),
             },
             new JsonObject
             {
-                ["id"] = "n-set", ["type"] = "function", ["z"] = "bench", ["func"] = Verify, ["outputs"] = 2,
+                ["id"] = "n-set",
+                ["type"] = "function",
+                ["z"] = "bench",
+                ["func"] = Verify,
+                ["outputs"] = 2,
                 ["wires"] = new JsonArray(new JsonArray("n-if"), new JsonArray("n-respond")),
             },
             new JsonObject
             {
-                ["id"] = "n-if", ["type"] = "switch", ["z"] = "bench", ["property"] = "payload.total", ["propertyType"] = "msg",
+                ["id"] = "n-if",
+                ["type"] = "switch",
+                ["z"] = "bench",
+                ["property"] = "payload.total",
+                ["propertyType"] = "msg",
                 ["rules"] = new JsonArray(new JsonObject { ["t"] = "gt", ["v"] = "100", ["vt"] = "num" }, new JsonObject { ["t"] = "else" }),
-                ["checkall"] = "false", ["outputs"] = 2, ["wires"] = new JsonArray(new JsonArray("n-large"), new JsonArray("n-small")),
+                ["checkall"] = "false",
+                ["outputs"] = 2,
+                ["wires"] = new JsonArray(new JsonArray("n-large"), new JsonArray("n-small")),
             },
             Tier("n-large", "large"),
             Tier("n-small", "small"),
