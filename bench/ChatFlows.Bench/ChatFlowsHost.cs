@@ -27,11 +27,18 @@ internal sealed class ChatFlowsHost : IAsyncDisposable
 
     public string DatabasePath => Path.Combine(Folder, "chatflows.db");
 
-    public static async Task<ChatFlowsHost> StartAsync(string folder, CancellationToken ct)
+    /// <summary>The host to start: <c>--host path/to/chatflows.dll</c>, else the build beside the benchmark.</summary>
+    public static string Dll(string[] args)
+    {
+        var dll = Options.Text(args, "--host") is { } given ? Path.GetFullPath(given) : Path.Combine(AppContext.BaseDirectory, "chatflows.dll");
+        return File.Exists(dll) ? dll : throw new BenchException($"The ChatFlows host {dll} does not exist; build it (dotnet build -c Release) or pass --host path/to/chatflows.dll.");
+    }
+
+    public static async Task<ChatFlowsHost> StartAsync(string dll, string folder, CancellationToken ct)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "chatflows.dll"));
+        start.ArgumentList.Add(dll);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";

@@ -25,15 +25,17 @@ internal static class HistoryGrowth
         var ct = BenchProcesses.Token;
         var runs = Options.Int(args, "--runs", 100_000);
         var clients = Options.Int(args, "--connections", 16);
+        var dll = ChatFlowsHost.Dll(args);
         var policies = (Options.Text(args, "--policies") ?? string.Join(',', KnownPolicies)).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (policies.FirstOrDefault(p => !KnownPolicies.Contains(p)) is { } unknown) throw new BenchException($"--policies: '{unknown}' is not one of {string.Join(", ", KnownPolicies)}.");
 
         WebhookLoad.PrintMachine();
         Console.WriteLine($"History growth: {runs:N0} synchronous webhook runs per policy (every tenth fails), {clients} concurrent requests, SQLite (WAL), a new host and database per policy");
+        Console.WriteLine($"Host: {dll}");
         Console.WriteLine("PostgreSQL: not measured by this subcommand.");
         Console.WriteLine();
         var results = new List<Growth>();
-        foreach (var policy in policies) results.Add(await MeasureAsync(policy, runs, clients, ct));
+        foreach (var policy in policies) results.Add(await MeasureAsync(dll, policy, runs, clients, ct));
 
         Console.WriteLine();
         Console.WriteLine("| history | honoured | runs (failed) | runs rows | node_runs rows | file + WAL growth | per 100,000 runs | live pages per 100,000 runs |");
@@ -49,12 +51,12 @@ internal static class HistoryGrowth
         return wrong.Count == 0 ? 0 : 1;
     }
 
-    private static async Task<Growth> MeasureAsync(string policy, int runs, int clients, CancellationToken ct)
+    private static async Task<Growth> MeasureAsync(string dll, string policy, int runs, int clients, CancellationToken ct)
     {
         var folder = BenchProcesses.CreateTempFolder($"chatflows-bench-history-{policy}-");
         try
         {
-            await using var host = await ChatFlowsHost.StartAsync(folder, ct);
+            await using var host = await ChatFlowsHost.StartAsync(dll, folder, ct);
             var honoured = true;
             if (await host.TryCreateWorkflowAsync(Workflow(policy), ct) is { } refusal)
             {

@@ -45,13 +45,13 @@ internal sealed class LoadGenerator
         if (wrk is null && Environment.UserName == "root" && FindOnPath("apt-get") is not null)
         {
             Console.WriteLine("wrk is not on PATH; trying apt-get install -y wrk");
-            var (code, _) = await RunAsync("apt-get", ["install", "-y", "-q", "wrk"], ct);
+            var (code, _) = await RunToEndAsync("apt-get", ["install", "-y", "-q", "wrk"], ct);
             wrk = code == 0 ? FindOnPath("wrk") : null;
             if (wrk is null) Console.WriteLine($"apt-get install wrk failed (exit {code})");
         }
         if (wrk is null) return BuiltIn("wrk not found");
         // wrk -v prints its version and exits non-zero.
-        var (_, output) = await RunAsync(wrk, ["-v"], ct);
+        var (_, output) = await RunToEndAsync(wrk, ["-v"], ct);
         var version = output.Split('\n').FirstOrDefault(l => l.StartsWith("wrk ", StringComparison.Ordinal))?.Split(" Copyright")[0].Trim() ?? "wrk";
         return new LoadGenerator(wrk, $"{version} ({wrk}), {Math.Min(Environment.ProcessorCount, 16)} threads at most, in its own process");
     }
@@ -182,7 +182,7 @@ internal sealed class LoadGenerator
             .Select(dir => Path.Combine(dir, name)).FirstOrDefault(File.Exists);
 
     /// <summary>Runs a short command to its end and returns its exit code and output (stdout and stderr).</summary>
-    internal static async Task<(int Code, string Output)> RunAsync(string file, string[] args, CancellationToken ct)
+    internal static async Task<(int Code, string Output)> RunToEndAsync(string file, string[] args, CancellationToken ct)
     {
         var start = new ProcessStartInfo(file);
         foreach (var arg in args) start.ArgumentList.Add(arg);

@@ -17,7 +17,7 @@ internal static class NodeRed
     public static async Task<string?> NodeVersionAsync(CancellationToken ct)
     {
         if (LoadGenerator.FindOnPath("node") is not { } node) return null;
-        var (code, output) = await LoadGenerator.RunAsync(node, ["--version"], ct);
+        var (code, output) = await LoadGenerator.RunToEndAsync(node, ["--version"], ct);
         return code == 0 ? output.Trim() : null;
     }
 
@@ -32,7 +32,7 @@ internal static class NodeRed
             var npm = LoadGenerator.FindOnPath("npm") ?? throw new BenchException("Node-RED is not installed and npm is not on PATH to install it; install npm or leave node-red out of --targets.");
             Directory.CreateDirectory(cache);
             Console.WriteLine($"Installing {wanted} into {cache} (npm, once)");
-            var (code, output) = await LoadGenerator.RunAsync(npm, ["install", "--prefix", cache, "--no-audit", "--no-fund", "--omit=dev", wanted], ct);
+            var (code, output) = await LoadGenerator.RunToEndAsync(npm, ["install", "--prefix", cache, "--no-audit", "--no-fund", "--omit=dev", wanted], ct);
             if (code != 0 || !File.Exists(package)) throw new BenchException($"npm install {wanted} failed (exit {code}):{Environment.NewLine}{output}");
         }
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(package, ct));

@@ -32,7 +32,9 @@ internal static class WebhookLoad
         var targets = (Options.Text(args, "--targets") ?? string.Join(',', KnownTargets)).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (targets.FirstOrDefault(t => !KnownTargets.Contains(t)) is { } unknown) throw new BenchException($"--targets: '{unknown}' is not one of {string.Join(", ", KnownTargets)}.");
 
+        var dll = targets.Contains("chatflows") ? ChatFlowsHost.Dll(args) : null;
         PrintMachine();
+        if (dll is not null) Console.WriteLine($"ChatFlows host: {dll}");
         var generator = await LoadGenerator.ChooseAsync(Options.Text(args, "--generator") == "builtin", ct);
         Console.WriteLine($"Load generator: {generator.Description}");
         string? nodeVersion = null;
@@ -57,7 +59,7 @@ internal static class WebhookLoad
             {
                 var measured = target switch
                 {
-                    "chatflows" => await MeasureChatFlowsAsync(folder, generator, connections, warmup, seconds, problems, ct),
+                    "chatflows" => await MeasureChatFlowsAsync(dll!, folder, generator, connections, warmup, seconds, problems, ct),
                     "kestrel" => await MeasureKestrelAsync(folder, generator, connections, warmup, seconds, ct),
                     _ => await MeasureNodeRedAsync(folder, nodeVersion!, generator, connections, warmup, seconds, ct),
                 };
@@ -84,7 +86,9 @@ internal static class WebhookLoad
             if (chatflows is null) break;
             foreach (var other in rows.Where(r => r.Key != "chatflows" && r.Connections == c))
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"c={c}: ChatFlows / {other.Target} = {chatflows.Result.RequestsPerSecond / other.Result.RequestsPerSecond:0.00}× req/s, p99 {chatflows.Result.P99Ms:0.00} ms vs {other.Result.P99Ms:0.00} ms"));
+                var ratio = chatflows.Result.RequestsPerSecond / other.Result.RequestsPerSecond;
+                var shortName = other.Key == "kestrel" ? "bare Kestrel" : "Node-RED";
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"c={c}: ChatFlows / {shortName} = {ratio.ToString(ratio < 0.1 ? "0.000" : "0.00", CultureInfo.InvariantCulture)}× req/s; p99 {chatflows.Result.P99Ms:0.00} ms against {other.Result.P99Ms:0.00} ms"));
             }
         }
         Console.WriteLine($"Load average at the end: {LoadAverage()}");
@@ -93,10 +97,10 @@ internal static class WebhookLoad
         return problems.Count == 0 ? 0 : 1;
     }
 
-    private static async Task<List<Row>> MeasureChatFlowsAsync(string folder, LoadGenerator generator, int[] connections, int warmup, int seconds, List<string> problems, CancellationToken ct)
+    private static async Task<List<Row>> MeasureChatFlowsAsync(string dll, string folder, LoadGenerator generator, int[] connections, int warmup, int seconds, List<string> problems, CancellationToken ct)
     {
         var hostFolder = Directory.CreateDirectory(Path.Combine(folder, "chatflows")).FullName;
-        await using var host = await ChatFlowsHost.StartAsync(hostFolder, ct);
+        await using var host = await ChatFlowsHost.StartAsync(dll, hostFolder, ct);
         await host.CreateWorkflowAsync(Workflow(), ct);
         const string Name = "ChatFlows /hooks (run journaled, SQLite)";
         var url = new Uri(host.Address, $"hooks/{WorkflowId}");
