@@ -68,6 +68,7 @@ internal static class HistoryGrowth
             }
             honoured = honoured && await HonouredAsync(host, policy, ct);
             var before = await MeasureFileAsync(host.DatabasePath, ct);
+            var tablesBefore = await TablesAsync(host.DatabasePath, ct);
 
             var clock = Stopwatch.StartNew();
             var (ok, failed) = await DriveAsync(new Uri(host.Address, $"hooks/{WorkflowId}"), runs, clients, ct);
@@ -78,9 +79,17 @@ internal static class HistoryGrowth
             var runRows = await WebhookLoad.SettledCountAsync(host.DatabasePath, $"select count(*) from runs where workflow_id = '{WorkflowId}'", ct);
             var nodeRows = await WebhookLoad.SettledCountAsync(host.DatabasePath, $"select count(*) from node_runs where run_id in (select id from runs where workflow_id = '{WorkflowId}')", ct);
             var after = await MeasureFileAsync(host.DatabasePath, ct);
+            var tablesAfter = await TablesAsync(host.DatabasePath, ct);
             var growth = new Growth(policy, honoured, failed, runRows, nodeRows, after.FileBytes - before.FileBytes, after.LiveBytes - before.LiveBytes);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"history `{policy}`{(honoured ? "" : " (not honoured by this host)")}: {ok:N0} answered 200, {failed:N0} answered 500 in {seconds:0.0} s ({runs / seconds:N0} runs/s); {runRows:N0} runs and {nodeRows:N0} node_runs rows kept; file + WAL grew {Mb(growth.FileBytes)} (live pages {Mb(growth.LiveBytes)})"));
+            // Where the growth went: every table whose row count (or, with dbstat, size) changed.
+            var changed = tablesAfter
+                .Select(t => (t.Key, Rows: t.Value.Rows - tablesBefore.GetValueOrDefault(t.Key).Rows, Bytes: t.Value.Bytes - tablesBefore.GetValueOrDefault(t.Key).Bytes))
+                .Where(t => t.Rows != 0 || t.Bytes != 0)
+                .OrderByDescending(t => t.Bytes)
+                .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Key} {(t.Rows >= 0 ? "+" : "")}{t.Rows:N0} rows{(t.Bytes != 0 ? " " + Mb(t.Bytes) : "")}"));
+            Console.WriteLine($"  rows added per table: {string.Join("; ", changed)}");
             return growth;
         }
         finally
@@ -140,6 +149,38 @@ internal static class HistoryGrowth
         var live = (await ScalarAsync(connection, "pragma page_count", ct) - await ScalarAsync(connection, "pragma freelist_count", ct)) * pageSize;
         var wal = new FileInfo(database + "-wal");
         return (new FileInfo(database).Length + (wal.Exists ? wal.Length : 0), live);
+    }
+
+    // Rows per table, and pages per table and index when SQLite has the dbstat table (e_sqlite3 does); -1 rows for an index.
+    private static async Task<Dictionary<string, (long Rows, long Bytes)>> TablesAsync(string database, CancellationToken ct)
+    {
+        await using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync(ct);
+        var sizes = new Dictionary<string, (long Rows, long Bytes)>(StringComparer.Ordinal);
+        var names = new List<string>();
+        await using (var list = connection.CreateCommand())
+        {
+            list.CommandText = "select name from sqlite_master where type = 'table' and name not like 'sqlite_%'";
+            await using var reader = await list.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) names.Add(reader.GetString(0));
+        }
+        foreach (var name in names) sizes[name] = (await ScalarAsync(connection, $"select count(*) from \"{name}\"", ct), 0);
+        try
+        {
+            await using var pages = connection.CreateCommand();
+            pages.CommandText = "select name, sum(pgsize) from dbstat group by name";
+            await using var reader = await pages.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var name = reader.GetString(0);
+                sizes[name] = (sizes.TryGetValue(name, out var known) ? known.Rows : 0, reader.GetInt64(1));
+            }
+        }
+        catch (SqliteException)
+        {
+            // No dbstat in this SQLite build: row counts only.
+        }
+        return sizes;
     }
 
     private static async Task<long> ScalarAsync(SqliteConnection connection, string sql, CancellationToken ct)
