@@ -1,12 +1,37 @@
 using BenchmarkDotNet.Running;
 using ChatFlows.Bench;
 
-// `durable`, `cluster`, `webhook` and `slash-commands` are load generators over the real storage and host; anything else goes to BenchmarkDotNet.
-return args.FirstOrDefault() switch
+// The load benchmarks drive the real storage and host; `load` and `bare-kestrel` are their helper processes;
+// anything else goes to BenchmarkDotNet.
+var command = args.FirstOrDefault();
+if (command is "webhook" or "history-growth" or "load" or "bare-kestrel")
+{
+    BenchProcesses.CleanUpOnExit();
+    try
+    {
+        return command switch
+        {
+            "webhook" => await WebhookLoad.RunAsync(args[1..]),
+            "history-growth" => await HistoryGrowth.RunAsync(args[1..]),
+            "load" => await LoadGenerator.RunBuiltInAsync(args[1..]),
+            _ => await BareKestrel.RunAsync(args[1..]),
+        };
+    }
+    catch (BenchException ex)
+    {
+        Console.Error.WriteLine($"bench {command}: {ex.Message}");
+        return 2;
+    }
+    catch (OperationCanceledException) when (BenchProcesses.Token.IsCancellationRequested)
+    {
+        Console.Error.WriteLine($"bench {command}: interrupted; every process it started was stopped.");
+        return 130;
+    }
+}
+return command switch
 {
     "durable" => await DurableThroughput.RunAsync(args[1..]),
     "cluster" => await ClusterThroughput.RunAsync(args[1..]),
-    "webhook" => await WebhookLoad.RunAsync(args[1..]),
     "slash-commands" => await SlashCommandLoad.RunAsync(args[1..]),
     _ => Run(args),
 };
