@@ -60,7 +60,9 @@ internal static class IdleMemory
         var extra = Environment(args);
         var skipParts = args.Contains("--no-parts");
         var mappings = args.Contains("--mappings");
-        var host = HostAssembly();
+        // `--host path/chatflows.dll` measures another build of the host, e.g. a ReadyToRun publish.
+        var index = Array.IndexOf(args, "--host");
+        var host = index >= 0 && index + 1 < args.Length ? Path.GetFullPath(args[index + 1]) : HostAssembly();
         // The probes run with the host's garbage collector (its runtimeconfig.json), or one given with --env, so that
         // only the code differs.
         var gc = GcSettings(host, extra);
