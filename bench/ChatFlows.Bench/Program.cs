@@ -1,8 +1,8 @@
 using BenchmarkDotNet.Running;
 using ChatFlows.Bench;
 
-// The load benchmarks drive the real storage and host; `load` and `bare-kestrel` are their helper processes;
-// anything else goes to BenchmarkDotNet.
+// The load benchmarks (`webhook`, `history-growth`, `durable`, `cluster`, `slash-commands`, `memory`) drive the real
+// storage and host; `load`, `bare-kestrel` and `memory-probe` are their helper processes; anything else goes to BenchmarkDotNet.
 var command = args.FirstOrDefault();
 if (command is "webhook" or "history-growth" or "load" or "bare-kestrel")
 {
@@ -33,6 +33,9 @@ return command switch
     "durable" => await DurableThroughput.RunAsync(args[1..]),
     "cluster" => await ClusterThroughput.RunAsync(args[1..]),
     "slash-commands" => await SlashCommandLoad.RunAsync(args[1..]),
+    "memory" => await IdleMemory.RunAsync(args[1..]),
+    // One bare Kestrel process that `memory` starts for each part it measures.
+    "memory-probe" => await IdleMemory.ProbeAsync(args[1..]),
     _ => Run(args),
 };
 

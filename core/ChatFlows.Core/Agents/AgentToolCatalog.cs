@@ -7,7 +7,7 @@ namespace ChatFlows.Core.Agents;
 
 /// <summary>
 /// The tools agents may be allowed to call, by name. Ships <c>current_time</c>; the host adds the ones that reach
-/// outside (e.g. <c>http_get</c>) with <see cref="Add"/>.
+/// outside (e.g. <c>http_get</c>) with <see cref="Add(string, string, KernelFunction)"/>.
 /// </summary>
 public sealed partial class AgentToolCatalog
 {
@@ -21,7 +21,7 @@ public sealed partial class AgentToolCatalog
     public AgentToolCatalog(TimeProvider time)
     {
         _time = time;
-        Add(CurrentTime, "Tells the current date and time, in UTC or in a given IANA time zone.", CreateCurrentTime());
+        Add(CurrentTime, "Tells the current date and time, in UTC or in a given IANA time zone.", CreateCurrentTime);
     }
 
     /// <summary>Every tool, by name. Tools are added at start-up, before agents run.</summary>
@@ -41,16 +41,39 @@ public sealed partial class AgentToolCatalog
     public AgentToolCatalog Add(string name, string description, KernelFunction function)
     {
         ArgumentNullException.ThrowIfNull(function);
+        CheckName(name);
+        CheckFunction(name, function);
+        _tools[name] = new AgentTool(name, description, function);
+        return this;
+    }
+
+    /// <summary>
+    /// Adds or replaces a built-in tool whose function is made the first time an agent needs it: making functions
+    /// reflects over their parameters and loads Semantic Kernel, which a host that runs no agents never pays for
+    /// (bench/README.md §Memory).
+    /// </summary>
+    internal AgentToolCatalog Add(string name, string description, Func<KernelFunction> create)
+    {
+        CheckName(name);
+        _tools[name] = new AgentTool(name, description, () => CheckFunction(name, create()));
+        return this;
+    }
+
+    private static void CheckName(string name)
+    {
         if (!ToolName().IsMatch(name))
         {
             throw new ArgumentException($"'{name}' is not a tool name; use lower-case letters, digits and underscores, like http_get.", nameof(name));
         }
+    }
+
+    private static KernelFunction CheckFunction(string name, KernelFunction function)
+    {
         if (function.Name != name || !string.IsNullOrEmpty(function.PluginName))
         {
             throw new ArgumentException($"The function for tool '{name}' is named '{function.PluginName}{(string.IsNullOrEmpty(function.PluginName) ? "" : "-")}{function.Name}'; create it with functionName: \"{name}\" and no plugin.", nameof(function));
         }
-        _tools[name] = new AgentTool(name, description, function);
-        return this;
+        return function;
     }
 
     private KernelFunction CreateCurrentTime() => KernelFunctionFactory.CreateFromMethod(

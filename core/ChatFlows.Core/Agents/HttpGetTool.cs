@@ -20,7 +20,7 @@ public static class HttpGetTool
     public static AgentToolCatalog AddHttpGet(this AgentToolCatalog catalog, GuardedHttpClient client) => catalog.Add(
         Name,
         "Reads a web page or JSON API with an HTTP GET.",
-        KernelFunctionFactory.CreateFromMethod(
+        () => KernelFunctionFactory.CreateFromMethod(
             async ([Description("The absolute http:// or https:// URL to read.")] string url, CancellationToken ct) =>
             {
                 if (!Uri.TryCreate(url, UriKind.Absolute, out var uri)) throw new ArgumentException($"'{url}' is not an absolute URL.");

@@ -22,7 +22,7 @@ public static class SendEmailTool
     public static AgentToolCatalog AddSendEmail(this AgentToolCatalog catalog, ConnectionRegistry connections) => catalog.Add(
         Name,
         "Sends an e-mail (Markdown text) through a mail connection the agent may use.",
-        KernelFunctionFactory.CreateFromMethod(
+        () => KernelFunctionFactory.CreateFromMethod(
             async (
                 Kernel kernel,
                 [Description("The name of the mail connection to send through.")] string connection,

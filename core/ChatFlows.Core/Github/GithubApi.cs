@@ -22,7 +22,9 @@ public sealed class GithubApi
     public static readonly Uri PublicApi = new("https://api.github.com/");
 
     private const int MaxListed = 100;
-    private readonly ConcurrentDictionary<(Uri, string), GitHubClient> _clients = new();
+    // Made on the first call: a dictionary typed with Octokit's client would load Octokit when the host starts
+    // (bench/README.md §Memory).
+    private Clients? _clients;
 
     /// <summary>Sends <paramref name="request"/> with the token of <paramref name="connection"/> (a github connection).</summary>
     /// <exception cref="NodeException">GitHub refused or could not be reached; the message says what to do.</exception>
@@ -67,10 +69,7 @@ public sealed class GithubApi
         var token = connection.Setting("Token")
             ?? throw new NodeException($"Connection '{connection.Name}' has no Token; set ChatFlows:Connections:{connection.Name}:Token to a GitHub token that may use the repository.");
         // One client per address and token, so that their HTTP connections are reused.
-        return _clients.GetOrAdd((BaseUrl(connection), token), key => new GitHubClient(new ProductHeaderValue("ChatFlows"), key.Item1)
-        {
-            Credentials = new Credentials(key.Item2),
-        });
+        return LazyInitializer.EnsureInitialized(ref _clients).For(BaseUrl(connection), token);
     }
 
     private static async Task<object> CallAsync(GitHubClient client, GithubRequest request)
@@ -169,4 +168,15 @@ public sealed class GithubApi
         ex.ApiError?.Errors is { Count: > 0 } errors
             ? ": " + string.Join("; ", errors.Select(e => e.Message ?? $"{e.Field} {e.Code}"))
             : "";
+
+    private sealed class Clients
+    {
+        private readonly ConcurrentDictionary<(Uri, string), GitHubClient> _byAddressAndToken = new();
+
+        public GitHubClient For(Uri address, string token) =>
+            _byAddressAndToken.GetOrAdd((address, token), key => new GitHubClient(new ProductHeaderValue("ChatFlows"), key.Item1)
+            {
+                Credentials = new Credentials(key.Item2),
+            });
+    }
 }

@@ -32,32 +32,32 @@ public static class GithubTools
     {
         Task<JsonElement> Send(Kernel kernel, string connection, GithubRequest request, CancellationToken ct) => SendAsync(kernel, connections, api, connection, request, ct);
 
-        catalog.Add(CreateIssue, "Creates a GitHub issue.", KernelFunctionFactory.CreateFromMethod(
+        catalog.Add(CreateIssue, "Creates a GitHub issue.", () => KernelFunctionFactory.CreateFromMethod(
             (Kernel kernel, [Description(ConnectionHelp)] string connection, [Description(RepositoryHelp)] string repository,
                 [Description("The issue's title.")] string title, [Description("The issue's text, in Markdown.")] string? body = null,
                 [Description("Labels to set.")] string[]? labels = null, [Description("Logins of people to assign.")] string[]? assignees = null, CancellationToken ct = default) =>
                 Send(kernel, connection, new GithubRequest(GithubActions.CreateIssue, repository) { Title = title, Body = body, Labels = labels ?? [], Assignees = assignees ?? [] }, ct),
             functionName: CreateIssue,
             description: "Creates an issue and returns {number, title, state, url, labels, assignees}."));
-        catalog.Add(Comment, "Comments on a GitHub issue or pull request.", KernelFunctionFactory.CreateFromMethod(
+        catalog.Add(Comment, "Comments on a GitHub issue or pull request.", () => KernelFunctionFactory.CreateFromMethod(
             (Kernel kernel, [Description(ConnectionHelp)] string connection, [Description(RepositoryHelp)] string repository,
                 [Description("The issue or pull request number.")] long number, [Description("The comment, in Markdown.")] string body, CancellationToken ct = default) =>
                 Send(kernel, connection, new GithubRequest(GithubActions.Comment, repository) { Number = number, Body = body }, ct),
             functionName: Comment,
             description: "Posts a comment on an issue or pull request and returns {id, number, url}."));
-        catalog.Add(AddLabels, "Adds labels to a GitHub issue or pull request.", KernelFunctionFactory.CreateFromMethod(
+        catalog.Add(AddLabels, "Adds labels to a GitHub issue or pull request.", () => KernelFunctionFactory.CreateFromMethod(
             (Kernel kernel, [Description(ConnectionHelp)] string connection, [Description(RepositoryHelp)] string repository,
                 [Description("The issue or pull request number.")] long number, [Description("The labels to add.")] string[] labels, CancellationToken ct = default) =>
                 Send(kernel, connection, new GithubRequest(GithubActions.AddLabels, repository) { Number = number, Labels = labels }, ct),
             functionName: AddLabels,
             description: "Adds labels to an issue or pull request and returns {number, labels} with all its labels."));
-        catalog.Add(GetIssue, "Reads a GitHub issue.", KernelFunctionFactory.CreateFromMethod(
+        catalog.Add(GetIssue, "Reads a GitHub issue.", () => KernelFunctionFactory.CreateFromMethod(
             (Kernel kernel, [Description(ConnectionHelp)] string connection, [Description(RepositoryHelp)] string repository,
                 [Description("The issue number.")] long number, CancellationToken ct = default) =>
                 Send(kernel, connection, new GithubRequest(GithubActions.GetIssue, repository) { Number = number }, ct),
             functionName: GetIssue,
             description: "Returns an issue as {number, title, state, url, body, user, labels, assignees, comments}."));
-        catalog.Add(ListIssues, "Lists a repository's GitHub issues.", KernelFunctionFactory.CreateFromMethod(
+        catalog.Add(ListIssues, "Lists a repository's GitHub issues.", () => KernelFunctionFactory.CreateFromMethod(
             (Kernel kernel, [Description(ConnectionHelp)] string connection, [Description(RepositoryHelp)] string repository,
                 [Description("open, closed or all; open when left out.")] string? state = null, [Description("Only issues with all of these labels.")] string[]? labels = null,
                 CancellationToken ct = default) =>

@@ -25,7 +25,7 @@ public static class SqlQueryTool
     public static AgentToolCatalog AddSqlQuery(this AgentToolCatalog catalog, ConnectionRegistry connections, SqlDatabases databases) => catalog.Add(
         Name,
         "Runs a read-only SQL query on a database connection.",
-        KernelFunctionFactory.CreateFromMethod(
+        () => KernelFunctionFactory.CreateFromMethod(
             async (
                 Kernel kernel,
                 [Description("The name of the database connection, one of the agent's connections.")] string connection,
