@@ -16,12 +16,16 @@ public sealed class WorkflowPlan
         DataKeys = dataKeys;
         SlotByKey = slotByKey;
         IndexById = indexById;
+        IsPure = Array.TrueForAll(nodes, n => n.Kind.Pure);
     }
 
     /// <summary>The document this plan was compiled from.</summary>
     public WorkflowDocument Document { get; }
 
     internal PlanNode[] Nodes { get; }
+
+    /// <summary>True when every node is <see cref="NodeKind.Pure"/>: a run of the plan does nothing outside itself.</summary>
+    public bool IsPure { get; }
 
     // Output keys; nodes that share a key (both arms of an if/else) share a slot.
     internal string[] DataKeys { get; }
