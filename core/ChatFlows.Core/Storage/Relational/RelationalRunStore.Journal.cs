@@ -194,9 +194,10 @@ public abstract partial class RelationalRunStore
         {
             if (deferred.Storing is { } storing) return ended is null ? storing : CommitAfterAsync(storing, ended);
             if (ended is not null) return deferred.Storing = CommitEndAsync(deferred, ended);
-            deferred.Storing = CommitRunAsync(deferred.Insert(null));
+            // Forgotten before the snapshot: a node change the executor makes from here on is journaled as usual, and
+            // one it made before is in the snapshot.
             _deferred.TryRemove(deferred.Row.Id, out _);
-            return deferred.Storing;
+            return deferred.Storing = CommitRunAsync(deferred.Insert(null));
         }
     }
 
@@ -206,10 +207,13 @@ public abstract partial class RelationalRunStore
         {
             await CommitRunAsync(deferred.Insert(ended));
         }
-        finally
+        catch
         {
-            _deferred.TryRemove(ended.RunId, out _);
+            // The transaction was rolled back: nothing of the run is stored, and DropDeferred says so.
+            lock (deferred) deferred.Storing = null;
+            throw;
         }
+        _deferred.TryRemove(ended.RunId, out _);
     }
 
     private async Task CommitAfterAsync(Task stored, UpdateRun ended)
