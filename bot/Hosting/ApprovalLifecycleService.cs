@@ -14,7 +14,8 @@ internal sealed partial class ApprovalLifecycleService(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var waits = events.Subscribe(everyInstance: true);
+        // Only approvals that start waiting matter here; the other events of every run are not queued for it.
+        using var waits = events.Subscribe(everyInstance: true, filter: IsApprovalWaiting);
         var interval = options.Value.SweepInterval;
         try
         {
@@ -76,7 +77,7 @@ internal sealed partial class ApprovalLifecycleService(
             {
                 while (waits.Reader.TryRead(out var runEvent))
                 {
-                    if (runEvent.Type == RunEventTypes.RunWaiting && runEvent.Bookmark == ApprovalNode.Bookmark && runEvent.NodeId is not null) return runEvent;
+                    if (IsApprovalWaiting(runEvent)) return runEvent;
                 }
             }
         }
@@ -85,6 +86,9 @@ internal sealed partial class ApprovalLifecycleService(
         }
         return null;
     }
+
+    private static bool IsApprovalWaiting(RunEvent runEvent) =>
+        runEvent.Type == RunEventTypes.RunWaiting && runEvent.Bookmark == ApprovalNode.Bookmark && runEvent.NodeId is not null;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The reminders of the approval that run {RunId} waits at could not be planned; the next sweep plans them")]
     private partial void LogPlanFailed(Exception error, string runId);

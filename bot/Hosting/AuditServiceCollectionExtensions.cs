@@ -11,7 +11,8 @@ public static class AuditServiceCollectionExtensions
     {
         services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptionsValidation>();
-        services.AddSingleton<IAuditLog, DatabaseAuditLog>();
+        services.AddSingleton<IAuditLog>(sp => new DatabaseAuditLog(
+            sp.GetRequiredService<ChatFlows.Core.Storage.StoreDatabase>(), sp.GetRequiredService<ChatFlows.Core.Storage.IRunStore>() as ChatFlows.Core.Storage.Relational.RelationalRunStore));
         services.AddSingleton(sp => new AuditPruner(
             sp.GetRequiredService<IAuditLog>(), sp.GetRequiredService<IOptions<AuditOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<AuditPruner>>()));

@@ -30,7 +30,7 @@ public static partial class WebhookEndpoints
     }
 
     private static async Task<Results<Accepted<RunAccepted>, JsonHttpResult<JsonElement>, StatusCodeHttpResult, ProblemHttpResult, Ok<GithubDeliveryAnswer>, ContentHttpResult>> ReceiveAsync(
-        string workflowId, HttpRequest request, RunStarter starter, IRunStore runs, SecretVault vault, WebhookReplays replays, IOptions<WebhookOptions> options,
+        string workflowId, HttpRequest request, RunStarter starter, RunQueue queue, IRunStore runs, SecretVault vault, WebhookReplays replays, IOptions<WebhookOptions> options,
         TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         var settings = options.Value;
@@ -125,7 +125,13 @@ public static partial class WebhookEndpoints
         }
         catch (TimeoutException)
         {
+            // A run stored only at its end (README §Webhooks) is stored now, before the caller is given its id.
+            await queue.StoreAsync(awaiting.RunId, CancellationToken.None);
             return Accepted(awaiting.RunId);
+        }
+        catch (RunNotStoredException notStored)
+        {
+            return Problem(StatusCodes.Status503ServiceUnavailable, "The run was not stored.", $"{notStored.Message} Send the request again.");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -7,13 +7,22 @@ namespace ChatFlows.Core.Audit;
 /// The audit log in the database (SQLite or PostgreSQL, one SQL text for both), table <c>audit_events</c>. There is
 /// no update and no delete by id: entries are appended, read by page, and pruned only by age.
 /// </summary>
-public sealed class DatabaseAuditLog(StoreDatabase database) : IAuditLog
+/// <remarks>
+/// Given the run store's journal, entries are appended through its writer, in the same transactions as runs (one writer
+/// for SQLite, one commit for many entries under load); the entry returned then has no <see cref="AuditEntry.Id"/> (0).
+/// </remarks>
+public sealed class DatabaseAuditLog(StoreDatabase database, Storage.Relational.RelationalRunStore? journal = null) : IAuditLog
 {
     private const string Columns = "id, at, workspace, actor, surface, action, target, detail, address";
 
     /// <inheritdoc />
     public async Task<AuditEntry> AppendAsync(AuditEntry entry, CancellationToken ct = default)
     {
+        if (journal is not null)
+        {
+            await journal.AppendAuditAsync(entry).WaitAsync(ct);
+            return entry with { At = UnixTime.Trim(entry.At) };
+        }
         const string Sql = """
             insert into audit_events (at, workspace, actor, surface, action, target, detail, address)
             values (@At, @Workspace, @Actor, @Surface, @Action, @Target, @Detail, @Address)

@@ -14,6 +14,7 @@ public sealed class ConditionNode(Condition expression) : INodeHandler
     public static void Register(NodeRegistry registry) =>
         registry.Add(new NodeKind(NodeTypes.Condition, null, Setup)
         {
+            Pure = true,
             Ports = ["true", "false"],
             Label = "Condition",
             Description = "Branches on a JavaScript expression.",

@@ -13,6 +13,7 @@ public sealed class EndNode(JsonTemplate? value) : INodeHandler
     public static void Register(NodeRegistry registry) =>
         registry.Add(new NodeKind(NodeTypes.Output, "end", Setup)
         {
+            Pure = true,
             ProducesRunResult = true,
             EndsRun = true,
             Label = "End",

@@ -40,6 +40,14 @@ public sealed class NodeKind(string type, string? kind, Func<NodeSetup, INodeHan
     /// </summary>
     public string? SideEffect { get; init; }
 
+    /// <summary>
+    /// True when running the node reads only the run's own data and touches nothing outside it: no call, message,
+    /// model, sub-workflow, wait or decision. A run whose nodes are all pure has nothing to repeat or lose if it is
+    /// executed again, so a caller waiting for its answer may have it journaled in one commit at its end (README
+    /// §Webhooks). Kinds are impure unless they say so.
+    /// </summary>
+    public bool Pure { get; init; }
+
     /// <summary>One line for listings and the editor's palette.</summary>
     public string Description { get; init; } = "";
 

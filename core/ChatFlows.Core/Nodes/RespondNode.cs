@@ -16,6 +16,7 @@ public sealed class RespondNode(JsonTemplate? body, int status) : INodeHandler
     public static void Register(NodeRegistry registry) =>
         registry.Add(new NodeKind(NodeTypes.Output, "respond", Setup)
         {
+            Pure = true,
             ProducesRunResult = true,
             Label = "Respond",
             Description = "Answers the webhook request.",

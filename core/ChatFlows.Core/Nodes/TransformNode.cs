@@ -11,6 +11,7 @@ public sealed class TransformNode(JsonTemplate value) : INodeHandler
     public static void Register(NodeRegistry registry) =>
         registry.Add(new NodeKind(NodeTypes.Tool, "transform", Setup)
         {
+            Pure = true,
             Label = "Transform",
             Description = "Builds a value from templates.",
             Config = new() { ["value"] = new JsonObject() },

@@ -15,6 +15,7 @@ public static partial class TriggerNodes
     {
         registry.Add(new NodeKind(NodeTypes.Trigger, "manual", ManualTrigger.Setup)
         {
+            Pure = true,
             Label = "Manual",
             Description = "Started by Play, the API, the CLI, /run in chat or an agent (workflow:<id>).",
             Fields =
@@ -27,12 +28,14 @@ public static partial class TriggerNodes
         });
         registry.Add(new NodeKind(NodeTypes.Trigger, "command", SetupCommand)
         {
+            Pure = true,
             Label = "Command",
             Description = "Started by /run <command> in chat.",
             Fields = [new("command", "Command name") { Hint = "/run <command> in Slack or Teams; empty: the workflow's id." }],
         });
         registry.Add(new NodeKind(NodeTypes.Trigger, "webhook", SetupWebhook)
         {
+            Pure = true,
             CredentialFields = ["secret"],
             Label = "Webhook",
             Description = "Started by a signed POST to /hooks/{workflowId}, or by GitHub's deliveries (provider github).",
@@ -51,6 +54,7 @@ public static partial class TriggerNodes
         });
         registry.Add(new NodeKind(NodeTypes.Trigger, "schedule", SetupSchedule)
         {
+            Pure = true,
             Label = "Schedule",
             Description = "Started by a cron schedule in a time zone.",
             Config = new() { ["cron"] = "0 9 * * MON-FRI", ["timeZone"] = "UTC" },
@@ -64,6 +68,7 @@ public static partial class TriggerNodes
         });
         registry.Add(new NodeKind(NodeTypes.Trigger, "message", SetupMessage)
         {
+            Pure = true,
             Label = "Message",
             Description = "Started by a chat message matching a pattern.",
             // It needs a pattern or a mention: a new one answers when the bot is mentioned, until it is given a pattern.
@@ -77,6 +82,7 @@ public static partial class TriggerNodes
         });
         registry.Add(new NodeKind(NodeTypes.Trigger, ReplyKind, SetupReply)
         {
+            Pure = true,
             Label = "Reply",
             Description = "Started by a person's reply in the thread of one of this workflow's runs, to continue the conversation.",
             Fields = [new("pattern", "Pattern") { Hint = "A regular expression the reply must match; empty: every reply." }],

@@ -25,7 +25,7 @@ public sealed class RunEventStream
     {
         foreach (var subscriber in Volatile.Read(ref _subscribers))
         {
-            if (subscriber.RunId is null || subscriber.RunId == runEvent.RunId) subscriber.Writer.TryWrite(runEvent);
+            if ((subscriber.RunId is null || subscriber.RunId == runEvent.RunId) && (subscriber.Filter is null || subscriber.Filter(runEvent))) subscriber.Writer.TryWrite(runEvent);
         }
     }
 
@@ -34,17 +34,22 @@ public sealed class RunEventStream
     {
         foreach (var subscriber in Volatile.Read(ref _subscribers))
         {
-            if (subscriber.EveryInstance && (subscriber.RunId is null || subscriber.RunId == runEvent.RunId)) subscriber.Writer.TryWrite(runEvent);
+            if (subscriber.EveryInstance && (subscriber.RunId is null || subscriber.RunId == runEvent.RunId) && (subscriber.Filter is null || subscriber.Filter(runEvent)))
+            {
+                subscriber.Writer.TryWrite(runEvent);
+            }
         }
     }
 
     /// <summary>
     /// Listens to one run's events, or to every run's when <paramref name="runId"/> is null; with
-    /// <paramref name="everyInstance"/>, also while the run executes on another instance. Dispose to stop.
+    /// <paramref name="everyInstance"/>, also while the run executes on another instance. Only the events
+    /// <paramref name="filter"/> takes are queued (a listener for a few kinds of event does not queue every node's).
+    /// Dispose to stop.
     /// </summary>
-    public RunEventSubscription Subscribe(string? runId = null, bool everyInstance = false)
+    public RunEventSubscription Subscribe(string? runId = null, bool everyInstance = false, Func<RunEvent, bool>? filter = null)
     {
-        var subscription = new RunEventSubscription(runId, everyInstance, this);
+        var subscription = new RunEventSubscription(runId, everyInstance, this) { Filter = filter };
         lock (_gate) _subscribers = [.. _subscribers, subscription];
         return subscription;
     }
@@ -74,6 +79,9 @@ public sealed class RunEventSubscription : IDisposable
 
     /// <summary>True when the events of runs executing on other instances are delivered too.</summary>
     public bool EveryInstance { get; }
+
+    /// <summary>Which events are queued; null for all.</summary>
+    public Func<RunEvent, bool>? Filter { get; init; }
 
     /// <summary>The events, in the order each run produced them.</summary>
     public ChannelReader<RunEvent> Reader => _channel.Reader;

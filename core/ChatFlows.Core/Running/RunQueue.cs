@@ -62,6 +62,27 @@ public sealed class RunQueue
     public Task<QueuedRun> EnqueueAsync(WorkflowPlan plan, RunRequest request, bool observe = false, CancellationToken ct = default) =>
         EnqueueAsync(new RunState(plan, request, request.RunId ?? WorkflowEngine.NewRunId()), observe, ct);
 
+    /// <summary>
+    /// Queues a new run of a pure plan whose caller waits for its answer, without storing it yet: it is stored in one
+    /// commit when it ends, before <see cref="QueuedRun.Settled"/> completes (<see cref="IRunStore.Defer"/>, README
+    /// §Webhooks). A caller that stops waiting calls <see cref="StoreAsync"/> before it gives out the run's id.
+    /// </summary>
+    public QueuedRun EnqueueObservedPure(WorkflowPlan plan, RunRequest request)
+    {
+        if (!plan.IsPure) throw new ArgumentException($"Workflow '{plan.Document.Id}' has nodes that act outside the run; its runs are stored before they start.", nameof(plan));
+        var run = new RunState(plan, request, request.RunId ?? WorkflowEngine.NewRunId());
+        var settled = new TaskCompletionSource<RunState>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _observers[run.Id] = settled;
+        _active[run.Id] = new ActiveRun();
+        _store.Defer(run, Owner, _time.GetUtcNow() + Options.LeaseDuration);
+        _local.Writer.TryWrite(new LocalRun(run.Id, run));
+        _wake.Release();
+        return new QueuedRun(run.Id, settled.Task);
+    }
+
+    /// <summary>Makes sure a run queued by <see cref="EnqueueObservedPure"/> is stored, as it is if it has not ended yet.</summary>
+    public Task StoreAsync(string runId, CancellationToken ct = default) => _store.StoreDeferredAsync(runId, ct);
+
     /// <summary>Stores a prepared run (a replay, with the nodes it reuses already finished) and queues it on this instance.</summary>
     public async Task<QueuedRun> EnqueueAsync(RunState run, bool observe = false, CancellationToken ct = default)
     {

@@ -40,14 +40,28 @@ public sealed class RunStarter(WorkflowPlans plans, IWorkflowStore workflows, Ru
     {
         options ??= StartOptions.Default;
         var outcome = await QueueAsync(target, request, options, ct);
-        if (options.Origin is { } origin && audit is not null && outcome.StartedRunId is { } runId)
+        if (options.Origin is { } origin && audit is not null && outcome.StartedRunId is { } runId && IsAudited(target, origin))
         {
             // The run is stored and runs whatever happens to the caller: its entry is written regardless of the caller's token.
-            await audit.AppendAsync(new AuditEntry(
+            var appended = audit.AppendAsync(new AuditEntry(
                 0, (time ?? TimeProvider.System).GetUtcNow(), target.Document?.Workspace ?? Workspaces.WorkspaceIds.Default, origin.Actor, origin.Surface,
                 AuditActions.RunStarted, runId, $"workflow {target.WorkflowId}", origin.Address), CancellationToken.None);
+            // A caller waiting for the run waits for its entry too, written meanwhile rather than before the run goes on.
+            if (outcome is StartOutcome.AwaitingResponse awaiting) return awaiting with { Settled = AfterAsync(appended, awaiting.Settled) };
+            await appended;
         }
         return outcome;
+    }
+
+    // A webhook call is a machine, not a person: a workflow that keeps only failures or nothing of its runs (README
+    // §History policies) keeps no year-long audit row per call either. Starts by people are always audited.
+    private static bool IsAudited(StartTarget target, AuditOrigin origin) =>
+        origin.Surface != AuditSurfaces.Webhook || target.Plan is not { } plan || plan.History == HistoryPolicies.All;
+
+    private static async Task<RunState> AfterAsync(Task appended, Task<RunState> settled)
+    {
+        await appended;
+        return await settled;
     }
 
     private async Task<StartOutcome> QueueAsync(StartTarget target, RunRequest request, StartOptions options, CancellationToken ct)
@@ -87,7 +101,11 @@ public sealed class RunStarter(WorkflowPlans plans, IWorkflowStore workflows, Ru
             return new StartOutcome.Started(runId);
         }
 
-        var queued = await queue.EnqueueAsync(plan, request, observe: options.AwaitResponse, ct);
+        // A caller waiting for the answer of a run that does nothing outside itself is answered after one commit, of
+        // the whole run, instead of two (README §Webhooks).
+        var queued = options.AwaitResponse && plan.IsPure && request.ReplayOf is null
+            ? queue.EnqueueObservedPure(plan, request)
+            : await queue.EnqueueAsync(plan, request, observe: options.AwaitResponse, ct);
         return queued.Settled is { } settled ? new StartOutcome.AwaitingResponse(queued.RunId, settled) : new StartOutcome.Started(queued.RunId);
     }
 

@@ -142,6 +142,8 @@ public sealed partial class RunWorker(
         queue.Deactivate(runId);
         if (failure is not null)
         {
+            // A run interrupted before it was ever stored is gone; its caller is told so, not given its id.
+            if (store.DropDeferred(runId)) failure = new RunNotStoredException(runId, failure);
             // The lease is kept so that the run is retried from its journal once it lapses, not in a tight loop.
             queue.Abandon(runId, failure);
             return;

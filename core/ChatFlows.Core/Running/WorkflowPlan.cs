@@ -21,6 +21,7 @@ public sealed class WorkflowPlan
         IndexById = indexById;
         _forgetsSucceeded = document.History is HistoryPolicies.Errors or HistoryPolicies.None;
         _forgetsUnsuccessful = document.History is HistoryPolicies.None;
+        IsPure = Array.TrueForAll(nodes, n => n.Kind.Pure);
     }
 
     /// <summary>The document this plan was compiled from.</summary>
@@ -30,6 +31,9 @@ public sealed class WorkflowPlan
     public string History => Document.History ?? HistoryPolicies.All;
 
     internal PlanNode[] Nodes { get; }
+
+    /// <summary>True when every node is <see cref="NodeKind.Pure"/>: a run of the plan does nothing outside itself.</summary>
+    public bool IsPure { get; }
 
     // Output keys; nodes that share a key (both arms of an if/else) share a slot.
     internal string[] DataKeys { get; }

@@ -19,6 +19,24 @@ public interface IRunStore : IRunJournal
     Task EnqueueAsync(RunState run, string? owner, DateTimeOffset leaseUntil, CancellationToken ct = default);
 
     /// <summary>
+    /// Leases a new run to <paramref name="owner"/> as <see cref="EnqueueAsync"/> does, but writes nothing yet: the run,
+    /// its nodes and its end are stored in one commit when it ends or waits, and the
+    /// <see cref="IRunJournal.RunChangedAsync"/> that ends it returns once that commit is done. For a run whose nodes are
+    /// all pure and whose caller waits for its answer (README §Webhooks): if the process dies before that commit, the
+    /// run was never stored and its caller never answered. A node that records an effect has the run stored first.
+    /// </summary>
+    void Defer(RunState run, string owner, DateTimeOffset leaseUntil);
+
+    /// <summary>
+    /// Stores a run held by <see cref="Defer"/> now, as it is, unless it is stored already, and returns once it is: for
+    /// a caller told the run's id before the run ended. Its later changes are journaled as any run's are.
+    /// </summary>
+    Task StoreDeferredAsync(string runId, CancellationToken ct = default);
+
+    /// <summary>Forgets a run held by <see cref="Defer"/> that was interrupted before it was stored; true when it was never stored.</summary>
+    bool DropDeferred(string runId);
+
+    /// <summary>
     /// Claims a schedule's tick and queues its run in one step; false, and nothing queued, when the tick was
     /// already claimed (by this or another instance).
     /// </summary>

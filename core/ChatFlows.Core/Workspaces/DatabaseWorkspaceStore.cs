@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ChatFlows.Core.Storage;
@@ -9,9 +10,21 @@ namespace ChatFlows.Core.Workspaces;
 /// Workspaces in the database (SQLite or PostgreSQL, one SQL text for both; README §Workspaces and roles): one row per
 /// workspace, its policy and channels as JSON. The migration creates <see cref="WorkspaceIds.Default"/>.
 /// </summary>
-public sealed class DatabaseWorkspaceStore(StoreDatabase database) : IWorkspaceStore
+/// <remarks>
+/// A workspace read is kept for <see cref="CacheFor"/>: every node run checks its workspace's policy, and a database
+/// read per node would cost more than most nodes. A change made here is seen at once; one made by another instance
+/// sharing the database, within <see cref="CacheFor"/>.
+/// </remarks>
+public sealed class DatabaseWorkspaceStore(StoreDatabase database, TimeProvider? time = null) : IWorkspaceStore
 {
+    /// <summary>How long a workspace read is reused.</summary>
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(1);
+
     private const string Columns = "id, name, policy, channels, created_at";
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly ConcurrentDictionary<string, (Workspace Workspace, long ReadAt)> _cache = new(StringComparer.Ordinal);
+    private long _changes;
 
     // A list left out allows everything of its kind, so only the lists that restrict something are written.
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
@@ -29,9 +42,15 @@ public sealed class DatabaseWorkspaceStore(StoreDatabase database) : IWorkspaceS
     public async Task<Workspace?> GetAsync(string id, CancellationToken ct = default)
     {
         const string Sql = $"select {Columns} from workspaces where id = @Id";
+        if (_cache.TryGetValue(id, out var cached) && _time.GetElapsedTime(cached.ReadAt) < CacheFor) return cached.Workspace;
+        var changes = Interlocked.Read(ref _changes);
+        var readAt = _time.GetTimestamp();
         await using var connection = await database.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<WorkspaceRow>(new CommandDefinition(Sql, new { Id = id }, cancellationToken: ct));
-        return row?.ToWorkspace();
+        var workspace = row?.ToWorkspace();
+        // Kept only if nothing was changed here meanwhile, which could have made it stale.
+        if (workspace is not null && Interlocked.Read(ref _changes) == changes) _cache[id] = (workspace, readAt);
+        return workspace;
     }
 
     /// <inheritdoc />
@@ -39,7 +58,14 @@ public sealed class DatabaseWorkspaceStore(StoreDatabase database) : IWorkspaceS
     {
         const string Sql = $"insert into workspaces ({Columns}) values (@Id, @Name, @Policy, @Channels, @CreatedAt) on conflict (id) do nothing";
         await using var connection = await database.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(Sql, WorkspaceRow.From(workspace), cancellationToken: ct)) == 1;
+        try
+        {
+            return await connection.ExecuteAsync(new CommandDefinition(Sql, WorkspaceRow.From(workspace), cancellationToken: ct)) == 1;
+        }
+        finally
+        {
+            Forget(workspace.Id);
+        }
     }
 
     /// <inheritdoc />
@@ -47,7 +73,20 @@ public sealed class DatabaseWorkspaceStore(StoreDatabase database) : IWorkspaceS
     {
         const string Sql = "update workspaces set name = @Name, policy = @Policy, channels = @Channels where id = @Id";
         await using var connection = await database.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(Sql, WorkspaceRow.From(workspace), cancellationToken: ct)) == 1;
+        try
+        {
+            return await connection.ExecuteAsync(new CommandDefinition(Sql, WorkspaceRow.From(workspace), cancellationToken: ct)) == 1;
+        }
+        finally
+        {
+            Forget(workspace.Id);
+        }
+    }
+
+    private void Forget(string id)
+    {
+        Interlocked.Increment(ref _changes);
+        _cache.TryRemove(id, out _);
     }
 
     private sealed class WorkspaceRow

@@ -109,12 +109,19 @@ public abstract partial class RelationalRunStore
         new JournalSql($"delete from runs where id = @RunId and lease_epoch = @Epoch and {EndedStatuses}", ("@RunId", DbType.String), ("@Epoch", DbType.Int64)),
     ];
 
+    private static readonly JournalSql InsertAuditSql = new(
+        "insert into audit_events (at, workspace, actor, surface, action, target, detail, address) values (@At, @Workspace, @Actor, @Surface, @Action, @Target, @Detail, @Address)",
+        ("@At", DbType.Int64), ("@Workspace", DbType.String), ("@Actor", DbType.String), ("@Surface", DbType.String), ("@Action", DbType.String),
+        ("@Target", DbType.String), ("@Detail", DbType.String), ("@Address", DbType.String));
+
     private static readonly Dictionary<string, Exception> NoneRefused = [];
 
     private readonly Channel<Write> _writes = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
     // Runs whose unawaited journal writes failed; their next awaited write reports it.
     private readonly ConcurrentDictionary<string, Exception> _lostWrites = new(StringComparer.Ordinal);
+    // Runs held by Defer: written in one commit when they end or wait.
+    private readonly ConcurrentDictionary<string, DeferredRun> _deferred = new(StringComparer.Ordinal);
     private long _nodeWrites;
     private long _rowsWritten;
     private long _commits;
@@ -132,8 +139,22 @@ public abstract partial class RelationalRunStore
     public ValueTask RunChangedAsync(RunState run, CancellationToken ct)
     {
         if (IsLeaseLost(run.Id, run.LeaseEpoch)) return ValueTask.FromException(new LeaseLostException(run.Id));
+        var ends = run.Status.IsTerminal() || run.Status == RunStatus.Waiting;
+        if (!_deferred.IsEmpty && _deferred.TryGetValue(run.Id, out var deferred))
+        {
+            if (!ends) return ValueTask.CompletedTask;
+            if (run.Plan.ForgetsEnded(run.Status))
+            {
+                // A run its workflow does not keep (docs/semantics.md §History policies), ended before anything of it
+                // was stored, is not written at all; one stored meanwhile is forgotten behind its end.
+                if (DropDeferred(run.Id)) return ValueTask.CompletedTask;
+                return new ValueTask(ForgetAfterAsync(Store(deferred, new UpdateRun(run)), new ForgetRun(run.Id, run.LeaseEpoch)));
+            }
+            // The run, its nodes and its end, in one commit.
+            return new ValueTask(Store(deferred, new UpdateRun(run)));
+        }
         var write = new UpdateRun(run);
-        if (!run.Status.IsTerminal() && run.Status != RunStatus.Waiting)
+        if (!ends)
         {
             _writes.Writer.TryWrite(write);
             return ValueTask.CompletedTask;
@@ -147,9 +168,17 @@ public abstract partial class RelationalRunStore
     {
         if (IsLeaseLost(run.Id, run.LeaseEpoch)) return ValueTask.FromException(new LeaseLostException(run.Id));
         Interlocked.Increment(ref _nodeWrites);
+        // A deferred run's nodes are written as they are when it ends.
+        if (!_deferred.IsEmpty && _deferred.ContainsKey(run.Id)) return ValueTask.CompletedTask;
         _writes.Writer.TryWrite(new UpsertNode(run.Id, run.LeaseEpoch, node));
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>
+    /// Appends an audit entry (README §Audit log) in the journal writer's next commit and returns once it is committed:
+    /// under load, many entries and runs share one transaction instead of each taking the database's write lock.
+    /// </summary>
+    public Task AppendAuditAsync(Audit.AuditEntry entry) => WriteAsync(new InsertAudit(entry));
 
     /// <inheritdoc />
     public Task FlushAsync(CancellationToken ct = default) => WriteAsync(new Barrier()).WaitAsync(ct);
@@ -162,10 +191,10 @@ public abstract partial class RelationalRunStore
         GC.SuppressFinalize(this);
     }
 
-    private async Task CommitRunAsync(UpdateRun write)
+    private async Task CommitRunAsync(Write write)
     {
         await WriteAsync(write);
-        if (_lostWrites.TryRemove(write.RunId, out var lost))
+        if (write.RunId is { } runId && _lostWrites.TryRemove(runId, out var lost))
         {
             throw new InvalidOperationException($"Journal writes of run {write.RunId} were lost ({lost.Message}); the run continues from its journal once its lease lapses.", lost);
         }
@@ -177,6 +206,58 @@ public abstract partial class RelationalRunStore
     {
         var ended = CommitRunAsync(end);
         return Task.WhenAll(ended, WriteAsync(forget));
+    }
+
+    private async Task ForgetAfterAsync(Task stored, ForgetRun forget)
+    {
+        await stored;
+        await WriteAsync(forget);
+    }
+
+    // A deferred run about to record an effect is stored first, as it is, so that the effect is journaled with its run.
+    private async Task StoreThenWriteAsync(DeferredRun deferred, Write next)
+    {
+        var stored = Store(deferred, null);
+        var written = WriteAsync(next);
+        await stored;
+        await written;
+    }
+
+    // The commit that stores a deferred run, started once: with its end when it ends (it stays deferred until that
+    // commit is done, so that a caller asking for it waits for the same commit), or as it is when asked earlier, after
+    // which it is journaled as any run is.
+    private Task Store(DeferredRun deferred, UpdateRun? ended)
+    {
+        lock (deferred)
+        {
+            if (deferred.Storing is { } storing) return ended is null ? storing : CommitAfterAsync(storing, ended);
+            if (ended is not null) return deferred.Storing = CommitEndAsync(deferred, ended);
+            // Forgotten before the snapshot: a node change the executor makes from here on is journaled as usual, and
+            // one it made before is in the snapshot.
+            _deferred.TryRemove(deferred.Row.Id, out _);
+            return deferred.Storing = CommitRunAsync(deferred.Insert(null));
+        }
+    }
+
+    private async Task CommitEndAsync(DeferredRun deferred, UpdateRun ended)
+    {
+        try
+        {
+            await CommitRunAsync(deferred.Insert(ended));
+        }
+        catch
+        {
+            // The transaction was rolled back: nothing of the run is stored, and DropDeferred says so.
+            lock (deferred) deferred.Storing = null;
+            throw;
+        }
+        _deferred.TryRemove(ended.RunId, out _);
+    }
+
+    private async Task CommitAfterAsync(Task stored, UpdateRun ended)
+    {
+        await stored;
+        await CommitRunAsync(ended);
     }
 
     private Task WriteAsync(Write write)
@@ -256,6 +337,7 @@ public abstract partial class RelationalRunStore
             if (write is UpsertNode node) nodes[(node.RunId, node.NodeId)] = node;
             else if (write is UpdateRun run) runs[run.RunId] = run;
             else if (write is ForgetRun forget) (forgotten ??= new(StringComparer.Ordinal)).Add(forget.RunId);
+            else if (write is InsertRun { Ended: { } ended }) runs[ended.RunId] = ended;
         }
         using var transaction = connection.BeginTransaction();
         if (LocksRunsForJournal)
@@ -291,7 +373,12 @@ public abstract partial class RelationalRunStore
         }
         foreach (var write in batch)
         {
-            if (write is InsertEffect effect) statements.Add(InsertEffectSql, effect, effect.RunId, effect.Epoch, effect.NodeId, effect.Effect, effect.Value, effect.CreatedAt);
+            if (write is InsertAudit audit)
+            {
+                var entry = audit.Entry;
+                statements.Add(InsertAuditSql, null, UnixTime.From(entry.At), entry.Workspace, entry.Actor, entry.Surface, entry.Action, entry.Target, entry.Detail, entry.Address);
+            }
+            else if (write is InsertEffect effect) statements.Add(InsertEffectSql, effect, effect.RunId, effect.Epoch, effect.NodeId, effect.Effect, effect.Value, effect.CreatedAt);
             else if (write is ReleaseRun release) statements.Add(ReleaseSql, null, release.RunId, release.Epoch, release.Owner);
             else if (write is DeleteResume resume) statements.Add(DeleteResumeSql, null, resume.RunId, resume.Epoch, resume.Bookmark);
         }

@@ -130,16 +130,45 @@ public abstract partial class RelationalRunStore
 
     private sealed class Barrier : Write;
 
-    private sealed class InsertRun(RunRow row, IReadOnlyList<UpsertNode> nodes) : Write
+    private sealed class InsertRun(RunRow row, IReadOnlyList<UpsertNode> nodes, UpdateRun? ended = null) : Write
     {
         public RunRow Row { get; } = row;
 
-        /// <summary>A replay's reused nodes, written with the run.</summary>
+        /// <summary>A replay's reused nodes, or a deferred run's nodes, written with the run.</summary>
         public IReadOnlyList<UpsertNode> Nodes { get; } = nodes;
+
+        /// <summary>A deferred run's end (or wait), written in the same commit.</summary>
+        public UpdateRun? Ended { get; } = ended;
 
         public override string? RunId => Row.Id;
 
         public override long Epoch => Row.LeaseEpoch;
+    }
+
+    // A run held by Defer: its queued row, and the run whose nodes are snapshotted when it is stored.
+    private sealed class DeferredRun(RunRow row, RunState run)
+    {
+        public RunRow Row { get; } = row;
+
+        /// <summary>The commit storing the run, once started (under a lock on this object).</summary>
+        public Task? Storing { get; set; }
+
+        // Ended: every node it reached, as the run ends. Otherwise (an effect is about to be recorded, concurrently
+        // with the executor) only finished nodes, which no longer change; the others are journaled as they change.
+        public InsertRun Insert(UpdateRun? ended)
+        {
+            var nodes = new List<UpsertNode>(run.Nodes.Count);
+            foreach (var node in run.Nodes)
+            {
+                if (ended is null ? node.Status.IsFinished() : node.Status != NodeStatus.Pending) nodes.Add(new UpsertNode(run.Id, Row.LeaseEpoch, node));
+            }
+            return new InsertRun(Row, nodes, ended);
+        }
+    }
+
+    private sealed class InsertAudit(Audit.AuditEntry entry) : Write
+    {
+        public Audit.AuditEntry Entry { get; } = entry;
     }
 
     private sealed class ReleaseRun(string runId, string owner, long epoch) : Write

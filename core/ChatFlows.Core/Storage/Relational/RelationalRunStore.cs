@@ -75,6 +75,32 @@ public abstract partial class RelationalRunStore : IRunStore, IAsyncDisposable
         return EnqueueWrittenAsync(WriteAsync(new InsertRun(row, reused)), run.Id);
     }
 
+    /// <inheritdoc />
+    public void Defer(RunState run, string owner, DateTimeOffset leaseUntil)
+    {
+        var row = RunRow.Queued(run, _time.GetUtcNow(), owner, leaseUntil);
+        run.LeaseEpoch = row.LeaseEpoch;
+        _held[run.Id] = row.LeaseEpoch;
+        _deferred[run.Id] = new DeferredRun(row, run);
+    }
+
+    /// <inheritdoc />
+    public Task StoreDeferredAsync(string runId, CancellationToken ct = default) =>
+        _deferred.TryGetValue(runId, out var deferred) ? Store(deferred, null).WaitAsync(ct) : Task.CompletedTask;
+
+    /// <inheritdoc />
+    public bool DropDeferred(string runId)
+    {
+        if (!_deferred.TryGetValue(runId, out var deferred)) return false;
+        lock (deferred)
+        {
+            if (deferred.Storing is not null) return false;
+            _deferred.TryRemove(runId, out _);
+        }
+        _held.TryRemove(runId, out _);
+        return true;
+    }
+
     private async Task EnqueueWrittenAsync(Task written, string runId)
     {
         try
@@ -174,6 +200,8 @@ public abstract partial class RelationalRunStore : IRunStore, IAsyncDisposable
     {
         // Ordered behind the run's journal writes; nobody needs to wait for it.
         _held.TryRemove(runId, out var epoch);
+        // Never stored (interrupted before its end): there is no lease to release.
+        if (!_deferred.IsEmpty && _deferred.TryGetValue(runId, out var deferred) && deferred.Storing is null && _deferred.TryRemove(runId, out _)) return Task.CompletedTask;
         _writes.Writer.TryWrite(new ReleaseRun(runId, owner, epoch));
         return Task.CompletedTask;
     }
@@ -287,6 +315,8 @@ public abstract partial class RelationalRunStore : IRunStore, IAsyncDisposable
     public async ValueTask<JsonElement?> FindEffectAsync(string runId, string nodeId, string effect, CancellationToken ct)
     {
         const string Sql = "select value from node_effects where run_id = @RunId and node_id = @NodeId and effect = @Effect";
+        // A run not stored yet has recorded nothing.
+        if (_deferred.ContainsKey(runId)) return null;
         await using var connection = await _database.OpenAsync(ct);
         var value = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(Sql, new { RunId = runId, NodeId = nodeId, Effect = effect }, cancellationToken: ct));
         return StoredJson.Parse(value);
@@ -297,7 +327,9 @@ public abstract partial class RelationalRunStore : IRunStore, IAsyncDisposable
     {
         var epoch = _held.GetValueOrDefault(runId);
         if (IsLeaseLost(runId, epoch)) return ValueTask.FromException(new LeaseLostException(runId));
-        return new(WriteAsync(new InsertEffect(runId, epoch, nodeId, effect, value.GetRawText(), UnixTime.From(_time.GetUtcNow()))));
+        var write = new InsertEffect(runId, epoch, nodeId, effect, value.GetRawText(), UnixTime.From(_time.GetUtcNow()));
+        if (!_deferred.IsEmpty && _deferred.TryGetValue(runId, out var deferred)) return new(StoreThenWriteAsync(deferred, write));
+        return new(WriteAsync(write));
     }
 
     /// <summary>True when the journal must lock the runs it writes to (<see cref="LockRunsForJournal"/>).</summary>

@@ -1,5 +1,7 @@
 using ChatFlows.Core.Audit;
 using ChatFlows.Core.Storage;
+using ChatFlows.Core.Storage.Postgres;
+using ChatFlows.Core.Storage.Relational;
 using ChatFlows.Core.Tests.Fixtures;
 
 namespace ChatFlows.Core.Tests.Storage.Compliance;
@@ -10,6 +12,13 @@ public abstract class AuditLogTests(StorageProvider provider) : StoreCompliance(
     private static readonly DateTimeOffset Nine = new(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
 
     private DatabaseAuditLog Log => new(Database);
+
+    private RelationalRunStore RunStore() => Database switch
+    {
+        SqliteDatabase sqlite => new SqliteRunStore(sqlite, TimeProvider.System),
+        PostgresDatabase postgres => new PostgresRunStore(postgres, TimeProvider.System),
+        _ => throw new InvalidOperationException($"No run store for {Database.GetType().Name}."),
+    };
 
     [Fact]
     public async Task AppendAsync_ThenList_ReadsBackEveryFieldNewestFirstWithRisingIds()
@@ -25,6 +34,21 @@ public abstract class AuditLogTests(StorageProvider provider) : StoreCompliance(
             (Nine, "default", "email:ana@corp.example", "canvas", "workflow.saved", "deploy", "created version 1", "192.0.2.7"),
             (page.Items[1].At, page.Items[1].Workspace, page.Items[1].Actor, page.Items[1].Surface, page.Items[1].Action, page.Items[1].Target, page.Items[1].Detail, page.Items[1].Address));
         Assert.Null(page.Next);
+    }
+
+    [Fact]
+    public async Task AppendAsync_ThroughTheRunJournal_IsListedOnceItReturns()
+    {
+        await using var runs = RunStore();
+        var log = new DatabaseAuditLog(Database, runs);
+
+        await log.AppendAsync(Entry("run.started", "run-1", Nine, detail: "workflow deploy", address: "192.0.2.7") with { Actor = "webhook", Surface = "webhook" });
+        await log.AppendAsync(Entry("run.started", "run-2", Nine.AddSeconds(1)) with { Actor = "webhook", Surface = "webhook" });
+        var page = await Log.ListAsync(new AuditQuery(Actor: "webhook"));
+
+        Assert.Equal(["run-2", "run-1"], page.Items.Select(e => e.Target));
+        Assert.True(page.Items[0].Id > page.Items[1].Id, $"{page.Items[0].Id} after {page.Items[1].Id}");
+        Assert.Equal((Nine, "webhook", "workflow deploy", "192.0.2.7"), (page.Items[1].At, page.Items[1].Surface, page.Items[1].Detail, page.Items[1].Address));
     }
 
     [Fact]

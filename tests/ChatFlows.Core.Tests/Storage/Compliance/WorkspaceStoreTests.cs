@@ -1,6 +1,7 @@
 using ChatFlows.Core.Storage;
 using ChatFlows.Core.Tests.Fixtures;
 using ChatFlows.Core.Workspaces;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ChatFlows.Core.Tests.Storage.Compliance;
 
@@ -47,6 +48,36 @@ public abstract class WorkspaceStoreTests(StorageProvider provider) : StoreCompl
 
         Assert.False(again);
         Assert.Equal("Ops", (await Store.GetAsync("ops"))!.Name);
+    }
+
+    [Fact]
+    public async Task GetAsync_UpdatedThroughTheSameStore_ReadsTheNewPolicyAtOnce()
+    {
+        var store = new DatabaseWorkspaceStore(Database);
+        await store.CreateAsync(new Workspace("ops", "Ops", WorkspacePolicy.Open, [], Nine));
+        var before = await store.GetAsync("ops");
+
+        await store.UpdateAsync(new Workspace("ops", "Ops", new WorkspacePolicy(NodeKinds: ["transform"]), [], Nine));
+        var after = await store.GetAsync("ops");
+
+        Assert.Equal(WorkspacePolicy.Open, before!.Policy);
+        Assert.Equal(["transform"], after!.Policy.NodeKinds!);
+    }
+
+    [Fact]
+    public async Task GetAsync_UpdatedByAnotherInstance_IsReadAgainOnceASecondHasPassed()
+    {
+        var time = new FakeTimeProvider(Nine);
+        var here = new DatabaseWorkspaceStore(Database, time);
+        var elsewhere = new DatabaseWorkspaceStore(await SecondInstanceAsync(), time);
+        await here.CreateAsync(new Workspace("ops", "Ops", WorkspacePolicy.Open, [], Nine));
+        await here.GetAsync("ops");
+
+        await elsewhere.UpdateAsync(new Workspace("ops", "Ops", new WorkspacePolicy(NodeKinds: ["transform"]), [], Nine));
+        time.Advance(DatabaseWorkspaceStore.CacheFor);
+        var read = await here.GetAsync("ops");
+
+        Assert.Equal(["transform"], read!.Policy.NodeKinds!);
     }
 
     [Fact]
