@@ -49,6 +49,19 @@ public sealed class WebhookHistoryTests(HostFixture host)
     }
 
     [Fact]
+    public async Task Post_ErrorsPolicyWorkflow_WritesNoAuditEntryPerCall()
+    {
+        await host.CreateWorkflowAsync(WithHistory(TestWorkflows.RespondingHook("hook-audit-errors", Secret, status: 200), "errors"));
+
+        using var failure = await PostAsync("hook-audit-errors", NoPackSize);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, failure.StatusCode);
+        var failedRunId = (await HostFixture.ReadProblemAsync(failure)).GetProperty("runId").GetString()!;
+        Assert.Equal("failed", (await host.GetJsonAsync($"/api/runs/{failedRunId}")).GetProperty("status").GetString());
+        Assert.Empty(await Audit.AuditReader.EntriesAsync(host, "run.started", failedRunId));
+    }
+
+    [Fact]
     public async Task Post_UnknownHistoryPolicy_Returns400NamingTheField()
     {
         using var response = await host.SendAsync(HttpMethod.Post, "/api/workflows", WithHistory(TestWorkflows.RespondingHook("hook-keep-bad", Secret, status: 200), "failures"));

@@ -1,7 +1,9 @@
 using System.Text.Json;
+using ChatFlows.Core.Documents;
 using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Storage;
+using ChatFlows.Core.Tests.Running;
 
 namespace ChatFlows.Core.Tests.Storage;
 
@@ -32,6 +34,23 @@ public abstract partial class RunStoreCompliance
         Assert.All(stored.Nodes, n => Assert.Equal((NodeStatus.Succeeded, 1), (n.Status, n.Attempts)));
         Assert.Equal("\"b\"", stored.Nodes.Single(n => n.NodeId == "b").Output!.Value.GetRawText());
         Assert.Equal(_time.GetUtcNow(), stored.FinishedAt);
+    }
+
+    [Fact]
+    public async Task Defer_RunOfAWorkflowThatKeepsNoHistory_IsNeverWritten()
+    {
+        var plan = WorkflowPlan.Compile(Workflows.Build(["a", "b"], ["start->a", "a->b"]) with { History = HistoryPolicies.None }, _probes.Registry);
+        var run = NewRun(plan);
+        await _store.FlushAsync();
+        var rowsBefore = _store.RowsWritten;
+        _store.Defer(run, "me", _time.GetUtcNow().AddMinutes(1));
+
+        var ended = await Engine().ContinueAsync(run);
+        await _store.FlushAsync();
+
+        Assert.Equal(RunStatus.Succeeded, ended.Status);
+        Assert.Null(await _store.GetAsync(run.Id));
+        Assert.Equal(rowsBefore, _store.RowsWritten);
     }
 
     [Fact]
