@@ -1,6 +1,7 @@
 using ChatFlows.Core.Telemetry;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
@@ -12,6 +13,9 @@ internal static class TracingSetup
     /// <summary>The activity sources of Semantic Kernel's GenAI diagnostics: the <c>chat {model}</c> spans of agent calls.</summary>
     public const string SemanticKernelSources = "Microsoft.SemanticKernel*";
 
+    /// <summary>Semantic Kernel's meters: the OpenAI connector's prompt, completion and total token counters.</summary>
+    public const string SemanticKernelMeters = "Microsoft.SemanticKernel*";
+
     /// <summary>
     /// With <c>ChatFlows:Telemetry:Otlp:Endpoint</c> set, collects the ChatFlows spans, incoming requests (whose
     /// <c>traceparent</c> a webhook's run continues), outgoing HTTP calls and agent model calls, and exports them.
@@ -21,6 +25,8 @@ internal static class TracingSetup
     {
         services.AddSingleton<IValidateOptions<TelemetryOptions>, OtlpOptionsValidation>();
         services.AddOptions<TelemetryOptions>().ValidateOnStart();
+        // Agent calls' token counters go wherever the metrics go (Prometheus, OTLP), whether or not traces are exported.
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(SemanticKernelMeters));
         if (options.Otlp.Endpoint is not { } endpoint || !OtlpOptionsValidation.IsValid(options.Otlp)) return services;
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(options.ServiceName))
