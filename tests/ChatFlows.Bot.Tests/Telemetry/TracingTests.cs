@@ -63,6 +63,7 @@ public sealed class TracingTests(TracingHost traced, ITestOutputHelper output) :
         Assert.Equal((parent[0].TraceId, call.SpanId), (child.TraceId, child.ParentSpanId));
         Assert.Equal(("waiting", "succeeded"), (parent[0].GetTagItem("chatflows.run.status"), parent[1].GetTagItem("chatflows.run.status")));
         Assert.Equal(parent[0].TraceId, parent[1].TraceId);
+        output.WriteLine(traced.Tree(parent[0].TraceId));
     }
 
     [Fact]
@@ -93,6 +94,7 @@ public sealed class TracingTests(TracingHost traced, ITestOutputHelper output) :
         // Prompts and answers stay out of spans.
         Assert.DoesNotContain(chat.TagObjects, t => t.Value is string text && text.Contains("Tuesday", StringComparison.Ordinal));
         Assert.DoesNotContain(chat.Events.SelectMany(e => e.Tags), t => t.Value is string text && text.Contains("Tuesday", StringComparison.Ordinal));
+        output.WriteLine(traced.Tree(root.TraceId));
     }
 
     // The span itself and the spans above it, up to the trace's root.
