@@ -55,6 +55,7 @@ public sealed class HostFixture : IAsyncLifetime
     private readonly string _folder = Directory.CreateTempSubdirectory("chatflows-host-").FullName;
     private readonly IReadOnlyDictionary<string, string> _settings;
     private readonly ILoggerProvider? _logs;
+    private readonly Action<IServiceCollection>? _services;
     private WebApplicationFactory<Program>? _factory;
 
     public HostFixture()
@@ -63,13 +64,14 @@ public sealed class HostFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// A host with configuration keys of its own on top of the shared ones (its own tests start and stop it), and a
-    /// provider that receives its log lines when given.
+    /// A host with configuration keys of its own on top of the shared ones (its own tests start and stop it), a
+    /// provider that receives its log lines, and services added after the host's own (an in-memory span exporter), when given.
     /// </summary>
-    internal HostFixture(IReadOnlyDictionary<string, string> settings, ILoggerProvider? logs = null)
+    internal HostFixture(IReadOnlyDictionary<string, string> settings, ILoggerProvider? logs = null, Action<IServiceCollection>? services = null)
     {
         _settings = settings;
         _logs = logs;
+        _services = services;
     }
 
     public HttpClient Client { get; private set; } = null!;
@@ -113,6 +115,7 @@ public sealed class HostFixture : IAsyncLifetime
             foreach (var (key, value) in storage) builder.UseSetting(key, value);
             foreach (var (key, value) in _settings) builder.UseSetting(key, value);
             if (_logs is not null) builder.ConfigureLogging(logging => logging.AddProvider(_logs));
+            if (_services is not null) builder.ConfigureServices(_services);
         });
         factory.UseKestrel(0);
         factory.StartServer();

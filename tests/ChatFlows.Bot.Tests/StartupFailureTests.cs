@@ -162,6 +162,19 @@ public sealed class StartupFailureTests : IDisposable
             line);
     }
 
+    [Fact]
+    public async Task Start_OtlpProtocolUnknown_PrintsOneLineNamingTheSettingAndTheProtocols()
+    {
+        var (exitCode, line) = await StartAndFailAsync(Settings(
+            ("ChatFlows:Telemetry:Otlp:Endpoint", "http://127.0.0.1:4317"), ("ChatFlows:Telemetry:Otlp:Protocol", "http/json")));
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Equal(
+            "chatflows: a setting is wrong: ChatFlows:Telemetry:Otlp:Protocol is 'http/json'; it must be 'grpc' (a collector on port 4317) or 'http/protobuf' (port 4318). " +
+            "Fix it in appsettings.json, an environment variable or the command line.",
+            line);
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();

@@ -28,6 +28,16 @@ public sealed partial class AgentRunner : IDisposable
     /// <summary>The most tool rounds an agent node may allow.</summary>
     public const int MaxToolRoundsLimit = 32;
 
+    // Semantic Kernel's GenAI spans (chat {model}, with gen_ai.* attributes and token usage) are off unless this switch is
+    // on; with it on they still cost only a listener check until a tracer subscribes (README §Telemetry). Prompts and
+    // answers stay out of spans: the sensitive-data switch is left alone. A switch set by the operator wins.
+    private const string GenAIDiagnosticsSwitch = "Microsoft.SemanticKernel.Experimental.GenAI.EnableOTelDiagnostics";
+
+    static AgentRunner()
+    {
+        if (!AppContext.TryGetSwitch(GenAIDiagnosticsSwitch, out _)) AppContext.SetSwitch(GenAIDiagnosticsSwitch, true);
+    }
+
     private readonly ConcurrentDictionary<string, Lazy<ProfileClient>> _clients = new(StringComparer.OrdinalIgnoreCase);
     private readonly TimeProvider _time;
     private readonly ILoggerFactory? _loggerFactory;

@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Secrets;
+using ChatFlows.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -87,6 +88,8 @@ public sealed partial class GraphRunner(
         private bool _stopping;
         private bool _ended;
         private bool _expired;
+        // Null unless something listens to the run's spans.
+        private RunTracing? _trace;
 
         private CancellationToken NodeToken => _runCts.Token;
 
@@ -94,18 +97,31 @@ public sealed partial class GraphRunner(
         {
             run.Secrets.Vault = runner._secrets;
             run.Secrets.Workspace = run.Workspace;
+            // Opened before the first journal write, so the root span starts as the run does (README §Telemetry).
+            _trace = RunTracing.Start(run);
             try
             {
-                if (run.Status == RunStatus.Queued && run.Request.ReplayOf is null) await StartAsync();
-                else if (run.Status == RunStatus.Queued) await StartReplayAsync();
-                else await RestoreAsync(resume);
-                await LoopAsync();
+                try
+                {
+                    if (run.Status == RunStatus.Queued && run.Request.ReplayOf is null) await StartAsync();
+                    else if (run.Status == RunStatus.Queued) await StartReplayAsync();
+                    else await RestoreAsync(resume);
+                    await LoopAsync();
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    // Falls through to FinishAsync, which records the cancellation.
+                }
+                await FinishAsync();
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            catch (Exception ex) when (_trace?.Escaped(ex) == true)
             {
-                // Falls through to FinishAsync, which records the cancellation.
+                // Never taken: the filter only marks the span.
             }
-            await FinishAsync();
+            finally
+            {
+                _trace?.End(run);
+            }
             return run;
         }
 
@@ -256,6 +272,7 @@ public sealed partial class GraphRunner(
             record.StartedAt ??= now;
             record.Bookmark = null;
             record.WakeAt = null;
+            _trace?.NodeStarted(index, plan, attempt);
             await runner._journal.NodeChangedAsync(run, record, ct);
             Publish(RunEventTypes.NodeStarted, index, status: "running", attempt: attempt);
 
@@ -347,6 +364,7 @@ public sealed partial class GraphRunner(
                 record.Status = NodeStatus.Waiting;
                 record.Bookmark = result.Bookmark;
                 record.WakeAt = result.WakeAt;
+                _trace?.NodeFinished(index, NodeStatus.Waiting, null);
                 await runner._journal.NodeChangedAsync(run, record, ct);
                 return;
             }
@@ -354,6 +372,7 @@ public sealed partial class GraphRunner(
             record.Port = result.Port;
             if (record.Output is { } output) run.SetData(plan.Slot, output);
             if (plan.Kind.ProducesRunResult) run.Result = record.Output;
+            _trace?.NodeFinished(index, NodeStatus.Succeeded, result.Port);
             await runner._journal.NodeChangedAsync(run, record, ct);
             Publish(RunEventTypes.NodeFinished, index, status: "succeeded", attempt: record.Attempts, output: record.Output);
             if (result.Outcome == NodeOutcome.EndRun)
@@ -384,6 +403,7 @@ public sealed partial class GraphRunner(
                 record.Steps = run.Redact(steps);
                 record.Usage = usage;
             }
+            _trace?.NodeFailed(index, error, message, willRetry: attempt < plan.Retry.MaxAttempts && !_stopping);
             if (attempt < plan.Retry.MaxAttempts && !_stopping)
             {
                 var delay = plan.Retry.DelayAfter(attempt, runner._random.NextDouble());

@@ -39,4 +39,10 @@ public sealed record RunRequest
 
     /// <summary>For a replay: the node it replays from.</summary>
     public string? ReplayFrom { get; init; }
+
+    /// <summary>
+    /// The W3C <c>traceparent</c> the run's spans continue (README §Telemetry); null takes the current span's, when
+    /// tracing is on.
+    /// </summary>
+    public string? TraceParent { get; init; }
 }

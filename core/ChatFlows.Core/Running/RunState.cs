@@ -2,6 +2,7 @@ using System.Text.Json;
 using ChatFlows.Core.Expressions;
 using ChatFlows.Core.Secrets;
 using ChatFlows.Core.Storage;
+using ChatFlows.Core.Telemetry;
 
 namespace ChatFlows.Core.Running;
 
@@ -20,6 +21,7 @@ public sealed class RunState : RunScope
         Plan = plan;
         Request = request;
         Id = id;
+        TraceParent = request.TraceParent ?? RunTracing.CurrentTraceParent();
         _slots = new object?[plan.DataKeys.Length];
         var nodes = new NodeRecord[plan.Nodes.Length];
         for (var i = 0; i < nodes.Length; i++) nodes[i] = new NodeRecord(plan.Nodes[i].Node.Id);
@@ -39,6 +41,12 @@ public sealed class RunState : RunScope
     public override string Workspace => Plan.Document.Workspace;
 
     public RunRequest Request { get; }
+
+    /// <summary>
+    /// The W3C <c>traceparent</c> every segment of this run's spans continues (README §Telemetry): the span that
+    /// started the run, or the run's first root span when nothing traced was around it; null while tracing is off.
+    /// </summary>
+    public string? TraceParent { get; set; }
 
     /// <summary>
     /// The lease epoch this instance executes the run under (README §Running several instances), set when the run is

@@ -70,6 +70,9 @@ public sealed record StoredRun
     /// </summary>
     public long LeaseEpoch { get; init; }
 
+    /// <summary>The W3C <c>traceparent</c> the run's spans continue (README §Telemetry); null when tracing was off.</summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>The request the run was started with.</summary>
     public RunRequest ToRequest() => new()
     {
@@ -83,5 +86,6 @@ public sealed record StoredRun
         Depth = Depth,
         ReplayOf = ReplayOf,
         ReplayFrom = ReplayFrom,
+        TraceParent = TraceParent,
     };
 }

@@ -20,10 +20,10 @@ public abstract partial class RelationalRunStore
     private const int MaxCommitAttempts = 3;
 
     private const string InsertRunColumns =
-        "id, workflow_id, workflow_version, status, trigger_node_id, trigger, started_by, thread, created_at, lease_owner, lease_expires_at, lease_epoch, parent_run_id, parent_node_id, depth, replay_of, replay_from, workspace";
+        "id, workflow_id, workflow_version, status, trigger_node_id, trigger, started_by, thread, created_at, lease_owner, lease_expires_at, lease_epoch, parent_run_id, parent_node_id, depth, replay_of, replay_from, workspace, trace_parent";
 
     private const string InsertRunValues =
-        "@Id, @WorkflowId, @WorkflowVersion, @Status, @TriggerNodeId, @Trigger, @StartedBy, @Thread, @CreatedAt, @LeaseOwner, @LeaseExpiresAt, @LeaseEpoch, @ParentRunId, @ParentNodeId, @Depth, @ReplayOf, @ReplayFrom, @Workspace";
+        "@Id, @WorkflowId, @WorkflowVersion, @Status, @TriggerNodeId, @Trigger, @StartedBy, @Thread, @CreatedAt, @LeaseOwner, @LeaseExpiresAt, @LeaseEpoch, @ParentRunId, @ParentNodeId, @Depth, @ReplayOf, @ReplayFrom, @Workspace, @TraceParent";
 
     private const string NodeWriteColumns =
         "run_id, node_id, status, attempts, started_at, finished_at, output, error, port, bookmark, wake_at, steps, prompt_tokens, completion_tokens, cost, reused_from";
@@ -36,16 +36,16 @@ public abstract partial class RelationalRunStore
         ("@Id", DbType.String), ("@WorkflowId", DbType.String), ("@WorkflowVersion", DbType.Int32), ("@Status", DbType.String), ("@TriggerNodeId", DbType.String),
         ("@Trigger", DbType.String), ("@StartedBy", DbType.String), ("@Thread", DbType.String), ("@CreatedAt", DbType.Int64), ("@LeaseOwner", DbType.String),
         ("@LeaseExpiresAt", DbType.Int64), ("@LeaseEpoch", DbType.Int64), ("@ParentRunId", DbType.String), ("@ParentNodeId", DbType.String), ("@Depth", DbType.Int32),
-        ("@ReplayOf", DbType.String), ("@ReplayFrom", DbType.String), ("@Workspace", DbType.String));
+        ("@ReplayOf", DbType.String), ("@ReplayFrom", DbType.String), ("@Workspace", DbType.String), ("@TraceParent", DbType.String));
 
     private static readonly JournalSql UpdateRunSql = new(
         """
         update runs set status = @Status, started_at = @StartedAt, finished_at = @FinishedAt, error_node_id = @ErrorNodeId,
-            error = @Error, result = @Result, wake_at = @WakeAt
+            error = @Error, result = @Result, wake_at = @WakeAt, trace_parent = coalesce(@TraceParent, trace_parent)
         where id = @RunId and lease_epoch = @Epoch
         """,
         ("@RunId", DbType.String), ("@Epoch", DbType.Int64), ("@Status", DbType.String), ("@StartedAt", DbType.Int64), ("@FinishedAt", DbType.Int64),
-        ("@ErrorNodeId", DbType.String), ("@Error", DbType.String), ("@Result", DbType.String), ("@WakeAt", DbType.Int64));
+        ("@ErrorNodeId", DbType.String), ("@Error", DbType.String), ("@Result", DbType.String), ("@WakeAt", DbType.Int64), ("@TraceParent", DbType.String));
 
     private static readonly JournalSql UpsertNodeSql = new(
         $"""
@@ -355,12 +355,12 @@ public abstract partial class RelationalRunStore
             if (write is not InsertRun insert) continue;
             var row = insert.Row;
             statements.Add(InsertRunSql, insert, row.Id, row.WorkflowId, row.WorkflowVersion, row.Status, row.TriggerNodeId, row.Trigger, row.StartedBy, row.Thread,
-                row.CreatedAt, row.LeaseOwner, row.LeaseExpiresAt, row.LeaseEpoch, row.ParentRunId, row.ParentNodeId, row.Depth, row.ReplayOf, row.ReplayFrom, row.Workspace);
+                row.CreatedAt, row.LeaseOwner, row.LeaseExpiresAt, row.LeaseEpoch, row.ParentRunId, row.ParentNodeId, row.Depth, row.ReplayOf, row.ReplayFrom, row.Workspace, row.TraceParent);
             foreach (var node in insert.Nodes) AddNode(statements, node, fence: null);
         }
         foreach (var run in runs.Values)
         {
-            statements.Add(UpdateRunSql, run, run.RunId, run.Epoch, run.Status, run.StartedAt, run.FinishedAt, run.ErrorNodeId, run.Error, run.Result?.GetRawText(), run.WakeAt);
+            statements.Add(UpdateRunSql, run, run.RunId, run.Epoch, run.Status, run.StartedAt, run.FinishedAt, run.ErrorNodeId, run.Error, run.Result?.GetRawText(), run.WakeAt, run.TraceParent);
             if (run.ParentOutcome is { } outcome)
             {
                 statements.Add(ResumeParentSql, null, run.RunId, run.Epoch, run.ParentRunId, ChildRuns.Bookmark(run.RunId), run.ParentNodeId, outcome.GetRawText(), run.ChangedAt);

@@ -235,6 +235,9 @@ public abstract partial class RelationalRunStore
 
         public string? ParentRunId { get; } = run.Request.ParentRunId;
 
+        // Set once: a run started outside any trace takes its first root span's context (README §Telemetry).
+        public string? TraceParent { get; } = run.TraceParent;
+
         public string? ParentNodeId { get; } = run.Request.ParentNodeId;
 
         /// <summary>For an ended sub-workflow run: what its parent is resumed with.</summary>

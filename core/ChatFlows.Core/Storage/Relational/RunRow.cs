@@ -8,7 +8,7 @@ internal sealed class RunRow
 {
     /// <summary>The columns read back, in <see cref="RunRow"/>'s shape.</summary>
     public const string Columns =
-        "id, workflow_id, workflow_version, workspace, status, trigger_node_id, trigger, started_by, thread, created_at, started_at, finished_at, error_node_id, error, result, cancel_requested, parent_run_id, parent_node_id, depth, replay_of, replay_from, lease_epoch";
+        "id, workflow_id, workflow_version, workspace, status, trigger_node_id, trigger, started_by, thread, created_at, started_at, finished_at, error_node_id, error, result, cancel_requested, parent_run_id, parent_node_id, depth, replay_of, replay_from, lease_epoch, trace_parent";
 
     public string Id { get; init; } = "";
 
@@ -58,6 +58,8 @@ internal sealed class RunRow
 
     public string? ReplayFrom { get; init; }
 
+    public string? TraceParent { get; init; }
+
     /// <summary>A new queued run; leased to <paramref name="owner"/> (epoch 1) when one is named, else free (epoch 0).</summary>
     public static RunRow Queued(RunState run, DateTimeOffset now, string? owner, DateTimeOffset? leaseUntil) => new()
     {
@@ -79,6 +81,7 @@ internal sealed class RunRow
         Depth = run.Request.Depth,
         ReplayOf = run.Request.ReplayOf,
         ReplayFrom = run.Request.ReplayFrom,
+        TraceParent = run.TraceParent,
     };
 
     public StoredRun ToStored() => new()
@@ -104,5 +107,6 @@ internal sealed class RunRow
         ReplayOf = ReplayOf,
         ReplayFrom = ReplayFrom,
         LeaseEpoch = LeaseEpoch,
+        TraceParent = TraceParent,
     };
 }
