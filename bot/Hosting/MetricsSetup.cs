@@ -23,7 +23,7 @@ internal static class MetricsSetup
         services.AddOptions<TelemetryOptions>().ValidateOnStart();
         services.AddSingleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidation>();
         // Nowhere to send them: the instruments still exist (and cost a flag check), but nothing is collected.
-        if (!options.Prometheus.Enabled && options.Otlp.Endpoint is null) return services;
+        if (!options.Prometheus.Enabled && TelemetryOptionsValidation.Collector(options) is null) return services;
 
         services.AddOpenTelemetry().WithMetrics(metrics =>
         {
@@ -40,13 +40,13 @@ internal static class MetricsSetup
                     return queue;
                 });
             if (options.Prometheus.Enabled) metrics.AddPrometheusExporter();
-            if (options.Otlp.Endpoint is { } endpoint)
+            if (TelemetryOptionsValidation.Collector(options) is { } endpoint)
             {
                 metrics.AddOtlpExporter(otlp =>
                 {
                     otlp.Protocol = TelemetryOptionsValidation.Protocol(options.Otlp.Protocol);
                     otlp.Endpoint = SignalEndpoint(endpoint, otlp.Protocol, "v1/metrics");
-                    if (options.Otlp.Headers is { } headers) otlp.Headers = headers;
+                    if (!string.IsNullOrWhiteSpace(options.Otlp.Headers)) otlp.Headers = options.Otlp.Headers;
                 });
             }
         });

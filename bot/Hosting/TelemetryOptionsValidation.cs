@@ -16,7 +16,7 @@ internal sealed class TelemetryOptionsValidation : IValidateOptions<TelemetryOpt
         {
             return ValidateOptionsResult.Fail($"{TelemetryOptions.Section}:Otlp:Protocol is '{options.Otlp.Protocol}'; it must be '{Grpc}' or '{HttpProtobuf}'.");
         }
-        if (options.Otlp.Endpoint is { } endpoint && (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)))
+        if (Collector(options) is { } endpoint && (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)))
         {
             return ValidateOptionsResult.Fail($"{TelemetryOptions.Section}:Otlp:Endpoint is '{endpoint}'; it must be an http:// or https:// address such as http://localhost:4317.");
         }
@@ -28,6 +28,10 @@ internal sealed class TelemetryOptionsValidation : IValidateOptions<TelemetryOpt
         }
         return ValidateOptionsResult.Success;
     }
+
+    /// <summary>The OTLP collector, or null when none is set (the sample's empty <c>Endpoint</c> binds to an empty address).</summary>
+    internal static Uri? Collector(TelemetryOptions options) =>
+        options.Otlp.Endpoint is { OriginalString.Length: > 0 } endpoint ? endpoint : null;
 
     /// <summary>The exporter protocol a valid <c>Otlp:Protocol</c> names.</summary>
     internal static OtlpExportProtocol Protocol(string protocol) =>
