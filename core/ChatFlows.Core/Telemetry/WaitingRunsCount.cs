@@ -13,12 +13,15 @@ internal sealed class WaitingRunsCount(IRunStore store, TimeProvider time, TimeS
     private long _countedAt;
     private int _counting;
 
+    /// <summary>The count under way, or the last one: lets tests wait for it.</summary>
+    internal Task Counting { get; private set; } = Task.CompletedTask;
+
     /// <summary>The last count, or null before the first one came back.</summary>
     public long? Current()
     {
         var value = Volatile.Read(ref _value);
         var stale = value < 0 || time.GetElapsedTime(Volatile.Read(ref _countedAt)) >= maxAge;
-        if (stale && Interlocked.Exchange(ref _counting, 1) == 0) _ = CountAsync();
+        if (stale && Interlocked.Exchange(ref _counting, 1) == 0) Counting = CountAsync();
         return value < 0 ? null : value;
     }
 
