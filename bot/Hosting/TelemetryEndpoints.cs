@@ -1,6 +1,5 @@
 using ChatFlows.Canvas.Api;
 using ChatFlows.Core.Workspaces;
-using Microsoft.Extensions.Options;
 
 namespace ChatFlows.Bot.Hosting;
 
@@ -14,8 +13,9 @@ public static class TelemetryEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapTelemetryEndpoints(this IEndpointRouteBuilder app)
     {
-        var options = app.ServiceProvider.GetRequiredService<IOptions<TelemetryOptions>>().Value;
-        if (!options.Prometheus.Enabled) return app;
+        // Read unvalidated: a wrong setting is reported when the host starts (ValidateOnStart), as one line, not here.
+        var options = app.ServiceProvider.GetRequiredService<IConfiguration>().GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        if (!options.Prometheus.Enabled || new TelemetryOptionsValidation().Validate(null, options).Failed) return app;
         app.MapPrometheusScrapingEndpoint(options.Prometheus.Path, meterProvider: null, configureBranchedPipeline: OnlyTheDefaultWorkspace, optionsName: null)
             .RequireRole(Role.Viewer);
         return app;
