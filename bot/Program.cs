@@ -51,6 +51,7 @@ app.UseStaticFiles();
 // Every endpoint and page needs a role in the addressed workspace (README §Workspaces and roles).
 app.UseRoleGate();
 app.MapHealthEndpoints();
+app.MapTelemetryEndpoints();
 app.MapSignInEndpoints();
 app.MapWebhookEndpoints();
 app.MapPlaygroundEndpoints();

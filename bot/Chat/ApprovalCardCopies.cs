@@ -35,6 +35,6 @@ public sealed partial class ApprovalCardCopies(IChatCardStore cards, ChatChannel
     public async Task<IReadOnlyList<ChatCard>> ListAsync(string runId, string nodeId, CancellationToken ct) =>
         (await cards.ListAsync(runId, ct)).Where(c => c.IsApproval && c.ApprovalNodeId == nodeId).ToArray();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Approval {NodeId} of run {RunId}: a copy of its card is to be posted to {Target}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Approval {NodeId} of run {RunId}: a copy of its card is to be posted to {Target}")]
     private partial void LogCopyRecorded(string runId, string nodeId, string target);
 }

@@ -192,6 +192,6 @@ public sealed partial class ChatApprovalNotifier(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell {To} about the approval {NodeId} of run {RunId}")]
     private partial void LogNotSent(Exception exception, string to, string runId, string nodeId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} has no chat thread to tell about its approval in")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Run {RunId} has no chat thread to tell about its approval in")]
     private partial void LogNoThread(Exception exception, string runId);
 }

@@ -201,10 +201,10 @@ public sealed partial class ChatCardPoster(
     private IChatPresenter Presenter(string target) =>
         channels.For<IChatPresenter>(target) ?? throw new NodeException($"no chat adapter serves {target} on this host");
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "The {Kind} card of run {RunId} was posted to {Target} as {MessageId}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The {Kind} card of run {RunId} was posted to {Target} as {MessageId}")]
     private partial void LogPosted(string runId, string kind, string target, string messageId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "The {Kind} card of run {RunId} was already posted to {Target} as {MessageId}; it is not posted again")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The {Kind} card of run {RunId} was already posted to {Target} as {MessageId}; it is not posted again")]
     private partial void LogFound(string runId, string kind, string target, string messageId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The {Kind} card of run {RunId}{NodeId} is tried again in {WaitMs} ms: {Reason}")]
@@ -213,7 +213,7 @@ public sealed partial class ChatCardPoster(
     [LoggerMessage(Level = LogLevel.Warning, Message = "The {Kind} card of run {RunId} could not be posted to {Target}")]
     private partial void LogFailed(Exception exception, string runId, string kind, string target);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "The {Kind} card of run {RunId} is being posted by another instance; this one leaves it")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The {Kind} card of run {RunId} is being posted by another instance; this one leaves it")]
     private partial void LogTakenElsewhere(string runId, string kind);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The {Kind} card of run {RunId} is dropped: the run was never queued")]

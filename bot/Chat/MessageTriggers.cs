@@ -127,10 +127,10 @@ public sealed partial class MessageTriggers(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} of {WorkflowId} started by message trigger {TriggerId} in {Channel}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Run {RunId} of {WorkflowId} started by message trigger {TriggerId} in {Channel}")]
     private partial void LogStarted(string runId, string workflowId, string triggerId, string channel);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} of {WorkflowId} started by a reply continuing run {PreviousRunId} in {Thread}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Run {RunId} of {WorkflowId} started by a reply continuing run {PreviousRunId} in {Thread}")]
     private partial void LogReplied(string runId, string workflowId, string previousRunId, string thread);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message trigger {TriggerId} of {WorkflowId} started nothing; fix the workflow and save it again: {Problems}")]

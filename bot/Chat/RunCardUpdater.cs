@@ -196,6 +196,6 @@ public sealed partial class RunCardUpdater
     [LoggerMessage(Level = LogLevel.Error, Message = "Chat cards of run {RunId} not updated for {EventType}")]
     private partial void LogEventFailed(Exception exception, string runId, string eventType);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} asks for approval at {NodeId}: card to be posted to {Target}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Run {RunId} asks for approval at {NodeId}: card to be posted to {Target}")]
     private partial void LogApprovalRecorded(string runId, string nodeId, string target);
 }

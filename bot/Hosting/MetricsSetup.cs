@@ -1,7 +1,60 @@
+using ChatFlows.Core.Running;
+using ChatFlows.Core.Storage;
+using ChatFlows.Core.Telemetry;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+
 namespace ChatFlows.Bot.Hosting;
 
-/// <summary>Run, node, queue and chat delivery metrics, exported over OTLP and served for Prometheus.</summary>
+/// <summary>Run, node, queue and chat delivery metrics, exported over OTLP and served for Prometheus (README §Telemetry).</summary>
 internal static class MetricsSetup
 {
-    public static IServiceCollection AddMetricExport(this IServiceCollection services, TelemetryOptions options) => services;
+    // .NET's own meters: GC, thread pool and exceptions (System.Runtime), requests and connections (ASP.NET Core,
+    // Kestrel), outgoing calls (HttpClient); and Semantic Kernel's, whose model calls report tokens on them.
+    private static readonly string[] PlatformMeters =
+    [
+        "System.Runtime", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "Microsoft.SemanticKernel*",
+    ];
+
+    public static IServiceCollection AddMetricExport(this IServiceCollection services, TelemetryOptions options)
+    {
+        services.AddOptions<TelemetryOptions>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidation>();
+        // Nowhere to send them: the instruments still exist (and cost a flag check), but nothing is collected.
+        if (!options.Prometheus.Enabled && TelemetryOptionsValidation.Collector(options) is null) return services;
+
+        services.AddOpenTelemetry().WithMetrics(metrics =>
+        {
+            metrics
+                .ConfigureResource(resource => resource.AddService(options.ServiceName))
+                // ChatFlows is also the source the model clients report gen_ai.* token usage and durations on.
+                .AddMeter(ChatFlowsTelemetry.Name)
+                .AddMeter(PlatformMeters)
+                // The queue depth and waiting runs are observed on this host's queue and store, once the provider is built.
+                .AddInstrumentation(sp =>
+                {
+                    var queue = sp.GetRequiredService<RunQueue>();
+                    RunMetrics.Observe(queue, sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<TimeProvider>());
+                    return queue;
+                });
+            if (options.Prometheus.Enabled) metrics.AddPrometheusExporter();
+            if (TelemetryOptionsValidation.Collector(options) is { } endpoint)
+            {
+                metrics.AddOtlpExporter(otlp =>
+                {
+                    otlp.Protocol = TelemetryOptionsValidation.Protocol(options.Otlp.Protocol);
+                    otlp.Endpoint = SignalEndpoint(endpoint, otlp.Protocol, "v1/metrics");
+                    if (!string.IsNullOrWhiteSpace(options.Otlp.Headers)) otlp.Headers = options.Otlp.Headers;
+                });
+            }
+        });
+        return services;
+    }
+
+    // Over HTTP each signal has its own path; a collector's bare address gets it appended, as the OTEL_EXPORTER_OTLP_ENDPOINT
+    // variable does. A path given in the setting is used as it is.
+    internal static Uri SignalEndpoint(Uri endpoint, OtlpExportProtocol protocol, string signalPath) =>
+        protocol == OtlpExportProtocol.HttpProtobuf && endpoint.AbsolutePath == "/" ? new Uri(endpoint, signalPath) : endpoint;
 }

@@ -38,15 +38,15 @@ public sealed class PlaygroundChannel(PlaygroundStore store, PlaygroundFeed feed
 
     /// <inheritdoc />
     public Task<PostedMessage> PostAsync(ChatMessage message, CancellationToken ct) =>
-        AddAsync(message.Target, message.Text, message.Card, message.RunId, ct);
+        ChatMetrics.DeliverAsync(Platform, AddAsync(message.Target, message.Text, message.Card, message.RunId, ct));
 
     /// <inheritdoc />
     public Task<PostedMessage> PostProgressAsync(string target, ProgressView view, CancellationToken ct) =>
-        AddAsync(target, null, ProgressCard.Render(view).ToJson(), view.RunId, ct);
+        ChatMetrics.DeliverAsync(Platform, AddAsync(target, null, ProgressCard.Render(view).ToJson(), view.RunId, ct));
 
     /// <inheritdoc />
     public Task UpdateProgressAsync(PostedMessage message, ProgressView view, CancellationToken ct) =>
-        UpdateCardAsync(message, ProgressCard.Render(view).ToJson(), ct);
+        ChatMetrics.DeliverAsync(Platform, UpdateCardAsync(message, ProgressCard.Render(view).ToJson(), ct));
 
     /// <inheritdoc />
     public string ThreadOf(PostedMessage progress) =>
@@ -54,11 +54,11 @@ public sealed class PlaygroundChannel(PlaygroundStore store, PlaygroundFeed feed
 
     /// <inheritdoc />
     public Task<PostedMessage> PostApprovalAsync(string thread, ApprovalView view, CancellationToken ct) =>
-        AddAsync(thread, null, ApprovalCard.Render(view).ToJson(), view.RunId, ct);
+        ChatMetrics.DeliverAsync(Platform, AddAsync(thread, null, ApprovalCard.Render(view).ToJson(), view.RunId, ct));
 
     /// <inheritdoc />
     public Task UpdateApprovalAsync(PostedMessage message, ApprovalView view, CancellationToken ct) =>
-        UpdateCardAsync(message, ApprovalCard.Render(view).ToJson(), ct);
+        ChatMetrics.DeliverAsync(Platform, UpdateCardAsync(message, ApprovalCard.Render(view).ToJson(), ct));
 
     /// <summary>
     /// The thread's root and replies that have text (cards are left out: they show a run, not what was said), people's

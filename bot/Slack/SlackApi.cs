@@ -205,6 +205,7 @@ public sealed class SlackApi(HttpClient http, IOptions<SlackOptions> options, Ti
         var text = await response.Content.ReadAsStringAsync(ct);
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
+            ChatMetrics.CountThrottled(SlackAddress.Platform, method);
             var wait = RetryAfter(response.Headers.RetryAfter);
             throw new ChatRateLimitedException(wait, $"Slack {method} was rate limited (HTTP 429); Slack asks to wait {wait.TotalSeconds:0.#} s.");
         }

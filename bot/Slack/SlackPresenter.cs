@@ -20,11 +20,11 @@ public sealed class SlackPresenter(SlackApi api, SlackApprovalToken tokens, Chat
 
     /// <inheritdoc />
     public Task<PostedMessage> PostProgressAsync(string target, ProgressView view, CancellationToken ct) =>
-        PostBlocksAsync(target, SlackProgressBlocks.Render(view), SlackMetadata.Card(view.RunId, ChatCard.Progress, ""), ct);
+        ChatMetrics.DeliverAsync(Platform, PostBlocksAsync(target, SlackProgressBlocks.Render(view), SlackMetadata.Card(view.RunId, ChatCard.Progress, ""), ct));
 
     /// <inheritdoc />
     public Task UpdateProgressAsync(PostedMessage message, ProgressView view, CancellationToken ct) =>
-        api.UpdateMessageAsync(Parse(message.Target).Channel, message.MessageId, SlackProgressBlocks.Render(view), ct);
+        ChatMetrics.DeliverAsync(Platform, api.UpdateMessageAsync(Parse(message.Target).Channel, message.MessageId, SlackProgressBlocks.Render(view), ct));
 
     /// <inheritdoc />
     public string ThreadOf(PostedMessage progress) =>
@@ -32,11 +32,11 @@ public sealed class SlackPresenter(SlackApi api, SlackApprovalToken tokens, Chat
 
     /// <inheritdoc />
     public Task<PostedMessage> PostApprovalAsync(string thread, ApprovalView view, CancellationToken ct) =>
-        PostBlocksAsync(thread, SlackApprovalBlocks.Render(view, tokens), SlackMetadata.Card(view.RunId, ChatCard.Approval, view.NodeId), ct);
+        ChatMetrics.DeliverAsync(Platform, PostBlocksAsync(thread, SlackApprovalBlocks.Render(view, tokens), SlackMetadata.Card(view.RunId, ChatCard.Approval, view.NodeId), ct));
 
     /// <inheritdoc />
     public Task UpdateApprovalAsync(PostedMessage message, ApprovalView view, CancellationToken ct) =>
-        api.UpdateMessageAsync(Parse(message.Target).Channel, message.MessageId, SlackApprovalBlocks.Render(view, tokens), ct);
+        ChatMetrics.DeliverAsync(Platform, api.UpdateMessageAsync(Parse(message.Target).Channel, message.MessageId, SlackApprovalBlocks.Render(view, tokens), ct));
 
     /// <summary>
     /// Finds a card by the metadata every card is posted with (<c>chatflows_card</c>, run id, kind, node id) in the
@@ -79,7 +79,7 @@ public sealed class SlackPresenter(SlackApi api, SlackApprovalToken tokens, Chat
         DateTimeOffset? mayHavePosted = null;
         try
         {
-            return await retry.RunAsync(
+            return await ChatMetrics.DeliverAsync(Platform, retry.RunAsync(
                 async token =>
                 {
                     if (mayHavePosted is { } since && await FindAsync(address, since, m => m.IsMessage(message.RunId, message.NodeId), token) is { } found)
@@ -95,7 +95,7 @@ public sealed class SlackPresenter(SlackApi api, SlackApprovalToken tokens, Chat
                         throw;
                     }
                 },
-                retry.MessagePostTimeout, rateLimitsCount: true, ct);
+                retry.MessagePostTimeout, rateLimitsCount: true, ct));
         }
         catch (Exception e) when (e is ChatRateLimitedException or SlackApiException)
         {

@@ -177,6 +177,7 @@ public sealed class TeamsConnector(HttpClient http, TeamsTokenProvider tokens, T
             var status = (int)response.StatusCode;
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
+                ChatMetrics.CountThrottled(TeamsAddress.Platform, CallName(method, path));
                 var wait = RetryAfter(response.Headers.RetryAfter);
                 throw new ChatRateLimitedException(wait, $"Teams {operation} was rate limited (HTTP 429); Teams asks to wait {wait.TotalSeconds:0.#} s.");
             }
@@ -184,6 +185,12 @@ public sealed class TeamsConnector(HttpClient http, TeamsTokenProvider tokens, T
             throw new TeamsConnectorException(operation, status, code, message);
         }
     }
+
+    // A call's name for metrics, without the conversation and activity ids of its path.
+    private static string CallName(HttpMethod method, string path) =>
+        method.Method + (path.Contains("/activities", StringComparison.Ordinal) ? " activities"
+            : path.Contains("/members", StringComparison.Ordinal) ? " members"
+            : " conversations");
 
     // Without a Retry-After, the policy's first backoff.
     private TimeSpan RetryAfter(RetryConditionHeaderValue? header)

@@ -23,11 +23,11 @@ public sealed class TeamsPresenter(TeamsConnector connector, TeamsConversations 
 
     /// <inheritdoc />
     public Task<PostedMessage> PostProgressAsync(string target, ProgressView view, CancellationToken ct) =>
-        PostCardAsync(target, ProgressCard.Render(view), ct);
+        ChatMetrics.DeliverAsync(Platform, PostCardAsync(target, ProgressCard.Render(view), ct));
 
     /// <inheritdoc />
     public Task UpdateProgressAsync(PostedMessage message, ProgressView view, CancellationToken ct) =>
-        UpdateCardAsync(message, ProgressCard.Render(view), ct);
+        ChatMetrics.DeliverAsync(Platform, UpdateCardAsync(message, ProgressCard.Render(view), ct));
 
     /// <summary>
     /// A card posted in a channel starts a thread (the channel id with <c>;messageid=</c> the card's id); in a chat,
@@ -43,11 +43,11 @@ public sealed class TeamsPresenter(TeamsConnector connector, TeamsConversations 
 
     /// <inheritdoc />
     public async Task<PostedMessage> PostApprovalAsync(string thread, ApprovalView view, CancellationToken ct) =>
-        await PostCardAsync(thread, TeamsApprovalCard.Render(view, await RefreshForAsync(thread, view, ct)), ct);
+        await ChatMetrics.DeliverAsync(Platform, PostCardAsync(thread, TeamsApprovalCard.Render(view, await RefreshForAsync(thread, view, ct)), ct));
 
     /// <inheritdoc />
     public async Task UpdateApprovalAsync(PostedMessage message, ApprovalView view, CancellationToken ct) =>
-        await UpdateCardAsync(message, TeamsApprovalCard.Render(view, await RefreshForAsync(message.Target, view, ct)), ct);
+        await ChatMetrics.DeliverAsync(Platform, UpdateCardAsync(message, TeamsApprovalCard.Render(view, await RefreshForAsync(message.Target, view, ct)), ct));
 
     /// <summary>
     /// The Bot Connector cannot read messages back (it has no "list activities"; reading a channel needs Microsoft
@@ -72,7 +72,7 @@ public sealed class TeamsPresenter(TeamsConnector connector, TeamsConversations 
         };
         try
         {
-            return await retry.RunAsync(token => SendAsync(message.Target, activity, token), retry.MessagePostTimeout, rateLimitsCount: true, ct);
+            return await ChatMetrics.DeliverAsync(Platform, retry.RunAsync(token => SendAsync(message.Target, activity, token), retry.MessagePostTimeout, rateLimitsCount: true, ct));
         }
         catch (Exception e) when (e is ChatRateLimitedException or TeamsConnectorException or TeamsConversationNotFoundException)
         {

@@ -184,7 +184,7 @@ public sealed partial class EmailWatcher
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {Uid} in folder {Folder} of mail connection {Connection} could not be parsed ({Error}); its runs start with what its envelope says")]
     private partial void LogUnparsable(string connection, string folder, uint uid, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Email trigger {TriggerId} of workflow {WorkflowId} started run {RunId} for message {Uid}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Email trigger {TriggerId} of workflow {WorkflowId} started run {RunId} for message {Uid}")]
     private partial void LogStarted(string workflowId, string triggerId, uint uid, string? runId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Email trigger {TriggerId} of workflow {WorkflowId}: message {Uid} already started its run")]

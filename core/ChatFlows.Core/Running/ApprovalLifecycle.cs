@@ -76,7 +76,7 @@ public sealed partial class ApprovalLifecycle(Approvals approvals, ILogger<Appro
 
     private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Approval {Kind} recorded for run {RunId} at {NodeId}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Approval {Kind} recorded for run {RunId} at {NodeId}")]
     private partial void LogRecorded(string kind, string runId, string nodeId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Looking at the approval of run {RunId} at {NodeId} for reminders and escalation failed; trying again at the next sweep")]

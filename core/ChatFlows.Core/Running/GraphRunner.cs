@@ -41,11 +41,16 @@ public sealed partial class GraphRunner(
     public Task<RunState> ExecuteAsync(RunState run, Resumption? resume, CancellationToken ct) =>
         new Execution(this, run, ct).RunAsync(resume);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} of {WorkflowId} {Status}")]
+    // Debug: at thousands of runs a second one line per run would drown everything else (README §Logging).
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Run {RunId} of {WorkflowId} {Status}")]
     private partial void LogRunEnded(string runId, string workflowId, string status);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId} failed at {NodeId}: {Error}")]
     private partial void LogRunFailed(string runId, string? nodeId, string error);
+
+    // Every line written while a run executes, by the engine or its nodes, carries the run (README §Logging).
+    private static readonly Func<ILogger, string, string, IDisposable?> RunScope =
+        LoggerMessage.DefineScope<string, string>("Run {RunId} of {WorkflowId}");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId}: the output of {NodeId} is {Bytes} bytes, more than ChatFlows:Runs:MaxOutputBytes ({MaxBytes}); it is stored as a truncated preview")]
     private partial void LogOutputTruncated(string runId, string nodeId, int bytes, int maxBytes);
@@ -90,11 +95,13 @@ public sealed partial class GraphRunner(
         private bool _expired;
         // Null unless something listens to the run's spans.
         private RunTracing? _trace;
+        private long[]? _attemptStarts;
 
         private CancellationToken NodeToken => _runCts.Token;
 
         public async Task<RunState> RunAsync(Resumption? resume)
         {
+            using var scope = RunScope(runner._logger, run.Id, run.WorkflowId);
             run.Secrets.Vault = runner._secrets;
             run.Secrets.Workspace = run.Workspace;
             // Opened before the first journal write, so the root span starts as the run does (README §Telemetry).
@@ -131,6 +138,7 @@ public sealed partial class GraphRunner(
             run.Status = RunStatus.Running;
             run.StartedAt = runner._time.GetUtcNow();
             await runner._journal.RunChangedAsync(run, ct);
+            RunMetrics.RunStarted(run.WorkflowId, _nodes[trigger].Kind.Name);
             Publish(RunEventTypes.RunStarted, status: "running");
             for (var i = 0; i < _nodes.Length; i++) _remaining[i] = _nodes[i].IncomingCount;
             await StartTriggerAsync(trigger);
@@ -156,6 +164,7 @@ public sealed partial class GraphRunner(
             run.Status = RunStatus.Running;
             run.StartedAt = runner._time.GetUtcNow();
             await runner._journal.RunChangedAsync(run, ct);
+            RunMetrics.RunStarted(run.WorkflowId, _nodes[run.Plan.StartingTrigger(run.Request.TriggerNodeId)].Kind.Name);
             Publish(RunEventTypes.RunStarted, status: "running");
             if (EndedBeforeTheCrash())
             {
@@ -274,6 +283,7 @@ public sealed partial class GraphRunner(
             record.WakeAt = null;
             _trace?.NodeStarted(index, plan, attempt);
             await runner._journal.NodeChangedAsync(run, record, ct);
+            RunMetrics.NodeStarting(runner._time, ref _attemptStarts, index, _nodes.Length);
             Publish(RunEventTypes.NodeStarted, index, status: "running", attempt: attempt);
 
             var context = new NodeContext
@@ -359,6 +369,7 @@ public sealed partial class GraphRunner(
             record.Error = null;
             record.Steps = run.Redact(result.Details?.Steps);
             record.Usage = result.Details?.Usage;
+            RunMetrics.NodeFinished(plan.Kind.Name, result.Outcome == NodeOutcome.Waiting ? NodeStatus.Waiting : NodeStatus.Succeeded, runner._time, _attemptStarts, index);
             if (result.Outcome == NodeOutcome.Waiting)
             {
                 record.Status = NodeStatus.Waiting;
@@ -398,6 +409,7 @@ public sealed partial class GraphRunner(
             var record = run.Nodes[index];
             var message = run.Redact(Describe(error));
             record.Error = message;
+            RunMetrics.NodeFinished(plan.Kind.Name, NodeStatus.Failed, runner._time, _attemptStarts, index);
             if (error is NodeException { Steps: var steps, Usage: var usage } && (steps is not null || usage is not null))
             {
                 record.Steps = run.Redact(steps);
@@ -567,9 +579,10 @@ public sealed partial class GraphRunner(
                 }
                 return;
             }
+            RunMetrics.RunEnded(run.WorkflowId, run.Status);
             if (run.Status == RunStatus.Failed) runner.LogRunFailed(run.Id, run.Error?.NodeId, run.Error?.Message ?? "");
             // ToText allocates; build it only for a logger or subscriber that will read it (both re-check anyway).
-            if (runner._logger.IsEnabled(LogLevel.Information)) runner.LogRunEnded(run.Id, run.WorkflowId, run.Status.ToText());
+            if (runner._logger.IsEnabled(LogLevel.Debug)) runner.LogRunEnded(run.Id, run.WorkflowId, run.Status.ToText());
             if (runner._events.HasSubscribers) Publish(RunEventTypes.RunFinished, status: run.Status.ToText(), output: run.Result, error: run.Error?.ToString());
         }
 

@@ -55,6 +55,9 @@ public sealed class RunQueue
     /// <summary>Runs queued or executing on this instance.</summary>
     public int ActiveCount => _active.Count;
 
+    /// <summary>Runs queued on this instance that its worker has not started yet (<c>chatflows.queue.depth</c>).</summary>
+    public int LocalDepth => _local.Reader.Count;
+
     /// <summary>
     /// Stores a new run and queues it on this instance. With <paramref name="observe"/>, the returned
     /// <see cref="QueuedRun.Settled"/> completes when the run first ends or waits here.

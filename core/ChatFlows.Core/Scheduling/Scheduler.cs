@@ -238,7 +238,7 @@ public sealed partial class Scheduler
         .Select(e => new ScheduledTrigger(e.WorkflowId, e.Config.TriggerId, e.Version, e.Config.Schedule, e.Due))
         .ToArray();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Schedule {TriggerId} of workflow {WorkflowId} fired for {DueAt:O}: run {RunId}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Schedule {TriggerId} of workflow {WorkflowId} fired for {DueAt:O}: run {RunId}")]
     private partial void LogFired(string workflowId, string triggerId, DateTimeOffset dueAt, string runId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Schedule {TriggerId} of workflow {WorkflowId} for {DueAt:O} was already claimed")]

@@ -79,6 +79,9 @@ public interface IRunStore : IRunJournal
     /// <summary>Run history, newest first, without node details.</summary>
     Task<RunPage> ListAsync(RunQuery query, CancellationToken ct = default);
 
+    /// <summary>How many runs wait (for an approval, a timer, a sub-workflow), in every workspace.</summary>
+    Task<long> CountWaitingAsync(CancellationToken ct = default);
+
     /// <summary>Records a decision for the node waiting on a bookmark; at most one per bookmark is accepted.</summary>
     Task<ResumeOutcome> RequestResumeAsync(string runId, Resumption resumption, DateTimeOffset now, CancellationToken ct = default);
 

@@ -247,6 +247,15 @@ public abstract partial class RelationalRunStore : IRunStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    public async Task<long> CountWaitingAsync(CancellationToken ct = default)
+    {
+        // Served by the runs_by_status index.
+        const string Sql = "select count(*) from runs where status = 'waiting'";
+        await using var connection = await _database.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(Sql, cancellationToken: ct));
+    }
+
+    /// <inheritdoc />
     public async Task<ResumeOutcome> RequestResumeAsync(string runId, Resumption resumption, DateTimeOffset now, CancellationToken ct = default)
     {
         const string InsertSql = """
