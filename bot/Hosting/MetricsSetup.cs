@@ -20,8 +20,6 @@ internal static class MetricsSetup
 
     public static IServiceCollection AddMetricExport(this IServiceCollection services, TelemetryOptions options)
     {
-        services.AddOptions<TelemetryOptions>().ValidateOnStart();
-        services.AddSingleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidation>();
         // Nowhere to send them: the instruments still exist (and cost a flag check), but nothing is collected.
         if (!options.Prometheus.Enabled && TelemetryOptionsValidation.Collector(options) is null) return services;
 
@@ -42,19 +40,9 @@ internal static class MetricsSetup
             if (options.Prometheus.Enabled) metrics.AddPrometheusExporter();
             if (TelemetryOptionsValidation.Collector(options) is { } endpoint)
             {
-                metrics.AddOtlpExporter(otlp =>
-                {
-                    otlp.Protocol = TelemetryOptionsValidation.Protocol(options.Otlp.Protocol);
-                    otlp.Endpoint = SignalEndpoint(endpoint, otlp.Protocol, "v1/metrics");
-                    if (!string.IsNullOrWhiteSpace(options.Otlp.Headers)) otlp.Headers = options.Otlp.Headers;
-                });
+                metrics.AddOtlpExporter(otlp => TelemetryOptionsValidation.SendTo(otlp, options, endpoint, "v1/metrics"));
             }
         });
         return services;
     }
-
-    // Over HTTP each signal has its own path; a collector's bare address gets it appended, as the OTEL_EXPORTER_OTLP_ENDPOINT
-    // variable does. A path given in the setting is used as it is.
-    internal static Uri SignalEndpoint(Uri endpoint, OtlpExportProtocol protocol, string signalPath) =>
-        protocol == OtlpExportProtocol.HttpProtobuf && endpoint.AbsolutePath == "/" ? new Uri(endpoint, signalPath) : endpoint;
 }

@@ -14,11 +14,16 @@ internal sealed class TelemetryOptionsValidation : IValidateOptions<TelemetryOpt
         if (!string.Equals(options.Otlp.Protocol, Grpc, StringComparison.OrdinalIgnoreCase)
             && !string.Equals(options.Otlp.Protocol, HttpProtobuf, StringComparison.OrdinalIgnoreCase))
         {
-            return ValidateOptionsResult.Fail($"{TelemetryOptions.Section}:Otlp:Protocol is '{options.Otlp.Protocol}'; it must be '{Grpc}' or '{HttpProtobuf}'.");
+            return ValidateOptionsResult.Fail(
+                $"{TelemetryOptions.Section}:Otlp:Protocol is '{options.Otlp.Protocol}'; it must be '{Grpc}' (a collector on port 4317) or '{HttpProtobuf}' (port 4318).");
         }
         if (Collector(options) is { } endpoint && (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)))
         {
             return ValidateOptionsResult.Fail($"{TelemetryOptions.Section}:Otlp:Endpoint is '{endpoint}'; it must be an http:// or https:// address such as http://localhost:4317.");
+        }
+        if (!string.IsNullOrWhiteSpace(options.Otlp.Headers) && options.Otlp.Headers.Split(',').Any(pair => pair.IndexOf('=', StringComparison.Ordinal) <= 0))
+        {
+            return ValidateOptionsResult.Fail($"{TelemetryOptions.Section}:Otlp:Headers must be comma-separated key=value pairs, e.g. 'x-api-key=abc123'.");
         }
         var path = options.Prometheus.Path;
         if (options.Prometheus.Enabled && (string.IsNullOrWhiteSpace(path) || !path.StartsWith('/') || path.Length < 2 || IsTaken(path)))
@@ -36,6 +41,20 @@ internal sealed class TelemetryOptionsValidation : IValidateOptions<TelemetryOpt
     /// <summary>The exporter protocol a valid <c>Otlp:Protocol</c> names.</summary>
     internal static OtlpExportProtocol Protocol(string protocol) =>
         string.Equals(protocol, HttpProtobuf, StringComparison.OrdinalIgnoreCase) ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
+
+    /// <summary>
+    /// Points an OTLP exporter at the configured collector. Over HTTP each signal has its own path; a collector's bare
+    /// address gets it appended, as the OTEL_EXPORTER_OTLP_ENDPOINT variable does. A path given in the setting is used as it is.
+    /// </summary>
+    internal static void SendTo(OtlpExporterOptions otlp, TelemetryOptions options, Uri collector, string signalPath)
+    {
+        otlp.Protocol = Protocol(options.Otlp.Protocol);
+        otlp.Endpoint = SignalEndpoint(collector, otlp.Protocol, signalPath);
+        if (!string.IsNullOrWhiteSpace(options.Otlp.Headers)) otlp.Headers = options.Otlp.Headers;
+    }
+
+    internal static Uri SignalEndpoint(Uri endpoint, OtlpExportProtocol protocol, string signalPath) =>
+        protocol == OtlpExportProtocol.HttpProtobuf && endpoint.AbsolutePath == "/" ? new Uri(endpoint, signalPath) : endpoint;
 
     // Paths other endpoints own; a scrape endpoint there would shadow them or be shadowed.
     private static bool IsTaken(string path) =>

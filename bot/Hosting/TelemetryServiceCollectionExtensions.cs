@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace ChatFlows.Bot.Hosting;
 
 /// <summary>Registers OpenTelemetry (README §Telemetry): traces, metrics and their exporters from <see cref="TelemetryOptions"/>.</summary>
@@ -7,7 +9,8 @@ public static class TelemetryServiceCollectionExtensions
     public static IServiceCollection AddTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
-        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section);
+        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidation>();
         services.AddTraceExport(options);
         services.AddMetricExport(options);
         return services;

@@ -29,7 +29,7 @@ public sealed class TelemetryOptionsValidationTests
         var result = new TelemetryOptionsValidation().Validate(null, options);
 
         Assert.True(result.Failed);
-        Assert.Contains("'grpc' or 'http/protobuf'", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("'grpc' (a collector on port 4317) or 'http/protobuf' (port 4318)", result.FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class TelemetryOptionsValidationTests
     [InlineData("http://collector:4317", "grpc", "http://collector:4317/")]
     public void SignalEndpoint_BareHttpAddress_GetsTheMetricsPath(string endpoint, string protocol, string expected)
     {
-        var sent = MetricsSetup.SignalEndpoint(new Uri(endpoint), TelemetryOptionsValidation.Protocol(protocol), "v1/metrics");
+        var sent = TelemetryOptionsValidation.SignalEndpoint(new Uri(endpoint), TelemetryOptionsValidation.Protocol(protocol), "v1/metrics");
 
         Assert.Equal(expected, sent.ToString());
         Assert.Equal(protocol == "grpc" ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf, TelemetryOptionsValidation.Protocol(protocol));
