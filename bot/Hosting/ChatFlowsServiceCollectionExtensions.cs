@@ -16,6 +16,7 @@ using ChatFlows.Core.Scheduling;
 using ChatFlows.Core.Secrets;
 using ChatFlows.Core.Sql;
 using ChatFlows.Core.Storage;
+using ChatFlows.Core.Telemetry;
 using ChatFlows.Core.Testing;
 using ChatFlows.Core.Widgets;
 using ChatFlows.Core.Workspaces;
@@ -107,9 +108,16 @@ public static class ChatFlowsServiceCollectionExtensions
         services.AddSingleton(sp => new RunReplays(sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<WorkflowPlans>(), sp.GetRequiredService<RunQueue>()));
         services.AddSingleton(sp => new WorkflowSetup(
             sp.GetRequiredService<WorkflowEngine>(), sp.GetRequiredService<IAgentStore>(), sp.GetRequiredService<ModelProfiles>(), sp.GetRequiredService<SecretVault>()));
-        services.AddSingleton(sp => new RunQueue(
-            sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value,
-            sp.GetRequiredService<IClusterBus>()));
+        services.AddSingleton(sp =>
+        {
+            var queue = new RunQueue(
+                sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value,
+                sp.GetRequiredService<IClusterBus>());
+            // Its depth and the store's waiting runs are what the queue gauges report (README §Telemetry and logs); they
+            // are read only when something collects metrics, never while the host is being built.
+            RunMetrics.Observe(queue, sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<TimeProvider>());
+            return queue;
+        });
         services.AddSingleton<RunWorker>();
         services.AddApprovals();
         services.AddSingleton(sp => new RunStarter(

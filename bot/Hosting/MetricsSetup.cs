@@ -27,16 +27,8 @@ internal static class MetricsSetup
         {
             metrics
                 .ConfigureResource(resource => resource.AddService(options.ServiceName))
-                // ChatFlows is also the source the model clients report gen_ai.* token usage and durations on.
                 .AddMeter(ChatFlowsTelemetry.Name)
-                .AddMeter(PlatformMeters)
-                // The queue depth and waiting runs are observed on this host's queue and store, once the provider is built.
-                .AddInstrumentation(sp =>
-                {
-                    var queue = sp.GetRequiredService<RunQueue>();
-                    RunMetrics.Observe(queue, sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<TimeProvider>());
-                    return queue;
-                });
+                .AddMeter(PlatformMeters);
             if (options.Prometheus.Enabled) metrics.AddPrometheusExporter();
             if (TelemetryOptionsValidation.Collector(options) is { } endpoint)
             {
