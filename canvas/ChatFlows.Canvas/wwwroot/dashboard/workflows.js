@@ -69,7 +69,7 @@ const historyNotes = {
 
 function historyNote(workflow) {
   const note = historyNotes[workflow.history];
-  return note ? element("div", { class: "muted row-sub", "data-testid": "workflow-history-note" }, note) : null;
+  return note ? element("div", { class: "muted row-note", "data-testid": "workflow-history-note" }, note) : null;
 }
 
 // "Needs set-up": what the workflow needs before it can run (an agent, a model profile, a secret, a connection),
