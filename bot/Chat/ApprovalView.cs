@@ -78,7 +78,8 @@ public sealed record ApprovalView
     /// </summary>
     public static ApprovalView? From(string runId, string workflowName, NodeRecord node, IReadOnlyList<ApprovalEvent> journal)
     {
-        if (node.Status == NodeStatus.Waiting && ApprovalRequest.From(node.Output) is { } asked)
+        // Running with its request: the run was resumed past the approval and the node has not recorded the decision yet.
+        if (node.Status is NodeStatus.Waiting or NodeStatus.Running && ApprovalRequest.From(node.Output) is { } asked)
         {
             var state = ApprovalState.Fold(runId, node.NodeId, asked, journal);
             return new ApprovalView

@@ -36,6 +36,12 @@ public sealed class ApprovalViews(IRunStore runs, IWorkflowStore workflows, IApp
                 Request = Text(decided, "draft") is { } draft ? view.Request with { Draft = draft } : view.Request,
             };
         }
+        else if (view is { IsOpen: true, State.Outcome: { } outcome } && node.Status == NodeStatus.Running)
+        {
+            // Resumed and the decision taken from the store, not yet recorded by the node: the deciding vote says it.
+            var deciding = view.Votes.Last(v => v.Approved == (outcome == "approved"));
+            view = view with { Decision = outcome, DecidedBy = deciding.By, DecidedAt = deciding.At, Comment = deciding.Comment };
+        }
         if (view is { IsOpen: true } && run.Status.IsTerminal()) view = view with { Closed = $"The run {run.Status.ToText()} before anyone decided." };
         return view;
     }

@@ -126,18 +126,9 @@ public sealed class NewcomerPagesTests(HostFixture host, ChromiumFixture chromiu
         await host.CreateWorkflowAsync(TestWorkflows.Echo(id).Replace("\"id\": \"" + id + "\"", $"\"id\": \"{id}\", \"name\": \"{longName}\"", StringComparison.Ordinal));
         var runId = await host.StartRunAsync(id);
         await host.WaitForRunAsync(runId, "succeeded");
-        // A workflow that keeps only its failures has a note under its last run on the dashboard, beside wide trigger chips.
-        await host.CreateWorkflowAsync($$$"""
-            {
-              "id": "wide-errors-{{{new string('y', 40)}}}", "history": "errors",
-              "nodes": [
-                {"id": "cmd", "type": "trigger", "config": {"kind": "command", "command": "reconcile-every-regional-subsidiary-ledger"}},
-                {"id": "tick", "type": "trigger", "config": {"kind": "schedule", "cron": "0 9 * * MON-FRI", "timeZone": "America/Argentina/Buenos_Aires"}},
-                {"id": "out", "type": "tool", "config": {"tool": "transform", "value": "ok"}}
-              ],
-              "edges": [{"from": "cmd", "to": "out"}, {"from": "tick", "to": "out"}]
-            }
-            """);
+        // A workflow that keeps only its failures has a note under its last run on the dashboard.
+        var failuresOnly = "wide-errors-" + new string('y', 40);
+        await host.CreateWorkflowAsync(TestWorkflows.Echo(failuresOnly).Replace("\"id\": \"" + failuresOnly + "\"", $"\"id\": \"{failuresOnly}\", \"history\": \"errors\"", StringComparison.Ordinal));
         await host.ChatAsync("general", "ada-with-a-very-long-display-name-indeed", $"/run {id}");
         await using var browser = await chromium.NewPageAsync(host.BaseAddress, "ada");
         await browser.Page.SetViewportSizeAsync(1024, 768);
