@@ -36,12 +36,12 @@ public sealed class WidgetDashboardTests(ChromiumFixture chromium) : IClassFixtu
 
         await FireAtAsync(Start.AddSeconds(30), expectedRuns: 1);
         var hours = page.Locator("[data-testid=widget][data-widget=release-cut-hours]");
-        await Expect(hours.GetByTestId("widget-value")).ToHaveTextAsync("80");
+        await Expect(hours.GetByTestId("widget-value")).ToHaveTextAsync("80", AfterARefresh);
         await Expect(page.GetByTestId("widget-empty")).ToBeHiddenAsync();
 
         var second = await FireAtAsync(Start.AddSeconds(30).AddHours(1), expectedRuns: 2);
 
-        await Expect(hours.GetByTestId("widget-value")).ToHaveTextAsync("79");
+        await Expect(hours.GetByTestId("widget-value")).ToHaveTextAsync("79", AfterARefresh);
         await Expect(hours.GetByTestId("widget-trend")).ToHaveTextAsync("▼ -1");
         await Expect(hours.GetByTestId("widget-title")).ToHaveTextAsync("Hours to the release cut");
         await Expect(hours.GetByTestId("widget-run")).ToHaveAttributeAsync("href", $"/runs/{second}");
@@ -53,6 +53,10 @@ public sealed class WidgetDashboardTests(ChromiumFixture chromium) : IClassFixtu
         await Expect(page.Locator("[data-widget=release-note] [data-testid=widget-value] strong")).ToHaveTextAsync("Friday 16:00 UTC");
         browser.AssertNoErrors();
     }
+
+    // The page refreshes its widgets every 5 s (widgets.js): a value set just after a refresh shows at the next one, so
+    // waiting less than a whole period plus the fetch could miss it.
+    private static readonly LocatorAssertionsToHaveTextOptions AfterARefresh = new() { Timeout = 15_000 };
 
     // Moves the fake clock to the hour and waits for that run of the schedule to succeed; returns its id.
     private async Task<string> FireAtAsync(DateTimeOffset at, int expectedRuns)
