@@ -113,7 +113,7 @@ public static class ChatFlowsServiceCollectionExtensions
             var queue = new RunQueue(
                 sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value,
                 sp.GetRequiredService<IClusterBus>());
-            // Its depth and the store's waiting runs are what the queue gauges report (README §Telemetry and logs); they
+            // Its depth and the store's waiting runs are what the queue gauges report (README §Telemetry); they
             // are read only when something collects metrics, never while the host is being built.
             RunMetrics.Observe(queue, sp.GetRequiredService<IRunStore>(), sp.GetRequiredService<TimeProvider>());
             return queue;
