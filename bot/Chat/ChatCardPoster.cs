@@ -17,6 +17,7 @@ namespace ChatFlows.Bot.Chat;
 /// the platform, so it is not posted twice. On start-up every pending card is resumed. Several instances sweep one
 /// outbox (README §Running several instances): each attempt is claimed in the store first, and a card another
 /// instance attempted lately is left to it unless that instance stays silent for <see cref="ChatOptions.CardTakeoverAfter"/>.
+/// As often, and at start, a waiting approval whose card nobody recorded (its instance was killed in that instant) gets one.
 /// </summary>
 public sealed partial class ChatCardPoster(
     IChatCardStore cards, IRunStore runs, IWorkflowStore workflows, ChatChannels channels, ChatCardThreads threads, ChatRetryPolicy retry, ChatCardSignals signals,
@@ -30,6 +31,9 @@ public sealed partial class ChatCardPoster(
 
     // The cards being posted now, so a sweep does not start a second poster for one.
     private readonly ConcurrentDictionary<string, Task> _posting = new(StringComparer.Ordinal);
+
+    // When waiting approvals are next looked at for a card nobody recorded (now, at start).
+    private DateTimeOffset _approvalCardsCheckDue = DateTimeOffset.MinValue;
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -51,6 +55,13 @@ public sealed partial class ChatCardPoster(
 
     private async Task SweepAsync(CancellationToken ct)
     {
+        // Approval cards whose recording a killed instance lost are recorded here, at start and then as often as a
+        // card a silent instance was posting is taken over.
+        if (time.GetUtcNow() >= _approvalCardsCheckDue)
+        {
+            _approvalCardsCheckDue = time.GetUtcNow() + retry.CardTakeoverAfter;
+            await updater.RecordMissingApprovalCardsAsync(ct);
+        }
         foreach (var card in await cards.ListPendingAsync(ct))
         {
             var key = $"{card.RunId}/{card.Kind}/{card.NodeId}";

@@ -133,6 +133,28 @@ public sealed partial class RunCardUpdater
         }
     }
 
+    /// <summary>
+    /// Records the cards of waiting approvals that have none: the instance that executed a run up to its approval
+    /// records the card when it hears the run wait, after the wait is committed, so one killed in that instant (or a
+    /// lone host killed then and started again) leaves the run waiting without a card (README §Running several
+    /// instances). Recording is idempotent, so any instance may do it at any time.
+    /// </summary>
+    public async Task RecordMissingApprovalCardsAsync(CancellationToken ct)
+    {
+        const int Page = 200;
+        string? before = null;
+        do
+        {
+            var page = await _runs.ListAsync(new RunQuery(Status: RunStatus.Waiting, Before: before, Limit: Page), ct);
+            foreach (var run in page.Items.Where(r => r.Thread is not null))
+            {
+                await PostApprovalsAsync(run.Id, await _cards.ListAsync(run.Id, ct), ct);
+            }
+            before = page.Next;
+        }
+        while (before is not null);
+    }
+
     // Each waiting approval without a card gets one, recorded to be posted in the run's thread (a scheduled run's
     // thread is its channel; a chat run's is card:<run id>, its progress card's thread, known once that card landed).
     private async Task PostApprovalsAsync(string runId, IReadOnlyList<ChatCard> cards, CancellationToken ct)

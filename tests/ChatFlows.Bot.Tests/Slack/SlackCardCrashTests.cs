@@ -76,16 +76,59 @@ public sealed class SlackCardCrashTests : IAsyncLifetime
         Assert.Equal(RunStatus.Succeeded, (await store.GetAsync(runId))!.Status);
     }
 
+    [Fact]
+    public async Task ApprovalCard_HostKilledBeforeRecordingIt_IsRecordedAndPostedAfterRestart()
+    {
+        // The progress card's answer is held, so the approval card (which goes into its thread) is not posted before
+        // the kill; its record is then taken out, as a host killed between committing the wait and recording the card
+        // leaves it.
+        var runId = await QueueChatRunAsync("slack:C0CRASH", """
+            {"id": "gate", "nodes": [
+              {"id": "start", "type": "trigger", "config": {"kind": "manual"}},
+              {"id": "ask", "type": "approval", "config": {"prompt": "Ship it?", "approvers": ["slack:U0CRASH"]}}],
+             "edges": [{"from": "start", "to": "ask"}]}
+            """);
+        _slack.HoldAnswerNext("chat.postMessage");
+        var cards = new DatabaseChatCardStore(_database, TimeProvider.System);
+        await using var store = new SqliteRunStore(_database, TimeProvider.System);
+        using (var host = HostProcess.Start(_folder, _settings))
+        {
+            await WaitAsync(async () => (await store.GetAsync(runId))?.Status == RunStatus.Waiting, "the run to wait for its approval", host);
+            await WaitAsync(async () => await cards.FindAsync(runId, ChatCard.Approval, "ask") is not null, "the approval card to be recorded", host);
+            await WaitAsync(() => _slack.CardsOf(runId).Count == 1, "the progress card to reach Slack", host);
+            await host.KillAsync();
+        }
+        await using (var connection = new SqliteConnection(_database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            using var delete = connection.CreateCommand();
+            delete.CommandText = "delete from chat_messages where run_id = $run and kind = $kind";
+            delete.Parameters.AddWithValue("$run", runId);
+            delete.Parameters.AddWithValue("$kind", ChatCard.Approval);
+            Assert.Equal(1, await delete.ExecuteNonQueryAsync());
+        }
+        Assert.DoesNotContain(_slack.CardsOf(runId), c => c.Kind == "approval");
+
+        using var restarted = HostProcess.Start(_folder, _settings);
+        await WaitAsync(() => _slack.CardsOf(runId).Any(c => c.Kind == "approval"), "the approval card to be posted", restarted);
+        var progress = Assert.Single(_slack.CardsOf(runId), c => c.Kind == "progress");
+        var approval = Assert.Single(_slack.CardsOf(runId), c => c.Kind == "approval");
+        Assert.Equal(progress.Ts, approval.ThreadTs);
+        Assert.Equal(RunStatus.Waiting, (await store.GetAsync(runId))!.Status);
+    }
+
+    private const string ShipWorkflow = """
+        {"id": "ship", "nodes": [
+          {"id": "start", "type": "trigger", "config": {"kind": "manual"}},
+          {"id": "say", "type": "output", "config": {"kind": "message", "text": "deployed"}}],
+         "edges": [{"from": "start", "to": "say"}]}
+        """;
+
     // Stores what a /run in a channel stores before answering (ChatRunStarter): the progress card's intent, then the
     // run, whose thread is the card's; the host posts the card and runs the run.
-    private async Task<string> QueueChatRunAsync(string channel)
+    private async Task<string> QueueChatRunAsync(string channel, string workflow = ShipWorkflow)
     {
-        var document = WorkflowJson.Parse("""
-            {"id": "ship", "nodes": [
-              {"id": "start", "type": "trigger", "config": {"kind": "manual"}},
-              {"id": "say", "type": "output", "config": {"kind": "message", "text": "deployed"}}],
-             "edges": [{"from": "start", "to": "say"}]}
-            """);
+        var document = WorkflowJson.Parse(workflow);
         var saved = await new SqliteWorkflowStore(_database, TimeProvider.System).CreateAsync(document);
         var plan = WorkflowPlan.Compile(saved!.Document, Core.Nodes.NodeRegistry.CreateDefault());
         var runId = WorkflowEngine.NewRunId();
