@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using ChatFlows.Core.Storage;
 using ChatFlows.Core.Tests.Http;
 using Microsoft.AspNetCore.Http;
 
@@ -86,6 +87,46 @@ public sealed class WebhookJournalTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         // Stored (queued, or already marked running) before the node that acts outside the run sent anything.
         Assert.Contains(Assert.Single(seenByTheServer), new[] { "queued", "running" });
+    }
+
+    [Fact]
+    public async Task Post_PureRunWhoseCommitTheDatabaseRefuses_Answers503WithoutARunIdAndLeavesNoRun()
+    {
+        await _host.CreateWorkflowAsync(TestWorkflows.RespondingHook("hook-refused", Secret, status: 200));
+        // The database refuses to store this workflow's runs, as a full disk or a broken file would.
+        await ExecuteAsync(_host.Storage == StorageProvider.Postgres
+            ? """
+              create function refuse_hook_runs() returns trigger language plpgsql as $$ begin raise exception 'database refused (test)'; end $$;
+              create trigger refuse_hook_runs before insert on runs for each row when (new.workflow_id = 'hook-refused') execute function refuse_hook_runs();
+              """
+            : "create trigger refuse_hook_runs before insert on runs when new.workflow_id = 'hook-refused' begin select raise(abort, 'database refused (test)'); end;");
+
+        using (var refused = await PostAsync("hook-refused", Order))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            var problem = await HostFixture.ReadProblemAsync(refused);
+            Assert.Equal("The run was not stored.", problem.GetProperty("title").GetString());
+            Assert.Contains("Send the request again", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+            Assert.False(problem.TryGetProperty("runId", out _));
+        }
+        Assert.Empty((await _host.GetJsonAsync("/api/runs?workflow=hook-refused")).GetProperty("items").EnumerateArray());
+
+        // Once the database stores runs again, the same request is answered and its run kept.
+        await ExecuteAsync("drop trigger refuse_hook_runs" + (_host.Storage == StorageProvider.Postgres ? " on runs" : ""));
+        using (var answered = await PostAsync("hook-refused", Order))
+        {
+            Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        }
+        var kept = Assert.Single((await _host.GetJsonAsync("/api/runs?workflow=hook-refused")).GetProperty("items").EnumerateArray());
+        Assert.Equal("succeeded", kept.GetProperty("status").GetString());
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = await _host.Database.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
     }
 
     private async Task<HttpResponseMessage> PostAsync(string workflowId, string body)
