@@ -39,6 +39,12 @@ internal sealed record RunDetail(
     /// <summary>For a replay: the run it replays and the node it replays from (README §Replay a run).</summary>
     public ReplayLink? ReplayOf { get; init; }
 
+    /// <summary>
+    /// The id of the trace the run's spans are in (README §Traces): the caller's for a webhook that sent a
+    /// <c>traceparent</c>, else the one the run started; null when no trace was recorded for it.
+    /// </summary>
+    public string? TraceId { get; init; }
+
     /// <summary>The replays of this run, oldest first.</summary>
     public IReadOnlyList<ReplaySummary> Replays { get; init; } = [];
 
@@ -71,9 +77,14 @@ internal sealed record RunDetail(
             (cards ?? []).Select(ChatCardView.From).ToArray())
         {
             ReplayOf = run.ReplayOf is { } of ? new ReplayLink(of, run.ReplayFrom ?? "", NameOf(document, run.ReplayFrom)) : null,
+            TraceId = TraceIdOf(run.TraceParent),
             Replays = (replays ?? []).Select(r => new ReplaySummary(r.Id, r.ReplayFrom ?? "", NameOf(document, r.ReplayFrom), r.Status, r.CreatedAt)).ToArray(),
         };
     }
+
+    // W3C trace context: version-traceid-parentid-flags.
+    private static string? TraceIdOf(string? traceParent) =>
+        traceParent?.Split('-') is [_, { Length: 32 } traceId, _, _] ? traceId : null;
 
     private static string? NameOf(WorkflowDocument? document, string? nodeId) =>
         document?.Nodes.FirstOrDefault(n => n.Id == nodeId)?.DisplayName;

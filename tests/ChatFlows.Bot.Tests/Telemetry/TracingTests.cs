@@ -22,9 +22,12 @@ public sealed class TracingTests(TracingHost traced, ITestOutputHelper output) :
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var runId = (await HostFixture.ReadJsonAsync(response)).GetProperty("runId").GetString()!;
-        Assert.Equal("succeeded", (await traced.Host.WaitForRunAsync(runId)).GetProperty("status").GetString());
+        var run = await traced.Host.WaitForRunAsync(runId);
+        Assert.Equal("succeeded", run.GetProperty("status").GetString());
         var root = Assert.Single(await traced.RunSpansAsync(runId));
         Assert.Equal(caller, root.TraceId);
+        // The run API names the trace, to look the run up in a trace viewer.
+        Assert.Equal(caller.ToHexString(), run.GetProperty("traceId").GetString());
         Assert.Equal(("uptime-check", "webhook", "hook"), (root.GetTagItem("chatflows.workflow.id"), root.GetTagItem("chatflows.trigger.kind"), root.GetTagItem("chatflows.trigger.node")));
         // The webhook request's server span, itself the caller's child, is the run's parent.
         var request = traced.Spans.InTrace(caller).Single(s => s.SpanId == root.ParentSpanId);
