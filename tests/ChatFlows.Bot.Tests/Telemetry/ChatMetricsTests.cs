@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using ChatFlows.Bot.Chat;
 using ChatFlows.Bot.Slack;
+using ChatFlows.Bot.Teams;
 using ChatFlows.Bot.Tests.Slack;
+using ChatFlows.Bot.Tests.Teams;
 using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Nodes;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,8 +12,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace ChatFlows.Bot.Tests.Telemetry;
 
 /// <summary>
-/// <c>chatflows.chat.deliveries</c> and <c>chatflows.chat.throttled</c> (README §Telemetry) as Slack's Web API, served
-/// locally, answers 429s.
+/// <c>chatflows.chat.deliveries</c> and <c>chatflows.chat.throttled</c> (README §Telemetry) as Slack's Web API and the
+/// Bot Connector, served locally, answer 429s.
 /// </summary>
 public sealed class ChatMetricsTests : IAsyncLifetime
 {
@@ -60,6 +62,22 @@ public sealed class ChatMetricsTests : IAsyncLifetime
         Assert.Equal(1, metrics.Sum("chatflows.chat.throttled", (ChatMetrics.Platform, "slack")));
         Assert.Equal(1, metrics.Sum("chatflows.chat.deliveries", (ChatMetrics.Platform, "slack"), (ChatMetrics.Outcome, "throttled")));
         Assert.Equal(0, metrics.Sum("chatflows.chat.deliveries", (ChatMetrics.Outcome, "delivered")));
+    }
+
+    [Fact]
+    public async Task TeamsSend_AnsweredTooManyRequests_CountsA429OfTeamsByCall()
+    {
+        await using var teams = await TeamsHost.StartAsync();
+        var connector = teams.Services.GetRequiredService<TeamsConnector>();
+        var conversation = new TeamsConversationReference("19:metrics@thread.tacv2", teams.Connector.ServiceUrl, null, TeamsConversationReference.Channel, null, null, TeamsHost.BotId, null);
+        using var metrics = new FlowMetrics();
+        teams.Connector.RateLimitNext(1, retryAfterSeconds: 2);
+
+        var limited = await Assert.ThrowsAsync<ChatRateLimitedException>(() =>
+            connector.SendAsync(conversation, conversation.ConversationId, new TeamsOutgoingActivity { Type = "message", Text = "digest" }, CancellationToken.None));
+
+        Assert.Equal(TimeSpan.FromSeconds(2), limited.RetryAfter);
+        Assert.Equal(1, metrics.Sum("chatflows.chat.throttled", (ChatMetrics.Platform, "teams"), (ChatMetrics.Method, "POST activities")));
     }
 
     private static ChatMessage Message(string text) =>
