@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json;
 using ChatFlows.Core.Tests.Agents;
@@ -70,7 +72,7 @@ public sealed class TracingTests(TracingHost traced, ITestOutputHelper output) :
     }
 
     [Fact]
-    public async Task AgentNode_ModelCall_IsAGenAIChatSpanUnderTheNodeWithTokenUsage()
+    public async Task AgentNode_ModelCall_IsAGenAIChatSpanUnderTheNodeWithTokenUsageAndCountsItsTokens()
     {
         traced.Model.Reply = _ => ModelReply.Answer("It is Tuesday.", 1200, 80);
         using (var agent = await traced.Host.SendAsync(HttpMethod.Post, "/api/agents", """{"id": "tr-clock", "name": "Clock", "instructions": "Tell the day."}"""))
@@ -84,9 +86,25 @@ public sealed class TracingTests(TracingHost traced, ITestOutputHelper output) :
             ], "edges": [{"from": "start", "to": "ask"}]}
             """);
 
+        // Semantic Kernel's token counters (README §Telemetry), listened to in this process, where the host runs.
+        var tokens = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, meters) =>
+            {
+                if (instrument.Meter.Name.StartsWith("Microsoft.SemanticKernel", StringComparison.Ordinal) && instrument.Name.Contains(".tokens.", StringComparison.Ordinal)) meters.EnableMeasurementEvents(instrument);
+            },
+        };
+        listener.SetMeasurementEventCallback<int>((instrument, value, _, _) => tokens.AddOrUpdate(instrument.Name, value, (_, sum) => sum + value));
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => tokens.AddOrUpdate(instrument.Name, value, (_, sum) => sum + value));
+        listener.Start();
+
         var runId = await traced.Host.StartRunAsync("tr-agent");
 
         Assert.Equal("succeeded", (await traced.Host.WaitForRunAsync(runId)).GetProperty("status").GetString());
+        // At least this call's tokens (another test's model calls may count too).
+        Assert.True(tokens.GetValueOrDefault("semantic_kernel.connectors.openai.tokens.prompt") >= 1200, $"Token counters seen: {string.Join(", ", tokens)}");
+        Assert.True(tokens.GetValueOrDefault("semantic_kernel.connectors.openai.tokens.completion") >= 80, $"Token counters seen: {string.Join(", ", tokens)}");
         var root = Assert.Single(await traced.RunSpansAsync(runId));
         var ask = traced.Spans.ChildrenOf(root).Single(s => s.DisplayName == "execute_node ask");
         var chat = Assert.Single(traced.Spans.ChildrenOf(ask), s => s.Source.Name.StartsWith("Microsoft.SemanticKernel", StringComparison.Ordinal));
