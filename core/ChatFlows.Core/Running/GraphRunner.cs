@@ -613,6 +613,7 @@ public sealed partial class GraphRunner(
                 RetryInMs = retryIn?.TotalMilliseconds,
                 Bookmark = bookmark,
                 WakeAt = wakeAt,
+                MayHaveChatCards = run.Request.Thread is not null || !run.Plan.IsPure,
             });
         }
     }

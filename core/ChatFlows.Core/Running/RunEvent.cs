@@ -59,6 +59,13 @@ public sealed class RunEvent
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DateTimeOffset? WakeAt { get; init; }
+
+    /// <summary>
+    /// False on the events of a run that can have no chat card (README §Chat cards): one with no chat thread whose
+    /// nodes are all pure, so that none of them asks for an approval. Known where the run executes; never sent.
+    /// </summary>
+    [JsonIgnore]
+    public bool MayHaveChatCards { get; init; } = true;
 }
 
 /// <summary>The event names of README §HTTP API.</summary>

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using DbUp;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -14,6 +15,11 @@ public sealed class SqliteDatabase : StoreDatabase
 {
     /// <summary>The default connection string: <c>./data/chatflows.db</c>.</summary>
     public const string DefaultConnectionString = "Data Source=./data/chatflows.db";
+
+    private static readonly object SetUpMark = new();
+
+    // The pooled database handles whose connection settings are made.
+    private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> SetUp = [];
 
     private readonly ILogger _logger;
 
@@ -70,8 +76,14 @@ public sealed class SqliteDatabase : StoreDatabase
     {
         var connection = new SqliteConnection(ConnectionString);
         connection.Open();
-        // NORMAL keeps every commit safe from a process crash (WAL); only a power loss can take the last commits.
-        Execute(connection, "pragma synchronous = normal; pragma busy_timeout = 10000; pragma foreign_keys = off");
+        // The settings belong to the database handle, which the pool keeps open across opens: set once per handle.
+        var handle = connection.Handle!;
+        if (!SetUp.TryGetValue(handle, out _))
+        {
+            // NORMAL keeps every commit safe from a process crash (WAL); only a power loss can take the last commits.
+            Execute(connection, "pragma synchronous = normal; pragma busy_timeout = 10000; pragma foreign_keys = off");
+            SetUp.AddOrUpdate(handle, SetUpMark);
+        }
         return connection;
     }
 

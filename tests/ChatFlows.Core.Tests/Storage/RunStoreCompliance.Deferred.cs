@@ -1,9 +1,11 @@
 using System.Text.Json;
+using ChatFlows.Core.Audit;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Storage;
 using ChatFlows.Core.Tests.Running;
+using Dapper;
 
 namespace ChatFlows.Core.Tests.Storage;
 
@@ -102,6 +104,98 @@ public abstract partial class RunStoreCompliance
         Assert.Equal(RunStatus.Succeeded, stored.Status);
         Assert.Equal(["a", "b", "start"], stored.Nodes.Select(n => n.NodeId).Order());
         Assert.All(stored.Nodes, n => Assert.Equal(NodeStatus.Succeeded, n.Status));
+    }
+
+    [Fact]
+    public async Task Defer_RunStoredAtItsEnd_ReadsBackAsTheSameRunStoredAsItGoes()
+    {
+        var plan = Plan(["a", """{"id": "done", "type": "output", "config": {"kind": "end", "value": {"total": "{{ trigger.n | times: 2 }}"}}}"""], ["start->a", "a->done"]);
+        var request = new RunRequest
+        {
+            Trigger = JsonDocument.Parse("""{"n": 21}""").RootElement.Clone(),
+            StartedBy = "webhook:orders",
+            Thread = "C42",
+            TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+        };
+        var journaled = new RunState(plan, request, WorkflowEngine.NewRunId());
+        var deferred = new RunState(plan, request, WorkflowEngine.NewRunId());
+        var audit = new DatabaseAuditLog(Database, _store);
+
+        await _store.EnqueueAsync(journaled, "me", _time.GetUtcNow().AddMinutes(1));
+        await Engine().ContinueAsync(journaled);
+        await _store.ReleaseAsync(journaled.Id, "me");
+        await audit.AppendAsync(Started(journaled.Id));
+        _store.Defer(deferred, "me", _time.GetUtcNow().AddMinutes(1));
+        await Engine().ContinueAsync(deferred);
+        await _store.ReleaseAsync(deferred.Id, "me");
+        await audit.AppendAsync(Started(deferred.Id));
+        await _store.FlushAsync();
+
+        var expected = (await _store.GetAsync(journaled.Id))!;
+        var stored = (await _store.GetAsync(deferred.Id))!;
+        Assert.Equal(RunStatus.Succeeded, stored.Status);
+        Assert.Equal("""{"total":42}""", stored.Result!.Value.GetRawText());
+        Assert.Equal(Shape(expected), Shape(stored));
+        Assert.Equal(Nodes(expected), Nodes(stored));
+        Assert.Equal(NoLease, await LeaseAsync(journaled.Id));
+        Assert.Equal(NoLease, await LeaseAsync(deferred.Id));
+        var now = _time.GetUtcNow().AddMinutes(5);
+        Assert.Empty(await Open().ClaimAsync("other", 10, now, now.AddMinutes(1)));
+        Assert.Single((await audit.ListAsync(new AuditQuery(Target: deferred.Id))).Items);
+
+        static object Shape(StoredRun run) => new
+        {
+            run.WorkflowId,
+            run.WorkflowVersion,
+            run.Workspace,
+            run.Status,
+            run.TriggerNodeId,
+            Trigger = run.Trigger.GetRawText(),
+            run.StartedBy,
+            run.Thread,
+            run.CreatedAt,
+            run.StartedAt,
+            run.FinishedAt,
+            run.Error,
+            Result = run.Result?.GetRawText(),
+            run.CancelRequested,
+            run.LeaseEpoch,
+            run.TraceParent,
+        };
+        static string[] Nodes(StoredRun run) =>
+        [
+            .. run.Nodes.OrderBy(n => n.NodeId, StringComparer.Ordinal)
+                .Select(n => $"{n.NodeId} {n.Status} {n.Attempts} {n.StartedAt:O} {n.FinishedAt:O} {n.Output?.GetRawText()} {n.Error} {n.Port} {n.Bookmark}"),
+        ];
+        AuditEntry Started(string runId) => new(0, _time.GetUtcNow(), "default", "webhook:orders", AuditSurfaces.Webhook, AuditActions.RunStarted, runId, null, null);
+    }
+
+    [Fact]
+    public async Task Defer_RunWhoseIdIsAlreadyStored_IsRefusedAndChangesNothingOfTheStoredRun()
+    {
+        var stored = NewRun(Plan(["a"], ["start->a"]));
+        await Open().EnqueueAsync(stored, "first", _time.GetUtcNow().AddMinutes(1));
+        var before = (await _store.GetAsync(stored.Id))!;
+        var again = new RunState(Plan(["x", "y"], ["start->x", "x->y"]), stored.Request, stored.Id);
+        _store.Defer(again, "me", _time.GetUtcNow().AddMinutes(1));
+
+        var refused = await Record.ExceptionAsync(() => Engine().ContinueAsync(again));
+        await _store.FlushAsync();
+        var after = (await _store.GetAsync(stored.Id))!;
+
+        Assert.IsType<RunAlreadyStoredException>(refused);
+        Assert.Equal((RunStatus.Queued, before.StartedAt, before.FinishedAt, before.LeaseEpoch), (after.Status, after.StartedAt, after.FinishedAt, after.LeaseEpoch));
+        Assert.Empty(after.Nodes);
+        Assert.Equal("first", (await LeaseAsync(stored.Id)).Owner);
+    }
+
+    private static readonly (string? Owner, long? Until) NoLease = (null, null);
+
+    // Who holds the run's lease, and until when, as stored.
+    private async Task<(string? Owner, long? Until)> LeaseAsync(string runId)
+    {
+        await using var connection = await Database.OpenAsync();
+        return await connection.QuerySingleAsync<(string?, long?)>("select lease_owner, lease_expires_at from runs where id = @Id", new { Id = runId });
     }
 
     [Fact]

@@ -38,6 +38,17 @@ public abstract partial class RelationalRunStore
         ("@LeaseExpiresAt", DbType.Int64), ("@LeaseEpoch", DbType.Int64), ("@ParentRunId", DbType.String), ("@ParentNodeId", DbType.String), ("@Depth", DbType.Int32),
         ("@ReplayOf", DbType.String), ("@ReplayFrom", DbType.String), ("@Workspace", DbType.String), ("@TraceParent", DbType.String));
 
+    // A deferred run stored at its end (README §Webhooks) goes in as it ended, its lease already released: one row
+    // written once instead of an insert, an update and a release.
+    private static readonly JournalSql InsertEndedRunSql = new(
+        $"""
+        insert into runs ({InsertRunColumns}, started_at, finished_at, error_node_id, error, result, wake_at)
+        values ({InsertRunValues}, @StartedAt, @FinishedAt, @ErrorNodeId, @Error, @Result, @WakeAt)
+        on conflict (id) do nothing
+        """,
+        [.. InsertRunSql.Parameters, ("@StartedAt", DbType.Int64), ("@FinishedAt", DbType.Int64), ("@ErrorNodeId", DbType.String), ("@Error", DbType.String),
+            ("@Result", DbType.String), ("@WakeAt", DbType.Int64)]);
+
     private static readonly JournalSql UpdateRunSql = new(
         """
         update runs set status = @Status, started_at = @StartedAt, finished_at = @FinishedAt, error_node_id = @ErrorNodeId,
@@ -64,6 +75,16 @@ public abstract partial class RelationalRunStore
         ("@StartedAt", DbType.Int64), ("@FinishedAt", DbType.Int64), ("@Output", DbType.String), ("@Error", DbType.String), ("@Port", DbType.String),
         ("@Bookmark", DbType.String), ("@WakeAt", DbType.Int64), ("@Steps", DbType.String), ("@PromptTokens", DbType.Int64), ("@CompletionTokens", DbType.Int64),
         ("@Cost", DbType.String), ("@ReusedFrom", DbType.String));
+
+    // The nodes of a run inserted in the same transaction (a deferred run's, a replay's reused ones): written only
+    // when that insert landed (JournalStatements.AddIfLanded), so they need no fence.
+    private static readonly JournalSql InsertNewRunNodeSql = new(
+        $"""
+        insert into node_runs ({NodeWriteColumns})
+        values (@RunId, @NodeId, @Status, @Attempts, @StartedAt, @FinishedAt, @Output, @Error, @Port, @Bookmark, @WakeAt,
+            @Steps, @PromptTokens, @CompletionTokens, @Cost, @ReusedFrom)
+        """,
+        [.. UpsertNodeSql.Parameters.Where(p => p.Name != "@Epoch")]);
 
     private static readonly JournalSql InsertEffectSql = new(
         $"""
@@ -251,6 +272,8 @@ public abstract partial class RelationalRunStore
             lock (deferred) deferred.Storing = null;
             throw;
         }
+        // Stored with its lease released: this instance holds it no more, and has no release to write.
+        _held.TryRemove(new KeyValuePair<string, long>(ended.RunId, ended.Epoch));
         _deferred.TryRemove(ended.RunId, out _);
     }
 
@@ -337,7 +360,8 @@ public abstract partial class RelationalRunStore
             if (write is UpsertNode node) nodes[(node.RunId, node.NodeId)] = node;
             else if (write is UpdateRun run) runs[run.RunId] = run;
             else if (write is ForgetRun forget) (forgotten ??= new(StringComparer.Ordinal)).Add(forget.RunId);
-            else if (write is InsertRun { Ended: { } ended }) runs[ended.RunId] = ended;
+            // Written with the run's row; an end queued behind it is newer and is written as an update.
+            else if (write is InsertRun { Ended: { } ended }) runs.Remove(ended.RunId);
         }
         using var transaction = connection.BeginTransaction();
         if (LocksRunsForJournal)
@@ -350,13 +374,25 @@ public abstract partial class RelationalRunStore
             if (fenced.Count > 0) LockRunsForJournal(connection, transaction, fenced);
         }
         statements.Begin(transaction);
+        // Every run row first, then what goes with each run that landed: where the provider batches, that is two
+        // round-trips whatever the number of runs.
+        foreach (var write in batch)
+        {
+            if (write is InsertRun insert) AddRun(statements, insert);
+        }
         foreach (var write in batch)
         {
             if (write is not InsertRun insert) continue;
-            var row = insert.Row;
-            statements.Add(InsertRunSql, insert, row.Id, row.WorkflowId, row.WorkflowVersion, row.Status, row.TriggerNodeId, row.Trigger, row.StartedBy, row.Thread,
-                row.CreatedAt, row.LeaseOwner, row.LeaseExpiresAt, row.LeaseEpoch, row.ParentRunId, row.ParentNodeId, row.Depth, row.ReplayOf, row.ReplayFrom, row.Workspace, row.TraceParent);
-            foreach (var node in insert.Nodes) AddNode(statements, node, fence: null);
+            foreach (var node in insert.Nodes)
+            {
+                statements.AddIfLanded(insert, InsertNewRunNodeSql, node.RunId, node.NodeId, node.Status, node.Attempts, node.StartedAt, node.FinishedAt,
+                    node.Output?.GetRawText(), node.Error, node.Port, node.Bookmark, node.WakeAt, node.Steps, node.PromptTokens, node.CompletionTokens, node.Cost, node.ReusedFrom);
+            }
+            if (insert.Ended is { ParentOutcome: { } outcome } ended)
+            {
+                statements.AddIfLanded(insert, ResumeParentSql, ended.RunId, ended.Epoch, ended.ParentRunId, ChildRuns.Bookmark(ended.RunId), ended.ParentNodeId,
+                    outcome.GetRawText(), ended.ChangedAt);
+            }
         }
         foreach (var run in runs.Values)
         {
@@ -369,7 +405,7 @@ public abstract partial class RelationalRunStore
         foreach (var node in nodes.Values)
         {
             // A run forgotten in this batch would only have its nodes deleted again.
-            if (forgotten is null || !forgotten.Contains(node.RunId)) AddNode(statements, node, node);
+            if (forgotten is null || !forgotten.Contains(node.RunId)) AddNode(statements, node);
         }
         foreach (var write in batch)
         {
@@ -407,8 +443,23 @@ public abstract partial class RelationalRunStore
         return refused;
     }
 
-    private static void AddNode(JournalStatements statements, UpsertNode node, Write? fence) =>
-        statements.Add(UpsertNodeSql, fence, node.RunId, node.Epoch, node.NodeId, node.Status, node.Attempts, node.StartedAt, node.FinishedAt,
+    // A deferred run that ended is inserted as it ended (README §Webhooks); any other as queued.
+    private static void AddRun(JournalStatements statements, InsertRun insert)
+    {
+        var row = insert.Row;
+        if (insert.Ended is not { } ended)
+        {
+            statements.Add(InsertRunSql, insert, row.Id, row.WorkflowId, row.WorkflowVersion, row.Status, row.TriggerNodeId, row.Trigger, row.StartedBy, row.Thread,
+                row.CreatedAt, row.LeaseOwner, row.LeaseExpiresAt, row.LeaseEpoch, row.ParentRunId, row.ParentNodeId, row.Depth, row.ReplayOf, row.ReplayFrom, row.Workspace, row.TraceParent);
+            return;
+        }
+        statements.Add(InsertEndedRunSql, insert, row.Id, row.WorkflowId, row.WorkflowVersion, ended.Status, row.TriggerNodeId, row.Trigger, row.StartedBy, row.Thread,
+            row.CreatedAt, null, null, row.LeaseEpoch, row.ParentRunId, row.ParentNodeId, row.Depth, row.ReplayOf, row.ReplayFrom, row.Workspace, ended.TraceParent ?? row.TraceParent,
+            ended.StartedAt, ended.FinishedAt, ended.ErrorNodeId, ended.Error, ended.Result?.GetRawText(), ended.WakeAt);
+    }
+
+    private static void AddNode(JournalStatements statements, UpsertNode node) =>
+        statements.Add(UpsertNodeSql, node, node.RunId, node.Epoch, node.NodeId, node.Status, node.Attempts, node.StartedAt, node.FinishedAt,
             node.Output?.GetRawText(), node.Error, node.Port, node.Bookmark, node.WakeAt, node.Steps, node.PromptTokens, node.CompletionTokens, node.Cost, node.ReusedFrom);
 
     private void Fail(List<Write> batch, Exception error)

@@ -17,9 +17,9 @@ public abstract partial class RelationalRunStore
     }
 
     /// <summary>
-    /// The statements of one commit. Where the provider batches (PostgreSQL), the whole commit is one round-trip;
-    /// otherwise (SQLite, in-process) each statement is prepared once per connection and run in turn, since
-    /// preparing costs more than running.
+    /// The statements of one commit. Where the provider batches (PostgreSQL), the whole commit is one round-trip, or
+    /// two when a statement depends on whether an earlier one landed (<see cref="AddIfLanded"/>); otherwise (SQLite,
+    /// in-process) each statement is prepared once per connection and run in turn, since preparing costs more than running.
     /// </summary>
     private sealed class JournalStatements(DbConnection connection) : IDisposable
     {
@@ -29,6 +29,8 @@ public abstract partial class RelationalRunStore
         private readonly List<Write> _refused = [];
         private DbTransaction? _transaction;
         private int _rows;
+        // Fenced statements queued for the batch and not run yet: whether they landed is not known until they run.
+        private int _fencedPending;
 
         public void Begin(DbTransaction transaction)
         {
@@ -36,6 +38,7 @@ public abstract partial class RelationalRunStore
             _steps.Clear();
             _refused.Clear();
             _rows = 0;
+            _fencedPending = 0;
         }
 
         /// <summary>
@@ -44,8 +47,23 @@ public abstract partial class RelationalRunStore
         /// </summary>
         public void Add(JournalSql sql, Write? fence, params object?[] values)
         {
-            if (_batches) _steps.Add((sql, fence, values));
-            else Run(sql, fence, values);
+            if (!_batches)
+            {
+                Run(sql, fence, values);
+                return;
+            }
+            _steps.Add((sql, fence, values));
+            if (fence is not null) _fencedPending++;
+        }
+
+        /// <summary>
+        /// Runs a statement only if the fenced statement of <paramref name="landed"/>, added before, changed a row: what
+        /// goes with a run just inserted is written only when the insert was not refused.
+        /// </summary>
+        public void AddIfLanded(Write landed, JournalSql sql, params object?[] values)
+        {
+            if (_batches && _fencedPending > 0) ExecuteBatch();
+            if (!_refused.Contains(landed)) Add(sql, null, values);
         }
 
         /// <summary>Runs what is queued; returns the rows the commit changed and the fenced writes that changed none.</summary>
@@ -86,6 +104,8 @@ public abstract partial class RelationalRunStore
                 _rows += changed;
                 if (changed == 0 && _steps[i].Fence is { } fence) _refused.Add(fence);
             }
+            _steps.Clear();
+            _fencedPending = 0;
         }
 
         private void Run(JournalSql sql, Write? fence, object?[] values)

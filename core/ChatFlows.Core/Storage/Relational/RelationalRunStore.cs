@@ -187,6 +187,8 @@ public abstract partial class RelationalRunStore : IRunStore, IAsyncDisposable
                 if (row.CancelRequested) cancelled.Add(row.Id);
                 continue;
             }
+            // Released here (a deferred run is stored with its lease released, just before its worker lets it go).
+            if (row.LeaseOwner is null && !_held.ContainsKey(row.Id)) continue;
             // Held by another instance now (or released by it): nothing this one writes under an epoch up to the
             // current one may be written any more.
             lost.Add(row.Id);
@@ -198,8 +200,9 @@ public abstract partial class RelationalRunStore : IRunStore, IAsyncDisposable
     /// <inheritdoc />
     public Task ReleaseAsync(string runId, string owner, CancellationToken ct = default)
     {
-        // Ordered behind the run's journal writes; nobody needs to wait for it.
-        _held.TryRemove(runId, out var epoch);
+        // Ordered behind the run's journal writes; nobody needs to wait for it. Not held (lost to another instance,
+        // or a deferred run stored with its end and its lease released): there is nothing to release.
+        if (!_held.TryRemove(runId, out var epoch)) return Task.CompletedTask;
         // Never stored (interrupted before its end): there is no lease to release.
         if (!_deferred.IsEmpty && _deferred.TryGetValue(runId, out var deferred) && deferred.Storing is null && _deferred.TryRemove(runId, out _)) return Task.CompletedTask;
         _writes.Writer.TryWrite(new ReleaseRun(runId, owner, epoch));
