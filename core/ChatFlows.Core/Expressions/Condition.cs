@@ -7,7 +7,7 @@ namespace ChatFlows.Core.Expressions;
 
 /// <summary>
 /// A JavaScript expression (<c>data.items.length &gt; 0</c>). Parse decides once which path runs it: the common shape
-/// (literals, <c>trigger</c>/<c>run</c>/<c>data</c>, members, <c>! - +</c>, comparisons, <c>&amp;&amp; || ??</c>,
+/// (literals, <c>trigger</c>/<c>run</c>/<c>data</c>/<c>undefined</c>, members, <c>! - + typeof</c>, comparisons, <c>&amp;&amp; || ??</c>,
 /// <c>?:</c>) is evaluated by <see cref="JsonEvaluator"/> straight over the run's JSON, with JavaScript's semantics and
 /// no engine, so it has no globals to leak; anything else runs in Jint's sandbox (<see cref="JintEvaluator"/>), with a
 /// fresh engine per evaluation. An evaluation whose answer is an error also goes to Jint, so messages stay the engine's.

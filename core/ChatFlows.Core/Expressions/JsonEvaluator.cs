@@ -31,11 +31,12 @@ internal static class JsonEvaluator
         NumericLiteral number => !(number.Raw.Length > 1 && number.Raw[0] == '0' && char.IsAsciiDigit(number.Raw[1])),
         StringLiteral text => !HasDigitEscape(text.Raw),
         BooleanLiteral or NullLiteral => true,
-        Identifier { Name: "trigger" or "run" or "data" } => true,
+        // undefined is a read-only global, so the name always means the value.
+        Identifier { Name: "trigger" or "run" or "data" or "undefined" } => true,
         MemberExpression { Optional: false, Computed: false, Property: Identifier } member => Handles(member.Object, depth + 1),
         MemberExpression { Optional: false, Computed: true, Property: NumericLiteral or StringLiteral } member =>
             Handles(member.Object, depth + 1) && Handles(member.Property, depth + 1),
-        UnaryExpression { Operator: Operator.LogicalNot or Operator.UnaryNegation or Operator.UnaryPlus } unary =>
+        UnaryExpression { Operator: Operator.LogicalNot or Operator.UnaryNegation or Operator.UnaryPlus or Operator.TypeOf } unary =>
             Handles(unary.Argument, depth + 1),
         LogicalExpression { Operator: Operator.LogicalAnd or Operator.LogicalOr or Operator.NullishCoalescing } logical =>
             Handles(logical.Left, depth + 1) && Handles(logical.Right, depth + 1),
@@ -61,6 +62,7 @@ internal static class JsonEvaluator
             case Identifier { Name: "data" }: return Value.Data;
             case Identifier { Name: "trigger" }: return Value.FromJson(scope.Trigger);
             case Identifier { Name: "run" }: return Value.FromJson(scope.Run);
+            case Identifier { Name: "undefined" }: return Value.Undefined;
             case MemberExpression member:
                 var target = Evaluate(member.Object, scope);
                 if (target.NeedsEngine) return target;
@@ -76,6 +78,7 @@ internal static class JsonEvaluator
                 var argument = Evaluate(unary.Argument, scope);
                 if (argument.NeedsEngine) return argument;
                 if (unary.Operator == Operator.LogicalNot) return Value.Boolean(!argument.IsTruthy);
+                if (unary.Operator == Operator.TypeOf) return Value.String(argument.TypeOf);
                 if (!argument.TryToNumber(out var operand)) return Value.Engine;
                 return Value.Number(unary.Operator == Operator.UnaryNegation ? -operand : operand);
             case LogicalExpression logical:
@@ -235,6 +238,16 @@ internal static class JsonEvaluator
             ValueKind.String => Text!.Length > 0,
             ValueKind.Object or ValueKind.Array or ValueKind.Data => true,
             _ => false,
+        };
+
+        /// <summary>What <c>typeof</c> answers; JSON holds no functions, so every object is "object".</summary>
+        public string TypeOf => Kind switch
+        {
+            ValueKind.Undefined => "undefined",
+            ValueKind.Boolean => "boolean",
+            ValueKind.Number => "number",
+            ValueKind.String => "string",
+            _ => "object",
         };
 
         public static Value Number(double value) => new(ValueKind.Number, value);

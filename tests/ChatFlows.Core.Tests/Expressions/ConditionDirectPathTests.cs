@@ -105,6 +105,7 @@ public class ConditionDirectPathTests
     [InlineData("trigger.args.env === 'prod' && run.workflow === 'test'")]
     [InlineData("data['items'][0] >= -1 ? data.s : !data.missing")]
     [InlineData("data.x ?? (trigger.n != null)")]
+    [InlineData("typeof trigger.name === 'string' && trigger.scheduledAt !== undefined")]
     public void Parse_CommonShape_TakesTheDirectPath(string source)
     {
         Assert.True(Condition.Parse(source, Label).IsDirect);
@@ -116,8 +117,8 @@ public class ConditionDirectPathTests
     [InlineData("`${data.a}` === '1'")]
     [InlineData("/a/.test(data.s)")]
     [InlineData("'a' in data")]
-    [InlineData("typeof data.a === 'number'")]
     [InlineData("Math.max(1, 2) > 1")]
+    [InlineData("NaN !== data.a")]
     [InlineData("data.x === 010")]
     public void Parse_OutsideTheCommonShape_RunsInTheEngine(string source)
     {
