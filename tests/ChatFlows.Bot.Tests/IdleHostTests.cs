@@ -10,7 +10,8 @@ namespace ChatFlows.Bot.Tests;
 /// <summary>
 /// The real <c>chatflows</c> process on SQLite with sign-in off, after it has served a webhook run, a canvas page and
 /// an API list, has not loaded the parts it does not use (README §Memory): what a process has loaded is what
-/// <c>/proc/&lt;pid&gt;/maps</c> lists, as the memory bench reads it (Linux, as CI is).
+/// <c>/proc/&lt;pid&gt;/maps</c> lists, as the memory bench reads it (Linux, as CI is); its Data Protection key ring
+/// is made when something is first protected, not at start-up.
 /// </summary>
 public sealed partial class IdleHostTests : IDisposable
 {
@@ -18,14 +19,15 @@ public sealed partial class IdleHostTests : IDisposable
     private readonly string _folder = Directory.CreateTempSubdirectory("chatflows-idle-").FullName;
 
     [Fact]
-    public async Task IdleHost_SqliteWithoutSignIn_HasNotLoadedNpgsqlOrOpenIdConnect()
+    public async Task IdleHost_SqliteWithoutSignIn_HasNotLoadedNpgsqlOpenIdConnectOrItsKeyRing()
     {
+        var keys = Path.Combine(_folder, "keys");
         using var host = HostProcess.Start(_folder, new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["ChatFlows:Storage:Provider"] = "sqlite",
             ["ChatFlows:Storage:ConnectionString"] = $"Data Source={Path.Combine(_folder, "chatflows.db")}",
-            ["ChatFlows:Storage:KeysDirectory"] = Path.Combine(_folder, "keys"),
+            ["ChatFlows:Storage:KeysDirectory"] = keys,
             ["ChatFlows:Secrets:ORDER_HOOK"] = HookSecret,
         });
         using var client = new HttpClient { BaseAddress = await AddressAsync(host) };
@@ -43,6 +45,14 @@ public sealed partial class IdleHostTests : IDisposable
         Assert.Contains("ChatFlows.Core.dll", loaded);
         Assert.DoesNotContain("Npgsql.dll", loaded);
         Assert.DoesNotContain("Microsoft.AspNetCore.Authentication.OpenIdConnect.dll", loaded);
+        Assert.Empty(KeyFiles(keys));
+
+        // The first secret saved is the first thing protected: the key is made then, and the secret is kept.
+        using (var saved = await client.PutAsync("api/secrets/DEPLOY_TOKEN", new StringContent("""{"value": "s3cret"}""", Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.Created, saved.StatusCode);
+        }
+        Assert.Single(KeyFiles(keys));
     }
 
     public void Dispose()
@@ -50,6 +60,8 @@ public sealed partial class IdleHostTests : IDisposable
         SqliteConnection.ClearAllPools();
         TestFolder.Delete(_folder);
     }
+
+    private static string[] KeyFiles(string folder) => Directory.Exists(folder) ? Directory.GetFiles(folder, "key-*.xml") : [];
 
     // The address the host prints once it listens (it was started on a free port).
     private static async Task<Uri> AddressAsync(HostProcess host)
