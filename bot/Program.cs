@@ -4,6 +4,7 @@ using ChatFlows.Bot.Chat;
 using ChatFlows.Bot.Cli;
 using ChatFlows.Bot.Hosting;
 using ChatFlows.Bot.Playground;
+using ChatFlows.Bot.Secrets;
 using ChatFlows.Bot.Slack;
 using ChatFlows.Bot.Teams;
 using ChatFlows.Bot.Webhooks;
@@ -30,6 +31,8 @@ StartupFailure.QuietUntilStarted(builder, () => started);
 builder.WebHost.UseStaticWebAssets();
 builder.Services.AddChatFlowsCore(builder.Configuration).AddChat().AddWebhooks().AddPlayground().AddSlack(builder.Configuration).AddTeams().AddCanvas().AddAccess().AddSignIn(builder.Configuration)
     .AddTelemetry(builder.Configuration);
+// Last, as the areas above add Data Protection again: its key ring is read on first use, not at start-up (README §Memory).
+builder.Services.ReadKeyRingOnFirstUse();
 
 var app = builder.Build();
 app.Lifetime.ApplicationStarted.Register(() => started = true);

@@ -60,6 +60,7 @@ internal static class IdleMemory
         var extra = Environment(args);
         var skipParts = args.Contains("--no-parts");
         var mappings = args.Contains("--mappings");
+        var assemblies = args.Contains("--assemblies");
         // `--host path/chatflows.dll` measures another build of the host, e.g. a ReadyToRun publish.
         var index = Array.IndexOf(args, "--host");
         var host = index >= 0 && index + 1 < args.Length ? Path.GetFullPath(args[index + 1]) : HostAssembly();
@@ -70,7 +71,7 @@ internal static class IdleMemory
         if (extra.Count > 0) Console.WriteLine($"Extra environment: {string.Join(", ", extra.Select(e => $"{e.Key}={e.Value}"))}");
 
         var bare = await MeasureProbeAsync("none", gc, settle, samples);
-        var chatflows = await MeasureHostAsync(host, extra, settle, samples, mappings);
+        var chatflows = await MeasureHostAsync(host, extra, settle, samples, mappings, assemblies);
         Console.WriteLine();
         Console.WriteLine("| process | VmRSS | RssAnon | RssFile | RssShmem | threads |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");
@@ -101,7 +102,7 @@ internal static class IdleMemory
 
     // The host as `dotnet chatflows.dll` in Production: a fresh SQLite database with the samples seeded.
     private static async Task<(Sample Memory, HashSet<string> Assemblies, List<(string Step, Sample Memory)> Steps)> MeasureHostAsync(
-        string host, Dictionary<string, string> extra, TimeSpan settle, int samples, bool mappings)
+        string host, Dictionary<string, string> extra, TimeSpan settle, int samples, bool mappings, bool assemblies)
     {
         var folder = Directory.CreateTempSubdirectory("chatflows-bench-memory-").FullName;
         var port = FreePort();
@@ -141,6 +142,7 @@ internal static class IdleMemory
             var idle = Median(process.Id, samples);
             steps.Add(("after an API list (idle)", idle));
             if (mappings) PrintLargestMappings(process.Id);
+            if (assemblies) PrintAssemblies(process.Id);
             return (idle, MappedAssemblies(process.Id), steps);
         }
         finally
@@ -357,8 +359,24 @@ internal static class IdleMemory
         return new Sample(Kb("VmRSS"), Kb("RssAnon"), Kb("RssFile"), Kb("RssShmem"), (int)Kb("Threads"));
     }
 
+    // `--assemblies`: every assembly the idle host has mapped, with what of it is resident, largest first; what is
+    // loaded but not needed at idle shows here first.
+    private static void PrintAssemblies(int pid)
+    {
+        var sizes = ResidentByFile(pid).Where(s => s.Key.EndsWith(".dll", StringComparison.Ordinal)).ToList();
+        Console.WriteLine($"Assemblies mapped by the idle host ({sizes.Count}, {Mib(sizes.Sum(s => s.Value))} resident):");
+        foreach (var (name, kb) in sizes.OrderByDescending(s => s.Value)) Console.WriteLine($"  {Mib(kb),10}  {Path.GetFileName(name)}");
+    }
+
     // `--mappings`: the idle host's 25 largest resident mappings, by file (or [anon], [heap], memfd:…), from smaps.
     private static void PrintLargestMappings(int pid)
+    {
+        Console.WriteLine("Largest resident mappings of the idle host:");
+        foreach (var (name, kb) in ResidentByFile(pid).OrderByDescending(s => s.Value).Take(25)) Console.WriteLine($"  {Mib(kb),10}  {name}");
+    }
+
+    // Resident kilobytes per mapped file (or [anon], [heap], memfd:…), from /proc/<pid>/smaps.
+    private static Dictionary<string, long> ResidentByFile(int pid)
     {
         var sizes = new Dictionary<string, long>();
         var current = "";
@@ -368,8 +386,7 @@ internal static class IdleMemory
             if (fields.Length > 0 && fields[0].Contains('-', StringComparison.Ordinal) && !fields[0].EndsWith(':')) current = fields.Length >= 6 ? string.Join(' ', fields[5..]) : "[anon]";
             else if (fields.Length >= 2 && fields[0] == "Rss:") sizes[current] = sizes.GetValueOrDefault(current) + long.Parse(fields[1], CultureInfo.InvariantCulture);
         }
-        Console.WriteLine("Largest resident mappings of the idle host:");
-        foreach (var (name, kb) in sizes.OrderByDescending(s => s.Value).Take(25)) Console.WriteLine($"  {Mib(kb),10}  {name}");
+        return sizes;
     }
 
     private static HashSet<string> MappedAssemblies(int pid) =>

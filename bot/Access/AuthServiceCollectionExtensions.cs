@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ChatFlows.Canvas.Api;
 using ChatFlows.Core.Audit;
 using Microsoft.AspNetCore.Authentication;
@@ -36,8 +37,16 @@ public static class AuthServiceCollectionExtensions
 
         // Read now, not at start-up: whether the provider's scheme exists is fixed when services are registered.
         var settings = configuration.GetSection(SignInOptions.SectionName).Get<SignInOptions>() ?? new SignInOptions();
-        if (!settings.IsConfigured) return services;
+        if (settings.IsConfigured) AddProvider(authentication);
+        return services;
+    }
 
+    // Its own method, never inlined: a host without a provider then never compiles a call into the OpenID Connect
+    // assembly, so it never loads it (about 15 MiB resident, README §Memory).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddProvider(AuthenticationBuilder authentication)
+    {
+        var services = authentication.Services;
         authentication.AddOpenIdConnect(SignInDefaults.ProviderScheme, _ => { });
         services.AddOptions<OpenIdConnectOptions>(SignInDefaults.ProviderScheme).Configure<IOptions<SignInOptions>>((oidc, signIn) =>
         {
@@ -82,7 +91,6 @@ public static class AuthServiceCollectionExtensions
                     statusCode: StatusCodes.Status401Unauthorized).ExecuteAsync(context.HttpContext);
             };
         });
-        return services;
     }
 
     /// <summary>Handles the provider's answers (<see cref="SignInOptions.CallbackPath"/>); put it before <see cref="AccessServiceCollectionExtensions.UseAccessGate"/>.</summary>

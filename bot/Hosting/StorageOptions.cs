@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Runtime.CompilerServices;
 using ChatFlows.Core.Storage;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -68,7 +69,9 @@ public sealed class StorageOptions : IValidatableObject
         }
     }
 
-    // What keeps Npgsql from reading it, in words that never repeat a value (a password may be among them).
+    // What keeps Npgsql from reading it, in words that never repeat a value (a password may be among them). Never
+    // inlined into Validate, which runs on SQLite too and must not load Npgsql (README §Memory).
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static string? PostgresProblem(string connectionString)
     {
         NpgsqlConnectionStringBuilder builder;

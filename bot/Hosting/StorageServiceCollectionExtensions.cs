@@ -4,7 +4,6 @@ using ChatFlows.Core.Connections;
 using ChatFlows.Core.Messaging;
 using ChatFlows.Core.Running;
 using ChatFlows.Core.Storage;
-using ChatFlows.Core.Storage.Postgres;
 using ChatFlows.Core.Widgets;
 using ChatFlows.Core.Workspaces;
 using Microsoft.Extensions.Options;
@@ -21,41 +20,41 @@ public static class StorageServiceCollectionExtensions
     public static IServiceCollection AddStorage(this IServiceCollection services)
     {
         services.AddOptions<StorageOptions>().BindConfiguration("ChatFlows:Storage").ValidateDataAnnotations().ValidateOnStart();
+        // Every PostgreSQL type is named in PostgresStorage alone, called only on PostgreSQL: on SQLite the JIT never
+        // compiles code that names one, so Npgsql is never loaded (README §Memory).
         services.AddSingleton<StoreDatabase>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return options.StorageProvider switch
-            {
-                StorageProvider.Postgres => new PostgresDatabase(options.ConnectionString, sp.GetRequiredService<ILogger<PostgresDatabase>>()),
-                _ => new SqliteDatabase(options.ConnectionString, sp.GetRequiredService<ILogger<SqliteDatabase>>()),
-            };
+            return options.StorageProvider == StorageProvider.Postgres
+                ? PostgresStorage.Database(options.ConnectionString, sp)
+                : new SqliteDatabase(options.ConnectionString, sp.GetRequiredService<ILogger<SqliteDatabase>>());
         });
         // One name per process, for its run leases and the notices it signs.
         services.AddSingleton<IClusterBus>(sp =>
         {
             var instanceId = ClusterInstance.Name(sp.GetRequiredService<IOptions<RunWorkerOptions>>().Value.InstanceId);
-            return sp.GetRequiredService<StoreDatabase>() is PostgresDatabase postgres
-                ? new PostgresClusterBus(postgres, instanceId, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PostgresClusterBus>>())
-                : new LocalClusterBus(instanceId);
+            var database = sp.GetRequiredService<StoreDatabase>();
+            return database.Provider == StorageProvider.Postgres ? PostgresStorage.ClusterBus(database, instanceId, sp) : new LocalClusterBus(instanceId);
         });
         services.AddSingleton<ClusterRunEvents>();
         services.AddHostedService<ClusterRunEventsService>();
 
         // The run and workflow stores share one relational core; only claims and list parameters differ by dialect.
-        services.AddSingleton<IRunStore>(sp => sp.GetRequiredService<StoreDatabase>() switch
+        services.AddSingleton<IRunStore>(sp =>
         {
-            PostgresDatabase postgres => new PostgresRunStore(postgres, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PostgresRunStore>>()),
-            var sqlite => new SqliteRunStore((SqliteDatabase)sqlite, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SqliteRunStore>>()),
+            var database = sp.GetRequiredService<StoreDatabase>();
+            return database.Provider == StorageProvider.Postgres
+                ? PostgresStorage.RunStore(database, sp)
+                : new SqliteRunStore((SqliteDatabase)database, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SqliteRunStore>>());
         });
         // Saves reach every instance: when the bus is shared, the store tells the others and hears from them.
         services.AddSingleton<IWorkflowStore>(sp =>
         {
             var time = sp.GetRequiredService<TimeProvider>();
-            IWorkflowStore store = sp.GetRequiredService<StoreDatabase>() switch
-            {
-                PostgresDatabase postgres => new PostgresWorkflowStore(postgres, time),
-                var sqlite => new SqliteWorkflowStore((SqliteDatabase)sqlite, time),
-            };
+            var database = sp.GetRequiredService<StoreDatabase>();
+            var store = database.Provider == StorageProvider.Postgres
+                ? PostgresStorage.WorkflowStore(database, time)
+                : new SqliteWorkflowStore((SqliteDatabase)database, time);
             var bus = sp.GetRequiredService<IClusterBus>();
             return bus.IsShared ? new ClusteredWorkflowStore(store, bus) : store;
         });

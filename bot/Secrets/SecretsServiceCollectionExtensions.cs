@@ -47,6 +47,21 @@ public static class SecretsServiceCollectionExtensions
     }
 
     /// <summary>
+    /// Leaves the Data Protection key ring to be read, and a new install's first key made, when something first
+    /// protects or unprotects (a stored secret, a sign-in cookie, an access pass, a Slack approval token) instead of at
+    /// start-up by Data Protection's own hosted service. Keys, where they are kept and how they are encrypted do not
+    /// change; an idle host that has done none of these does not hold the key ring and the code that reads it (README
+    /// §Memory), and <see cref="KeysProtectionWarning"/> still warns at start-up about unencrypted keys. Call it after
+    /// every other registration: authentication and antiforgery add Data Protection, and its hosted service, again.
+    /// </summary>
+    public static IServiceCollection ReadKeyRingOnFirstUse(this IServiceCollection services)
+    {
+        const string preload = "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService";
+        foreach (var service in services.Where(s => s.ServiceType == typeof(IHostedService) && s.ImplementationType?.FullName == preload).ToList()) services.Remove(service);
+        return services;
+    }
+
+    /// <summary>
     /// True when the key ring lives in the database: on PostgreSQL, where instances share it, unless a keys
     /// directory (a folder every instance mounts) is set. On SQLite the keys stay files, as they always were.
     /// </summary>

@@ -38,7 +38,9 @@ public sealed partial class SqlDatabases : IAsyncDisposable
     private const string PostgresReadOnlyState = "25006";
     private const string ConnectionStringError = "chatflows.connection-string";
 
-    private readonly ConcurrentDictionary<string, Lazy<NpgsqlDataSource>> _postgres = new(StringComparer.Ordinal);
+    // Typed as DbDataSource, not NpgsqlDataSource: the host makes this class at start, and a field over an Npgsql type
+    // would load Npgsql on every host, SQLite ones included (README §Memory).
+    private readonly ConcurrentDictionary<string, Lazy<DbDataSource>> _postgres = new(StringComparer.Ordinal);
 
     /// <summary>True when the connection's <c>ReadOnly</c> setting is true.</summary>
     public static bool IsReadOnly(Connection connection) =>
@@ -128,7 +130,7 @@ public sealed partial class SqlDatabases : IAsyncDisposable
 
     private async Task<SqlResult> RunPostgresAsync(string connectionString, bool readOnly, SqlStatement statement, CancellationToken ct)
     {
-        var source = _postgres.GetOrAdd(connectionString, cs => new Lazy<NpgsqlDataSource>(() => ReadConnectionString(() => NpgsqlDataSource.Create(cs)))).Value;
+        var source = _postgres.GetOrAdd(connectionString, cs => new Lazy<DbDataSource>(() => ReadConnectionString<DbDataSource>(() => NpgsqlDataSource.Create(cs)))).Value;
         await using var db = await source.OpenConnectionAsync(ct);
         if (!readOnly) return await ExecuteAsync(db, null, statement, ct);
         await using var transaction = await db.BeginTransactionAsync(ct);
