@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Runtime.InteropServices;
@@ -143,6 +144,7 @@ internal static class WebhookLoad
         await using var nodeRed = await NodeRed.StartAsync(redJs, folder, port, ct);
         var url = new Uri($"http://127.0.0.1:{port}/hooks/{WorkflowId}");
         await ChatFlowsHost.WaitUntilAnsweringAsync(nodeRed, url, onlySuccess: false, ct);
+        await WaitUntilFlowDeployedAsync(nodeRed, url, ct);
         var name = $"Node-RED {version} (Node {nodeVersion}, stores nothing)";
         await CheckAnswersAsync(name, nodeRed, url, ct);
         return (await DriveAsync("node-red", name, nodeRed, url, generator, folder, connections, warmup, seconds, ct)).Rows;
@@ -172,6 +174,21 @@ internal static class WebhookLoad
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}, c={c}: {result.RequestsPerSecond:N0} req/s, p50 {result.P50Ms:0.00} ms, p99 {result.P99Ms:0.00} ms, {result.Errors} errors, {result.Non2xx} non-2xx, RSS {row.RssMiB:N0} MiB"));
         }
         return (rows, answered);
+    }
+
+    // Node-RED serves HTTP before it has deployed its flows: until then the hook's POST is a 404.
+    private static async Task WaitUntilFlowDeployedAsync(ChildProcess nodeRed, Uri url, CancellationToken ct)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            nodeRed.ThrowIfExited("before its flow was deployed");
+            using var probe = await client.PostAsync(url, new ByteArrayContent(Body), ct);
+            if (probe.StatusCode != HttpStatusCode.NotFound) return;
+            await Task.Delay(200, ct);
+        }
+        throw new BenchException($"Node-RED did not deploy its flow within 90 s. Its last lines:{Environment.NewLine}{nodeRed.Tail}");
     }
 
     // The targets must do the same work: a signed order is answered 200 with tier "large", an unsigned one 401.
