@@ -69,8 +69,10 @@ public sealed class RunQueue
     /// Queues a new run of a pure plan whose caller waits for its answer, without storing it yet: it is stored in one
     /// commit when it ends, before <see cref="QueuedRun.Settled"/> completes (<see cref="IRunStore.Defer"/>, README
     /// §Webhooks). A caller that stops waiting calls <see cref="StoreAsync"/> before it gives out the run's id.
+    /// <paramref name="whileHeld"/> is called with the run's id before the run can start, so that what it records (the
+    /// run's audit entry) is held to be stored in the same commit.
     /// </summary>
-    public QueuedRun EnqueueObservedPure(WorkflowPlan plan, RunRequest request)
+    public QueuedRun EnqueueObservedPure(WorkflowPlan plan, RunRequest request, Action<string>? whileHeld = null)
     {
         if (!plan.IsPure) throw new ArgumentException($"Workflow '{plan.Document.Id}' has nodes that act outside the run; its runs are stored before they start.", nameof(plan));
         var run = new RunState(plan, request, request.RunId ?? WorkflowEngine.NewRunId());
@@ -78,6 +80,7 @@ public sealed class RunQueue
         _observers[run.Id] = settled;
         _active[run.Id] = new ActiveRun();
         _store.Defer(run, Owner, _time.GetUtcNow() + Options.LeaseDuration);
+        whileHeld?.Invoke(run.Id);
         _local.Writer.TryWrite(new LocalRun(run.Id, run));
         _wake.Release();
         return new QueuedRun(run.Id, settled.Task);

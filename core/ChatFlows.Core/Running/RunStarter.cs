@@ -39,17 +39,21 @@ public sealed class RunStarter(WorkflowPlans plans, IWorkflowStore workflows, Ru
     public async Task<StartOutcome> StartAsync(StartTarget target, RunRequest request, StartOptions? options = null, CancellationToken ct = default)
     {
         options ??= StartOptions.Default;
-        var outcome = await QueueAsync(target, request, options, ct);
-        if (options.Origin is { } origin && audit is not null && outcome.StartedRunId is { } runId && IsAudited(target, origin))
-        {
-            // The run is stored and runs whatever happens to the caller: its entry is written regardless of the caller's token.
-            var appended = audit.AppendAsync(new AuditEntry(
+        Task? appended = null;
+        // The run is stored and runs whatever happens to the caller: its entry is written regardless of the caller's token.
+        Action<string>? record = options.Origin is { } origin && audit is not null && IsAudited(target, origin)
+            ? runId => appended = audit.AppendAsync(new AuditEntry(
                 0, (time ?? TimeProvider.System).GetUtcNow(), target.Document?.Workspace ?? Workspaces.WorkspaceIds.Default, origin.Actor, origin.Surface,
-                AuditActions.RunStarted, runId, $"workflow {target.WorkflowId}", origin.Address), CancellationToken.None);
-            // A caller waiting for the run waits for its entry too, written meanwhile rather than before the run goes on.
-            if (outcome is StartOutcome.AwaitingResponse awaiting) return awaiting with { Settled = AfterAsync(appended, awaiting.Settled) };
-            await appended;
-        }
+                AuditActions.RunStarted, runId, $"workflow {target.WorkflowId}", origin.Address), CancellationToken.None)
+            : null;
+        var outcome = await QueueAsync(target, request, options, record, ct);
+        // A run stored only at its end had its entry recorded while it was held, to be stored with it; any other run is
+        // stored by now, and its entry follows.
+        if (record is not null && appended is null && outcome.StartedRunId is { } started) record(started);
+        if (appended is null) return outcome;
+        // A caller waiting for the run waits for its entry too, written meanwhile rather than before the run goes on.
+        if (outcome is StartOutcome.AwaitingResponse awaiting) return awaiting with { Settled = AfterAsync(appended, awaiting.Settled) };
+        await appended;
         return outcome;
     }
 
@@ -64,7 +68,7 @@ public sealed class RunStarter(WorkflowPlans plans, IWorkflowStore workflows, Ru
         return await settled;
     }
 
-    private async Task<StartOutcome> QueueAsync(StartTarget target, RunRequest request, StartOptions options, CancellationToken ct)
+    private async Task<StartOutcome> QueueAsync(StartTarget target, RunRequest request, StartOptions options, Action<string>? record, CancellationToken ct)
     {
         if (target.Plan is not { } plan) return new StartOutcome.Refused(target.Problems);
         // A chat start gives its payload when it is announced (it holds the run's thread), so its arguments are checked then.
@@ -104,7 +108,7 @@ public sealed class RunStarter(WorkflowPlans plans, IWorkflowStore workflows, Ru
         // A caller waiting for the answer of a run that does nothing outside itself is answered after one commit, of
         // the whole run, instead of two (README §Webhooks).
         var queued = options.AwaitResponse && plan.IsPure && request.ReplayOf is null
-            ? queue.EnqueueObservedPure(plan, request)
+            ? queue.EnqueueObservedPure(plan, request, record)
             : await queue.EnqueueAsync(plan, request, observe: options.AwaitResponse, ct);
         return queued.Settled is { } settled ? new StartOutcome.AwaitingResponse(queued.RunId, settled) : new StartOutcome.Started(queued.RunId);
     }

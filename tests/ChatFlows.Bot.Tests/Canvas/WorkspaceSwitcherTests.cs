@@ -30,8 +30,10 @@ public sealed class WorkspaceSwitcherTests(HostFixture host, ChromiumFixture chr
         await browser.OpenCanvasAsync("/");
         await Expect(page.Locator("[data-testid=workflow-edit]", new() { HasText = "ui-default-flow" })).ToHaveCountAsync(1);
 
+        // Waited for from before the pick: a navigation that ends before the wait begins was missed now and then.
+        var switched = page.WaitForURLAsync("**/w/ui-team/");
         await page.GetByTestId("workspace-switch").SelectOptionAsync("ui-team");
-        await page.WaitForURLAsync("**/w/ui-team/");
+        await switched;
         await browser.WaitUntilCanvasReadyAsync();
 
         await Expect(page.GetByTestId("workspace-switch")).ToHaveValueAsync("ui-team");
@@ -42,8 +44,9 @@ public sealed class WorkspaceSwitcherTests(HostFixture host, ChromiumFixture chr
         await Expect(page.GetByTestId("nav-runs")).ToHaveAttributeAsync("href", "/w/ui-team/runs");
 
         await page.GetByTestId("workflow-new").ClickAsync();
+        var opened = page.WaitForURLAsync("**/w/ui-team/workflows/new?blank");
         await page.GetByTestId("template-blank").ClickAsync();
-        await page.WaitForURLAsync("**/w/ui-team/workflows/new?blank");
+        await opened;
         await browser.WaitUntilCanvasReadyAsync();
         await EditorPage.DropAsync(page, "trigger", "manual", 130, 120);
         await EditorPage.DropAsync(page, "output", "end", 430, 120);

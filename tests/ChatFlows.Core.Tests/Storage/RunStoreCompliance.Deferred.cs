@@ -189,6 +189,36 @@ public abstract partial class RunStoreCompliance
         Assert.Equal("first", (await LeaseAsync(stored.Id)).Owner);
     }
 
+    [Fact]
+    public async Task Defer_StartEntryAppendedWhileHeld_IsStoredInTheRunsCommitOrNotAtAll()
+    {
+        var plan = Plan(["a"], ["start->a"]);
+        var kept = NewRun(plan);
+        var dropped = NewRun(plan);
+        var audit = new DatabaseAuditLog(Database, _store);
+        _store.Defer(kept, "me", _time.GetUtcNow().AddMinutes(1));
+        _store.Defer(dropped, "me", _time.GetUtcNow().AddMinutes(1));
+
+        // Appended while the runs are held: nothing is written until the run is.
+        var keptEntry = audit.AppendAsync(Started(kept.Id));
+        var droppedEntry = audit.AppendAsync(Started(dropped.Id));
+        await _store.FlushAsync();
+        Assert.Empty((await audit.ListAsync(new AuditQuery(Action: AuditActions.RunStarted))).Items);
+        Assert.False(keptEntry.IsCompleted);
+
+        await Engine().ContinueAsync(kept);
+        await keptEntry;
+        Assert.True(_store.DropDeferred(dropped.Id));
+        await droppedEntry;
+        await _store.FlushAsync();
+
+        Assert.NotNull(await _store.GetAsync(kept.Id));
+        Assert.Null(await _store.GetAsync(dropped.Id));
+        Assert.Equal([kept.Id], (await audit.ListAsync(new AuditQuery(Action: AuditActions.RunStarted))).Items.Select(e => e.Target));
+
+        AuditEntry Started(string runId) => new(0, _time.GetUtcNow(), "default", "webhook", AuditSurfaces.Webhook, AuditActions.RunStarted, runId, null, null);
+    }
+
     private static readonly (string? Owner, long? Until) NoLease = (null, null);
 
     // Who holds the run's lease, and until when, as stored.

@@ -199,7 +199,17 @@ public abstract partial class RelationalRunStore
     /// Appends an audit entry (README §Audit log) in the journal writer's next commit and returns once it is committed:
     /// under load, many entries and runs share one transaction instead of each taking the database's write lock.
     /// </summary>
-    public Task AppendAuditAsync(Audit.AuditEntry entry) => WriteAsync(new InsertAudit(entry));
+    public Task AppendAuditAsync(Audit.AuditEntry entry)
+    {
+        // A deferred run's start entry goes in the commit that stores the run (README §Webhooks): a process that dies
+        // before it leaves neither, and a run that is never stored leaves no entry.
+        if (!_deferred.IsEmpty && entry.Action == Audit.AuditActions.RunStarted && _deferred.TryGetValue(entry.Target, out var deferred)
+            && deferred.TryHoldAudit(entry, out var settled))
+        {
+            return settled;
+        }
+        return WriteAsync(new InsertAudit(entry));
+    }
 
     /// <inheritdoc />
     public Task FlushAsync(CancellationToken ct = default) => WriteAsync(new Barrier()).WaitAsync(ct);
@@ -256,7 +266,19 @@ public abstract partial class RelationalRunStore
             // Forgotten before the snapshot: a node change the executor makes from here on is journaled as usual, and
             // one it made before is in the snapshot.
             _deferred.TryRemove(deferred.Row.Id, out _);
-            return deferred.Storing = CommitRunAsync(deferred.Insert(null));
+            return deferred.Storing = CommitAsItIsAsync(deferred);
+        }
+    }
+
+    private async Task CommitAsItIsAsync(DeferredRun deferred)
+    {
+        try
+        {
+            await CommitRunAsync(deferred.Insert(null));
+        }
+        finally
+        {
+            deferred.AuditSettled();
         }
     }
 
@@ -275,6 +297,7 @@ public abstract partial class RelationalRunStore
         // Stored with its lease released: this instance holds it no more, and has no release to write.
         _held.TryRemove(new KeyValuePair<string, long>(ended.RunId, ended.Epoch));
         _deferred.TryRemove(ended.RunId, out _);
+        deferred.AuditSettled();
     }
 
     private async Task CommitAfterAsync(Task stored, UpdateRun ended)
@@ -387,6 +410,10 @@ public abstract partial class RelationalRunStore
             {
                 statements.AddIfLanded(insert, InsertNewRunNodeSql, node.RunId, node.NodeId, node.Status, node.Attempts, node.StartedAt, node.FinishedAt,
                     node.Output?.GetRawText(), node.Error, node.Port, node.Bookmark, node.WakeAt, node.Steps, node.PromptTokens, node.CompletionTokens, node.Cost, node.ReusedFrom);
+            }
+            foreach (var entry in insert.Audit)
+            {
+                statements.AddIfLanded(insert, InsertAuditSql, UnixTime.From(entry.At), entry.Workspace, entry.Actor, entry.Surface, entry.Action, entry.Target, entry.Detail, entry.Address);
             }
             if (insert.Ended is { ParentOutcome: { } outcome } ended)
             {

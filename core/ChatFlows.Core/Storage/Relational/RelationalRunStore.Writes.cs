@@ -160,6 +160,9 @@ public abstract partial class RelationalRunStore
         /// <summary>A deferred run's end (or wait), written in the same commit.</summary>
         public UpdateRun? Ended { get; } = ended;
 
+        /// <summary>A deferred run's start entry, written only if the run's row lands (README §Webhooks).</summary>
+        public IReadOnlyList<Audit.AuditEntry> Audit { get; init; } = [];
+
         public override string? RunId => Row.Id;
 
         public override long Epoch => Row.LeaseEpoch;
@@ -170,8 +173,31 @@ public abstract partial class RelationalRunStore
     {
         public RunRow Row { get; } = row;
 
+        // Its start entry (README §Audit log), stored with the run's row so that neither is ever stored without the other.
+        private List<Audit.AuditEntry>? _audit;
+        private TaskCompletionSource? _audited;
+
         /// <summary>The commit storing the run, once started (under a lock on this object).</summary>
         public Task? Storing { get; set; }
+
+        /// <summary>
+        /// Holds <paramref name="entry"/> to be inserted with the run; <paramref name="settled"/> completes once the run
+        /// is stored with it, or dropped without it. False once the run is being stored: the entry goes on its own.
+        /// </summary>
+        public bool TryHoldAudit(Audit.AuditEntry entry, out Task settled)
+        {
+            lock (this)
+            {
+                settled = Task.CompletedTask;
+                if (Storing is not null) return false;
+                (_audit ??= []).Add(entry);
+                settled = (_audited ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+                return true;
+            }
+        }
+
+        /// <summary>The held entries are stored with the run, or will never be (the run was dropped).</summary>
+        public void AuditSettled() => _audited?.TrySetResult();
 
         // Ended: every node it reached, as the run ends. Otherwise (an effect is about to be recorded, concurrently
         // with the executor) only finished nodes, which no longer change; the others are journaled as they change.
@@ -182,7 +208,7 @@ public abstract partial class RelationalRunStore
             {
                 if (ended is null ? node.Status.IsFinished() : node.Status != NodeStatus.Pending) nodes.Add(new UpsertNode(run.Id, Row.LeaseEpoch, node));
             }
-            return new InsertRun(Row, nodes, ended);
+            return new InsertRun(Row, nodes, ended) { Audit = _audit?.ToArray() ?? [] };
         }
     }
 

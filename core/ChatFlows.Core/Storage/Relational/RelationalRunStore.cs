@@ -97,6 +97,8 @@ public abstract partial class RelationalRunStore : IRunStore, IAsyncDisposable
             if (deferred.Storing is not null) return false;
             _deferred.TryRemove(runId, out _);
         }
+        // Its start entry is dropped with it: the run never existed.
+        deferred.AuditSettled();
         _held.TryRemove(runId, out _);
         return true;
     }
