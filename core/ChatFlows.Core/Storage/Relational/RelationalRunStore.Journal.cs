@@ -295,6 +295,7 @@ public abstract partial class RelationalRunStore
             throw;
         }
         // Stored with its lease released: this instance holds it no more, and has no release to write.
+        _storedReleased[ended.RunId] = ended.Epoch;
         _held.TryRemove(new KeyValuePair<string, long>(ended.RunId, ended.Epoch));
         _deferred.TryRemove(ended.RunId, out _);
         deferred.AuditSettled();

@@ -27,6 +27,10 @@ public abstract partial class RelationalRunStore : IRunStore, IAsyncDisposable
     // The epoch of each run this instance holds, for the writes that name only a run id (effects, decisions taken, releases).
     private readonly ConcurrentDictionary<string, long> _held = new(StringComparer.Ordinal);
 
+    // Deferred runs stored with their lease already released, by epoch, until their worker lets them go: a heartbeat
+    // in between finds them released by this instance, not lost.
+    private readonly ConcurrentDictionary<string, long> _storedReleased = new(StringComparer.Ordinal);
+
     // Runs whose lease this instance lost: writes under an epoch below the value are refused without reaching the database.
     private readonly ConcurrentDictionary<string, long> _lostLeases = new(StringComparer.Ordinal);
     private int _lostLeaseCount;
@@ -189,8 +193,9 @@ public abstract partial class RelationalRunStore : IRunStore, IAsyncDisposable
                 if (row.CancelRequested) cancelled.Add(row.Id);
                 continue;
             }
-            // Released here (a deferred run is stored with its lease released, just before its worker lets it go).
-            if (row.LeaseOwner is null && !_held.ContainsKey(row.Id)) continue;
+            // Released here, under the epoch it was held with (a deferred run is stored with its lease released, just
+            // before its worker lets it go). Released under a later epoch, it was taken over and finished elsewhere.
+            if (row.LeaseOwner is null && _storedReleased.TryGetValue(row.Id, out var released) && released == row.LeaseEpoch) continue;
             // Held by another instance now (or released by it): nothing this one writes under an epoch up to the
             // current one may be written any more.
             lost.Add(row.Id);
@@ -204,6 +209,7 @@ public abstract partial class RelationalRunStore : IRunStore, IAsyncDisposable
     {
         // Ordered behind the run's journal writes; nobody needs to wait for it. Not held (lost to another instance,
         // or a deferred run stored with its end and its lease released): there is nothing to release.
+        _storedReleased.TryRemove(runId, out _);
         if (!_held.TryRemove(runId, out var epoch)) return Task.CompletedTask;
         // Never stored (interrupted before its end): there is no lease to release.
         if (!_deferred.IsEmpty && _deferred.TryGetValue(runId, out var deferred) && deferred.Storing is null && _deferred.TryRemove(runId, out _)) return Task.CompletedTask;
