@@ -16,7 +16,7 @@ if (CommandLine.IsCommand(args)) return await CommandLine.RunAsync(args, Console
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
-    Args = args.SkipWhile(a => a == "serve").ToArray(),
+    Args = HostSettings.Arguments(args),
     // wwwroot is copied beside the executable, so pages are served whatever the working directory (see the csproj).
     WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
 });

@@ -9,6 +9,14 @@ internal static class HostSettings
     private const string FileName = "appsettings.json";
 
     /// <summary>
+    /// The host's arguments, with its settings files read once at start-up rather than watched: no setting is re-read
+    /// while the host runs, and a watch on the content root made a thread wake for every write of the database beneath
+    /// it (<c>./data/chatflows.db</c>), 7 % of the host's CPU under webhook load (bench/README.md). An argument given on
+    /// the command line still wins.
+    /// </summary>
+    public static string[] Arguments(string[] args) => ["--hostBuilder:reloadConfigOnChange=false", .. args.SkipWhile(a => a == "serve")];
+
+    /// <summary>
     /// When the content root (the working directory) has no <c>appsettings.json</c>, reads the one beside the
     /// executable instead, at the same place among the sources: environment variables and the command line still win.
     /// </summary>
