@@ -11,10 +11,19 @@ namespace ChatFlows.Core.Storage;
 /// One SQLite database file: opens connections set up for concurrent use (WAL, a busy timeout, normal sync)
 /// and brings the schema up to date with the embedded, numbered scripts under <c>Migrations/sqlite</c>.
 /// </summary>
-public sealed class SqliteDatabase : StoreDatabase
+public sealed partial class SqliteDatabase : StoreDatabase
 {
     /// <summary>The default connection string: <c>./data/chatflows.db</c>.</summary>
     public const string DefaultConnectionString = "Data Source=./data/chatflows.db";
+
+    // NORMAL keeps every commit safe from a process crash (WAL); only a power loss can take the last commits.
+    private const string ConnectionSettings = "pragma synchronous = normal; pragma busy_timeout = 10000; pragma foreign_keys = off";
+
+    /// <summary>How often at most the journal writer's log is copied into the database file (<see cref="JournalCommitted"/>).</summary>
+    internal static readonly TimeSpan CheckpointEvery = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How long the log may grow (in 4 KiB pages, 16 MiB) before the journal writer makes it start over.</summary>
+    internal const long LogFramesBeforeRestart = 4096;
 
     private static readonly object SetUpMark = new();
 
@@ -22,6 +31,11 @@ public sealed class SqliteDatabase : StoreDatabase
     private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> SetUp = [];
 
     private readonly ILogger _logger;
+    private readonly string _journalWriterConnectionString;
+    private readonly string _checkpointConnectionString;
+    private long _lastCheckpointAt = long.MinValue / 2;
+    private int _checkpointing;
+    private long _logFrames;
 
     /// <summary>Uses the database named by <paramref name="connectionString"/>, creating its folder when needed.</summary>
     public SqliteDatabase(string connectionString, ILogger<SqliteDatabase>? logger = null)
@@ -34,6 +48,8 @@ public sealed class SqliteDatabase : StoreDatabase
         builder.DataSource = Path.GetFullPath(builder.DataSource);
         ConnectionString = builder.ToString();
         FilePath = builder.DataSource;
+        _journalWriterConnectionString = new SqliteConnectionStringBuilder(ConnectionString) { Pooling = false }.ToString();
+        _checkpointConnectionString = new SqliteConnectionStringBuilder(ConnectionString) { Mode = SqliteOpenMode.ReadWrite }.ToString();
         _logger = logger ?? NullLogger<SqliteDatabase>.Instance;
     }
 
@@ -80,12 +96,80 @@ public sealed class SqliteDatabase : StoreDatabase
         var handle = connection.Handle!;
         if (!SetUp.TryGetValue(handle, out _))
         {
-            // NORMAL keeps every commit safe from a process crash (WAL); only a power loss can take the last commits.
-            Execute(connection, "pragma synchronous = normal; pragma busy_timeout = 10000; pragma foreign_keys = off");
+            Execute(connection, ConnectionSettings);
             SetUp.AddOrUpdate(handle, SetUpMark);
         }
         return connection;
     }
+
+    /// <summary>
+    /// The journal writer's own connection, not pooled, whose commits never copy the log into the database file: that
+    /// copy and its sync, which SQLite otherwise makes the commit that fills the log wait for, run on another
+    /// connection after commits (<see cref="JournalCommitted"/>), so no run waits for them.
+    /// </summary>
+    public override ValueTask<DbConnection> OpenJournalWriterAsync(CancellationToken ct = default)
+    {
+        var connection = new SqliteConnection(_journalWriterConnectionString);
+        connection.Open();
+        Execute(connection, $"{ConnectionSettings}; pragma wal_autocheckpoint = 0");
+        return ValueTask.FromResult<DbConnection>(connection);
+    }
+
+    /// <summary>
+    /// Starts copying the log into the database file on another connection, unless a copy is under way or one started
+    /// less than <see cref="CheckpointEvery"/> ago: the copy and its sync do not hold up commits. SQLite starts the log
+    /// over only at a commit that follows a copy which caught up, which a copy made beside a busy writer never does;
+    /// so once the log is longer than <see cref="LogFramesBeforeRestart"/>, the writer copies the little that is left
+    /// itself, between two commits.
+    /// </summary>
+    public override void JournalCommitted(DbConnection writer)
+    {
+        // Only the writer starts copies, so a copy that is not under way now cannot start meanwhile.
+        if (Volatile.Read(ref _checkpointing) == 1) return;
+        if (_logFrames > LogFramesBeforeRestart)
+        {
+            _checkpointing = 1;
+            Checkpoint(writer);
+            // Whatever the copy found, the log starts over at the next commit.
+            _logFrames = 0;
+            return;
+        }
+        var now = Environment.TickCount64;
+        if (now - _lastCheckpointAt < CheckpointEvery.TotalMilliseconds) return;
+        _checkpointing = 1;
+        _lastCheckpointAt = now;
+        _ = Task.Run(() =>
+        {
+            // Never creates the file: a database deleted meanwhile has nothing to copy.
+            using var connection = new SqliteConnection(_checkpointConnectionString);
+            Checkpoint(connection);
+        });
+    }
+
+    private void Checkpoint(DbConnection connection)
+    {
+        try
+        {
+            if (connection.State != System.Data.ConnectionState.Open) connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "pragma wal_checkpoint(passive)";
+            using var result = command.ExecuteReader();
+            // busy, frames in the log, frames copied.
+            if (result.Read()) Volatile.Write(ref _logFrames, result.GetInt64(1));
+        }
+        catch (SqliteException ex)
+        {
+            // The next commit tries again; SQLite's own automatic copy on other connections remains as a backstop.
+            LogCheckpointFailed(ex, FilePath);
+        }
+        finally
+        {
+            Volatile.Write(ref _checkpointing, 0);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Copying the log of {Path} into the database file failed; the next commit tries again")]
+    private partial void LogCheckpointFailed(Exception ex, string path);
 
     /// <inheritdoc />
     public override ValueTask<DbConnection> OpenAsync(CancellationToken ct = default) => ValueTask.FromResult<DbConnection>(Open());

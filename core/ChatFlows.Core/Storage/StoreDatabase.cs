@@ -26,6 +26,17 @@ public abstract class StoreDatabase
     /// <summary>Opens a pooled connection without blocking a thread on the network.</summary>
     public abstract ValueTask<DbConnection> OpenAsync(CancellationToken ct = default);
 
+    /// <summary>
+    /// Opens the connection the run journal's writer commits on for as long as it runs (docs/architecture.md §Storage);
+    /// by default a pooled one like any other.
+    /// </summary>
+    public virtual ValueTask<DbConnection> OpenJournalWriterAsync(CancellationToken ct = default) => OpenAsync(ct);
+
+    /// <summary>Told after each commit of the run journal's <paramref name="writer"/>, so that the database can tidy its log; by default nothing.</summary>
+    public virtual void JournalCommitted(DbConnection writer)
+    {
+    }
+
     /// <summary>Applies every script of <paramref name="area"/> for this provider not applied yet; safe when several instances start at once.</summary>
     public abstract void Migrate(MigrationArea area);
 

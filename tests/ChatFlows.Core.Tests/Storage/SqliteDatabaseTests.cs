@@ -1,3 +1,4 @@
+using ChatFlows.Core.Storage;
 using Dapper;
 
 namespace ChatFlows.Core.Tests.Storage;
@@ -32,5 +33,49 @@ public sealed class SqliteDatabaseTests : IDisposable
 
         Assert.Equal(10000, first.ExecuteScalar<long>("pragma busy_timeout"));
         Assert.Equal(10000, second.ExecuteScalar<long>("pragma busy_timeout"));
+    }
+
+    [Fact]
+    public async Task JournalWriter_CopiesNoLogItself_WhileOtherConnectionsStillDo()
+    {
+        await using var writer = await _db.Database.OpenJournalWriterAsync();
+        using var other = _db.Database.Open();
+
+        Assert.Equal(0, writer.ExecuteScalar<long>("pragma wal_autocheckpoint"));
+        Assert.Equal(1000, other.ExecuteScalar<long>("pragma wal_autocheckpoint"));
+        Assert.Equal(1, writer.ExecuteScalar<long>("pragma synchronous"));
+    }
+
+    [Fact]
+    public async Task JournalWriter_CommittingWithoutPause_LogStartsOverAgainAndAgain()
+    {
+        // The log is copied beside the writer, which never lets SQLite start it over on its own: without the writer's
+        // own copy once the log passes LogFramesBeforeRestart, the file would take every page committed. Each start
+        // over changes the salt in the log's header.
+        await using var writer = await _db.Database.OpenJournalWriterAsync();
+        writer.Execute("create table filler (id integer primary key, body blob)");
+        var body = new byte[1500];
+        var salts = new HashSet<string>();
+        long commits = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(4))
+        {
+            writer.Execute("insert into filler (body) values (@Body)", new { Body = body });
+            _db.Database.JournalCommitted(writer);
+            if (++commits % 200 == 0) salts.Add(LogSalt());
+        }
+
+        Assert.True(salts.Count >= 4, $"the log started over {salts.Count - 1} times in {commits:N0} commits");
+        using var reader = _db.Database.Open();
+        Assert.Equal(commits, reader.ExecuteScalar<long>("select count(*) from filler"));
+    }
+
+    // Bytes 16–23 of the log's header: SQLite changes them whenever the log starts over.
+    private string LogSalt()
+    {
+        using var log = new FileStream(_db.Database.FilePath + "-wal", FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var header = new byte[24];
+        log.ReadExactly(header);
+        return Convert.ToHexString(header, 16, 8);
     }
 }

@@ -321,7 +321,7 @@ public abstract partial class RelationalRunStore
         {
             try
             {
-                await using var connection = await _database.OpenAsync();
+                await using var connection = await _database.OpenJournalWriterAsync();
                 using var statements = new JournalStatements(connection);
                 while (await _writes.Reader.WaitToReadAsync())
                 {
@@ -338,6 +338,7 @@ public abstract partial class RelationalRunStore
                         // Start again on a fresh connection.
                         break;
                     }
+                    _database.JournalCommitted(connection);
                     foreach (var write in batch)
                     {
                         if (refused.Count > 0 && write.RunId is { } runId && refused.TryGetValue(runId, out var why)) write.Done?.TrySetException(why);
