@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using ChatFlows.Core.Documents;
@@ -25,20 +26,44 @@ public static class RequestBody
         // The server's own limit (30 MB in Kestrel) must neither cut in below ours nor let more through.
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = maxBytes;
 
+        try
+        {
+            // With a length (the usual case) the body is read straight into an array of that size; Kestrel ends the
+            // stream there and fails a body that stops short.
+            if (request.ContentLength is { } length and <= int.MaxValue) return await ReadExactlyAsync(request.Body, (int)length, ct);
+            return await ReadCountingAsync(request.Body, maxBytes, ct);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<byte[]> ReadExactlyAsync(Stream body, int length, CancellationToken ct)
+    {
+        var bytes = new byte[length];
+        var filled = 0;
+        int read;
+        while (filled < length && (read = await body.ReadAsync(bytes.AsMemory(filled), ct)) > 0) filled += read;
+        return filled == length ? bytes : bytes[..filled];
+    }
+
+    private static async Task<byte[]?> ReadCountingAsync(Stream body, long maxBytes, CancellationToken ct)
+    {
         using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
             int read;
-            while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+            while ((read = await body.ReadAsync(chunk, ct)) > 0)
             {
                 if (buffer.Length + read > maxBytes) return null;
                 buffer.Write(chunk, 0, read);
             }
         }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        finally
         {
-            return null;
+            ArrayPool<byte>.Shared.Return(chunk);
         }
         return buffer.ToArray();
     }

@@ -23,7 +23,8 @@ public sealed class DatabaseWorkspaceStore(StoreDatabase database, TimeProvider?
     private const string Columns = "id, name, policy, channels, created_at";
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
-    private readonly ConcurrentDictionary<string, (Workspace Workspace, long ReadAt)> _cache = new(StringComparer.Ordinal);
+    // The answer itself is kept, so that a read from the cache allocates nothing (every node run asks).
+    private readonly ConcurrentDictionary<string, (Task<Workspace?> Answer, long ReadAt)> _cache = new(StringComparer.Ordinal);
     private long _changes;
 
     // A list left out allows everything of its kind, so only the lists that restrict something are written.
@@ -39,17 +40,19 @@ public sealed class DatabaseWorkspaceStore(StoreDatabase database, TimeProvider?
     }
 
     /// <inheritdoc />
-    public async Task<Workspace?> GetAsync(string id, CancellationToken ct = default)
+    public Task<Workspace?> GetAsync(string id, CancellationToken ct = default) =>
+        _cache.TryGetValue(id, out var cached) && _time.GetElapsedTime(cached.ReadAt) < CacheFor ? cached.Answer : ReadAsync(id, ct);
+
+    private async Task<Workspace?> ReadAsync(string id, CancellationToken ct)
     {
         const string Sql = $"select {Columns} from workspaces where id = @Id";
-        if (_cache.TryGetValue(id, out var cached) && _time.GetElapsedTime(cached.ReadAt) < CacheFor) return cached.Workspace;
         var changes = Interlocked.Read(ref _changes);
         var readAt = _time.GetTimestamp();
         await using var connection = await database.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<WorkspaceRow>(new CommandDefinition(Sql, new { Id = id }, cancellationToken: ct));
         var workspace = row?.ToWorkspace();
         // Kept only if nothing was changed here meanwhile, which could have made it stale.
-        if (workspace is not null && Interlocked.Read(ref _changes) == changes) _cache[id] = (workspace, readAt);
+        if (workspace is not null && Interlocked.Read(ref _changes) == changes) _cache[id] = (Task.FromResult<Workspace?>(workspace), readAt);
         return workspace;
     }
 
