@@ -73,12 +73,12 @@ internal static class WebhookLoad
         }
 
         Console.WriteLine();
-        Console.WriteLine("| target | connections | req/s | p50 | p99 | errors | non-2xx | RSS after |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| target | connections | req/s | p50 | p99 | errors | non-2xx | RSS after | CPU per request |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var row in rows)
         {
             var r = row.Result;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {row.Target} | {row.Connections} | {r.RequestsPerSecond:N0} | {r.P50Ms:0.00} ms | {r.P99Ms:0.00} ms | {r.Errors} | {r.Non2xx} | {row.RssMiB:N0} MiB |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {row.Target} | {row.Connections} | {r.RequestsPerSecond:N0} | {r.P50Ms:0.00} ms | {r.P99Ms:0.00} ms | {r.Errors} | {r.Non2xx} | {row.RssMiB:N0} MiB | {row.CpuPerRequestUs:N0} µs |"));
         }
         Console.WriteLine();
         foreach (var c in connections)
@@ -165,13 +165,17 @@ internal static class WebhookLoad
         {
             answered += (await generator.RunAsync(new LoadSpec(url, Body, headers, c, TimeSpan.FromSeconds(warmup)), folder, ct)).Answered;
             target.ThrowIfExited("during the warm-up");
+            target.Process.Refresh();
+            var cpuBefore = target.Process.TotalProcessorTime;
             var result = await generator.RunAsync(new LoadSpec(url, Body, headers, c, TimeSpan.FromSeconds(seconds)), folder, ct);
             target.ThrowIfExited("during the load");
             answered += result.Answered;
             target.Process.Refresh();
-            var row = new Row(key, name, c, result, target.Process.WorkingSet64 / 1048576.0);
+            // CPU time per request says what a request costs even when the machine is shared and req/s is not comparable.
+            var cpuPerRequestUs = (target.Process.TotalProcessorTime - cpuBefore).TotalMicroseconds / Math.Max(1, result.Requests);
+            var row = new Row(key, name, c, result, target.Process.WorkingSet64 / 1048576.0, cpuPerRequestUs);
             rows.Add(row);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}, c={c}: {result.RequestsPerSecond:N0} req/s, p50 {result.P50Ms:0.00} ms, p99 {result.P99Ms:0.00} ms, {result.Errors} errors, {result.Non2xx} non-2xx, RSS {row.RssMiB:N0} MiB"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}, c={c}: {result.RequestsPerSecond:N0} req/s, p50 {result.P50Ms:0.00} ms, p99 {result.P99Ms:0.00} ms, {result.Errors} errors, {result.Non2xx} non-2xx, RSS {row.RssMiB:N0} MiB, CPU {cpuPerRequestUs:N0} µs per request"));
         }
         return (rows, answered);
     }
@@ -272,5 +276,5 @@ internal static class WebhookLoad
 
     internal static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
-    private sealed record Row(string Key, string Target, int Connections, LoadResult Result, double RssMiB);
+    private sealed record Row(string Key, string Target, int Connections, LoadResult Result, double RssMiB, double CpuPerRequestUs);
 }
