@@ -46,6 +46,9 @@ public sealed partial class IdleHostTests : IDisposable
         Assert.DoesNotContain("Npgsql.dll", loaded);
         Assert.DoesNotContain("Microsoft.AspNetCore.Authentication.OpenIdConnect.dll", loaded);
         Assert.Empty(KeyFiles(keys));
+        // Settings files are read once: no watch on the folder the host was started in, where its database is written
+        // (a watch there woke a thread for every write).
+        Assert.DoesNotContain(Inode(_folder), WatchedInodes(host.Id));
 
         // The first secret saved is the first thing protected: the key is made then, and the secret is kept.
         using (var saved = await client.PutAsync("api/secrets/DEPLOY_TOKEN", new StringContent("""{"value": "s3cret"}""", Encoding.UTF8, "application/json")))
@@ -60,6 +63,24 @@ public sealed partial class IdleHostTests : IDisposable
         SqliteConnection.ClearAllPools();
         TestFolder.Delete(_folder);
     }
+
+    // The inodes of the folders the process watches with inotify (from /proc/<pid>/fdinfo), in hex as the kernel prints them.
+    private static HashSet<string> WatchedInodes(int pid) =>
+        Directory.GetFiles($"/proc/{pid}/fdinfo")
+            .SelectMany(info => File.Exists(info) ? File.ReadLines(info) : [])
+            .Where(line => line.StartsWith("inotify wd:", StringComparison.Ordinal))
+            .Select(line => InotifyInode().Match(line).Groups[1].Value)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    private static string Inode(string path)
+    {
+        using var stat = Process.Start(new ProcessStartInfo("stat", ["-c", "%i", path]) { RedirectStandardOutput = true })!;
+        stat.WaitForExit();
+        return long.Parse(stat.StandardOutput.ReadToEnd().Trim(), System.Globalization.CultureInfo.InvariantCulture).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [GeneratedRegex(@"\bino:([0-9a-f]+)")]
+    private static partial Regex InotifyInode();
 
     private static string[] KeyFiles(string folder) => Directory.Exists(folder) ? Directory.GetFiles(folder, "key-*.xml") : [];
 
