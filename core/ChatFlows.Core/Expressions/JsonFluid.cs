@@ -48,8 +48,99 @@ internal static class JsonFluid
         return JsonElement.Parse(buffer.WrittenSpan, StrictJson.StoredOptions);
     }
 
+    /// <summary>
+    /// The JSON <see cref="ToJson"/> gives for <c>ToFluid(element)</c>, written straight from the element; false where
+    /// that is not certain to be the same (a number beyond decimal, a name given twice, text that is not valid UTF-16)
+    /// or where <see cref="ToJson"/> would fail (too deep, too long), so that the caller takes Fluid's way instead.
+    /// </summary>
+    public static bool TryToJsonAsFluid(JsonElement element, int maxLength, out JsonElement json)
+    {
+        json = default;
+        var buffer = new ArrayBufferWriter<byte>();
+        try
+        {
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                if (!TryWriteAsFluid(writer, element, depth: 0, maxLength)) return false;
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            // Text with an unpaired surrogate: Fluid's way reports it.
+            return false;
+        }
+        json = JsonElement.Parse(buffer.WrittenSpan, StrictJson.StoredOptions);
+        return true;
+    }
+
     /// <summary>The number as Fluid holds it: a decimal, through a double when decimal cannot read the text (beyond its range).</summary>
     private static decimal ToDecimal(JsonElement element) => element.TryGetDecimal(out var d) ? d : (decimal)element.GetDouble();
+
+    private static bool TryToDecimal(JsonElement element, out decimal value)
+    {
+        if (element.TryGetDecimal(out value)) return true;
+        // decimal reaches about 7.9e28; the conversion of a larger double throws, which Fluid's way reports.
+        return element.TryGetDouble(out var number) && Math.Abs(number) < 7.9e28 && ToDecimalChecked(number, out value);
+    }
+
+    private static bool ToDecimalChecked(double number, out decimal value)
+    {
+        try
+        {
+            value = (decimal)number;
+            return true;
+        }
+        catch (OverflowException)
+        {
+            value = 0;
+            return false;
+        }
+    }
+
+    // Mirrors Write over the values ToFluid makes, call for call, so that the size check fires at the same points.
+    private static bool TryWriteAsFluid(Utf8JsonWriter writer, JsonElement element, int depth, int maxLength)
+    {
+        if (depth > MaxDepth || writer.BytesCommitted + writer.BytesPending > maxLength * 2L) return false;
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Null:
+                writer.WriteNullValue();
+                return true;
+            case JsonValueKind.True:
+            case JsonValueKind.False:
+                writer.WriteBooleanValue(element.GetBoolean());
+                return true;
+            case JsonValueKind.Number:
+                if (!TryToDecimal(element, out var number)) return false;
+                writer.WriteNumberValue(number);
+                return true;
+            case JsonValueKind.String:
+                writer.WriteStringValue(element.GetString());
+                return true;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (!TryWriteAsFluid(writer, item, depth + 1, maxLength)) return false;
+                }
+                writer.WriteEndArray();
+                return true;
+            case JsonValueKind.Object:
+                // A name given twice has one entry in Fluid's dictionary; rare enough to leave to Fluid.
+                HashSet<string>? names = null;
+                writer.WriteStartObject();
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (!(names ??= new(StringComparer.Ordinal)).Add(property.Name)) return false;
+                    writer.WritePropertyName(property.Name);
+                    if (!TryWriteAsFluid(writer, property.Value, depth + 1, maxLength)) return false;
+                }
+                writer.WriteEndObject();
+                return true;
+            default:
+                return false;
+        }
+    }
 
     private static void Write(Utf8JsonWriter writer, FluidValue value, TemplateContext context, int depth, int maxLength)
     {

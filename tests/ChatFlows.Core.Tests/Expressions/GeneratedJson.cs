@@ -16,6 +16,13 @@ internal static class GeneratedJson
         "true", "false", "null", "[]", "{}",
     ];
 
+    /// <summary>Numbers beyond decimal, which Fluid fails to convert, text its writer refuses, and a name given twice.</summary>
+    public static readonly string[] FailingLeaves =
+    [
+        "1e30", "-1e30", "1e400", "123456789012345678901234567890", "79228162514264337593543950336", "1.7976931348623157e308",
+        "\"\\ud800\"", """{"a": 1, "b": {}, "a": [2]}""",
+    ];
+
     /// <summary>A value nested up to <paramref name="depth"/> levels, its leaves from <paramref name="leaves"/>.</summary>
     public static Gen<string> Values(Gen<string> leaves, int depth) => depth == 0
         ? leaves

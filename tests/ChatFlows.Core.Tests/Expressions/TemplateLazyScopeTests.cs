@@ -35,8 +35,8 @@ public class TemplateLazyScopeTests
             async (source, scope) =>
             {
                 var template = Template.Parse(source, Label);
-                var lazy = template;
-                var eager = template.WithVariables(SetWholeScope);
+                var lazy = template.OnFluidOnly();
+                var eager = template.OnFluidOnly(SetWholeScope);
 
                 Assert.Equal(await Outcome(() => eager.RenderAsync(scope)), await Outcome(() => lazy.RenderAsync(scope)));
                 Assert.Equal(await Outcome(() => eager.EvaluateAsync(scope)), await Outcome(() => lazy.EvaluateAsync(scope)));
@@ -67,7 +67,7 @@ public class TemplateLazyScopeTests
         var template = Template.Parse("{{ trigger.orderId | upcase }}", Label);
 
         Assert.Equal("A-1", await template.RenderAsync(scope));
-        await Assert.ThrowsAsync<OverflowException>(async () => await template.WithVariables(SetWholeScope).RenderAsync(scope));
+        await Assert.ThrowsAsync<OverflowException>(async () => await template.OnFluidOnly(SetWholeScope).RenderAsync(scope));
         var ex = await Assert.ThrowsAsync<ExpressionException>(async () => await Template.Parse("{{ trigger.reading.big | plus: 1 }}", Label).RenderAsync(scope));
         Assert.StartsWith(Label + ": template failed: ", ex.Message, StringComparison.Ordinal);
     }
@@ -79,6 +79,7 @@ public class TemplateLazyScopeTests
         var scope = new TestScope(data: """{"http": {"a": 1, "b": 0, "a": 2}}""");
 
         Assert.Equal("2", (await Template.Parse("{{ data.http.a }}", Label).EvaluateAsync(scope)).GetRawText());
+        Assert.Equal("2", (await Template.Parse("{{ data.http.a }}", Label).OnFluidOnly().EvaluateAsync(scope)).GetRawText());
         Assert.Equal("""{"a":2,"b":0}""", (await Template.Parse("{{ data.http }}", Label).EvaluateAsync(scope)).GetRawText());
         Assert.Equal("a=2;b=0;", await Template.Parse("{% for p in data.http %}{{ p[0] }}={{ p[1] }};{% endfor %}", Label).RenderAsync(scope));
     }
