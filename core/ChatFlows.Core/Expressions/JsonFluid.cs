@@ -79,22 +79,10 @@ internal static class JsonFluid
     private static bool TryToDecimal(JsonElement element, out decimal value)
     {
         if (element.TryGetDecimal(out value)) return true;
-        // decimal reaches about 7.9e28; the conversion of a larger double throws, which Fluid's way reports.
-        return element.TryGetDouble(out var number) && Math.Abs(number) < 7.9e28 && ToDecimalChecked(number, out value);
-    }
-
-    private static bool ToDecimalChecked(double number, out decimal value)
-    {
-        try
-        {
-            value = (decimal)number;
-            return true;
-        }
-        catch (OverflowException)
-        {
-            value = 0;
-            return false;
-        }
+        // decimal ends near 7.92e28: the conversion of a larger double throws, which Fluid's way reports.
+        if (!element.TryGetDouble(out var number) || Math.Abs(number) >= 7.9e28) return false;
+        value = (decimal)number;
+        return true;
     }
 
     // Mirrors Write over the values ToFluid makes, call for call, so that the size check fires at the same points.
