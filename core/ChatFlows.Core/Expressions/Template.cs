@@ -23,14 +23,18 @@ public sealed partial class Template
 
     private readonly IFluidTemplate? _template;
     private readonly Expression? _singleExpression;
+    private readonly string[]? _directPath;
+    private readonly Action<TemplateContext, RunScope> _setVariables;
     private readonly SandboxOptions _limits;
 
-    private Template(string source, string label, IFluidTemplate? template, Expression? singleExpression, SandboxOptions limits)
+    private Template(string source, string label, IFluidTemplate? template, Expression? singleExpression, string[]? directPath, Action<TemplateContext, RunScope> setVariables, SandboxOptions limits)
     {
         Source = source;
         Label = label;
         _template = template;
         _singleExpression = singleExpression;
+        _directPath = directPath;
+        _setVariables = setVariables;
         _limits = limits;
     }
 
@@ -53,14 +57,23 @@ public sealed partial class Template
     public static Template Parse(string source, string label, SandboxOptions? limits = null)
     {
         limits ??= SandboxOptions.Default;
-        if (!HasMarkup(source)) return new Template(source, label, null, null, limits);
+        if (!HasMarkup(source)) return new Template(source, label, null, null, null, SetVariables, limits);
         if (!Parser.TryParse(source, out var template, out var error))
         {
             throw new ExpressionException($"{label}: template does not parse: {DescribeParseError(error)}");
         }
         template = new TemplateBounds(limits).VisitTemplate(template);
-        return new Template(source, label, template, SingleExpressionOf(template), limits);
+        var singleExpression = SingleExpressionOf(template);
+        return new Template(source, label, template, singleExpression, DirectPathOf(singleExpression), SetVariables, limits);
     }
+
+    /// <summary>
+    /// The same template, always evaluated by Fluid: the reference the direct path is tested against. The variables
+    /// come from <paramref name="setVariables"/> when given, in place of the scope's own (the whole run converted up
+    /// front, as it was, is the reference the lazy conversion is tested against).
+    /// </summary>
+    internal Template OnFluidOnly(Action<TemplateContext, RunScope>? setVariables = null) =>
+        new(Source, Label, _template, _singleExpression, null, setVariables ?? SetVariables, _limits);
 
     /// <summary>Renders the template to text.</summary>
     public async ValueTask<string> RenderAsync(RunScope scope)
@@ -86,6 +99,7 @@ public sealed partial class Template
     public async ValueTask<JsonElement> EvaluateAsync(RunScope scope)
     {
         if (_singleExpression is null) return JsonSerializer.SerializeToElement(await RenderAsync(scope));
+        if (TryEvaluateDirectly(scope, out var direct)) return direct;
         var context = CreateContext(scope);
         try
         {
@@ -98,8 +112,6 @@ public sealed partial class Template
         }
     }
 
-    // secrets is not among the variables: a secret is a credential, substituted after templating where it is used
-    // (docs/semantics.md), so no filter, output or condition can read it.
     private TemplateContext CreateContext(RunScope scope)
     {
         var context = new TemplateContext(OptionsByLimits.GetValue(_limits, TemplateBounds.CreateOptions))
@@ -107,12 +119,17 @@ public sealed partial class Template
             MaxSteps = _limits.TemplateMaxSteps,
         };
         TemplateBounds.Start(context);
-        context.SetValue("trigger", JsonFluid.ToFluid(scope.Trigger));
-        context.SetValue("run", JsonFluid.ToFluid(scope.Run));
-        var data = new Dictionary<string, Fluid.Values.FluidValue>();
-        foreach (var (key, value) in scope.Data) data[key] = JsonFluid.ToFluid(value);
-        context.SetValue("data", new Fluid.Values.DictionaryValue(new Fluid.Values.FluidValueDictionaryFluidIndexable(data)));
+        _setVariables(context, scope);
         return context;
+    }
+
+    // secrets is not among the variables: a secret is a credential, substituted after templating where it is used
+    // (docs/semantics.md), so no filter, output or condition can read it. Each converts only what the template reads.
+    private static void SetVariables(TemplateContext context, RunScope scope)
+    {
+        context.SetValue("trigger", JsonFluid.ToFluid(scope.Trigger));
+        context.SetValue("run", JsonFluid.RunOf(scope));
+        context.SetValue("data", JsonFluid.DataOf(scope));
     }
 
     private static Expression? SingleExpressionOf(IFluidTemplate template) =>
