@@ -17,7 +17,7 @@ public sealed class NodeKind(string type, string? kind, Func<NodeSetup, INodeHan
     public string? Kind { get; } = kind;
 
     /// <summary><c>type/kind</c> or just the type.</summary>
-    public string Name => Kind is null ? Type : $"{Type}/{Kind}";
+    public string Name { get; } = kind is null ? type : $"{type}/{kind}";
 
     /// <summary>Named output ports; empty when the node has only the default (unnamed) port.</summary>
     public IReadOnlyList<string> Ports { get; init; } = [];

@@ -36,9 +36,13 @@ public static class StatusExtensions
     /// <summary>True once a node can no longer change: succeeded, failed or skipped.</summary>
     public static bool IsFinished(this NodeStatus status) => status >= NodeStatus.Succeeded;
 
-    /// <summary>The lower-case name used in JSON and on screen.</summary>
-    public static string ToText(this RunStatus status) => status.ToString().ToLowerInvariant();
+    // The names are made once: every journal write of a run and of each node takes one.
+    private static readonly string[] RunStatusTexts = Enum.GetNames<RunStatus>().Select(n => n.ToLowerInvariant()).ToArray();
+    private static readonly string[] NodeStatusTexts = Enum.GetNames<NodeStatus>().Select(n => n.ToLowerInvariant()).ToArray();
 
     /// <summary>The lower-case name used in JSON and on screen.</summary>
-    public static string ToText(this NodeStatus status) => status.ToString().ToLowerInvariant();
+    public static string ToText(this RunStatus status) => (uint)status < (uint)RunStatusTexts.Length ? RunStatusTexts[(int)status] : status.ToString().ToLowerInvariant();
+
+    /// <summary>The lower-case name used in JSON and on screen.</summary>
+    public static string ToText(this NodeStatus status) => (uint)status < (uint)NodeStatusTexts.Length ? NodeStatusTexts[(int)status] : status.ToString().ToLowerInvariant();
 }
