@@ -87,7 +87,7 @@ public sealed partial class RunCardUpdater
     /// <summary>
     /// Listens from now on to the runs that may have chat cards; the returned subscription is what <see cref="RunAsync"/> reads.
     /// </summary>
-    public RunEventSubscription Subscribe() => _events.Subscribe(filter: MayHaveCards);
+    public RunEventSubscription Subscribe() => _events.Subscribe(filter: e => e.MayHaveChatCards);
 
     /// <summary>Handles events until <paramref name="ct"/> is cancelled; one event's failure is logged and the next is handled.</summary>
     public async Task RunAsync(RunEventSubscription subscription, CancellationToken ct)
@@ -108,7 +108,8 @@ public sealed partial class RunCardUpdater
     /// <summary>Brings the run's cards up to date with one of its events.</summary>
     public async Task HandleAsync(RunEvent runEvent, CancellationToken ct)
     {
-        if (!MayHaveCards(runEvent)) return;
+        // A synchronous webhook's run, at thousands a second, has no card to look up.
+        if (!runEvent.MayHaveChatCards) return;
         if (runEvent.Type == RunEventTypes.ApprovalChanged)
         {
             // A waiting approval changed without the run moving: only its cards change; the run's cache is left alone.
@@ -135,11 +136,6 @@ public sealed partial class RunCardUpdater
                 break;
         }
     }
-
-    // A progress card is recorded before its run starts, with the run's thread; an approval card goes to the run's
-    // thread, and its copies come from an approval node, which is never pure. A run with neither has no card to
-    // look up (a synchronous webhook's, at thousands a second).
-    private static bool MayHaveCards(RunEvent runEvent) => runEvent.MayHaveChatCards;
 
     /// <summary>
     /// Records the cards of waiting approvals that have none: the instance that executed a run up to its approval

@@ -62,7 +62,9 @@ public sealed class RunEvent
 
     /// <summary>
     /// False on the events of a run that can have no chat card (README §Chat cards): one with no chat thread whose
-    /// nodes are all pure, so that none of them asks for an approval. Known where the run executes; never sent.
+    /// nodes are all pure, so that none of them asks for an approval (a progress card is recorded before its run
+    /// starts, with the run's thread; an approval card and its copies come from an approval node, which is never
+    /// pure). Known where the run executes; never sent.
     /// </summary>
     [JsonIgnore]
     public bool MayHaveChatCards { get; init; } = true;

@@ -135,6 +135,10 @@ public abstract partial class RelationalRunStore
         ("@At", DbType.Int64), ("@Workspace", DbType.String), ("@Actor", DbType.String), ("@Surface", DbType.String), ("@Action", DbType.String),
         ("@Target", DbType.String), ("@Detail", DbType.String), ("@Address", DbType.String));
 
+    // InsertAuditSql's values for one entry, whether it goes with a run's row or on its own.
+    private static object?[] AuditValues(Audit.AuditEntry entry) =>
+        [UnixTime.From(entry.At), entry.Workspace, entry.Actor, entry.Surface, entry.Action, entry.Target, entry.Detail, entry.Address];
+
     private static readonly Dictionary<string, Exception> NoneRefused = [];
 
     private readonly Channel<Write> _writes = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = true });
@@ -415,7 +419,7 @@ public abstract partial class RelationalRunStore
             }
             foreach (var entry in insert.Audit)
             {
-                statements.AddIfLanded(insert, InsertAuditSql, UnixTime.From(entry.At), entry.Workspace, entry.Actor, entry.Surface, entry.Action, entry.Target, entry.Detail, entry.Address);
+                statements.AddIfLanded(insert, InsertAuditSql, AuditValues(entry));
             }
             if (insert.Ended is { ParentOutcome: { } outcome } ended)
             {
@@ -438,11 +442,7 @@ public abstract partial class RelationalRunStore
         }
         foreach (var write in batch)
         {
-            if (write is InsertAudit audit)
-            {
-                var entry = audit.Entry;
-                statements.Add(InsertAuditSql, null, UnixTime.From(entry.At), entry.Workspace, entry.Actor, entry.Surface, entry.Action, entry.Target, entry.Detail, entry.Address);
-            }
+            if (write is InsertAudit audit) statements.Add(InsertAuditSql, null, AuditValues(audit.Entry));
             else if (write is InsertEffect effect) statements.Add(InsertEffectSql, effect, effect.RunId, effect.Epoch, effect.NodeId, effect.Effect, effect.Value, effect.CreatedAt);
             else if (write is ReleaseRun release) statements.Add(ReleaseSql, null, release.RunId, release.Epoch, release.Owner);
             else if (write is DeleteResume resume) statements.Add(DeleteResumeSql, null, resume.RunId, resume.Epoch, resume.Bookmark);

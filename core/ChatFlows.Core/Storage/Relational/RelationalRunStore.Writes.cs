@@ -26,7 +26,8 @@ public abstract partial class RelationalRunStore
         private readonly Dictionary<JournalSql, DbCommand> _prepared = [];
         private readonly List<(JournalSql Sql, Write? Fence, object?[] Values)> _steps = [];
         private readonly bool _batches = connection.CanCreateBatch;
-        private readonly List<Write> _refused = [];
+        // Looked up for every statement that goes with a run inserted in the batch.
+        private readonly HashSet<Write> _refused = new(ReferenceEqualityComparer.Instance);
         private DbTransaction? _transaction;
         private int _rows;
         // Fenced statements queued for the batch and not run yet: whether they landed is not known until they run.
@@ -67,7 +68,7 @@ public abstract partial class RelationalRunStore
         }
 
         /// <summary>Runs what is queued; returns the rows the commit changed and the fenced writes that changed none.</summary>
-        public int Execute(out List<Write> refused)
+        public int Execute(out IReadOnlyCollection<Write> refused)
         {
             if (_steps.Count > 0) ExecuteBatch();
             refused = _refused;
