@@ -174,11 +174,8 @@ internal static class JsonFluid
         }
     }
 
-    /// <summary>
-    /// A JSON object as Fluid sees it, converting a member the first time it is read. Names are in document order; a
-    /// name given twice appears once and reads its last value, as <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/> does.
-    /// </summary>
-    private sealed class JsonObjectIndexable(JsonElement element) : IFluidIndexable
+    /// <summary>Named JSON values as Fluid sees them, each converted the first time it is read.</summary>
+    private abstract class LazyIndexable : IFluidIndexable
     {
         private Dictionary<string, FluidValue>? _converted;
         private List<string>? _names;
@@ -187,57 +184,44 @@ internal static class JsonFluid
 
         public IEnumerable<string> Keys => Names;
 
-        private List<string> Names => _names ??= DistinctNames(element);
+        private List<string> Names => _names ??= ListNames();
 
         public bool TryGetValue(string name, out FluidValue value)
         {
             if (_converted is not null && _converted.TryGetValue(name, out value!)) return true;
-            if (!element.TryGetProperty(name, out var member))
+            if (!TryRead(name, out var json))
             {
                 value = NilValue.Instance;
                 return false;
             }
-            value = ToFluid(member);
+            value = ToFluid(json);
             (_converted ??= new(StringComparer.Ordinal))[name] = value;
             return true;
         }
 
-        private static List<string> DistinctNames(JsonElement element)
-        {
-            var names = new List<string>();
-            HashSet<string>? seen = null;
-            foreach (var property in element.EnumerateObject())
-            {
-                if ((seen ??= new(StringComparer.Ordinal)).Add(property.Name)) names.Add(property.Name);
-            }
-            return names;
-        }
+        /// <summary>The names, each once, in order.</summary>
+        protected abstract List<string> ListNames();
+
+        protected abstract bool TryRead(string name, out JsonElement value);
     }
 
-    /// <summary>The node outputs of a run, each converted the first time it is read.</summary>
-    private sealed class ScopeDataIndexable(RunScope scope) : IFluidIndexable
+    /// <summary>
+    /// A JSON object. Names are in document order; a name given twice appears once and reads its last value, as
+    /// <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/> does.
+    /// </summary>
+    private sealed class JsonObjectIndexable(JsonElement element) : LazyIndexable
     {
-        private Dictionary<string, FluidValue>? _converted;
-        private List<string>? _keys;
+        protected override List<string> ListNames() => element.EnumerateObject().Select(p => p.Name).Distinct(StringComparer.Ordinal).ToList();
 
-        public int Count => OutputKeys.Count;
+        protected override bool TryRead(string name, out JsonElement value) => element.TryGetProperty(name, out value);
+    }
 
-        public IEnumerable<string> Keys => OutputKeys;
+    /// <summary>The node outputs of a run.</summary>
+    private sealed class ScopeDataIndexable(RunScope scope) : LazyIndexable
+    {
+        protected override List<string> ListNames() => scope.Data.Select(d => d.Key).Distinct(StringComparer.Ordinal).ToList();
 
-        private List<string> OutputKeys => _keys ??= scope.Data.Select(d => d.Key).Distinct(StringComparer.Ordinal).ToList();
-
-        public bool TryGetValue(string name, out FluidValue value)
-        {
-            if (_converted is not null && _converted.TryGetValue(name, out value!)) return true;
-            if (!scope.TryGetData(name, out var output))
-            {
-                value = NilValue.Instance;
-                return false;
-            }
-            value = ToFluid(output);
-            (_converted ??= new(StringComparer.Ordinal))[name] = value;
-            return true;
-        }
+        protected override bool TryRead(string name, out JsonElement value) => scope.TryGetData(name, out value);
     }
 
     /// <summary>The run object, asked of the scope the first time it is read.</summary>
