@@ -144,7 +144,7 @@ public static class ChatFlowsServiceCollectionExtensions
         // The database audit log replaces the in-memory one registered above; it prunes after the schema is migrated.
         services.AddAudit();
         services.AddHostedService<StartupBanner>();
-        services.AddHostedService<StartupMemoryTrim>();
+        services.AddHostedService<IdleMemoryTrim>();
         return services;
     }
 }
