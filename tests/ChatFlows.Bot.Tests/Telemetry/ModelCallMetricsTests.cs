@@ -27,8 +27,8 @@ public sealed class ModelCallMetricsTests(TracingHost traced) : IClassFixture<Tr
         var output = Assert.Single(tokens, m => m.Tag("gen_ai.token.type") == "output");
         Assert.Equal((1200, 80), (input.Value, output.Value));
         Assert.Equal("{token}", input.Instrument.Unit);
-        Assert.All(tokens, m => Assert.Equal(("chat", "fake-model", "fake-model"),
-            (m.Tag("gen_ai.operation.name"), m.Tag("gen_ai.request.model"), m.Tag("gen_ai.response.model"))));
+        Assert.All(tokens, m => Assert.Equal(("chat", "fake-model", "fake-model", "openai"),
+            (m.Tag("gen_ai.operation.name"), m.Tag("gen_ai.request.model"), m.Tag("gen_ai.response.model"), m.Tag("gen_ai.provider.name"))));
         var duration = Assert.Single(measurements.InTrace(trace, OperationDuration));
         Assert.Equal("s", duration.Instrument.Unit);
         Assert.Equal(("chat", "fake-model"), (duration.Tag("gen_ai.operation.name"), duration.Tag("gen_ai.request.model")));
