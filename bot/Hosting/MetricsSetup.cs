@@ -12,10 +12,13 @@ namespace ChatFlows.Bot.Hosting;
 internal static class MetricsSetup
 {
     // .NET's own meters: GC, thread pool and exceptions (System.Runtime), requests and connections (ASP.NET Core,
-    // Kestrel), outgoing calls (HttpClient); and Semantic Kernel's, whose model calls report tokens on them.
+    // Kestrel), outgoing calls (HttpClient); Microsoft.Extensions.AI's, on which agent model calls report their tokens
+    // and duration (gen_ai.client.token.usage, gen_ai.client.operation.duration); and Semantic Kernel's, which times
+    // the functions it invokes (an agent's tools).
     private static readonly string[] PlatformMeters =
     [
-        "System.Runtime", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "Microsoft.SemanticKernel*",
+        "System.Runtime", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", ChatFlowsTelemetry.ModelCalls,
+        "Microsoft.SemanticKernel*",
     ];
 
     public static IServiceCollection AddMetricExport(this IServiceCollection services, TelemetryOptions options)

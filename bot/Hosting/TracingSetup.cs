@@ -10,12 +10,13 @@ namespace ChatFlows.Bot.Hosting;
 /// <summary>Run, node and model-call spans, exported over OTLP when an endpoint is configured (README §Telemetry).</summary>
 internal static class TracingSetup
 {
-    /// <summary>The activity sources of Semantic Kernel's GenAI diagnostics: the <c>chat {model}</c> spans of agent calls.</summary>
+    /// <summary>The activity sources of Semantic Kernel: the spans of the functions it invokes, an agent's tool calls.</summary>
     public const string SemanticKernelSources = "Microsoft.SemanticKernel*";
 
     /// <summary>
     /// With <c>ChatFlows:Telemetry:Otlp:Endpoint</c> set, collects the ChatFlows spans, incoming requests (whose
-    /// <c>traceparent</c> a webhook's run continues), outgoing HTTP calls and agent model calls, and exports them.
+    /// <c>traceparent</c> a webhook's run continues), outgoing HTTP calls, agent model calls (the <c>chat {model}</c> spans
+    /// of <see cref="ChatFlowsTelemetry.ModelCalls"/>) and tool calls, and exports them.
     /// Without it nothing listens, so runs open no spans and store no trace context.
     /// </summary>
     public static IServiceCollection AddTraceExport(this IServiceCollection services, TelemetryOptions options)
@@ -25,7 +26,7 @@ internal static class TracingSetup
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(options.ServiceName))
             .WithTracing(tracing => tracing
-                .AddSource(ChatFlowsTelemetry.Name, SemanticKernelSources)
+                .AddSource(ChatFlowsTelemetry.Name, ChatFlowsTelemetry.ModelCalls, SemanticKernelSources)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddOtlpExporter(otlp => TelemetryOptionsValidation.SendTo(otlp, options, endpoint, "v1/traces")));

@@ -1,8 +1,8 @@
+using System.ClientModel;
 using System.Net;
 using System.Text;
 using System.Text.Json;
 using ChatFlows.Core.Running;
-using Microsoft.SemanticKernel;
 
 namespace ChatFlows.Core.Agents;
 
@@ -14,9 +14,11 @@ public sealed partial class AgentRunner
     internal static string Describe(ModelProfile profile, Exception error)
     {
         var where = $"Model profile '{profile.Name}' ({profile.EffectiveEndpoint})";
-        if (Find<HttpOperationException>(error) is { StatusCode: { } status } http)
+        // OpenAI's client reports an answer that is not a success with its status; without an answer, the status is 0.
+        if (Find<ClientResultException>(error) is { Status: > 0 } answered)
         {
-            return $"{where} answered {(int)status}{Words(status)}: {DetailOf(http.ResponseContent)}; {Hint(profile, status)}";
+            var status = (HttpStatusCode)answered.Status;
+            return $"{where} answered {(int)status}{Words(status)}: {DetailOf(answered.GetRawResponse()?.Content?.ToString())}; {Hint(profile, status)}";
         }
         if (IsTimeout(error))
         {

@@ -1,7 +1,15 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using Azure.AI.OpenAI;
+using ChatFlows.Core.Telemetry;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
+using OpenAI;
+using OpenAI.Chat;
 
 namespace ChatFlows.Core.Agents;
 
@@ -19,22 +27,39 @@ public sealed partial class AgentRunner
         {
             Timeout = profile.Timeout ?? ModelProfile.DefaultTimeout,
         };
+        // Model calls go through Microsoft.Extensions.AI's OpenTelemetry client, which makes the chat {model} span and
+        // the gen_ai.client.* metrics of each (README §Telemetry); Semantic Kernel's bridge over it keeps the runner on
+        // Semantic Kernel's chat history, settings and functions.
+        var chat = ChatClientFor(profile, http).AsIChatClient().AsBuilder()
+            .UseOpenTelemetry(_loggerFactory, ChatFlowsTelemetry.ModelCalls)
+            .Build();
         var builder = Kernel.CreateBuilder();
         if (_loggerFactory is not null) builder.Services.AddSingleton(_loggerFactory);
-        var model = profile.Model?.Trim() ?? "";
+        return new ProfileClient(builder.Build(), chat, chat.AsChatCompletionService(), http);
+    }
+
+    // The clients get the options Semantic Kernel's OpenAI connector gave them: the profile's HttpClient, whose timeout
+    // bounds each call, and no retries of their own (a node's retry policy decides that).
+    private static ChatClient ChatClientFor(ModelProfile profile, HttpClient http)
+    {
         if (profile.IsProvider(ModelProviders.AzureOpenAI))
         {
-            builder.AddAzureOpenAIChatCompletion(profile.Deployment!.Trim(), profile.EffectiveEndpoint, profile.ApiKey!, modelId: profile.Model, httpClient: http);
+            var azure = new AzureOpenAIClient(new Uri(profile.EffectiveEndpoint), new ApiKeyCredential(profile.ApiKey!), WithHttp(new AzureOpenAIClientOptions(), http));
+            return azure.GetChatClient(profile.Deployment!.Trim());
         }
-        else if (profile.IsProvider(ModelProviders.OpenAI) && string.IsNullOrWhiteSpace(profile.Endpoint))
-        {
-            builder.AddOpenAIChatCompletion(model, profile.ApiKey!, httpClient: http);
-        }
-        else
-        {
-            builder.AddOpenAIChatCompletion(model, new Uri(profile.EffectiveEndpoint), string.IsNullOrWhiteSpace(profile.ApiKey) ? null : profile.ApiKey, httpClient: http);
-        }
-        return new ProfileClient(builder.Build(), http);
+        var options = WithHttp(new OpenAIClientOptions(), http);
+        if (!profile.IsProvider(ModelProviders.OpenAI) || !string.IsNullOrWhiteSpace(profile.Endpoint)) options.Endpoint = new Uri(profile.EffectiveEndpoint);
+        // OpenAI's client wants a key even where the server needs none; CompatibleServerHandler drops the header then.
+        var key = string.IsNullOrWhiteSpace(profile.ApiKey) ? " " : profile.ApiKey;
+        return new OpenAIClient(new ApiKeyCredential(key), options).GetChatClient(profile.Model?.Trim() ?? "");
+    }
+
+    private static T WithHttp<T>(T options, HttpClient http) where T : ClientPipelineOptions
+    {
+        options.Transport = new HttpClientPipelineTransport(http);
+        options.RetryPolicy = new ClientRetryPolicy(maxRetries: 0);
+        options.NetworkTimeout = Timeout.InfiniteTimeSpan;
+        return options;
     }
 
     /// <summary>

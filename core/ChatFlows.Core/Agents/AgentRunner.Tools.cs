@@ -3,8 +3,8 @@ using System.Text.Json;
 using ChatFlows.Core.Running;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
-using Microsoft.SemanticKernel.Connectors.OpenAI;
-using ChatTokenUsage = OpenAI.Chat.ChatTokenUsage;
+using OpenAICompletion = OpenAI.Chat.ChatCompletion;
+using UsageDetails = Microsoft.Extensions.AI.UsageDetails;
 
 namespace ChatFlows.Core.Agents;
 
@@ -67,10 +67,10 @@ public sealed partial class AgentRunner
         public async Task<ChatMessageContent> AskAsync(IChatCompletionService chat, PromptExecutionSettings settings, Kernel kernel, CancellationToken ct)
         {
             var answer = await chat.GetChatMessageContentAsync(History, settings, kernel, ct);
-            if (answer.Metadata?.GetValueOrDefault("Usage") is ChatTokenUsage usage)
+            if (answer.Metadata?.GetValueOrDefault("Usage") is UsageDetails usage)
             {
-                _promptTokens += usage.InputTokenCount;
-                _completionTokens += usage.OutputTokenCount;
+                _promptTokens += usage.InputTokenCount ?? 0;
+                _completionTokens += usage.OutputTokenCount ?? 0;
                 _anyUsage = true;
             }
             return answer;
@@ -99,9 +99,10 @@ public sealed partial class AgentRunner
         /// <summary>The tool calls the model asked for, with their arguments exactly as it sent them.</summary>
         public static List<AgentCall> CallsOf(ChatMessageContent answer)
         {
-            if (answer is OpenAIChatMessageContent { ToolCalls.Count: > 0 } openAI)
+            // An answer the model just gave carries OpenAI's completion, whose calls keep the arguments' text.
+            if (answer.InnerContent is OpenAICompletion { ToolCalls.Count: > 0 } completion)
             {
-                return openAI.ToolCalls.Select(c => new AgentCall(c.Id, c.FunctionName, c.FunctionArguments.ToString())).ToList();
+                return completion.ToolCalls.Select(c => new AgentCall(c.Id, c.FunctionName, c.FunctionArguments.ToString())).ToList();
             }
             return answer.Items.OfType<FunctionCallContent>()
                 .Select(c => new AgentCall(c.Id ?? "", c.FunctionName, JsonSerializer.Serialize(c.Arguments?.ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal))))

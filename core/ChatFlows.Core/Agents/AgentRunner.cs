@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using ChatFlows.Core.Nodes;
 using ChatFlows.Core.Running;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
@@ -27,16 +28,6 @@ public sealed partial class AgentRunner : IDisposable
 
     /// <summary>The most tool rounds an agent node may allow.</summary>
     public const int MaxToolRoundsLimit = 32;
-
-    // Semantic Kernel's GenAI spans (chat {model}, with gen_ai.* attributes and token usage) are off unless this switch is
-    // on; with it on they still cost only a listener check until a tracer subscribes (README §Telemetry). Prompts and
-    // answers stay out of spans: the sensitive-data switch is left alone. A switch set by the operator wins.
-    private const string GenAIDiagnosticsSwitch = "Microsoft.SemanticKernel.Experimental.GenAI.EnableOTelDiagnostics";
-
-    static AgentRunner()
-    {
-        if (!AppContext.TryGetSwitch(GenAIDiagnosticsSwitch, out _)) AppContext.SetSwitch(GenAIDiagnosticsSwitch, true);
-    }
 
     private readonly ConcurrentDictionary<string, Lazy<ProfileClient>> _clients = new(StringComparer.OrdinalIgnoreCase);
     private readonly TimeProvider _time;
@@ -116,14 +107,15 @@ public sealed partial class AgentRunner : IDisposable
         var allowed = await FunctionsOfAsync(agent, context, ct);
         var functions = allowed.Select(f => f.Function).ToList();
 
-        // The cached kernel holds the profile's chat service; each run gets a clone with its own tools.
-        var kernel = ClientFor(profile).Kernel.Clone();
+        // Each run gets a clone of the profile's cached kernel, with its own tools; the chat service is shared.
+        var client = ClientFor(profile);
+        var kernel = client.Kernel.Clone();
         context?.AttachTo(kernel);
         // A resumed conversation numbers the child runs its tools start after every call it made before it paused (each
         // call is a step, whether or not it started a run), so a new call never takes an earlier call's run.
         context?.NumberChildRunsAfter(conversation.Steps.Count);
         if (functions.Count > 0) kernel.Plugins.Add(new AgentToolPlugin(functions));
-        var chat = kernel.GetRequiredService<IChatCompletionService>();
+        var chat = client.Chat;
 
         try
         {
@@ -177,12 +169,14 @@ public sealed partial class AgentRunner : IDisposable
         }
     }
 
-    /// <summary>Disposes the HTTP clients of the cached kernels.</summary>
+    /// <summary>Disposes the chat and HTTP clients of the cached profiles.</summary>
     public void Dispose()
     {
         foreach (var client in _clients.Values)
         {
-            if (client.IsValueCreated) client.Value.Http.Dispose();
+            if (!client.IsValueCreated) continue;
+            client.Value.ModelClient.Dispose();
+            client.Value.Http.Dispose();
         }
         _clients.Clear();
     }
@@ -221,5 +215,9 @@ public sealed partial class AgentRunner : IDisposable
     private ProfileClient ClientFor(ModelProfile profile) =>
         _clients.GetOrAdd(profile.Name, _ => new Lazy<ProfileClient>(() => CreateClient(profile))).Value;
 
-    private sealed record ProfileClient(Kernel Kernel, HttpClient Http);
+    /// <summary>
+    /// A profile's kernel (cloned per run for its tools), the OpenTelemetry chat client its calls go through (disposing it
+    /// ends its meter), Semantic Kernel's chat service over that client, and the HTTP client under both.
+    /// </summary>
+    private sealed record ProfileClient(Kernel Kernel, IChatClient ModelClient, IChatCompletionService Chat, HttpClient Http);
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using ChatFlows.Bot.Tests.Access;
+using ChatFlows.Core.Tests.Agents;
 
 namespace ChatFlows.Bot.Tests.Telemetry;
 
@@ -36,6 +37,53 @@ public sealed class MetricsEndpointTests
         Assert.Contains("chatflows_trigger_kind=\"trigger/webhook\"", line, StringComparison.Ordinal);
         Assert.Equal("1", line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0]);
         Assert.Contains("chatflows_node_duration_seconds_bucket{", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetMetrics_AfterAnAgentRun_ServesTheModelCallsTokensAndDuration()
+    {
+        await using var model = await FakeModelServer.StartAsync();
+        model.Reply = _ => ModelReply.Answer("It is Tuesday.", 1200, 80);
+        var host = new HostFixture(new Dictionary<string, string>
+        {
+            ["ChatFlows:Models:fake:Provider"] = "openai-compatible",
+            ["ChatFlows:Models:fake:Model"] = "metered-model",
+            ["ChatFlows:Models:fake:Endpoint"] = model.Endpoint,
+        });
+        await host.InitializeAsync();
+        try
+        {
+            using (var agent = await host.SendAsync(HttpMethod.Post, "/api/agents", """{"id": "metered-clock", "name": "Clock", "instructions": "Tell the day."}"""))
+            {
+                Assert.Equal(HttpStatusCode.Created, agent.StatusCode);
+            }
+            await host.CreateWorkflowAsync("""
+                {"id": "metered-agent", "nodes": [
+                  {"id": "start", "type": "trigger", "config": {"kind": "manual"}},
+                  {"id": "ask", "type": "agent", "config": {"agent": "metered-clock", "input": "Which day is it?"}}
+                ], "edges": [{"from": "start", "to": "ask"}]}
+                """);
+            var runId = await host.StartRunAsync("metered-agent");
+            Assert.Equal("succeeded", (await host.WaitForRunAsync(runId)).GetProperty("status").GetString());
+
+            using var response = await host.SendAsync(HttpMethod.Get, "/metrics");
+            var lines = (await response.Content.ReadAsStringAsync()).Split('\n');
+
+            // Other hosts in this process may call models too; this one's calls name its model.
+            string ValueOf(string name, string label)
+            {
+                var line = Assert.Single(lines, l => l.StartsWith(name + "{", StringComparison.Ordinal)
+                    && l.Contains("gen_ai_request_model=\"metered-model\"", StringComparison.Ordinal) && l.Contains(label, StringComparison.Ordinal));
+                return line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0];
+            }
+            Assert.Equal("1200", ValueOf("gen_ai_client_token_usage_sum", "gen_ai_token_type=\"input\""));
+            Assert.Equal("80", ValueOf("gen_ai_client_token_usage_sum", "gen_ai_token_type=\"output\""));
+            Assert.Equal("1", ValueOf("gen_ai_client_operation_duration_seconds_count", "gen_ai_operation_name=\"chat\""));
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
     }
 
     [Fact]

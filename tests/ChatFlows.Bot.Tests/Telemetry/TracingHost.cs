@@ -15,7 +15,7 @@ using OpenTelemetry.Trace;
 namespace ChatFlows.Bot.Tests.Telemetry;
 
 /// <summary>
-/// The real host on Kestrel tracing as it does with an OTLP endpoint (ChatFlows and Semantic Kernel sources, incoming
+/// The real host on Kestrel tracing as it does with an OTLP endpoint (ChatFlows, model call and Semantic Kernel sources, incoming
 /// and outgoing HTTP), into an in-memory exporter; a local HTTP server for HTTP nodes to call and a fake model server
 /// for agents.
 /// </summary>
@@ -45,7 +45,7 @@ public sealed class TracingHost : IAsyncLifetime
             ["ChatFlows:Models:fake:Endpoint"] = Model.Endpoint,
         };
         Host = new HostFixture(settings, services: services => services.AddOpenTelemetry().WithTracing(tracing => tracing
-            .AddSource(ChatFlowsTelemetry.Name, TracingSetup.SemanticKernelSources)
+            .AddSource(ChatFlowsTelemetry.Name, ChatFlowsTelemetry.ModelCalls, TracingSetup.SemanticKernelSources)
             .AddAspNetCoreInstrumentation()
             .AddHttpClientInstrumentation()
             .AddInMemoryExporter(Spans)));
