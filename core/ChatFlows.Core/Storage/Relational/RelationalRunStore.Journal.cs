@@ -143,6 +143,9 @@ public abstract partial class RelationalRunStore
 
     private readonly Channel<Write> _writes = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
+
+    private readonly ManualResetEventSlim _writesQueued = new(false, spinCount: 0);
+    private Action? _signalWritesQueued;
     // Runs whose unawaited journal writes failed; their next awaited write reports it.
     private readonly ConcurrentDictionary<string, Exception> _lostWrites = new(StringComparer.Ordinal);
     // Runs held by Defer: written in one commit when they end or wait.
@@ -223,6 +226,7 @@ public abstract partial class RelationalRunStore
     {
         _writes.Writer.TryComplete();
         await _writer;
+        _writesQueued.Dispose();
         GC.SuppressFinalize(this);
     }
 
@@ -318,16 +322,42 @@ public abstract partial class RelationalRunStore
         return write.Done.Task;
     }
 
-    private async Task WriteLoopAsync()
+    // The writer has a thread of its own: each commit is synchronous, and on a pool thread it would both hold that thread
+    // for the commit and, when requests keep the pool busy, start only once the work queued before it had run, which
+    // under load made the slowest runs wait (bench/README.md §Synchronous webhooks).
+    private Task StartWriter()
     {
-        var batch = new List<Write>(MaxBatch);
-        while (await _writes.Reader.WaitToReadAsync())
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
         {
             try
             {
-                await using var connection = await _database.OpenJournalWriterAsync();
+                WriteLoop();
+                stopped.SetResult();
+            }
+            catch (Exception ex)
+            {
+                stopped.SetException(ex);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "ChatFlows journal writer",
+        };
+        thread.Start();
+        return stopped.Task;
+    }
+
+    private void WriteLoop()
+    {
+        var batch = new List<Write>(MaxBatch);
+        while (WaitForWrites())
+        {
+            try
+            {
+                using var connection = _database.OpenJournalWriterAsync().AsTask().GetAwaiter().GetResult();
                 using var statements = new JournalStatements(connection);
-                while (await _writes.Reader.WaitToReadAsync())
+                while (WaitForWrites())
                 {
                     batch.Clear();
                     while (batch.Count < MaxBatch && _writes.Reader.TryRead(out var write)) batch.Add(write);
@@ -353,9 +383,24 @@ public abstract partial class RelationalRunStore
             catch (DbException ex)
             {
                 LogJournalUnavailable(ex);
-                await Task.Delay(TimeSpan.FromMilliseconds(200), _time);
+                Task.Delay(TimeSpan.FromMilliseconds(200), _time).GetAwaiter().GetResult();
             }
         }
+    }
+
+    // Blocks the writer's thread until a write is queued; false once the store is disposed and the queue drained. The
+    // thread sleeps at once rather than spinning first, as waiting on a task would: between commits it usually waits
+    // longer than a spin lasts, and spinning takes a core from the requests.
+    private bool WaitForWrites()
+    {
+        var ready = _writes.Reader.WaitToReadAsync();
+        if (!ready.IsCompleted)
+        {
+            _writesQueued.Reset();
+            ready.GetAwaiter().UnsafeOnCompleted(_signalWritesQueued ??= _writesQueued.Set);
+            _writesQueued.Wait();
+        }
+        return ready.GetAwaiter().GetResult();
     }
 
     // A deadlock with another instance's journal (both writing a run that just changed hands) or a serialization

@@ -41,7 +41,7 @@ public abstract partial class RelationalRunStore : IRunStore, IAsyncDisposable
         _database = database;
         _time = time;
         _logger = logger;
-        _writer = Task.Run(WriteLoopAsync);
+        _writer = StartWriter();
     }
 
     /// <summary>
