@@ -317,6 +317,7 @@ internal static class IdleMemory
             ["DOTNET_gcConcurrent"] = Flag(options, "System.GC.Concurrent", fallback: "1"),
         };
         if (options.ValueKind == JsonValueKind.Object && options.TryGetProperty("System.GC.ConserveMemory", out var conserve)) settings["DOTNET_GCConserveMemory"] = conserve.ToString();
+        if (options.ValueKind == JsonValueKind.Object && options.TryGetProperty("System.GC.DynamicAdaptationMode", out var adaptation)) settings["DOTNET_GCDynamicAdaptationMode"] = adaptation.ToString();
         foreach (var (key, value) in extra) settings[key] = value;
         return settings;
     }
