@@ -21,6 +21,7 @@ internal static class MetricsSetup
         "Microsoft.SemanticKernel*",
     ];
 
+    /// <summary>Collects the meters above for Prometheus and the OTLP collector, as usable <paramref name="options"/> say (<see cref="TelemetryServiceCollectionExtensions.AddTelemetry"/> checks).</summary>
     public static IServiceCollection AddMetricExport(this IServiceCollection services, TelemetryOptions options)
     {
         // Nowhere to send them: the instruments still exist (and cost a flag check), but nothing is collected.

@@ -13,9 +13,8 @@ public static class TelemetryEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapTelemetryEndpoints(this IEndpointRouteBuilder app)
     {
-        // Read unvalidated: a wrong setting is reported when the host starts (ValidateOnStart), as one line, not here.
         var options = app.ServiceProvider.GetRequiredService<IConfiguration>().GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
-        if (!options.Prometheus.Enabled || new TelemetryOptionsValidation().Validate(null, options).Failed) return app;
+        if (!options.Prometheus.Enabled || !TelemetryOptionsValidation.IsUsable(options)) return app;
         app.MapPrometheusScrapingEndpoint(options.Prometheus.Path, meterProvider: null, configureBranchedPipeline: OnlyTheDefaultWorkspace, optionsName: null)
             .RequireRole(Role.Viewer);
         return app;

@@ -34,6 +34,12 @@ internal sealed class TelemetryOptionsValidation : IValidateOptions<TelemetryOpt
         return ValidateOptionsResult.Success;
     }
 
+    /// <summary>
+    /// Whether <paramref name="options"/> pass <see cref="Validate"/>. Exporters and the scrape endpoint are set up only
+    /// from options that do; the start then fails on the others with one line (ValidateOnStart), not here.
+    /// </summary>
+    internal static bool IsUsable(TelemetryOptions options) => new TelemetryOptionsValidation().Validate(null, options).Succeeded;
+
     /// <summary>The OTLP collector, or null when none is set (the sample's empty <c>Endpoint</c> binds to an empty address).</summary>
     internal static Uri? Collector(TelemetryOptions options) =>
         options.Otlp.Endpoint is { OriginalString.Length: > 0 } endpoint ? endpoint : null;

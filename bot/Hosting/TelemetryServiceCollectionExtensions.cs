@@ -11,6 +11,7 @@ public static class TelemetryServiceCollectionExtensions
         var options = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
         services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidation>();
+        if (!TelemetryOptionsValidation.IsUsable(options)) return services;
         services.AddTraceExport(options);
         services.AddMetricExport(options);
         return services;

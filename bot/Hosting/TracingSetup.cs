@@ -17,12 +17,12 @@ internal static class TracingSetup
     /// With <c>ChatFlows:Telemetry:Otlp:Endpoint</c> set, collects the ChatFlows spans, incoming requests (whose
     /// <c>traceparent</c> a webhook's run continues), outgoing HTTP calls, agent model calls (the <c>chat {model}</c> spans
     /// of <see cref="ChatFlowsTelemetry.ModelCalls"/>) and tool calls, and exports them.
-    /// Without it nothing listens, so runs open no spans and store no trace context.
+    /// Without it nothing listens, so runs open no spans and store no trace context. <paramref name="options"/> are
+    /// usable ones (<see cref="TelemetryServiceCollectionExtensions.AddTelemetry"/> checks).
     /// </summary>
     public static IServiceCollection AddTraceExport(this IServiceCollection services, TelemetryOptions options)
     {
-        // A setting that cannot work stops the start (TelemetryOptionsValidation) before anything would be exported.
-        if (TelemetryOptionsValidation.Collector(options) is not { } endpoint || !new TelemetryOptionsValidation().Validate(null, options).Succeeded) return services;
+        if (TelemetryOptionsValidation.Collector(options) is not { } endpoint) return services;
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(options.ServiceName))
             .WithTracing(tracing => tracing

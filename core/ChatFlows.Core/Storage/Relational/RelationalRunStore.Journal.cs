@@ -143,7 +143,7 @@ public abstract partial class RelationalRunStore
 
     private readonly Channel<Write> _writes = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
-
+    // What the writer's thread sleeps on between commits (WaitForWrites), and the callback that wakes it.
     private readonly ManualResetEventSlim _writesQueued = new(false, spinCount: 0);
     private Action? _signalWritesQueued;
     // Runs whose unawaited journal writes failed; their next awaited write reports it.
