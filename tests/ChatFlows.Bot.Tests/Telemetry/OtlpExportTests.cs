@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Text;
 using ChatFlows.Core.Telemetry;
-using OpenTelemetry;
 
 namespace ChatFlows.Bot.Tests.Telemetry;
 
@@ -142,21 +139,8 @@ public sealed class OtlpExportTests
         return new Uri($"http://127.0.0.1:{port}/");
     }
 
-    private static async Task<HttpResponseMessage> PostHookAsync(HostFixture host, string traceParent)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/hooks/{WorkflowId}") { Content = HostFixture.Json(OrderJson) };
-        var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(HookSecret), Encoding.UTF8.GetBytes(OrderJson)));
-        request.Headers.Add("X-ChatFlows-Signature", $"sha256={signature}");
-        request.Headers.Add("traceparent", traceParent);
-        // The host traces this process's HTTP calls, the test's included: suppressed, and with a client that
-        // propagates nothing, the caller's header goes out as is.
-        using var suppressed = SuppressInstrumentationScope.Begin();
-        using var client = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator() })
-        {
-            BaseAddress = host.BaseAddress,
-        };
-        return await client.SendAsync(request);
-    }
+    private static Task<HttpResponseMessage> PostHookAsync(HostFixture host, string traceParent) =>
+        TracingHost.PostHookAsync(host, WorkflowId, HookSecret, OrderJson, traceParent);
 
     // The run's span in the caller's trace (other hosts of this process export theirs to their own collectors).
     private static OtlpSpan? RunSpan(IReadOnlyList<OtlpExport> exports, string traceId) =>

@@ -60,10 +60,14 @@ public sealed class TracingHost : IAsyncLifetime
     }
 
     /// <summary>Posts <paramref name="json"/> to the workflow's webhook, signed, with the caller's <c>traceparent</c>.</summary>
-    public async Task<HttpResponseMessage> PostHookAsync(string workflowId, string json, string traceParent)
+    public Task<HttpResponseMessage> PostHookAsync(string workflowId, string json, string traceParent) =>
+        PostHookAsync(Host, workflowId, HookSecret, json, traceParent);
+
+    /// <summary>Posts <paramref name="json"/> to a workflow's webhook on <paramref name="host"/>, signed with <paramref name="secret"/>, with the caller's <c>traceparent</c>.</summary>
+    internal static async Task<HttpResponseMessage> PostHookAsync(HostFixture host, string workflowId, string secret, string json, string traceParent)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/hooks/{workflowId}") { Content = HostFixture.Json(json) };
-        var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(HookSecret), Encoding.UTF8.GetBytes(json)));
+        var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(json)));
         request.Headers.Add("X-ChatFlows-Signature", $"sha256={signature}");
         request.Headers.Add("traceparent", traceParent);
         // The test process traces its own HTTP calls too: suppressed, and with a client that propagates nothing, the
@@ -71,7 +75,7 @@ public sealed class TracingHost : IAsyncLifetime
         using var suppressed = SuppressInstrumentationScope.Begin();
         using var client = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator() })
         {
-            BaseAddress = Host.BaseAddress,
+            BaseAddress = host.BaseAddress,
         };
         return await client.SendAsync(request);
     }
