@@ -14,9 +14,11 @@ namespace ChatFlows.Bot.Hosting;
 /// Quiet is read from the allocation counter, which costs nothing to read and needs no hook on requests or runs: a
 /// host that allocated less than <see cref="QuietBelow"/> over one <see cref="CheckEvery"/> is not working. A trim
 /// follows only <see cref="WorthAfter"/> of allocation since the last one, so a host that stays quiet trims once, and
-/// one that does a little work now and then trims at most once per that much work.
+/// one that does a little work now and then trims at most once per that much work. The checks follow the machine's
+/// clock, not the host's <see cref="TimeProvider"/>: they are about the process, and a fake clock moved on by a test
+/// would make the host look quiet and trim (a blocking full collection of the whole process) many times a second.
 /// </remarks>
-internal sealed class IdleMemoryTrim(IHostApplicationLifetime lifetime, TimeProvider time) : BackgroundService
+internal sealed class IdleMemoryTrim(IHostApplicationLifetime lifetime) : BackgroundService
 {
     /// <summary>How often the allocation counter is read.</summary>
     public static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(5);
@@ -57,7 +59,7 @@ internal sealed class IdleMemoryTrim(IHostApplicationLifetime lifetime, TimeProv
         Trim();
         var lastTrim = GC.GetTotalAllocatedBytes();
         var previousCheck = lastTrim;
-        using var timer = new PeriodicTimer(CheckEvery, time);
+        using var timer = new PeriodicTimer(CheckEvery);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
             var allocated = GC.GetTotalAllocatedBytes();
