@@ -20,7 +20,7 @@ public sealed partial class SqliteDatabase : StoreDatabase
     private const string ConnectionSettings = "pragma synchronous = normal; pragma busy_timeout = 10000; pragma foreign_keys = off";
 
     /// <summary>How often at most the journal writer's log is copied into the database file (<see cref="JournalCommitted"/>).</summary>
-    internal static readonly TimeSpan CheckpointEvery = TimeSpan.FromMilliseconds(25);
+    internal static readonly TimeSpan CheckpointEvery = TimeSpan.FromMilliseconds(200);
 
     /// <summary>How long the log may grow (in 4 KiB pages, 16 MiB) before the journal writer makes it start over.</summary>
     internal const long LogFramesBeforeRestart = 4096;
