@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using DbUp;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -20,7 +21,7 @@ public sealed partial class SqliteDatabase : StoreDatabase
     private const string ConnectionSettings = "pragma synchronous = normal; pragma busy_timeout = 10000; pragma foreign_keys = off";
 
     /// <summary>How often at most the journal writer's log is copied into the database file (<see cref="JournalCommitted"/>).</summary>
-    internal static readonly TimeSpan CheckpointEvery = TimeSpan.FromMilliseconds(200);
+    internal static readonly TimeSpan CheckpointEvery = TimeSpan.FromMilliseconds(25);
 
     /// <summary>How long the log may grow (in 4 KiB pages, 16 MiB) before the journal writer makes it start over.</summary>
     internal const long LogFramesBeforeRestart = 4096;
@@ -33,9 +34,13 @@ public sealed partial class SqliteDatabase : StoreDatabase
     private readonly ILogger _logger;
     private readonly string _journalWriterConnectionString;
     private readonly string _checkpointConnectionString;
+    private readonly WalHook _logLengthAfterCommit;
+    // Held by the one copy under way, whether beside the writer or by the writer itself.
+    private readonly SemaphoreSlim _copying = new(1, 1);
     private long _lastCheckpointAt = long.MinValue / 2;
-    private int _checkpointing;
     private long _logFrames;
+    private long _copiesBesideWriter;
+    private long _copiesWhenLogGrewLong = -1;
 
     /// <summary>Uses the database named by <paramref name="connectionString"/>, creating its folder when needed.</summary>
     public SqliteDatabase(string connectionString, ILogger<SqliteDatabase>? logger = null)
@@ -51,6 +56,11 @@ public sealed partial class SqliteDatabase : StoreDatabase
         _journalWriterConnectionString = new SqliteConnectionStringBuilder(ConnectionString) { Pooling = false }.ToString();
         _checkpointConnectionString = new SqliteConnectionStringBuilder(ConnectionString) { Mode = SqliteOpenMode.ReadWrite }.ToString();
         _logger = logger ?? NullLogger<SqliteDatabase>.Instance;
+        _logLengthAfterCommit = (_, _, _, frames) =>
+        {
+            Volatile.Write(ref _logFrames, frames);
+            return 0;
+        };
     }
 
     /// <summary>The normalized connection string (absolute file path).</summary>
@@ -112,40 +122,50 @@ public sealed partial class SqliteDatabase : StoreDatabase
         var connection = new SqliteConnection(_journalWriterConnectionString);
         connection.Open();
         Execute(connection, $"{ConnectionSettings}; pragma wal_autocheckpoint = 0");
+        // Replaces the automatic copy's hook, which the pragma above has just removed.
+        sqlite3_wal_hook(connection.Handle!.DangerousGetHandle(), _logLengthAfterCommit, IntPtr.Zero);
         return ValueTask.FromResult<DbConnection>(connection);
     }
 
     /// <summary>
     /// Starts copying the log into the database file on another connection, unless a copy is under way or one started
     /// less than <see cref="CheckpointEvery"/> ago: the copy and its sync do not hold up commits. SQLite starts the log
-    /// over only at a commit that follows a copy which caught up, which a copy made beside a busy writer never does;
-    /// so once the log is longer than <see cref="LogFramesBeforeRestart"/>, the writer copies the little that is left
-    /// itself, between two commits.
+    /// over only at a commit that follows a copy which caught up, which a copy made beside a busy writer rarely does.
+    /// So once the log is longer than <see cref="LogFramesBeforeRestart"/> (SQLite reports its length after every
+    /// commit), the writer copies what is left itself, between two commits: at the first commit after a copy beside it
+    /// has ended, when what is left is only what was committed meanwhile, or at once, waiting for a copy under way,
+    /// once the log is twice that long. However long a copy takes, the log stays under about twice that length.
     /// </summary>
     public override void JournalCommitted(DbConnection writer)
     {
-        // Only the writer starts copies, so a copy that is not under way now cannot start meanwhile.
-        if (Volatile.Read(ref _checkpointing) == 1) return;
-        if (_logFrames > LogFramesBeforeRestart)
+        var frames = Volatile.Read(ref _logFrames);
+        if (frames > LogFramesBeforeRestart)
         {
-            _checkpointing = 1;
-            Checkpoint(writer);
-            // Whatever the copy found, the log starts over at the next commit.
-            _logFrames = 0;
-            return;
+            // Best right after a copy beside the writer ended, when what is left is what was committed meanwhile.
+            var copied = Volatile.Read(ref _copiesBesideWriter);
+            if (_copiesWhenLogGrewLong < 0) _copiesWhenLogGrewLong = copied;
+            var mustCopy = frames > 2 * LogFramesBeforeRestart;
+            if (mustCopy || (copied != _copiesWhenLogGrewLong && _copying.Wait(0)))
+            {
+                if (mustCopy) _copying.Wait();
+                Checkpoint(writer);
+                _copiesWhenLogGrewLong = -1;
+                return;
+            }
         }
         var now = Environment.TickCount64;
-        if (now - _lastCheckpointAt < CheckpointEvery.TotalMilliseconds) return;
-        _checkpointing = 1;
+        if (now - _lastCheckpointAt < CheckpointEvery.TotalMilliseconds || !_copying.Wait(0)) return;
         _lastCheckpointAt = now;
         _ = Task.Run(() =>
         {
             // Never creates the file: a database deleted meanwhile has nothing to copy.
             using var connection = new SqliteConnection(_checkpointConnectionString);
             Checkpoint(connection);
+            Interlocked.Increment(ref _copiesBesideWriter);
         });
     }
 
+    // Called holding _copying, which it releases.
     private void Checkpoint(DbConnection connection)
     {
         try
@@ -153,9 +173,7 @@ public sealed partial class SqliteDatabase : StoreDatabase
             if (connection.State != System.Data.ConnectionState.Open) connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = "pragma wal_checkpoint(passive)";
-            using var result = command.ExecuteReader();
-            // busy, frames in the log, frames copied.
-            if (result.Read()) Volatile.Write(ref _logFrames, result.GetInt64(1));
+            command.ExecuteNonQuery();
         }
         catch (SqliteException ex)
         {
@@ -164,7 +182,7 @@ public sealed partial class SqliteDatabase : StoreDatabase
         }
         finally
         {
-            Volatile.Write(ref _checkpointing, 0);
+            _copying.Release();
         }
     }
 
@@ -173,6 +191,14 @@ public sealed partial class SqliteDatabase : StoreDatabase
 
     /// <inheritdoc />
     public override ValueTask<DbConnection> OpenAsync(CancellationToken ct = default) => ValueTask.FromResult<DbConnection>(Open());
+
+    // int (*)(void*, sqlite3*, const char* database, int frames): SQLite calls it after every commit with the log's length.
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate int WalHook(IntPtr context, IntPtr db, IntPtr database, int frames);
+
+    // The SQLite library Microsoft.Data.Sqlite loads (SQLitePCLRaw's bundle), which has no wrapper for this hook.
+    [DllImport("e_sqlite3", CallingConvention = CallingConvention.Cdecl)]
+    private static extern IntPtr sqlite3_wal_hook(IntPtr db, WalHook hook, IntPtr context);
 
     private static void Execute(SqliteConnection connection, string sql)
     {
