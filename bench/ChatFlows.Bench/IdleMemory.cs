@@ -44,7 +44,6 @@ internal static class IdleMemory
         ("jint", "Jint.dll"),
         ("fluid", "Fluid.dll"),
         ("data-protection", "Microsoft.AspNetCore.DataProtection.dll"),
-        ("razor", "Microsoft.AspNetCore.Mvc.Razor.dll"),
         ("openidconnect", "Microsoft.AspNetCore.Authentication.OpenIdConnect.dll"),
         ("mcp", "ModelContextProtocol.Core.dll"),
         ("npgsql", "Npgsql.dll"),
@@ -82,7 +81,7 @@ internal static class IdleMemory
         var costs = new List<(string Part, bool Loaded, Sample Memory)>();
         foreach (var (part, assembly) in Parts)
         {
-            var memory = part == "razor" ? default : (await MeasureProbeAsync(part, gc, settle, samples)).Memory;
+            var memory = (await MeasureProbeAsync(part, gc, settle, samples)).Memory;
             costs.Add((part, chatflows.Assemblies.Contains(assembly), memory));
         }
         Console.WriteLine();
@@ -90,12 +89,12 @@ internal static class IdleMemory
         Console.WriteLine("|---|---|---:|---:|");
         foreach (var (part, loaded, memory) in costs)
         {
-            var rss = memory.VmRssKb == 0 ? "(in the host, see below)" : Mib(memory.VmRssKb - bare.Memory.VmRssKb);
-            var anon = memory.VmRssKb == 0 ? "" : Mib(memory.RssAnonKb - bare.Memory.RssAnonKb);
+            var rss = Mib(memory.VmRssKb - bare.Memory.VmRssKb);
+            var anon = Mib(memory.RssAnonKb - bare.Memory.RssAnonKb);
             Console.WriteLine($"| {part} | {(loaded ? "yes" : "no")} | {rss} | {anon} |");
         }
         Console.WriteLine();
-        Console.WriteLine("The host's resident memory at each step (the canvas page is where Razor Pages compile and load):");
+        Console.WriteLine("The host's resident memory at each step:");
         foreach (var (step, memory) in chatflows.Steps) Console.WriteLine($"  {step,-28} VmRSS {Mib(memory.VmRssKb),10}   RssAnon {Mib(memory.RssAnonKb),10}");
         return 0;
     }

@@ -1,4 +1,5 @@
 using ChatFlows.Canvas.Api;
+using ChatFlows.Canvas.Pages;
 using ChatFlows.Core.Workspaces;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -31,8 +32,7 @@ public static class CanvasEndpoints
         app.MapWorkspacesApi();
         app.MapAuditApi();
         app.MapMembersApi();
-        // Pages are for viewers and up; a page may ask for more (the Members page, see CanvasServiceCollectionExtensions).
-        app.MapRazorPages().RequireRole(Role.Viewer);
+        app.MapCanvasPages();
         return app;
     }
 }

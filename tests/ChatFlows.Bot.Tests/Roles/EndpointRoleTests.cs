@@ -143,7 +143,7 @@ public sealed class EndpointRoleTests(RolesFixture roles)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
         // Pages are asked for as a browser asks; everything else as a program, with an empty JSON object to write.
-        if (endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Mvc.RazorPages.PageActionDescriptor>() is not null) request.Headers.Accept.ParseAdd("text/html");
+        if (endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IProducesResponseTypeMetadata>()?.ContentTypes.Contains("text/html") == true) request.Headers.Accept.ParseAdd("text/html");
         if (method is "POST" or "PUT" or "PATCH") request.Content = HostFixture.Json("{}");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         // Streams (server-sent events) answer with their headers first; a refusal has a short body.

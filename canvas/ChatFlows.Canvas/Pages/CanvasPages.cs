@@ -1,0 +1,37 @@
+using ChatFlows.Canvas.Api;
+using ChatFlows.Core.Workspaces;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChatFlows.Canvas.Pages;
+
+/// <summary>
+/// The canvas's pages: HTML shells that their scripts fill from the JSON API, framed by <see cref="PageLayout"/>. They are
+/// plain endpoints, not MVC, which the host would otherwise load for them alone (README §Memory).
+/// </summary>
+public static class CanvasPages
+{
+    private static readonly ProducesResponseTypeMetadata Html = new(StatusCodes.Status200OK, typeof(string), ["text/html"]);
+
+    /// <summary>Maps every page; each needs the viewer role, the Members and Audit log pages admin (README §Workspaces and roles).</summary>
+    public static IEndpointRouteBuilder MapCanvasPages(this IEndpointRouteBuilder app)
+    {
+        Map(app, "/", DashboardPage.View);
+        Map(app, "/runs", RunsPage.View);
+        Map(app, "/runs/{id}", RunPage.View);
+        Map(app, "/knowledge", KnowledgePage.View);
+        Map(app, "/approvals", ApprovalsPage.View);
+        Map(app, "/workflows/{id}", EditorPage.View);
+        Map(app, "/workflows/{id}/history", HistoryPage.View);
+        Map(app, "/members", MembersPage.View, Role.Admin);
+        Map(app, "/audit", AuditPage.View, Role.Admin);
+        return app;
+    }
+
+    private static void Map(IEndpointRouteBuilder app, string pattern, Func<HttpContext, StaticAssetVersions, PageView> view, Role role = Role.Viewer) =>
+        app.MapGet(pattern, http => PageLayout.WriteAsync(http, view(http, http.RequestServices.GetRequiredService<StaticAssetVersions>())))
+            .WithMetadata(Html)
+            .RequireRole(role);
+}
