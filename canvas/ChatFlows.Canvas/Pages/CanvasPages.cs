@@ -31,7 +31,11 @@ public static class CanvasPages
     }
 
     private static void Map(IEndpointRouteBuilder app, string pattern, Func<HttpContext, StaticAssetVersions, PageView> view, Role role = Role.Viewer) =>
-        app.MapGet(pattern, http => PageLayout.WriteAsync(http, view(http, http.RequestServices.GetRequiredService<StaticAssetVersions>())))
+        app.MapGet(pattern, http =>
+            {
+                var assets = http.RequestServices.GetRequiredService<StaticAssetVersions>();
+                return PageLayout.WriteAsync(http, assets, view(http, assets));
+            })
             .WithMetadata(Html)
             .RequireRole(role);
 }

@@ -10,9 +10,8 @@ namespace ChatFlows.Canvas.Pages;
 internal static class PageLayout
 {
     /// <summary>Writes <paramref name="page"/> in the frame as the response.</summary>
-    public static async Task WriteAsync(HttpContext http, PageView page)
+    public static async Task WriteAsync(HttpContext http, StaticAssetVersions assets, PageView page)
     {
-        var assets = http.RequestServices.GetRequiredService<StaticAssetVersions>();
         var workspaceStore = http.RequestServices.GetRequiredService<IWorkspaceStore>();
         // The page's workspace (README §Workspaces and roles): its pages are under /w/{workspace}/ (the path base), its
         // scripts call /api/w/{workspace}/ (the chatflows-api meta), and the switcher shows when there is a choice.

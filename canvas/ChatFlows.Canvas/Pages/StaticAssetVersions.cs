@@ -20,6 +20,7 @@ public sealed class StaticAssetVersions(IWebHostEnvironment environment)
     /// <summary>The same URL as <see cref="Versioned"/> without HTML encoding, for JSON such as an import map.</summary>
     public string VersionedUrl(HttpContext http, string path) => http.Request.PathBase.Value + path + Version(path);
 
+    // Worked out once per file for the life of the process: the files ship with the release.
     private string Version(string path) => _versions.GetOrAdd(path, static (path, files) =>
     {
         var file = files.GetFileInfo(path);
