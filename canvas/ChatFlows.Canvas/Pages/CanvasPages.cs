@@ -18,24 +18,21 @@ public static class CanvasPages
     /// <summary>Maps every page; each needs the viewer role, the Members and Audit log pages admin (README §Workspaces and roles).</summary>
     public static IEndpointRouteBuilder MapCanvasPages(this IEndpointRouteBuilder app)
     {
-        Map(app, "/", DashboardPage.View);
-        Map(app, "/runs", RunsPage.View);
-        Map(app, "/runs/{id}", RunPage.View);
-        Map(app, "/knowledge", KnowledgePage.View);
-        Map(app, "/approvals", ApprovalsPage.View);
-        Map(app, "/workflows/{id}", EditorPage.View);
-        Map(app, "/workflows/{id}/history", HistoryPage.View);
-        Map(app, "/members", MembersPage.View, Role.Admin);
-        Map(app, "/audit", AuditPage.View, Role.Admin);
+        var assets = app.ServiceProvider.GetRequiredService<StaticAssetVersions>();
+        Map(app, assets, "/", DashboardPage.View);
+        Map(app, assets, "/runs", RunsPage.View);
+        Map(app, assets, "/runs/{id}", RunPage.View);
+        Map(app, assets, "/knowledge", KnowledgePage.View);
+        Map(app, assets, "/approvals", ApprovalsPage.View);
+        Map(app, assets, "/workflows/{id}", EditorPage.View);
+        Map(app, assets, "/workflows/{id}/history", HistoryPage.View);
+        Map(app, assets, "/members", MembersPage.View, Role.Admin);
+        Map(app, assets, "/audit", AuditPage.View, Role.Admin);
         return app;
     }
 
-    private static void Map(IEndpointRouteBuilder app, string pattern, Func<HttpContext, StaticAssetVersions, PageView> view, Role role = Role.Viewer) =>
-        app.MapGet(pattern, http =>
-            {
-                var assets = http.RequestServices.GetRequiredService<StaticAssetVersions>();
-                return PageLayout.WriteAsync(http, assets, view(http, assets));
-            })
+    private static void Map(IEndpointRouteBuilder app, StaticAssetVersions assets, string pattern, Func<HttpContext, StaticAssetVersions, PageView> view, Role role = Role.Viewer) =>
+        app.MapGet(pattern, http => PageLayout.WriteAsync(http, assets, view(http, assets)))
             .WithMetadata(Html)
             .RequireRole(role);
 }

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using ChatFlows.Bot.Hosting;
+using ChatFlows.Bot.Webhooks;
 using ChatFlows.Core.Telemetry;
 using ChatFlows.Core.Tests.Agents;
 using ChatFlows.Core.Tests.Http;
@@ -67,8 +67,7 @@ public sealed class TracingHost : IAsyncLifetime
     internal static async Task<HttpResponseMessage> PostHookAsync(HostFixture host, string workflowId, string secret, string json, string traceParent)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/hooks/{workflowId}") { Content = HostFixture.Json(json) };
-        var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(json)));
-        request.Headers.Add("X-ChatFlows-Signature", $"sha256={signature}");
+        request.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(secret, Encoding.UTF8.GetBytes(json)));
         request.Headers.Add("traceparent", traceParent);
         // The test process traces its own HTTP calls too: suppressed, and with a client that propagates nothing, the
         // caller's header goes out as is.
