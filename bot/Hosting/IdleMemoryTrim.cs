@@ -26,8 +26,12 @@ internal sealed class IdleMemoryTrim(IHostApplicationLifetime lifetime) : Backgr
     /// <summary>Allocated over one check, below which the host counts as quiet.</summary>
     public const long QuietBelow = 1 << 20;
 
-    /// <summary>Allocated since the last trim, above which another one is worth its pause.</summary>
-    public const long WorthAfter = 4 << 20;
+    /// <summary>
+    /// Allocated since the last trim, above which another one is worth its pause (a few milliseconds for the idle
+    /// host's heap). One request or one run is enough: with 4 MiB, a host quiet after a handful of requests held 6.5 MiB
+    /// more (bench/README.md §Memory).
+    /// </summary>
+    public const long WorthAfter = 1 << 20;
 
     private static bool _mallocTrimMissing;
 

@@ -17,7 +17,8 @@ public sealed class IdleMemoryTrimTests
     [Theory]
     [InlineData(100 * MiB, 99.5 * MiB, 80 * MiB, true)] // quiet, after 20 MiB of work
     [InlineData(100 * MiB, 90 * MiB, 80 * MiB, false)] // still working: 10 MiB over the last check
-    [InlineData(100 * MiB, 99.5 * MiB, 97 * MiB, false)] // quiet, but only 3 MiB since the last trim
+    [InlineData(100 * MiB, 99.5 * MiB, 98.5 * MiB, true)] // quiet, after one request's worth of work
+    [InlineData(100 * MiB, 99.5 * MiB, 99.2 * MiB, false)] // quiet, but under 1 MiB since the last trim
     [InlineData(100 * MiB, 100 * MiB, 100 * MiB, false)] // quiet since the last trim: once is enough
     public void ShouldTrim_TrimsOnceWhenQuietAfterEnoughWork(double allocated, double previousCheck, double lastTrim, bool expected) =>
         Assert.Equal(expected, IdleMemoryTrim.ShouldTrim((long)allocated, (long)previousCheck, (long)lastTrim));
