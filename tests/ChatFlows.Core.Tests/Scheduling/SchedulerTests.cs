@@ -96,9 +96,21 @@ public sealed class SchedulerTests : IAsyncLifetime
         AdvanceTo(9, 0);
         await instance.PassAsync();
         using var patience = new CancellationTokenSource(TestInstance.Patience);
-        await foreach (var runEvent in events.Reader.ReadAllAsync(patience.Token))
+        var seen = new List<string>();
+        try
         {
-            if (runEvent.Type == RunEventTypes.RunFinished) break;
+            await foreach (var runEvent in events.Reader.ReadAllAsync(patience.Token))
+            {
+                seen.Add(runEvent.Type);
+                if (runEvent.Type == RunEventTypes.RunFinished) break;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Says where the run stopped: failed once in CI, never alone, cause not found.
+            var stored = await instance.RunsOfAsync("digest");
+            Assert.Fail($"The run did not finish within {TestInstance.Patience}. Events: [{string.Join(", ", seen)}]; "
+                + $"stored runs: [{string.Join(", ", stored.Select(r => $"{r.Id} {r.Status}"))}]; journal commits: {instance.Runs.Commits}.");
         }
         await stopWorker.CancelAsync();
         await working.WaitAsync(TestInstance.Patience);
