@@ -15,7 +15,7 @@ public sealed class StaticAssetVersions(IWebHostEnvironment environment)
     private readonly ConcurrentDictionary<string, string> _versions = new(StringComparer.Ordinal);
 
     /// <summary>The URL of <paramref name="path"/> (from the web root, <c>/_content/…</c>) under the request's path base, with its version.</summary>
-    public string Versioned(HttpContext http, string path) => PageView.Encode(http.Request.PathBase.Value + path + Version(path));
+    public string Versioned(HttpContext http, string path) => PageView.Encode(VersionedUrl(http, path));
 
     /// <summary>The same URL as <see cref="Versioned"/> without HTML encoding, for JSON such as an import map.</summary>
     public string VersionedUrl(HttpContext http, string path) => http.Request.PathBase.Value + path + Version(path);
