@@ -1,5 +1,8 @@
 using ChatFlows.Core.Storage;
 using ChatFlows.Core.Storage.Relational;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ChatFlows.Core.Tests.Storage;
 
@@ -22,5 +25,55 @@ public sealed class SqliteRunStoreTests : RunStoreCompliance
     {
         _db.Dispose();
         return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task JournalWriter_DatabaseGoneAWhile_CommitsOnceItIsBack_OnAClockNobodyMoves()
+    {
+        // The writer pauses before it opens the database again. The pause waits for the database, not for the store's
+        // clock: on a clock that is never moved on (a test's), it would never end.
+        var folder = Path.GetDirectoryName(_db.Database.FilePath)!;
+        var away = folder + "-away";
+        var unavailable = new OpenFailures();
+        var store = new SqliteRunStore(_db.Database, new FakeTimeProvider(), unavailable);
+        try
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Move(folder, away);
+            Task flushed;
+            try
+            {
+                flushed = store.FlushAsync();
+                await unavailable.First.WaitAsync(TimeSpan.FromSeconds(10));
+            }
+            finally
+            {
+                Directory.Move(away, folder);
+            }
+
+            await flushed.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            // A writer still paused would hold the disposal too.
+            await store.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    // Says when the journal writer first reports that it cannot open the database.
+    private sealed class OpenFailures : ILogger<SqliteRunStore>
+    {
+        private readonly TaskCompletionSource _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task First => _first.Task;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (formatter(state, exception).Contains("cannot be opened", StringComparison.Ordinal)) _first.TrySetResult();
+        }
     }
 }
