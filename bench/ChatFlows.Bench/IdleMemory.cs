@@ -63,13 +63,13 @@ internal static class IdleMemory
         // `--host path/chatflows.dll` measures another build of the host, e.g. a ReadyToRun publish.
         var index = Array.IndexOf(args, "--host");
         var host = index >= 0 && index + 1 < args.Length ? Path.GetFullPath(args[index + 1]) : HostAssembly();
-        // The probes run with the host's garbage collector (its runtimeconfig.json), or one given with --env, so that
-        // only the code differs.
-        var gc = GcSettings(host, extra);
-        Console.WriteLine($"Idle memory: settle {settle.TotalSeconds:0} s, median of {samples} samples 1 s apart; GC {string.Join(", ", gc.Select(e => $"{e.Key}={e.Value}"))}");
+        // The probes run with the host's garbage collector and compilation settings (its runtimeconfig.json), or ones
+        // given with --env, so that only the code differs.
+        var runtime = RuntimeSettings(host, extra);
+        Console.WriteLine($"Idle memory: settle {settle.TotalSeconds:0} s, median of {samples} samples 1 s apart; runtime {string.Join(", ", runtime.Select(e => $"{e.Key}={e.Value}"))}");
         if (extra.Count > 0) Console.WriteLine($"Extra environment: {string.Join(", ", extra.Select(e => $"{e.Key}={e.Value}"))}");
 
-        var bare = await MeasureProbeAsync("none", gc, settle, samples);
+        var bare = await MeasureProbeAsync("none", runtime, settle, samples);
         var chatflows = await MeasureHostAsync(host, extra, settle, samples, mappings, assemblies);
         Console.WriteLine();
         Console.WriteLine("| process | VmRSS | RssAnon | RssFile | RssShmem | threads |");
@@ -81,7 +81,7 @@ internal static class IdleMemory
         var costs = new List<(string Part, bool Loaded, Sample Memory)>();
         foreach (var (part, assembly) in Parts)
         {
-            var memory = (await MeasureProbeAsync(part, gc, settle, samples)).Memory;
+            var memory = (await MeasureProbeAsync(part, runtime, settle, samples)).Memory;
             costs.Add((part, chatflows.Assemblies.Contains(assembly), memory));
         }
         Console.WriteLine();
@@ -152,7 +152,7 @@ internal static class IdleMemory
         }
     }
 
-    private static async Task<(Sample Memory, HashSet<string> Assemblies)> MeasureProbeAsync(string part, Dictionary<string, string> gc, TimeSpan settle, int samples)
+    private static async Task<(Sample Memory, HashSet<string> Assemblies)> MeasureProbeAsync(string part, Dictionary<string, string> runtime, TimeSpan settle, int samples)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -161,7 +161,7 @@ internal static class IdleMemory
         start.ArgumentList.Add(part);
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        foreach (var (key, value) in gc) start.Environment[key] = value;
+        foreach (var (key, value) in runtime) start.Environment[key] = value;
         using var process = Start(start, part);
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(60) };
         try
@@ -306,7 +306,7 @@ internal static class IdleMemory
         return own is not null && File.Exists(own) ? own : beside;
     }
 
-    private static Dictionary<string, string> GcSettings(string host, Dictionary<string, string> extra)
+    private static Dictionary<string, string> RuntimeSettings(string host, Dictionary<string, string> extra)
     {
         using var config = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(host, ".runtimeconfig.json")));
         var options = config.RootElement.GetProperty("runtimeOptions").TryGetProperty("configProperties", out var p) ? p : default;
@@ -317,6 +317,7 @@ internal static class IdleMemory
         };
         if (options.ValueKind == JsonValueKind.Object && options.TryGetProperty("System.GC.ConserveMemory", out var conserve)) settings["DOTNET_GCConserveMemory"] = conserve.ToString();
         if (options.ValueKind == JsonValueKind.Object && options.TryGetProperty("System.GC.DynamicAdaptationMode", out var adaptation)) settings["DOTNET_GCDynamicAdaptationMode"] = adaptation.ToString();
+        if (options.ValueKind == JsonValueKind.Object && options.TryGetProperty("System.Runtime.TieredCompilation.CallCountThreshold", out var calls)) settings["DOTNET_TC_CallCountThreshold"] = calls.GetInt32().ToString("x", CultureInfo.InvariantCulture); // the runtime reads this variable as hexadecimal
         foreach (var (key, value) in extra) settings[key] = value;
         return settings;
     }
