@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using ChatFlows.Core.Documents;
 using ChatFlows.Core.Nodes;
@@ -6,7 +5,6 @@ using ChatFlows.Core.Running;
 using ChatFlows.Core.Storage;
 using ChatFlows.Core.Storage.Postgres;
 using ChatFlows.Core.Tests.Fixtures;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ChatFlows.Core.Tests.Running;
@@ -140,7 +138,7 @@ public sealed class RunWorkerLeaseTests : IAsyncLifetime
 
         public WorkflowPlan Plan { get; }
 
-        public RecordingLogger Log { get; } = new();
+        public RecordingLogger<RunWorker> Log { get; } = new();
 
         public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -172,23 +170,6 @@ public sealed class RunWorkerLeaseTests : IAsyncLifetime
             await Store.DisposeAsync();
             await _database.DisposeAsync();
             _stop.Dispose();
-        }
-    }
-
-    private sealed class RecordingLogger : ILogger<RunWorker>
-    {
-        private readonly ConcurrentQueue<string> _warnings = new();
-
-        public IReadOnlyList<string> Warnings => _warnings.ToArray();
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (logLevel == LogLevel.Warning) _warnings.Enqueue(formatter(state, exception));
         }
     }
 }
