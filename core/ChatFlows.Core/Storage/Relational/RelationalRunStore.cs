@@ -260,8 +260,9 @@ public abstract partial class RelationalRunStore : IRunStore, IAsyncDisposable
     /// <inheritdoc />
     public async Task<long> CountWaitingAsync(CancellationToken ct = default)
     {
-        // Served by the runs_by_status index.
-        const string Sql = "select count(*) from runs where status = 'waiting'";
+        // The first term is runs_unfinished's own condition: SQLite uses a partial index only for a query that states it,
+        // and has no other index on status (Migrations/sqlite/0022). PostgreSQL reads runs_by_status.
+        const string Sql = "select count(*) from runs where status in ('queued', 'running', 'waiting') and status = 'waiting'";
         await using var connection = await _database.OpenAsync(ct);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(Sql, cancellationToken: ct));
     }
